@@ -1,0 +1,1 @@
+"""Fake SignalWire relay platform (raw JSON only)."""

@@ -1,0 +1,1 @@
+"""pytest fixtures for the fake relay platform (imports lazily)."""

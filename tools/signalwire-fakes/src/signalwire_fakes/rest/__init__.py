@@ -1,0 +1,1 @@
+"""Fake SignalWire rest platform (raw JSON only)."""
