@@ -3,7 +3,9 @@
 Conventions (applied to every attrs class the converter meets):
 
 * a trailing underscore maps to the wire name: ``from_`` <-> ``"from"``;
-* fields equal to their default (``None``, :data:`UNSET`) are omitted on output;
+* fields equal to their default (``None``, :data:`UNSET`) are omitted on output,
+  so a wire field that must round-trip even when empty defaults to ``None``
+  or :data:`UNSET`, never to a factory value such as ``[]``;
 * a model that declares an ``extra_`` field keeps unknown keys on input and
   writes them back on output, so fetch-modify-send round-trips exactly;
 * unknown keys are otherwise ignored: the platform adds fields and old
@@ -70,7 +72,11 @@ UNSET: Final = UnsetType()
 
 def wire_name(python_name: str) -> str:
     """Map a Python field name to its wire name (``from_`` -> ``from``)."""
-    return python_name[:-1] if python_name.endswith("_") and python_name != EXTRA_FIELD else python_name
+    return (
+        python_name[:-1]
+        if python_name.endswith("_") and python_name != EXTRA_FIELD
+        else python_name
+    )
 
 
 def _overrides(cl: type) -> dict[str, Any]:
@@ -87,7 +93,7 @@ def configure_converter(converter: cattrs.Converter) -> None:
     """Apply the SDK's wire conventions to ``converter`` (see the module doc)."""
 
     def unstructure_factory(cl: type) -> Callable[[Any], dict[str, Any]]:
-        fn = make_dict_unstructure_fn(
+        fn: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
             cl, converter, _cattrs_omit_if_default=converter.omit_if_default, **_overrides(cl)
         )
         if EXTRA_FIELD not in attrs.fields_dict(cl):
@@ -99,7 +105,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
         return with_extra
 
     def structure_factory(cl: type) -> Callable[[Mapping[str, Any], Any], Any]:
-        fn = make_dict_structure_fn(cl, converter, **_overrides(cl))
+        fn: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(
+            cl, converter, **_overrides(cl)
+        )
         if EXTRA_FIELD not in attrs.fields_dict(cl):
             return fn
         known = {wire_name(a.name) for a in attrs.fields(cl) if a.name != EXTRA_FIELD}

@@ -11,7 +11,7 @@ import ipaddress
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
@@ -123,7 +123,9 @@ def normalize_space(
     if "/" in text:
         raise _space_error(raw, "a space has no path", argument)
     if not text or any(c in _FORBIDDEN_CHARS for c in text):
-        raise _space_error(raw, "it must be a bare host name, without credentials or query", argument)
+        raise _space_error(
+            raw, "it must be a bare host name, without credentials or query", argument
+        )
     host, port = _split_host_port(text, raw, argument)
     if "." not in host and ":" not in host and not is_loopback_host(host):
         host = f"{host}.{_DEFAULT_DOMAIN}"
@@ -179,7 +181,7 @@ def decode_jwt_claims(token: str) -> dict[str, Any]:
         ) from exc
     if not isinstance(claims, dict):
         raise SignalWireConfigError(
-            "jwt_token payload is not a JSON object",
+            f"jwt_token payload is not a JSON object; check jwt_token= or {env.SIGNALWIRE_JWT_TOKEN}",
             argument="jwt_token",
             env_var=env.SIGNALWIRE_JWT_TOKEN,
         )
