@@ -1,0 +1,128 @@
+"""Developer and CI sessions. Run with ``uvx nox -s <session>``.
+
+* ``tests``: each package's tests in its own environment holding only that
+  package's declared dependencies plus its ``test`` group (so an undeclared
+  import fails here even when the shared workspace venv would hide it).
+* ``lint``, ``typecheck``, ``build`` (wheels + sdists, contents checked),
+  ``bench`` (benchmarks/, side by side with signalwire-sdk 3.7.5).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+PACKAGES = ["core", "agents", "relay", "rest"]
+TEST_TARGETS = {
+    **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
+    "fakes": ("signalwire-fakes", "tools/signalwire-fakes/tests"),
+}
+VENDOR_SDK = "signalwire-sdk==3.7.5"
+
+
+def _sync(session: nox.Session, package: str | None, *groups: str) -> None:
+    """Install exactly what ``uv.lock`` pins for ``package`` into the session venv."""
+    args = ["uv", "sync", "--locked", "--no-default-groups"]
+    if package:
+        args += ["--package", package]
+    else:
+        args += ["--all-packages"]
+    for group in groups:
+        args += ["--group", group]
+    session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
+
+
+@nox.session
+@nox.parametrize("pkg", list(TEST_TARGETS))
+def tests(session: nox.Session, pkg: str) -> None:
+    """Run one package's tests in an environment with only its declared dependencies."""
+    dist, path = TEST_TARGETS[pkg]
+    _sync(session, dist, "test")
+    if not any(Path(path).glob("test_*.py")):
+        session.skip(f"{path} has no tests yet")
+    session.run("pytest", path, "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over every package's sources."""
+    _sync(session, None, "dev")
+    session.run("mypy")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build all four wheels and sdists; check each wheel holds only its own subpackage."""
+    dist = ROOT / "dist"
+    for old in dist.glob("*"):
+        old.unlink()
+    for pkg in PACKAGES:
+        session.run("uv", "build", "--package", f"signalwire-{pkg}", "--no-sources", "-o", str(dist), external=True)
+    wheels = sorted(dist.glob("*.whl"))
+    if len(wheels) != len(PACKAGES):
+        session.error(f"expected {len(PACKAGES)} wheels, found {[w.name for w in wheels]}")
+    for wheel in wheels:
+        ns = wheel.name.split("-")[0].removeprefix("signalwire_")
+        names = zipfile.ZipFile(wheel).namelist()
+        code = [n for n in names if ".dist-info/" not in n]
+        stray = [n for n in code if not n.startswith(f"signalwire/{ns}/")]
+        if stray:
+            session.error(f"{wheel.name} holds files outside signalwire/{ns}/: {stray[:5]}")
+        if "signalwire/__init__.py" in names:
+            session.error(f"{wheel.name} ships signalwire/__init__.py (must stay a PEP 420 namespace)")
+        if f"signalwire/{ns}/py.typed" not in names:
+            session.error(f"{wheel.name} lacks py.typed")
+        session.log(f"{wheel.name}: {len(code)} files, all under signalwire/{ns}/")
+    session.log(f"sdists: {[p.name for p in sorted(dist.glob('*.tar.gz'))]}")
+
+
+@nox.session
+def wheel_tests(session: nox.Session) -> None:
+    """Install each built wheel next to signalwire-core alone and import it."""
+    dist = ROOT / "dist"
+    core = next(dist.glob("signalwire_core-*.whl"), None)
+    if core is None:
+        session.error("run `nox -s build` first")
+    for pkg in PACKAGES:
+        wheel = next(dist.glob(f"signalwire_{pkg}-*.whl"))
+        venv = Path(session.create_tmp()) / f"venv-{pkg}"
+        session.run("uv", "venv", "-q", str(venv), external=True)
+        py = str(venv / "bin" / "python")
+        session.run("uv", "pip", "install", "-q", "--python", py, str(core), str(wheel), external=True)
+        session.run(py, "-c", f"import signalwire.{pkg} as m; print(m.__name__, m.__version__)", external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (not tests): ours and signalwire-sdk 3.7.5 side by side in the same run."""
+    _sync(session, None, "dev")
+    vendor = Path(session.create_tmp()) / "vendor-venv"
+    vendor_python = vendor / "bin" / "python"
+    if not vendor_python.exists():
+        session.run("uv", "venv", "-q", "--seed", str(vendor), external=True)
+        session.run("uv", "pip", "install", "-q", "--python", str(vendor_python), VENDOR_SDK, external=True)
+    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
+    targets = session.posargs or PACKAGES
+    for ns in targets:
+        script = ROOT / "benchmarks" / ns / "run.py"
+        if script.exists():
+            session.run("python", str(script), env=env)
+        else:
+            session.log(f"no benchmarks/{ns}/run.py")
