@@ -103,9 +103,10 @@ def wheel_tests(session: nox.Session) -> None:
     for pkg in PACKAGES:
         wheel = next(dist.glob(f"signalwire_{pkg}-*.whl"))
         venv = Path(session.create_tmp()) / f"venv-{pkg}"
-        session.run("uv", "venv", "-q", str(venv), external=True)
+        session.run("uv", "venv", "-q", "--clear", "--seed", str(venv), external=True)
         py = str(venv / "bin" / "python")
-        session.run("uv", "pip", "install", "-q", "--python", py, str(core), str(wheel), external=True)
+        # Plain pip, as users install: the wheel beside signalwire-core and nothing else of ours.
+        session.run(py, "-m", "pip", "install", "-q", str(core), str(wheel), external=True)
         session.run(py, "-c", f"import signalwire.{pkg} as m; print(m.__name__, m.__version__)", external=True)
 
 
