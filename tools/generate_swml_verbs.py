@@ -1,0 +1,455 @@
+"""Generate signalwire.agents' SWML verb code and schema data from the SWML spec.
+
+Reads ``../shared/specs/swml-calling.schema.json`` (or the path given as the
+first argument) and writes, inside ``packages/signalwire-agents/src/signalwire/agents/``:
+
+- ``_swml_schema.json``: the schema pruned to the keywords the validator uses
+  (descriptions, examples, titles, defaults and ``format`` removed), plus a
+  ``verbs`` map from verb name to its ``$defs`` entry. The runtime validator in
+  ``_schema.py`` loads it lazily, so the product never reads ``../shared``.
+- ``_verbs_generated.py``: ``SWMLVerbsMixin`` (one method per verb, calling
+  ``self.add_verb`` and returning its result) and ``SWMLBuilderVerbsMixin`` (the
+  same methods returning the builder).
+
+Run ``uv run python tools/generate_swml_verbs.py`` after the spec changes and
+commit the output. ``--check`` exits 1 when the committed files are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = ROOT / "packages" / "signalwire-agents" / "src" / "signalwire" / "agents"
+DEFAULT_SPEC = ROOT.parent / "shared" / "specs" / "swml-calling.schema.json"
+
+# Keywords the runtime validator implements. Anything else in the spec that
+# carries validation meaning makes the generator fail loudly.
+VALIDATION_KEYWORDS = {
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "unevaluatedProperties",
+    "additionalProperties",
+    "patternProperties",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "const",
+    "enum",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minProperties",
+    "maxProperties",
+}
+# Annotations only: dropped from the runtime copy. ``format`` is an annotation
+# in draft 2020-12 unless a format checker is enabled (the platform's own
+# validation does not enforce it either).
+ANNOTATIONS = {
+    "$schema",
+    "$id",
+    "description",
+    "title",
+    "examples",
+    "default",
+    "deprecated",
+    "format",
+}
+ROOT_ID = "SWMLObject.json"
+
+
+def prune(node: Any) -> Any:
+    """Return ``node`` keeping only validation keywords (recursively)."""
+    if isinstance(node, list):
+        return [prune(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ANNOTATIONS:
+            continue
+        if key not in VALIDATION_KEYWORDS and key != "$defs":
+            raise SystemExit(f"unsupported schema keyword {key!r}; extend _schema.py first")
+        if key in ("properties", "patternProperties", "$defs"):
+            out[key] = {name: prune(sub) for name, sub in value.items()}
+        elif key in ("const", "enum", "required"):
+            out[key] = value
+        elif key == "$ref":
+            out[key] = "#" if value == ROOT_ID else value
+        else:
+            out[key] = prune(value)
+    return out
+
+
+def verb_table(schema: dict[str, Any]) -> dict[str, str]:
+    """Map each verb name to the ``$defs`` entry wrapping it, in schema order."""
+    defs = schema["$defs"]
+    table: dict[str, str] = {}
+    for ref in defs["SWMLMethod"]["anyOf"]:
+        def_name = ref["$ref"].rsplit("/", 1)[-1]
+        (verb,) = defs[def_name]["properties"]
+        table[verb] = def_name
+    return table
+
+
+# --------------------------------------------------------------------------- verb methods
+
+
+class TypeMapper:
+    """Turn schema nodes into readable Python annotations."""
+
+    def __init__(self, defs: dict[str, Any]) -> None:
+        self.defs = defs
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        seen = 0
+        while "$ref" in node and seen < 20:
+            node = self.defs[node["$ref"].rsplit("/", 1)[-1]]
+            seen += 1
+        return node
+
+    def annotation(self, node: dict[str, Any], depth: int = 0) -> str:
+        if depth > 4:
+            return "Any"
+        if node.get("$ref", "").endswith("/SWMLVar"):
+            return "str"
+        node = self.resolve(node)
+        for key in ("anyOf", "oneOf"):
+            if key in node:
+                members = [self.annotation(sub, depth + 1) for sub in node[key]]
+                return self.union(members)
+        if "const" in node:
+            return f"Literal[{node['const']!r}]" if isinstance(node["const"], str) else "Any"
+        if "enum" in node and all(isinstance(v, str) for v in node["enum"]):
+            return "Literal[" + ", ".join(repr(v) for v in node["enum"]) + "]"
+        kind = node.get("type")
+        if kind == "string":
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "object":
+            return "dict[str, Any]"
+        if kind == "array":
+            items = node.get("items")
+            inner = self.annotation(items, depth + 1) if isinstance(items, dict) else "Any"
+            return f"list[{inner}]"
+        return "Any"
+
+    @staticmethod
+    def union(members: list[str]) -> str:
+        flat: list[str] = []
+        literals: list[str] = []
+        for member in members:
+            if member == "Any":
+                return "Any"
+            if member.startswith("Literal["):
+                literals.append(member[len("Literal[") : -1])
+            elif member not in flat:
+                flat.append(member)
+        if "str" in flat:
+            literals = []  # a plain str already admits every literal
+        if literals:
+            flat.insert(0, "Literal[" + ", ".join(dict.fromkeys(literals)) + "]")
+        if "int" in flat and "float" in flat:
+            flat.remove("int")  # int is accepted where float is annotated
+        return " | ".join(flat) if flat else "Any"
+
+
+def first_sentence(text: str | None, limit: int = 240) -> str:
+    if not text:
+        return ""
+    para = text.strip().split("\n\n", 1)[0].replace("\n", " ")
+    para = re.sub(r"\s+", " ", para)
+    match = re.match(r"(.+?[.!?])(\s|$)", para)
+    sentence = match.group(1) if match else para
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 3].rstrip() + "..."
+    return sentence.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def object_branches(mapper: TypeMapper, node: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The object schemas a verb config may take, or None when it is not an object."""
+    node = mapper.resolve(node)
+    if "properties" in node and node.get("type", "object") == "object":
+        return [node]
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            branches = [mapper.resolve(sub) for sub in node[key]]
+            if all(b.get("type") == "object" and "properties" in b for b in branches):
+                return branches
+    return None
+
+
+def py_name(prop: str) -> str:
+    return prop + "_" if keyword.iskeyword(prop) else prop
+
+
+def method_name(verb: str) -> str:
+    return verb + "_" if keyword.iskeyword(verb) else verb
+
+
+SPECIAL_SIGNATURES: dict[str, tuple[str, str, str]] = {
+    # verb: (parameters, body building ``config``, extra doc lines)
+    "sleep": (
+        "duration: int | str",
+        "config: Any = duration",
+        "``duration`` is in milliseconds (-1 waits forever) and is sent as a bare\n"
+        "integer, the form the platform documents; a ``%{var}`` string also works.",
+    ),
+    "cond": (
+        "conditions: list[dict[str, Any]]",
+        "config: Any = list(conditions)",
+        '``conditions`` is a list of ``{"when": expr, "then": [verbs], "else": [verbs]}``\n'
+        'entries, the last one may be ``{"else": [verbs]}``.',
+    ),
+    "label": ("label: str", "config: Any = label", "``label`` names this point for ``goto``."),
+    "return": (
+        "value: Any = None",
+        "config: Any = {} if value is None else value",
+        "``value`` becomes the section's return value (``{}`` when omitted).",
+    ),
+    "unset": (
+        "variables: str | list[str]",
+        "config: Any = variables if isinstance(variables, str) else list(variables)",
+        "``variables`` is one variable name or a list of them.",
+    ),
+    "set": (
+        "variables: Mapping[str, Any] | None = None, /, **kwargs: Any",
+        "config: Any = {**(variables or {}), **kwargs}",
+        "Variables come from the ``variables`` mapping and/or keyword arguments.",
+    ),
+}
+
+
+def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> str:
+    defs = mapper.defs
+    wrapper = defs[def_name]
+    config_node = wrapper["properties"][verb]
+    summary = first_sentence(config_node.get("description") or wrapper.get("description"))
+    if not summary:
+        summary = f"Append a ``{verb}`` verb."
+    name = method_name(verb)
+    self_ann = "self: _B" if builder else "self"
+    ret_ann = "_B" if builder else "bool"
+    returns = (
+        "Returns the builder, so calls chain."
+        if builder
+        else "Returns what ``add_verb`` returns (True once the verb is appended)."
+    )
+    call = f"self.add_verb({verb!r}, config)"
+    lines: list[str] = []
+    if verb in SPECIAL_SIGNATURES:
+        params, body, extra = SPECIAL_SIGNATURES[verb]
+        lines.append(f"    def {name}({self_ann}, {params}) -> {ret_ann}:")
+        doc = [summary, "", *extra.splitlines(), "", returns]
+        if builder:
+            doc = [summary, "", f"Arguments as for ``SWMLService.{name}``. {returns}"]
+        lines.append(format_doc(doc))
+        lines.append(f"        {body}")
+    else:
+        branches = object_branches(mapper, config_node) or []
+        props: dict[str, list[dict[str, Any]]] = {}
+        required_everywhere: set[str] | None = None
+        for branch in branches:
+            for prop, sub in branch["properties"].items():
+                props.setdefault(prop, []).append(sub)
+            req = set(branch.get("required", []))
+            required_everywhere = req if required_everywhere is None else required_everywhere & req
+        required_everywhere = required_everywhere or set()
+        params: list[str] = []
+        arg_docs: list[str] = []
+        required_first = [p for p in props if p in required_everywhere]
+        optional = [p for p in props if p not in required_everywhere]
+        for prop in required_first + optional:
+            subs = props[prop]
+            ann = mapper.union([mapper.annotation(s) for s in subs])
+            pname = py_name(prop)
+            if prop in required_everywhere:
+                params.append(f"{pname}: {ann}")
+            else:
+                params.append(f"{pname}: {ann} | None = None")
+            desc = next(
+                (first_sentence(s.get("description")) for s in subs if s.get("description")), ""
+            )
+            if not desc:
+                desc = first_sentence(mapper.resolve(subs[0]).get("description"))
+            arg_docs.append(f"{pname}: {desc}" if desc else pname)
+        if len(branches) > 1:
+            alternatives = " / ".join(
+                "``" + ", ".join(sorted(set(b.get("required", [])))) + "``" for b in branches
+            )
+            extra_doc = [f"The schema accepts one of these forms (required keys): {alternatives}."]
+        else:
+            extra_doc = []
+        sig = ", ".join(["*", *params, "**extra: Any"]) if params else "**extra: Any"
+        lines.append(f"    def {name}({self_ann}, {sig}) -> {ret_ann}:")
+        doc = [summary, ""]
+        doc += extra_doc + ([""] if extra_doc else [])
+        doc.append("Arguments left as None are omitted; ``extra`` adds further fields verbatim.")
+        renamed = [p for p in props if py_name(p) != p]
+        if renamed:
+            doc.append(
+                "Python keywords take a trailing underscore: "
+                + ", ".join(f"``{py_name(p)}`` is sent as ``{p}``" for p in renamed)
+                + "."
+            )
+        if arg_docs:
+            doc += ["", "Args:"]
+            for entry in arg_docs:
+                wrapped = textwrap.wrap(entry, 88, subsequent_indent="        ")
+                doc += ["    " + w for w in wrapped]
+        doc += ["", returns]
+        if builder:
+            doc = [summary, "", f"Arguments as for ``SWMLService.{name}``. {returns}"]
+        lines.append(format_doc(doc))
+        if params:
+            pairs = ", ".join(f"{prop!r}: {py_name(prop)}" for prop in required_first + optional)
+            lines.append(f"        config: Any = _compact({{{pairs}}}, extra)")
+        else:
+            lines.append("        config: Any = _compact({}, extra)")
+    if builder:
+        lines.append(f"        {call}")
+        lines.append("        return self")
+    else:
+        lines.append(f"        return {call}")
+    return "\n".join(lines)
+
+
+def format_doc(lines: list[str]) -> str:
+    while lines and lines[-1] == "":
+        lines.pop()
+    body = "\n".join(("        " + line) if line else "" for line in lines[1:])
+    if len(lines) == 1:
+        return f'        """{lines[0]}"""'
+    return f'        """{lines[0]}\n{body}\n        """'
+
+
+HEADER = '''"""One method per SWML verb of the calling schema.
+
+GENERATED by ``tools/generate_swml_verbs.py`` from ``swml-calling.schema.json``;
+do not edit by hand. ``SWMLVerbsMixin`` serves ``SWMLService`` (each method
+returns what ``add_verb`` returns); ``SWMLBuilderVerbsMixin`` serves
+``SWMLBuilder`` (each method returns the builder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar
+
+__all__ = ["SWML_VERBS", "SWMLBuilderVerbsMixin", "SWMLVerbsMixin"]
+
+_B = TypeVar("_B", bound="SWMLBuilderVerbsMixin")
+
+#: Every verb of the SWML calling schema, in schema order.
+SWML_VERBS: tuple[str, ...] = {verbs}
+
+
+def _compact(config: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop the arguments left as None, then add the extra fields verbatim."""
+    out = {{key: value for key, value in config.items() if value is not None}}
+    out.update((key, value) for key, value in extra.items() if value is not None)
+    return out
+
+'''
+
+
+def render_module(schema: dict[str, Any]) -> str:
+    defs = schema["$defs"]
+    mapper = TypeMapper(defs)
+    table = verb_table(schema)
+    parts = [HEADER.format(verbs=repr(tuple(table)))]
+    for builder in (False, True):
+        cls = "SWMLBuilderVerbsMixin" if builder else "SWMLVerbsMixin"
+        doc = (
+            "Verb methods for SWMLBuilder; each appends its verb and returns the builder."
+            if builder
+            else "Verb methods for SWMLService; each appends its verb to the main section."
+        )
+        add_ret = "Any" if builder else "bool"
+        parts.append(f'\nclass {cls}:\n    """{doc}"""\n')
+        parts.append(
+            f"    def add_verb(self, verb_name: str, config: Any) -> {add_ret}:\n"
+            '        """Append a verb to the main section (implemented by the host class)."""\n'
+            "        raise NotImplementedError\n"
+        )
+        for verb, def_name in table.items():
+            parts.append(verb_method(mapper, verb, def_name, builder) + "\n")
+    return "\n".join(parts)
+
+
+def render_schema(schema: dict[str, Any]) -> str:
+    pruned = prune(schema)
+    data = {"verbs": verb_table(schema), "root": {k: v for k, v in pruned.items() if k != "$defs"}}
+    data["defs"] = pruned["$defs"]
+    return json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
+
+
+def ruff_format(text: str, filename: str) -> str:
+    """Format generated Python with ruff so that ``ruff format`` leaves it unchanged."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        return text
+    done = subprocess.run(
+        [ruff, "format", "--stdin-filename", filename],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return done.stdout
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    args = [a for a in argv if a != "--check"]
+    spec = Path(args[0]) if args else DEFAULT_SPEC
+    schema = json.loads(spec.read_text(encoding="utf-8"))
+    outputs = {
+        PKG / "_swml_schema.json": render_schema(schema),
+        PKG / "_verbs_generated.py": ruff_format(
+            render_module(schema), str(PKG / "_verbs_generated.py")
+        ),
+    }
+    stale = []
+    for path, text in outputs.items():
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("stale generated files: " + ", ".join(str(p) for p in stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
