@@ -1,1 +1,79 @@
-"""pytest fixtures for the fake relay platform (imports lazily)."""
+"""pytest fixtures for the fake RELAY platform (registered via ``pytest11``).
+
+Fixtures:
+
+``fake_relay``
+    A started :class:`~signalwire_fakes.relay.FakeRelayServer` per test
+    (project ``test-project``, token ``test-token``, JWT ``test-jwt``), stopped
+    afterwards. Async fixture: use it from ``async def`` tests.
+``fake_relay_factory``
+    ``await fake_relay_factory(**kwargs)`` starts extra servers with other
+    options (all stopped after the test).
+``relay_credentials``
+    ``{"project": ..., "token": ..., "jwt_token": ...}`` matching ``fake_relay``.
+
+The server module is imported inside the fixtures, so loading this plugin
+costs nothing for packages that do not use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from signalwire_fakes.relay._server import FakeRelayServer
+
+PROJECT = "test-project"
+TOKEN = "test-token"
+JWT = "test-jwt"
+
+
+@pytest.fixture
+def relay_credentials() -> dict[str, str]:
+    """Credentials the ``fake_relay`` server accepts."""
+    return {"project": PROJECT, "token": TOKEN, "jwt_token": JWT}
+
+
+try:  # pytest-asyncio is in every test environment; stay importable without it.
+    import pytest_asyncio as _pytest_asyncio
+except ImportError:  # pragma: no cover
+    _pytest_asyncio = None  # type: ignore[assignment]
+
+if _pytest_asyncio is not None:
+
+    @_pytest_asyncio.fixture
+    async def fake_relay() -> AsyncIterator[FakeRelayServer]:
+        """A started fake RELAY server for one test."""
+        from signalwire_fakes.relay._server import FakeRelayServer
+
+        server = FakeRelayServer(project=PROJECT, token=TOKEN, jwt_token=JWT)
+        await server.start()
+        try:
+            yield server
+        finally:
+            await server.stop()
+
+    @_pytest_asyncio.fixture
+    async def fake_relay_factory() -> AsyncIterator[Callable[..., Awaitable[FakeRelayServer]]]:
+        """Start extra fake RELAY servers with custom options."""
+        from signalwire_fakes.relay._server import FakeRelayServer
+
+        servers: list[FakeRelayServer] = []
+
+        async def make(**kwargs: Any) -> FakeRelayServer:
+            kwargs.setdefault("project", PROJECT)
+            kwargs.setdefault("token", TOKEN)
+            kwargs.setdefault("jwt_token", JWT)
+            server = FakeRelayServer(**kwargs)
+            await server.start()
+            servers.append(server)
+            return server
+
+        try:
+            yield make
+        finally:
+            for server in servers:
+                await server.stop()

@@ -1,0 +1,106 @@
+"""Run the fake RELAY platform standalone: ``python -m signalwire_fakes.relay``.
+
+Prints the URL and test credentials, then serves until Ctrl-C. Options script
+inbound traffic for the examples: ``--inbound-call CONTEXT`` offers a call each
+time a client subscribes to ``CONTEXT`` (``--call-every`` repeats it),
+``--inbound-message CONTEXT`` delivers an SMS likewise, ``--digits`` sets what
+callers "press" in collects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from typing import Any
+
+from signalwire_fakes.relay._server import FakeRelayServer
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m signalwire_fakes.relay", description="Fake SignalWire RELAY platform"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--project", default="test-project")
+    parser.add_argument("--token", default="test-token")
+    parser.add_argument("--jwt-token", default="test-jwt")
+    parser.add_argument("--inbound-call", metavar="CONTEXT", action="append", default=[])
+    parser.add_argument("--inbound-message", metavar="CONTEXT", action="append", default=[])
+    parser.add_argument("--call-every", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--digits", default="1", help="digits callers enter in collects")
+    parser.add_argument("--play-duration", type=float, default=0.5)
+    parser.add_argument("--ping-interval", type=float, default=None)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every frame")
+    return parser.parse_args(argv)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    server = FakeRelayServer(
+        project=args.project,
+        token=args.token,
+        jwt_token=args.jwt_token,
+        host=args.host,
+        port=args.port,
+        ping_interval=args.ping_interval,
+        journal=args.verbose,
+    )
+    server.default_digits = args.digits
+    server.set_duration("play", args.play_duration)
+    await server.start()
+    print(f"Fake RELAY platform listening on {server.url}", flush=True)
+    print(f"  project:   {args.project}", flush=True)
+    print(f"  token:     {args.token}", flush=True)
+    print(f"  jwt_token: {args.jwt_token}", flush=True)
+    print(
+        f"  env: SIGNALWIRE_PROJECT_ID={args.project} SIGNALWIRE_API_TOKEN={args.token} "
+        f"SIGNALWIRE_SPACE={server.host}",
+        flush=True,
+    )
+    seen: set[tuple[str, str]] = set()
+
+    def offer(session: Any) -> None:
+        for context in args.inbound_call:
+            if context in session.contexts and (session.protocol, "call:" + context) not in seen:
+                seen.add((session.protocol, "call:" + context))
+                call_id = server.inbound_call(context, session=session)
+                print(f"offered inbound call {call_id} on {context!r}", flush=True)
+        for context in args.inbound_message:
+            if context in session.contexts and (session.protocol, "msg:" + context) not in seen:
+                seen.add((session.protocol, "msg:" + context))
+                message_id = server.inbound_message(context, session=session)
+                print(f"delivered inbound message {message_id} on {context!r}", flush=True)
+
+    printed = 0
+    try:
+        while True:
+            # Poll the (cheap) session table; the standalone runner is not a test.
+            await asyncio.sleep(0.2)
+            for session in list(server.sessions.values()):
+                if session.connected:
+                    offer(session)
+            if args.call_every and seen:
+                await asyncio.sleep(args.call_every)
+                seen.clear()
+            if args.verbose:
+                for frame in server.journal.frames[printed:]:
+                    print(frame, frame.data if frame.data is not None else frame.raw, flush=True)
+                printed = len(server.journal.frames)
+    finally:
+        await server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m signalwire_fakes.relay``."""
+    args = _parse(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
