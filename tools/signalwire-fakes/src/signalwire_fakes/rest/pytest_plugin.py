@@ -1,1 +1,58 @@
-"""pytest fixtures for the fake rest platform (imports lazily)."""
+"""pytest fixtures for the fake REST platform.
+
+Loaded in every package's test run through the ``pytest11`` entry point, so
+this module imports nothing heavy at import time: the fake (Starlette,
+jsonschema, the 2 MB spec) loads only when a fixture is used.
+
+Fixtures:
+
+``fake_rest``
+    A fresh `FakeRestPlatform` (an ASGI app; function scope). Use it with
+    ``httpx.AsyncClient(transport=httpx.ASGITransport(app=fake_rest), ...)``.
+``fake_rest_server``
+    A `FakeRestServer`: the same kind of app served by uvicorn on
+    ``127.0.0.1`` (a free port) in a background thread, stopped at teardown.
+    ``.base_url``, ``.host``, ``.app`` (the platform), ``.project``,
+    ``.token`` and the platform's helpers (``.journal``, ``.inject_failure``...).
+``fake_rest_specs``
+    Session-scoped: the parsed specs and operation list (loads them once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from signalwire_fakes.rest import FakeRestPlatform, FakeRestServer
+
+
+@pytest.fixture(scope="session")
+def fake_rest_specs() -> dict[str, Any]:
+    """The parsed OpenAPI specs (``rest``, ``compat``) and ``operations``, loaded once."""
+    from signalwire_fakes.rest._spec import load_operations, load_spec
+
+    return {
+        "rest": load_spec("rest"),
+        "compat": load_spec("compat"),
+        "operations": load_operations(),
+    }
+
+
+@pytest.fixture
+def fake_rest(fake_rest_specs: dict[str, Any]) -> FakeRestPlatform:
+    """A fresh fake REST platform (ASGI app) with the default test credentials."""
+    from signalwire_fakes.rest import FakeRestPlatform
+
+    return FakeRestPlatform()
+
+
+@pytest.fixture
+def fake_rest_server(fake_rest: FakeRestPlatform) -> Iterator[FakeRestServer]:
+    """``fake_rest`` served by a real uvicorn server on 127.0.0.1 (free port)."""
+    from signalwire_fakes.rest import FakeRestServer
+
+    with FakeRestServer(fake_rest) as server:
+        yield server
