@@ -1,0 +1,350 @@
+"""SWAIGFunction: one tool the AI can call, with its schema and handler."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from signalwire.agents._function_result import FunctionResult
+
+__all__ = ["SWAIGFunction", "infer_tool_schema"]
+
+log = logging.getLogger("signalwire.agents.tools")
+
+_JSON_TYPES: dict[Any, str] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+}
+
+
+def _normalize_parameters(
+    parameters: Mapping[str, Any] | None, required: list[str] | None
+) -> dict[str, Any]:
+    """Wrap a bare ``{arg: schema}`` dict into a JSON-Schema object."""
+    if not parameters:
+        schema: dict[str, Any] = {"type": "object", "properties": {}}
+    elif "type" in parameters and "properties" in parameters:
+        schema = dict(parameters)
+    else:
+        schema = {"type": "object", "properties": dict(parameters)}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+class SWAIGFunction:
+    """A tool: name, description, JSON-Schema parameters and the handler that runs it.
+
+    ``handler(args, raw_data)`` may be a plain function (run in a worker thread
+    by the server) or ``async def`` (awaited). ``webhook_url`` makes the tool
+    external: the platform calls that URL and this process never runs it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        handler: Callable[..., Any] | None,
+        description: str,
+        parameters: Mapping[str, Any] | None = None,
+        secure: bool = False,
+        fillers: Mapping[str, list[str]] | None = None,
+        wait_file: str | None = None,
+        wait_file_loops: int | None = None,
+        webhook_url: str | None = None,
+        required: list[str] | None = None,
+        is_typed_handler: bool = False,
+        **extra_swaig_fields: Any,
+    ) -> None:
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise ValueError(f"tool name must match [A-Za-z_][A-Za-z0-9_]* (got {name!r})")
+        self.name = name
+        self.handler = handler
+        self.description = description
+        self.required = list(required) if required else []
+        self.parameters = _normalize_parameters(parameters, self.required)
+        self.secure = bool(secure)
+        self.fillers = dict(fillers) if fillers else None
+        self.wait_file = wait_file
+        self.wait_file_loops = wait_file_loops
+        self.webhook_url = webhook_url
+        self.is_typed_handler = bool(is_typed_handler)
+        self.extra_swaig_fields = dict(extra_swaig_fields)
+        self.is_async = handler is not None and (
+            inspect.iscoroutinefunction(handler)
+            or inspect.iscoroutinefunction(getattr(handler, "__call__", None))  # noqa: B004
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"SWAIGFunction(name={self.name!r}, secure={self.secure}, external={self.is_external})"
+        )
+
+    @property
+    def is_external(self) -> bool:
+        """True when the tool runs at ``webhook_url`` rather than in this process."""
+        return self.webhook_url is not None
+
+    def _call(self, args: dict[str, Any], raw_data: dict[str, Any] | None) -> Any:
+        if self.handler is None:
+            raise RuntimeError(f"tool {self.name!r} has no handler")
+        if self.is_typed_handler:
+            return self.handler(args, raw_data)  # the typed wrapper unpacks kwargs
+        return self.handler(args, raw_data)
+
+    def __call__(self, args: dict[str, Any], raw_data: dict[str, Any] | None = None) -> Any:
+        """Call the handler directly and return what it returns."""
+        return self._call(args, raw_data)
+
+    def execute(
+        self, args: dict[str, Any], raw_data: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run a sync handler and return the wire dict (errors become a response)."""
+        try:
+            result = self._call(args, raw_data or {})
+            if inspect.isawaitable(result):
+                raise TypeError("execute() cannot run an async handler; the server awaits it")
+        except Exception as exc:
+            log.exception("tool %r raised", self.name)
+            return error_response(self.name, exc)
+        return coerce_result(result)
+
+    def validate_args(self, args: Any) -> tuple[bool, list[str]]:
+        """Check ``args`` against the parameter schema (types, required keys, enums)."""
+        errors: list[str] = []
+        if not isinstance(args, dict):
+            return False, [f"arguments must be an object, got {type(args).__name__}"]
+        props = self.parameters.get("properties", {}) or {}
+        for key in self.parameters.get("required", []) or []:
+            if key not in args:
+                errors.append(f"missing required argument {key!r}")
+        for key, value in args.items():
+            spec = props.get(key)
+            if not isinstance(spec, dict):
+                continue
+            expected = spec.get("type")
+            if isinstance(expected, str) and not _type_ok(expected, value):
+                errors.append(f"argument {key!r} should be {expected}, got {type(value).__name__}")
+            if "enum" in spec and value not in spec["enum"]:
+                errors.append(f"argument {key!r} must be one of {spec['enum']!r}")
+        return not errors, errors
+
+    def to_swaig(
+        self,
+        base_url: str,
+        token: str | None = None,
+        call_id: str | None = None,
+        include_auth: bool = True,
+    ) -> dict[str, Any]:
+        """The function's entry for ``SWAIG.functions`` with an explicit URL."""
+        from urllib.parse import urlencode
+
+        entry = self.to_dict()
+        if self.webhook_url:
+            entry["web_hook_url"] = self.webhook_url
+        else:
+            url = base_url.rstrip("/") + "/swaig/"
+            query = {k: v for k, v in (("__token", token), ("call_id", call_id)) if v}
+            entry["web_hook_url"] = url + ("?" + urlencode(query) if query else "")
+        entry.update(self.extra_swaig_fields)
+        return entry
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry for ``SWAIG.functions`` without any URL."""
+        entry: dict[str, Any] = {
+            "function": self.name,
+            "description": self.description,
+            "parameters": self.parameters,
+        }
+        if self.wait_file:
+            entry["wait_file"] = self.wait_file
+        if self.fillers:
+            entry["fillers"] = self.fillers
+        if self.wait_file_loops is not None:
+            entry["wait_file_loops"] = self.wait_file_loops
+        return entry
+
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _type_ok(expected: str, value: Any) -> bool:
+    if expected == "string":
+        return isinstance(value, str)
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected == "boolean":
+        return isinstance(value, bool)
+    if expected == "array":
+        return isinstance(value, list)
+    if expected == "object":
+        return isinstance(value, dict)
+    return True
+
+
+def coerce_result(result: Any) -> dict[str, Any]:
+    """Turn whatever a handler returned into the wire dict."""
+    if result is None:
+        return FunctionResult("Function executed successfully").to_dict()
+    if isinstance(result, FunctionResult):
+        return result.to_dict()
+    if isinstance(result, dict):
+        return result
+    to_dict = getattr(result, "to_dict", None)
+    if callable(to_dict):
+        value = to_dict()
+        if isinstance(value, dict):
+            return value
+    return {"response": str(result)}
+
+
+def error_response(name: str, exc: BaseException) -> dict[str, Any]:
+    """What the AI hears when a tool fails: which tool and a short reason, no traceback."""
+    reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return {"response": f"Error executing function '{name}': {reason}"}
+
+
+# -- typed-handler inference ------------------------------------------------------------------
+
+
+def _parse_docstring(doc: str | None) -> tuple[str | None, dict[str, str]]:
+    """Return the summary line and the Google-style ``Args:`` descriptions."""
+    if not doc:
+        return None, {}
+    lines = inspect.cleandoc(doc).splitlines()
+    summary = lines[0].strip() if lines and lines[0].strip() else None
+    params: dict[str, str] = {}
+    in_args = False
+    current: str | None = None
+    for line in lines[1:]:
+        stripped = line.strip()
+        if stripped in ("Args:", "Arguments:", "Parameters:"):
+            in_args = True
+            continue
+        if in_args:
+            if stripped.endswith(":") and not line.startswith((" ", "\t")):
+                break  # next section (Returns:, Raises:, ...)
+            match = re.match(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$", line)
+            if match and (line.startswith((" ", "\t")) or not current):
+                current = match.group(1).lstrip("*")
+                params[current] = match.group(2).strip()
+            elif current and stripped:
+                params[current] = (params[current] + " " + stripped).strip()
+    return summary, params
+
+
+def _schema_for(annotation: Any) -> tuple[dict[str, Any], bool]:
+    """JSON schema for a type hint, and whether the hint makes the value optional."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Union or (types.UnionType is not None and origin is types.UnionType):
+        non_none = [a for a in args if a is not type(None)]
+        optional = len(non_none) != len(args)
+        if len(non_none) == 1:
+            inner, _ = _schema_for(non_none[0])
+            return inner, optional
+        return {}, optional
+    if origin is typing.Literal:
+        values = list(args)
+        schema: dict[str, Any] = {"enum": values}
+        kinds = {type(v) for v in values}
+        if len(kinds) == 1 and next(iter(kinds)) in _JSON_TYPES:
+            schema = {"type": _JSON_TYPES[next(iter(kinds))], "enum": values}
+        return schema, False
+    if origin in (list, tuple, set, frozenset) or annotation in (list, tuple, set, frozenset):
+        schema = {"type": "array"}
+        if args and origin is list:
+            inner, _ = _schema_for(args[0])
+            if inner:
+                schema["items"] = inner
+        return schema, False
+    if origin is dict or annotation is dict:
+        return {"type": "object"}, False
+    if annotation in _JSON_TYPES:
+        return {"type": _JSON_TYPES[annotation]}, False
+    return {"type": "string"}, False
+
+
+def _is_legacy_signature(sig: inspect.Signature) -> bool:
+    params = [p for p in sig.parameters.values() if p.name != "self"]
+    names = [p.name for p in params]
+    return names[:2] == ["args", "raw_data"] or (len(names) == 1 and names[0] == "args")
+
+
+def infer_tool_schema(
+    func: Callable[..., Any],
+) -> tuple[dict[str, Any], list[str], str | None, Callable[..., Any]] | None:
+    """Infer ``(properties, required, description, wrapper)`` from a typed handler.
+
+    Returns None when the handler uses the ``(args, raw_data)`` form or takes
+    ``*args``/``**kwargs``; the caller then keeps the handler as it is.
+    """
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+    if _is_legacy_signature(sig):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
+        return None
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # noqa: BLE001 - unresolvable forward refs: use raw annotations
+        hints = {}
+    summary, arg_docs = _parse_docstring(func.__doc__)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    names: list[str] = []
+    wants_raw = False
+    for param in sig.parameters.values():
+        if param.name == "self":
+            continue
+        if param.name == "raw_data":
+            wants_raw = True
+            continue
+        annotation = hints.get(param.name, param.annotation)
+        if annotation is inspect.Parameter.empty:
+            annotation = str
+        schema, optional = _schema_for(annotation)
+        schema = dict(schema)
+        if param.name in arg_docs:
+            schema["description"] = arg_docs[param.name]
+        properties[param.name] = schema
+        names.append(param.name)
+        if param.default is inspect.Parameter.empty and not optional:
+            required.append(param.name)
+    is_async = inspect.iscoroutinefunction(func)
+    accepted = frozenset(names)
+
+    def pick(args: dict[str, Any], raw_data: Any) -> dict[str, Any]:
+        kwargs = {k: v for k, v in args.items() if k in accepted}
+        if wants_raw:
+            kwargs["raw_data"] = raw_data
+        return kwargs
+
+    wrapper: Callable[..., Any]
+    if is_async:
+
+        async def async_wrapper(args: dict[str, Any], raw_data: Any = None) -> Any:
+            return await func(**pick(args, raw_data))
+
+        wrapper = async_wrapper
+    else:
+
+        def sync_wrapper(args: dict[str, Any], raw_data: Any = None) -> Any:
+            return func(**pick(args, raw_data))
+
+        wrapper = sync_wrapper
+    wrapper.__name__ = getattr(func, "__name__", "tool")
+    wrapper.__doc__ = func.__doc__
+    return properties, required, summary, wrapper
