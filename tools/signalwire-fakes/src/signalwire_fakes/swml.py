@@ -64,6 +64,41 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         "model",
         "notes §1.3.4: set_post_prompt_llm_params merges `model` into post_prompt.",
     ),
+    # Contexts and steps (engineer B, issue 4): the schema's context/step objects
+    # list only steps/isolated/fillers/pom|text and name/text/criteria/functions/
+    # navigation/end. notes §1.6 documents these further keys as the wire form the
+    # platform's step machine reads (signalwire-sdk 3.7.5 emits each of them).
+    *(
+        AllowedField(
+            "ai",
+            ("prompt", "contexts", "*"),
+            key,
+            f"notes §1.6: context key `{key}` (navigation, prompts or reset on entering the "
+            "context) is read by the platform's step machine; absent from the schema.",
+        )
+        for key in (
+            "valid_contexts",
+            "valid_steps",
+            "initial_step",
+            "post_prompt",
+            "system_prompt",
+            "consolidate",
+            "full_reset",
+            "user_prompt",
+            "history",
+        )
+    ),
+    *(
+        AllowedField(
+            "ai",
+            ("prompt", "contexts", "*", "steps", "*"),
+            key,
+            f"notes §1.6: step key `{key}` (gather_info questions answered via gather_submit, "
+            "reset on context switch, auto-advance, history mode) is read by the platform's "
+            "step machine; absent from the schema.",
+        )
+        for key in ("gather_info", "reset", "skip_to_next_step", "history")
+    ),
 )
 
 
