@@ -1,0 +1,1052 @@
+"""RelayClient: one WebSocket session to SignalWire RELAY, kept alive across drops.
+
+The socket loop only moves frames: everything the protocol says (framing,
+correlation, acks, resume keys) lives in :mod:`._protocol`.
+
+Lifecycle rules (also in the package README):
+
+* **Reconnect.** After :meth:`RelayClient.connect` succeeds, a supervisor
+  keeps the session alive: when the socket drops (or a ping goes
+  unanswered), it reconnects with capped exponential back-off and jitter and
+  resumes the session with the saved ``protocol`` string, re-subscribing
+  every context. Calls, actions, dials and messages survive a resume.
+* **Commands while disconnected** wait (queued) until the session is back,
+  within their own timeout; if it is not back in time they fail with
+  :class:`RelayTimeoutError` and are never sent. A command already sent when
+  the socket drops fails with :class:`RelayConnectionError` (the platform may
+  or may not have run it, so it is not resent).
+* **Session lost** (the platform did not resume it, or sent
+  ``signalwire.disconnect`` with ``restart: true``): calls of the old session
+  are dropped and everything waiting on them raises ``RelayConnectionError``.
+* **Close.** :meth:`RelayClient.disconnect` fails every pending request,
+  action, dial and message wait with ``RelayConnectionError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import ssl as ssl_module
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from signalwire.core import SignalWireConfigError, mask_secret, normalize_space, resolve_credentials
+from signalwire.relay import constants as c
+from signalwire.relay._call import Call
+from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
+from signalwire.relay._message import Message
+from signalwire.relay._protocol import (
+    Ignored,
+    RelayProtocol,
+    Response,
+    ServerDisconnect,
+    ServerEvent,
+    ServerPing,
+    backoff_delay,
+    check_result,
+)
+from signalwire.relay._util import TaskGroupLite, call_handler, drop_none
+from signalwire.relay.event import CallStateEvent, DialEvent, RelayEvent, parse_event
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
+
+__all__ = ["ClientState", "RelayClient"]
+
+logger = logging.getLogger("signalwire.relay.client")
+
+JSONObject = dict[str, Any]
+H = TypeVar("H", bound=Callable[..., Any])
+ClientState = Literal["disconnected", "connecting", "connected", "reconnecting", "closed"]
+
+#: Inbound frame size limit (the platform's events are far smaller).
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+#: Env var: max tracked calls (inbound calls beyond it are refused).
+ENV_MAX_ACTIVE_CALLS = "RELAY_MAX_ACTIVE_CALLS"
+#: Env var: PEM bundle of extra CAs to trust for wss://.
+ENV_CA_FILE = "SIGNALWIRE_RELAY_CA_FILE"
+_ABANDONED_DIAL_TTL = 600.0
+_EARLY_MESSAGE_EVENTS = 256
+
+
+class _PendingDial:
+    __slots__ = ("future", "legs")
+
+    def __init__(self, future: asyncio.Future[Call]) -> None:
+        self.future = future
+        self.legs: dict[str, Call] = {}
+
+
+class _NotSent(RelayConnectionError):
+    """The socket closed before the request left: safe to send again."""
+
+
+class _AuthFailed(Exception):
+    def __init__(self, error: RelayError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class RelayClient:
+    """An asyncio client for SignalWire RELAY (calls and messages over one WebSocket).
+
+    Arguments left as None come from the environment: ``SIGNALWIRE_PROJECT_ID``,
+    ``SIGNALWIRE_API_TOKEN``, ``SIGNALWIRE_JWT_TOKEN``, ``SIGNALWIRE_SPACE``
+    (the host; default ``relay.signalwire.com``) and ``RELAY_MAX_ACTIVE_CALLS``
+    (default 1000). ``host`` may be a bare host (``example.signalwire.com``),
+    a space name, ``host:port``, or a URL: ``ws://127.0.0.1:8765`` for a local
+    server (a loopback host without scheme also means plain ``ws://``).
+
+    Keyword-only tuning: ``request_timeout`` (per command, seconds),
+    ``dial_timeout``, ``ping_interval``/``ping_timeout`` (half-open
+    detection), ``reconnect_min_delay``/``reconnect_max_delay`` (back-off),
+    ``max_auth_failures`` (consecutive credential rejections before
+    :meth:`run` gives up), ``over_limit`` (``"busy"`` or ``"pass"``: what
+    happens to an inbound call beyond ``max_active_calls``), ``on_dial_orphan``
+    (receives calls answered after their dial was abandoned; by default they are
+    hung up), ``max_size`` (inbound frame limit), ``ssl`` (an
+    :class:`ssl.SSLContext` for wss) and ``environ`` (mapping read instead of
+    :data:`os.environ`).
+    """
+
+    def __init__(
+        self,
+        project: str | None = None,
+        token: str | None = None,
+        jwt_token: str | None = None,
+        host: str | None = None,
+        contexts: list[str] | None = None,
+        max_active_calls: int | None = None,
+        *,
+        request_timeout: float = 10.0,
+        dial_timeout: float = 120.0,
+        ping_interval: float = 30.0,
+        ping_timeout: float = 10.0,
+        reconnect_min_delay: float = c.RECONNECT_MIN_DELAY,
+        reconnect_max_delay: float = c.RECONNECT_MAX_DELAY,
+        max_auth_failures: int = 3,
+        over_limit: Literal["busy", "pass"] = "busy",
+        on_dial_orphan: Callable[[Call], Any] | None = None,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        ssl: ssl_module.SSLContext | None = None,
+        agent: str = c.AGENT_STRING,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        environ = os.environ if environ is None else environ
+        creds = resolve_credentials(
+            project, token, space=host, jwt_token=jwt_token, environ=environ, require_space=False
+        )
+        space = creds.space or normalize_space(c.DEFAULT_RELAY_HOST, argument="host")
+        if max_active_calls is None:
+            raw = environ.get(ENV_MAX_ACTIVE_CALLS, "").strip()
+            try:
+                max_active_calls = int(raw) if raw else 1000
+            except ValueError:
+                raise SignalWireConfigError(
+                    f"{ENV_MAX_ACTIVE_CALLS} must be an integer, got {raw!r}",
+                    argument="max_active_calls",
+                    env_var=ENV_MAX_ACTIVE_CALLS,
+                ) from None
+        if max_active_calls < 1:
+            raise SignalWireConfigError(
+                f"max_active_calls must be at least 1, got {max_active_calls}",
+                argument="max_active_calls",
+                env_var=ENV_MAX_ACTIVE_CALLS,
+            )
+        if over_limit not in ("busy", "pass"):
+            raise SignalWireConfigError(
+                f"over_limit must be 'busy' or 'pass', got {over_limit!r}", argument="over_limit"
+            )
+        for name, value in (("request_timeout", request_timeout), ("dial_timeout", dial_timeout)):
+            if value <= 0:
+                raise SignalWireConfigError(f"{name} must be positive, got {value}", argument=name)
+        #: Project id (from the argument, the environment or the JWT).
+        self.project = creds.project_id
+        #: API token (secret; never logged).
+        self.token = creds.api_token
+        #: JWT used instead of project and token.
+        self.jwt_token = creds.jwt_token
+        #: Host (``host[:port]``) of the RELAY endpoint.
+        self.host = space.netloc
+        #: Contexts the session receives inbound calls and messages on.
+        self.contexts: list[str] = list(contexts or [])
+        #: Maximum calls tracked at once; inbound calls beyond it are refused.
+        self.max_active_calls = max_active_calls
+        self.request_timeout = request_timeout
+        self.dial_timeout = dial_timeout
+        self.ping_interval = ping_interval
+        self.ping_timeout = ping_timeout
+        self.reconnect_min_delay = reconnect_min_delay
+        self.reconnect_max_delay = reconnect_max_delay
+        self.max_auth_failures = max_auth_failures
+        self.over_limit = over_limit
+        self.on_dial_orphan = on_dial_orphan
+        self._url = space.ws_url
+        self._secure = space.secure
+        self._ssl = ssl
+        self._ca_file = environ.get(ENV_CA_FILE) or None
+        self._max_size = max_size
+        self._agent = agent
+
+        self._proto = RelayProtocol()
+        self._state: ClientState = "disconnected"
+        self._ws: ClientConnection | None = None
+        self._futures: dict[str, asyncio.Future[Any]] = {}
+        self._ready_waiters: list[asyncio.Future[None]] = []
+        self._supervisor: asyncio.Task[None] | None = None
+        self._closed: asyncio.Future[None] | None = None
+        self._tasks = TaskGroupLite()
+        self._calls: dict[str, Call] = {}
+        self._dials: dict[str, _PendingDial] = {}
+        self._abandoned: OrderedDict[str, float] = OrderedDict()
+        self._messages: dict[str, Message] = {}
+        self._early_msg_events: OrderedDict[str, list[RelayEvent]] = OrderedDict()
+        self._call_handler: Callable[[Call], Any] | None = None
+        self._message_handler: Callable[[Message], Any] | None = None
+        self._event_handler: Callable[[RelayEvent], Any] | None = None
+        self._hooks: dict[str, list[Callable[..., Any]]] = {}
+        self._restart_requested = False
+        self._probe_task: asyncio.Task[None] | None = None
+        self._ever_connected = False
+
+    def __repr__(self) -> str:
+        who = f"project={self.project!r}, token={mask_secret(self.token)!r}"
+        if self.jwt_token:
+            who += f", jwt_token={mask_secret(self.jwt_token)!r}"
+        return f"RelayClient(host={self.host!r}, {who}, state={self._state!r})"
+
+    # -- properties ---------------------------------------------------------
+
+    @property
+    def relay_protocol(self) -> str | None:
+        """The session's protocol string (the resume key), once connected."""
+        return self._proto.protocol
+
+    @property
+    def state(self) -> ClientState:
+        """disconnected, connecting, connected, reconnecting or closed."""
+        return self._state
+
+    @property
+    def url(self) -> str:
+        """The WebSocket URL the client connects to."""
+        return self._url
+
+    @property
+    def calls(self) -> Mapping[str, Call]:
+        """Calls being tracked, by call id (read-only view)."""
+        return self._calls
+
+    # -- handler registration -------------------------------------------------
+
+    def on_call(self, handler: H) -> H:
+        """Decorator: ``handler(call)`` runs (as a task) for each inbound call."""
+        self._call_handler = handler
+        return handler
+
+    def on_message(self, handler: H) -> H:
+        """Decorator: ``handler(message)`` runs (as a task) for each inbound message."""
+        self._message_handler = handler
+        return handler
+
+    def on_event(self, handler: H) -> H:
+        """Decorator: ``handler(event)`` sees every event, typed or generic, before routing."""
+        self._event_handler = handler
+        return handler
+
+    def _hook(self, name: str, handler: H) -> H:
+        self._hooks.setdefault(name, []).append(handler)
+        return handler
+
+    def on_connected(self, handler: H) -> H:
+        """Decorator: ``handler()`` after the first successful connect."""
+        return self._hook("connected", handler)
+
+    def on_disconnected(self, handler: H) -> H:
+        """Decorator: ``handler(error)`` when the socket drops (``error`` is None on a clean close)."""
+        return self._hook("disconnected", handler)
+
+    def on_reconnecting(self, handler: H) -> H:
+        """Decorator: ``handler(attempt, delay)`` before each reconnect attempt."""
+        return self._hook("reconnecting", handler)
+
+    def on_reconnected(self, handler: H) -> H:
+        """Decorator: ``handler(resumed)`` after a reconnect; ``resumed`` tells if the session survived."""
+        return self._hook("reconnected", handler)
+
+    def on_session_lost(self, handler: H) -> H:
+        """Decorator: ``handler()`` when the platform did not resume the session."""
+        return self._hook("session_lost", handler)
+
+    def _fire(self, name: str, *args: Any) -> None:
+        for h in tuple(self._hooks.get(name, ())):
+            call_handler(h, args, self._tasks, f"{name} hook")
+
+    # -- connection lifecycle -------------------------------------------------
+
+    async def __aenter__(self) -> RelayClient:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.disconnect()
+
+    async def connect(self) -> None:
+        """Open the socket and authenticate; then keep the session alive in the background.
+
+        Raises :class:`RelayError` if the platform rejects the credentials and
+        :class:`RelayConnectionError` if the server cannot be reached.
+        """
+        await self._start(retry_initial=False)
+
+    async def _start(self, *, retry_initial: bool) -> None:
+        if self._supervisor is not None and not self._supervisor.done():
+            await self.wait_ready()
+            return
+        loop = asyncio.get_running_loop()
+        self._closed = loop.create_future()
+        first: asyncio.Future[None] = loop.create_future()
+        self._state = "connecting"
+        self._supervisor = loop.create_task(self._supervise(first, retry_initial))
+        try:
+            await asyncio.shield(first)
+        except BaseException:
+            await self._shutdown(RelayConnectionError("connect failed"))
+            raise
+
+    async def wait_ready(self, timeout: float | None = None) -> None:
+        """Wait until the session is connected (immediately if it is).
+
+        Raises :class:`RelayTimeoutError` after ``timeout`` and
+        :class:`RelayConnectionError` if the client is closed or never started.
+        """
+        if self._state == "connected":
+            return
+        if self._state == "closed" or self._supervisor is None:
+            raise RelayConnectionError(f"client is {self._state}: call connect() or run() first")
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._ready_waiters.append(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise RelayTimeoutError(
+                f"not connected within {timeout}s (state {self._state})"
+            ) from None
+        finally:
+            with contextlib.suppress(ValueError):
+                self._ready_waiters.remove(fut)
+
+    def _set_ready(self) -> None:
+        self._state = "connected"
+        waiters, self._ready_waiters = self._ready_waiters, []
+        for f in waiters:
+            if not f.done():
+                f.set_result(None)
+
+    async def disconnect(self) -> None:
+        """Close the session: fail everything pending with :class:`RelayConnectionError`."""
+        await self._shutdown(RelayConnectionError("client closed"))
+
+    async def _shutdown(self, error: RelayConnectionError) -> None:
+        if self._state == "closed" and self._supervisor is None:
+            return
+        self._state = "closed"
+        sup, self._supervisor = self._supervisor, None
+        ws = self._ws
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), 2.0)
+        if sup is not None and sup is not asyncio.current_task():
+            sup.cancel()
+            with contextlib.suppress(BaseException):
+                await sup
+        self._ws = None
+        self._fail_everything(error)
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+        await self._tasks.cancel_all(grace=0.0)
+
+    def _fail_everything(self, error: RelayConnectionError) -> None:
+        self._fail_in_flight(error)
+        for f in self._ready_waiters:
+            if not f.done():
+                f.set_exception(error)
+                f.exception()
+        self._ready_waiters = []
+        self._drop_session_objects(error)
+
+    def _drop_session_objects(self, error: RelayConnectionError) -> None:
+        calls, self._calls = self._calls, {}
+        for call in calls.values():
+            call._abort(error)
+        dials, self._dials = self._dials, {}
+        for d in dials.values():
+            if not d.future.done():
+                d.future.set_exception(error)
+                d.future.exception()
+        msgs, self._messages = self._messages, {}
+        for m in msgs.values():
+            m._fail(error)
+
+    def _fail_in_flight(self, error: RelayError) -> None:
+        pending = self._proto.connection_lost()
+        futures, self._futures = self._futures, {}
+        for msg_id, fut in futures.items():
+            if not fut.done():
+                method = pending.get(msg_id, "request")
+                fut.set_exception(
+                    RelayConnectionError(f"{method}: {error.message} before the reply arrived")
+                )
+                fut.exception()
+
+    def run(self) -> None:
+        """Connect and serve until interrupted (blocking; Ctrl-C or SIGTERM stops it cleanly).
+
+        Unreachable servers are retried forever with back-off; credentials
+        rejected ``max_auth_failures`` times in a row before any successful
+        login raise :class:`RelayError`. Do not call from a running event loop.
+        """
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(self.disconnect()))
+        try:
+            await self._start(retry_initial=True)
+            assert self._closed is not None
+            await asyncio.shield(self._closed)
+        finally:
+            await self.disconnect()
+            logger.info("RELAY client stopped")
+
+    def _ssl_context(self) -> ssl_module.SSLContext | None:
+        if not self._secure:
+            return None
+        if self._ssl is None:
+            # built once per client: creating a default context loads the CA bundle (~20 ms)
+            self._ssl = ssl_module.create_default_context(cafile=self._ca_file)
+        return self._ssl
+
+    async def _open(self) -> ClientConnection:
+        from websockets.asyncio.client import connect as ws_connect
+
+        return await ws_connect(
+            self._url,
+            ssl=self._ssl_context(),
+            compression=None,
+            max_size=self._max_size,
+            ping_interval=None,  # the protocol-level signalwire.ping does liveness
+            open_timeout=self.request_timeout,
+            close_timeout=2.0,
+            user_agent_header=self._agent,
+        )
+
+    async def _supervise(self, first: asyncio.Future[None], retry_initial: bool) -> None:
+        attempt = 0
+        auth_failures = 0
+        while True:
+            error: BaseException | None = None
+            try:
+                ws = await self._open()
+            except Exception as exc:  # noqa: BLE001 - any transport failure means retry
+                error = exc
+                if not first.done() and not retry_initial:
+                    first.set_exception(
+                        RelayConnectionError(f"cannot connect to {self._url}: {_describe(exc)}")
+                    )
+                    return
+                logger.warning("cannot connect to %s: %s", self._url, _describe(exc))
+            else:
+                attempt = 0
+                try:
+                    error = await self._session(ws, first)
+                except _AuthFailed as exc:
+                    error = exc.error
+                    if not self._ever_connected:
+                        auth_failures += 1
+                        if not retry_initial or auth_failures >= self.max_auth_failures:
+                            if not first.done():
+                                first.set_exception(exc.error)
+                            return
+                    logger.warning("RELAY login failed: %s", exc.error)
+            if self._state == "closed":
+                return
+            delay = backoff_delay(
+                attempt, min_delay=self.reconnect_min_delay, max_delay=self.reconnect_max_delay
+            )
+            attempt += 1
+            self._state = "reconnecting" if self._ever_connected else "connecting"
+            self._fire("reconnecting", attempt, delay)
+            logger.info("reconnecting in %.2fs (attempt %d, %s)", delay, attempt, _describe(error))
+            await asyncio.sleep(delay)
+
+    async def _session(
+        self, ws: ClientConnection, first: asyncio.Future[None]
+    ) -> BaseException | None:
+        """Run one connected socket until it closes; return why it closed."""
+        self._ws = ws
+        self._restart_requested = False
+        reader = asyncio.get_running_loop().create_task(self._read_loop(ws))
+        pinger: asyncio.Task[None] | None = None
+        try:
+            params = self._proto.connect_params(
+                authentication=self._authentication(), contexts=self.contexts, agent=self._agent
+            )
+            try:
+                result = await self._request(
+                    ws, c.METHOD_SIGNALWIRE_CONNECT, params, self.request_timeout
+                )
+            except RelayConnectionError as exc:
+                return exc
+            except RelayTimeoutError as exc:
+                return exc
+            except RelayError as exc:
+                raise _AuthFailed(exc) from None
+            had_session = self._proto.protocol is not None
+            resumed = self._proto.connected(result)
+            was_connected = self._ever_connected
+            self._ever_connected = True
+            if had_session and not resumed:
+                logger.warning("RELAY session was not resumed: calls of the old session are lost")
+                self._drop_session_objects(
+                    RelayConnectionError("session lost: the platform did not resume it")
+                )
+                self._fire("session_lost")
+            self._set_ready()
+            if not first.done():
+                first.set_result(None)
+            if was_connected:
+                logger.info("reconnected (session %s)", "resumed" if resumed else "new")
+                self._fire("reconnected", resumed)
+            else:
+                logger.info("connected to %s", self._url)
+                self._fire("connected")
+            if self.ping_interval > 0:
+                pinger = asyncio.get_running_loop().create_task(self._ping_loop(ws))
+            return await reader
+        finally:
+            if pinger is not None:
+                pinger.cancel()
+            if not reader.done():
+                reader.cancel()
+                with contextlib.suppress(BaseException):
+                    await reader
+            self._ws = None
+            if self._state != "closed":
+                self._state = "reconnecting" if self._ever_connected else "connecting"
+            self._fail_in_flight(RelayConnectionError("connection lost"))
+            if self._restart_requested and self._state != "closed":
+                logger.warning("server asked for a fresh session (restart: true): calls are lost")
+                self._proto.reset_session()
+                self._drop_session_objects(
+                    RelayConnectionError("session lost: the server restarted it")
+                )
+                self._fire("session_lost")
+            if self._ever_connected and self._state != "closed":
+                self._fire("disconnected", None)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), 1.0)
+
+    def _authentication(self) -> dict[str, str]:
+        if self.jwt_token:
+            return {"jwt_token": self.jwt_token}
+        return {"project": self.project or "", "token": self.token or ""}
+
+    async def _read_loop(self, ws: ClientConnection) -> BaseException | None:
+        from websockets.exceptions import ConnectionClosed
+
+        receive = self._proto.receive
+        futures = self._futures
+        try:
+            async for frame in ws:
+                out = receive(frame)
+                if type(out) is ServerEvent:
+                    await ws.send(out.ack)  # ack first, then handle
+                    if out.duplicate:
+                        logger.debug("duplicate event ignored")
+                        continue
+                    try:
+                        self._dispatch(out.payload)
+                    except Exception:
+                        logger.exception("event dispatch failed")
+                elif type(out) is Response:
+                    fut = futures.pop(out.id, None)
+                    if fut is not None and not fut.done():
+                        if out.error is not None:
+                            fut.set_exception(out.error)
+                        else:
+                            fut.set_result(out.result)
+                elif type(out) is ServerPing:
+                    await ws.send(out.ack)
+                elif type(out) is ServerDisconnect:
+                    await ws.send(out.ack)
+                    self._restart_requested = out.restart
+                    logger.info("server announced disconnect (restart=%s)", out.restart)
+                else:
+                    assert isinstance(out, Ignored)
+                    logger.warning("ignored frame: %s", out.reason)
+                    if out.reply is not None:
+                        await ws.send(out.reply)
+        except ConnectionClosed as exc:
+            return exc
+        finally:
+            # replies can no longer come: wake their waiters now, not at their timeout
+            self._fail_in_flight(RelayConnectionError("connection lost"))
+        return None
+
+    async def _request(
+        self, ws: ClientConnection, method: str, params: Mapping[str, Any], timeout: float
+    ) -> Any:
+        from websockets.exceptions import ConnectionClosed
+
+        msg_id, frame = self._proto.request(method, params)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._futures[msg_id] = fut
+        try:
+            await ws.send(frame)
+        except ConnectionClosed:
+            self._futures.pop(msg_id, None)
+            self._proto.forget(msg_id)
+            raise _NotSent(f"{method}: connection lost before sending") from None
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            self._futures.pop(msg_id, None)
+            self._proto.forget(msg_id)
+            if method not in (c.METHOD_SIGNALWIRE_CONNECT, c.METHOD_SIGNALWIRE_PING):
+                self._probe(ws)
+            raise RelayTimeoutError(f"no reply to {method} within {timeout}s") from None
+
+    async def _ping_loop(self, ws: ClientConnection) -> None:
+        while True:
+            await asyncio.sleep(self.ping_interval)
+            if not await self._ping(ws):
+                return
+
+    async def _ping(self, ws: ClientConnection) -> bool:
+        try:
+            await self._request(ws, c.METHOD_SIGNALWIRE_PING, {}, self.ping_timeout)
+        except RelayTimeoutError:
+            logger.warning(
+                "no reply to ping within %ss: dropping the connection", self.ping_timeout
+            )
+            ws.transport.abort()
+            return False
+        except RelayConnectionError:
+            return False
+        except RelayError:
+            pass  # any reply proves the peer alive
+        return True
+
+    def _probe(self, ws: ClientConnection) -> None:
+        """A request timed out: check the link with a ping, now."""
+        if self._probe_task is None or self._probe_task.done():
+            self._probe_task = self._tasks.spawn(self._ping(ws), "liveness probe")
+
+    # -- requests ---------------------------------------------------------------
+
+    async def execute(
+        self, method: str, params: Mapping[str, Any], *, timeout: float | None = None
+    ) -> JSONObject:
+        """Send a raw JSON-RPC request and return its checked result.
+
+        While disconnected the request waits for the session to come back,
+        within ``timeout`` (default ``request_timeout``). Raises
+        :class:`RelayError` for a non-2xx ``code`` or an error reply,
+        :class:`RelayTimeoutError` when no reply (or no connection) came in
+        time, and :class:`RelayConnectionError` when the socket dropped after
+        the request was sent.
+        """
+        if timeout is None:
+            timeout = self.request_timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            ws = self._ws
+            if self._state != "connected" or ws is None:
+                if self._state == "closed" or self._supervisor is None:
+                    raise RelayConnectionError(
+                        f"{method} not sent: client is {self._state} (call connect() or run())"
+                    )
+                try:
+                    await self.wait_ready(max(0.0, deadline - loop.time()))
+                except RelayTimeoutError:
+                    raise RelayTimeoutError(
+                        f"{method} not sent: not connected within {timeout}s"
+                    ) from None
+                continue
+            try:
+                result = await self._request(ws, method, params, max(0.0, deadline - loop.time()))
+            except _NotSent:
+                if loop.time() < deadline:
+                    continue  # never left: queue it for the next connection
+                raise RelayTimeoutError(
+                    f"{method} not sent: not connected within {timeout}s"
+                ) from None
+            except RelayTimeoutError:
+                raise RelayTimeoutError(f"no reply to {method} within {timeout}s") from None
+            return check_result(method, result)
+
+    async def receive(self, contexts: list[str]) -> None:
+        """Start receiving calls and messages on more ``contexts`` (kept across reconnects)."""
+        if not contexts:
+            return
+        await self.execute(c.METHOD_SIGNALWIRE_RECEIVE, {"contexts": list(contexts)})
+        for ctx in contexts:
+            if ctx not in self.contexts:
+                self.contexts.append(ctx)
+
+    async def unreceive(self, contexts: list[str]) -> None:
+        """Stop receiving on ``contexts``."""
+        if not contexts:
+            return
+        await self.execute(c.METHOD_SIGNALWIRE_UNRECEIVE, {"contexts": list(contexts)})
+        self.contexts = [ctx for ctx in self.contexts if ctx not in contexts]
+
+    # -- dial ---------------------------------------------------------------
+
+    async def dial(
+        self,
+        devices: list[list[JSONObject]],
+        *,
+        tag: str | None = None,
+        max_duration: int | None = None,
+        dial_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Call:
+        """Place an outbound call and return it once a device answers.
+
+        ``devices`` is a serial list of parallel groups: ``[[a, b], [c]]`` rings
+        a and b together, then c. Raises :class:`RelayError` when the dial
+        fails and :class:`RelayTimeoutError` after ``dial_timeout`` (default
+        ``self.dial_timeout``). After a timeout or cancellation, any leg that
+        answers later is hung up, or handed to ``on_dial_orphan`` if set.
+        """
+        _check_devices(devices)
+        tag = tag or str(uuid.uuid4())
+        timeout = self.dial_timeout if dial_timeout is None else dial_timeout
+        loop = asyncio.get_running_loop()
+        pending = _PendingDial(loop.create_future())
+        self._dials[tag] = pending
+        params = drop_none({"tag": tag, "devices": devices, "max_duration": max_duration})
+        params.update(kwargs)
+        ok = False
+        try:
+            await self.execute("calling.dial", params)
+            try:
+                call = await asyncio.wait_for(asyncio.shield(pending.future), timeout)
+            except TimeoutError:
+                if pending.future.done():
+                    call = pending.future.result()
+                else:
+                    raise RelayTimeoutError(
+                        f"dial timed out after {timeout}s (tag={tag}); "
+                        "a leg answering later will be hung up"
+                    ) from None
+            ok = True
+            return call
+        finally:
+            if self._dials.get(tag) is pending:
+                del self._dials[tag]
+            if not ok:
+                self._abandon_dial(tag, pending)
+
+    def _abandon_dial(self, tag: str, pending: _PendingDial) -> None:
+        fut = pending.future
+        if fut.done() and not fut.cancelled():
+            exc = fut.exception()
+            if exc is None:  # answered, but the caller gave up first: an orphan now
+                self._orphan(fut.result())
+            # else: the dial failed (no leg is left) or the client/session is gone
+            return
+        fut.cancel()
+        now = asyncio.get_running_loop().time()
+        self._abandoned[tag] = now + _ABANDONED_DIAL_TTL
+        while self._abandoned:
+            first_tag, expires = next(iter(self._abandoned.items()))
+            if expires > now:
+                break
+            del self._abandoned[first_tag]
+        for leg in pending.legs.values():
+            if leg.state == c.CALL_STATE_ANSWERED:
+                self._orphan(leg)
+            elif leg.state not in (c.CALL_STATE_ENDING, c.CALL_STATE_ENDED):
+                self._tasks.spawn(self._end_quietly(leg, c.END_REASON_CANCEL), "cancel dial leg")
+
+    def _orphan(self, call: Call) -> None:
+        if call._orphan or call.state in (c.CALL_STATE_ENDING, c.CALL_STATE_ENDED):
+            return
+        call._orphan = True
+        if self.on_dial_orphan is not None:
+            logger.warning(
+                "call %s answered after its dial was abandoned: handing it over", call.call_id
+            )
+            call_handler(self.on_dial_orphan, (call,), self._tasks, "on_dial_orphan")
+        else:
+            logger.warning(
+                "call %s answered after its dial was abandoned: hanging up", call.call_id
+            )
+            self._tasks.spawn(self._end_quietly(call, c.END_REASON_HANGUP), "hang up orphan")
+
+    async def _end_quietly(self, call: Call, reason: str) -> None:
+        try:
+            await call.hangup(reason)
+        except RelayError as exc:
+            logger.warning("could not end call %s: %s", call.call_id, exc)
+
+    # -- messaging ------------------------------------------------------------
+
+    async def send_message(
+        self,
+        *,
+        to_number: str,
+        from_number: str,
+        context: str | None = None,
+        body: str | None = None,
+        media: list[str] | None = None,
+        tags: list[str] | None = None,
+        region: str | None = None,
+        on_completed: Callable[[RelayEvent], Any] | None = None,
+    ) -> Message:
+        """Send an SMS/MMS (``messaging.send``) and return the tracked :class:`Message`.
+
+        Needs ``body`` or ``media``. ``context`` defaults to the session's
+        protocol string, so state events come back to this client.
+        """
+        if not body and not media:
+            raise SignalWireConfigError("send_message needs body or media", argument="body")
+        ctx = context or self._proto.protocol or "default"
+        params = drop_none(
+            {
+                "context": ctx,
+                "to_number": to_number,
+                "from_number": from_number,
+                "body": body,
+                "media": media,
+                "tags": tags,
+                "region": region,
+            }
+        )
+        result = await self.execute("messaging.send", params)
+        message_id = result.get("message_id")
+        if not isinstance(message_id, str) or not message_id:
+            raise RelayError(-1, "messaging.send reply has no message_id")
+        msg = Message(
+            message_id=message_id,
+            context=ctx,
+            direction="outbound",
+            from_number=from_number,
+            to_number=to_number,
+            body=body or "",
+            media=media,
+            tags=tags,
+            state=c.MESSAGE_STATE_QUEUED,
+        )
+        msg._tasks = self._tasks
+        msg._on_completed = on_completed
+        self._messages[message_id] = msg
+        for ev in self._early_msg_events.pop(message_id, ()):
+            if msg._handle(ev):
+                self._messages.pop(message_id, None)
+        return msg
+
+    # -- event routing -------------------------------------------------------
+
+    def _dispatch(self, payload: JSONObject) -> None:
+        event = parse_event(payload)
+        if self._event_handler is not None:
+            call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
+        et = event.event_type
+        if et == c.EVENT_CALL_RECEIVE:
+            self._on_receive(event)
+        elif et == c.EVENT_CALL_DIAL:
+            assert isinstance(event, DialEvent)
+            self._on_dial(event)
+        elif et == c.EVENT_MESSAGING_STATE:
+            self._on_message_state(event)
+        elif et == c.EVENT_MESSAGING_RECEIVE:
+            self._on_message_receive(event)
+        elif event.call_id:
+            call = self._calls.get(event.call_id)
+            if call is None and et == c.EVENT_CALL_STATE:
+                call = self._maybe_dial_leg(event)
+            if call is not None:
+                call._handle(event)
+            else:
+                logger.debug("%s for untracked call %s", et, event.call_id)
+        elif et != c.EVENT_AUTHORIZATION_STATE:
+            logger.debug("event %s not routed to a call", et)
+
+    def _forget_call(self, call: Call) -> None:
+        if self._calls.get(call.call_id) is call:
+            del self._calls[call.call_id]
+
+    def _on_receive(self, event: RelayEvent) -> None:
+        p = event.params
+        call_id = event.call_id
+        if not call_id or call_id in self._calls:
+            return
+        node_id = str(p.get("node_id") or "")
+        if len(self._calls) >= self.max_active_calls:
+            logger.warning(
+                "refusing inbound call %s: %d active calls (max_active_calls); sending %s",
+                call_id,
+                len(self._calls),
+                "calling.pass" if self.over_limit == "pass" else "calling.end busy",
+            )
+            stub = Call(self, call_id, node_id)
+            if self.over_limit == "pass":
+                self._tasks.spawn(stub.pass_(), "refuse call (pass)")
+            else:
+                self._tasks.spawn(self._end_quietly(stub, c.END_REASON_BUSY), "refuse call (busy)")
+            return
+        call = Call(
+            self,
+            call_id,
+            node_id,
+            str(p.get("project_id") or ""),
+            str(p.get("context") or ""),
+            tag=str(p.get("tag") or ""),
+            direction=str(p.get("direction") or "inbound"),
+            device=p.get("device") if isinstance(p.get("device"), dict) else None,
+            state=str(p.get("call_state") or c.CALL_STATE_CREATED),
+            segment_id=str(p.get("segment_id") or ""),
+        )
+        self._calls[call_id] = call
+        if self._call_handler is None:
+            logger.warning("inbound call %s on %r but no on_call handler", call_id, call.context)
+            return
+        call_handler(self._call_handler, (call,), self._tasks, "on_call handler")
+
+    def _maybe_dial_leg(self, event: RelayEvent) -> Call | None:
+        p = event.params
+        tag = p.get("tag")
+        if not tag or (tag not in self._dials and tag not in self._abandoned):
+            return None
+        if p.get("call_state") == c.CALL_STATE_ENDED:
+            return None
+        call = Call(
+            self,
+            event.call_id,
+            str(p.get("node_id") or ""),
+            tag=str(tag),
+            direction=str(p.get("direction") or "outbound"),
+            device=p.get("device") if isinstance(p.get("device"), dict) else None,
+        )
+        self._calls[call.call_id] = call
+        pending = self._dials.get(tag)
+        if pending is not None:
+            pending.legs[call.call_id] = call
+        else:  # dial already abandoned: watch the leg and end it if it answers
+            call.on(c.EVENT_CALL_STATE, self._orphan_watch)
+            if p.get("call_state") not in (c.CALL_STATE_ANSWERED, c.CALL_STATE_ENDING):
+                self._tasks.spawn(self._end_quietly(call, c.END_REASON_CANCEL), "cancel dial leg")
+        return call
+
+    def _orphan_watch(self, event: RelayEvent) -> None:
+        if isinstance(event, CallStateEvent) and event.call_state == c.CALL_STATE_ANSWERED:
+            call = self._calls.get(event.call_id)
+            if call is not None:
+                self._orphan(call)
+
+    def _on_dial(self, event: DialEvent) -> None:
+        tag = event.tag
+        pending = self._dials.get(tag)
+        if event.dial_state == "answered":
+            winner = event.call if isinstance(event.call, dict) else {}
+            call_id = str(winner.get("call_id") or "")
+            call = self._calls.get(call_id) if call_id else None
+            if call is None and call_id:
+                call = Call(
+                    self,
+                    call_id,
+                    str(winner.get("node_id") or event.node_id),
+                    tag=tag,
+                    direction="outbound",
+                    device=winner.get("device") if isinstance(winner.get("device"), dict) else None,
+                    state=c.CALL_STATE_ANSWERED,
+                )
+                self._calls[call_id] = call
+            if call is None:
+                logger.warning("dial %s answered without a call id", tag)
+                return
+            if call.state in ("", c.CALL_STATE_CREATED, c.CALL_STATE_RINGING):
+                call.state = c.CALL_STATE_ANSWERED
+            if pending is not None and not pending.future.done():
+                pending.future.set_result(call)
+            elif tag in self._abandoned:
+                del self._abandoned[tag]
+                self._orphan(call)
+        elif event.dial_state == "failed":
+            self._abandoned.pop(tag, None)
+            if pending is not None and not pending.future.done():
+                reason = event.reason or str(event.params.get("source") or "no device answered")
+                pending.future.set_exception(RelayError(-1, f"dial failed (tag={tag}): {reason}"))
+                pending.future.exception()
+
+    def _on_message_state(self, event: RelayEvent) -> None:
+        message_id = event.params.get("message_id")
+        if not isinstance(message_id, str):
+            return
+        msg = self._messages.get(message_id)
+        if msg is None:
+            # state may arrive before send_message() registered the message
+            buf = self._early_msg_events.setdefault(message_id, [])
+            buf.append(event)
+            while len(self._early_msg_events) > _EARLY_MESSAGE_EVENTS:
+                self._early_msg_events.popitem(last=False)
+            return
+        if msg._handle(event):
+            self._messages.pop(message_id, None)
+
+    def _on_message_receive(self, event: RelayEvent) -> None:
+        p = event.params
+        media = p.get("media")
+        tags = p.get("tags")
+        msg = Message(
+            message_id=str(p.get("message_id") or ""),
+            context=str(p.get("context") or ""),
+            direction=str(p.get("direction") or "inbound"),
+            from_number=str(p.get("from_number") or ""),
+            to_number=str(p.get("to_number") or ""),
+            body=str(p.get("body") or ""),
+            media=[str(m) for m in media] if isinstance(media, list) else None,
+            segments=segments if isinstance(segments := p.get("segments"), int) else 0,
+            state=str(p.get("message_state") or c.MESSAGE_STATE_RECEIVED),
+            tags=[str(t) for t in tags] if isinstance(tags, list) else None,
+        )
+        msg._tasks = self._tasks
+        msg.result = event
+        if self._message_handler is None:
+            logger.warning("inbound message %s but no on_message handler", msg.message_id)
+            return
+        call_handler(self._message_handler, (msg,), self._tasks, "on_message handler")
+
+
+def _check_devices(devices: Any) -> None:
+    if (
+        not isinstance(devices, list)
+        or not devices
+        or not all(
+            isinstance(g, list) and g and all(isinstance(d, dict) for d in g) for g in devices
+        )
+    ):
+        raise SignalWireConfigError(
+            "devices must be a non-empty list of non-empty lists of device dicts "
+            "(serial groups of parallel devices), e.g. [[{'type': 'phone', 'params': {...}}]]",
+            argument="devices",
+        )
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "closed"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,311 @@
+"""Sans-I/O core of the RELAY protocol: JSON-RPC framing, correlation, acks.
+
+Nothing here touches a socket or an event loop. :class:`RelayProtocol` turns
+outgoing requests into text frames and incoming text frames into small
+records (:class:`Response`, :class:`ServerEvent`, :class:`ServerPing`,
+:class:`ServerDisconnect`, :class:`Ignored`) that say what the I/O layer must
+do (which ack to send, which waiter to wake). The asyncio client only moves
+frames between this object and the WebSocket, so all of the protocol rules
+are tested without a server.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from signalwire.relay import constants as c
+from signalwire.relay._errors import RelayError
+
+__all__ = [
+    "Ignored",
+    "RelayProtocol",
+    "Response",
+    "ServerDisconnect",
+    "ServerEvent",
+    "ServerPing",
+    "ack_frame",
+    "backoff_delay",
+    "check_result",
+]
+
+JSONObject = dict[str, Any]
+
+_SAFE_ID = re.compile(r'[^"\\\x00-\x1f]*\Z')
+_JSONRPC: Final = '"jsonrpc":"2.0"'
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_loads = json.loads
+
+
+def _json_id(msg_id: Any) -> str:
+    if isinstance(msg_id, str) and _SAFE_ID.match(msg_id):
+        return f'"{msg_id}"'
+    return _dumps(msg_id)
+
+
+def ack_frame(msg_id: Any) -> str:
+    """The empty-result reply that acknowledges a server request."""
+    return f'{{{_JSONRPC},"id":{_json_id(msg_id)},"result":{{}}}}'
+
+
+def check_result(method: str, result: Any) -> JSONObject:
+    """Return ``result`` as a dict, or raise :class:`RelayError` for a non-2xx ``code``.
+
+    The platform reports command failures inside a normal result, with
+    ``code`` as a string (``"404"``); a result without ``code`` is a success
+    and a non-object result is wrapped as ``{"raw": value}``.
+    """
+    if not isinstance(result, dict):
+        return {"raw": result}
+    code = result.get("code")
+    if code is None:
+        return result
+    text = str(code)
+    if len(text) == 3 and text.startswith("2") and text.isdigit():
+        return result
+    try:
+        num = int(text)
+    except ValueError:
+        num = -1
+    message = result.get("message")
+    raise RelayError(num, f"{method} failed: {message if message else 'no message'}")
+
+
+def backoff_delay(
+    attempt: int,
+    *,
+    min_delay: float = c.RECONNECT_MIN_DELAY,
+    max_delay: float = c.RECONNECT_MAX_DELAY,
+    factor: float = c.RECONNECT_BACKOFF_FACTOR,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Delay before reconnect attempt ``attempt`` (0-based): capped exponential with jitter.
+
+    The step is ``min(max_delay, min_delay * factor**attempt)`` and the delay
+    is drawn uniformly from its upper half, so clients that lost the same
+    server spread out without ever retrying much faster than the step.
+    """
+    step = min(max_delay, min_delay * factor ** min(attempt, 64))
+    return step / 2 + rand() * step / 2
+
+
+@attrs.frozen
+class Response:
+    """A reply to one of our requests.
+
+    ``error`` is set (and ``result`` None) for a JSON-RPC error object;
+    ``method`` is the method of the request it answers.
+    """
+
+    id: str
+    method: str
+    result: Any = None
+    error: RelayError | None = None
+
+
+@attrs.frozen
+class ServerEvent:
+    """A ``signalwire.event`` request: send ``ack``, then handle ``payload``.
+
+    ``duplicate`` is True when the same message id was already handled in
+    this session (a replay after resume): ack it, do not handle it again.
+    """
+
+    ack: str
+    payload: JSONObject
+    duplicate: bool = False
+
+
+@attrs.frozen
+class ServerPing:
+    """A ``signalwire.ping`` from the server: send ``ack``."""
+
+    ack: str
+
+
+@attrs.frozen
+class ServerDisconnect:
+    """``signalwire.disconnect``: send ``ack``; the server will close the socket.
+
+    ``restart`` True means the session will not survive: reconnect fresh.
+    """
+
+    ack: str
+    restart: bool
+
+
+@attrs.frozen
+class Ignored:
+    """A frame that needs no action (logged by the caller).
+
+    ``reply`` is an error frame to send back, for requests we cannot serve.
+    """
+
+    reason: str
+    reply: str | None = None
+
+
+Inbound = Response | ServerEvent | ServerPing | ServerDisconnect | Ignored
+
+
+class RelayProtocol:
+    """Framing and correlation for one client, across reconnects.
+
+    It also holds what a session resume needs: the ``protocol`` string from
+    the last connect result and the latest ``authorization_state``.
+    """
+
+    def __init__(
+        self,
+        *,
+        id_factory: Callable[[], str] | None = None,
+        dedupe_window: int = 4096,
+    ) -> None:
+        self._new_id = id_factory or (lambda: str(uuid.uuid4()))
+        #: request id -> method, for requests sent and not yet answered.
+        self.pending: dict[str, str] = {}
+        #: Session protocol string from the last connect result (resume key).
+        self.protocol: str | None = None
+        #: Latest ``signalwire.authorization.state`` blob (fast re-auth).
+        self.authorization_state: str | None = None
+        #: Identity returned by the last connect.
+        self.identity: str | None = None
+        self._seen: OrderedDict[Any, None] = OrderedDict()
+        self._dedupe_window = dedupe_window
+
+    # -- outgoing ---------------------------------------------------------
+
+    def request(self, method: str, params: Mapping[str, Any]) -> tuple[str, str]:
+        """Register a request and return ``(id, frame)``."""
+        msg_id = self._new_id()
+        self.pending[msg_id] = method
+        frame = _dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return msg_id, frame
+
+    def forget(self, msg_id: str) -> None:
+        """Stop waiting for a reply (timeout or cancellation); a late reply is ignored."""
+        self.pending.pop(msg_id, None)
+
+    def connect_params(
+        self,
+        *,
+        authentication: Mapping[str, str],
+        contexts: list[str],
+        agent: str = c.AGENT_STRING,
+    ) -> JSONObject:
+        """Params of ``signalwire.connect``, with the resume keys when a session exists."""
+        params: JSONObject = {
+            "version": dict(c.PROTOCOL_VERSION),
+            "agent": agent,
+            "event_acks": True,
+            "authentication": dict(authentication),
+        }
+        if contexts:
+            params["contexts"] = list(contexts)
+        if self.protocol:
+            params["protocol"] = self.protocol
+            if self.authorization_state:
+                params["authorization_state"] = self.authorization_state
+        return params
+
+    def connected(self, result: Any) -> bool:
+        """Record a connect result; return True when the previous session was resumed."""
+        result = result if isinstance(result, dict) else {}
+        new_protocol = result.get("protocol")
+        resumed = bool(self.protocol) and new_protocol == self.protocol
+        if not resumed:
+            self._seen.clear()
+            self.authorization_state = None
+        self.protocol = new_protocol if isinstance(new_protocol, str) else None
+        identity = result.get("identity")
+        self.identity = identity if isinstance(identity, str) else None
+        return resumed
+
+    def reset_session(self) -> None:
+        """Forget the session (``signalwire.disconnect`` with ``restart: true``)."""
+        self.protocol = None
+        self.authorization_state = None
+
+    def connection_lost(self) -> dict[str, str]:
+        """Drop and return every pending request (id -> method): their replies cannot come."""
+        pending, self.pending = self.pending, {}
+        return pending
+
+    # -- incoming ---------------------------------------------------------
+
+    def receive(self, text: str | bytes) -> Inbound:
+        """Classify one frame. Never raises for bad input: returns :class:`Ignored`."""
+        try:
+            msg = _loads(text)
+        except (ValueError, UnicodeDecodeError):
+            return Ignored("frame is not valid JSON")
+        if not isinstance(msg, dict):
+            return Ignored("frame is not a JSON object")
+        method = msg.get("method")
+        msg_id = msg.get("id")
+        if method is None:
+            return self._response(msg, msg_id)
+        if not isinstance(method, str):
+            return Ignored("request method is not a string")
+        params = msg.get("params")
+        if method == c.METHOD_SIGNALWIRE_EVENT:
+            if msg_id is None:
+                return Ignored("event without id")
+            if not isinstance(params, dict) or not isinstance(params.get("event_type"), str):
+                return Ignored("event without event_type", ack_frame(msg_id))
+            seen = self._seen
+            if msg_id in seen:
+                return ServerEvent(ack_frame(msg_id), params, duplicate=True)
+            seen[msg_id] = None
+            if len(seen) > self._dedupe_window:
+                seen.popitem(last=False)
+            if params["event_type"] == c.EVENT_AUTHORIZATION_STATE:
+                inner = params.get("params")
+                state = inner.get("authorization_state") if isinstance(inner, dict) else None
+                if isinstance(state, str) and state:
+                    self.authorization_state = state
+            return ServerEvent(ack_frame(msg_id), params)
+        if msg_id is None:
+            return Ignored(f"notification {method!r} ignored")
+        if method == c.METHOD_SIGNALWIRE_PING:
+            return ServerPing(ack_frame(msg_id))
+        if method == c.METHOD_SIGNALWIRE_DISCONNECT:
+            restart = params.get("restart") if isinstance(params, dict) else None
+            return ServerDisconnect(ack_frame(msg_id), restart is True)
+        error = _dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": msg_id,
+                "error": {"code": -32601, "message": f"method not found: {method}"},
+            }
+        )
+        return Ignored(f"unsupported server request {method!r}", error)
+
+    def _response(self, msg: JSONObject, msg_id: Any) -> Inbound:
+        if not isinstance(msg_id, str) or msg_id not in self.pending:
+            return Ignored(f"response to unknown id {msg_id!r}")
+        method = self.pending.pop(msg_id)
+        if "error" in msg and msg["error"] is not None:
+            err = msg["error"]
+            if isinstance(err, dict):
+                code = err.get("code", -1)
+                message = err.get("message") or "no message"
+            else:
+                code, message = -1, str(err)
+            try:
+                code = int(code)
+            except (TypeError, ValueError):
+                code = -1
+            return Response(msg_id, method, error=RelayError(code, f"{method} failed: {message}"))
+        if "result" not in msg:
+            return Response(
+                msg_id, method, error=RelayError(-1, f"{method} failed: reply has no result")
+            )
+        return Response(msg_id, method, result=msg["result"])

@@ -1,0 +1,76 @@
+"""Small helpers shared by the client, calls, actions and messages."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+__all__ = ["TaskGroupLite", "call_handler", "drop_none"]
+
+logger = logging.getLogger("signalwire.relay")
+
+
+def drop_none(params: dict[str, Any]) -> dict[str, Any]:
+    """Remove keys whose value is None: optional parameters are omitted from the wire."""
+    return {k: v for k, v in params.items() if v is not None}
+
+
+class TaskGroupLite:
+    """Keeps strong references to fire-and-forget tasks and logs their failures.
+
+    Unlike :class:`asyncio.TaskGroup`, one failing handler never cancels the
+    others; :meth:`cancel_all` stops whatever is left at shutdown.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task; ``what`` names it in logs."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: self._done(t, what))
+        return task
+
+    def _done(self, task: asyncio.Task[Any], what: str) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            logger.error("%s raised %s", what, type(exc).__name__, exc_info=exc)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    async def cancel_all(self, grace: float = 0.0) -> None:
+        """Give running tasks ``grace`` seconds, then cancel the rest and wait for them."""
+        current = asyncio.current_task()
+        tasks = [t for t in self._tasks if t is not current]
+        if not tasks:
+            return
+        if grace > 0:
+            await asyncio.wait(tasks, timeout=grace)
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def call_handler(
+    handler: Callable[..., Any], args: tuple[Any, ...], tasks: TaskGroupLite, what: str
+) -> None:
+    """Call a sync handler inline or start an async one as a task; log what it raises."""
+    try:
+        result = handler(*args)
+    except Exception:
+        logger.exception("%s raised", what)
+        return
+    if inspect.isawaitable(result):
+        tasks.spawn(_await(result), what)
+
+
+async def _await(aw: Any) -> Any:
+    return await aw
