@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -602,3 +603,58 @@ def test_render_contexts_checks_dicts(data: Any, message: str) -> None:
 def test_render_contexts_rejects_other_types() -> None:
     with pytest.raises(TypeError, match="ContextBuilder or a mapping"):
         render_contexts(["default"])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- on an agent
+
+
+def agent_prompt(agent: Any) -> dict[str, Any]:
+    document = validate_swml(json.loads(agent.render_swml()))
+    ai = next(v["ai"] for v in document["sections"]["main"] if "ai" in v)
+    prompt: dict[str, Any] = ai["prompt"]
+    return prompt
+
+
+def new_agent() -> Any:
+    from signalwire.agents import AgentBase
+
+    agent = AgentBase("ctx", basic_auth=("u", "p"))
+    agent.prompt_add_section("Role", "You are X")
+    return agent
+
+
+def test_agent_builder_renders_inside_prompt() -> None:
+    agent = new_agent()
+    builder = agent.define_contexts()
+    assert isinstance(builder, ContextBuilder)
+    builder.add_context("default").add_step("a").set_text("x")
+    prompt = agent_prompt(agent)
+    assert prompt["pom"] == [{"title": "Role", "body": "You are X"}]
+    assert prompt["contexts"] == {"default": {"steps": [{"name": "a", "text": "x"}]}}
+
+
+def test_agent_renders_a_separately_built_builder() -> None:
+    agent = new_agent()
+    agent.define_contexts(sample_builder())
+    assert agent_prompt(agent)["contexts"] == sample_builder().to_dict()
+
+
+def test_agent_renders_a_dict() -> None:
+    agent = new_agent()
+    data = {"default": {"steps": [{"name": "a", "text": "x"}]}}
+    agent.define_contexts(data)
+    assert agent_prompt(agent)["contexts"] == data
+
+
+def test_agent_checks_step_functions_against_its_tools() -> None:
+    agent = new_agent()
+    agent.define_tool("lookup", "Look up", {}, lambda args, raw: "ok")
+    agent.define_contexts().add_context("default").add_step("a").set_text("x").set_functions(
+        ["lookup"]
+    )
+    assert agent_prompt(agent)["contexts"]["default"]["steps"][0]["functions"] == ["lookup"]
+    agent.define_contexts().get_context("default").add_step("b").set_text("y").set_functions(
+        ["nope"]
+    )
+    with pytest.raises(ContextValidationError, match="step 'b': functions names 'nope'"):
+        agent.render_swml()

@@ -99,6 +99,41 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         )
         for key in ("gather_info", "reset", "skip_to_next_step", "history")
     ),
+    # DataMap tools (engineer B, issue 4), notes §1.7.
+    AllowedField(
+        "ai",
+        ("SWAIG", "functions", "*", "data_map", "webhooks", "*"),
+        "body",
+        "notes §1.7/§5: DataMap.body() writes webhook.body as documented (docs, 1.1.0); "
+        "the schema's Webhook lists params only.",
+    ),
+    AllowedField(
+        "ai",
+        ("SWAIG", "functions", "*", "data_map", "webhooks", "*"),
+        "form_param",
+        "notes §1.7: webhook(form_param=...) sends the arguments as one form field; "
+        "documented DataMap parameter missing from the schema.",
+    ),
+    AllowedField(
+        "ai",
+        ("SWAIG", "functions", "*", "data_map"),
+        "error_keys",
+        "notes §1.7: global_error_keys() writes data_map.error_keys; the platform ignores "
+        "it but accepts it (signalwire-sdk 3.7.5 emits it).",
+    ),
+    AllowedField(
+        "ai",
+        ("SWAIG", "functions", "*", "data_map", "expressions", "*"),
+        "nomatch-output",
+        "notes §1.7/§6: expression(nomatch_output=...) emits the hyphenated `nomatch-output` "
+        "the platform reads when the pattern does not match.",
+    ),
+    AllowedField(
+        "ai",
+        ("SWAIG", "functions", "*", "data_map", "webhooks", "*", "expressions", "*"),
+        "nomatch-output",
+        "notes §1.7: webhook expressions take `nomatch-output` like top-level ones.",
+    ),
 )
 
 
