@@ -772,7 +772,7 @@ class AgentBase(SWMLService):
         prompt: dict[str, Any]
         if self._prompt_text is not None:
             prompt = {"text": self._prompt_text}
-        elif self.use_pom:
+        elif self.use_pom and self.pom.sections:
             prompt = {"pom": self.pom.to_dict()}
         else:
             prompt = {"text": f"You are {self.name}, a helpful AI assistant."}
