@@ -14,6 +14,26 @@ from signalwire_fakes.rest._validate import context_for
 
 OPERATIONS = load_operations()
 
+# Generated 2xx bodies that do not validate against their response schema, and why.
+# Each entry must still fail (the test says so when one can be dropped).
+RESPONSE_SCHEMA_QUIRKS = {
+    # `links.next` is required by these schemas, but the platform omits it on
+    # the last page and clients stop on its absence (notes §2.5): the fake omits it.
+    "rest:list_call_flow_versions": "links.next omitted on the last page",
+    "rest:list_cxml_webhooks": "links.next omitted on the last page",
+    "rest:list_cxml_webhook_addresses": "links.next omitted on the last page",
+    "rest:list_swml_webhook_addresses": "links.next omitted on the last page",
+    # The spec's own examples break its schemas.
+    "rest:list_ai_agents": "spec example of ai_agent.prompt (contexts.default) is invalid",
+    "rest:get_ai_agent": "spec example of ai_agent.prompt (contexts.default) is invalid",
+    "rest:update_ai_agent": "spec example of ai_agent.prompt (contexts.default) is invalid",
+    "rest:list_resources": "spec example of ai_agent.params.convo lacks 'role'",
+    "rest:get_resource": "spec example of ai_agent.params.convo lacks 'role'",
+    # The request schema defaults call_handler to "default", which the response
+    # enum lacks; the fake echoes what was sent.
+    "rest:create_sip_credential": "echoed call_handler 'default' is outside the response enum",
+}
+
 
 @pytest.fixture
 async def client(fake_rest: FakeRestPlatform) -> AsyncIterator[httpx.AsyncClient]:
@@ -75,6 +95,18 @@ async def test_every_operation_routes_and_answers(
         assert response.headers["content-type"] == "application/json"
         assert isinstance(response.json(), (dict, list))
     assert response.headers["x-request-id"].startswith("fake-req-")
+    if expected != 204:
+        _check_response_schema(op, expected, response.json())
+
+
+def _check_response_schema(op: Operation, status: int, body: Any) -> None:
+    ctx = context_for(op.spec)
+    pointer = f"{op.pointer()}/responses/{status}/content/application~1json/schema"
+    errors = list(ctx.pointer_validator(pointer).iter_errors(body))
+    if op.key in RESPONSE_SCHEMA_QUIRKS:
+        assert errors, f"{op.key} now validates: drop it from RESPONSE_SCHEMA_QUIRKS"
+    else:
+        assert not errors, [e.message[:200] for e in errors[:3]]
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=_id)

@@ -85,7 +85,13 @@ Failure injection and stubs
     transport error); ``delay`` sleeps first. Injection runs before auth and
     validation, like a gateway. ``stub(operation_id, json=..., status=200,
     raw_body=None, content_type=..., headers=None, times=None)`` replaces
-    the answer to valid requests.
+    the answer to valid requests. Operations are selected by id
+    (``"list_rooms"``), spec and id (``"compat:list_all_calls"``) or method
+    and template (``"POST /api/pubsub/tokens"``: the REST spec gives
+    ``create_token`` to both ``/api/project/tokens`` and ``/api/pubsub/tokens``).
+    ``operations`` lists every `Operation` (``spec``, ``method``, ``path``,
+    ``operation_id``, ``parameters``, ``uid``); ``operation(selector)`` finds
+    one; ``example_path(op)`` builds a valid concrete path for it.
 Journal
     ``journal`` records every request as a `JournalEntry`: ``method``,
     ``path``, ``query`` (dict of lists), ``headers`` (lower-case), ``body``

@@ -1,8 +1,13 @@
-"""Run the fake REST platform standalone: ``python -m signalwire_fakes.rest --port 8766``."""
+"""Run the fake REST platform standalone: ``python -m signalwire_fakes.rest --port 8766``.
+
+The URL and test credentials are printed once the socket is listening
+(``--port 0`` picks a free port and prints it).
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from signalwire_fakes.rest._app import (
     DEFAULT_PROJECT,
@@ -13,10 +18,10 @@ from signalwire_fakes.rest._app import (
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse arguments, print the URL and credentials, and serve until interrupted."""
+    """Parse arguments, serve, and print the URL and credentials once listening."""
     parser = argparse.ArgumentParser(prog="python -m signalwire_fakes.rest", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=8766, help="0 picks a free port")
     parser.add_argument("--project", default=DEFAULT_PROJECT)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--list-size", type=int, default=2, help="items in every list")
@@ -36,11 +41,21 @@ def main(argv: list[str] | None = None) -> None:
         page_size=args.page_size,
         strict_query=not args.lenient_query,
     )
-    print(f"fake SignalWire REST platform on http://{args.host}:{args.port}")
-    print(f"  SIGNALWIRE_SPACE={args.host}:{args.port}")
-    print(f"  SIGNALWIRE_PROJECT_ID={args.project}")
-    print(f"  SIGNALWIRE_API_TOKEN={args.token}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="off", ws="none")
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            port = self.servers[0].sockets[0].getsockname()[1] if self.servers else args.port
+            hostport = f"{args.host}:{port}"
+            print(f"fake SignalWire REST platform on http://{hostport}")
+            print(f"  SIGNALWIRE_SPACE={hostport}")
+            print(f"  SIGNALWIRE_PROJECT_ID={args.project}")
+            print(f"  SIGNALWIRE_API_TOKEN={args.token}", flush=True)
+
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level="warning", lifespan="off", ws="none"
+    )
+    _Server(config).run()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,14 @@ class FailureRule:
     headers: dict[str, str]
     hits: int = 0
 
-    def matches(self, method: str, path: str, operation_id: str | None) -> bool:
+    def matches(
+        self,
+        method: str,
+        path: str,
+        spec: str | None,
+        operation_id: str | None,
+        template: str | None,
+    ) -> bool:
         """Whether this rule applies to a request."""
         if self.remaining is not None and self.remaining <= 0:
             return False
@@ -86,7 +94,9 @@ class FailureRule:
             return False
         if self.path_prefix is not None and not path.startswith(self.path_prefix):
             return False
-        return self.operation_id is None or self.operation_id == operation_id
+        return self.operation_id is None or _selects(
+            self.operation_id, spec, operation_id, method, template
+        )
 
 
 @dataclass
@@ -263,7 +273,7 @@ class FakeRestPlatform:
             remaining=times,
             path_prefix=path_prefix,
             method=method.upper() if method else None,
-            operation_id=operation_id.rpartition(":")[2] if operation_id else None,
+            operation_id=operation_id,
             disconnect=disconnect,
             delay=delay,
             body=body,
@@ -290,7 +300,7 @@ class FakeRestPlatform:
         (use it for non-JSON or empty bodies).
         """
         stub = Stub(
-            operation_id=operation_id.rpartition(":")[2],
+            operation_id=operation_id,
             status=status,
             json_body=json,
             raw_body=raw_body,
@@ -335,7 +345,7 @@ class FakeRestPlatform:
             else:
                 types = context_for(op.spec).tools.deref(param.schema)
                 is_uuid = types.get("format") == "uuid"
-                value = stable_uuid(op.key, param.name) if is_uuid else f"{param.name}-1"
+                value = stable_uuid(op.uid, param.name) if is_uuid else f"{param.name}-1"
             out = out.replace("{" + param.name + "}", quote(value, safe="+@:"))
         return out
 
@@ -358,12 +368,13 @@ class FakeRestPlatform:
             v = v_b.decode("latin-1")
             headers[k] = f"{headers[k]}, {v}" if k in headers else v
         raw_body = await request.body()
+        ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         entry = JournalEntry(
             method=method,
             path=scope["path"],
             query=query,
             headers=headers,
-            body=None,
+            body=_loose_parse(raw_body, ctype) if raw_body.strip() else None,
             raw_body=raw_body,
         )
         try:
@@ -396,7 +407,7 @@ class FakeRestPlatform:
             entry.path_params = params
             compat = op.spec == "compat"
 
-        failure = self._take_failure(entry.method, entry.path, entry.operation_id)
+        failure = self._take_failure(entry)
         if failure is not None:
             import anyio
 
@@ -550,10 +561,12 @@ class FakeRestPlatform:
                     return problem
         return None
 
-    def _take_failure(self, method: str, path: str, operation_id: str | None) -> FailureRule | None:
+    def _take_failure(self, entry: JournalEntry) -> FailureRule | None:
         with self._lock:
             for rule in self._failures:
-                if rule.matches(method, path, operation_id):
+                if rule.matches(
+                    entry.method, entry.path, entry.spec, entry.operation_id, entry.path_template
+                ):
                     if rule.remaining is not None:
                         rule.remaining -= 1
                     rule.hits += 1
@@ -563,7 +576,7 @@ class FakeRestPlatform:
     def _take_stub(self, op: Operation) -> Stub | None:
         with self._lock:
             for stub in reversed(self._stubs):
-                if stub.operation_id == op.operation_id and (
+                if _selects(stub.operation_id, op.spec, op.operation_id, op.method, op.path) and (
                     stub.remaining is None or stub.remaining > 0
                 ):
                     if stub.remaining is not None:
@@ -660,9 +673,7 @@ class FakeRestPlatform:
         ctype = entry.content_type.split(";", 1)[0].strip().lower()
         if spec_body is None:
             if raw.strip() in (b"", b"{}"):
-                entry.body = {} if raw.strip() == b"{}" else None
                 return None
-            entry.body = _loose_parse(raw, ctype)
             return self._validation_error(
                 op, Problem("body", "unexpected_body", f"{op.operation_id} takes no request body")
             )
@@ -675,10 +686,8 @@ class FakeRestPlatform:
             problem = ctx.check_body(op, media, {})
             if problem is not None:
                 return self._validation_error(op, problem)
-            entry.body = {}
             return None
         if ctype not in content:
-            entry.body = _loose_parse(raw, ctype)
             expected = " or ".join(sorted(content))
             return self._plain_error(
                 415,
@@ -693,7 +702,6 @@ class FakeRestPlatform:
             form: dict[str, list[str]] = {}
             for k, v in pairs:
                 form.setdefault(k, []).append(v)
-            entry.body = {k: v[0] if len(v) == 1 else v for k, v in form.items()}
             schema = content[ctype].get("schema", {})
             props = ctx.tools.properties(schema)
             body: Any = {
@@ -704,9 +712,7 @@ class FakeRestPlatform:
             try:
                 body = json.loads(raw)
             except (ValueError, UnicodeDecodeError) as exc:
-                entry.body = None
                 return self._plain_error(400, op.spec == "compat", f"body is not valid JSON: {exc}")
-            entry.body = body
         problem = ctx.check_body(op, ctype, body)
         if problem is not None:
             return self._validation_error(op, problem)
@@ -715,7 +721,7 @@ class FakeRestPlatform:
     # -- responses ----------------------------------------------------------
 
     def _template(self, op: Operation, ctx: SpecContext) -> _Template:
-        found = _templates.get(op.key)
+        found = _templates.get(op.uid)
         if found is not None:
             return found
         responses = op.raw.get("responses", {})
@@ -749,7 +755,7 @@ class FakeRestPlatform:
                 items = ctx.tools.deref(schema).get("items", {})
                 tpl.item_json = json.dumps(ctx.tools.example(items, "item"))
         with _templates_lock:
-            _templates[op.key] = tpl
+            _templates[op.uid] = tpl
         return tpl
 
     def _list_config(self, path: str) -> _ListConfig:
@@ -785,7 +791,7 @@ class FakeRestPlatform:
         if isinstance(item, dict):
             for key in ("id", "sid"):
                 if key in item:
-                    item[key] = stable_uuid(op.key, "item", index)
+                    item[key] = stable_uuid(op.uid, "item", index)
         return item
 
     def _page_bounds(
@@ -881,7 +887,9 @@ class FakeRestPlatform:
             if others and "sid" in body and op.spec_path.endswith("}"):
                 body["sid"] = others[-1]
         elif params and "id" in body and op.spec_path.endswith("}"):
-            body["id"] = list(params.values())[-1]
+            value = list(params.values())[-1]
+            if _is_uuid(value) or not _is_uuid(body["id"]):
+                body["id"] = value
         sent = entry.body
         if not isinstance(sent, dict):
             return
@@ -895,6 +903,30 @@ class FakeRestPlatform:
             _put_existing(body, name, value)
 
 
+def _selects(
+    selector: str, spec: str | None, operation_id: str | None, method: str, template: str | None
+) -> bool:
+    """Whether ``selector`` names this operation.
+
+    Forms: ``"list_rooms"``, ``"rest:list_rooms"`` or ``"POST /api/pubsub/tokens"``
+    (the path template as in `Operation.path`).
+    """
+    verb, sep, path = selector.partition(" ")
+    if sep and path.startswith("/"):
+        return verb.upper() == method and path == template
+    if ":" in selector:
+        return selector == f"{spec}:{operation_id}"
+    return selector == operation_id
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def _put_existing(body: dict[str, Any], name: str, value: Any) -> None:
     """Set ``name`` where the response already has it: top level, else one level down."""
     if name in body:
@@ -906,9 +938,13 @@ def _put_existing(body: dict[str, Any], name: str, value: Any) -> None:
 
 
 def _loose_parse(raw: bytes, ctype: str) -> Any:
+    """Best-effort parse for the journal: form data as a dict, else JSON, else ``None``."""
     try:
         if ctype == "application/x-www-form-urlencoded":
-            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+            form: dict[str, list[str]] = {}
+            for k, v in parse_qsl(raw.decode("utf-8"), keep_blank_values=True):
+                form.setdefault(k, []).append(v)
+            return {k: v[0] if len(v) == 1 else v for k, v in form.items()}
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None

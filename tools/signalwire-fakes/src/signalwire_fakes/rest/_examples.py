@@ -119,10 +119,11 @@ class SchemaTools:
         if "format" in schema:
             fmt: str = schema["format"]
             return fmt
-        for sub in schema.get("allOf", ()):
-            found = self._format(sub)
-            if found:
-                return found
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in schema.get(key, ()):
+                found = self._format(sub)
+                if found:
+                    return found
         return None
 
     def _from_examples(self, schema: dict[str, Any], value: Any, hint: str) -> Any:
@@ -154,9 +155,10 @@ class SchemaTools:
             return self._example(self.lookup(ref), hint, depth, (*stack, ref))
         if "const" in schema:
             return copy.deepcopy(schema["const"])
-        if "default" in schema:
+        enum = schema.get("enum")
+        if "default" in schema and (not enum or schema["default"] in enum):
             return copy.deepcopy(schema["default"])
-        if schema.get("enum"):
+        if enum:
             non_null = [v for v in schema["enum"] if v is not None]
             return copy.deepcopy(non_null[0] if non_null else schema["enum"][0])
         if depth > _MAX_DEPTH:
@@ -180,7 +182,7 @@ class SchemaTools:
             merged: Any = _OMIT
             for sub in schema["allOf"]:
                 part = self._example(sub, hint, depth + 1, stack)
-                if part is _OMIT:
+                if part is _OMIT or part is None:
                     continue
                 if isinstance(part, dict) and isinstance(merged, dict):
                     merged = {**merged, **part}
@@ -221,9 +223,8 @@ class SchemaTools:
             return float(schema.get("minimum", 1.5))
         if kind == "boolean":
             return True
-        if kind == "null":
-            return None
-        return _OMIT
+        # "null", or a schema without a type (anything goes): null is valid.
+        return None
 
 
 def _json_type(value: Any) -> str:

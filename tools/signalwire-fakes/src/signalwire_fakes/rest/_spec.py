@@ -83,8 +83,13 @@ class Operation:
 
     @property
     def key(self) -> str:
-        """``"<spec>:<operation_id>"``, unique across both specs."""
+        """``"<spec>:<operation_id>"`` (the REST spec reuses ``create_token`` once)."""
         return f"{self.spec}:{self.operation_id}"
+
+    @property
+    def uid(self) -> str:
+        """``"<spec>:<METHOD> <path>"``, unique across both specs."""
+        return f"{self.spec}:{self.method} {self.path}"
 
     @property
     def request_body(self) -> dict[str, Any] | None:

@@ -123,7 +123,7 @@ class SpecContext:
 
     def check_parameter(self, op: Operation, param: Parameter, value: Any) -> Problem | None:
         """Validate one already-coerced path or query parameter."""
-        key = f"{op.key}|{param.location}|{param.name}"
+        key = f"{op.uid}|{param.location}|{param.name}"
         problem = self.check(self.validator(key, param.schema), value)
         if problem is None:
             return None
