@@ -171,7 +171,19 @@ def test_connect_params_fresh_then_resume() -> None:
     assert fresh["version"] == {"major": 2, "minor": 0, "revision": 0}
     assert "contexts" not in fresh
     assert "protocol" not in fresh
-    assert p.connected({"protocol": "signalwire_abc", "identity": "I"}) is False
+    msg_id, _ = p.request("signalwire.connect", fresh)
+    p.receive(
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": msg_id,
+                "result": {"protocol": "signalwire_abc", "identity": "I"},
+            }
+        )
+    )
+    assert p.protocol == "signalwire_abc"
+    assert p.identity == "I"
+    assert p.last_resumed is False
     p.receive(event_frame("e1", "signalwire.authorization.state", authorization_state="enc:tag"))
     resume = p.connect_params(authentication={"jwt_token": "J"}, contexts=["office"])
     assert resume["protocol"] == "signalwire_abc"

@@ -35,7 +35,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from signalwire.core import SignalWireConfigError, mask_secret, normalize_space, resolve_credentials
+from signalwire.core import (
+    SignalWireConfigError,
+    env,
+    mask_secret,
+    normalize_space,
+    resolve_credentials,
+)
 from signalwire.relay import constants as c
 from signalwire.relay._call import Call
 from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
@@ -70,6 +76,8 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 ENV_MAX_ACTIVE_CALLS = "RELAY_MAX_ACTIVE_CALLS"
 #: Env var: PEM bundle of extra CAs to trust for wss://.
 ENV_CA_FILE = "SIGNALWIRE_RELAY_CA_FILE"
+#: Socket-level cap: a frame above it cannot even be read, so it closes the connection.
+_HARD_MAX_SIZE = 64 * 1024 * 1024
 _ABANDONED_DIAL_TTL = 600.0
 _EARLY_MESSAGE_EVENTS = 256
 
@@ -139,9 +147,14 @@ class RelayClient:
     ) -> None:
         environ = os.environ if environ is None else environ
         creds = resolve_credentials(
-            project, token, space=host, jwt_token=jwt_token, environ=environ, require_space=False
+            project,
+            token,
+            jwt_token=jwt_token,
+            environ={k: v for k, v in environ.items() if k != env.SIGNALWIRE_SPACE},
+            require_space=False,
         )
-        space = creds.space or normalize_space(c.DEFAULT_RELAY_HOST, argument="host")
+        host_value = (host or "").strip() or environ.get(env.SIGNALWIRE_SPACE, "").strip()
+        space = normalize_space(host_value or c.DEFAULT_RELAY_HOST, argument="host")
         if max_active_calls is None:
             raw = environ.get(ENV_MAX_ACTIVE_CALLS, "").strip()
             try:
@@ -441,7 +454,8 @@ class RelayClient:
             self._url,
             ssl=self._ssl_context(),
             compression=None,
-            max_size=self._max_size,
+            # hard cap for the socket; frames between max_size and this are acked and dropped
+            max_size=None if self._max_size is None else max(self._max_size * 4, _HARD_MAX_SIZE),
             ping_interval=None,  # the protocol-level signalwire.ping does liveness
             open_timeout=self.request_timeout,
             close_timeout=2.0,
@@ -496,6 +510,7 @@ class RelayClient:
         reader = asyncio.get_running_loop().create_task(self._read_loop(ws))
         pinger: asyncio.Task[None] | None = None
         try:
+            had_session = self._proto.protocol is not None
             params = self._proto.connect_params(
                 authentication=self._authentication(), contexts=self.contexts, agent=self._agent
             )
@@ -509,8 +524,8 @@ class RelayClient:
                 return exc
             except RelayError as exc:
                 raise _AuthFailed(exc) from None
-            had_session = self._proto.protocol is not None
-            resumed = self._proto.connected(result)
+            del result  # recorded by the protocol as the reply arrived
+            resumed = self._proto.last_resumed
             was_connected = self._ever_connected
             self._ever_connected = True
             if had_session and not resumed:
@@ -564,9 +579,12 @@ class RelayClient:
 
         receive = self._proto.receive
         futures = self._futures
+        limit = self._max_size
         try:
             async for frame in ws:
                 out = receive(frame)
+                if limit is not None and len(frame) > limit:
+                    out = self._oversized(out, len(frame))
                 if type(out) is ServerEvent:
                     await ws.send(out.ack)  # ack first, then handle
                     if out.duplicate:
@@ -600,6 +618,17 @@ class RelayClient:
             # replies can no longer come: wake their waiters now, not at their timeout
             self._fail_in_flight(RelayConnectionError("connection lost"))
         return None
+
+    def _oversized(self, out: Any, size: int) -> Any:
+        """A frame above ``max_size``: ack it (so it is not redelivered) but do not use it."""
+        logger.warning("frame of %d bytes exceeds max_size=%s: dropped", size, self._max_size)
+        if isinstance(out, ServerEvent):
+            return Ignored("oversized event", out.ack)
+        if isinstance(out, Response):
+            return Response(
+                out.id, out.method, error=RelayError(-1, f"{out.method}: reply exceeds max_size")
+            )
+        return out
 
     async def _request(
         self, ws: ClientConnection, method: str, params: Mapping[str, Any], timeout: float

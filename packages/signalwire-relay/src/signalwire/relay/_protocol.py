@@ -177,6 +177,8 @@ class RelayProtocol:
         self.authorization_state: str | None = None
         #: Identity returned by the last connect.
         self.identity: str | None = None
+        #: Whether the last successful connect resumed the previous session.
+        self.last_resumed = False
         self._seen: OrderedDict[Any, None] = OrderedDict()
         self._dedupe_window = dedupe_window
 
@@ -220,6 +222,7 @@ class RelayProtocol:
         result = result if isinstance(result, dict) else {}
         new_protocol = result.get("protocol")
         resumed = bool(self.protocol) and new_protocol == self.protocol
+        self.last_resumed = resumed
         if not resumed:
             self._seen.clear()
             self.authorization_state = None
@@ -308,4 +311,7 @@ class RelayProtocol:
             return Response(
                 msg_id, method, error=RelayError(-1, f"{method} failed: reply has no result")
             )
+        if method == c.METHOD_SIGNALWIRE_CONNECT:
+            # recorded here, in frame order: events that follow belong to this session
+            self.connected(msg["result"])
         return Response(msg_id, method, result=msg["result"])
