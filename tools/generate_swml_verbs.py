@@ -243,6 +243,11 @@ SPECIAL_SIGNATURES: dict[str, tuple[str, str, str]] = {
 }
 
 
+# SWMLBuilder writes these by hand, with the vendor SDK's friendlier signatures
+# (prompt_text=..., say(), url-or-urls checks); the builder mixin skips them.
+BUILDER_HAND_WRITTEN = frozenset({"ai", "answer", "hangup", "play"})
+
+
 def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> str:
     defs = mapper.defs
     wrapper = defs[def_name]
@@ -396,6 +401,8 @@ def render_module(schema: dict[str, Any]) -> str:
             "        raise NotImplementedError\n"
         )
         for verb, def_name in table.items():
+            if builder and verb in BUILDER_HAND_WRITTEN:
+                continue
             parts.append(verb_method(mapper, verb, def_name, builder) + "\n")
     return "\n".join(parts)
 

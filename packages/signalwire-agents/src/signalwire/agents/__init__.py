@@ -22,24 +22,45 @@ from signalwire.agents._version import __version__
 
 if TYPE_CHECKING:
     from signalwire.agents._agent_base import AgentBase
-    from signalwire.agents._errors import AgentsError, SchemaValidationError
+    from signalwire.agents._contexts import (
+        Context,
+        ContextBuilder,
+        GatherInfo,
+        GatherQuestion,
+        Step,
+        create_simple_context,
+    )
+    from signalwire.agents._datamap import DataMap, create_expression_tool, create_simple_api_tool
+    from signalwire.agents._errors import AgentsError, ContextValidationError, SchemaValidationError
     from signalwire.agents._function_result import FunctionResult, SwaigFunctionResult
     from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
     from signalwire.agents._swaig_function import SWAIGFunction
+    from signalwire.agents._swml_builder import SWMLBuilder
     from signalwire.agents._swml_service import SWMLService
 
 __all__ = [
     "AgentBase",
     "AgentsError",
+    "Context",
+    "ContextBuilder",
+    "ContextValidationError",
+    "DataMap",
     "FunctionResult",
+    "GatherInfo",
+    "GatherQuestion",
     "PomBuilder",
     "PomSection",
     "PromptObjectModel",
     "SWAIGFunction",
+    "SWMLBuilder",
     "SWMLService",
     "SchemaValidationError",
+    "Step",
     "SwaigFunctionResult",
     "__version__",
+    "create_expression_tool",
+    "create_simple_api_tool",
+    "create_simple_context",
 ]
 
 _LAZY = {
@@ -53,6 +74,17 @@ _LAZY = {
     "PromptObjectModel": "signalwire.agents._pom",
     "SWAIGFunction": "signalwire.agents._swaig_function",
     "SWMLService": "signalwire.agents._swml_service",
+    "ContextBuilder": "signalwire.agents._contexts",
+    "Context": "signalwire.agents._contexts",
+    "Step": "signalwire.agents._contexts",
+    "GatherInfo": "signalwire.agents._contexts",
+    "GatherQuestion": "signalwire.agents._contexts",
+    "create_simple_context": "signalwire.agents._contexts",
+    "ContextValidationError": "signalwire.agents._errors",
+    "DataMap": "signalwire.agents._datamap",
+    "create_simple_api_tool": "signalwire.agents._datamap",
+    "create_expression_tool": "signalwire.agents._datamap",
+    "SWMLBuilder": "signalwire.agents._swml_builder",
 }
 
 

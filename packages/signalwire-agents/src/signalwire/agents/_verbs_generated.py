@@ -1454,68 +1454,6 @@ class SWMLBuilderVerbsMixin:
         """Append a verb to the main section (implemented by the host class)."""
         raise NotImplementedError
 
-    def answer(
-        self: _B,
-        *,
-        max_duration: int | str | None = None,
-        codecs: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        **extra: Any,
-    ) -> _B:
-        """Answer incoming call and set an optional maximum duration.
-
-        Arguments as for ``SWMLService.answer``. Returns the builder, so calls chain.
-        """
-        config: Any = _compact(
-            {
-                "max_duration": max_duration,
-                "codecs": codecs,
-                "username": username,
-                "password": password,
-            },
-            extra,
-        )
-        self.add_verb("answer", config)
-        return self
-
-    def ai(
-        self: _B,
-        *,
-        prompt: dict[str, Any],
-        global_data: dict[str, Any] | None = None,
-        hints: list[str | dict[str, Any]] | None = None,
-        languages: list[dict[str, Any]] | None = None,
-        multilingual: dict[str, Any] | None = None,
-        params: dict[str, Any] | None = None,
-        post_prompt: dict[str, Any] | None = None,
-        post_prompt_url: str | None = None,
-        pronounce: list[dict[str, Any]] | None = None,
-        SWAIG: dict[str, Any] | None = None,
-        **extra: Any,
-    ) -> _B:
-        """Creates an AI agent that conducts voice conversations using automatic speech recognition (ASR), large language models (LLMs), and text-to-speech (TTS) synthesis.
-
-        Arguments as for ``SWMLService.ai``. Returns the builder, so calls chain.
-        """
-        config: Any = _compact(
-            {
-                "prompt": prompt,
-                "global_data": global_data,
-                "hints": hints,
-                "languages": languages,
-                "multilingual": multilingual,
-                "params": params,
-                "post_prompt": post_prompt,
-                "post_prompt_url": post_prompt_url,
-                "pronounce": pronounce,
-                "SWAIG": SWAIG,
-            },
-            extra,
-        )
-        self.add_verb("ai", config)
-        return self
-
     def ai_sidecar(
         self: _B,
         *,
@@ -1783,17 +1721,6 @@ class SWMLBuilderVerbsMixin:
         self.add_verb("live_translate", config)
         return self
 
-    def hangup(
-        self: _B, *, reason: Literal["hangup", "busy", "decline"] | None = None, **extra: Any
-    ) -> _B:
-        """End the call with an optional reason.
-
-        Arguments as for ``SWMLService.hangup``. Returns the builder, so calls chain.
-        """
-        config: Any = _compact({"reason": reason}, extra)
-        self.add_verb("hangup", config)
-        return self
-
     def join_room(self: _B, *, name: str, **extra: Any) -> _B:
         """Join a Relay room.
 
@@ -1860,39 +1787,6 @@ class SWMLBuilderVerbsMixin:
             extra,
         )
         self.add_verb("join_conference", config)
-        return self
-
-    def play(
-        self: _B,
-        *,
-        auto_answer: bool | str | None = None,
-        volume: float | str | None = None,
-        say_voice: str | None = None,
-        say_language: str | None = None,
-        say_gender: str | None = None,
-        status_url: str | None = None,
-        url: str | None = None,
-        urls: list[str] | None = None,
-        **extra: Any,
-    ) -> _B:
-        """Play file(s), ringtones, speech or silence.
-
-        Arguments as for ``SWMLService.play``. Returns the builder, so calls chain.
-        """
-        config: Any = _compact(
-            {
-                "auto_answer": auto_answer,
-                "volume": volume,
-                "say_voice": say_voice,
-                "say_language": say_language,
-                "say_gender": say_gender,
-                "status_url": status_url,
-                "url": url,
-                "urls": urls,
-            },
-            extra,
-        )
-        self.add_verb("play", config)
         return self
 
     def prompt(
