@@ -1,5 +1,71 @@
-"""signalwire.rest (work in progress)."""
+"""signalwire.rest: sync and async clients for the SignalWire REST APIs.
+
+::
+
+    from signalwire.rest import RestClient
+
+    with RestClient() as client:  # SIGNALWIRE_PROJECT_ID / _API_TOKEN / _SPACE
+        for number in client.phone_numbers.paginate():
+            print(number["number"])
+
+Every operation of the platform's REST and compatibility (LaML) specs has a
+method on :class:`RestClient` and :class:`AsyncRestClient`. Importing this
+package is cheap: the clients, httpx and the generated resource tree load on
+first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from signalwire.rest._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from signalwire.rest._client import AsyncRestClient, RestClient
+    from signalwire.rest._enums import PhoneCallHandler
+    from signalwire.rest._errors import (
+        SignalWireRestError,
+        SignalWireRestTimeoutError,
+        SignalWireRestTransportError,
+    )
+    from signalwire.rest._options import RequestOptions
+    from signalwire.rest._pagination import Paginator
+
+__all__ = [
+    "AsyncRestClient",
+    "Paginator",
+    "PhoneCallHandler",
+    "RequestOptions",
+    "RestClient",
+    "SignalWireRestError",
+    "SignalWireRestTimeoutError",
+    "SignalWireRestTransportError",
+    "__version__",
+]
+
+_LAZY = {
+    "AsyncRestClient": "signalwire.rest._client",
+    "RestClient": "signalwire.rest._client",
+    "PhoneCallHandler": "signalwire.rest._enums",
+    "SignalWireRestError": "signalwire.rest._errors",
+    "SignalWireRestTimeoutError": "signalwire.rest._errors",
+    "SignalWireRestTransportError": "signalwire.rest._errors",
+    "RequestOptions": "signalwire.rest._options",
+    "Paginator": "signalwire.rest._pagination",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: load a public name's module on first access only.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'signalwire.rest' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

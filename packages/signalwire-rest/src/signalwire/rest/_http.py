@@ -1,0 +1,369 @@
+"""The request engine shared by both clients: encoding, retries, error mapping.
+
+Each client owns an httpx *transport* and sends ``httpx.Request`` objects to it
+directly. The client layer of httpx (cookies, redirects, auth flows, event
+hooks) is not needed for a JSON API with a fixed Basic-auth header, and
+skipping it halves the per-request cost. Any httpx transport fits: the lean
+default from :mod:`signalwire.rest._lean`, ``httpx.HTTPTransport`` (proxies,
+HTTP/2, custom TLS), ``httpx.ASGITransport`` or ``httpx.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from signalwire.rest._errors import (
+    SignalWireRestError,
+    SignalWireRestTimeoutError,
+    SignalWireRestTransportError,
+)
+from signalwire.rest._options import RequestOptions, ResolvedOptions
+from signalwire.rest._pagination import Paginator
+
+__all__ = ["AsyncEngine", "SyncEngine"]
+
+log = logging.getLogger("signalwire.rest")
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: Statuses that mean "not processed, try later": retried for every method.
+ALWAYS_RETRYABLE = frozenset({429, 503})
+_JSON = "application/json"
+_FORM = "application/x-www-form-urlencoded"
+_NO_CONTENT = frozenset({204, 205, 304})
+
+
+def encode_query(query: Mapping[str, Any]) -> str:
+    """Form-style query string; lists repeat the key, booleans are ``true``/``false``."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, (list, tuple)) else (value,)
+        for item in values:
+            if item is None:
+                continue
+            pairs.append((key, _scalar(item)))
+    return urlencode(pairs)
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), else None."""
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class _Prepared:
+    """A request ready to send (re-sent unchanged on each retry)."""
+
+    __slots__ = ("content", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: list[tuple[str, str]], content: bytes):
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.content = content
+
+
+class _EngineBase:
+    """State and the pure steps shared by the sync and async engines."""
+
+    is_async = False
+
+    def __init__(
+        self,
+        base_url: str,
+        auth_header: str,
+        user_agent: str,
+        options: RequestOptions | None,
+        compat_base: str,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._headers = [
+            ("Authorization", auth_header),
+            ("Accept", _JSON),
+            ("User-Agent", user_agent),
+        ]
+        self._options = options or RequestOptions()
+        self._resolved_default = self._options.resolve()
+        self._timeouts = self._timeout_ext(self._resolved_default.timeout)
+        self._compat_base = compat_base
+
+    @property
+    def compat_base(self) -> str:
+        """Base path of the compatibility API for this project."""
+        return self._compat_base
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host[:port]`` every path is appended to."""
+        return self._base_url
+
+    @staticmethod
+    def _timeout_ext(timeout: float) -> dict[str, float]:
+        return {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+
+    def _resolve(self, options: RequestOptions | None) -> ResolvedOptions:
+        if options is None:
+            return self._resolved_default
+        return self._options.merge(options).resolve()
+
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        form: Mapping[str, Any] | None,
+    ) -> _Prepared:
+        url = self._base_url + path
+        if query:
+            encoded = encode_query(query)
+            if encoded:
+                url += ("&" if "?" in path else "?") + encoded
+        headers = self._headers
+        content = b""
+        if form is not None:
+            content = encode_query(form).encode("ascii")
+            headers = [*headers, ("Content-Type", _FORM)]
+        elif json is not None:
+            content = jsonlib.dumps(json, separators=(",", ":")).encode("utf-8")
+            headers = [*headers, ("Content-Type", _JSON)]
+        return _Prepared(method, url, headers, content)
+
+    def _request(self, prep: _Prepared, opts: ResolvedOptions) -> httpx.Request:
+        timeouts = (
+            self._timeouts
+            if opts.timeout == self._resolved_default.timeout
+            else self._timeout_ext(opts.timeout)
+        )
+        return httpx.Request(
+            prep.method,
+            prep.url,
+            headers=prep.headers,
+            content=prep.content,
+            extensions={"timeout": timeouts},
+        )
+
+    @staticmethod
+    def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
+        if opts.abort_signal is not None and opts.abort_signal.is_set():
+            raise SignalWireRestTransportError(prep.method, prep.url, "aborted by abort_signal")
+
+    @staticmethod
+    def _transport_error(
+        prep: _Prepared, exc: Exception, attempt: int, opts: ResolvedOptions
+    ) -> tuple[SignalWireRestError, bool]:
+        """Map a transport exception; also say whether it may be retried."""
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            err: SignalWireRestError = SignalWireRestTimeoutError(prep.method, prep.url, reason)
+        else:
+            err = SignalWireRestTransportError(prep.method, prep.url, reason)
+        # Nothing was sent when the connection could not be opened, so any method may
+        # retry; after that only idempotent methods may (a POST might have been applied).
+        nothing_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        retry = attempt <= opts.retries and (nothing_sent or prep.method in IDEMPOTENT)
+        return err, retry
+
+    @staticmethod
+    def _may_retry_status(method: str, status: int, attempt: int, opts: ResolvedOptions) -> bool:
+        if attempt > opts.retries or status not in opts.retry_on_status:
+            return False
+        return status in ALWAYS_RETRYABLE or method in IDEMPOTENT
+
+    @staticmethod
+    def _decode(prep: _Prepared, response: httpx.Response, content: bytes) -> Any:
+        status = response.status_code
+        if 200 <= status < 300:
+            if status in _NO_CONTENT or not content.strip():
+                return {}
+            try:
+                return jsonlib.loads(content)
+            except ValueError:
+                raise SignalWireRestError(
+                    prep.method,
+                    prep.url,
+                    status,
+                    content.decode("utf-8", "replace"),
+                    response.headers,
+                ) from None
+        try:
+            body: Any = jsonlib.loads(content) if content else None
+        except ValueError:
+            body = content.decode("utf-8", "replace")
+        raise SignalWireRestError(prep.method, prep.url, status, body, response.headers)
+
+    def _log(self, prep: _Prepared, status: int | None, attempt: int) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            path = prep.url[len(self._base_url) :].split("?", 1)[0]
+            log.debug("%s %s -> %s (attempt %d)", prep.method, path, status, attempt)
+
+
+class SyncEngine(_EngineBase):
+    """Blocking engine over an ``httpx.BaseTransport``."""
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport,
+        base_url: str,
+        auth_header: str,
+        user_agent: str,
+        options: RequestOptions | None,
+        compat_base: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(base_url, auth_header, user_agent, options, compat_base)
+        self._transport = transport
+        self._sleep = sleep
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        form: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send one request (with retries) and return the decoded JSON body."""
+        opts = self._resolve(options)
+        prep = self._prepare(method, path, query, json, form)
+        attempt = 0
+        while True:
+            attempt += 1
+            self._aborted(prep, opts)
+            try:
+                response = self._transport.handle_request(self._request(prep, opts))
+                try:
+                    content = response.read()
+                finally:
+                    response.close()
+            except (httpx.TransportError, OSError) as exc:
+                err, retry = self._transport_error(prep, exc, attempt, opts)
+                self._log(prep, None, attempt)
+                if not retry:
+                    raise err from exc
+                self._wait(prep, opts, opts.delay(attempt, None))
+                continue
+            status = response.status_code
+            self._log(prep, status, attempt)
+            if status >= 400 and self._may_retry_status(method, status, attempt, opts):
+                self._wait(prep, opts, opts.delay(attempt, _retry_after(response.headers)))
+                continue
+            return self._decode(prep, response, content)
+
+    def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
+        self._aborted(prep, opts)
+        if delay > 0:
+            self._sleep(delay)
+
+    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+        """A lazy iterator over ``first()``'s items and the pages it links to."""
+        return Paginator(first, self._fetch_page, options, is_async=False)
+
+    def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
+        return self.call("GET", path, options=options)
+
+    def close(self) -> None:
+        """Close the transport and its connections."""
+        self._transport.close()
+
+
+class AsyncEngine(_EngineBase):
+    """asyncio engine over an ``httpx.AsyncBaseTransport``."""
+
+    is_async = True
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        base_url: str,
+        auth_header: str,
+        user_agent: str,
+        options: RequestOptions | None,
+        compat_base: str,
+    ) -> None:
+        super().__init__(base_url, auth_header, user_agent, options, compat_base)
+        self._transport = transport
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        form: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send one request (with retries) and return the decoded JSON body."""
+        opts = self._resolve(options)
+        prep = self._prepare(method, path, query, json, form)
+        attempt = 0
+        while True:
+            attempt += 1
+            self._aborted(prep, opts)
+            try:
+                response = await self._transport.handle_async_request(self._request(prep, opts))
+                try:
+                    content = await response.aread()
+                finally:
+                    await response.aclose()
+            except (httpx.TransportError, OSError) as exc:
+                err, retry = self._transport_error(prep, exc, attempt, opts)
+                self._log(prep, None, attempt)
+                if not retry:
+                    raise err from exc
+                await self._wait(prep, opts, opts.delay(attempt, None))
+                continue
+            status = response.status_code
+            self._log(prep, status, attempt)
+            if status >= 400 and self._may_retry_status(method, status, attempt, opts):
+                await self._wait(prep, opts, opts.delay(attempt, _retry_after(response.headers)))
+                continue
+            return self._decode(prep, response, content)
+
+    async def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
+        self._aborted(prep, opts)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+        """A lazy async iterator over ``first()``'s items and the pages it links to."""
+        return Paginator(first, self._fetch_page, options, is_async=True)
+
+    async def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
+        return await self.call("GET", path, options=options)
+
+    async def aclose(self) -> None:
+        """Close the transport and its connections."""
+        await self._transport.aclose()

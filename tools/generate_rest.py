@@ -1,0 +1,80 @@
+"""Generate ``signalwire.rest``'s resource tree from the platform's OpenAPI specs.
+
+Usage (from the repository root)::
+
+    uv run python tools/generate_rest.py            # rewrite the generated package
+    uv run python tools/generate_rest.py --check    # exit 1 if it is out of date
+
+The specs are read from ``../shared/specs`` (or ``SIGNALWIRE_SPECS_DIR``); the
+output goes to ``packages/signalwire-rest/src/signalwire/rest/_generated/`` and is
+formatted with ruff so that a spec update reads as a small diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from rest_codegen.emit import render_all  # noqa: E402
+from rest_codegen.spec import Spec, load  # noqa: E402
+
+OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
+
+
+def specs_dir() -> Path:
+    override = os.environ.get("SIGNALWIRE_SPECS_DIR")
+    return Path(override) if override else ROOT.parent / "shared" / "specs"
+
+
+def generate(out: Path) -> int:
+    specs = specs_dir()
+    rest = Spec(specs / "signalwire-rest.openapi.yaml")
+    compat = Spec(specs / "compatibility.openapi.yaml")
+    ops = load(rest, "rest") + load(compat, "compat")
+    files = render_all(rest, compat, ops)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.py"):
+        if old.name not in files:
+            old.unlink()
+    for name, source in files.items():
+        (out / name).write_text(source, encoding="utf-8")
+    # Files are passed one by one: the root config excludes _generated/ from linting.
+    paths = [str(out / name) for name in sorted(files)]
+    config = ["--config", str(ROOT / "pyproject.toml")]
+    subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", *config, *paths], check=True)
+    return len(ops)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the output is stale")
+    args = parser.parse_args()
+    if not args.check:
+        count = generate(OUT)
+        print(f"wrote {OUT.relative_to(ROOT)} ({count} operations)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp))
+        stale = [
+            p.name
+            for p in sorted(Path(tmp).glob("*.py"))
+            if not (OUT / p.name).is_file() or (OUT / p.name).read_text() != p.read_text()
+        ]
+        extra = [p.name for p in OUT.glob("*.py") if not (Path(tmp) / p.name).exists()]
+    if stale or extra:
+        print(f"generated code is stale: {stale + extra}; run tools/generate_rest.py")
+        return 1
+    print("generated code is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
