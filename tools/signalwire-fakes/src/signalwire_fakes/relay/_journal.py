@@ -123,6 +123,11 @@ class Journal:
     def __iter__(self) -> Iterator[Frame]:
         return iter(list(self.frames))
 
+    @property
+    def has_waiters(self) -> bool:
+        """True while someone awaits a frame (even with journaling off)."""
+        return bool(self._waiters)
+
     def record(self, frame: Frame) -> None:
         """Append a frame and wake the waiters it satisfies."""
         if self.enabled:

@@ -126,14 +126,20 @@ class RawRelayClient:
         """Send a request and return the whole response object."""
         rid = f"c{next(self._ids)}"
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        if self.closed.is_set():
+            raise ConnectionError("connection closed")
         self._pending[rid] = fut
-        await self.ws.send(
-            json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
-        )
         try:
+            await self.ws.send(
+                json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
+            )
             return await asyncio.wait_for(fut, timeout)
+        except ConnectionClosed:
+            raise ConnectionError("connection closed") from None
         finally:
             self._pending.pop(rid, None)
+            if fut.done() and not fut.cancelled():
+                fut.exception()  # mark retrieved
 
     async def call(
         self, method: str, params: dict[str, Any] | None = None, *, timeout: float = 5.0

@@ -137,6 +137,7 @@ class FakeRelayServer:
         self._state_waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
         self._pending_server_requests: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._ping_task: asyncio.Task[None] | None = None
+        self._envelopes: dict[tuple[str, str], str] = {}
 
     # ======================================================================
     # lifecycle
@@ -246,15 +247,16 @@ class FakeRelayServer:
                     data = json.loads(text)
                 except ValueError:
                     data = None
-                journal.record(
-                    Frame(
-                        "in",
-                        conn.connection_id,
-                        conn.session_id,
-                        data,
-                        text if data is None else None,
+                if journal.enabled or journal.has_waiters:
+                    journal.record(
+                        Frame(
+                            "in",
+                            conn.connection_id,
+                            conn.session_id,
+                            data,
+                            text if data is None else None,
+                        )
                     )
-                )
                 if self.frozen:
                     continue
                 if not isinstance(data, dict):
@@ -272,8 +274,9 @@ class FakeRelayServer:
             await self._connection_lost(conn)
 
     async def _connection_lost(self, conn: Connection) -> None:
+        # Bookkeeping first and synchronously, so waiters see a consistent state.
         conn.closed = True
-        await conn.stop_writer()
+        conn.cancel_writer()
         session = conn.session
         if session is not None and session.connection is conn:
             session.connection = None
@@ -284,6 +287,7 @@ class FakeRelayServer:
                 self._outstanding -= len(session.unacked)
                 session.unacked.clear()
         self._notify()
+        await conn.stop_writer()
 
     def _dispatch(self, conn: Connection, data: dict[str, Any]) -> None:
         method = data.get("method")
@@ -524,20 +528,42 @@ class FakeRelayServer:
     def emit(self, session: FakeSession, event_type: str, params: dict[str, Any]) -> str:
         """Send (or buffer) one ``signalwire.event`` to ``session``; returns its id."""
         event_id = f"{self._id_prefix}-{next(self._ids)}"
-        frame = {
-            "jsonrpc": "2.0",
-            "id": event_id,
-            "method": "signalwire.event",
-            "params": {
-                "event_type": event_type,
-                "event_channel": session.protocol,
-                "timestamp": time.time(),
-                "project_id": self.project,
-                "space_id": self.space_id,
-                "params": params,
-            },
+        timestamp = time.time()
+        outer = {
+            "event_type": event_type,
+            "event_channel": session.protocol,
+            "timestamp": timestamp,
+            "project_id": self.project,
+            "space_id": self.space_id,
+            "params": params,
         }
-        text = json.dumps(frame)
+        frame = {"jsonrpc": "2.0", "id": event_id, "method": "signalwire.event", "params": outer}
+        # The envelope's constant part is cached; only the payload is encoded.
+        key = (session.protocol, event_type)
+        middle = self._envelopes.get(key)
+        if middle is None:
+            middle = (
+                '","method":"signalwire.event","params":{"event_type":'
+                + json.dumps(event_type)
+                + ',"event_channel":'
+                + json.dumps(session.protocol)
+                + ',"project_id":'
+                + json.dumps(self.project)
+                + ',"space_id":'
+                + json.dumps(self.space_id)
+                + ',"timestamp":'
+            )
+            if len(self._envelopes) < 4096:
+                self._envelopes[key] = middle
+        text = (
+            '{"jsonrpc":"2.0","id":"'
+            + event_id
+            + middle
+            + repr(timestamp)
+            + ',"params":'
+            + json.dumps(params)
+            + "}}"
+        )
         self._outstanding += 1
         conn = session.connection
         if conn is not None and not conn.closed:
@@ -836,11 +862,7 @@ class FakeRelayServer:
         """Send a text frame verbatim (malformed JSON, odd shapes ...)."""
         conns = [connection] if connection is not None else self.live_connections
         for conn in conns:
-            try:
-                data = json.loads(text)
-            except ValueError:
-                data = None
-            conn.send_text(text, data if data is None else None)
+            conn.send_text(text, None)  # journaled as raw text
 
     def send_frame(self, frame: dict[str, Any], *, connection: Connection | None = None) -> None:
         """Send one JSON object verbatim to a connection (default: every live one)."""
