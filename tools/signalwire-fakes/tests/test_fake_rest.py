@@ -575,6 +575,21 @@ def test_server_fixture_serves_real_http(fake_rest_server: FakeRestServer) -> No
     assert fake_rest_server.app.journal is fake_rest_server.journal
 
 
+def test_shared_server_is_reset_between_uses(fake_rest_shared_server: FakeRestServer) -> None:
+    assert len(fake_rest_shared_server.journal) == 0
+    fake_rest_shared_server.inject_failure(503, times=None)
+    with httpx.Client(base_url=fake_rest_shared_server.base_url) as c:
+        assert c.get("/api/video/rooms").status_code == 503
+
+
+def test_shared_server_was_reset(fake_rest_shared_server: FakeRestServer) -> None:
+    assert len(fake_rest_shared_server.journal) == 0
+    with httpx.Client(
+        base_url=fake_rest_shared_server.base_url, auth=fake_rest_shared_server.auth
+    ) as c:
+        assert c.get("/api/video/rooms").status_code == 200
+
+
 def test_server_disconnect_is_a_transport_error(fake_rest_server: FakeRestServer) -> None:
     fake_rest_server.inject_failure(disconnect=True)
     with httpx.Client(base_url=fake_rest_server.base_url, auth=fake_rest_server.auth) as c:

@@ -91,6 +91,7 @@ class SpecContext:
         self._validator_cls = _openapi_validator_class(Draft202012Validator)
         self._format_checker = FormatChecker(formats=["uuid"])
         self._cache: dict[str, Any] = {}
+        self._fast: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def validator(self, key: str, schema: dict[str, Any]) -> Any:
@@ -124,6 +125,18 @@ class SpecContext:
     def check_parameter(self, op: Operation, param: Parameter, value: Any) -> Problem | None:
         """Validate one already-coerced path or query parameter."""
         key = f"{op.uid}|{param.location}|{param.name}"
+        fast = self._fast.get(key, _UNSET)
+        if fast is _UNSET:
+            fast = _fast_checker(self.tools.deref(param.schema))
+            self._fast[key] = fast
+        if fast is not None:
+            message = fast(value)
+            if message is None:
+                return None
+            code = "invalid_parameter_type" if "type" in message else "invalid_parameter"
+            return Problem(
+                param.name, code, f"{param.location} parameter {param.name!r}: {message}"
+            )
         problem = self.check(self.validator(key, param.schema), value)
         if problem is None:
             return None
@@ -189,6 +202,47 @@ class SpecContext:
         if "null" in types and lowered in ("null", ""):
             return None
         return raw
+
+
+_UNSET: Any = object()
+_SIMPLE_KEYS = {"type", "format", "description", "examples", "example", "default", "title", "enum"}
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+_UUID_RE = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _fast_checker(schema: dict[str, Any]) -> Any:
+    """A plain-Python check for the simple scalar schemas most parameters use.
+
+    Returns ``None`` when the schema needs full JSON Schema validation. The
+    check returns an error message or ``None``; it matches jsonschema's
+    verdict for these schemas (only ``uuid`` is an asserted format).
+    """
+    if not isinstance(schema, dict) or set(schema) - _SIMPLE_KEYS:
+        return None
+    kind = schema.get("type")
+    if kind not in _PY_TYPES:
+        return None
+    types = _PY_TYPES[kind]
+    is_uuid = schema.get("format") == "uuid"
+    enum = schema.get("enum")
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):
+            return f"{value!r} is not of type {kind!r}"
+        if is_uuid and _UUID_RE.fullmatch(str(value)) is None:
+            return f"{value!r} is not a 'uuid'"
+        if enum is not None and value not in enum:
+            return f"{value!r} is not one of {enum!r}"
+        return None
+
+    return check
 
 
 def _problem(error: Any, prefix: str) -> Problem:

@@ -14,6 +14,10 @@ Fixtures:
     ``127.0.0.1`` (a free port) in a background thread, stopped at teardown.
     ``.base_url``, ``.host``, ``.app`` (the platform), ``.project``,
     ``.token`` and the platform's helpers (``.journal``, ``.inject_failure``...).
+``fake_rest_shared_server``
+    Like ``fake_rest_server`` but one uvicorn server per session, `reset()`
+    before each test (journal, failures, stubs and list sizes cleared): for
+    suites that make many real-HTTP tests and do not want a server per test.
 ``fake_rest_specs``
     Session-scoped: the parsed specs and operation list (loads them once).
 """
@@ -56,3 +60,18 @@ def fake_rest_server(fake_rest: FakeRestPlatform) -> Iterator[FakeRestServer]:
 
     with FakeRestServer(fake_rest) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def _fake_rest_session_server(fake_rest_specs: dict[str, Any]) -> Iterator[FakeRestServer]:
+    from signalwire_fakes.rest import FakeRestServer
+
+    with FakeRestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_rest_shared_server(_fake_rest_session_server: FakeRestServer) -> FakeRestServer:
+    """A session-wide real-HTTP fake, reset before each test."""
+    _fake_rest_session_server.app.reset()
+    return _fake_rest_session_server
