@@ -50,3 +50,19 @@ async def client(make_client: Callable[..., RelayClient]) -> AsyncIterator[Relay
         yield c
     finally:
         await c.disconnect()
+
+
+@pytest.fixture
+def inbound(client: RelayClient, fake_relay: Any) -> Callable[..., Any]:
+    """``await inbound()`` offers a call on ``office`` and returns the client's Call."""
+    import asyncio
+
+    from signalwire.relay import Call
+
+    async def make(**kwargs: Any) -> Call:
+        fut: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        client.on_call(lambda call: fut.set_result(call) if not fut.done() else None)
+        fake_relay.inbound_call("office", **kwargs)
+        return await asyncio.wait_for(fut, 5)
+
+    return make

@@ -184,7 +184,7 @@ async def test_command_fails_if_not_reconnected_in_time(
         await fake_relay.wait_disconnected()
         loop = asyncio.get_running_loop()
         start = loop.time()
-        with pytest.raises(RelayTimeoutError, match="not connected within 0.2"):
+        with pytest.raises(RelayTimeoutError, match=r"not connected within 0\.2"):
             await c.execute("signalwire.receive", {"contexts": ["x"]}, timeout=0.2)
         assert loop.time() - start < 1.0
         assert not fake_relay.journal.requests("signalwire.receive")
@@ -201,7 +201,7 @@ async def test_per_command_timeout(client: RelayClient, fake_relay: Any) -> None
     fake_relay.ignore_next("signalwire.receive")
     loop = asyncio.get_running_loop()
     start = loop.time()
-    with pytest.raises(RelayTimeoutError, match="within 0.3"):
+    with pytest.raises(RelayTimeoutError, match=r"within 0\.3"):
         await client.execute("signalwire.receive", {"contexts": ["x"]}, timeout=0.3)
     assert loop.time() - start < 2
     # the late/absent reply does not break the next command
