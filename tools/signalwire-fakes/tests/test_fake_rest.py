@@ -309,6 +309,83 @@ async def test_calling_command_params_are_validated(client: httpx.AsyncClient) -
     assert r.json()["id"] == CALL_ID
 
 
+async def test_json_rpc_calling_endpoint(
+    client: httpx.AsyncClient, fake_rest: FakeRestPlatform
+) -> None:
+    r = await client.post(
+        "/api/calling/rpc",
+        json={
+            "jsonrpc": "2.0",
+            "id": 7,
+            "method": "calling.dial",
+            "params": {"from": "+1", "to": "+2", "url": "https://a.b"},
+        },
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == 7
+    assert (body["result"]["from"], body["result"]["to"]) == ("+1", "+2")
+    assert fake_rest.journal.last.operation_id == "calling.dial"
+    assert fake_rest.journal.last.spec == "rpc"
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "attribute"),
+    [
+        (
+            {"jsonrpc": "2.0", "id": 1, "method": "calling.dial", "params": {"from": "+1"}},
+            -32602,
+            "to",
+        ),
+        (
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "calling.end",
+                "params": {"id": "c", "reason": "nope"},
+            },
+            -32602,
+            "reason",
+        ),
+        (
+            {"jsonrpc": "2.0", "id": 1, "method": "calling.end", "params": {"id": "c", "extra": 1}},
+            -32602,
+            "extra",
+        ),
+        (
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "calling.ai_hold",
+                "params": {"id": "c", "timeout": 301},
+            },
+            -32602,
+            "timeout",
+        ),
+        ({"jsonrpc": "2.0", "id": 1, "method": "calling.play", "params": {}}, -32601, None),
+        ({"id": 1, "method": "calling.end", "params": {"id": "c"}}, -32600, None),
+    ],
+)
+async def test_json_rpc_errors(
+    client: httpx.AsyncClient, payload: dict[str, Any], code: int, attribute: str | None
+) -> None:
+    r = await client.post("/api/calling/rpc", json=payload)
+    assert r.status_code == 200
+    error = r.json()["error"]
+    assert error["code"] == code
+    if attribute is not None:
+        assert error["data"]["attribute"] == attribute
+
+
+async def test_json_rpc_auth_and_parse_errors(client: httpx.AsyncClient) -> None:
+    assert (await client.post("/api/calling/rpc", json={}, auth=None)).status_code == 401
+    r = await client.post(
+        "/api/calling/rpc", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert r.json()["error"]["code"] == -32700
+    assert (await client.get("/api/calling/rpc")).status_code == 405
+
+
 # -- responses ----------------------------------------------------------------
 
 

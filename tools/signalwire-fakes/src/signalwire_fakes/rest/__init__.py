@@ -60,6 +60,13 @@ per operation and cached; OpenAPI 3.0 ``nullable`` honoured; only the
     ``missing_required_parameter``, ``unknown_parameter``,
     ``invalid_parameter_type``, ``invalid_parameter`` or ``unexpected_body``.
     Fake-made 400/404/405/415 bodies add a ``message`` to the spec's shape.
+JSON-RPC
+    ``POST /api/calling/rpc`` serves the 8 methods of
+    ``calling-commands.openrpc.yaml`` (JSON-RPC 2.0, by-name params, Basic
+    auth): HTTP 200 with ``result`` (params echoed) or ``error`` (-32700 parse,
+    -32600 invalid request, -32601 unknown method, -32602 invalid params with
+    ``data.attribute``). The journal's ``operation_id`` is the method name and
+    ``spec`` is ``"rpc"``. It is not in ``operations``.
 Responses
     The lowest declared 2xx status; 204 has no body. Bodies are synthesised
     deterministically from the response schema (``examples``/``example``

@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from signalwire_fakes.rest._examples import stable_uuid
 from signalwire_fakes.rest._journal import Journal, JournalEntry
 from signalwire_fakes.rest._router import Match, Router
+from signalwire_fakes.rest._rpc import RPC_PATH, handle_rpc
 from signalwire_fakes.rest._spec import COMPAT_PREFIX, Operation, load_operations
 from signalwire_fakes.rest._validate import Problem, SpecContext, context_for
 
@@ -130,6 +131,14 @@ class _Template:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_RPC_OPERATION = Operation(
+    spec="rpc",
+    method="POST",
+    path=RPC_PATH,
+    operation_id="calling_rpc",
+    spec_path=RPC_PATH,
+    raw={},
+)
 _templates: dict[str, _Template] = {}
 _templates_lock = threading.Lock()
 _router: Router | None = None
@@ -394,6 +403,8 @@ class FakeRestPlatform:
 
     async def _handle(self, request: Request, entry: JournalEntry, raw_path: str) -> Response:
         compat = entry.path.startswith(COMPAT_PREFIX + "/") or entry.path == COMPAT_PREFIX
+        if entry.path == RPC_PATH:
+            return await self._handle_rpc(entry)
         match = self._router.match(entry.method, raw_path)
 
         op: Operation | None = None
@@ -415,16 +426,9 @@ class FakeRestPlatform:
 
         failure = self._take_failure(entry)
         if failure is not None:
-            import anyio
-
-            if failure.delay > 0:
-                await anyio.sleep(failure.delay)
-            if failure.disconnect:
-                entry.note = "injected disconnect"
-                return _DisconnectResponse()
-            if failure.status:
-                entry.note = "injected failure"
-                return self._failure_response(failure, compat)
+            injected = await self._apply_failure(failure, entry, compat)
+            if injected is not None:
+                return injected
 
         if op is None:
             return self._route_error(match, entry, compat)
@@ -555,6 +559,43 @@ class FakeRestPlatform:
         else:
             body = {"error": reason}
         return self._json(rule.status, body, extra)
+
+    async def _handle_rpc(self, entry: JournalEntry) -> Response:
+        entry.spec = "rpc"
+        entry.path_template = RPC_PATH
+        failure = self._take_failure(entry)
+        if failure is not None:
+            injected = await self._apply_failure(failure, entry, compat=False)
+            if injected is not None:
+                return injected
+        if entry.method != "POST":
+            resp = self._plain_error(405, False, f"{entry.method} is not allowed on {RPC_PATH}")
+            resp.headers["Allow"] = "POST"
+            return resp
+        auth_error = self._check_auth(_RPC_OPERATION, entry, {})
+        if auth_error is not None:
+            return auth_error
+        method, answer = handle_rpc(entry.raw_body)
+        entry.operation_id = method
+        entry.response = answer
+        if "error" in answer:
+            entry.note = f"json-rpc error {answer['error']['code']}"
+        return self._json(200, answer)
+
+    async def _apply_failure(
+        self, failure: FailureRule, entry: JournalEntry, compat: bool
+    ) -> Response | None:
+        if failure.delay > 0:
+            import anyio
+
+            await anyio.sleep(failure.delay)
+        if failure.disconnect:
+            entry.note = "injected disconnect"
+            return _DisconnectResponse()
+        if failure.status:
+            entry.note = "injected failure"
+            return self._failure_response(failure, compat)
+        return None
 
     # -- steps --------------------------------------------------------------
 

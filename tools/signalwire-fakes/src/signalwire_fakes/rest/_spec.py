@@ -22,7 +22,7 @@ __all__ = [
     "load_spec",
 ]
 
-SpecName = Literal["rest", "compat"]
+SpecName = Literal["rest", "compat", "rpc"]
 
 SPEC_FILES: dict[str, str] = {
     "rest": "signalwire-rest.openapi.yaml",
