@@ -48,7 +48,9 @@ Default behaviour
     send_digits, pay, refer, hold/unhold, denoise, echo, queue enter/leave, conference
     join/leave, connect/disconnect (a peer leg is created and bridged), dial (the dial
     dance: per-leg tagged ``calling.call.state`` then ``calling.call.dial``), and
-    ``messaging.send`` (``queued → initiated → sent → delivered``). Unknown call → ``404``,
+    ``messaging.send`` (``queued → initiated → sent → delivered``, sent right after the
+    result unless ``set_duration("message_step", s)``: clients must route state events
+    that arrive before they have seen the ``message_id``). Unknown call → ``404``,
     ended call → ``410``, unknown control id → ``404``, missing required params → ``400``;
     an unknown method gets JSON-RPC ``-32601``.
 
@@ -79,7 +81,9 @@ Platform-originated traffic and faults
     ``send_orphan_response()``, ``send_oversized(size)``, ``await ping()``,
     ``await send_disconnect(restart=False)``, ``await drop_connections(abrupt=False)``,
     ``disconnect_after(received=N | sent=N | method=..., reply=True, abrupt=False)``,
-    ``freeze()``/``unfreeze()`` (half-open: nothing answered).
+    ``freeze()``/``unfreeze()`` (half-open: nothing answered),
+    ``on_subscribe(hook(session, contexts))`` (run after a connect or receive that
+    subscribes, e.g. to offer a call the moment a client listens).
 
 Awaiting (never sleep in tests)
     ``await wait_connected(timeout, count=None) -> FakeSession``,
@@ -94,7 +98,8 @@ Inspecting
     ``session_id``, ``data``, ``raw``, ``timestamp``; ``journal.requests(method)``,
     ``journal.events(type)``, ``journal.methods()``), ``sessions``, ``session`` (newest
     live), ``connections``, ``calls``, ``messages``, ``errors`` (handler exceptions),
-    ``unexpected_responses``, ``connect_count``.
+    ``unexpected_responses``, ``connect_count``. ``journal.observers`` get every frame
+    even with ``journal=False``.
 
 A bare reference client, :class:`RawRelayClient` (plain ``websockets``: handshake,
 acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **match)``),

@@ -3,7 +3,8 @@
 Prints the URL and test credentials, then serves until Ctrl-C. Options script
 inbound traffic for the examples: ``--inbound-call CONTEXT`` offers a call each
 time a client subscribes to ``CONTEXT`` (``--call-every`` repeats it),
-``--inbound-message CONTEXT`` delivers an SMS likewise, ``--digits`` sets what
+``--inbound-message CONTEXT`` delivers an SMS likewise, ``-v`` prints every
+frame, ``--digits`` sets what
 callers "press" in collects.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import sys
-from typing import Any
 
+from signalwire_fakes.relay._journal import Frame
+from signalwire_fakes.relay._model import FakeSession
 from signalwire_fakes.relay._server import FakeRelayServer
 
 
@@ -46,7 +49,7 @@ async def _serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         ping_interval=args.ping_interval,
-        journal=args.verbose,
+        journal=False,
     )
     server.default_digits = args.digits
     server.set_duration("play", args.play_duration)
@@ -60,43 +63,38 @@ async def _serve(args: argparse.Namespace) -> None:
         f"SIGNALWIRE_SPACE={server.host}",
         flush=True,
     )
-    seen: set[tuple[str, str]] = set()
 
-    def offer(session: Any) -> None:
-        for context in args.inbound_call:
-            if context in session.contexts and (session.protocol, "call:" + context) not in seen:
-                seen.add((session.protocol, "call:" + context))
+    def offer(session: FakeSession, contexts: list[str]) -> None:
+        for context in contexts:
+            if context in args.inbound_call:
                 call_id = server.inbound_call(context, session=session)
                 print(f"offered inbound call {call_id} on {context!r}", flush=True)
-        for context in args.inbound_message:
-            if context in session.contexts and (session.protocol, "msg:" + context) not in seen:
-                seen.add((session.protocol, "msg:" + context))
+                if args.call_every:
+                    server.loop.call_later(args.call_every, offer, session, [context])
+            if context in args.inbound_message:
                 message_id = server.inbound_message(context, session=session)
                 print(f"delivered inbound message {message_id} on {context!r}", flush=True)
 
-    printed = 0
+    server.on_subscribe(offer)
+    if args.verbose:
+        server.journal.observers.append(_print_frame)
     try:
-        while True:
-            # Poll the (cheap) session table; the standalone runner is not a test.
-            await asyncio.sleep(0.2)
-            for session in list(server.sessions.values()):
-                if session.connected:
-                    offer(session)
-            if args.call_every and seen:
-                await asyncio.sleep(args.call_every)
-                seen.clear()
-            if args.verbose:
-                for frame in server.journal.frames[printed:]:
-                    print(frame, frame.data if frame.data is not None else frame.raw, flush=True)
-                printed = len(server.journal.frames)
+        await asyncio.Event().wait()  # serve until Ctrl-C
     finally:
         await server.stop()
+
+
+def _print_frame(frame: Frame) -> None:
+    arrow = "C->S" if frame.direction == "in" else "S->C"
+    body = frame.raw if frame.data is None else json.dumps(frame.data)
+    print(f"{arrow} [{frame.connection_id}] {body}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m signalwire_fakes.relay``."""
     args = _parse(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    logging.getLogger("websockets").setLevel(logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
     return 0

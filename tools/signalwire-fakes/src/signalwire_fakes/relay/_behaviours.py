@@ -262,6 +262,7 @@ def _receive(ctx: Script) -> None:
     assert ctx.session is not None
     ctx.session.contexts.update(contexts)
     ctx.reply()
+    ctx.server.subscribed(ctx.session, contexts)
 
 
 @_register("signalwire.unreceive")

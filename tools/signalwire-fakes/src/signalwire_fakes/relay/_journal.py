@@ -116,6 +116,8 @@ class Journal:
         self.frames: list[Frame] = []
         self._claimed: set[int] = set()
         self._waiters: list[tuple[Predicate, asyncio.Future[Frame], bool]] = []
+        # Callables run on every frame (e.g. printing), journaling on or off.
+        self.observers: list[Callable[[Frame], None]] = []
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -125,13 +127,15 @@ class Journal:
 
     @property
     def has_waiters(self) -> bool:
-        """True while someone awaits a frame (even with journaling off)."""
-        return bool(self._waiters)
+        """True while frames are wanted even with journaling off (waiters, observers)."""
+        return bool(self._waiters) or bool(self.observers)
 
     def record(self, frame: Frame) -> None:
-        """Append a frame and wake the waiters it satisfies."""
+        """Append a frame, tell the observers and wake the waiters it satisfies."""
         if self.enabled:
             self.frames.append(frame)
+        for observer in self.observers:
+            observer(frame)
         if self._waiters:
             self._wake(frame)
 

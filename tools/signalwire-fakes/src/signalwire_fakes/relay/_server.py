@@ -138,6 +138,7 @@ class FakeRelayServer:
         self._pending_server_requests: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._ping_task: asyncio.Task[None] | None = None
         self._envelopes: dict[tuple[str, str], str] = {}
+        self._subscribe_hooks: list[Callable[[FakeSession, list[str]], Any]] = []
 
     # ======================================================================
     # lifecycle
@@ -465,6 +466,8 @@ class FakeRelayServer:
             self.emit(session, "signalwire.authorization.state", {"authorization_state": value})
         self._flush_session(session)
         self._notify()
+        if isinstance(contexts, list) and contexts:
+            self.subscribed(session, [c for c in contexts if isinstance(c, str)])
 
     def _new_session(self) -> FakeSession:
         protocol = f"signalwire_{uuid.uuid4().hex}"
@@ -652,6 +655,21 @@ class FakeRelayServer:
         """Restore the default behaviour of ``method``."""
         self._handlers.pop(method, None)
         self._once.pop(method, None)
+
+    def on_subscribe(self, hook: Callable[[FakeSession, list[str]], Any]) -> None:
+        """Call ``hook(session, contexts)`` whenever a session subscribes to
+        contexts (in ``signalwire.connect`` or ``signalwire.receive``), after the
+        reply was sent: e.g. offer a call as soon as the client listens."""
+        self._subscribe_hooks.append(hook)
+
+    def subscribed(self, session: FakeSession, contexts: list[str]) -> None:
+        """Run the subscribe hooks (called by the connect/receive behaviours)."""
+        for hook in list(self._subscribe_hooks):
+            try:
+                hook(session, contexts)
+            except Exception as exc:
+                self.errors.append(exc)
+                logger.exception("fake relay subscribe hook failed")
 
     def fail_next(
         self,

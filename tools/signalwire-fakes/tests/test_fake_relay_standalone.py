@@ -1,0 +1,60 @@
+"""Fake RELAY: the standalone runner and the subscribe hook."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from signalwire_fakes.relay import FakeRelayServer, FakeSession, RawRelayClient
+
+
+async def test_on_subscribe_hook_runs_after_connect_and_receive(
+    fake_relay: FakeRelayServer,
+) -> None:
+    calls: list[tuple[str, list[str]]] = []
+
+    def hook(session: FakeSession, contexts: list[str]) -> None:
+        calls.append((session.protocol, contexts))
+        if "office" in contexts:
+            fake_relay.inbound_call("office", session=session)
+
+    fake_relay.on_subscribe(hook)
+    client = await RawRelayClient.open(fake_relay.url, contexts=["office"])
+    await client.next_event("calling.call.receive")
+    await client.call("signalwire.receive", {"contexts": ["sales"]})
+    assert calls == [(client.protocol, ["office"]), (client.protocol, ["sales"])]
+    await client.close()
+
+
+async def test_standalone_runner_prints_url_and_offers_calls() -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "signalwire_fakes.relay",
+        "--port",
+        "0",
+        "--inbound-call",
+        "office",
+        "--inbound-message",
+        "office",
+        "-v",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        assert proc.stdout is not None
+        first = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+        assert "listening on ws://127.0.0.1:" in first
+        url = first.rsplit(" ", 1)[1].strip()
+        banner = b"".join([await asyncio.wait_for(proc.stdout.readline(), 5) for _ in range(4)])
+        assert b"test-token" in banner
+        client = await RawRelayClient.open(url, contexts=["office"])
+        await client.next_event("calling.call.receive", timeout=5)
+        await client.next_event("messaging.receive", timeout=5)
+        await client.close()
+        seen = b""
+        while b"offered inbound call" not in seen or b"C->S" not in seen:
+            seen += await asyncio.wait_for(proc.stdout.readline(), 5)
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 10)
