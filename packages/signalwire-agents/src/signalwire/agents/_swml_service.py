@@ -152,6 +152,7 @@ class SWMLService(SWMLVerbsMixin):
         self._swaig_secret = swaig_secret or os.environ.get(ENV_SWAIG_SECRET) or None
         self.token_expiry_secs = int(token_expiry_secs)
         self._signer: TokenSigner | None = None
+        self._base_cache: dict[tuple[str | None, ...], str] = {}
         self._document: dict[str, Any] = {"version": "1.0.0", "sections": {"main": []}}
         self._tools: dict[str, SWAIGFunction | dict[str, Any]] = {}
         self._routing_callbacks: dict[str, Callable[..., Any]] = {}
@@ -415,9 +416,22 @@ class SWMLService(SWMLVerbsMixin):
         if self._proxy_url_base:
             return self._proxy_url_base
         if request is not None:
-            found = request_base(request.headers, request.scheme)
-            if found:
-                return found
+            headers = request.headers
+            key = (
+                request.scheme,
+                headers.get("host"),
+                headers.get("x-forwarded-host"),
+                headers.get("x-forwarded-proto"),
+                headers.get("forwarded"),
+            )
+            cache = self._base_cache
+            base = cache.get(key)
+            if base is None:
+                base = request_base(headers, request.scheme) or self._default_base()
+                if len(cache) > 256:  # headers are client-controlled: keep the cache bounded
+                    cache.clear()
+                cache[key] = base
+            return base
         return self._default_base()
 
     def get_full_url(self, include_auth: bool = False) -> str:
@@ -677,6 +691,7 @@ class SWMLService(SWMLVerbsMixin):
             self.ssl_enabled = bool(ssl_enabled)
         if domain:
             self.domain = domain
+        self._base_cache.clear()
         cert = ssl_cert or self.ssl_cert_path
         key = ssl_key or self.ssl_key_path
         bind_host = host or self.host

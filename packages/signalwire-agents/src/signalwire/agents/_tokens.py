@@ -42,7 +42,7 @@ class TokenSigner:
 
     def _sign(self, call_id: str, function: str, expiry: int, nonce: str) -> str:
         msg = f"{call_id}:{function}:{expiry}:{nonce}".encode()
-        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, msg, hashlib.sha256).hex()
 
     def mint(self, function: str, call_id: str | None, now: float | None = None) -> str:
         """Return a token for ``function`` bound to ``call_id`` (or to any call)."""

@@ -1,0 +1,123 @@
+"""The benchmark agent, built the same way for this SDK and for signalwire-sdk 3.7.5.
+
+``python agent_apps.py ours|vendor|bare PORT`` serves it; imported, it exposes
+``build(AgentBase, FunctionResult)``. Runs under either interpreter, so it
+imports only what the chosen side has.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def build(agent_cls: Any, result_cls: Any, **kwargs: Any) -> Any:
+    """3 POM sections, 2 tools (one secure), 4 hints, a language, 4 params, 3 global_data keys."""
+    agent = agent_cls(name="perf-agent", route="/", **kwargs)
+    agent.prompt_add_section("Role", "You are a helpful assistant for Acme Corp.")
+    agent.prompt_add_section("Rules", bullets=["Be concise.", "Confirm order numbers.", "Be kind."])
+    agent.prompt_add_section("Context", "Acme sells widgets and gadgets worldwide.")
+    agent.add_hints(["Acme", "widget", "gadget", "order number"])
+    agent.add_language("English", "en-US", "rime.spore")
+    agent.set_params(
+        {
+            "end_of_speech_timeout": 700,
+            "attention_timeout": 15000,
+            "ai_volume": 5,
+            "local_tz": "America/New_York",
+        }
+    )
+    agent.set_global_data({"company": "Acme", "tier": "gold", "region": "us"})
+
+    def get_weather(args: dict[str, Any], raw_data: dict[str, Any]) -> Any:
+        return result_cls(f"It is sunny in {args.get('city', 'town')}.")
+
+    def lookup_order(args: dict[str, Any], raw_data: dict[str, Any]) -> Any:
+        return result_cls(f"Order {args.get('order_number')} ships tomorrow.")
+
+    agent.define_tool(
+        "get_weather",
+        "Get the weather for a city",
+        {"city": {"type": "string", "description": "City name"}},
+        get_weather,
+        secure=False,
+        fillers={"en-US": ["Let me check the weather."]},
+    )
+    agent.define_tool(
+        "lookup_order",
+        "Look up an order by number",
+        {"order_number": {"type": "string", "description": "The order number"}},
+        lookup_order,
+    )
+    return agent
+
+
+def render_bench(side: str, n: int) -> None:
+    """Print ``median_us mean_us p99_us size`` of rendering the SWML for a call."""
+    import time
+
+    if side == "ours":
+        from signalwire.agents import AgentBase, FunctionResult
+
+        agent = build(AgentBase, FunctionResult, swaig_secret="bench-secret")
+
+        def render() -> str:
+            return str(agent.render_swml("call-x"))
+    else:
+        from signalwire import AgentBase, FunctionResult
+
+        agent = build(AgentBase, FunctionResult)
+
+        def render() -> str:
+            return str(agent._render_swml(call_id="call-x"))
+
+    for _ in range(200):
+        render()
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        render()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    mean = sum(times) / n
+    print(
+        f"{times[n // 2] * 1e6:.2f} {mean * 1e6:.2f} {times[int(n * 0.99)] * 1e6:.2f} {len(render())}"
+    )
+
+
+def main() -> None:
+    if sys.argv[1] == "render":
+        render_bench(sys.argv[2], int(sys.argv[3]))
+        return
+    side, port = sys.argv[1], int(sys.argv[2])
+    if side == "ours":
+        from signalwire.agents import AgentBase, FunctionResult
+
+        build(AgentBase, FunctionResult, swaig_secret="bench-secret").serve(port=port)
+    elif side == "vendor":
+        from signalwire import AgentBase, FunctionResult
+
+        build(AgentBase, FunctionResult).serve(port=port)
+    elif side == "bare":
+        # A bare Starlette endpoint returning the same document from plain uvicorn.
+        import uvicorn
+        from starlette.applications import Starlette
+        from starlette.responses import Response
+        from starlette.routing import Route
+
+        from signalwire.agents import AgentBase, FunctionResult
+
+        body = build(AgentBase, FunctionResult, swaig_secret="x").render_swml("x").encode()
+
+        async def swml(request: Any) -> Response:
+            await request.body()
+            return Response(body, media_type="application/json")
+
+        app = Starlette(routes=[Route("/", swml, methods=["GET", "POST"])])
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    else:
+        raise SystemExit(f"unknown side {side!r}")
+
+
+if __name__ == "__main__":
+    main()
