@@ -635,6 +635,41 @@ async def test_journal_records_everything(
         _ = fake_rest.journal.last
 
 
+async def test_journal_keeps_error_bodies(
+    client: httpx.AsyncClient, fake_rest: FakeRestPlatform
+) -> None:
+    await client.post("/api/video/rooms", json={})
+    assert fake_rest.journal.last.response["errors"][0]["attribute"] == "name"
+
+
+def test_plugin_import_is_cheap() -> None:
+    code = (
+        "import sys\n"
+        "import signalwire_fakes.rest.pytest_plugin, signalwire_fakes.rest\n"
+        "heavy = [m for m in ('starlette', 'yaml', 'jsonschema', 'uvicorn') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_fake_never_imports_the_sdk() -> None:
+    import ast
+    from pathlib import Path
+
+    import signalwire_fakes.rest
+
+    folder = Path(signalwire_fakes.rest.__file__).parent
+    imported = set()
+    for file in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+    assert "signalwire_fakes.rest._app" in imported  # the scan sees imports
+    assert not [m for m in imported if m == "signalwire" or m.startswith("signalwire.")]
+
+
 # -- real HTTP ----------------------------------------------------------------
 
 
