@@ -81,7 +81,8 @@ def render_bench(side: str, n: int) -> None:
     times.sort()
     mean = sum(times) / n
     print(
-        f"{times[n // 2] * 1e6:.2f} {mean * 1e6:.2f} {times[int(n * 0.99)] * 1e6:.2f} {len(render())}"
+        f"{times[n // 2] * 1e6:.2f} {mean * 1e6:.2f} "
+        f"{times[int(n * 0.99)] * 1e6:.2f} {len(render())}"
     )
 
 

@@ -249,7 +249,7 @@ def http_suite(python: str, side: str, duration: int) -> dict[str, tuple[float, 
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}×" if b else "n/a"
+    return f"{a / b:.1f}x" if b else "n/a"
 
 
 def main() -> None:
@@ -273,7 +273,8 @@ def main() -> None:
         v = vend_r[key] if vend_r else 0.0
         print(f"| {key} | {ours_r[key]:.1f} | {v:.1f} | {ratio(v, ours_r[key])} |")
     print(
-        f"\ndocument size: ours {ours_r['size']:.0f} B, vendor {vend_r['size'] if vend_r else 0:.0f} B\n"
+        f"\ndocument size: ours {ours_r['size']:.0f} B, "
+        f"vendor {vend_r['size'] if vend_r else 0:.0f} B\n"
     )
 
     ours_imp = import_wall(ours_py, "import signalwire.agents")
@@ -311,7 +312,7 @@ def main() -> None:
     for name, (rps, p99) in ours_h.items():
         v_rps, v_p99 = vend_h.get(name, (0.0, 0.0))
         bare = bare_h.get(name)
-        bare_cells = f"{bare[0]:.0f} | {bare[0] / rps:.2f}×" if bare else " | "
+        bare_cells = f"{bare[0]:.0f} | {bare[0] / rps:.2f}x" if bare else " | "
         print(
             f"| {name} | {rps:.0f} | {p99:.1f} | {v_rps:.0f} | {v_p99:.1f} | {ratio(rps, v_rps)} "
             f"| {ratio(v_p99, p99)} | {bare_cells} |"
