@@ -399,7 +399,7 @@ class FakeRestPlatform:
             response = self._json(500, {"error": "Internal Server Error", "message": repr(exc)})
         entry.status = response.status_code
         if entry.response is None and response.media_type == "application/json" and response.body:
-            entry.response = json.loads(response.body)  # errors too, for debugging
+            entry.response = json.loads(bytes(response.body))  # errors too, for debugging
         self.journal.append(entry)
         return response
 
