@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from signalwire.rest import AsyncRestClient, RestClient
+
+# Tests import the spec helpers beside them (--import-mode=importlib adds no path).
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture

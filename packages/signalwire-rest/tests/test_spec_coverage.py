@@ -6,68 +6,24 @@ from __future__ import annotations
 
 import inspect
 import re
-from functools import cache
 from typing import Any
 
 import httpx
 import pytest
-import yaml
+from _rest_spec_helpers import (
+    COMPAT_PREFIX,
+    POSITIONAL_BODY,
+    PROJECT,
+    _resolve_attr,
+    _wire,
+    load,
+    required_fields,
+    resolve,
+    spec_operations,
+)
 
 from signalwire.rest import RestClient
 from signalwire.rest._generated._index import CALLING_COMMANDS, OPERATIONS
-from signalwire_fakes.specs import spec_path
-
-COMPAT_PREFIX = "/api/laml/2010-04-01"
-VERBS = ("get", "post", "put", "patch", "delete")
-PROJECT = "5d2a3b4c-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
-#: Methods that also take the whole body as one positional dict (as in signalwire-sdk),
-#: so the spec's required body fields are optional keywords there.
-POSITIONAL_BODY = {
-    "datasphere.documents.create",
-    "registry.brands.create",
-    "registry.brands.create_campaign",
-    "fabric.call_flows.deploy_version",
-}
-
-
-@cache
-def load(name: str) -> dict[str, Any]:
-    with spec_path(name).open(encoding="utf-8") as fh:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(fh, Loader=loader)  # type: ignore[no-any-return]
-
-
-def resolve(doc: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = doc
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def required_fields(doc: dict[str, Any], schema: Any) -> set[str]:
-    """Fields every variant of a (possibly allOf/oneOf/anyOf) object requires."""
-    schema = resolve(doc, schema)
-    out = set(schema.get("required", []))
-    for part in schema.get("allOf", []):
-        out |= required_fields(doc, part)
-    alts = schema.get("oneOf") or schema.get("anyOf")
-    if alts:
-        out |= set.intersection(*(required_fields(doc, a) for a in alts))
-    return out
-
-
-def spec_operations() -> dict[tuple[str, str], dict[str, Any]]:
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for name, prefix in (("signalwire-rest.openapi.yaml", ""), ("compatibility.openapi.yaml", "")):
-        doc = load(name)
-        for path, item in doc["paths"].items():
-            for verb in VERBS:
-                if verb in item:
-                    wire = (COMPAT_PREFIX + path) if "compat" in name else prefix + path
-                    out[(verb.upper(), wire)] = {"doc": doc, "item": item, "op": item[verb]}
-    return out
 
 
 def test_spec_has_the_documented_operation_count() -> None:
@@ -108,13 +64,6 @@ def _bare() -> Any:
     c = RestClient(PROJECT, "tok", "example.signalwire.com", transport=httpx.MockTransport(handler))
     c.seen = seen  # type: ignore[attr-defined]
     return c
-
-
-def _resolve_attr(client: Any, accessor: str) -> Any:
-    obj = client
-    for part in accessor.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 def _dummy(annotation: str) -> Any:
@@ -181,8 +130,3 @@ def test_method_sends_the_spec_verb_path_and_requires_the_spec_fields(
         assert content_type == declared
     else:
         assert not sent.content
-
-
-def _wire(py_name: str) -> str:
-    name = py_name.replace("_before", "<").replace("_after", ">")
-    return name[:-1] if name.endswith("_") else name

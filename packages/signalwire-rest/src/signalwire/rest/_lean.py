@@ -58,16 +58,10 @@ class _Stale(Exception):
 def _ssl_context(verify: Verify) -> ssl.SSLContext:
     if isinstance(verify, ssl.SSLContext):
         return verify
-    if verify is False:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
     if isinstance(verify, str):
         return ssl.create_default_context(cafile=verify)
-    import certifi  # an httpx dependency: the same CA bundle httpx uses
-
-    return ssl.create_default_context(cafile=certifi.where())
+    # httpx's own context: certifi's CA bundle when verifying, none otherwise.
+    return httpx.create_ssl_context(verify=verify)
 
 
 def _key(url: httpx.URL) -> Key:
