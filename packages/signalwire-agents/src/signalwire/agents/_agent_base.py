@@ -923,6 +923,8 @@ class AgentBase(SWMLService):
     # -- per-request handling -----------------------------------------------------------------
 
     def _ephemeral_copy(self) -> AgentBase:
+        # Create the signer on the master first, so every copy shares its secret.
+        self._token_signer  # noqa: B018
         clone = copy.copy(self)
         memo: dict[int, Any] = {id(self): clone}  # back-references (contexts) point at the copy
         for attr in _ISOLATED_STATE:

@@ -1,0 +1,95 @@
+"""The examples in examples/agents work against platform-shaped requests."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agents_testkit import ai_of, basic, client_for, post_prompt_body, swaig_body, swml_fetch_body
+from agents_testkit import token_from as tok
+
+from signalwire_fakes.swml import validate_swml
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "agents"
+
+
+@pytest.fixture(autouse=True)
+def _creds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWML_BASIC_AUTH_USER", "signalwire")
+    monkeypatch.setenv("SWML_BASIC_AUTH_PASSWORD", "s3cret")
+
+
+def load(name: str) -> dict[str, Any]:
+    return runpy.run_path(str(EXAMPLES / name), run_name="example")
+
+
+def url_of(doc: dict[str, Any], name: str) -> str:
+    return next(
+        f["web_hook_url"] for f in ai_of(doc)["SWAIG"]["functions"] if f["function"] == name
+    )
+
+
+async def test_typed_tools_example() -> None:
+    agent = load("typed_tools.py")["agent"]
+    async with client_for(agent.get_app()) as client:
+        doc = validate_swml(
+            (await client.post("/pizza/", json=swml_fetch_body("c1"), headers=basic())).json()
+        )
+        price = url_of(doc, "price")
+        resp = await client.post(
+            f"/pizza/swaig/?__token={tok(price)}",
+            json=swaig_body("price", {"pizza": "veggie", "size": 16}, "c1"),
+            headers=basic(),
+        )
+        assert resp.json() == {"response": "A 16-inch veggie costs $13.33."}
+        order = url_of(doc, "place_order")
+        resp = await client.post(
+            f"/pizza/swaig/?__token={tok(order)}",
+            json=swaig_body("place_order", {"pizza": "veggie", "quantity": 2}, "c1"),
+            headers=basic(),
+        )
+        body = resp.json()
+        assert body["response"].startswith("Ordered 2 veggie")
+        assert body["action"][0]["set_global_data"]["last_order"]["by"] == "+15551230000"
+
+
+async def test_dynamic_config_example() -> None:
+    agent = load("dynamic_config.py")["agent"]
+    async with client_for(agent.get_app()) as client:
+        gold = validate_swml(
+            (
+                await client.post("/support/?tier=gold", json=swml_fetch_body("g"), headers=basic())
+            ).json()
+        )
+        url = url_of(gold, "free_shipping")
+        path = url.split("agent.test", 1)[1]
+        resp = await client.post(path, json=swaig_body("free_shipping", {}, "g"), headers=basic())
+        assert resp.json() == {"response": "Free shipping applied."}
+        plain = validate_swml(
+            (await client.post("/support/", json=swml_fetch_body("b"), headers=basic())).json()
+        )
+        assert "SWAIG" not in ai_of(plain)
+
+
+async def test_summary_handler_example(capsys: pytest.CaptureFixture[str]) -> None:
+    agent = load("summary_handler.py")["IntakeAgent"]()
+    async with client_for(agent.get_app()) as client:
+        doc = validate_swml(
+            (await client.post("/intake/", json=swml_fetch_body("s1"), headers=basic())).json()
+        )
+        token = tok(ai_of(doc)["post_prompt_url"])
+        summary = {"reason": "billing", "urgent": False, "name": "Ana"}
+        resp = await client.post(
+            f"/intake/post_prompt/?__token={token}",
+            json=post_prompt_body("s1", parsed=summary),
+            headers=basic(),
+        )
+        assert resp.json() == {"success": True}
+        hook = url_of(doc, "hangup_hook")
+        body = {**swaig_body("hangup_hook", {}, "s1"), "call_log": [{"role": "user"}] * 3}
+        await client.post(f"/intake/swaig/?__token={tok(hook)}", json=body, headers=basic())
+    out = capsys.readouterr().out
+    assert 'summary for s1: {"reason": "billing", "urgent": false, "name": "Ana"}' in out
+    assert "call s1 ended after 3 messages" in out
