@@ -1,0 +1,303 @@
+"""The lean HTTP/1.1 transports against a raw socket server that misbehaves on request.
+
+The server is a real peer on 127.0.0.1 (no mocks): it parses each request and answers
+according to the path, counting the TCP connections it accepts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from signalwire.rest import AsyncRestClient, RestClient
+from signalwire.rest._lean import LeanAsyncTransport, LeanTransport
+
+
+class RawServer:
+    """A tiny threaded HTTP/1.1 server whose behaviour is chosen by the request path."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.requests: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._hang = threading.Event()
+        self.got_request = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        rfile = conn.makefile("rb")
+        try:
+            while True:
+                line = rfile.readline()
+                if not line:
+                    return
+                method, target, _ = line.decode().split(" ", 2)
+                headers = {}
+                while (h := rfile.readline()) not in (b"\r\n", b""):
+                    k, _, v = h.decode().partition(":")
+                    headers[k.strip().lower()] = v.strip()
+                body = rfile.read(int(headers.get("content-length", "0")))
+                self.requests.append(
+                    {"method": method, "path": target, "headers": headers, "body": body}
+                )
+                self.got_request.set()
+                if not self._respond(conn, method, target, headers, body):
+                    return
+        except OSError:
+            return
+        finally:
+            rfile.close()
+            conn.close()
+
+    def _respond(
+        self, conn: socket.socket, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> bool:
+        echo = json.dumps(
+            {"method": method, "path": path, "body": body.decode(), "host": headers.get("host")}
+        ).encode()
+        base = path.split("?")[0]
+        if base == "/chunked":
+            parts = [echo[:5], echo[5:9], echo[9:]]
+            data = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                b"Content-Type: application/json\r\n\r\n" + data + b"0\r\nX-Trailer: t\r\n\r\n"
+            )
+            return True
+        if base == "/close":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + echo)
+            return False
+        if base == "/continue":
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if base == "/drop-after":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(echo), echo))
+            return False  # closes without saying so: the next reuse finds it dead
+        if base == "/hang":
+            self._hang.wait(5)
+            return False
+        if base == "/garbage":
+            conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            return False
+        if base == "/short":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+            return False
+        if base == "/nocontent":
+            conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+            return True
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+            % (len(echo), echo)
+        )
+        return True
+
+    def close(self) -> None:
+        self._stop.set()
+        self._hang.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def server() -> Iterator[RawServer]:
+    s = RawServer()
+    yield s
+    s.close()
+
+
+# -- sync ------------------------------------------------------------------------------
+
+
+def test_sync_keep_alive_reuses_one_connection(server: RawServer) -> None:
+    with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
+        for i in range(5):
+            r = c.post("/echo", content=f"body-{i}".encode())
+            assert r.json()["body"] == f"body-{i}"
+    assert server.connections == 1
+
+
+def test_sync_chunked_close_continue_and_204(server: RawServer) -> None:
+    with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
+        assert c.get("/chunked").json()["path"] == "/chunked"
+        assert c.get("/close").json()["path"] == "/close"
+        assert c.get("/continue").json()["path"] == "/continue"
+        r = c.delete("/nocontent")
+        assert r.status_code == 204
+        assert r.content == b""
+        assert c.get("/echo?x=1").json()["path"] == "/echo?x=1"
+    assert server.connections == 2  # /close forced one new connection
+
+
+def test_sync_stale_pooled_connection_is_replaced(server: RawServer) -> None:
+    with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
+        c.get("/drop-after")
+        assert c.post("/echo", content=b"after").json()["body"] == "after"
+    assert server.connections == 2
+    assert [r["path"] for r in server.requests] == ["/drop-after", "/echo"]
+
+
+def test_sync_errors(server: RawServer) -> None:
+    transport = LeanTransport()
+    with httpx.Client(transport=transport, base_url=server.url) as c:
+        with pytest.raises(httpx.RemoteProtocolError):
+            c.get("/garbage")
+        with pytest.raises(httpx.RemoteProtocolError):
+            c.get("/short")
+        with pytest.raises(httpx.ReadTimeout):
+            c.get("/hang", timeout=0.2)
+        assert c.get("/echo").status_code == 200
+
+
+def test_sync_connection_refused() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with httpx.Client(transport=LeanTransport()) as c, pytest.raises(httpx.ConnectError):
+        c.get(f"http://127.0.0.1:{port}/")
+
+
+def test_sync_closed_transport_refuses_requests(server: RawServer) -> None:
+    transport = LeanTransport()
+    transport.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        transport.handle_request(httpx.Request("GET", server.url))
+
+
+def test_sync_is_thread_safe(server: RawServer) -> None:
+    transport = LeanTransport()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                r = transport.handle_request(httpx.Request("GET", server.url + "/echo"))
+                assert r.status_code == 200
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    transport.close()
+    assert errors == []
+    assert server.connections <= 4
+
+
+def test_rest_client_over_the_raw_server(server: RawServer) -> None:
+    with RestClient("p", "t", f"127.0.0.1:{server.port}") as client:
+        result = client.request("POST", "/chunked", json={"a": 1})
+    assert result["method"] == "POST"
+    assert result["body"] == '{"a":1}'
+    assert result["host"] == f"127.0.0.1:{server.port}"
+
+
+# -- async -----------------------------------------------------------------------------
+
+
+async def test_async_keep_alive_and_concurrency(server: RawServer) -> None:
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        for _ in range(3):
+            assert (await c.get("/echo")).status_code == 200
+        assert server.connections == 1
+        results = await asyncio.gather(
+            *(c.post("/echo", content=str(i).encode()) for i in range(20))
+        )
+        assert sorted(int(r.json()["body"]) for r in results) == list(range(20))
+    assert server.connections <= 20
+
+
+async def test_async_max_connections_bounds_the_pool(server: RawServer) -> None:
+    transport = LeanAsyncTransport(max_connections=3)
+    async with httpx.AsyncClient(transport=transport, base_url=server.url) as c:
+        await asyncio.gather(*(c.get("/echo") for _ in range(30)))
+    assert server.connections <= 3
+
+
+async def test_async_chunked_close_continue_and_204(server: RawServer) -> None:
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        assert (await c.get("/chunked")).json()["path"] == "/chunked"
+        assert (await c.get("/close")).json()["path"] == "/close"
+        assert (await c.get("/continue")).json()["path"] == "/continue"
+        assert (await c.delete("/nocontent")).status_code == 204
+
+
+async def test_async_stale_pooled_connection_is_replaced(server: RawServer) -> None:
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        await c.get("/drop-after")
+        r = await c.post("/echo", content=b"after")
+        assert r.json()["body"] == "after"
+    assert [r["path"] for r in server.requests] == ["/drop-after", "/echo"]
+
+
+async def test_async_errors(server: RawServer) -> None:
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await c.get("/garbage")
+        with pytest.raises(httpx.RemoteProtocolError):
+            await c.get("/short")
+        with pytest.raises(httpx.ReadTimeout):
+            await c.get("/hang", timeout=0.2)
+        assert (await c.get("/echo")).status_code == 200
+
+
+async def test_async_cancellation_discards_the_connection(server: RawServer) -> None:
+    transport = LeanAsyncTransport()
+    task = asyncio.ensure_future(
+        transport.handle_async_request(httpx.Request("GET", server.url + "/hang"))
+    )
+    assert await asyncio.wait_for(asyncio.to_thread(server.got_request.wait, 5), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    r = await transport.handle_async_request(httpx.Request("GET", server.url + "/echo"))
+    assert r.status_code == 200
+    assert server.connections == 2
+    await transport.aclose()
+
+
+async def test_async_connection_refused() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with httpx.AsyncClient(transport=LeanAsyncTransport()) as c:
+        with pytest.raises(httpx.ConnectError):
+            await c.get(f"http://127.0.0.1:{port}/")
+
+
+async def test_async_rest_client_fan_out(server: RawServer) -> None:
+    async with AsyncRestClient("p", "t", f"127.0.0.1:{server.port}") as client:
+        results = await asyncio.gather(
+            *(client.request("GET", "/echo", query={"n": i}) for i in range(50))
+        )
+    assert sorted(r["path"] for r in results) == sorted(f"/echo?n={i}" for i in range(50))
+
+
+def test_unsupported_scheme() -> None:
+    with pytest.raises(httpx.UnsupportedProtocol):
+        LeanTransport().handle_request(httpx.Request("GET", "ftp://example.com/"))
