@@ -487,6 +487,13 @@ async def test_rest_bad_page_token_is_422(client: httpx.AsyncClient) -> None:
     assert r.json()["errors"][0]["attribute"] == "page_token"
 
 
+async def test_rest_page_number_needs_a_token(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/voice/logs", params={"page_number": "1"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["attribute"] == "page_token"
+    assert (await client.get("/api/voice/logs", params={"page_number": "0"})).status_code == 200
+
+
 async def test_empty_list(client: httpx.AsyncClient, fake_rest: FakeRestPlatform) -> None:
     fake_rest.set_list_size(0, path_prefix="/api/voice")
     r = await client.get("/api/voice/logs")

@@ -117,10 +117,9 @@ if TYPE_CHECKING:
         DEFAULT_PROJECT,
         DEFAULT_SPACE,
         DEFAULT_TOKEN,
-        FailureRule,
         FakeRestPlatform,
-        Stub,
     )
+    from signalwire_fakes.rest._controls import FailureRule, Stub
     from signalwire_fakes.rest._journal import Journal, JournalEntry
     from signalwire_fakes.rest._server import BackgroundServer, FakeRestServer
     from signalwire_fakes.rest._spec import Operation, Parameter
@@ -144,9 +143,9 @@ _LAZY = {
     "DEFAULT_PROJECT": "_app",
     "DEFAULT_SPACE": "_app",
     "DEFAULT_TOKEN": "_app",
-    "FailureRule": "_app",
+    "FailureRule": "_controls",
     "FakeRestPlatform": "_app",
-    "Stub": "_app",
+    "Stub": "_controls",
     "Journal": "_journal",
     "JournalEntry": "_journal",
     "BackgroundServer": "_server",

@@ -8,11 +8,9 @@ import itertools
 import json
 import re
 import threading
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,127 +18,35 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from signalwire_fakes.rest import _errors
+from signalwire_fakes.rest._controls import FailureRule, ListConfig, Stub, selects
 from signalwire_fakes.rest._examples import stable_uuid
 from signalwire_fakes.rest._journal import Journal, JournalEntry
+from signalwire_fakes.rest._responses import (
+    COMPAT_PAGING,
+    REST_PAGING,
+    Template,
+    compat_page,
+    echo,
+    make_item,
+    rest_page,
+    template_for,
+)
 from signalwire_fakes.rest._router import Match, Router
 from signalwire_fakes.rest._rpc import RPC_PATH, handle_rpc
 from signalwire_fakes.rest._spec import COMPAT_PREFIX, Operation, load_operations
 from signalwire_fakes.rest._validate import Problem, SpecContext, context_for
 
-__all__ = [
-    "DEFAULT_PROJECT",
-    "DEFAULT_SPACE",
-    "DEFAULT_TOKEN",
-    "FailureRule",
-    "FakeRestPlatform",
-    "Stub",
-]
+__all__ = ["DEFAULT_PROJECT", "DEFAULT_SPACE", "DEFAULT_TOKEN", "FakeRestPlatform"]
 
 DEFAULT_PROJECT = "5d2a3b4c-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
 DEFAULT_TOKEN = "PT-test-token"
 DEFAULT_SPACE = "test.signalwire.com"
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-_REST_PAGING = ("page_size", "page_number", "page_token")
-_COMPAT_PAGING = ("Page", "PageSize", "PageToken")
-_ERROR_DOCS = "https://developer.signalwire.com/rest/overview/error-codes"
-_COMPAT_DOCS = "https://signalwire.com/docs/compatibility-api/reference/errors"
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    415: "Unsupported Media Type",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
-
-
-@dataclass
-class FailureRule:
-    """An injected failure; see `FakeRestPlatform.inject_failure`.
-
-    ``remaining`` counts down (``None`` = forever); ``hits`` counts how often it fired.
-    """
-
-    status: int
-    retry_after: float | str | None
-    remaining: int | None
-    path_prefix: str | None
-    method: str | None
-    operation_id: str | None
-    disconnect: bool
-    delay: float
-    body: Any
-    headers: dict[str, str]
-    hits: int = 0
-
-    def matches(
-        self,
-        method: str,
-        path: str,
-        spec: str | None,
-        operation_id: str | None,
-        template: str | None,
-    ) -> bool:
-        """Whether this rule applies to a request."""
-        if self.remaining is not None and self.remaining <= 0:
-            return False
-        if self.method is not None and self.method != method:
-            return False
-        if self.path_prefix is not None and not path.startswith(self.path_prefix):
-            return False
-        return self.operation_id is None or _selects(
-            self.operation_id, spec, operation_id, method, template
-        )
-
-
-@dataclass
-class Stub:
-    """A canned answer for one operation; see `FakeRestPlatform.stub`."""
-
-    operation_id: str
-    status: int
-    json_body: Any
-    raw_body: bytes | None
-    content_type: str
-    headers: dict[str, str]
-    remaining: int | None
-    hits: int = 0
-
-
-@dataclass
-class _ListConfig:
-    total: int
-    page_size: int | None
-    path_prefix: str | None
-
-
-@dataclass
-class _Template:
-    status: int
-    body_json: str | None  # None: empty body (204)
-    list_kind: str | None = None  # "rest", "compat" or "array"
-    collection: str | None = None
-    item_json: str = "{}"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 _RPC_OPERATION = Operation(
-    spec="rpc",
-    method="POST",
-    path=RPC_PATH,
-    operation_id="calling_rpc",
-    spec_path=RPC_PATH,
-    raw={},
+    spec="rpc", method="POST", path=RPC_PATH, operation_id="calling_rpc", spec_path=RPC_PATH, raw={}
 )
-_templates: dict[str, _Template] = {}
-_templates_lock = threading.Lock()
 _router: Router | None = None
 
 
@@ -149,11 +55,6 @@ def _shared_router() -> Router:
     if _router is None:
         _router = Router(load_operations())
     return _router
-
-
-def _snake(name: str) -> str:
-    """``FriendlyName`` -> ``friendly_name``; ``To`` -> ``to``."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 class _DisconnectResponse(Response):
@@ -204,7 +105,7 @@ class FakeRestPlatform:
         self._lock = threading.Lock()
         self._failures: list[FailureRule] = []
         self._stubs: list[Stub] = []
-        self._lists: list[_ListConfig] = [_ListConfig(list_size, page_size, None)]
+        self._lists: list[ListConfig] = [ListConfig(list_size, page_size, None)]
         self._request_ids = itertools.count(1)
         self._router = _shared_router()
         self._app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
@@ -339,7 +240,7 @@ class FakeRestPlatform:
         if total < 0 or (page_size is not None and page_size < 1):
             raise ValueError("total must be >= 0 and page_size >= 1")
         with self._lock:
-            self._lists.append(_ListConfig(total, page_size, path_prefix))
+            self._lists.append(ListConfig(total, page_size, path_prefix))
 
     def reset(self) -> None:
         """Clear the journal, failures, stubs and list settings."""
@@ -442,7 +343,7 @@ class FakeRestPlatform:
             return self._validation_error(op, path_problem)
 
         ctx = context_for(op.spec)
-        template = self._template(op, ctx)
+        template = template_for(op)
         query_problem = self._check_query(op, ctx, entry.query, template)
         if query_problem is not None:
             return self._validation_error(op, query_problem)
@@ -466,7 +367,7 @@ class FakeRestPlatform:
 
         return self._success(op, template, entry, request)
 
-    # -- error responses ----------------------------------------------------
+    # -- responses ------------------------------------------------------------
 
     def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         out = {"X-Request-Id": f"fake-req-{next(self._request_ids):06d}"}
@@ -483,84 +384,19 @@ class FakeRestPlatform:
         )
 
     def _plain_error(self, status: int, compat: bool, message: str) -> Response:
-        reason = _REASONS.get(status, "Error")
-        if compat:
-            body: dict[str, Any] = {
-                "code": 20000 + status,
-                "message": message,
-                "more_info": _COMPAT_DOCS,
-                "status": status,
-            }
-        else:
-            body = {"error": reason, "message": message}
-        return self._json(status, body)
+        return self._json(status, _errors.plain_error(status, compat, message))
+
+    def _validation_error(self, op: Operation, problem: Problem) -> Response:
+        return self._json(422, _errors.validation_error(op, problem))
 
     def _route_error(self, match: Match, entry: JournalEntry, compat: bool) -> Response:
         if match.allowed:
             allowed = ", ".join(sorted(match.allowed))
             entry.note = f"405: allowed {allowed}"
-            resp = self._plain_error(
-                405, compat, f"{entry.method} is not allowed on {entry.path} (allowed: {allowed})"
-            )
-            resp.headers["Allow"] = allowed
-            return resp
+            message = f"{entry.method} is not allowed on {entry.path} (allowed: {allowed})"
+            return self._json(405, _errors.plain_error(405, compat, message), {"Allow": allowed})
         entry.note = "404: no operation matches"
         return self._plain_error(404, compat, f"no operation matches {entry.method} {entry.path}")
-
-    def _validation_error(self, op: Operation, problem: Problem) -> Response:
-        if op.spec == "compat":
-            body: dict[str, Any] = {
-                "code": 21200 if problem.code == "missing_required_parameter" else 21201,
-                "message": problem.message,
-                "more_info": _COMPAT_DOCS,
-                "status": 422,
-            }
-        elif op.path.startswith("/api/relay/rest/"):
-            body = {
-                "errors": [
-                    {
-                        "detail": problem.message,
-                        "status": "422",
-                        "title": "Invalid Parameter",
-                        "code": problem.code,
-                        "attribute": problem.attribute,
-                    }
-                ]
-            }
-        else:
-            body = {
-                "errors": [
-                    {
-                        "type": "validation_error",
-                        "code": problem.code,
-                        "message": problem.message,
-                        "attribute": problem.attribute,
-                        "url": f"{_ERROR_DOCS}#{problem.code}",
-                    }
-                ]
-            }
-        return self._json(422, body)
-
-    def _failure_response(self, rule: FailureRule, compat: bool) -> Response:
-        extra = dict(rule.headers)
-        if rule.retry_after is not None:
-            ra = rule.retry_after
-            extra["Retry-After"] = (
-                str(int(ra)) if isinstance(ra, float) and ra.is_integer() else str(ra)
-            )
-        if rule.body is not None:
-            return self._json(rule.status, rule.body, extra)
-        reason = _REASONS.get(rule.status, "Error")
-        if compat:
-            body: dict[str, Any] = {
-                "code": 20000 + rule.status,
-                "message": reason,
-                "more_info": _COMPAT_DOCS,
-                "status": rule.status,
-            }
-        else:
-            body = {"error": reason}
-        return self._json(rule.status, body, extra)
 
     async def _handle_rpc(self, entry: JournalEntry) -> Response:
         entry.spec = "rpc"
@@ -571,9 +407,8 @@ class FakeRestPlatform:
             if injected is not None:
                 return injected
         if entry.method != "POST":
-            resp = self._plain_error(405, False, f"{entry.method} is not allowed on {RPC_PATH}")
-            resp.headers["Allow"] = "POST"
-            return resp
+            message = f"{entry.method} is not allowed on {RPC_PATH}"
+            return self._json(405, _errors.plain_error(405, False, message), {"Allow": "POST"})
         auth_error = self._check_auth(_RPC_OPERATION, entry, {})
         if auth_error is not None:
             return auth_error
@@ -596,7 +431,14 @@ class FakeRestPlatform:
             return _DisconnectResponse()
         if failure.status:
             entry.note = "injected failure"
-            return self._failure_response(failure, compat)
+            extra = dict(failure.headers)
+            retry_after = failure.retry_after_header
+            if retry_after is not None:
+                extra["Retry-After"] = retry_after
+            body = failure.body
+            if body is None:
+                body = _errors.status_error(failure.status, compat)
+            return self._json(failure.status, body, extra)
         return None
 
     # -- steps --------------------------------------------------------------
@@ -625,7 +467,7 @@ class FakeRestPlatform:
     def _take_stub(self, op: Operation) -> Stub | None:
         with self._lock:
             for stub in reversed(self._stubs):
-                if _selects(stub.operation_id, op.spec, op.operation_id, op.method, op.path) and (
+                if selects(stub.operation_id, op.spec, op.operation_id, op.method, op.path) and (
                     stub.remaining is None or stub.remaining > 0
                 ):
                     if stub.remaining is not None:
@@ -664,15 +506,7 @@ class FakeRestPlatform:
         if ok:
             return None
         entry.note = f"401: {reason}"
-        if op.spec == "compat":
-            body: dict[str, Any] = {
-                "code": 20003,
-                "message": f"Authentication Error - {reason}",
-                "more_info": _COMPAT_DOCS,
-                "status": 401,
-            }
-        else:
-            body = {"error": "Unauthorized"}
+        body = _errors.auth_error(op.spec == "compat", reason)
         return self._json(401, body, {"WWW-Authenticate": 'Basic realm="SignalWire"'})
 
     def _check_query(
@@ -680,7 +514,7 @@ class FakeRestPlatform:
         op: Operation,
         ctx: SpecContext,
         query: dict[str, list[str]],
-        template: _Template,
+        template: Template,
     ) -> Problem | None:
         declared = {p.name: p for p in op.parameters if p.location == "query"}
         for name, param in declared.items():
@@ -694,7 +528,7 @@ class FakeRestPlatform:
             problem = ctx.check_parameter(op, param, value)
             if problem is not None:
                 return problem
-        paging = _COMPAT_PAGING if op.spec == "compat" else _REST_PAGING
+        paging = COMPAT_PAGING if op.spec == "compat" else REST_PAGING
         for name, values in query.items():
             if name in declared:
                 continue
@@ -767,223 +601,42 @@ class FakeRestPlatform:
             return self._validation_error(op, problem)
         return None
 
-    # -- responses ----------------------------------------------------------
+    # -- success ------------------------------------------------------------
 
-    def _template(self, op: Operation, ctx: SpecContext) -> _Template:
-        found = _templates.get(op.uid)
-        if found is not None:
-            return found
-        responses = op.raw.get("responses", {})
-        codes = sorted(c for c in responses if str(c).startswith("2"))
-        status = int(codes[0]) if codes else 200
-        resp = responses.get(codes[0], {}) if codes else {}
-        content = resp.get("content") or {}
-        media = content.get("application/json") or next(iter(content.values()), None)
-        if status == 204 or media is None:
-            tpl = _Template(status=status, body_json=None)
-        else:
-            schema = media.get("schema", {})
-            example = ctx.tools.example(schema, "value")
-            tpl = _Template(status=status, body_json=json.dumps(example))
-            props = ctx.tools.properties(schema) if isinstance(example, dict) else {}
-            if op.method == "GET" and "data" in props and "links" in props:
-                tpl.list_kind = "rest"
-                items = ctx.tools.deref(props["data"]).get("items", {})
-                tpl.item_json = json.dumps(ctx.tools.example(items, "item"))
-            elif op.method == "GET" and "next_page_uri" in props:
-                arrays = [
-                    name for name, sub in props.items() if "array" in ctx.tools.value_type(sub)
-                ]
-                if arrays:
-                    tpl.list_kind = "compat"
-                    tpl.collection = arrays[0]
-                    items = ctx.tools.deref(props[arrays[0]]).get("items", {})
-                    tpl.item_json = json.dumps(ctx.tools.example(items, "item"))
-            elif op.method == "GET" and isinstance(example, list):
-                tpl.list_kind = "array"
-                items = ctx.tools.deref(schema).get("items", {})
-                tpl.item_json = json.dumps(ctx.tools.example(items, "item"))
-        with _templates_lock:
-            _templates[op.uid] = tpl
-        return tpl
-
-    def _list_config(self, path: str) -> _ListConfig:
+    def _list_config(self, path: str) -> ListConfig:
         with self._lock:
             for cfg in reversed(self._lists):
                 if cfg.path_prefix is None or path.startswith(cfg.path_prefix):
                     return cfg
-        return self._lists[0]
+            return self._lists[0]
 
     def _success(
-        self, op: Operation, tpl: _Template, entry: JournalEntry, request: Request
+        self, op: Operation, tpl: Template, entry: JournalEntry, request: Request
     ) -> Response:
         if tpl.body_json is None:
-            entry.response = None
             return Response(status_code=tpl.status, headers=self._headers())
         body: Any = json.loads(tpl.body_json)
+        cfg = self._list_config(entry.path)
         if tpl.list_kind == "rest":
-            body = self._rest_page(op, tpl, entry, request, body)
+            host = request.headers.get("host", self.space)
+            body = rest_page(
+                op,
+                tpl,
+                body,
+                base_url=f"{request.url.scheme}://{host}{entry.path}",
+                query=entry.query,
+                cfg=cfg,
+            )
         elif tpl.list_kind == "compat":
-            body = self._compat_page(op, tpl, entry, body)
+            body = compat_page(op, tpl, body, path=entry.path, query=entry.query, cfg=cfg)
         elif tpl.list_kind == "array":
-            cfg = self._list_config(entry.path)
-            body = [self._item(op, tpl, i) for i in range(cfg.total)]
+            body = [make_item(op, tpl, i) for i in range(cfg.total)]
         elif isinstance(body, dict):
-            self._echo(op, entry, body)
-        if isinstance(body, Response):
-            return body
+            echo(op, body, entry.path_params, entry.body)
+        if isinstance(body, Problem):
+            return self._validation_error(op, body)
         entry.response = body
         return self._json(tpl.status, body)
-
-    def _item(self, op: Operation, tpl: _Template, index: int) -> Any:
-        item = json.loads(tpl.item_json)
-        if isinstance(item, dict):
-            for key in ("id", "sid"):
-                if key in item:
-                    item[key] = stable_uuid(op.uid, "item", index)
-        return item
-
-    def _page_bounds(
-        self, entry: JournalEntry, requested_size: str | None, token: str | None, number: str | None
-    ) -> tuple[int, int, int] | Problem:
-        cfg = self._list_config(entry.path)
-        size = cfg.page_size or (int(requested_size) if requested_size else 50)
-        size = max(1, min(size, 1000))
-        page = 0
-        if token is not None:
-            m = re.fullmatch(r"PA(\d+)", token)
-            if m is None:
-                return Problem("page_token", "invalid_parameter", f"unknown page token {token!r}")
-            page = int(m.group(1))
-        elif number is not None and int(number) > 0:
-            page = int(number)
-        return page, size, cfg.total
-
-    def _rest_page(
-        self, op: Operation, tpl: _Template, entry: JournalEntry, request: Request, body: Any
-    ) -> Any:
-        bounds = self._page_bounds(
-            entry,
-            entry.query_value("page_size"),
-            entry.query_value("page_token"),
-            entry.query_value("page_number"),
-        )
-        if isinstance(bounds, Problem):
-            return self._validation_error(op, bounds)
-        page, size, total = bounds
-        start = page * size
-        body["data"] = [self._item(op, tpl, i) for i in range(start, min(start + size, total))]
-        base = f"{request.url.scheme}://{request.headers.get('host', self.space)}{entry.path}"
-        others = [(k, v) for k, vs in entry.query.items() if k not in _REST_PAGING for v in vs]
-
-        def link(n: int) -> str:
-            q = [*others, ("page_number", str(n)), ("page_size", str(size))]
-            if n > 0:
-                q.append(("page_token", f"PA{n}"))
-            return f"{base}?{urlencode(q)}"
-
-        links: dict[str, Any] = {"self": link(page), "first": link(0)}
-        if start + size < total:
-            links["next"] = link(page + 1)
-        if page > 0:
-            links["prev"] = link(page - 1)
-        body["links"] = links
-        return body
-
-    def _compat_page(self, op: Operation, tpl: _Template, entry: JournalEntry, body: Any) -> Any:
-        number = entry.query_value("Page")
-        bounds = self._page_bounds(
-            entry, entry.query_value("PageSize"), entry.query_value("PageToken"), number
-        )
-        if isinstance(bounds, Problem):
-            return self._validation_error(op, Problem("PageToken", bounds.code, bounds.message))
-        page, size, total = bounds
-        if number is not None:
-            page = int(number)
-        start = page * size
-        assert tpl.collection is not None
-        body[tpl.collection] = [
-            self._item(op, tpl, i) for i in range(start, min(start + size, total))
-        ]
-        others = [(k, v) for k, vs in entry.query.items() if k not in _COMPAT_PAGING for v in vs]
-
-        def uri(n: int) -> str:
-            q = [*others, ("Page", str(n)), ("PageSize", str(size))]
-            if n > 0:
-                q.append(("PageToken", f"PA{n}"))
-            return f"{entry.path}?{urlencode(q)}"
-
-        body.update(
-            uri=uri(page),
-            first_page_uri=uri(0),
-            next_page_uri=uri(page + 1) if start + size < total else None,
-            previous_page_uri=uri(page - 1) if page > 0 else None,
-            page=page,
-            page_size=size,
-        )
-        for key in ("start", "end"):
-            if key in body:
-                body[key] = start if key == "start" else max(start, min(start + size, total) - 1)
-        return body
-
-    def _echo(self, op: Operation, entry: JournalEntry, body: dict[str, Any]) -> None:
-        """Reflect the request in the generated resource, where the shape allows."""
-        params = entry.path_params
-        if op.spec == "compat":
-            if "account_sid" in body and "AccountSid" in params:
-                body["account_sid"] = params["AccountSid"]
-            others = [v for k, v in params.items() if k != "AccountSid"]
-            if others and "sid" in body and op.spec_path.endswith("}"):
-                body["sid"] = others[-1]
-        elif params and "id" in body and op.spec_path.endswith("}"):
-            value = list(params.values())[-1]
-            if _is_uuid(value) or not _is_uuid(body["id"]):
-                body["id"] = value
-        sent = entry.body
-        if not isinstance(sent, dict):
-            return
-        if op.path == "/api/calling/calls":
-            if isinstance(sent.get("id"), str):
-                body["id"] = sent["id"]
-            inner = sent.get("params")
-            sent = inner if isinstance(inner, dict) else {}
-        for key, value in sent.items():
-            name = _snake(key) if op.spec == "compat" else key
-            _put_existing(body, name, value)
-
-
-def _selects(
-    selector: str, spec: str | None, operation_id: str | None, method: str, template: str | None
-) -> bool:
-    """Whether ``selector`` names this operation.
-
-    Forms: ``"list_rooms"``, ``"rest:list_rooms"`` or ``"POST /api/pubsub/tokens"``
-    (the path template as in `Operation.path`).
-    """
-    verb, sep, path = selector.partition(" ")
-    if sep and path.startswith("/"):
-        return verb.upper() == method and path == template
-    if ":" in selector:
-        return selector == f"{spec}:{operation_id}"
-    return selector == operation_id
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def _put_existing(body: dict[str, Any], name: str, value: Any) -> None:
-    """Set ``name`` where the response already has it: top level, else one level down."""
-    if name in body:
-        body[name] = value
-        return
-    for nested in body.values():
-        if isinstance(nested, dict) and name in nested:
-            nested[name] = value
 
 
 def _loose_parse(raw: bytes, ctype: str) -> Any:
