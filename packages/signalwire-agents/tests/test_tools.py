@@ -228,3 +228,39 @@ def test_swaig_function_class() -> None:
         SWAIGFunction("bad name", None, "d")
     with pytest.raises(TypeError, match="callable"):
         AgentBase("a", basic_auth=CREDS).define_tool("x", "d", {}, "not callable")  # type: ignore[arg-type]
+
+
+async def test_wrong_argument_types_get_an_actionable_response() -> None:
+    agent = AgentBase("a", basic_auth=CREDS)
+
+    @agent.tool(secure=False)
+    def repeat(word: str, times: int) -> str:
+        """Repeat a word."""
+        return " ".join([word] * times)
+
+    async with client_for(agent.get_app()) as client:
+        body = swaig_body("repeat", {"word": "hi", "times": "three"})
+        resp = await client.post("/swaig/", json=body, headers=basic())
+        assert resp.status_code == 200
+        assert resp.json()["response"].startswith("Error executing function 'repeat':")
+        body = swaig_body("repeat", {"word": "hi", "times": 2})
+        assert (await client.post("/swaig/", json=body, headers=basic())).json() == {
+            "response": "hi hi"
+        }
+
+
+def test_unsupported_features_fail_clearly() -> None:
+    agent = AgentBase("a", basic_auth=CREDS, native_functions=["check_time"])
+    assert agent.native_functions == ["check_time"]
+    with pytest.raises(ValueError, match="Failed to load skill 'datetime'"):
+        agent.add_skill("datetime")
+    assert agent.list_skills() == []
+    assert agent.has_skill("datetime") is False
+    assert agent.remove_skill("datetime") is agent
+    assert agent.skill_manager is None
+    with pytest.raises(NotImplementedError, match="serverless"):
+        agent.handle_serverless_request({})
+    with pytest.raises(NotImplementedError, match="serverless"):
+        agent.run(event={"httpMethod": "GET"})
+    with pytest.raises(NotImplementedError):
+        agent.enable_mcp_server()

@@ -746,6 +746,51 @@ class AgentBase(SWMLService):
                 self.register_sip_username(no_vowels)
         return self
 
+    @property
+    def native_functions(self) -> list[str]:
+        """The platform built-in functions enabled for the AI."""
+        return list(self._native_functions)
+
+    @native_functions.setter
+    def native_functions(self, names: list[str]) -> None:
+        self.set_native_functions(names)
+
+    # -- not supported (clear errors instead of AttributeError) --------------------------------
+
+    skill_manager = None
+    """Skills are not supported; always None."""
+
+    def add_skill(self, skill_name: str, params: dict[str, Any] | None = None) -> AgentBase:
+        """Skills are not supported yet: raises ValueError, as a failed skill load does."""
+        raise ValueError(
+            f"Failed to load skill {skill_name!r}: skills are not supported by signalwire.agents; "
+            "define the tools with define_tool() or DataMap instead"
+        )
+
+    def remove_skill(self, skill_name: str) -> AgentBase:
+        """Skills are not supported; nothing to remove."""
+        return self
+
+    def list_skills(self) -> list[str]:
+        """Skills are not supported; always empty."""
+        return []
+
+    def has_skill(self, skill_name: str) -> bool:
+        """Skills are not supported; always False."""
+        return False
+
+    def enable_mcp_server(self) -> AgentBase:
+        """Not supported: serving tools over MCP is not implemented."""
+        raise NotImplementedError("enable_mcp_server() is not supported by signalwire.agents")
+
+    def handle_serverless_request(
+        self, event: Any = None, context: Any = None, mode: str | None = None
+    ) -> Any:
+        """Not supported: use get_app() with an ASGI adapter for your platform."""
+        raise NotImplementedError(
+            "serverless modes are not supported; wrap get_app() with an ASGI adapter (e.g. Mangum)"
+        )
+
     # -- compatibility no-ops ----------------------------------------------------------------
 
     def enable_debug_routes(self) -> AgentBase:

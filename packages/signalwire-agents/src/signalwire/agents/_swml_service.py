@@ -203,6 +203,11 @@ class SWMLService(SWMLVerbsMixin):
         self._document["sections"].setdefault(section_name, []).append({verb_name: config})
         return True
 
+    @property
+    def verb_registry(self) -> dict[str, Any]:
+        """Custom verb handlers registered with :meth:`register_verb_handler`, by verb."""
+        return self._verb_handlers
+
     def register_verb_handler(self, handler: Any) -> None:
         """Register an object with ``get_verb_name()``/``validate_config()`` for a verb."""
         self._verb_handlers[handler.get_verb_name()] = handler
