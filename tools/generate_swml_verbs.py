@@ -76,6 +76,68 @@ ANNOTATIONS = {
 ROOT_ID = "SWMLObject.json"
 
 
+# Fields the platform accepts beyond the published schema, added to the runtime
+# copy so that SWMLService.add_verb accepts what the SDK itself emits. Each one
+# is documented in shared/notes/agents-namespace.md (the section is named);
+# the test allowlist in signalwire_fakes/swml.py lists the same fields. These
+# patches only add optional properties: no constraint of the spec is relaxed.
+_STR: dict[str, Any] = {"type": "string"}
+_BOOL: dict[str, Any] = {"type": "boolean"}
+_STRS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_HISTORY: dict[str, Any] = {"type": "string", "enum": ["keep", "default", "hide"]}
+_CONTEXT_EXTRAS: dict[str, Any] = {
+    # notes §1.6: navigation, prompts and reset on entering a context
+    "valid_contexts": _STRS,
+    "valid_steps": _STRS,
+    "initial_step": _STR,
+    "post_prompt": _STR,
+    "system_prompt": _STR,
+    "consolidate": _BOOL,
+    "full_reset": _BOOL,
+    "user_prompt": _STR,
+    "history": _HISTORY,
+}
+_STEP_EXTRAS: dict[str, Any] = {
+    # notes §1.6: gather_info (answered via gather_submit), reset on context
+    # switch, auto-advance and history mode
+    "gather_info": {"type": "object", "required": ["questions"]},
+    "reset": {"type": "object"},
+    "skip_to_next_step": _BOOL,
+    "history": _HISTORY,
+}
+PLATFORM_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "ContextsPOMObject": _CONTEXT_EXTRAS,
+    "ContextsTextObject": _CONTEXT_EXTRAS,
+    "ContextPOMSteps": _STEP_EXTRAS,
+    "ContextTextSteps": _STEP_EXTRAS,
+    # notes §1.3.4/§2.2: per-prompt model override and barge_confidence merged
+    # into the prompt objects by set_prompt_llm_params/set_post_prompt_llm_params
+    "AIPromptText": {"model": _STR, "barge_confidence": {"type": "number"}},
+    "AIPromptPom": {"model": _STR, "barge_confidence": {"type": "number"}},
+    "AIPostPromptText": {"model": _STR},
+    "AIPostPromptPom": {"model": _STR},
+    # notes §1.7/§5: DataMap.body() writes webhook.body (as documented);
+    # webhook(form_param=...); global_error_keys() writes data_map.error_keys;
+    # expressions take the hyphenated "nomatch-output"
+    "Webhook": {"body": {"type": "object"}, "form_param": _STR},
+    "DataMap": {"error_keys": {"anyOf": [_STR, _STRS]}},
+    "Expression": {"nomatch-output": {"$ref": "#/$defs/Output"}},
+}
+
+
+def extend(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``schema`` with PLATFORM_EXTENSIONS added (optional properties)."""
+    out = json.loads(json.dumps(schema))
+    defs = out["$defs"]
+    for def_name, extras in PLATFORM_EXTENSIONS.items():
+        properties = defs[def_name]["properties"]
+        for key, sub in extras.items():
+            if key in properties:
+                raise SystemExit(f"{def_name}.{key} is in the spec now; drop the extension")
+            properties[key] = sub
+    return out
+
+
 def prune(node: Any) -> Any:
     """Return ``node`` keeping only validation keywords (recursively)."""
     if isinstance(node, list):
@@ -408,7 +470,7 @@ def render_module(schema: dict[str, Any]) -> str:
 
 
 def render_schema(schema: dict[str, Any]) -> str:
-    pruned = prune(schema)
+    pruned = prune(extend(schema))
     data = {"verbs": verb_table(schema), "root": {k: v for k, v in pruned.items() if k != "$defs"}}
     data["defs"] = pruned["$defs"]
     return json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"

@@ -24,8 +24,25 @@ ROOT_ID = "SWMLObject.json"
 
 
 @cache
-def spec() -> dict[str, Any]:
+def raw_spec() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(spec_path("swml-calling.schema.json").read_text("utf-8"))
+    return data
+
+
+@cache
+def generator() -> Any:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
+    try:
+        import generate_swml_verbs
+    finally:
+        sys.path.pop(0)
+    return generate_swml_verbs
+
+
+@cache
+def spec() -> dict[str, Any]:
+    """The spec plus the documented platform extensions the runtime copy carries."""
+    data: dict[str, Any] = generator().extend(raw_spec())
     return data
 
 
@@ -231,6 +248,64 @@ HAND_PICKED: list[tuple[str, Any]] = [
         "ai",
         {"prompt": {"text": "hi"}, "SWAIG": {"functions": [{"function": "f", "description": "d"}]}},
     ),
+    (
+        "ai",
+        {
+            "prompt": {"text": "hi"},
+            "SWAIG": {
+                "functions": [
+                    {
+                        "function": "f",
+                        "description": "d",
+                        "parameters": {
+                            "type": "object",
+                            "properties": {"n": {"type": "integer", "description": "x"}},
+                        },
+                    }
+                ]
+            },
+        },
+    ),
+    (
+        "ai",
+        {
+            "prompt": {"text": "hi"},
+            "SWAIG": {
+                "functions": [
+                    {
+                        "function": "f",
+                        "description": "d",
+                        "parameters": {
+                            "type": "object",
+                            "properties": {"n": {"type": "integer", "pattern": "x"}},
+                        },
+                    }
+                ]
+            },
+        },
+    ),
+    (
+        "ai",
+        {
+            "prompt": {"text": "hi"},
+            "SWAIG": {
+                "functions": [
+                    {
+                        "function": "f",
+                        "description": "d",
+                        "parameters": {"type": "object", "properties": {"n": {"type": "strange"}}},
+                    }
+                ]
+            },
+        },
+    ),
+    (
+        "ai",
+        {
+            "prompt": {"text": "hi"},
+            "SWAIG": {"functions": [{"function": "startup_hook", "description": "d"}]},
+        },
+    ),
     ("return", None),
     ("return", {"a": 1}),
     ("label", "greeting"),
@@ -347,10 +422,34 @@ def test_validators_are_compiled_once_per_verb() -> None:
 
 
 def test_generated_schema_data_is_current() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
-    try:
-        import generate_swml_verbs as gen
-    finally:
-        sys.path.pop(0)
     committed = Path(_schema.__file__).with_name("_swml_schema.json").read_text("utf-8")
-    assert committed == gen.render_schema(spec()), "run tools/generate_swml_verbs.py"
+    assert committed == generator().render_schema(raw_spec()), "run tools/generate_swml_verbs.py"
+
+
+def test_extensions_only_add_optional_properties() -> None:
+    raw, extended = raw_spec()["$defs"], spec()["$defs"]
+    for name, extras in generator().PLATFORM_EXTENSIONS.items():
+        before, after = raw[name], extended[name]
+        assert set(after["properties"]) == set(before["properties"]) | set(extras)
+        assert {k: v for k, v in after.items() if k != "properties"} == {
+            k: v for k, v in before.items() if k != "properties"
+        }
+    assert {k: v for k, v in extended.items() if k not in generator().PLATFORM_EXTENSIONS} == {
+        k: v for k, v in raw.items() if k not in generator().PLATFORM_EXTENSIONS
+    }
+
+
+def test_documented_extensions_are_accepted() -> None:
+    step = {"name": "s", "text": "t", "gather_info": {"questions": [{"key": "k", "question": "q"}]}}
+    contexts = {"default": {"steps": [step], "system_prompt": "sys", "history": "keep"}}
+    validate_verb("ai", {"prompt": {"text": "x", "model": "gpt-4o-mini", "contexts": contexts}})
+    hook = {"url": "https://x.test", "method": "POST", "body": {"a": 1}, "form_param": "p"}
+    function = {
+        "function": "f",
+        "description": "d",
+        "data_map": {"webhooks": [hook], "error_keys": ["e"]},
+    }
+    validate_verb("ai", {"prompt": {"text": "x"}, "SWAIG": {"functions": [function]}})
+    bad = {"default": {"steps": [step], "history": "forget"}}
+    with pytest.raises(SchemaValidationError, match="history"):
+        validate_verb("ai", {"prompt": {"text": "x", "contexts": bad}})
