@@ -677,6 +677,23 @@ def test_the_fake_never_imports_the_sdk() -> None:
     assert not [m for m in imported if m == "signalwire" or m.startswith("signalwire.")]
 
 
+def test_spec_cache_is_used_and_can_be_disabled(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signalwire_fakes.rest import _spec
+    from signalwire_fakes.specs import spec_path
+
+    raw = spec_path(_spec.SPEC_FILES["rpc"]).read_bytes()
+    monkeypatch.setenv(_spec.CACHE_ENV, str(tmp_path))
+    parsed = _spec._parse(raw, "rpc")
+    assert len(parsed["methods"]) == 8
+    (cached,) = tmp_path.glob("rpc-*.json")
+    cached.write_text('{"marker": true}')
+    assert _spec._parse(raw, "rpc") == {"marker": True}  # read from the cache
+    monkeypatch.setenv(_spec.CACHE_ENV, "")
+    assert len(_spec._parse(raw, "rpc")["methods"]) == 8  # disabled: parsed again
+
+
 # -- real HTTP ----------------------------------------------------------------
 
 
