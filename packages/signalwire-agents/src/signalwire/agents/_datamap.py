@@ -69,7 +69,7 @@ class DataMap:
     def __init__(self, function_name: str) -> None:
         if not function_name:
             raise ValueError("a DataMap needs a function name")
-        self.function_name = function_name
+        self._function_name = function_name
         self._description: str | None = None
         self._properties: dict[str, dict[str, Any]] = {}
         self._required: list[str] = []
@@ -77,6 +77,11 @@ class DataMap:
         self._webhooks: list[dict[str, Any]] = []
         self._output: dict[str, Any] | None = None
         self._error_keys: list[str] | None = None
+
+    @property
+    def function_name(self) -> str:
+        """The tool's name (``function`` on the wire)."""
+        return self._function_name
 
     def __repr__(self) -> str:
         return f"DataMap(function_name={self.function_name!r})"
