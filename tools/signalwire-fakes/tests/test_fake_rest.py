@@ -642,6 +642,18 @@ async def test_journal_records_everything(
         _ = fake_rest.journal.last
 
 
+async def test_journal_keeps_the_raw_encoding(
+    client: httpx.AsyncClient, fake_rest: FakeRestPlatform
+) -> None:
+    await client.get("/api/relay/rest/phone_numbers", params={"filter_name": "a b&c+d=é"})
+    entry = fake_rest.journal.last
+    assert entry.raw_query == "filter_name=a+b%26c%2Bd%3D%C3%A9"
+    assert entry.query == {"filter_name": ["a b&c+d=é"]}
+    await client.get("/api/video/rooms/a%2Fb")
+    assert fake_rest.journal.last.raw_path == "/api/video/rooms/a%2Fb"
+    assert fake_rest.journal.last.path_params == {"name": "a/b"}
+
+
 async def test_journal_keeps_error_bodies(
     client: httpx.AsyncClient, fake_rest: FakeRestPlatform
 ) -> None:

@@ -109,7 +109,8 @@ Journal
     ``journal`` records every request as a `JournalEntry`: ``method``,
     ``path``, ``query`` (dict of lists), ``headers`` (lower-case), ``body``
     (parsed JSON or form), ``raw_body``, ``operation_id``, ``spec``,
-    ``path_template``, ``path_params``, ``status``, ``response``, ``note``
+    ``raw_path``, ``raw_query`` (as sent), ``path_template``, ``path_params``,
+    ``status``, ``response`` (errors too), ``note``
     (why the fake refused it). ``journal.last``, ``journal.find(...)``,
     ``journal.clear()``. ``reset()`` clears journal, failures, stubs and lists.
 """

@@ -272,9 +272,9 @@ class FakeRestPlatform:
         method = request.method
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw_path_str = raw_path.decode("latin-1").split("?", 1)[0]
-        query_pairs = parse_qsl(
-            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
-        )
+        raw_query = scope.get("query_string", b"").decode("latin-1")
+        # latin-1 keeps the bytes; parse_qsl then decodes the %-escapes as UTF-8.
+        query_pairs = parse_qsl(raw_query, keep_blank_values=True)
         query: dict[str, list[str]] = {}
         for k, v in query_pairs:
             query.setdefault(k, []).append(v)
@@ -292,6 +292,8 @@ class FakeRestPlatform:
             headers=headers,
             body=_loose_parse(raw_body, ctype) if raw_body.strip() else None,
             raw_body=raw_body,
+            raw_path=raw_path_str,
+            raw_query=raw_query,
         )
         try:
             response = await self._handle(request, entry, raw_path_str)

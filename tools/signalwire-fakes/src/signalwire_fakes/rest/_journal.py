@@ -18,6 +18,8 @@ class JournalEntry:
     ``query`` keeps every value of a repeated key; ``body`` is the parsed JSON
     or form body (form: a dict of str, or list of str for repeated keys), or
     ``None`` when the body is empty or unparsable; ``raw_body`` is the bytes sent.
+    ``raw_path`` and ``raw_query`` are exactly as sent (still percent-encoded),
+    for tests that pin the wire encoding.
     """
 
     method: str
@@ -26,6 +28,8 @@ class JournalEntry:
     headers: dict[str, str]
     body: Any
     raw_body: bytes
+    raw_path: str = ""
+    raw_query: str = ""
     operation_id: str | None = None
     spec: str | None = None
     path_template: str | None = None
