@@ -6,17 +6,21 @@ import base64
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from signalwire.core import resolve_credentials
 from signalwire.rest._generated._tree import ClientTree
-from signalwire.rest._http import AsyncEngine, SyncEngine
-from signalwire.rest._options import RequestOptions
-from signalwire.rest._pagination import Paginator
 from signalwire.rest._resource import seg
 from signalwire.rest._version import __version__
+
+if TYPE_CHECKING:
+    import httpx
+
+    from signalwire.rest._http import AsyncEngine, SyncEngine
+    from signalwire.rest._options import RequestOptions
+    from signalwire.rest._pagination import Paginator
+
+# httpx, signalwire.core and the request engine load when the first client is built,
+# not at import: `from signalwire.rest import RestClient` stays cheap.
 
 __all__ = ["AsyncRestClient", "RestClient"]
 
@@ -35,6 +39,8 @@ def _settings(
     environ: Mapping[str, str] | None,
 ) -> tuple[str, str, str, str]:
     """Resolve (base_url, auth header, compat base path, project id)."""
+    from signalwire.core import resolve_credentials
+
     # An empty argument falls back to the environment, as in signalwire-sdk.
     creds = resolve_credentials(
         project or None, token or None, host or None, allow_jwt=False, environ=environ
@@ -84,12 +90,14 @@ class RestClient(ClientTree[Any]):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         base_url, auth, compat_base, project_id = _settings(project, token, host or space, environ)
+        from signalwire.rest._http import SyncEngine
+
         if transport is None:
             from signalwire.rest._lean import LeanTransport
 
             transport = LeanTransport(verify=_verify(verify, environ))
         self._project_id = project_id
-        self._engine = SyncEngine(
+        self._engine: SyncEngine = SyncEngine(
             transport, base_url, auth, USER_AGENT, request_options, compat_base
         )
         self._t = self._engine
@@ -173,6 +181,8 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         base_url, auth, compat_base, project_id = _settings(project, token, host or space, environ)
+        from signalwire.rest._http import AsyncEngine
+
         if transport is None:
             from signalwire.rest._lean import LeanAsyncTransport
 
@@ -180,7 +190,7 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
                 verify=_verify(verify, environ), max_connections=max_connections
             )
         self._project_id = project_id
-        self._engine = AsyncEngine(
+        self._engine: AsyncEngine = AsyncEngine(
             transport, base_url, auth, USER_AGENT, request_options, compat_base
         )
         self._t = self._engine
