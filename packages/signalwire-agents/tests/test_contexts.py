@@ -232,7 +232,9 @@ def test_false_flags_are_omitted() -> None:
     builder = ContextBuilder()
     ctx = builder.add_context("default").set_isolated(False).set_consolidate(False)
     ctx.add_step("a").set_text("x").set_end(False).set_skip_user_turn(False)
-    assert builder.to_dict() == {"default": {"steps": [{"name": "a", "text": "x"}]}}
+    assert in_document(builder.to_dict()) and builder.to_dict() == {
+        "default": {"steps": [{"name": "a", "text": "x"}]}
+    }
 
 
 def test_set_functions_forms() -> None:
@@ -241,6 +243,12 @@ def test_set_functions_forms() -> None:
     assert step.set_functions([]).to_dict()["functions"] == []
     assert step.set_functions("lookup").to_dict()["functions"] == ["lookup"]
     assert step.set_functions(["a", "b"]).to_dict()["functions"] == ["a", "b"]
+    in_document({"default": {"steps": [step.to_dict()]}})
+
+
+def test_step_without_text_cannot_render() -> None:
+    with pytest.raises(ContextValidationError, match="step 's': has no text"):
+        Context("default").add_step("s").to_dict()
 
 
 def test_gather_classes() -> None:
@@ -278,6 +286,7 @@ def test_step_management() -> None:
     assert ctx.remove_step("a") is ctx
     assert ctx.remove_step("missing") is ctx
     assert [s["name"] for s in builder.to_dict()["default"]["steps"]] == ["c", "b"]
+    in_document(builder.to_dict())
     with pytest.raises(ValueError, match="'zz' not found"):
         ctx.move_step("zz", 0)
 
