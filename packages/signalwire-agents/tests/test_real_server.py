@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from agents_testkit import CREDS, ai_of, swaig_body, swml_fetch_body, token_from
 
 from signalwire.agents import AgentBase, FunctionResult
@@ -32,6 +31,8 @@ def bound_socket() -> socket.socket:
 
 @pytest.fixture
 async def served() -> AsyncIterator[tuple[AgentBase, str]]:
+    import uvicorn
+
     agent = AgentBase("live", route="/live", basic_auth=CREDS, swaig_secret="live-secret")
     agent.prompt_add_section("Role", "You are live.")
 

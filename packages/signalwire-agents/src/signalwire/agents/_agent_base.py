@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import re
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -899,7 +899,7 @@ class AgentBase(SWMLService):
     def _compile(
         self, public_base: str, path_prefix: str, mods: dict[str, Any] | None
     ) -> _Compiled:
-        nonce = secrets.token_hex(6)
+        nonce = os.urandom(6).hex()
         slots: list[str] = []
 
         def token(function: str) -> str:

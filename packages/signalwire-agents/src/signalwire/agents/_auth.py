@@ -6,7 +6,6 @@ import base64
 import hmac
 import logging
 import os
-import secrets
 from typing import Any
 
 from signalwire.agents._config import config_get
@@ -78,4 +77,6 @@ def resolve_basic_auth(
         ENV_USER,
         ENV_PASSWORD,
     )
+    import secrets
+
     return BasicAuth("signalwire", secrets.token_urlsafe(32), "generated")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import functools
 import inspect
 import json
 import logging
 import os
 import re
-import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signalwire.agents import _schema
 from signalwire.agents._auth import BasicAuth, decode_basic, resolve_basic_auth
@@ -24,9 +21,11 @@ from signalwire.agents._swaig_function import (
     error_response,
     infer_tool_schema,
 )
-from signalwire.agents._tokens import TokenSigner
 from signalwire.agents._urls import request_base, with_userinfo
 from signalwire.agents._verbs_generated import SWMLVerbsMixin
+
+if TYPE_CHECKING:
+    from signalwire.agents._tokens import TokenSigner
 
 __all__ = ["SWMLService"]
 
@@ -49,6 +48,9 @@ def _truthy(value: str | None) -> bool:
 
 async def run_callable(func: Callable[..., Any], *args: Any) -> Any:
     """Await ``func(*args)`` if it is async; otherwise run it in a worker thread."""
+    import asyncio  # lazy: keeps ``import signalwire.agents`` light
+    import contextvars
+
     if inspect.iscoroutinefunction(func):
         return await func(*args)
     loop = asyncio.get_running_loop()
@@ -359,9 +361,11 @@ class SWMLService(SWMLVerbsMixin):
     @property
     def _token_signer(self) -> TokenSigner:
         if self._signer is None:
+            from signalwire.agents._tokens import TokenSigner
+
             secret = self._swaig_secret
             if not secret:
-                secret = secrets.token_urlsafe(32)
+                secret = os.urandom(32).hex()
                 self.log.warning(
                     "%s: no SWAIG secret configured (swaig_secret= or %s); tool tokens use a "
                     "random per-process secret, so they die on restart and replicas will not "
