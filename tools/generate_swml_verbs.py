@@ -385,7 +385,7 @@ def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> 
         if arg_docs:
             doc += ["", "Args:"]
             for entry in arg_docs:
-                wrapped = textwrap.wrap(entry, 88, subsequent_indent="        ")
+                wrapped = textwrap.wrap(entry, 84, subsequent_indent="    ")
                 doc += ["    " + w for w in wrapped]
         doc += ["", returns]
         if builder:
@@ -407,6 +407,10 @@ def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> 
 def format_doc(lines: list[str]) -> str:
     while lines and lines[-1] == "":
         lines.pop()
+    if len(lines[0]) > 88:
+        # A long first sentence becomes a wrapped summary paragraph.
+        head = textwrap.wrap(lines[0], 88)
+        lines = [head[0], *head[1:], *lines[1:]]
     body = "\n".join(("        " + line) if line else "" for line in lines[1:])
     if len(lines) == 1:
         return f'        """{lines[0]}"""'

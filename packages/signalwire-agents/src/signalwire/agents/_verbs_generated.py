@@ -124,27 +124,29 @@ class SWMLVerbsMixin:
         SWAIG: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Creates an AI agent that conducts voice conversations using automatic speech recognition (ASR), large language models (LLMs), and text-to-speech (TTS) synthesis.
+        """Creates an AI agent that conducts voice conversations using automatic speech recognition
+        (ASR), large language models (LLMs), and text-to-speech (TTS) synthesis.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
             prompt: Defines the AI agent's personality, goals, behaviors, and instructions for
-                    handling conversations.
+                handling conversations.
             global_data: A key-value object for storing data that persists throughout the AI
-                    session.
+                session.
             hints: Hints help the AI agent understand certain words or phrases better.
-            languages: An array of JSON objects defining supported languages in the conversation.
-            multilingual: Configures a single agent to detect the caller's language and answer in
-                    it, switching as the caller switches.
+            languages: An array of JSON objects defining supported languages in the
+                conversation.
+            multilingual: Configures a single agent to detect the caller's language and answer
+                in it, switching as the caller switches.
             params: A JSON object containing parameters as key-value pairs.
             post_prompt: The final set of instructions and configuration settings to send to the
-                    agent.
+                agent.
             post_prompt_url: The URL to which to send status callbacks and reports.
             pronounce: An array of JSON objects to clarify the AI's pronunciation of words or
-                    expressions.
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can be
-                    executed during the dialogue.
+                expressions.
+            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can
+                be executed during the dialogue.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -182,7 +184,8 @@ class SWMLVerbsMixin:
         action: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Attach a real-time AI observer that listens to a live call and streams agent-facing advice to your application as webhook callbacks.
+        """Attach a real-time AI observer that listens to a live call and streams agent-facing
+        advice to your application as webhook callbacks.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -196,9 +199,9 @@ class SWMLVerbsMixin:
             SWAIG: SWAIG functions and MCP servers available to the sidecar.
             permissions: SWAIG permission overrides.
             global_data: A key-value object of data that is available throughout the sidecar
-                    session.
-            hints: Hints that improve speech recognition of specific terms, such as product names,
-                    competitor names, jargon, or customer names.
+                session.
+            hints: Hints that improve speech recognition of specific terms, such as product
+                names, competitor names, jargon, or customer names.
             params: Tuning options for the sidecar.
             action: Summarize the conversation instead of starting a sidecar.
 
@@ -239,16 +242,17 @@ class SWMLVerbsMixin:
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            prompt: Establishes the initial set of instructions and settings to configure the agent.
-            global_data: A powerful and flexible environmental variable which can accept arbitrary
-                    data that is set initially in the SWML script or from the SWML `set_global_data`
-                    action.
+            prompt: Establishes the initial set of instructions and settings to configure the
+                agent.
+            global_data: A powerful and flexible environmental variable which can accept
+                arbitrary data that is set initially in the SWML script or from the SWML
+                `set_global_data` action.
             params: A JSON object containing parameters as key-value pairs.
             post_prompt: The final set of instructions and configuration settings to send to the
-                    agent.
+                agent.
             post_prompt_url: The URL to which to send status callbacks and reports.
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can be
-                    executed during the dialogue.
+            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can
+                be executed during the dialogue.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -320,20 +324,21 @@ class SWMLVerbsMixin:
 
         Args:
             from_: The caller ID to use when dialing the number.
-            from_name: The caller ID name shown to the person you're calling, displayed alongside
-                    the `from` number (sometimes called CNAM).
+            from_name: The caller ID name shown to the person you're calling, displayed
+                alongside the `from` number (sometimes called CNAM).
             headers: Custom SIP headers to add to INVITE.
             codecs: Comma-separated string of codecs to offer.
             webrtc_media: If true, WebRTC media is offered to the SIP endpoint.
-            session_timeout: Time, in seconds, to set the SIP `Session-Expires` header in INVITE.
+            session_timeout: Time, in seconds, to set the SIP `Session-Expires` header in
+                INVITE.
             ringback: Array of URIs to play as ringback tone.
             result: Action to take based on the result of the call.
             timeout: Time, in seconds, to wait for the call to be answered.
             max_duration: Maximum duration, in seconds, allowed for the call.
             answer_on_bridge: Delay answer until the B-leg answers.
             confirm: Confirmation to execute when the call is connected.
-            confirm_timeout: The amount of time, in seconds, to wait for the `confirm` URL to return
-                    a response
+            confirm_timeout: The amount of time, in seconds, to wait for the `confirm` URL to
+                return a response
             encryption: Encryption setting to use.
             call_state_url: Webhook URL to send call status change notifications to.
             transfer_after_bridge: SWML to execute after the bridge completes.
@@ -346,8 +351,8 @@ class SWMLVerbsMixin:
             codec: Audio codec for the stream.
             realtime: Enable realtime mode for bidirectional audio.
             status_url_method: HTTP method for the stream status webhook.
-            authorization_bearer_token: Bearer token sent as an `Authorization` header during the
-                    WebSocket handshake.
+            authorization_bearer_token: Bearer token sent as an `Authorization` header during
+                the WebSocket handshake.
             custom_parameters: Custom key-value pairs sent in the WebSocket start message.
             serial: Array of destination objects to dial in order.
             parallel: Array of destination objects to dial simultaneously.
@@ -412,7 +417,8 @@ class SWMLVerbsMixin:
         wait_time: int | str | None = None,
         **extra: Any,
     ) -> bool:
-        """Place the current call in a named queue where it will wait to be connected to an available agent or resource.
+        """Place the current call in a named queue where it will wait to be connected to an
+        available agent or resource.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -447,7 +453,8 @@ class SWMLVerbsMixin:
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> bool:
-        """Execute a specified section or URL as a subroutine, and upon completion, return to the current document.
+        """Execute a specified section or URL as a subroutine, and upon completion, return to the
+        current document.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -455,8 +462,8 @@ class SWMLVerbsMixin:
             dest: Specifies what to execute.
             params: Named parameters to send to section or URL
             meta: User-defined metadata, ignored by SignalWire
-            on_return: The list of SWML instructions to be executed when the executed section or URL
-                    returns
+            on_return: The list of SWML instructions to be executed when the executed section or
+                URL returns
             result: Action to take based on the result of the call.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
@@ -604,25 +611,26 @@ class SWMLVerbsMixin:
             max_participants: The maximum number of participants allowed in the conference.
             record: Enables or disables recording of the conference.
             region: Specifies the geographical region where the conference will be hosted.
-            trim: If set to `trim-silence`, it will remove silence from the start of the recording.
-            coach: Coach accepts a call SID of a call that is currently connected to an in-progress
-                    conference.
-            status_callback_event: Space-separated list of one or more events to send to the status
-                    callback URL.
+            trim: If set to `trim-silence`, it will remove silence from the start of the
+                recording.
+            coach: Coach accepts a call SID of a call that is currently connected to an in-
+                progress conference.
+            status_callback_event: Space-separated list of one or more events to send to the
+                status callback URL.
             status_callback_event_type: The content type used when sending status events to the
-                    status callback URL.
+                status callback URL.
             status_callback: The URL to which status events will be sent.
-            status_callback_method: The HTTP method to use when sending status events to the status
-                    callback URL.
+            status_callback_method: The HTTP method to use when sending status events to the
+                status callback URL.
             recording_status_callback: The URL to which recording status events will be sent.
-            recording_status_callback_method: The HTTP method to use when sending recording status
-                    events to the recording status callback URL.
-            recording_status_callback_event: Space-separated list of one or more events to send to
-                    the recording status callback URL.
+            recording_status_callback_method: The HTTP method to use when sending recording
+                status events to the recording status callback URL.
+            recording_status_callback_event: Space-separated list of one or more events to send
+                to the recording status callback URL.
             recording_status_callback_event_type: The content type used when sending recording
-                    status events to the recording status callback URL.
-            result: Allows the user to specify a custom action to be executed when the conference
-                    result is returned (typically when it has ended).
+                status events to the recording status callback URL.
+            result: Allows the user to specify a custom action to be executed when the
+                conference result is returned (typically when it has ended).
             stream: Attach a bidirectional WebSocket stream to the conference.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
@@ -794,19 +802,20 @@ class SWMLVerbsMixin:
         status_url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Record the call audio in the foreground, pausing further SWML execution until recording ends.
+        """Record the call audio in the foreground, pausing further SWML execution until recording
+        ends.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
             stereo: If true, record in stereo.
             format: The format to record in.
-            direction: Direction of the audio to record: "speak" for what party says, "listen" for
-                    what party hears.
+            direction: Direction of the audio to record: "speak" for what party says, "listen"
+                for what party hears.
             terminators: String of digits that will stop the recording when pressed.
             beep: Play a beep before recording.
-            input_sensitivity: How sensitive the recording voice activity detector is to background
-                    noise.
+            input_sensitivity: How sensitive the recording voice activity detector is to
+                background noise.
             initial_timeout: Time in seconds to wait for the start of speech.
             end_silence_timeout: Time in seconds to wait in silence before ending the recording.
             max_length: Maximum length of the recording in seconds.
@@ -855,12 +864,12 @@ class SWMLVerbsMixin:
             control_id: Identifier for this recording, to use with `stop_call_record`.
             stereo: If `true`, record in stereo.
             format: The format to record in.
-            direction: Direction of the audio to record: "speak" for what party says, "listen" for
-                    what party hears, "both" for what the party hears and says.
+            direction: Direction of the audio to record: "speak" for what party says, "listen"
+                for what party hears, "both" for what the party hears and says.
             terminators: String of digits that will stop the recording when pressed.
             beep: Play a beep before recording.
-            input_sensitivity: How sensitive the recording voice activity detector is to background
-                    noise.
+            input_sensitivity: How sensitive the recording voice activity detector is to
+                background noise.
             initial_timeout: Time in seconds to wait for the start of speech.
             end_silence_timeout: Time in seconds to wait in silence before ending the recording.
             max_length: Maximum length of the recording in seconds.
@@ -1006,7 +1015,7 @@ class SWMLVerbsMixin:
             region: Region of the world to originate the message from.
             tags: Array of tags to associate with the message to facilitate log searches.
             status_callback: URL to receive delivery status callbacks for the outbound message
-                    (e.g., `queued`, `sent`, `delivered`, `failed`).
+                (e.g., `queued`, `sent`, `delivered`, `failed`).
             body: Required if `media` is not present.
             media: Required if `body` is not present.
 
@@ -1150,15 +1159,15 @@ class SWMLVerbsMixin:
             url: Secure WebSocket URI (wss://) to stream the call audio to.
             control_id: Identifier for this stream to use with `stop_stream`.
             name: Friendly name for the stream.
-            track: Audio track to stream: `inbound_track` for what the caller says, `outbound_track`
-                    for what the caller hears, `both_tracks` for both.
+            track: Audio track to stream: `inbound_track` for what the caller says,
+                `outbound_track` for what the caller hears, `both_tracks` for both.
             codec: Codec to use for the streamed audio.
             status_url: HTTP or HTTPS URL to deliver stream status events.
             status_url_method: HTTP method used to deliver stream status events to `status_url`.
-            authorization_bearer_token: Bearer token sent as an `Authorization` header during the
-                    WebSocket handshake.
-            custom_parameters: Custom key-value pairs sent to the WebSocket endpoint in the start
-                    message.
+            authorization_bearer_token: Bearer token sent as an `Authorization` header during
+                the WebSocket handshake.
+            custom_parameters: Custom key-value pairs sent to the WebSocket endpoint in the
+                start message.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1217,13 +1226,13 @@ class SWMLVerbsMixin:
 
         Args:
             uri: Destination of the tap media stream: rtp://IP:port, ws://example.com, or
-                    wss://example.com.
+                wss://example.com.
             control_id: Identifier for this tap to use with `stop_tap`.
-            direction: Direction of the audio to tap: `speak` for what party says, `listen` for what
-                    party hears, `both` for what party hears and says.
+            direction: Direction of the audio to tap: `speak` for what party says, `listen` for
+                what party hears, `both` for what party hears and says.
             codec: Codec to use for the tap media stream.
-            rtp_ptime: If `uri` is a `rtp://` this will set the packetization time of the media in
-                    milliseconds.
+            rtp_ptime: If `uri` is a `rtp://` this will set the packetization time of the media
+                in milliseconds.
             status_url: http or https URL to deliver tap status events
 
         Returns what ``add_verb`` returns (True once the verb is appended).
@@ -1248,7 +1257,7 @@ class SWMLVerbsMixin:
 
         Args:
             status_url: An HTTP or HTTPS URL that receives the status callback when the
-                    transcription finishes
+                transcription finishes
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1273,7 +1282,8 @@ class SWMLVerbsMixin:
         meta: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Transfer the execution of the script to a different SWML section, URL, or Relay application.
+        """Transfer the execution of the script to a different SWML section, URL, or Relay
+        application.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -1326,29 +1336,32 @@ class SWMLVerbsMixin:
 
         Args:
             payment_connector_url: The URL to make POST requests with all the gathered payment
-                    details.
+                details.
             charge_amount: The amount to charge against payment method passed in the request.
             currency: Uses the ISO 4217 currency code of the charge amount.
             description: Custom description of the payment provided in the request.
             input: The method of how to collect the payment details.
-            language: Language to use for prompts being played to the caller by the `pay` method.
-            max_attempts: Number of times the `pay` method will retry to collect payment details.
+            language: Language to use for prompts being played to the caller by the `pay`
+                method.
+            max_attempts: Number of times the `pay` method will retry to collect payment
+                details.
             min_postal_code_length: The minimum length of the postal code the user must enter.
             parameters: Array of parameter objects to pass to your payment processor.
-            payment_method: Indicates the payment method which is going to be used in this payment
-                    request.
-            postal_code: Takes `true`, `false` or real postalcode (if it's known beforehand) to let
-                    pay method know whether to prompt for postal code.
+            payment_method: Indicates the payment method which is going to be used in this
+                payment request.
+            postal_code: Takes `true`, `false` or real postalcode (if it's known beforehand) to
+                let pay method know whether to prompt for postal code.
             prompts: Array of prompt objects for customizing the audio prompts during different
-                    stages of the payment process.
-            security_code: Takes true or false to let pay method know whether to prompt for security
-                    code.
-            status_url: The URL to send requests for each status change during the payment process.
-            timeout: Limit in seconds that pay method waits for the caller to press another digit
-                    before moving on to validate the digits captured.
+                stages of the payment process.
+            security_code: Takes true or false to let pay method know whether to prompt for
+                security code.
+            status_url: The URL to send requests for each status change during the payment
+                process.
+            timeout: Limit in seconds that pay method waits for the caller to press another
+                digit before moving on to validate the digits captured.
             token_type: Whether the payment is a one off payment or re-occurring.
-            valid_card_types: List of payment cards allowed to use in the requested payment process
-                    separated by space.
+            valid_card_types: List of payment cards allowed to use in the requested payment
+                process separated by space.
             voice: Text-to-speech voice to use.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
@@ -1403,11 +1416,12 @@ class SWMLVerbsMixin:
             detectors: Comma-separated string of detectors to enable.
             end_silence_timeout: How long to wait for voice to finish.
             initial_timeout: How long to wait for initial voice before giving up.
-            machine_ready_timeout: How long to wait for voice to finish before firing READY event.
+            machine_ready_timeout: How long to wait for voice to finish before firing READY
+                event.
             machine_voice_threshold: The number of seconds of ongoing voice activity required to
-                    classify as MACHINE.
-            machine_words_threshold: The minimum number of words that must be detected in a single
-                    utterance before classifying the call as MACHINE.
+                classify as MACHINE.
+            machine_words_threshold: The minimum number of words that must be detected in a
+                single utterance before classifying the call as MACHINE.
             status_url: The http(s) URL to deliver detector events to.
             timeout: The max time to run detector.
             tone: The tone to detect, will only receive remote side tone.
@@ -1471,7 +1485,8 @@ class SWMLBuilderVerbsMixin:
         action: dict[str, Any] | None = None,
         **extra: Any,
     ) -> _B:
-        """Attach a real-time AI observer that listens to a live call and streams agent-facing advice to your application as webhook callbacks.
+        """Attach a real-time AI observer that listens to a live call and streams agent-facing
+        advice to your application as webhook callbacks.
 
         Arguments as for ``SWMLService.ai_sidecar``. Returns the builder, so calls chain.
         """
@@ -1629,7 +1644,8 @@ class SWMLBuilderVerbsMixin:
         wait_time: int | str | None = None,
         **extra: Any,
     ) -> _B:
-        """Place the current call in a named queue where it will wait to be connected to an available agent or resource.
+        """Place the current call in a named queue where it will wait to be connected to an
+        available agent or resource.
 
         Arguments as for ``SWMLService.enter_queue``. Returns the builder, so calls chain.
         """
@@ -1656,7 +1672,8 @@ class SWMLBuilderVerbsMixin:
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> _B:
-        """Execute a specified section or URL as a subroutine, and upon completion, return to the current document.
+        """Execute a specified section or URL as a subroutine, and upon completion, return to the
+        current document.
 
         Arguments as for ``SWMLService.execute``. Returns the builder, so calls chain.
         """
@@ -1860,7 +1877,8 @@ class SWMLBuilderVerbsMixin:
         status_url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Record the call audio in the foreground, pausing further SWML execution until recording ends.
+        """Record the call audio in the foreground, pausing further SWML execution until recording
+        ends.
 
         Arguments as for ``SWMLService.record``. Returns the builder, so calls chain.
         """
@@ -2211,7 +2229,8 @@ class SWMLBuilderVerbsMixin:
         meta: dict[str, Any] | None = None,
         **extra: Any,
     ) -> _B:
-        """Transfer the execution of the script to a different SWML section, URL, or Relay application.
+        """Transfer the execution of the script to a different SWML section, URL, or Relay
+        application.
 
         Arguments as for ``SWMLService.transfer``. Returns the builder, so calls chain.
         """
