@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rest_codegen.naming import method_of, resource_of
 from rest_codegen.spec import Operation, Param, Spec, py_name
+from rest_codegen.vendor_names import VENDOR_PATH_PARAMS
 
 HEADER = '''"""{doc}
 
@@ -105,8 +106,11 @@ def _method_source(res: Resource, m: Method) -> str:
     body_fields = list(op.body.fields) if op.body else []
     taken = {p.py for p in query + body_fields}
     names: dict[str, str] = {}
-    for p in path_params:
-        name = p.py
+    vendor = VENDOR_PATH_PARAMS.get(full)
+    if vendor is not None and len(vendor) != len(path_params):
+        raise ValueError(f"client.{full}: signalwire-sdk takes {vendor}, the spec {path_params}")
+    for i, p in enumerate(path_params):
+        name = vendor[i] if vendor else p.py
         if name in taken or name in names.values():
             name = f"{name}_path"
         names[p.wire] = name

@@ -106,7 +106,7 @@ class Documents(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -118,7 +118,7 @@ class Documents(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/datasphere/documents/{seg(id)}",
+            f"/api/datasphere/documents/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -154,7 +154,7 @@ class Documents(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -166,7 +166,7 @@ class Documents(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/datasphere/documents/{seg(id)}",
+            f"/api/datasphere/documents/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

@@ -61,7 +61,7 @@ class Addresses(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -73,7 +73,7 @@ class Addresses(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/addresses/{seg(id)}",
+            f"/api/fabric/addresses/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -180,7 +180,7 @@ class AiAgents(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -192,7 +192,7 @@ class AiAgents(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/ai_agents/{seg(id)}",
+            f"/api/fabric/resources/ai_agents/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -261,7 +261,7 @@ class AiAgents(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -273,14 +273,14 @@ class AiAgents(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/ai_agents/{seg(id)}",
+            f"/api/fabric/resources/ai_agents/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        ai_agent_id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -292,7 +292,7 @@ class AiAgents(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/ai_agents/{seg(ai_agent_id)}/addresses",
+            f"/api/fabric/resources/ai_agents/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -372,7 +372,7 @@ class CallFlows(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -384,7 +384,7 @@ class CallFlows(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/call_flows/{seg(id)}",
+            f"/api/fabric/resources/call_flows/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -429,7 +429,7 @@ class CallFlows(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -441,7 +441,7 @@ class CallFlows(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/call_flows/{seg(id)}",
+            f"/api/fabric/resources/call_flows/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -636,7 +636,7 @@ class ConferenceRooms(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -648,7 +648,7 @@ class ConferenceRooms(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/conference_rooms/{seg(id)}",
+            f"/api/fabric/resources/conference_rooms/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -732,7 +732,7 @@ class ConferenceRooms(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -744,7 +744,7 @@ class ConferenceRooms(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/conference_rooms/{seg(id)}",
+            f"/api/fabric/resources/conference_rooms/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1010,7 +1010,7 @@ class CxmlScripts(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1022,7 +1022,7 @@ class CxmlScripts(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/cxml_scripts/{seg(id)}",
+            f"/api/fabric/resources/cxml_scripts/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1067,7 +1067,7 @@ class CxmlScripts(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1079,14 +1079,14 @@ class CxmlScripts(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/cxml_scripts/{seg(id)}",
+            f"/api/fabric/resources/cxml_scripts/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1098,7 +1098,7 @@ class CxmlScripts(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/cxml_scripts/{seg(id)}/addresses",
+            f"/api/fabric/resources/cxml_scripts/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1193,7 +1193,7 @@ class CxmlWebhooks(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1205,7 +1205,7 @@ class CxmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/cxml_webhooks/{seg(id)}",
+            f"/api/fabric/resources/cxml_webhooks/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1262,7 +1262,7 @@ class CxmlWebhooks(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1274,14 +1274,14 @@ class CxmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/cxml_webhooks/{seg(id)}",
+            f"/api/fabric/resources/cxml_webhooks/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        cxml_webhook_id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1293,7 +1293,7 @@ class CxmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/cxml_webhooks/{seg(cxml_webhook_id)}/addresses",
+            f"/api/fabric/resources/cxml_webhooks/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1504,7 +1504,7 @@ class FreeswitchConnectors(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1516,7 +1516,7 @@ class FreeswitchConnectors(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/freeswitch_connectors/{seg(id)}",
+            f"/api/fabric/resources/freeswitch_connectors/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1558,7 +1558,7 @@ class FreeswitchConnectors(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1570,14 +1570,14 @@ class FreeswitchConnectors(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/freeswitch_connectors/{seg(id)}",
+            f"/api/fabric/resources/freeswitch_connectors/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1589,7 +1589,7 @@ class FreeswitchConnectors(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/freeswitch_connectors/{seg(id)}/addresses",
+            f"/api/fabric/resources/freeswitch_connectors/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1669,7 +1669,7 @@ class RelayApplications(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1681,7 +1681,7 @@ class RelayApplications(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/relay_applications/{seg(id)}",
+            f"/api/fabric/resources/relay_applications/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1723,7 +1723,7 @@ class RelayApplications(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1735,14 +1735,14 @@ class RelayApplications(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/relay_applications/{seg(id)}",
+            f"/api/fabric/resources/relay_applications/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1754,7 +1754,7 @@ class RelayApplications(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/relay_applications/{seg(id)}/addresses",
+            f"/api/fabric/resources/relay_applications/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2249,7 +2249,7 @@ class SipEndpoints(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2261,7 +2261,7 @@ class SipEndpoints(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/sip_endpoints/{seg(id)}",
+            f"/api/fabric/resources/sip_endpoints/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2318,7 +2318,7 @@ class SipEndpoints(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2330,14 +2330,14 @@ class SipEndpoints(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/sip_endpoints/{seg(id)}",
+            f"/api/fabric/resources/sip_endpoints/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2349,7 +2349,7 @@ class SipEndpoints(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/sip_endpoints/{seg(id)}/addresses",
+            f"/api/fabric/resources/sip_endpoints/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2435,7 +2435,7 @@ class SipGateways(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2447,7 +2447,7 @@ class SipGateways(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/sip_gateways/{seg(id)}",
+            f"/api/fabric/resources/sip_gateways/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2495,7 +2495,7 @@ class SipGateways(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2507,14 +2507,14 @@ class SipGateways(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/sip_gateways/{seg(id)}",
+            f"/api/fabric/resources/sip_gateways/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2526,7 +2526,7 @@ class SipGateways(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/sip_gateways/{seg(id)}/addresses",
+            f"/api/fabric/resources/sip_gateways/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2624,7 +2624,7 @@ class Subscribers(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2636,7 +2636,7 @@ class Subscribers(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/subscribers/{seg(id)}",
+            f"/api/fabric/resources/subscribers/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2696,7 +2696,7 @@ class Subscribers(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2708,7 +2708,7 @@ class Subscribers(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/subscribers/{seg(id)}",
+            f"/api/fabric/resources/subscribers/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2802,7 +2802,7 @@ class Subscribers(Resource[_R]):
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2814,7 +2814,7 @@ class Subscribers(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/subscribers/{seg(id)}/addresses",
+            f"/api/fabric/resources/subscribers/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -2964,7 +2964,7 @@ class SwmlScripts(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2976,7 +2976,7 @@ class SwmlScripts(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/swml_scripts/{seg(id)}",
+            f"/api/fabric/resources/swml_scripts/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -3021,7 +3021,7 @@ class SwmlScripts(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -3033,14 +3033,14 @@ class SwmlScripts(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/swml_scripts/{seg(id)}",
+            f"/api/fabric/resources/swml_scripts/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -3052,7 +3052,7 @@ class SwmlScripts(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/swml_scripts/{seg(id)}/addresses",
+            f"/api/fabric/resources/swml_scripts/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -3147,7 +3147,7 @@ class SwmlWebhooks(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -3159,7 +3159,7 @@ class SwmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/swml_webhooks/{seg(id)}",
+            f"/api/fabric/resources/swml_webhooks/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -3216,7 +3216,7 @@ class SwmlWebhooks(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -3228,14 +3228,14 @@ class SwmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/fabric/resources/swml_webhooks/{seg(id)}",
+            f"/api/fabric/resources/swml_webhooks/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
 
     def list_addresses(
         self,
-        swml_webhook_id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -3247,7 +3247,7 @@ class SwmlWebhooks(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fabric/resources/swml_webhooks/{seg(swml_webhook_id)}/addresses",
+            f"/api/fabric/resources/swml_webhooks/{seg(resource_id)}/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

@@ -154,7 +154,7 @@ class Fax(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -166,7 +166,7 @@ class Fax(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/fax/logs/{seg(id)}",
+            f"/api/fax/logs/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -258,7 +258,7 @@ class Messages(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -270,7 +270,7 @@ class Messages(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/messaging/logs/{seg(id)}",
+            f"/api/messaging/logs/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -362,7 +362,7 @@ class Voice(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -374,7 +374,7 @@ class Voice(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/voice/logs/{seg(id)}",
+            f"/api/voice/logs/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

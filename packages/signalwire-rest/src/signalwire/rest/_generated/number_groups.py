@@ -90,7 +90,7 @@ class NumberGroups(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -102,7 +102,7 @@ class NumberGroups(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/relay/rest/number_groups/{seg(id)}",
+            f"/api/relay/rest/number_groups/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -141,7 +141,7 @@ class NumberGroups(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -153,7 +153,7 @@ class NumberGroups(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/relay/rest/number_groups/{seg(id)}",
+            f"/api/relay/rest/number_groups/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

@@ -91,7 +91,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -103,7 +103,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/relay/rest/phone_numbers/{seg(id)}",
+            f"/api/relay/rest/phone_numbers/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -226,7 +226,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -238,7 +238,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/relay/rest/phone_numbers/{seg(id)}",
+            f"/api/relay/rest/phone_numbers/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

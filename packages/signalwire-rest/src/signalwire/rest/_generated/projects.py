@@ -99,7 +99,7 @@ class Projects(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -111,7 +111,7 @@ class Projects(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/projects/{seg(id)}",
+            f"/api/projects/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -159,7 +159,7 @@ class Projects(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -171,7 +171,7 @@ class Projects(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/projects/{seg(id)}",
+            f"/api/projects/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

@@ -71,7 +71,7 @@ class Queues(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -83,7 +83,7 @@ class Queues(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/relay/rest/queues/{seg(id)}",
+            f"/api/relay/rest/queues/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -122,7 +122,7 @@ class Queues(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -134,7 +134,7 @@ class Queues(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/relay/rest/queues/{seg(id)}",
+            f"/api/relay/rest/queues/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

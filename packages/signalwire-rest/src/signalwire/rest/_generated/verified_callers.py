@@ -87,7 +87,7 @@ class VerifiedCallers(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -99,7 +99,7 @@ class VerifiedCallers(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/relay/rest/verified_caller_ids/{seg(id)}",
+            f"/api/relay/rest/verified_caller_ids/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -135,7 +135,7 @@ class VerifiedCallers(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -147,7 +147,7 @@ class VerifiedCallers(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/relay/rest/verified_caller_ids/{seg(id)}",
+            f"/api/relay/rest/verified_caller_ids/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )

@@ -206,7 +206,7 @@ class Conferences(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         include_active_session: bool | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -222,7 +222,7 @@ class Conferences(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/video/conferences/{seg(id)}",
+            f"/api/video/conferences/{seg(resource_id)}",
             query=fields(
                 {
                     "include_active_session": include_active_session,
@@ -330,7 +330,7 @@ class Conferences(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -342,7 +342,7 @@ class Conferences(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/video/conferences/{seg(id)}",
+            f"/api/video/conferences/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -772,7 +772,7 @@ class RoomSessions(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -784,7 +784,7 @@ class RoomSessions(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/video/room_sessions/{seg(id)}",
+            f"/api/video/room_sessions/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
@@ -1131,7 +1131,7 @@ class Rooms(Resource[_R]):
 
     def get(
         self,
-        id: str,
+        resource_id: str,
         *,
         include_active_session: bool | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -1147,7 +1147,7 @@ class Rooms(Resource[_R]):
         """
         return self._t.call(
             "GET",
-            f"/api/video/rooms/{seg(id)}",
+            f"/api/video/rooms/{seg(resource_id)}",
             query=fields(
                 {
                     "include_active_session": include_active_session,
@@ -1225,7 +1225,7 @@ class Rooms(Resource[_R]):
 
     def delete(
         self,
-        id: str,
+        resource_id: str,
         *,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1237,7 +1237,7 @@ class Rooms(Resource[_R]):
         """
         return self._t.call(
             "DELETE",
-            f"/api/video/rooms/{seg(id)}",
+            f"/api/video/rooms/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
         )
