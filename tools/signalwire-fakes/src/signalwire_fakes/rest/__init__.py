@@ -20,7 +20,8 @@ Quick start::
 pytest fixtures (plugin ``signalwire_fakes.rest.pytest_plugin``): ``fake_rest``
 (a fresh platform, function scope), ``fake_rest_server`` (that platform served
 by uvicorn; ``.base_url``, ``.host``, ``.app``, and the platform's attributes),
-``fake_rest_specs`` (session: parsed specs). Standalone:
+``fake_rest_shared_server`` (one server per session, ``reset()`` before each
+test), ``fake_rest_specs`` (session: parsed specs). Standalone:
 ``python -m signalwire_fakes.rest --port 8766`` prints its URL and credentials.
 
 Specs are parsed once per process (``load_spec("rest" | "compat" | "rpc")``,
@@ -45,8 +46,10 @@ Auth
     ``POST /api/fabric/embeds/tokens`` needs none. The default project is a
     UUID because the compat spec types ``AccountSid`` as one.
 Validation (JSON Schema 2020-12 via jsonschema; validators compiled lazily
-per operation and cached; OpenAPI 3.0 ``nullable`` honoured; only the
-``uuid`` format is asserted)
+per operation and cached, simple scalar parameters checked in plain Python;
+OpenAPI 3.0 ``nullable`` honoured; ``oneOf`` read as ``anyOf`` because the
+spec's branches overlap; only the ``uuid`` format is asserted: the spec's own
+examples break ``uri``)
     Query: declared params are coerced from strings (``true``/``false``,
     integers, repeated keys or comma lists for arrays) and validated; required
     ones must be present; undeclared ones are a 422 (``strict_query=False`` to
@@ -54,7 +57,8 @@ per operation and cached; OpenAPI 3.0 ``nullable`` honoured; only the
     compat ``Page``/``PageSize``/``PageToken``) on list operations.
     Body: the declared media type only (REST JSON; compat form-encoded, except
     JSON for the tokens PATCH), else 415. Bad JSON/form: 400. A body on an
-    operation without one (other than ``{}``): 422. Form values are coerced
+    operation without one (other than ``{}``): 422. An empty body where one
+    is required is read as ``{}`` (so the 422 names the first missing field). Form values are coerced
     per property schema. A ``discriminator`` with a mapping is dispatched first:
     ``POST /api/calling/calls`` checks ``command`` against the 42 commands of
     the ``Calling.CallRequest`` mapping, then that command's schema (params).
@@ -89,7 +93,15 @@ Lists
     Compat lists fill the resource's collection key (``calls``,
     ``media_list``...) with relative ``next_page_uri`` (``Page``, ``PageSize``,
     ``PageToken``; ``null`` on the last page). Items get distinct stable ids.
-    The three bare-array list operations return a JSON array.
+    The three bare-array list operations return a JSON array of ``total``
+    items. ``set_list_size(total, page_size=None, *, path_prefix=None)``; an
+    unknown page token, or ``page_number > 0`` without ``page_token``, is a 422.
+Known departures from the spec
+    ``links.next`` is omitted on the last page although four list schemas
+    require it (clients stop on its absence). A few spec examples violate their
+    own schemas (``ai_agent.prompt.contexts``, ``params.convo``), and the fake
+    serves them as examples. The OpenRPC file describes 8 JSON-RPC methods,
+    not the 42 REST commands (those come from the REST spec's mapping).
 Failure injection and stubs
     ``inject_failure(status=503, retry_after=None, times=1, path_prefix=None,
     method=None, operation_id=None, disconnect=False, delay=0.0, body=None,
