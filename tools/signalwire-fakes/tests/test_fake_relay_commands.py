@@ -493,3 +493,26 @@ async def test_event_burst(fake_relay_factory) -> None:  # type: ignore[no-untyp
     assert client.event_count == n
     assert len(server.journal) == 0
     await client.close()
+
+
+async def test_bind_digit_runs_the_bound_method_when_pressed(fake_relay: FakeRelayServer) -> None:
+    client, ids = await _setup(fake_relay)
+    play = {"play": [{"type": "tts", "params": {"text": "bound"}}]}
+    await client.call(
+        "calling.bind_digit",
+        {**ids, "digits": "*1", "bind_method": "calling.play", "params": play, "max_triggers": 1},
+    )
+    assert fake_relay.press_digits(ids["call_id"], "*2") == []
+    assert fake_relay.press_digits(ids["call_id"], "*1") == ["calling.play"]
+    playing = await _inner(client, "calling.call.play")
+    assert playing["state"] == "playing"
+    assert playing["control_id"]
+    assert fake_relay.press_digits(ids["call_id"], "*1") == []  # max_triggers reached
+    await client.call(
+        "calling.bind_digit", {**ids, "digits": "9", "bind_method": "calling.hold", "realm": "r"}
+    )
+    await client.call("calling.clear_digit_bindings", {**ids, "realm": "r"})
+    assert fake_relay.press_digits(ids["call_id"], "9") == []
+    # No response frame was invented for the platform-run command.
+    assert all(f.id is not None for f in fake_relay.journal.sent() if f.is_response)
+    await client.close()

@@ -18,7 +18,8 @@ Constructor keywords: ``project``, ``token`` (accepted credentials), ``jwt_token
 (accepted JWT, default ``"test-jwt"``; ``None`` refuses JWTs), ``port`` (0 = free),
 ``journal`` (False for benchmarks), ``redeliver_unacked`` (default True),
 ``send_authorization_state`` (default True), ``ping_interval`` (server pings, off by
-default), ``max_size`` (largest accepted client frame).
+default), ``max_size`` (largest accepted client frame), ``close_timeout`` (how long a graceful
+drop waits for the client's close frame, default 2 s).
 
 Handshake and sessions
     ``signalwire.connect`` is checked against project+token or the JWT; a bad one gets
@@ -76,6 +77,7 @@ Overriding a method
 Platform-originated traffic and faults
     ``inbound_call(context, from_number=, to_number=, ...) -> call_id``,
     ``inbound_message(context, body=, ...) -> message_id``, ``hangup(call_id, reason)``,
+    ``press_digits(call_id, digits)`` (runs matching ``bind_digit`` bindings' methods),
     ``push_event(type, params) -> event id``, ``push_events(iterable)`` (bursts),
     ``send_raw(text)``, ``send_frame(obj)``, ``send_malformed()``, ``send_unknown_event()``,
     ``send_orphan_response()``, ``send_oversized(size)``, ``await ping()``,

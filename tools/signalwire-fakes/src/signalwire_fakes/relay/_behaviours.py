@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from signalwire_fakes.relay._script import Script
     from signalwire_fakes.relay._server import FakeRelayServer
 
-__all__ = ["BEHAVIOURS", "MESSAGES", "end_call"]
+__all__ = ["BEHAVIOURS", "MESSAGES", "end_call", "press_digits"]
 
 MESSAGES: dict[str, str] = {
     "signalwire.receive": "Receiving events",
@@ -1148,7 +1148,6 @@ def _generic_stop(ctx: Script) -> None:
     "calling.ai_unhold",
     "calling.join_room",
     "calling.leave_room",
-    "calling.clear_digit_bindings",
     "calling.user_event",
 )
 def _simple(ctx: Script) -> None:
@@ -1158,14 +1157,65 @@ def _simple(ctx: Script) -> None:
 
 @_register("calling.bind_digit")
 def _bind_digit(ctx: Script) -> None:
-    if _live_call(ctx) is None:
+    call = _live_call(ctx)
+    if call is None:
         return
-    if not isinstance(ctx.params.get("digits"), str) or not isinstance(
-        ctx.params.get("bind_method"), str
-    ):
+    digits = ctx.params.get("digits")
+    bind_method = ctx.params.get("bind_method")
+    if not isinstance(digits, str) or not isinstance(bind_method, str):
         ctx.fail("400", "Invalid params: digits and bind_method are required")
         return
+    max_triggers = ctx.params.get("max_triggers")
+    bound = ctx.params.get("params")
+    call.bindings.append(
+        {
+            "digits": digits,
+            "bind_method": bind_method,
+            "params": bound if isinstance(bound, dict) else {},
+            "realm": ctx.params.get("realm"),
+            "left": max_triggers if isinstance(max_triggers, int) and max_triggers > 0 else None,
+        }
+    )
     ctx.reply()
+
+
+@_register("calling.clear_digit_bindings")
+def _clear_digit_bindings(ctx: Script) -> None:
+    call = _live_call(ctx)
+    if call is None:
+        return
+    realm = ctx.params.get("realm")
+    call.bindings = [b for b in call.bindings if realm is not None and b["realm"] != realm]
+    ctx.reply()
+
+
+def press_digits(server: FakeRelayServer, call: FakeCall, digits: str) -> list[str]:
+    """The caller presses ``digits``: run every matching binding's method (as
+    the platform would, without a client request); returns the methods run."""
+    from signalwire_fakes.relay._script import Script
+
+    ran = []
+    session = call.session
+    conn = session.connection if session is not None else None
+    for binding in list(call.bindings):
+        if binding["digits"] != digits:
+            continue
+        if binding["left"] is not None:
+            binding["left"] -= 1
+            if binding["left"] <= 0:
+                call.bindings.remove(binding)
+        if conn is None:
+            continue
+        params = {
+            "call_id": call.call_id,
+            "node_id": call.node_id,
+            "control_id": str(uuid.uuid4()),
+            **binding["params"],
+        }
+        request = {"jsonrpc": "2.0", "id": None, "method": binding["bind_method"], "params": params}
+        server.default_behaviour(Script(server, conn, request, silent=True))
+        ran.append(binding["bind_method"])
+    return ran
 
 
 @_register("calling.live_transcribe", "calling.live_translate")

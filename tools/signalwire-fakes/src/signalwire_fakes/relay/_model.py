@@ -92,6 +92,7 @@ class FakeCall:
 
     __slots__ = (
         "actions",
+        "bindings",
         "call_id",
         "context",
         "device",
@@ -127,6 +128,8 @@ class FakeCall:
         self.end_reason: str | None = None
         self.peer: FakeCall | None = None
         self.actions: dict[str, FakeAction] = {}
+        # calling.bind_digit registrations: {digits, bind_method, params, realm, left}.
+        self.bindings: list[dict[str, Any]] = []
 
     @property
     def ended(self) -> bool:

@@ -41,6 +41,7 @@ class Script:
         "request",
         "server",
         "session",
+        "silent",
     )
 
     def __init__(
@@ -48,8 +49,12 @@ class Script:
         server: FakeRelayServer,
         connection: Connection,
         request: dict[str, Any],
+        *,
+        silent: bool = False,
     ) -> None:
         self.server = server
+        # Silent scripts run platform-internal commands (digit bindings): no reply.
+        self.silent = silent
         self.connection = connection
         self.session: FakeSession | None = connection.session
         self.request = request
@@ -111,7 +116,8 @@ class Script:
         if self.replied:
             raise RuntimeError(f"{self.method} request {self.id!r} was already answered")
         self.replied = True
-        self.connection.send_text(json.dumps(frame), frame)
+        if not self.silent:
+            self.connection.send_text(json.dumps(frame), frame)
 
     @property
     def settled(self) -> bool:

@@ -91,6 +91,7 @@ class FakeRelayServer:
         send_authorization_state: bool = True,
         ping_interval: float | None = None,
         max_size: int | None = 16 * 1024 * 1024,
+        close_timeout: float = 2.0,
     ) -> None:
         self.project = project
         self.token = token
@@ -102,6 +103,7 @@ class FakeRelayServer:
         self.send_authorization_state = send_authorization_state
         self.ping_interval = ping_interval
         self.max_size = max_size
+        self.close_timeout = close_timeout
 
         self.journal = Journal(enabled=journal)
         self.sessions: dict[str, FakeSession] = {}
@@ -158,6 +160,7 @@ class FakeRelayServer:
             max_size=self.max_size,
             max_queue=None,
             write_limit=2**20,
+            close_timeout=self.close_timeout,
         )
         if self.ping_interval:
             self._ping_task = self.loop.create_task(self._ping_loop(self.ping_interval))
@@ -262,6 +265,8 @@ class FakeRelayServer:
                     continue
                 if not isinstance(data, dict):
                     continue
+                if conn.closed and "method" in data:
+                    continue  # closing: acks still count, new requests are not served
                 try:
                     self._dispatch(conn, data)
                 except Exception as exc:  # a scripting bug must not kill the server
@@ -858,6 +863,12 @@ class FakeRelayServer:
     def hangup(self, call_id: str, reason: str = "hangup") -> None:
         """The far end hangs up ``call_id`` (ending → ended with ``reason``)."""
         _behaviours.end_call(self, self.calls[call_id], reason)
+
+    def press_digits(self, call_id: str, digits: str) -> list[str]:
+        """The caller presses ``digits`` on ``call_id``: matching ``bind_digit``
+        bindings run their bound method (its events reach the client); returns
+        the methods that ran."""
+        return _behaviours.press_digits(self, self.calls[call_id], digits)
 
     def push_event(
         self, event_type: str, params: dict[str, Any], *, session: FakeSession | None = None
