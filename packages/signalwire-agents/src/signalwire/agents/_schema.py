@@ -1,6 +1,6 @@
 """SWML verb validation against the SWML calling schema.
 
-The schema data (``_swml_schema.json``) is generated from the platform's spec by
+The schema data (``_swml_schema_data.py``) is generated from the platform's spec by
 ``tools/generate_swml_verbs.py``. It is read, and each verb's validator is
 compiled into plain Python closures, the first time that verb is validated:
 importing ``signalwire.agents`` loads nothing.
@@ -25,7 +25,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from signalwire.agents._errors import SchemaValidationError
@@ -44,8 +43,9 @@ _verb_checks: dict[str, _Check] = {}
 
 @cache
 def _schema() -> dict[str, Any]:
-    text = resources.files("signalwire.agents").joinpath("_swml_schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    from signalwire.agents._swml_schema_data import SCHEMA_JSON
+
+    data: dict[str, Any] = json.loads(SCHEMA_JSON)
     return data
 
 
