@@ -9,6 +9,7 @@ schemas stay small.
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
 from typing import Any
 
@@ -43,7 +44,7 @@ class SchemaTools:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self._minimal = False
+        self._mode = threading.local()  # flags of the example() call in progress
 
     # -- references ---------------------------------------------------------
 
@@ -107,11 +108,11 @@ class SchemaTools:
         ``minimal=True`` builds objects from their required properties only and
         ignores ``examples`` on objects (handy for request bodies).
         """
-        self._minimal = minimal
+        self._mode.minimal = minimal
         try:
             value = self._example(schema, hint, 0, ())
         finally:
-            self._minimal = False
+            self._mode.minimal = False
         return {} if value is _OMIT else value
 
     def _format(self, schema: dict[str, Any]) -> str | None:
@@ -133,7 +134,7 @@ class SchemaTools:
                 uuid.UUID(value)
             except ValueError:
                 return stable_uuid("format", hint)
-        if self._minimal and isinstance(value, dict):
+        if getattr(self._mode, "minimal", False) and isinstance(value, dict):
             return _OMIT
         return copy.deepcopy(value)
 
@@ -197,8 +198,9 @@ class SchemaTools:
     def _object(self, schema: dict[str, Any], depth: int, stack: tuple[str, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         required = set(schema.get("required", ()))
+        minimal = getattr(self._mode, "minimal", False)
         for name, sub in schema.get("properties", {}).items():
-            if self._minimal and name not in required:
+            if minimal and name not in required:
                 continue
             value = self._example(sub, name, depth + 1, stack)
             if value is not _OMIT:
