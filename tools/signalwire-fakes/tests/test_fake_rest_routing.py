@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from signalwire_fakes.rest import FakeRestPlatform, Operation
+from signalwire_fakes.rest import FakeRestPlatform, FakeRestServer, Operation
 from signalwire_fakes.rest._spec import load_operations
 from signalwire_fakes.rest._validate import context_for
 
@@ -127,3 +127,21 @@ async def test_every_operation_requires_auth(
     else:
         assert body == {"error": "Unauthorized"}
     assert fake_rest.journal.last.note.startswith("401")
+
+
+def test_every_operation_over_real_http(fake_rest_server: FakeRestServer) -> None:
+    fake = fake_rest_server.app
+    wrong = {}
+    with httpx.Client(base_url=fake_rest_server.base_url, auth=fake.auth) as c:
+        for op in OPERATIONS:
+            path = fake.example_path(op)
+            r = c.request(op.method, path, **_request_kwargs(op, minimal=True))
+            if r.status_code == 422:
+                r = c.request(op.method, path, **_request_kwargs(op, minimal=False))
+            assert fake.journal.last.operation_id == op.operation_id
+            expected = min(int(c) for c in op.raw["responses"] if str(c).startswith("2"))
+            if r.status_code != expected:
+                wrong[op.uid] = (r.status_code, r.text[:200])
+            elif expected != 204:
+                assert isinstance(r.json(), (dict, list))
+    assert not wrong
