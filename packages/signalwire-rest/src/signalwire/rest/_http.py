@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -26,6 +26,7 @@ from signalwire.rest._errors import (
     SignalWireRestTimeoutError,
     SignalWireRestTransportError,
 )
+from signalwire.rest._lean import Key, LeanAsyncTransport, LeanTransport
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
 
@@ -39,6 +40,7 @@ ALWAYS_RETRYABLE = frozenset({429, 503})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _NO_CONTENT = frozenset({204, 205, 304})
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def encode_query(query: Mapping[str, Any]) -> str:
@@ -63,7 +65,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
+def _retry_after(headers: Mapping[str, str]) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), else None."""
     value = headers.get("retry-after")
     if not value:
@@ -83,13 +85,30 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 class _Prepared:
     """A request ready to send (re-sent unchanged on each retry)."""
 
-    __slots__ = ("content", "headers", "method", "url")
+    __slots__ = ("content", "content_type", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: list[tuple[str, str]], content: bytes):
+    def __init__(self, method: str, url: str, content_type: str | None, content: bytes):
         self.method = method
         self.url = url
-        self.headers = headers
+        self.content_type = content_type
         self.content = content
+
+
+class _Reply:
+    """Status, body and (lazily) headers of one response, whichever transport sent it."""
+
+    __slots__ = ("_headers", "content", "status")
+
+    def __init__(
+        self, status: int, content: bytes, headers: Callable[[], Mapping[str, str]]
+    ) -> None:
+        self.status = status
+        self.content = content
+        self._headers = headers
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._headers()
 
 
 class _EngineBase:
@@ -115,6 +134,13 @@ class _EngineBase:
         self._resolved_default = self._options.resolve()
         self._timeouts = self._timeout_ext(self._resolved_default.timeout)
         self._compat_base = compat_base
+        url = httpx.URL(self._base_url)
+        self._key: Key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        # Headers every request repeats, serialized once for the lean transports.
+        self._static_head = "".join(
+            f"{name}: {value}\r\n"
+            for name, value in [("Host", url.netloc.decode()), *self._headers]
+        ).encode("latin-1")
 
     @property
     def compat_base(self) -> str:
@@ -148,29 +174,43 @@ class _EngineBase:
             encoded = encode_query(query)
             if encoded:
                 url += ("&" if "?" in path else "?") + encoded
-        headers = self._headers
-        content = b""
         if form is not None:
-            content = encode_query(form).encode("ascii")
-            headers = [*headers, ("Content-Type", _FORM)]
-        elif json is not None:
+            return _Prepared(method, url, _FORM, encode_query(form).encode("ascii"))
+        if json is not None:
             content = jsonlib.dumps(json, separators=(",", ":")).encode("utf-8")
-            headers = [*headers, ("Content-Type", _JSON)]
-        return _Prepared(method, url, headers, content)
+            return _Prepared(method, url, _JSON, content)
+        return _Prepared(method, url, None, b"")
 
     def _request(self, prep: _Prepared, opts: ResolvedOptions) -> httpx.Request:
+        """The request as an ``httpx.Request``, for any httpx transport."""
         timeouts = (
             self._timeouts
             if opts.timeout == self._resolved_default.timeout
             else self._timeout_ext(opts.timeout)
         )
+        headers = self._headers
+        if prep.content_type is not None:
+            headers = [*headers, ("Content-Type", prep.content_type)]
         return httpx.Request(
             prep.method,
             prep.url,
-            headers=prep.headers,
+            headers=headers,
             content=prep.content,
             extensions={"timeout": timeouts},
         )
+
+    def _raw(self, prep: _Prepared) -> bytes:
+        """The request as HTTP/1.1 bytes, for the lean transports."""
+        target = prep.url[len(self._base_url) :] or "/"
+        if not target.isascii() or " " in target:  # a hand-written path: let httpx quote it
+            target = httpx.URL(prep.url).raw_path.decode("ascii")
+        parts = [f"{prep.method} {target} HTTP/1.1\r\n".encode("ascii"), self._static_head]
+        if prep.content_type is not None:
+            parts.append(f"Content-Type: {prep.content_type}\r\n".encode("ascii"))
+        if prep.content or prep.method in _BODY_METHODS:
+            parts.append(b"Content-Length: %d\r\n" % len(prep.content))
+        parts += [b"\r\n", prep.content]
+        return b"".join(parts)
 
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
@@ -200,8 +240,8 @@ class _EngineBase:
         return status in ALWAYS_RETRYABLE or method in IDEMPOTENT
 
     @staticmethod
-    def _decode(prep: _Prepared, response: httpx.Response, content: bytes) -> Any:
-        status = response.status_code
+    def _decode(prep: _Prepared, reply: _Reply) -> Any:
+        status, content = reply.status, reply.content
         if 200 <= status < 300:
             if status in _NO_CONTENT or not content.strip():
                 return {}
@@ -213,13 +253,13 @@ class _EngineBase:
                     prep.url,
                     status,
                     content.decode("utf-8", "replace"),
-                    response.headers,
+                    reply.headers,
                 ) from None
         try:
             body: Any = jsonlib.loads(content) if content else None
         except ValueError:
             body = content.decode("utf-8", "replace")
-        raise SignalWireRestError(prep.method, prep.url, status, body, response.headers)
+        raise SignalWireRestError(prep.method, prep.url, status, body, reply.headers)
 
     def _log(self, prep: _Prepared, status: int | None, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -243,6 +283,21 @@ class SyncEngine(_EngineBase):
         super().__init__(base_url, auth_header, user_agent, options, compat_base)
         self._transport = transport
         self._sleep = sleep
+        self._send = self._send_lean if isinstance(transport, LeanTransport) else self._send_httpx
+
+    def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        response = self._transport.handle_request(self._request(prep, opts))
+        try:
+            content = response.read()
+        finally:
+            response.close()
+        return _Reply(response.status_code, content, lambda: response.headers)
+
+    def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        transport = cast("LeanTransport", self._transport)
+        t = opts.timeout
+        head, content = transport.send_bytes(self._key, prep.method, self._raw(prep), t, t, t)
+        return _Reply(head.status, content, head.header_dict)
 
     def call(
         self,
@@ -262,11 +317,7 @@ class SyncEngine(_EngineBase):
             attempt += 1
             self._aborted(prep, opts)
             try:
-                response = self._transport.handle_request(self._request(prep, opts))
-                try:
-                    content = response.read()
-                finally:
-                    response.close()
+                reply = self._send(prep, opts)
             except (httpx.TransportError, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
                 self._log(prep, None, attempt)
@@ -274,12 +325,12 @@ class SyncEngine(_EngineBase):
                     raise err from exc
                 self._wait(prep, opts, opts.delay(attempt, None))
                 continue
-            status = response.status_code
+            status = reply.status
             self._log(prep, status, attempt)
             if status >= 400 and self._may_retry_status(method, status, attempt, opts):
-                self._wait(prep, opts, opts.delay(attempt, _retry_after(response.headers)))
+                self._wait(prep, opts, opts.delay(attempt, _retry_after(reply.headers)))
                 continue
-            return self._decode(prep, response, content)
+            return self._decode(prep, reply)
 
     def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
         self._aborted(prep, opts)
@@ -314,6 +365,22 @@ class AsyncEngine(_EngineBase):
     ) -> None:
         super().__init__(base_url, auth_header, user_agent, options, compat_base)
         self._transport = transport
+        lean = isinstance(transport, LeanAsyncTransport)
+        self._send = self._send_lean if lean else self._send_httpx
+
+    async def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        response = await self._transport.handle_async_request(self._request(prep, opts))
+        try:
+            content = await response.aread()
+        finally:
+            await response.aclose()
+        return _Reply(response.status_code, content, lambda: response.headers)
+
+    async def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        transport = cast("LeanAsyncTransport", self._transport)
+        t = opts.timeout
+        head, content = await transport.send_bytes(self._key, prep.method, self._raw(prep), t, t)
+        return _Reply(head.status, content, head.header_dict)
 
     async def call(
         self,
@@ -333,11 +400,7 @@ class AsyncEngine(_EngineBase):
             attempt += 1
             self._aborted(prep, opts)
             try:
-                response = await self._transport.handle_async_request(self._request(prep, opts))
-                try:
-                    content = await response.aread()
-                finally:
-                    await response.aclose()
+                reply = await self._send(prep, opts)
             except (httpx.TransportError, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
                 self._log(prep, None, attempt)
@@ -345,12 +408,12 @@ class AsyncEngine(_EngineBase):
                     raise err from exc
                 await self._wait(prep, opts, opts.delay(attempt, None))
                 continue
-            status = response.status_code
+            status = reply.status
             self._log(prep, status, attempt)
             if status >= 400 and self._may_retry_status(method, status, attempt, opts):
-                await self._wait(prep, opts, opts.delay(attempt, _retry_after(response.headers)))
+                await self._wait(prep, opts, opts.delay(attempt, _retry_after(reply.headers)))
                 continue
-            return self._decode(prep, response, content)
+            return self._decode(prep, reply)
 
     async def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
         self._aborted(prep, opts)

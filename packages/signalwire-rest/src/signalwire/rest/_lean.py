@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-__all__ = ["LeanAsyncTransport", "LeanTransport"]
+__all__ = ["Key", "LeanAsyncTransport", "LeanTransport"]
 
 _T = TypeVar("_T")
 
@@ -137,6 +137,23 @@ class _Head:
         self.chunked = chunked
         self.keep_alive = keep_alive
 
+    def reusable(self, method: str) -> bool:
+        """Whether the connection may carry another request after this response."""
+        return self.keep_alive and (
+            self.length is not None or self.chunked or not self.has_body(method)
+        )
+
+    def header(self, name: bytes) -> str | None:
+        """The first value of a header (``name`` in lower case), or None."""
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value.decode("latin-1")
+        return None
+
+    def header_dict(self) -> dict[str, str]:
+        """All headers, lower-cased names (later values win)."""
+        return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self.headers}
+
     def has_body(self, method: str) -> bool:
         return not (method == "HEAD" or self.status in (204, 304) or 100 <= self.status < 200)
 
@@ -201,19 +218,35 @@ class LeanTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and return the response with its body already read."""
+        key = _key(request.url)
+        data = _serialize(request, request.read())
+        connect_t, read_t, write_t = _timeouts(request)
+        head, payload = self.send_bytes(key, request.method, data, connect_t, read_t, write_t)
+        return head.response(payload, request)
+
+    def send_bytes(
+        self,
+        key: Key,
+        method: str,
+        data: bytes,
+        connect_t: float | None,
+        read_t: float | None,
+        write_t: float | None,
+    ) -> tuple[_Head, bytes]:
+        """Send one serialized request to ``(scheme, host, port)``; return head and body.
+
+        The fast path of :mod:`signalwire.rest`'s engine, which writes the request
+        bytes itself; errors are httpx's transport exceptions.
+        """
         if self._closed:
             raise RuntimeError("the transport is closed")
-        key = _key(request.url)
-        body = request.read()
-        data = _serialize(request, body)
-        connect_t, read_t, write_t = _timeouts(request)
         conn, reused = self._acquire(key, connect_t)
         try:
-            return self._exchange(conn, reused, request, data, read_t, write_t)
+            return self._exchange(conn, reused, method, data, read_t, write_t)
         except _Stale:
             conn, _ = self._acquire(key, connect_t, fresh=True)
             try:
-                return self._exchange(conn, False, request, data, read_t, write_t)
+                return self._exchange(conn, False, method, data, read_t, write_t)
             except _Stale as exc:  # a fresh connection never raises _Stale; be safe
                 raise exc.cause from None
 
@@ -221,11 +254,11 @@ class LeanTransport(httpx.BaseTransport):
         self,
         conn: _SyncConn,
         reused: bool,
-        request: httpx.Request,
+        method: str,
         data: bytes,
         read_t: float | None,
         write_t: float | None,
-    ) -> httpx.Response:
+    ) -> tuple[_Head, bytes]:
         keep = False
         try:
             conn.set_timeout(write_t)
@@ -240,15 +273,13 @@ class LeanTransport(httpx.BaseTransport):
             conn.set_timeout(read_t)
             try:
                 head = self._read_head(conn, reused)
-                payload = self._read_body(conn, head, request.method)
+                payload = self._read_body(conn, head, method)
             except TimeoutError as exc:
                 raise httpx.ReadTimeout(str(exc) or "read timed out") from exc
             except (ConnectionError, ssl.SSLError) as exc:
                 raise httpx.ReadError(str(exc)) from exc
-            keep = head.keep_alive and (
-                head.length is not None or head.chunked or not head.has_body(request.method)
-            )
-            return head.response(payload, request)
+            keep = head.reusable(method)
+            return head, payload
         finally:
             if keep:
                 self._release(conn)
@@ -429,43 +460,46 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and return the response with its body already read."""
+        key = _key(request.url)
+        data = _serialize(request, await request.aread())
+        connect_t, read_t, _ = _timeouts(request)
+        head, payload = await self.send_bytes(key, request.method, data, connect_t, read_t)
+        return head.response(payload, request)
+
+    async def send_bytes(
+        self, key: Key, method: str, data: bytes, connect_t: float | None, read_t: float | None
+    ) -> tuple[_Head, bytes]:
+        """Send one serialized request to ``(scheme, host, port)``; return head and body.
+
+        The fast path of :mod:`signalwire.rest`'s engine, which writes the request
+        bytes itself; errors are httpx's transport exceptions.
+        """
         if self._closed:
             raise RuntimeError("the transport is closed")
-        key = _key(request.url)
-        body = await request.aread()
-        data = _serialize(request, body)
-        connect_t, read_t, _ = _timeouts(request)
         slots = self._bind()
         async with slots:
             conn, reused = await self._acquire(key, connect_t)
             try:
-                return await self._exchange(conn, reused, request, data, read_t)
+                return await self._exchange(conn, reused, method, data, read_t)
             except _Stale:
                 conn, _ = await self._acquire(key, connect_t, fresh=True)
                 try:
-                    return await self._exchange(conn, False, request, data, read_t)
+                    return await self._exchange(conn, False, method, data, read_t)
                 except _Stale as exc:
                     raise exc.cause from None
 
     async def _exchange(
-        self,
-        conn: _AsyncConn,
-        reused: bool,
-        request: httpx.Request,
-        data: bytes,
-        read_t: float | None,
-    ) -> httpx.Response:
+        self, conn: _AsyncConn, reused: bool, method: str, data: bytes, read_t: float | None
+    ) -> tuple[_Head, bytes]:
         keep = False
         try:
             conn.writer.write(data)
             try:
-                head, payload = await _within(read_t, self._read(conn, reused, request.method))
+                head, payload = await _within(read_t, self._read(conn, reused, method))
             except (TimeoutError, asyncio.TimeoutError) as exc:
                 raise httpx.ReadTimeout("timed out waiting for the response") from exc
-            keep = head.keep_alive and (
-                head.length is not None or head.chunked or not head.has_body(request.method)
-            )
-            return head.response(payload, request)
+            keep = head.reusable(method)
+            return head, payload
         finally:
             if keep and not self._closed:
                 self._idle.setdefault(conn.key, []).append(conn)
