@@ -216,36 +216,68 @@ def load(port: int, path: str, body: str, duration: int, conns: int = 32) -> tup
     return asyncio.run(_pyload(port, path, body, duration, conns))
 
 
-def http_suite(python: str, side: str, duration: int) -> dict[str, tuple[float, float]]:
-    server = Server(python, side)
+def _endpoints(server: Server) -> dict[str, tuple[str, str]]:
+    """``name -> (path, body)`` for one running server (reads the secure tool's token)."""
+    swml_body = json.dumps({"call_id": "x"})
+    doc = server.post("/", {"call_id": "x"})
+    ai = doc["sections"]["main"][-1]["ai"]  # type: ignore[index]
+    secure = next(f for f in ai["SWAIG"]["functions"] if f["function"] == "lookup_order")
+    token = parse_qs(urlsplit(secure["web_hook_url"]).query)["__token"][0]
+    weather = {
+        "function": "get_weather",
+        "argument": {"parsed": [{"city": "Paris"}]},
+        "call_id": "x",
+    }
+    order = {
+        "function": "lookup_order",
+        "argument": {"parsed": [{"order_number": "12345678"}]},
+        "call_id": "x",
+    }
+    assert "sunny" in json.dumps(server.post("/swaig/", weather))
+    assert "ships" in json.dumps(server.post(f"/swaig/?__token={token}", order))
+    return {
+        "POST /": ("/", swml_body),
+        "POST /swaig/": ("/swaig/", json.dumps(weather)),
+        "POST /swaig/ (secure)": (f"/swaig/?__token={token}", json.dumps(order)),
+    }
+
+
+def http_suite(
+    sides: dict[str, tuple[str, str]], duration: int, rounds: int
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Run every side's servers together and alternate the load between them.
+
+    The machine is shared, so each endpoint is measured in ``rounds`` short
+    rounds, one side after the other, and the median of each side is kept:
+    the sides see the same background load.
+    """
+    servers = {name: Server(python, kind) for name, (python, kind) in sides.items()}
     try:
-        results: dict[str, tuple[float, float]] = {}
-        results["POST /"] = load(server.port, "/", json.dumps({"call_id": "x"}), duration)
-        if side == "bare":
-            return results
-        doc = server.post("/", {"call_id": "x"})
-        ai = doc["sections"]["main"][-1]["ai"]  # type: ignore[index]
-        secure = next(f for f in ai["SWAIG"]["functions"] if f["function"] == "lookup_order")
-        token = parse_qs(urlsplit(secure["web_hook_url"]).query)["__token"][0]
-        weather = {
-            "function": "get_weather",
-            "argument": {"parsed": [{"city": "Paris"}]},
-            "call_id": "x",
+        endpoints = {
+            name: (_endpoints(srv) if name != "bare" else {"POST /": ("/", '{"call_id": "x"}')})
+            for name, srv in servers.items()
         }
-        order = {
-            "function": "lookup_order",
-            "argument": {"parsed": [{"order_number": "12345678"}]},
-            "call_id": "x",
+        samples: dict[str, dict[str, list[tuple[float, float]]]] = {n: {} for n in servers}
+        for endpoint in endpoints["ours"]:
+            for _ in range(rounds):
+                for name, srv in servers.items():
+                    if endpoint in endpoints[name]:
+                        path, body = endpoints[name][endpoint]
+                        result = load(srv.port, path, body, duration)
+                        samples[name].setdefault(endpoint, []).append(result)
+        return {
+            name: {
+                ep: (
+                    statistics.median(r for r, _ in values),
+                    statistics.median(p for _, p in values),
+                )
+                for ep, values in per.items()
+            }
+            for name, per in samples.items()
         }
-        assert "sunny" in json.dumps(server.post("/swaig/", weather))
-        assert "ships" in json.dumps(server.post(f"/swaig/?__token={token}", order))
-        results["POST /swaig/"] = load(server.port, "/swaig/", json.dumps(weather), duration)
-        results["POST /swaig/ (secure)"] = load(
-            server.port, f"/swaig/?__token={token}", json.dumps(order), duration
-        )
-        return results
     finally:
-        server.stop()
+        for srv in servers.values():
+            srv.stop()
 
 
 def ratio(a: float, b: float) -> str:
@@ -254,7 +286,8 @@ def ratio(a: float, b: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=3, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per endpoint")
     parser.add_argument("--skip-http", action="store_true")
     opts = parser.parse_args()
     ours_py = sys.executable
@@ -301,9 +334,12 @@ def main() -> None:
 
     if opts.skip_http:
         return
-    ours_h = http_suite(ours_py, "ours", opts.duration)
-    bare_h = http_suite(ours_py, "bare", opts.duration)
-    vend_h = http_suite(vendor, "vendor", opts.duration) if vendor else {}
+    sides = {"ours": (ours_py, "ours"), "bare": (ours_py, "bare")}
+    if vendor:
+        sides["vendor"] = (vendor, "vendor")
+    results = http_suite(sides, opts.duration, opts.rounds)
+    ours_h, bare_h, vend_h = results["ours"], results["bare"], results.get("vendor", {})
+    print(f"(median of {opts.rounds} alternating rounds of {opts.duration} s per side)\n")
     print(
         "| HTTP, 32 connections | ours req/s | ours p99 ms | vendor req/s | vendor p99 ms "
         "| req/s ratio | p99 ratio (vendor/ours) | bare Starlette req/s | bare/ours |"
