@@ -654,6 +654,17 @@ async def test_journal_keeps_the_raw_encoding(
     assert fake_rest.journal.last.path_params == {"name": "a/b"}
 
 
+async def test_on_request_hook_sees_finished_entries() -> None:
+    seen: list[tuple[str, int]] = []
+    fake = FakeRestPlatform(on_request=lambda e: seen.append((e.operation_id or "", e.status)))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=fake), base_url="http://x", auth=fake.auth
+    ) as c:
+        await c.get("/api/video/rooms")
+        await c.get("/api/video/rooms", auth=None)
+    assert seen == [("list_rooms", 200), ("list_rooms", 401)]
+
+
 async def test_journal_keeps_error_bodies(
     client: httpx.AsyncClient, fake_rest: FakeRestPlatform
 ) -> None:
@@ -756,7 +767,7 @@ def test_server_context_manager_stops_cleanly() -> None:
 
 def test_standalone_prints_url_and_credentials() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "signalwire_fakes.rest", "--port", "0", "--list-size", "3"],
+        [sys.executable, "-m", "signalwire_fakes.rest", "--port", "0", "--list-size", "3", "-v"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -771,6 +782,7 @@ def test_standalone_prints_url_and_credentials() -> None:
         r = httpx.get(f"{url}/api/video/rooms", auth=(DEFAULT_PROJECT, token), timeout=10)
         assert r.status_code == 200
         assert len(r.json()["data"]) == 3
+        assert proc.stdout.readline().strip() == "GET /api/video/rooms -> 200 rest:list_rooms"
     finally:
         proc.terminate()
         proc.wait(10)

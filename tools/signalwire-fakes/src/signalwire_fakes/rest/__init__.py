@@ -22,7 +22,8 @@ pytest fixtures (plugin ``signalwire_fakes.rest.pytest_plugin``): ``fake_rest``
 by uvicorn; ``.base_url``, ``.host``, ``.app``, and the platform's attributes),
 ``fake_rest_shared_server`` (one server per session, ``reset()`` before each
 test), ``fake_rest_specs`` (session: parsed specs). Standalone:
-``python -m signalwire_fakes.rest --port 8766`` prints its URL and credentials.
+``python -m signalwire_fakes.rest --port 8766 [-v]`` prints its URL and credentials
+(``-v``: one line per request; ``--port 0`` picks a free port).
 
 Specs are parsed once per process (``load_spec("rest" | "compat" | "rpc")``,
 ``load_operations()``; both public so tests can share them) and cached as JSON

@@ -15,6 +15,13 @@ from signalwire_fakes.rest._app import (
     DEFAULT_TOKEN,
     FakeRestPlatform,
 )
+from signalwire_fakes.rest._journal import JournalEntry
+
+
+def _print_entry(entry: JournalEntry) -> None:
+    op = f"{entry.spec}:{entry.operation_id}" if entry.operation_id else "-"
+    note = f"  ({entry.note})" if entry.note else ""
+    print(f"{entry.method} {entry.raw_path} -> {entry.status} {op}{note}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--lenient-query", action="store_true", help="accept undeclared query parameters"
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="print one line per request")
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -40,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         list_size=args.list_size,
         page_size=args.page_size,
         strict_query=not args.lenient_query,
+        on_request=_print_entry if args.verbose else None,
     )
 
     class _Server(uvicorn.Server):

@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -84,6 +84,9 @@ class _DisconnectResponse(Response):
 class FakeRestPlatform:
     """An ASGI app that plays the SignalWire REST and compatibility APIs.
 
+    ``list_size``/``page_size`` set the default list shape (see
+    `set_list_size`); ``strict_query=False`` accepts undeclared query
+    parameters; ``on_request`` is called with each finished `JournalEntry`.
     See the `signalwire_fakes.rest` module docstring for the behaviour.
     """
 
@@ -96,11 +99,13 @@ class FakeRestPlatform:
         list_size: int = 2,
         page_size: int | None = None,
         strict_query: bool = True,
+        on_request: Callable[[JournalEntry], None] | None = None,
     ) -> None:
         self.project = project
         self.token = token
         self.space = space
         self.strict_query = strict_query
+        self.on_request = on_request
         self.journal = Journal()
         self._lock = threading.Lock()
         self._failures: list[FailureRule] = []
@@ -304,6 +309,8 @@ class FakeRestPlatform:
         if entry.response is None and response.media_type == "application/json" and response.body:
             entry.response = json.loads(bytes(response.body))  # errors too, for debugging
         self.journal.append(entry)
+        if self.on_request is not None:
+            self.on_request(entry)
         return response
 
     async def _handle(self, request: Request, entry: JournalEntry, raw_path: str) -> Response:
