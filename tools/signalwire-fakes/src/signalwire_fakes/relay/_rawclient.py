@@ -15,6 +15,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 __all__ = ["RawRelayClient"]
 
@@ -54,7 +55,13 @@ class RawRelayClient:
         timeout: float = 5.0,
     ) -> RawRelayClient:
         """Connect and (unless ``handshake=False``) authenticate."""
-        ws = await connect(url, compression=None, ping_interval=None, max_size=10 * 1024 * 1024)
+        ws = await connect(
+            url,
+            compression=None,
+            ping_interval=None,
+            max_size=10 * 1024 * 1024,
+            close_timeout=1,
+        )
         client = cls(ws, auto_ack=auto_ack)
         if handshake:
             auth: dict[str, Any] = (
@@ -102,16 +109,19 @@ class RawRelayClient:
                     if fut is not None and not fut.done():
                         fut.set_result(frame)
                     continue
+                # Once the server started closing, a send would wait for the close
+                # handshake while this reader is the one that must complete it.
                 if method == "signalwire.event":
                     self.event_count += 1
-                    if self.auto_ack:
+                    if self.auto_ack and ws.state is State.OPEN:
                         await ws.send(_ACK_PREFIX + json.dumps(frame["id"]) + _ACK_SUFFIX)
                     self.events.put_nowait(frame)
                 else:
                     self.server_requests.append(frame)
-                    await ws.send(
-                        json.dumps({"jsonrpc": "2.0", "id": frame.get("id"), "result": {}})
-                    )
+                    if ws.state is State.OPEN:
+                        await ws.send(
+                            json.dumps({"jsonrpc": "2.0", "id": frame.get("id"), "result": {}})
+                        )
         except ConnectionClosed:
             pass
         finally:

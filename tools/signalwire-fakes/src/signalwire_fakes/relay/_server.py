@@ -130,6 +130,7 @@ class FakeRelayServer:
         self._once: dict[str, deque[Handler]] = {}
         self._rules: list[_DisconnectRule] = []
         self._server: Server | None = None
+        self._port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = itertools.count(1)
@@ -162,6 +163,7 @@ class FakeRelayServer:
             write_limit=2**20,
             close_timeout=self.close_timeout,
         )
+        self._port = int(next(iter(self._server.sockets)).getsockname()[1])
         if self.ping_interval:
             self._ping_task = self.loop.create_task(self._ping_loop(self.ping_interval))
         return self
@@ -204,10 +206,9 @@ class FakeRelayServer:
     @property
     def port(self) -> int:
         """The bound TCP port."""
-        if self._server is None:
+        if self._port is None:
             raise RuntimeError("FakeRelayServer is not started")
-        sock = next(iter(self._server.sockets))
-        return int(sock.getsockname()[1])
+        return self._port
 
     @property
     def host(self) -> str:
