@@ -58,3 +58,38 @@ async def test_standalone_runner_prints_url_and_offers_calls() -> None:
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)
+
+
+async def test_standalone_burst_mode() -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "signalwire_fakes.relay",
+        "--port",
+        "0",
+        "--inbound-call",
+        "bench",
+        "--burst",
+        "3000",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        first = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+        url = first.rsplit(" ", 1)[1].strip()
+        client = await RawRelayClient.open(url, contexts=["bench"])
+        frame = await client.next_event("calling.call.receive", timeout=5)
+        inner = frame["params"]["params"]
+        await client.call(
+            "calling.answer", {"call_id": inner["call_id"], "node_id": inner["node_id"]}
+        )
+        await client.next_event("calling.call.state", timeout=10, call_state="ended")
+        # receive + answered + burst + ending + ended (+ the authorization state)
+        assert client.event_count == 3000 + 5
+        line = b""
+        while b"burst of 3000 acknowledged" not in line:
+            line = await asyncio.wait_for(proc.stdout.readline(), 10)
+        await client.close()
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 10)

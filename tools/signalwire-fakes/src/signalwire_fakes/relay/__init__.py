@@ -13,6 +13,10 @@ In tests use the ``fake_relay`` fixture (a started server per test; see
 :mod:`signalwire_fakes.relay.pytest_plugin`). Standalone, for the examples::
 
     python -m signalwire_fakes.relay --port 8765 [--inbound-call office] [--inbound-message office]
+        [--call-every S] [--digits 1] [--burst N] [-v]
+
+(``--burst N``: after each ``calling.answer`` the call gets N events and then ends;
+the server prints how long the acks took, for dispatch benchmarks.)
 
 Constructor keywords: ``project``, ``token`` (accepted credentials), ``jwt_token``
 (accepted JWT, default ``"test-jwt"``; ``None`` refuses JWTs), ``port`` (0 = free),

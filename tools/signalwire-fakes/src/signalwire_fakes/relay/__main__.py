@@ -4,8 +4,8 @@ Prints the URL and test credentials, then serves until Ctrl-C. Options script
 inbound traffic for the examples: ``--inbound-call CONTEXT`` offers a call each
 time a client subscribes to ``CONTEXT`` (``--call-every`` repeats it),
 ``--inbound-message CONTEXT`` delivers an SMS likewise, ``-v`` prints every
-frame, ``--digits`` sets what
-callers "press" in collects.
+frame, ``--digits`` sets what callers "press" in collects, ``--burst N`` floods
+each answered call with N events and then ends it (for dispatch benchmarks).
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ import contextlib
 import json
 import logging
 import sys
+import time
+from typing import Any
 
 from signalwire_fakes.relay._journal import Frame
 from signalwire_fakes.relay._model import FakeSession
+from signalwire_fakes.relay._script import Handler, Script
 from signalwire_fakes.relay._server import FakeRelayServer
 
 
@@ -37,6 +40,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--digits", default="1", help="digits callers enter in collects")
     parser.add_argument("--play-duration", type=float, default=0.5)
     parser.add_argument("--ping-interval", type=float, default=None)
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after each calling.answer, send N events for that call, then end it (benchmarks)",
+    )
+    parser.add_argument("--burst-event", default="calling.call.play", metavar="EVENT_TYPE")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every frame")
     return parser.parse_args(argv)
 
@@ -76,12 +87,43 @@ async def _serve(args: argparse.Namespace) -> None:
                 print(f"delivered inbound message {message_id} on {context!r}", flush=True)
 
     server.on_subscribe(offer)
+    if args.burst:
+        server.on("calling.answer", _burst_handler(server, args.burst, args.burst_event))
     if args.verbose:
         server.journal.observers.append(_print_frame)
     try:
         await asyncio.Event().wait()  # serve until Ctrl-C
     finally:
         await server.stop()
+
+
+def _burst_handler(server: FakeRelayServer, count: int, event_type: str) -> Handler:
+    """Answer normally, then flood the call with ``count`` events and hang up;
+    the server prints how long the client took to acknowledge them all."""
+
+    def handler(request: dict[str, Any], ctx: Script) -> None:
+        ctx.default()
+        call = ctx.call
+        if call is None or call.session is None:
+            return
+        params = {
+            "call_id": call.call_id,
+            "node_id": call.node_id,
+            "control_id": "burst",
+            "state": "playing",
+        }
+        start = time.perf_counter()
+        server.push_events(((event_type, params) for _ in range(count)), session=call.session)
+        server.hangup(call.call_id)
+
+        async def report() -> None:
+            await server.wait_all_acked(timeout=300)
+            elapsed = time.perf_counter() - start
+            print(f"burst of {count} acknowledged in {elapsed:.3f} s", flush=True)
+
+        server.spawn(report())
+
+    return handler
 
 
 def _print_frame(frame: Frame) -> None:
