@@ -104,6 +104,18 @@ async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None
     assert "DELETE" in r.json()["message"]
 
 
+async def test_wrong_method_on_a_literal_path_is_405_not_a_bad_id(
+    client: httpx.AsyncClient, fake_rest: FakeRestPlatform
+) -> None:
+    # DELETE /api/fabric/resources/swml_scripts also fits /api/fabric/resources/{id}.
+    r = await client.delete("/api/fabric/resources/swml_scripts")
+    assert r.status_code == 405
+    assert set(r.headers["allow"].split(", ")) == {"GET", "POST"}
+    r = await client.delete(f"/api/fabric/resources/{CALL_ID}")
+    assert r.status_code == 204
+    assert fake_rest.journal.last.operation_id == "delete_resource"
+
+
 async def test_literal_segment_beats_parameter(
     client: httpx.AsyncClient, fake_rest: FakeRestPlatform
 ) -> None:

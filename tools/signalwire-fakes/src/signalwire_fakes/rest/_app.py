@@ -349,6 +349,8 @@ class FakeRestPlatform:
         if auth_error is not None:
             return auth_error
         if path_problem is not None:
+            if match.allowed:  # a literal path under another method: the client means that
+                return self._route_error(Match((), match.allowed), entry, compat)
             return self._validation_error(op, path_problem)
 
         ctx = context_for(op.spec)

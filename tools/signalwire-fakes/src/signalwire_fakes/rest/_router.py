@@ -32,7 +32,9 @@ class Match:
 
     ``candidates`` holds (operation, path params) pairs for the method, best
     first; it is empty when no template matches (404) or the path matches only
-    under other methods (405, with ``allowed`` listing them).
+    under other methods (405, with ``allowed`` listing them). With candidates,
+    ``allowed`` lists the methods of more literal templates that matched the
+    path first (``DELETE /resources/ai_agents`` also fits ``/resources/{id}``).
     """
 
     candidates: tuple[tuple[Operation, dict[str, str]], ...]
@@ -79,7 +81,7 @@ class Router:
                     candidates=tuple(
                         (op, dict(zip(names, values, strict=True))) for op, names in entries
                     ),
-                    allowed=frozenset(),
+                    allowed=frozenset(allowed),
                 )
             allowed.update(node.ops)
         return Match(candidates=(), allowed=frozenset(allowed))
