@@ -52,16 +52,16 @@ def _check_param(method: str, name: str, schema: dict[str, Any], value: Any) -> 
 
             validator = Draft202012Validator(schema)
 
-            def fast(value: Any) -> str | None:
+            def fast(value: Any) -> tuple[str, str] | None:
                 from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
 
                 error = best_match(validator.iter_errors(value))
-                return None if error is None else str(error.message)
+                return None if error is None else ("invalid_params", str(error.message))
 
         checker = fast
         _validators[key] = checker
-    result: str | None = checker(value)
-    return result
+    result: tuple[str, str] | None = checker(value)
+    return None if result is None else result[1]
 
 
 def handle_rpc(raw: bytes) -> tuple[str | None, dict[str, Any]]:

@@ -127,13 +127,16 @@ class SpecContext:
         key = f"{op.uid}|{param.location}|{param.name}"
         fast = self._fast.get(key, _UNSET)
         if fast is _UNSET:
-            fast = _fast_checker(self.tools.deref(param.schema))
+            schema = param.schema
+            # A $ref with siblings (3.1 allows them) needs the full validator.
+            plain = "$ref" not in schema or set(schema) <= {"$ref", "description"}
+            fast = _fast_checker(self.tools.deref(schema)) if plain else None
             self._fast[key] = fast
         if fast is not None:
-            message = fast(value)
-            if message is None:
+            failure = fast(value)
+            if failure is None:
                 return None
-            code = "invalid_parameter_type" if "type" in message else "invalid_parameter"
+            code, message = failure
             return Problem(
                 param.name, code, f"{param.location} parameter {param.name!r}: {message}"
             )
@@ -221,7 +224,7 @@ def _fast_checker(schema: dict[str, Any]) -> Any:
     """A plain-Python check for the simple scalar schemas most parameters use.
 
     Returns ``None`` when the schema needs full JSON Schema validation. The
-    check returns an error message or ``None``; it matches jsonschema's
+    check returns ``(code, message)`` or ``None``; it matches jsonschema's
     verdict for these schemas (only ``uuid`` is an asserted format).
     """
     if not isinstance(schema, dict) or set(schema) - _SIMPLE_KEYS:
@@ -233,13 +236,13 @@ def _fast_checker(schema: dict[str, Any]) -> Any:
     is_uuid = schema.get("format") == "uuid"
     enum = schema.get("enum")
 
-    def check(value: Any) -> str | None:
+    def check(value: Any) -> tuple[str, str] | None:
         if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):
-            return f"{value!r} is not of type {kind!r}"
+            return "invalid_parameter_type", f"{value!r} is not of type {kind!r}"
         if is_uuid and _UUID_RE.fullmatch(str(value)) is None:
-            return f"{value!r} is not a 'uuid'"
+            return "invalid_parameter", f"{value!r} is not a 'uuid'"
         if enum is not None and value not in enum:
-            return f"{value!r} is not one of {enum!r}"
+            return "invalid_parameter", f"{value!r} is not one of {enum!r}"
         return None
 
     return check
