@@ -289,3 +289,20 @@ async def test_set_delay_delays_the_reply(fake_relay: FakeRelayServer) -> None:
         await client.request("calling.hold", ids, timeout=0.05)
     await fake_relay.wait_for_event("calling.call.hold", timeout=2)
     await client.close()
+
+
+async def test_wait_for_request_with_predicate_skips_but_keeps_others(
+    fake_relay: FakeRelayServer,
+) -> None:
+    client = await _open(fake_relay, contexts=["office"])
+    first = await _answered_call(fake_relay, client)
+    second = await _answered_call(fake_relay, client)
+    got = await fake_relay.wait_for_request(
+        "calling.answer", predicate=lambda r: r["params"]["call_id"] == second["call_id"]
+    )
+    assert got["params"]["call_id"] == second["call_id"]
+    oldest = await fake_relay.wait_for_request("calling.answer")
+    assert oldest["params"]["call_id"] == first["call_id"]
+    with pytest.raises(TimeoutError):
+        await fake_relay.wait_for_request("calling.answer", timeout=0.05)
+    await client.close()

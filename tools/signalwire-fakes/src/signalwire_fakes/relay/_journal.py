@@ -115,6 +115,10 @@ class Journal:
         self.enabled = enabled
         self.frames: list[Frame] = []
         self._claimed: set[int] = set()
+        # Client requests by method, and how many leading ones are claimed, so
+        # wait_for_request stays cheap with thousands of calls in the journal.
+        self._requests: dict[str, list[Frame]] = {}
+        self._claimed_prefix: dict[str, int] = {}
         self._waiters: list[tuple[Predicate, asyncio.Future[Frame], bool]] = []
         # Callables run on every frame (e.g. printing), journaling on or off.
         self.observers: list[Callable[[Frame], None]] = []
@@ -134,6 +138,10 @@ class Journal:
         """Append a frame, tell the observers and wake the waiters it satisfies."""
         if self.enabled:
             self.frames.append(frame)
+            if frame.direction == "in":
+                method = frame.method
+                if method is not None:
+                    self._requests.setdefault(method, []).append(frame)
         for observer in self.observers:
             observer(frame)
         if self._waiters:
@@ -158,6 +166,8 @@ class Journal:
         """Forget every recorded frame."""
         self.frames.clear()
         self._claimed.clear()
+        self._requests.clear()
+        self._claimed_prefix.clear()
 
     # -- queries -----------------------------------------------------------------
 
@@ -211,6 +221,41 @@ class Journal:
                 self._claimed.add(id(frame))
                 return frame
         return await self._wait(predicate, timeout, claim=True, what=what)
+
+    async def claim_request(
+        self,
+        method: str,
+        predicate: Callable[[Any], bool] | None,
+        *,
+        timeout: float,
+    ) -> Frame:
+        """Return the oldest unclaimed client request of ``method`` whose parsed
+        object satisfies ``predicate``, waiting up to ``timeout`` seconds."""
+        frames = self._requests.get(method, [])
+        start = self._claimed_prefix.get(method, 0)
+        claimed = self._claimed
+        for index in range(start, len(frames)):
+            frame = frames[index]
+            if id(frame) in claimed:
+                if index == start:
+                    start += 1
+                continue
+            if predicate is None or predicate(frame.data):
+                claimed.add(id(frame))
+                if index == start:
+                    start += 1
+                self._claimed_prefix[method] = start
+                return frame
+        self._claimed_prefix[method] = start
+
+        def match(frame: Frame) -> bool:
+            return (
+                frame.direction == "in"
+                and frame.method == method
+                and (predicate is None or predicate(frame.data))
+            )
+
+        return await self._wait(match, timeout, claim=True, what=f"{method} request")
 
     async def _wait(self, predicate: Predicate, timeout: float, *, claim: bool, what: str) -> Frame:
         future: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()

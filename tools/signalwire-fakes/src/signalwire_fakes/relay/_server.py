@@ -1095,15 +1095,7 @@ class FakeRelayServer:
     ) -> dict[str, Any]:
         """Return the oldest ``method`` request not returned by an earlier call
         (already received or arriving within ``timeout``), as the raw object."""
-
-        def match(frame: Frame) -> bool:
-            return (
-                frame.direction == "in"
-                and frame.method == method
-                and (predicate is None or predicate(frame.data))
-            )
-
-        frame = await self.journal.claim(match, timeout=timeout, what=f"{method} request")
+        frame = await self.journal.claim_request(method, predicate, timeout=timeout)
         data: dict[str, Any] = frame.data
         return data
 
