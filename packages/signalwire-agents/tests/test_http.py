@@ -162,6 +162,16 @@ async def test_bad_requests_get_json_4xx() -> None:
         )
         assert resp.status_code == 413
         assert "error" in resp.json()
+        deep = b"[" * 100_000 + b"]" * 100_000
+        resp = await client.post(
+            "/swaig/", content=deep, headers={**basic(), "Content-Type": "application/json"}
+        )
+        assert resp.status_code == 400
+        assert "nested" in resp.json()["error"]
+        resp = await client.post(
+            "/", content=b"\xff\xfe{", headers={**basic(), "Content-Type": "application/json"}
+        )
+        assert resp.status_code == 400
         resp = await client.put("/", headers=basic())
         assert resp.status_code == 405
         assert "error" in resp.json()

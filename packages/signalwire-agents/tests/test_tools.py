@@ -264,3 +264,16 @@ def test_unsupported_features_fail_clearly() -> None:
         agent.run(event={"httpMethod": "GET"})
     with pytest.raises(NotImplementedError):
         agent.enable_mcp_server()
+
+
+async def test_result_that_is_not_json_is_reported_not_crashed() -> None:
+    import datetime
+
+    agent = AgentBase("a", basic_auth=CREDS)
+    agent.define_tool(
+        "when", "d", {}, lambda a, r: {"response": datetime.datetime.now()}, secure=False
+    )
+    async with client_for(agent.get_app()) as client:
+        resp = await client.post("/swaig/", json=swaig_body("when", {}), headers=basic())
+    assert resp.status_code == 200
+    assert resp.json() == {"response": "Error executing function 'when': result is not JSON"}

@@ -125,6 +125,8 @@ class Request:
                     self._json = json.loads(self.body)
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise BadRequest(400, f"request body is not valid JSON: {exc}") from None
+                except RecursionError:
+                    raise BadRequest(400, "request body is nested too deeply") from None
         return self._json
 
     def url(self, base: str | None = None) -> str:

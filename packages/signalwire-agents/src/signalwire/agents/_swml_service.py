@@ -619,7 +619,11 @@ class SWMLService(SWMLVerbsMixin):
                 )
                 return json_response(200, {"response": TOKEN_REFUSAL})
         result = await service._call_tool(name, args, body)
-        return json_response(200, result)
+        try:
+            return json_response(200, result)
+        except (TypeError, ValueError) as exc:  # e.g. a datetime in the handler's dict
+            self.log.error("tool %r returned a result that is not JSON: %s", name, exc)
+            return json_response(200, error_response(name, TypeError("result is not JSON")))
 
     async def _handle_post_prompt(self, request: Request) -> Response:
         return json_response(404, {"error": "this service has no post_prompt endpoint"})
