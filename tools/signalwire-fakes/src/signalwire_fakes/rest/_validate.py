@@ -8,6 +8,7 @@ Only the ``uuid`` format is asserted: the specs' own examples break ``uri``.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -199,9 +200,12 @@ class SpecContext:
             return int(raw)
         if "number" in types:
             try:
-                return float(raw)
+                number = float(raw)
             except ValueError:
                 pass
+            else:
+                if math.isfinite(number):  # "nan"/"inf" are not JSON numbers
+                    return number
         if "null" in types and lowered in ("null", ""):
             return None
         return raw
