@@ -197,6 +197,16 @@ async def test_invalid_json_is_400(client: httpx.AsyncClient) -> None:
     assert "JSON" in r.json()["message"]
 
 
+async def test_non_standard_json_constants_are_400(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/api/video/rooms",
+        content=b'{"name": "r", "max_members": NaN}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400
+    assert "NaN" in r.json()["message"]
+
+
 async def test_wrong_content_type_is_415(client: httpx.AsyncClient) -> None:
     r = await client.post("/api/video/rooms", data={"name": "r"})
     assert r.status_code == 415

@@ -604,7 +604,7 @@ class FakeRestPlatform:
             }
         else:
             try:
-                body = json.loads(raw)
+                body = json.loads(raw, parse_constant=_reject_constant)
             except (ValueError, UnicodeDecodeError) as exc:
                 return self._plain_error(400, op.spec == "compat", f"body is not valid JSON: {exc}")
         problem = ctx.check_body(op, ctype, body)
@@ -648,6 +648,10 @@ class FakeRestPlatform:
             return self._validation_error(op, body)
         entry.response = body
         return self._json(tpl.status, body)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _loose_parse(raw: bytes, ctype: str) -> Any:
