@@ -35,6 +35,11 @@ class BackgroundServer:
         """``http://127.0.0.1:<port>``."""
         return f"http://{self.host}"
 
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self, timeout: float = 10.0) -> None:
         """Start serving; return once the socket is listening."""
         import uvicorn
@@ -80,6 +85,8 @@ class BackgroundServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise RuntimeError("the fake REST server did not stop in time")
             self._thread = None
 
     def __enter__(self) -> BackgroundServer:
