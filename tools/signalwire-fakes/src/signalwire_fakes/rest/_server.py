@@ -59,6 +59,7 @@ class BackgroundServer:
             lifespan="off",
             ws="none",
             access_log=False,
+            timeout_graceful_shutdown=2,  # an injected delay must not hang teardown
         )
         server = _Server(config)
         self._server = server
