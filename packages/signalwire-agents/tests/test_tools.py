@@ -277,3 +277,15 @@ async def test_result_that_is_not_json_is_reported_not_crashed() -> None:
         resp = await client.post("/swaig/", json=swaig_body("when", {}), headers=basic())
     assert resp.status_code == 200
     assert resp.json() == {"response": "Error executing function 'when': result is not JSON"}
+
+
+def test_handler_taking_only_args() -> None:
+    agent = AgentBase("a", basic_auth=CREDS)
+    agent.define_tool("one", "d", {}, lambda args: f"got {args}", secure=False)
+
+    @agent.tool(secure=False)
+    def legacy_one(args: dict[str, Any]) -> str:
+        return f"legacy {args}"
+
+    assert agent.on_function_call("one", {"x": 1}) == "got {'x': 1}"
+    assert agent.on_function_call("legacy_one", {"y": 2}) == "legacy {'y': 2}"

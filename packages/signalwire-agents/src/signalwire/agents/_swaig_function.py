@@ -78,6 +78,7 @@ class SWAIGFunction:
         self.webhook_url = webhook_url
         self.is_typed_handler = bool(is_typed_handler)
         self.extra_swaig_fields = dict(extra_swaig_fields)
+        self._args_only = handler is not None and _takes_one_positional(handler)
         self.is_async = handler is not None and (
             inspect.iscoroutinefunction(handler)
             or inspect.iscoroutinefunction(getattr(handler, "__call__", None))  # noqa: B004
@@ -96,8 +97,8 @@ class SWAIGFunction:
     def _call(self, args: dict[str, Any], raw_data: dict[str, Any] | None) -> Any:
         if self.handler is None:
             raise RuntimeError(f"tool {self.name!r} has no handler")
-        if self.is_typed_handler:
-            return self.handler(args, raw_data)  # the typed wrapper unpacks kwargs
+        if self._args_only:
+            return self.handler(args)
         return self.handler(args, raw_data)
 
     def __call__(self, args: dict[str, Any], raw_data: dict[str, Any] | None = None) -> Any:
@@ -174,6 +175,18 @@ class SWAIGFunction:
 
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _takes_one_positional(handler: Callable[..., Any]) -> bool:
+    """True for ``handler(args)``: a handler that cannot take ``raw_data`` too."""
+    try:
+        params = list(inspect.signature(handler).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) == 1
 
 
 def _type_ok(expected: str, value: Any) -> bool:
