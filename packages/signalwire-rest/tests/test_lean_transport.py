@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +27,8 @@ from signalwire.rest._lean import LeanAsyncTransport, LeanTransport
 class RawServer:
     """A tiny threaded HTTP/1.1 server whose behaviour is chosen by the request path."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -39,7 +44,7 @@ class RawServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -51,6 +56,12 @@ class RawServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):
+                conn.close()
+                return
         rfile = conn.makefile("rb")
         try:
             while True:
@@ -301,3 +312,86 @@ async def test_async_rest_client_fan_out(server: RawServer) -> None:
 def test_unsupported_scheme() -> None:
     with pytest.raises(httpx.UnsupportedProtocol):
         LeanTransport().handle_request(httpx.Request("GET", "ftp://example.com/"))
+
+
+# -- TLS -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[RawServer, str]]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    server = RawServer(tls=ctx)
+    yield server, str(cert)
+    server.close()
+
+
+def test_sync_tls_verifies_against_the_given_bundle(tls_server: tuple[RawServer, str]) -> None:
+    server, cert = tls_server
+    with httpx.Client(transport=LeanTransport(verify=cert), base_url=server.url) as c:
+        assert c.get("/chunked").json()["path"] == "/chunked"
+        assert c.get("/echo").status_code == 200
+    assert server.connections == 1
+    with (
+        httpx.Client(transport=LeanTransport(), base_url=server.url) as c,
+        pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        c.get("/echo")
+
+
+async def test_async_tls_verifies_against_the_given_bundle(
+    tls_server: tuple[RawServer, str],
+) -> None:
+    server, cert = tls_server
+    async with AsyncRestClient("p", "t", server.url, verify=cert) as client:
+        result = await client.request("POST", "/echo", json={"tls": True})
+        assert result["body"] == '{"tls":true}'
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            await c.get("/echo")
+
+
+def test_hand_written_paths_are_quoted(server: RawServer) -> None:
+    with RestClient("p", "t", f"127.0.0.1:{server.port}") as client:
+        result = client.request("GET", "/echo/a b/ü")
+    assert result["path"] == "/echo/a%20b/%C3%BC"
+
+
+def test_lean_and_stock_transports_send_the_same_request(server: RawServer) -> None:
+    seen = []
+    for transport in (None, httpx.HTTPTransport()):
+        with RestClient("p", "t", f"127.0.0.1:{server.port}", transport=transport) as client:
+            client.request("PATCH", "/echo", query={"a": [1, 2], "b": True}, json={"x": "ü"})
+        seen.append(server.requests[-1])
+    lean, stock = seen
+    assert lean["method"] == stock["method"] == "PATCH"
+    assert lean["path"] == stock["path"] == "/echo?a=1&a=2&b=true"
+    assert lean["body"] == stock["body"]
+    for name in ("host", "authorization", "accept", "user-agent", "content-type", "content-length"):
+        assert lean["headers"][name] == stock["headers"][name], name
