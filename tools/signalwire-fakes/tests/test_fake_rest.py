@@ -451,6 +451,28 @@ async def test_stub_replaces_the_answer(
     assert (await client.get("/api/video/rooms", params={"bogus": "1"})).status_code == 422
 
 
+async def test_is_a_starlette_app_that_can_be_mounted() -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    fake = FakeRestPlatform()
+    assert isinstance(fake, Starlette)
+    outer = Starlette(routes=[Mount("/platform", app=fake)])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=outer), base_url="http://x", auth=fake.auth
+    ) as c:
+        fake.set_list_size(3, page_size=2)
+        r = await c.get("/platform/api/video/rooms")
+        assert r.status_code == 200, r.text
+        assert fake.journal.last.operation_id == "list_rooms"
+        assert fake.journal.last.path == "/api/video/rooms"
+        nxt = r.json()["links"]["next"]
+        assert nxt.startswith("http://x/platform/api/video/rooms?")
+        assert len((await c.get(nxt)).json()["data"]) == 1
+        r = await c.get(f"/platform{B}/Calls")
+        assert r.json()["next_page_uri"].startswith(f"/platform{B}/Calls?")
+
+
 def test_operation_lookup(fake_rest: FakeRestPlatform) -> None:
     assert (
         fake_rest.operation("compat:list_all_calls").path

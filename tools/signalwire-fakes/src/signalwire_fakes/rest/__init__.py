@@ -7,7 +7,7 @@ Quick start::
 
     from signalwire_fakes.rest import FakeRestPlatform, FakeRestServer
 
-    fake = FakeRestPlatform()          # an ASGI app
+    fake = FakeRestPlatform()          # a Starlette (ASGI) app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake),
                                  base_url="http://test.signalwire.com",
                                  auth=fake.auth) as c:

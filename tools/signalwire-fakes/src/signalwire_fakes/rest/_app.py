@@ -81,8 +81,8 @@ class _DisconnectResponse(Response):
         raise httpx.RemoteProtocolError("fake REST platform: injected connection drop")
 
 
-class FakeRestPlatform:
-    """An ASGI app that plays the SignalWire REST and compatibility APIs.
+class FakeRestPlatform(Starlette):
+    """A Starlette app that plays the SignalWire REST and compatibility APIs.
 
     ``list_size``/``page_size`` set the default list shape (see
     `set_list_size`); ``strict_query=False`` accepts undeclared query
@@ -113,19 +113,10 @@ class FakeRestPlatform:
         self._lists: list[ListConfig] = [ListConfig(list_size, page_size, None)]
         self._request_ids = itertools.count(1)
         self._router = _shared_router()
-        self._app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
+        # One catch-all route: the spec router below does the real matching.
+        super().__init__(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
 
     # -- public API ---------------------------------------------------------
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI entry point."""
-        if scope["type"] == "http":
-            # Straight to the endpoint: one catch-all route needs no router or
-            # middleware, and this halves the per-request cost.
-            response = await self._endpoint(Request(scope, receive))
-            await response(scope, receive, send)
-        else:
-            await self._app(scope, receive, send)
 
     @property
     def operations(self) -> list[Operation]:
@@ -275,8 +266,15 @@ class FakeRestPlatform:
     async def _endpoint(self, request: Request) -> Response:
         scope = request.scope
         method = request.method
-        raw_path = scope.get("raw_path") or scope["path"].encode()
+        raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
         raw_path_str = raw_path.decode("latin-1").split("?", 1)[0]
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):  # mounted under a prefix: match the rest
+            path = path[len(root) :]
+            raw_root = quote(root)
+            if raw_path_str.startswith(raw_root):
+                raw_path_str = raw_path_str[len(raw_root) :]
         raw_query = scope.get("query_string", b"").decode("latin-1")
         # latin-1 keeps the bytes; parse_qsl then decodes the %-escapes as UTF-8.
         query_pairs = parse_qsl(raw_query, keep_blank_values=True)
@@ -292,7 +290,7 @@ class FakeRestPlatform:
         ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         entry = JournalEntry(
             method=method,
-            path=scope["path"],
+            path=path,
             query=query,
             headers=headers,
             body=_loose_parse(raw_body, ctype) if raw_body.strip() else None,
@@ -628,18 +626,19 @@ class FakeRestPlatform:
             return Response(status_code=tpl.status, headers=self._headers())
         body: Any = json.loads(tpl.body_json)
         cfg = self._list_config(entry.path)
+        root = request.scope.get("root_path", "")
         if tpl.list_kind == "rest":
             host = request.headers.get("host", self.space)
             body = rest_page(
                 op,
                 tpl,
                 body,
-                base_url=f"{request.url.scheme}://{host}{entry.path}",
+                base_url=f"{request.url.scheme}://{host}{root}{entry.path}",
                 query=entry.query,
                 cfg=cfg,
             )
         elif tpl.list_kind == "compat":
-            body = compat_page(op, tpl, body, path=entry.path, query=entry.query, cfg=cfg)
+            body = compat_page(op, tpl, body, path=root + entry.path, query=entry.query, cfg=cfg)
         elif tpl.list_kind == "array":
             body = [make_item(op, tpl, i) for i in range(cfg.total)]
         elif isinstance(body, dict):

@@ -7,7 +7,7 @@ jsonschema, the 2 MB spec) loads only when a fixture is used.
 Fixtures:
 
 ``fake_rest``
-    A fresh `FakeRestPlatform` (an ASGI app; function scope). Use it with
+    A fresh `FakeRestPlatform` (a Starlette app; function scope). Use it with
     ``httpx.AsyncClient(transport=httpx.ASGITransport(app=fake_rest), ...)``.
 ``fake_rest_server``
     A `FakeRestServer`: the same kind of app served by uvicorn on
