@@ -203,14 +203,21 @@ def _strip_allowed(verb: str, config: Any) -> Any:
 
 
 def _leaf_errors(error: Any) -> list[Any]:
-    """Descend into anyOf/oneOf failures to the most specific errors."""
+    """Descend into an anyOf/oneOf failure to the errors of the branch that came closest.
+
+    A branch comes closer when its errors sit deeper in the instance (it matched
+    more of the structure), then when it has fewer errors.
+    """
     if not error.context:
         return [error]
+    branches: dict[Any, list[Any]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
     best = max(
-        (e for e in error.context),
-        key=lambda e: (len(e.absolute_path), -len(e.context or [])),
+        branches.values(),
+        key=lambda errs: (max(len(e.absolute_path) for e in errs), -len(errs)),
     )
-    return _leaf_errors(best)
+    return [leaf for sub in best for leaf in _leaf_errors(sub)]
 
 
 def _fmt(prefix: str, error: Any) -> str:
