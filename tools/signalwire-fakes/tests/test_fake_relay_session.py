@@ -135,6 +135,22 @@ async def test_send_disconnect(fake_relay: FakeRelayServer, restart: bool) -> No
     again = await _open(fake_relay, protocol=client.protocol)
     assert (again.protocol == client.protocol) is (not restart)
     assert again.connect_result["session_restored"] is (not restart)
+    await fake_relay.wait_all_acked(timeout=2)  # nothing stranded in a discarded session
+    await again.close()
+
+
+async def test_discard_session_drops_its_buffer(fake_relay: FakeRelayServer) -> None:
+    client = await _open(fake_relay, contexts=["office"])
+    await client.close()
+    await fake_relay.wait_disconnected(timeout=2)
+    fake_relay.inbound_call("office")
+    assert fake_relay.outstanding_events == 1
+    fake_relay.discard_session(fake_relay.sessions[client.protocol])
+    assert fake_relay.outstanding_events == 0
+    with pytest.raises(LookupError):
+        fake_relay.inbound_call("office")
+    again = await _open(fake_relay, protocol=client.protocol)
+    assert again.protocol != client.protocol
     await again.close()
 
 

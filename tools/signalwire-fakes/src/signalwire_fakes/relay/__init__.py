@@ -36,7 +36,8 @@ Handshake and sessions
     the resume (after re-sending, with the same ids, events that were written but never
     acknowledged, unless ``redeliver_unacked=False``: clients should de-duplicate by
     event id). An unknown protocol gets a fresh session. ``signalwire.disconnect`` with
-    ``restart=True`` discards the session. Every event waits for its ack:
+    ``restart=True`` discards the session (as does ``discard_session(session)``, to
+    simulate expiry: its buffered events are dropped). Every event waits for its ack:
     ``server.outstanding_events``, ``await server.wait_all_acked()``.
 
 Default behaviour

@@ -290,7 +290,9 @@ class FakeRelayServer:
             unsent = conn.take_unsent_events()
             if unsent:
                 session.buffer.extendleft(reversed(unsent))
-            if not self.redeliver_unacked:
+            if session.discarded:
+                self.discard_session(session)
+            elif not self.redeliver_unacked:
                 self._outstanding -= len(session.unacked)
                 session.unacked.clear()
         self._notify()
@@ -641,6 +643,17 @@ class FakeRelayServer:
             return fallback
         raise LookupError(f"no session is subscribed to context {context!r}")
 
+    def discard_session(self, session: FakeSession) -> None:
+        """Forget ``session`` as the platform does when it expires or on
+        ``signalwire.disconnect`` with ``restart``: its protocol no longer
+        resumes, and its buffered and unacknowledged events are dropped."""
+        session.discarded = True
+        session.contexts.clear()
+        self._outstanding -= len(session.buffer) + len(session.unacked)
+        session.buffer.clear()
+        session.unacked.clear()
+        self._notify()
+
     # ======================================================================
     # scripting API
     # ======================================================================
@@ -972,7 +985,7 @@ class FakeRelayServer:
                     conn, "signalwire.disconnect", {"restart": restart}, timeout=timeout
                 )
             if restart and conn.session is not None:
-                conn.session.discarded = True
+                self.discard_session(conn.session)
             if close:
                 await self.drop_connection(conn)
 
