@@ -709,6 +709,8 @@ class SWMLService(SWMLVerbsMixin):
         key = ssl_key or self.ssl_key_path
         bind_host = host or self.host
         bind_port = int(port or self.port)
+        # Generated URLs fall back to host:port, so keep them in step with what is served.
+        self.host, self.port = bind_host, bind_port
         self._serve_banner(bind_host, bind_port)
         kwargs: dict[str, Any] = {}
         if self.ssl_enabled and cert and key:
