@@ -242,3 +242,19 @@ def test_namespaces_are_built_once_and_lazily() -> None:
     assert client.fabric.ai_agents is client.fabric.ai_agents
     assert "AiAgents" in repr(client.fabric.ai_agents)
     client.close()
+
+
+def test_default_clients_never_import_httpx() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from signalwire.rest import RestClient, AsyncRestClient\n"
+        "c = RestClient('p', 't', 'example.signalwire.com')\n"
+        "a = AsyncRestClient('p', 't', 'example.signalwire.com')\n"
+        "c.fabric.ai_agents, c.compat.calls, a.calling\n"
+        "print('httpx' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

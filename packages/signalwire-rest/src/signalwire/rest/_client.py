@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from signalwire.rest._http import AsyncEngine, SyncEngine
     from signalwire.rest._options import RequestOptions
     from signalwire.rest._pagination import Paginator
+    from signalwire.rest._wire import Key
 
 # httpx, signalwire.core and the request engine load when the first client is built,
 # not at import: `from signalwire.rest import RestClient` stays cheap.
@@ -37,8 +38,8 @@ def _settings(
     token: str | None,
     host: str | None,
     environ: Mapping[str, str] | None,
-) -> tuple[str, str, str, str]:
-    """Resolve (base_url, auth header, compat base path, project id)."""
+) -> tuple[Key, str, str, str, str]:
+    """Resolve ((scheme, host, port), netloc, auth header, compat base path, project id)."""
     from signalwire.core import resolve_credentials
 
     # An empty argument falls back to the environment, as in signalwire-sdk.
@@ -49,7 +50,10 @@ def _settings(
     assert creds.space is not None  # require_space=True guarantees it
     raw = f"{project_id}:{api_token}".encode()
     auth = "Basic " + base64.b64encode(raw).decode("ascii")
-    return creds.space.http_url, auth, f"{COMPAT_ROOT}/{seg(project_id)}", project_id
+    space = creds.space
+    scheme = "https" if space.secure else "http"
+    key = (scheme, space.host, space.port or (443 if space.secure else 80))
+    return key, space.netloc, auth, f"{COMPAT_ROOT}/{seg(project_id)}", project_id
 
 
 def _verify(verify: Verify | None, environ: Mapping[str, str] | None) -> Verify:
@@ -71,8 +75,9 @@ class RestClient(ClientTree[Any]):
     endpoints that answer with an array). Use as a context manager, or call
     :meth:`close`, to release pooled connections.
 
-    ``transport`` replaces the default lean HTTP/1.1 transport with any
-    ``httpx.BaseTransport`` (e.g. ``httpx.HTTPTransport(proxy=...)``).
+    ``transport`` replaces the default lean HTTP/1.1 connection pool with any
+    ``httpx.BaseTransport`` (e.g. ``httpx.HTTPTransport(proxy=...)``); without
+    one, httpx is not imported at all.
     ``verify`` (True, False or a CA bundle path; default from
     ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
     """
@@ -89,16 +94,21 @@ class RestClient(ClientTree[Any]):
         verify: Verify | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        base_url, auth, compat_base, project_id = _settings(project, token, host or space, environ)
+        key, netloc, auth, compat_base, project_id = _settings(
+            project, token, host or space, environ
+        )
         from signalwire.rest._http import SyncEngine
+        from signalwire.rest._wire import SyncPool
 
-        if transport is None:
-            from signalwire.rest._lean import LeanTransport
-
-            transport = LeanTransport(verify=_verify(verify, environ))
         self._project_id = project_id
         self._engine: SyncEngine = SyncEngine(
-            transport, base_url, auth, USER_AGENT, request_options, compat_base
+            transport or SyncPool(verify=_verify(verify, environ)),
+            key,
+            netloc,
+            auth,
+            USER_AGENT,
+            request_options,
+            compat_base,
         )
         self._t = self._engine
 
@@ -180,18 +190,22 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
         max_connections: int = 100,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        base_url, auth, compat_base, project_id = _settings(project, token, host or space, environ)
+        key, netloc, auth, compat_base, project_id = _settings(
+            project, token, host or space, environ
+        )
         from signalwire.rest._http import AsyncEngine
+        from signalwire.rest._wire import AsyncPool
 
-        if transport is None:
-            from signalwire.rest._lean import LeanAsyncTransport
-
-            transport = LeanAsyncTransport(
-                verify=_verify(verify, environ), max_connections=max_connections
-            )
         self._project_id = project_id
         self._engine: AsyncEngine = AsyncEngine(
-            transport, base_url, auth, USER_AGENT, request_options, compat_base
+            transport
+            or AsyncPool(verify=_verify(verify, environ), max_connections=max_connections),
+            key,
+            netloc,
+            auth,
+            USER_AGENT,
+            request_options,
+            compat_base,
         )
         self._t = self._engine
 

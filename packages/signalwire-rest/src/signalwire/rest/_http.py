@@ -1,11 +1,12 @@
 """The request engine shared by both clients: encoding, retries, error mapping.
 
-Each client owns an httpx *transport* and sends ``httpx.Request`` objects to it
-directly. The client layer of httpx (cookies, redirects, auth flows, event
-hooks) is not needed for a JSON API with a fixed Basic-auth header, and
-skipping it halves the per-request cost. Any httpx transport fits: the lean
-default from :mod:`signalwire.rest._lean`, ``httpx.HTTPTransport`` (proxies,
-HTTP/2, custom TLS), ``httpx.ASGITransport`` or ``httpx.MockTransport``.
+By default the engine serializes each request to HTTP/1.1 bytes itself and sends
+them through a keep-alive pool of :mod:`signalwire.rest._wire`; httpx is not even
+imported. Given an httpx transport instead (``httpx.HTTPTransport`` for proxies or
+HTTP/2, ``httpx.ASGITransport``, ``httpx.MockTransport``...), it builds
+``httpx.Request`` objects and hands them to that transport directly: the client
+layer of httpx (cookies, redirects, auth flows, event hooks) is not needed for a
+JSON API with a fixed Basic-auth header.
 """
 
 from __future__ import annotations
@@ -16,19 +17,30 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any, cast
-from urllib.parse import urlencode
-
-import httpx
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote, urlencode
 
 from signalwire.rest._errors import (
     SignalWireRestError,
     SignalWireRestTimeoutError,
     SignalWireRestTransportError,
 )
-from signalwire.rest._lean import Key, LeanAsyncTransport, LeanTransport
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
+from signalwire.rest._wire import (
+    AsyncPool,
+    ConnectFailed,
+    ConnectTimedOut,
+    Key,
+    ReadFailed,
+    ReadTimedOut,
+    SyncPool,
+    WireFailure,
+    WriteTimedOut,
+)
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AsyncEngine", "SyncEngine"]
 
@@ -118,13 +130,16 @@ class _EngineBase:
 
     def __init__(
         self,
-        base_url: str,
+        key: Key,
+        netloc: str,
         auth_header: str,
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
+        scheme, _, _ = key
+        self._key: Key = key
+        self._base_url = f"{scheme}://{netloc}"
         self._headers = [
             ("Authorization", auth_header),
             ("Accept", _JSON),
@@ -134,12 +149,9 @@ class _EngineBase:
         self._resolved_default = self._options.resolve()
         self._timeouts = self._timeout_ext(self._resolved_default.timeout)
         self._compat_base = compat_base
-        url = httpx.URL(self._base_url)
-        self._key: Key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
-        # Headers every request repeats, serialized once for the lean transports.
+        # Headers every request repeats, serialized once for the lean pools.
         self._static_head = "".join(
-            f"{name}: {value}\r\n"
-            for name, value in [("Host", url.netloc.decode()), *self._headers]
+            f"{name}: {value}\r\n" for name, value in [("Host", netloc), *self._headers]
         ).encode("latin-1")
 
     @property
@@ -183,6 +195,8 @@ class _EngineBase:
 
     def _request(self, prep: _Prepared, opts: ResolvedOptions) -> httpx.Request:
         """The request as an ``httpx.Request``, for any httpx transport."""
+        import httpx
+
         timeouts = (
             self._timeouts
             if opts.timeout == self._resolved_default.timeout
@@ -202,8 +216,8 @@ class _EngineBase:
     def _raw(self, prep: _Prepared) -> bytes:
         """The request as HTTP/1.1 bytes, for the lean transports."""
         target = prep.url[len(self._base_url) :] or "/"
-        if not target.isascii() or " " in target:  # a hand-written path: let httpx quote it
-            target = httpx.URL(prep.url).raw_path.decode("ascii")
+        if not target.isascii() or " " in target:  # a hand-written path
+            target = quote(target, safe="/?&=%:@!$'()*+,;~#[]")
         parts = [f"{prep.method} {target} HTTP/1.1\r\n".encode("ascii"), self._static_head]
         if prep.content_type is not None:
             parts.append(f"Content-Type: {prep.content_type}\r\n".encode("ascii"))
@@ -223,13 +237,13 @@ class _EngineBase:
     ) -> tuple[SignalWireRestError, bool]:
         """Map a transport exception; also say whether it may be retried."""
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, (ConnectTimedOut, ReadTimedOut, WriteTimedOut, TimeoutError)):
             err: SignalWireRestError = SignalWireRestTimeoutError(prep.method, prep.url, reason)
         else:
             err = SignalWireRestTransportError(prep.method, prep.url, reason)
         # Nothing was sent when the connection could not be opened, so any method may
         # retry; after that only idempotent methods may (a POST might have been applied).
-        nothing_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        nothing_sent = isinstance(exc, ConnectFailed)
         retry = attempt <= opts.retries and (nothing_sent or prep.method in IDEMPOTENT)
         return err, retry
 
@@ -267,36 +281,65 @@ class _EngineBase:
             log.debug("%s %s -> %s (attempt %d)", prep.method, path, status, attempt)
 
 
+def _wire_failure(exc: Exception) -> WireFailure:
+    """Translate an httpx transport exception into the pools' terms."""
+    import httpx
+
+    kinds: list[tuple[type[Exception], type[WireFailure]]] = [
+        (httpx.ConnectTimeout, ConnectTimedOut),
+        (httpx.ConnectError, ConnectFailed),
+        (httpx.WriteTimeout, WriteTimedOut),
+        (httpx.TimeoutException, ReadTimedOut),
+    ]
+    for theirs, ours in kinds:
+        if isinstance(exc, theirs):
+            return ours(str(exc) or type(exc).__name__)
+    return ReadFailed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+
+
 class SyncEngine(_EngineBase):
-    """Blocking engine over an ``httpx.BaseTransport``."""
+    """Blocking engine over a lean pool or any ``httpx.BaseTransport``."""
 
     def __init__(
         self,
-        transport: httpx.BaseTransport,
-        base_url: str,
+        transport: SyncPool | httpx.BaseTransport,
+        key: Key,
+        netloc: str,
         auth_header: str,
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(base_url, auth_header, user_agent, options, compat_base)
-        self._transport = transport
+        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
         self._sleep = sleep
-        self._send = self._send_lean if isinstance(transport, LeanTransport) else self._send_httpx
+        pool = getattr(transport, "pool", transport)  # LeanTransport wraps a pool
+        if isinstance(pool, SyncPool):
+            self._pool: SyncPool | None = pool
+            self._send = self._send_lean
+        else:
+            self._pool = None
+            self._send = self._send_httpx
+        self._transport = transport
 
     def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        response = self._transport.handle_request(self._request(prep, opts))
+        import httpx
+
+        transport = cast("httpx.BaseTransport", self._transport)
         try:
-            content = response.read()
-        finally:
-            response.close()
+            response = transport.handle_request(self._request(prep, opts))
+            try:
+                content = response.read()
+            finally:
+                response.close()
+        except httpx.TransportError as exc:
+            raise _wire_failure(exc) from exc
         return _Reply(response.status_code, content, lambda: response.headers)
 
     def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        transport = cast("LeanTransport", self._transport)
+        assert self._pool is not None
         t = opts.timeout
-        head, content = transport.send_bytes(self._key, prep.method, self._raw(prep), t, t, t)
+        head, content = self._pool.send_bytes(self._key, prep.method, self._raw(prep), t, t, t)
         return _Reply(head.status, content, head.header_dict)
 
     def call(
@@ -318,7 +361,7 @@ class SyncEngine(_EngineBase):
             self._aborted(prep, opts)
             try:
                 reply = self._send(prep, opts)
-            except (httpx.TransportError, OSError) as exc:
+            except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
                 self._log(prep, None, attempt)
                 if not retry:
@@ -350,36 +393,48 @@ class SyncEngine(_EngineBase):
 
 
 class AsyncEngine(_EngineBase):
-    """asyncio engine over an ``httpx.AsyncBaseTransport``."""
+    """asyncio engine over a lean pool or any ``httpx.AsyncBaseTransport``."""
 
     is_async = True
 
     def __init__(
         self,
-        transport: httpx.AsyncBaseTransport,
-        base_url: str,
+        transport: AsyncPool | httpx.AsyncBaseTransport,
+        key: Key,
+        netloc: str,
         auth_header: str,
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
     ) -> None:
-        super().__init__(base_url, auth_header, user_agent, options, compat_base)
+        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
+        pool = getattr(transport, "pool", transport)  # LeanAsyncTransport wraps a pool
+        if isinstance(pool, AsyncPool):
+            self._pool: AsyncPool | None = pool
+            self._send = self._send_lean
+        else:
+            self._pool = None
+            self._send = self._send_httpx
         self._transport = transport
-        lean = isinstance(transport, LeanAsyncTransport)
-        self._send = self._send_lean if lean else self._send_httpx
 
     async def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        response = await self._transport.handle_async_request(self._request(prep, opts))
+        import httpx
+
+        transport = cast("httpx.AsyncBaseTransport", self._transport)
         try:
-            content = await response.aread()
-        finally:
-            await response.aclose()
+            response = await transport.handle_async_request(self._request(prep, opts))
+            try:
+                content = await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.TransportError as exc:
+            raise _wire_failure(exc) from exc
         return _Reply(response.status_code, content, lambda: response.headers)
 
     async def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        transport = cast("LeanAsyncTransport", self._transport)
+        assert self._pool is not None
         t = opts.timeout
-        head, content = await transport.send_bytes(self._key, prep.method, self._raw(prep), t, t)
+        head, content = await self._pool.send_bytes(self._key, prep.method, self._raw(prep), t, t)
         return _Reply(head.status, content, head.header_dict)
 
     async def call(
@@ -401,7 +456,7 @@ class AsyncEngine(_EngineBase):
             self._aborted(prep, opts)
             try:
                 reply = await self._send(prep, opts)
-            except (httpx.TransportError, OSError) as exc:
+            except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
                 self._log(prep, None, attempt)
                 if not retry:

@@ -1,67 +1,54 @@
-"""Lean HTTP/1.1 transports for httpx: keep-alive pools over sockets and asyncio streams.
+"""Lean HTTP/1.1 transports for httpx, over the keep-alive pools of :mod:`._wire`.
 
-``httpx``'s own transports go through httpcore, whose pool bookkeeping and
-anyio layers cost more per request than the whole JSON round trip to the
-platform (see the package README's benchmark notes). These transports speak
-plain HTTP/1.1 with keep-alive, which is all the REST API needs, and plug into
-httpx's public extension point (``httpx.BaseTransport`` /
-``httpx.AsyncBaseTransport``), so they also work under ``httpx.Client`` and
-``httpx.AsyncClient``.
+httpx's own transports go through httpcore, whose pool bookkeeping and anyio
+layers cost more per request than a whole JSON round trip to a nearby server
+(see ``benchmarks/rest``). These classes plug the lean pools into httpx's public
+extension point (``httpx.BaseTransport`` / ``httpx.AsyncBaseTransport``), so they
+work under ``httpx.Client`` and ``httpx.AsyncClient`` and can be passed to the
+REST clients as ``transport=``. The clients use the same pools directly by
+default.
 
-What they do: persistent connections per (scheme, host, port), Content-Length
-and chunked response bodies, read-to-close bodies, 1xx interim responses, TLS
-(certifi CA bundle, like httpx), the ``timeout`` request extension, and one
-transparent retry when a pooled connection turns out to have been closed by
-the server before it answered. What they do not do: proxies, HTTP/2, request
-body streaming (bodies are sent with Content-Length), response streaming (the
-body is read before the response is returned). Pass an ``httpx.HTTPTransport``
-to the client when you need those.
+Supported: keep-alive, Content-Length, chunked and read-to-close bodies, 1xx
+responses, TLS, the ``timeout`` request extension. Not supported: proxies,
+HTTP/2, streaming (request bodies are read whole and sent with a
+Content-Length; response bodies are read before the response is returned).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import select
-import socket
-import ssl
-import sys
-import threading
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
-
 import httpx
 
-__all__ = ["Key", "LeanAsyncTransport", "LeanTransport"]
+from signalwire.rest._wire import (
+    AsyncPool,
+    ConnectFailed,
+    ConnectTimedOut,
+    Head,
+    Key,
+    ProtocolFailure,
+    ReadFailed,
+    ReadTimedOut,
+    SyncPool,
+    Verify,
+    WireFailure,
+    WriteFailed,
+    WriteTimedOut,
+)
 
-_T = TypeVar("_T")
+__all__ = ["LeanAsyncTransport", "LeanTransport"]
 
-_MAX_LINE = 65536
-_MAX_HEADERS = 200
-_MAX_IDLE_PER_HOST = 32
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _BODY_METHODS = frozenset({b"POST", b"PUT", b"PATCH"})
 _SKIP_REQUEST_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
-
-Verify = bool | str | ssl.SSLContext
-Key = tuple[str, str, int]
-
-
-class _Stale(Exception):
-    """A pooled connection failed before any response byte: safe to resend once."""
-
-    def __init__(self, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-def _ssl_context(verify: Verify) -> ssl.SSLContext:
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    # httpx's own context: certifi's CA bundle when verifying, none otherwise.
-    return httpx.create_ssl_context(verify=verify)
+#: Most specific first: the mapping of the pools' errors to httpx's.
+_ERRORS: tuple[tuple[type[WireFailure], type[httpx.TransportError]], ...] = (
+    (ConnectTimedOut, httpx.ConnectTimeout),
+    (ConnectFailed, httpx.ConnectError),
+    (WriteTimedOut, httpx.WriteTimeout),
+    (WriteFailed, httpx.WriteError),
+    (ReadTimedOut, httpx.ReadTimeout),
+    (ProtocolFailure, httpx.RemoteProtocolError),
+    (ReadFailed, httpx.ReadError),
+)
 
 
 def _key(url: httpx.URL) -> Key:
@@ -89,508 +76,68 @@ def _serialize(request: httpx.Request, body: bytes) -> bytes:
     return b"".join(parts)
 
 
-class _Head:
-    """A parsed status line and header block."""
-
-    __slots__ = ("chunked", "headers", "keep_alive", "length", "reason", "status")
-
-    def __init__(self, block: bytes) -> None:
-        lines = block.split(b"\r\n")
-        status_line = lines[0].split(b" ", 2)
-        if len(status_line) < 2 or not status_line[0].startswith(b"HTTP/"):
-            raise httpx.RemoteProtocolError(f"malformed status line {lines[0][:100]!r}")
-        try:
-            self.status = int(status_line[1])
-        except ValueError:
-            raise httpx.RemoteProtocolError(f"malformed status {status_line[1][:20]!r}") from None
-        self.reason = status_line[2] if len(status_line) > 2 else b""
-        headers: list[tuple[bytes, bytes]] = []
-        length: int | None = None
-        chunked = False
-        keep_alive = status_line[0] == b"HTTP/1.1"
-        for line in lines[1:]:
-            if not line:
-                continue
-            name, sep, value = line.partition(b":")
-            if not sep:
-                raise httpx.RemoteProtocolError(f"malformed header line {line[:100]!r}")
-            value = value.strip()
-            lname = name.strip().lower()
-            headers.append((name.strip(), value))
-            if lname == b"content-length":
-                try:
-                    length = int(value)
-                except ValueError:
-                    raise httpx.RemoteProtocolError("malformed Content-Length") from None
-            elif lname == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
-            elif lname == b"connection":
-                token = value.lower()
-                if b"close" in token:
-                    keep_alive = False
-                elif b"keep-alive" in token:
-                    keep_alive = True
-        if len(headers) > _MAX_HEADERS:
-            raise httpx.RemoteProtocolError("too many response headers")
-        self.headers = headers
-        self.length = None if chunked else length
-        self.chunked = chunked
-        self.keep_alive = keep_alive
-
-    def reusable(self, method: str) -> bool:
-        """Whether the connection may carry another request after this response."""
-        return self.keep_alive and (
-            self.length is not None or self.chunked or not self.has_body(method)
-        )
-
-    def header(self, name: bytes) -> str | None:
-        """The first value of a header (``name`` in lower case), or None."""
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value.decode("latin-1")
-        return None
-
-    def header_dict(self) -> dict[str, str]:
-        """All headers, lower-cased names (later values win)."""
-        return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self.headers}
-
-    def has_body(self, method: str) -> bool:
-        return not (method == "HEAD" or self.status in (204, 304) or 100 <= self.status < 200)
-
-    def response(self, body: bytes, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            self.status,
-            headers=self.headers,
-            content=body,
-            request=request,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": self.reason},
-        )
+def _response(head: Head, body: bytes, request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        head.status,
+        headers=head.headers,
+        content=body,
+        request=request,
+        extensions={"http_version": b"HTTP/1.1", "reason_phrase": head.reason},
+    )
 
 
-def _chunk_size(line: bytes) -> int:
-    try:
-        return int(line.split(b";", 1)[0].strip(), 16)
-    except ValueError:
-        raise httpx.RemoteProtocolError(f"malformed chunk size {line[:40]!r}") from None
-
-
-# -- sync ------------------------------------------------------------------------------
-
-
-class _SyncConn:
-    __slots__ = ("key", "rfile", "sock", "timeout")
-
-    def __init__(self, sock: socket.socket, key: Key) -> None:
-        self.sock = sock
-        self.rfile = sock.makefile("rb")
-        self.key = key
-        self.timeout: float | None = sock.gettimeout()
-
-    def set_timeout(self, timeout: float | None) -> None:
-        if timeout != self.timeout:
-            self.sock.settimeout(timeout)
-            self.timeout = timeout
-
-    def readable_while_idle(self) -> bool:
-        """An idle connection with something to read has been closed (or is broken)."""
-        try:
-            ready, _, _ = select.select([self.sock], [], [], 0)
-        except (OSError, ValueError):
-            return True
-        return bool(ready)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.rfile.close()
-        with contextlib.suppress(OSError):
-            self.sock.close()
+def _httpx_error(exc: WireFailure) -> httpx.TransportError:
+    for ours, theirs in _ERRORS:
+        if isinstance(exc, ours):
+            return theirs(str(exc))
+    return httpx.TransportError(str(exc))
 
 
 class LeanTransport(httpx.BaseTransport):
     """Blocking HTTP/1.1 keep-alive transport over plain sockets (thread-safe)."""
 
     def __init__(self, *, verify: Verify = True) -> None:
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
-        self._idle: dict[Key, list[_SyncConn]] = {}
-        self._lock = threading.Lock()
-        self._closed = False
+        #: The connection pool; the REST clients send through it directly.
+        self.pool = SyncPool(verify=verify)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and return the response with its body already read."""
         key = _key(request.url)
         data = _serialize(request, request.read())
         connect_t, read_t, write_t = _timeouts(request)
-        head, payload = self.send_bytes(key, request.method, data, connect_t, read_t, write_t)
-        return head.response(payload, request)
-
-    def send_bytes(
-        self,
-        key: Key,
-        method: str,
-        data: bytes,
-        connect_t: float | None,
-        read_t: float | None,
-        write_t: float | None,
-    ) -> tuple[_Head, bytes]:
-        """Send one serialized request to ``(scheme, host, port)``; return head and body.
-
-        The fast path of :mod:`signalwire.rest`'s engine, which writes the request
-        bytes itself; errors are httpx's transport exceptions.
-        """
-        if self._closed:
-            raise RuntimeError("the transport is closed")
-        conn, reused = self._acquire(key, connect_t)
         try:
-            return self._exchange(conn, reused, method, data, read_t, write_t)
-        except _Stale:
-            conn, _ = self._acquire(key, connect_t, fresh=True)
-            try:
-                return self._exchange(conn, False, method, data, read_t, write_t)
-            except _Stale as exc:  # a fresh connection never raises _Stale; be safe
-                raise exc.cause from None
-
-    def _exchange(
-        self,
-        conn: _SyncConn,
-        reused: bool,
-        method: str,
-        data: bytes,
-        read_t: float | None,
-        write_t: float | None,
-    ) -> tuple[_Head, bytes]:
-        keep = False
-        try:
-            conn.set_timeout(write_t)
-            try:
-                conn.sock.sendall(data)
-            except TimeoutError as exc:
-                raise httpx.WriteTimeout(str(exc) or "write timed out") from exc
-            except OSError as exc:
-                if reused:
-                    raise _Stale(httpx.WriteError(str(exc))) from exc
-                raise httpx.WriteError(str(exc)) from exc
-            conn.set_timeout(read_t)
-            try:
-                head = self._read_head(conn, reused)
-                payload = self._read_body(conn, head, method)
-            except TimeoutError as exc:
-                raise httpx.ReadTimeout(str(exc) or "read timed out") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
-                raise httpx.ReadError(str(exc)) from exc
-            keep = head.reusable(method)
-            return head, payload
-        finally:
-            if keep:
-                self._release(conn)
-            else:
-                conn.close()
-
-    def _read_head(self, conn: _SyncConn, reused: bool) -> _Head:
-        while True:
-            lines: list[bytes] = []
-            while True:
-                try:
-                    line = conn.rfile.readline(_MAX_LINE)
-                except ConnectionError as exc:
-                    if reused and not lines:
-                        raise _Stale(httpx.ReadError(str(exc))) from exc
-                    raise
-                if not line:
-                    error = httpx.RemoteProtocolError(
-                        "server disconnected without sending a response"
-                    )
-                    if reused and not lines:
-                        raise _Stale(error)
-                    raise error
-                if line in (b"\r\n", b"\n"):
-                    break
-                lines.append(line.rstrip(b"\r\n"))
-                if len(lines) > _MAX_HEADERS + 1:
-                    raise httpx.RemoteProtocolError("response header block too large")
-            head = _Head(b"\r\n".join(lines))
-            if 100 <= head.status < 200 and head.status != 101:
-                reused = False
-                continue  # interim response (100 Continue, 103 Early Hints)
-            return head
-
-    @staticmethod
-    def _read_body(conn: _SyncConn, head: _Head, method: str) -> bytes:
-        if not head.has_body(method):
-            return b""
-        rfile = conn.rfile
-        if head.chunked:
-            chunks: list[bytes] = []
-            while True:
-                size = _chunk_size(rfile.readline(_MAX_LINE))
-                if size == 0:
-                    while rfile.readline(_MAX_LINE) not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    return b"".join(chunks)
-                chunk = rfile.read(size)
-                if len(chunk) < size:
-                    raise httpx.RemoteProtocolError("connection closed inside a chunk")
-                chunks.append(chunk)
-                rfile.read(2)
-        if head.length is not None:
-            payload = rfile.read(head.length)
-            if len(payload) < head.length:
-                raise httpx.RemoteProtocolError(
-                    f"connection closed after {len(payload)} of {head.length} body bytes"
-                )
-            return payload
-        return rfile.read()  # no framing: the body ends when the server closes
-
-    def _acquire(
-        self, key: Key, connect_t: float | None, fresh: bool = False
-    ) -> tuple[_SyncConn, bool]:
-        if not fresh:
-            while True:
-                with self._lock:
-                    idle = self._idle.get(key)
-                    conn = idle.pop() if idle else None
-                if conn is None:
-                    break
-                if conn.readable_while_idle():
-                    conn.close()
-                    continue
-                return conn, True
-        return self._connect(key, connect_t), False
-
-    def _connect(self, key: Key, timeout: float | None) -> _SyncConn:
-        scheme, host, port = key
-        try:
-            sock = socket.create_connection((host, port), timeout=timeout)
-        except TimeoutError as exc:
-            raise httpx.ConnectTimeout(str(exc) or "connect timed out") from exc
-        except OSError as exc:
-            raise httpx.ConnectError(str(exc)) from exc
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if scheme == "https":
-                if self._ssl is None:
-                    self._ssl = _ssl_context(self._verify)
-                sock = self._ssl.wrap_socket(sock, server_hostname=host)
-        except TimeoutError as exc:
-            sock.close()
-            raise httpx.ConnectTimeout(str(exc) or "TLS handshake timed out") from exc
-        except OSError as exc:
-            sock.close()
-            raise httpx.ConnectError(str(exc)) from exc
-        return _SyncConn(sock, key)
-
-    def _release(self, conn: _SyncConn) -> None:
-        with self._lock:
-            if self._closed:
-                conn.close()
-                return
-            idle = self._idle.setdefault(conn.key, [])
-            if len(idle) < _MAX_IDLE_PER_HOST:
-                idle.append(conn)
-                return
-        conn.close()
+            head, body = self.pool.send_bytes(key, request.method, data, connect_t, read_t, write_t)
+        except WireFailure as exc:
+            raise _httpx_error(exc) from exc
+        return _response(head, body, request)
 
     def close(self) -> None:
         """Close every pooled connection."""
-        with self._lock:
-            self._closed = True
-            conns = [c for idle in self._idle.values() for c in idle]
-            self._idle.clear()
-        for conn in conns:
-            conn.close()
-
-
-# -- async -----------------------------------------------------------------------------
-
-
-class _AsyncConn:
-    __slots__ = ("key", "reader", "writer")
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, key: Key):
-        self.reader = reader
-        self.writer = writer
-        self.key = key
-
-    def usable(self) -> bool:
-        return not (self.reader.at_eof() or self.writer.is_closing())
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.writer.close()
-
-
-if sys.version_info >= (3, 11):
-
-    async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
-        async with asyncio.timeout(timeout):
-            return await work
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
-        return await asyncio.wait_for(work, timeout)
+        self.pool.close()
 
 
 class LeanAsyncTransport(httpx.AsyncBaseTransport):
     """asyncio HTTP/1.1 keep-alive transport over streams.
 
     Concurrent requests each take their own connection (at most
-    ``max_connections`` at once; the rest wait for one). The pool belongs to
-    the event loop that first used it; a new loop starts a new pool.
+    ``max_connections`` at once; the rest wait for one).
     """
 
     def __init__(self, *, verify: Verify = True, max_connections: int = 100) -> None:
-        if max_connections < 1:
-            raise ValueError("max_connections must be at least 1")
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
-        self._max = max_connections
-        self._idle: dict[Key, list[_AsyncConn]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
-        self._closed = False
-
-    def _bind(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop or self._slots is None:
-            self._idle = {}  # connections of another loop cannot be used here
-            self._loop = loop
-            self._slots = asyncio.Semaphore(self._max)
-        return self._slots
+        #: The connection pool; the REST clients send through it directly.
+        self.pool = AsyncPool(verify=verify, max_connections=max_connections)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and return the response with its body already read."""
         key = _key(request.url)
         data = _serialize(request, await request.aread())
         connect_t, read_t, _ = _timeouts(request)
-        head, payload = await self.send_bytes(key, request.method, data, connect_t, read_t)
-        return head.response(payload, request)
-
-    async def send_bytes(
-        self, key: Key, method: str, data: bytes, connect_t: float | None, read_t: float | None
-    ) -> tuple[_Head, bytes]:
-        """Send one serialized request to ``(scheme, host, port)``; return head and body.
-
-        The fast path of :mod:`signalwire.rest`'s engine, which writes the request
-        bytes itself; errors are httpx's transport exceptions.
-        """
-        if self._closed:
-            raise RuntimeError("the transport is closed")
-        slots = self._bind()
-        async with slots:
-            conn, reused = await self._acquire(key, connect_t)
-            try:
-                return await self._exchange(conn, reused, method, data, read_t)
-            except _Stale:
-                conn, _ = await self._acquire(key, connect_t, fresh=True)
-                try:
-                    return await self._exchange(conn, False, method, data, read_t)
-                except _Stale as exc:
-                    raise exc.cause from None
-
-    async def _exchange(
-        self, conn: _AsyncConn, reused: bool, method: str, data: bytes, read_t: float | None
-    ) -> tuple[_Head, bytes]:
-        keep = False
         try:
-            conn.writer.write(data)
-            try:
-                head, payload = await _within(read_t, self._read(conn, reused, method))
-            except (TimeoutError, asyncio.TimeoutError) as exc:
-                raise httpx.ReadTimeout("timed out waiting for the response") from exc
-            keep = head.reusable(method)
-            return head, payload
-        finally:
-            if keep and not self._closed:
-                self._idle.setdefault(conn.key, []).append(conn)
-            else:
-                conn.close()
-
-    async def _read(self, conn: _AsyncConn, reused: bool, method: str) -> tuple[_Head, bytes]:
-        reader = conn.reader
-        while True:
-            try:
-                block = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError as exc:
-                error = httpx.RemoteProtocolError("server disconnected without sending a response")
-                if reused and not exc.partial:
-                    raise _Stale(error) from exc
-                raise error from exc
-            except asyncio.LimitOverrunError as exc:
-                raise httpx.RemoteProtocolError("response header block too large") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
-                if reused:
-                    raise _Stale(httpx.ReadError(str(exc))) from exc
-                raise httpx.ReadError(str(exc)) from exc
-            head = _Head(block[:-4])
-            if 100 <= head.status < 200 and head.status != 101:
-                reused = False
-                continue
-            break
-        try:
-            return head, await self._read_body(reader, head, method)
-        except asyncio.IncompleteReadError as exc:
-            raise httpx.RemoteProtocolError(
-                f"connection closed after {len(exc.partial)} of {exc.expected} body bytes"
-            ) from exc
-        except (ConnectionError, ssl.SSLError) as exc:
-            raise httpx.ReadError(str(exc)) from exc
-
-    @staticmethod
-    async def _read_body(reader: asyncio.StreamReader, head: _Head, method: str) -> bytes:
-        if not head.has_body(method):
-            return b""
-        if head.chunked:
-            chunks: list[bytes] = []
-            while True:
-                size = _chunk_size(await reader.readline())
-                if size == 0:
-                    while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(await reader.readexactly(size))
-                await reader.readexactly(2)
-        if head.length is not None:
-            return await reader.readexactly(head.length) if head.length else b""
-        return await reader.read()
-
-    async def _acquire(
-        self, key: Key, connect_t: float | None, fresh: bool = False
-    ) -> tuple[_AsyncConn, bool]:
-        if not fresh:
-            idle = self._idle.get(key)
-            while idle:
-                conn = idle.pop()
-                if conn.usable():
-                    return conn, True
-                conn.close()
-        return await self._connect(key, connect_t), False
-
-    async def _connect(self, key: Key, timeout: float | None) -> _AsyncConn:
-        scheme, host, port = key
-        ctx = None
-        if scheme == "https":
-            if self._ssl is None:
-                self._ssl = _ssl_context(self._verify)
-            ctx = self._ssl
-        opener: Callable[[], Awaitable[Any]] = lambda: asyncio.open_connection(  # noqa: E731
-            host, port, ssl=ctx, server_hostname=host if ctx else None, limit=2**20
-        )
-        try:
-            reader, writer = await _within(timeout, opener())
-        except (TimeoutError, asyncio.TimeoutError) as exc:
-            raise httpx.ConnectTimeout("timed out connecting") from exc
-        except OSError as exc:
-            raise httpx.ConnectError(str(exc)) from exc
-        return _AsyncConn(reader, writer, key)
+            head, body = await self.pool.send_bytes(key, request.method, data, connect_t, read_t)
+        except WireFailure as exc:
+            raise _httpx_error(exc) from exc
+        return _response(head, body, request)
 
     async def aclose(self) -> None:
         """Close every pooled connection."""
-        self._closed = True
-        conns = [c for idle in self._idle.values() for c in idle]
-        self._idle.clear()
-        for conn in conns:
-            conn.close()
-        for conn in conns:
-            with contextlib.suppress(Exception):
-                await conn.writer.wait_closed()
+        await self.pool.aclose()
