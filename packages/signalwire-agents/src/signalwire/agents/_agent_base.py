@@ -138,7 +138,6 @@ class AgentBase(SWMLService):
         self._debug_events_level = 0
         self._contexts: Any = None
         self._dynamic_callbacks: list[Callable[..., Any]] = []
-        self._summary_handlers: list[Callable[..., Any]] = []
         self._debug_handlers: list[Callable[..., Any]] = []
         self._call_start_handlers: list[Callable[..., Any]] = []
         self._call_end_handlers: list[Callable[..., Any]] = []
@@ -665,9 +664,13 @@ class AgentBase(SWMLService):
     def on_summary(
         self, summary: dict[str, Any] | str | None, raw_data: dict[str, Any] | None = None
     ) -> Any:
-        """Override to receive the post-prompt summary when a call ends."""
-        for handler in self._summary_handlers:
-            handler(summary, raw_data)
+        """Override to receive the post-prompt summary when a call ends.
+
+        ``summary`` is the parsed JSON when the AI answered the post-prompt with
+        JSON, else the raw text. Sync overrides run in a worker thread; ``async``
+        ones are awaited. A value returned for a ``fetch_conversation`` request is
+        sent back to the platform.
+        """
         return None
 
     def on_call_start(self, handler: Callable[[dict[str, Any]], Any]) -> Any:
