@@ -103,3 +103,23 @@ async def test_trust_proxy_for_signature_uses_forwarded_headers() -> None:
             "/bot/", content=body, headers={**headers, "X-SignalWire-Signature": signature}
         )
         assert resp.status_code == 403
+
+
+async def test_signature_url_includes_the_mount_prefix() -> None:
+    from starlette.applications import Starlette
+
+    app = Starlette()
+    agent(signing_key=KEY).mount(app, prefix="/v1")
+    body = b"{}"
+    headers = {**basic(), "Content-Type": "application/json"}
+    async with client_for(app) as client:
+        good = sign("http://agent.test/v1/bot/", body)
+        resp = await client.post(
+            "/v1/bot/", content=body, headers={**headers, "X-SignalWire-Signature": good}
+        )
+        assert resp.status_code == 200
+        unmounted = sign("http://agent.test/bot/", body)
+        resp = await client.post(
+            "/v1/bot/", content=body, headers={**headers, "X-SignalWire-Signature": unmounted}
+        )
+        assert resp.status_code == 403

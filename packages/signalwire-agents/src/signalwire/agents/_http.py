@@ -130,7 +130,7 @@ class Request:
         return self._json
 
     def url(self, base: str | None = None) -> str:
-        """The full URL of the request (``base`` replaces scheme and host)."""
+        """The full URL of the request, mount prefix included (``base`` replaces scheme and host)."""
         if base is None:
             host = self.headers.get("host", "localhost")
             base = f"{self.scheme}://{host}"
@@ -229,7 +229,7 @@ class ServiceApp:
                 return
         request = Request(
             method,
-            path,
+            root_path + path,
             endpoint,
             scope.get("query_string", b""),
             headers,
