@@ -377,3 +377,20 @@ def test_document_helpers_return_the_agent_document() -> None:
     assert agent.get_document()["sections"]["main"][0] == {"answer": {}}
     assert json.loads(agent.render_document()) == agent.get_document()
     assert json.loads(agent._render_swml()) == agent.get_document()
+
+
+def test_every_allowlist_entry_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each ALLOWLIST entry covers a field the SDK emits and the schema alone rejects."""
+    import signalwire_fakes.swml as swml
+
+    agent = AgentBase("x", basic_auth=CREDS)
+    agent.set_prompt_text("p").set_prompt_llm_params(model="gpt-4o-mini", barge_confidence=0.5)
+    agent.set_post_prompt("s").set_post_prompt_llm_params(model="gpt-4o-mini")
+    doc = agent.render_swml()
+    validate_swml(doc)
+    for entry in swml.ALLOWLIST:
+        assert entry.reason
+        monkeypatch.setattr(swml, "ALLOWLIST", tuple(e for e in swml.ALLOWLIST if e != entry))
+        with pytest.raises(SWMLValidationError, match=entry.key):
+            validate_swml(doc)
+        monkeypatch.undo()
