@@ -47,7 +47,7 @@ def fake_rest_specs() -> dict[str, Any]:
 
 @pytest.fixture
 def fake_rest(fake_rest_specs: dict[str, Any]) -> FakeRestPlatform:
-    """A fresh fake REST platform (ASGI app) with the default test credentials."""
+    """A fresh fake REST platform (a Starlette app) with the default test credentials."""
     from signalwire_fakes.rest import FakeRestPlatform
 
     return FakeRestPlatform()
