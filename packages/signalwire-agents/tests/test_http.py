@@ -545,3 +545,22 @@ async def test_unhandled_render_error_is_a_generic_500_without_traceback(
     assert resp.status_code == 500
     assert resp.json() == {"error": "Internal server error"}
     assert "secret internals" not in resp.text
+
+
+async def test_dynamic_config_with_contexts_is_isolated() -> None:
+    agent = make_agent()
+    default = agent.define_contexts().add_context("default")
+    default.add_step("greet").set_text("Greet the caller")
+
+    def configure(query: Any, body: Any, headers: Any, call: AgentBase) -> None:
+        if query.get("vip"):
+            call.contexts.get_context("default").add_step("vip").set_text("Offer champagne")
+
+    agent.set_dynamic_config_callback(configure)
+    async with client_for(agent.get_app()) as client:
+        vip = await client.post("/?vip=1", json=swml_fetch_body("v"), headers=basic())
+        steps = ai_of(validate_swml(vip.json()))["prompt"]["contexts"]["default"]["steps"]
+        assert [s["name"] for s in steps] == ["greet", "vip"]
+        plain = await client.post("/", json=swml_fetch_body("p"), headers=basic())
+        steps = ai_of(validate_swml(plain.json()))["prompt"]["contexts"]["default"]["steps"]
+        assert [s["name"] for s in steps] == ["greet"]
