@@ -1048,7 +1048,8 @@ class FakeRelayServer:
         self._rules.append(_DisconnectRule(received, sent, method, reply, abrupt))
 
     def freeze(self) -> None:
-        """Go silent (a half-open connection): frames are journaled, never answered."""
+        """Go silent (a half-open connection): client frames are journaled and
+        otherwise lost (acks too), server output is held until :meth:`unfreeze`."""
         self.frozen = True
 
     def unfreeze(self) -> None:
