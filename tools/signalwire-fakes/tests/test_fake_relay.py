@@ -306,3 +306,43 @@ async def test_wait_for_request_with_predicate_skips_but_keeps_others(
     with pytest.raises(TimeoutError):
         await fake_relay.wait_for_request("calling.answer", timeout=0.05)
     await client.close()
+
+
+async def test_script_delayed_emit_later_and_drop(fake_relay: FakeRelayServer) -> None:
+    client = await _open(fake_relay, contexts=["office"])
+    ids = await _answered_call(fake_relay, client)
+    fired: list[str] = []
+
+    def handler(request: dict[str, object], ctx: Script) -> None:
+        ctx.reply(custom=True)
+        ctx.emit_call("calling.call.custom", delay=0.05, step="late")
+        ctx.emit_call("calling.call.custom", step="now")
+        ctx.later(0.01, lambda: fired.append("later"))
+
+    fake_relay.on("calling.user_event", handler)
+    result = await client.call("calling.user_event", {**ids, "event": {}})
+    assert result["custom"] is True
+    first = await client.next_event("calling.call.custom")
+    second = await client.next_event("calling.call.custom")
+    assert [first["params"]["params"]["step"], second["params"]["params"]["step"]] == [
+        "now",
+        "late",
+    ]
+    assert fired == ["later"]
+
+    fake_relay.on("calling.hold", lambda _r, ctx: ctx.drop(abrupt=True))
+    with pytest.raises(ConnectionError):
+        await client.request("calling.hold", ids, timeout=2)
+    await fake_relay.wait_disconnected(timeout=2)
+
+
+async def test_fragmented_client_message_is_served(fake_relay: FakeRelayServer) -> None:
+    client = await _open(fake_relay)
+    await client.ws.send(
+        iter(['{"jsonrpc":"2.0","id":"frag",', '"method":"signalwire.ping","params":{}}'])
+    )
+    response = await fake_relay.journal.wait_for(
+        lambda f: f.direction == "out" and f.id == "frag", timeout=2
+    )
+    assert response.data["result"] == {}
+    await client.close()

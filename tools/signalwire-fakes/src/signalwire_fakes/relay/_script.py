@@ -178,5 +178,7 @@ class Script:
         return self.server.default_behaviour(self)
 
     def drop(self, *, abrupt: bool = False) -> None:
-        """Close this request's connection (abruptly: no close frame)."""
-        self.server.loop.create_task(self.server.drop_connection(self.connection, abrupt=abrupt))
+        """Close this request's connection (abruptly: no close frame); an
+        unanswered request stays unanswered."""
+        self._no_reply = True
+        self.server.spawn(self.server.drop_connection(self.connection, abrupt=abrupt))
