@@ -8,7 +8,7 @@ Measures, each client in its own process against one local server process
 * sequential ``client.fabric.ai_agents.list()`` calls per second, sync clients;
 * ``AsyncRestClient`` with 32 concurrent requests in flight;
 * the same two with httpx's stock transports (``transport=httpx.HTTPTransport()``), for reference;
-* import wall time (median of 7 fresh interpreters) of ``import signalwire.rest`` and of
+* import wall time (median of 11 fresh interpreters, interleaved) of ``import signalwire.rest`` and of
   ``from signalwire.rest import RestClient`` against the vendor's
   ``from signalwire.rest import RestClient``.
 
@@ -112,14 +112,18 @@ def run_rate(python: str, script: str, *args: object) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def import_ms(python: str, statement: str, runs: int = 7) -> float:
-    subprocess.run([python, "-c", statement], check=True)  # warm the .pyc cache
-    times = []
+def import_times(statements: dict[str, tuple[str, str]], runs: int = 11) -> dict[str, float]:
+    """Median wall ms of ``python -c stmt`` per entry, runs interleaved across entries
+    so that a burst of machine load hits all of them alike."""
+    for python, statement in statements.values():
+        subprocess.run([python, "-c", statement], check=True)  # warm the .pyc cache
+    samples: dict[str, list[float]] = {name: [] for name in statements}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([python, "-c", statement], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for name, (python, statement) in statements.items():
+            start = time.perf_counter()
+            subprocess.run([python, "-c", statement], check=True)
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(v) * 1000 for name, v in samples.items()}
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -154,19 +158,20 @@ def main() -> int:
         served = server.communicate(timeout=10)[0].strip().splitlines()[-1]
 
     med = {k: statistics.median(v) for k, v in rates.items()}
-    imports = {
-        "ours_import": import_ms(me, "import signalwire.rest"),
-        "ours_from": import_ms(me, "from signalwire.rest import RestClient"),
-        "ours_construct": import_ms(
-            me, "from signalwire.rest import RestClient; RestClient('p', 't', '127.0.0.1:1')"
-        ),
-        "baseline": import_ms(me, "pass"),
+    construct = "RestClient('p', 't', '127.0.0.1:1')"
+    statements = {
+        "ours_import": (me, "import signalwire.rest"),
+        "ours_from": (me, "from signalwire.rest import RestClient"),
+        "ours_construct": (me, f"from signalwire.rest import RestClient; {construct}"),
+        "baseline": (me, "pass"),
     }
     if vendor:
-        imports["vendor_from"] = import_ms(vendor, "from signalwire.rest import RestClient")
-        imports["vendor_construct"] = import_ms(
-            vendor, "from signalwire.rest import RestClient; RestClient('p', 't', '127.0.0.1:1')"
+        statements["vendor_from"] = (vendor, "from signalwire.rest import RestClient")
+        statements["vendor_construct"] = (
+            vendor,
+            f"from signalwire.rest import RestClient; {construct}",
         )
+    imports = import_times(statements)
     v = med.get("vendor")
 
     def ratio(x: float | None, y: float | None) -> str:
