@@ -485,13 +485,14 @@ async def test_event_burst(fake_relay_factory) -> None:  # type: ignore[no-untyp
     server: FakeRelayServer = await fake_relay_factory(
         journal=False, send_authorization_state=False
     )
-    client = await RawRelayClient.open(server.url)
+    client = await RawRelayClient.open(server.url, record=False)
     n = 20_000
     params = {"call_id": "c", "node_id": "n", "control_id": "k", "state": "playing"}
     server.push_events(("calling.call.play", params) for _ in range(n))
     await server.wait_all_acked(timeout=20)
     assert client.event_count == n
     assert len(server.journal) == 0
+    assert client.frames == []
     await client.close()
 
 

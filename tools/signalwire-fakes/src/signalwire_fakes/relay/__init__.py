@@ -111,7 +111,8 @@ Inspecting
     even with ``journal=False``.
 
 A bare reference client, :class:`RawRelayClient` (plain ``websockets``: handshake,
-acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **match)``),
+acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **match)``;
+``record=False`` keeps only ``event_count``),
 drives the fake in its own tests and serves as the benchmarks' baseline.
 """
 

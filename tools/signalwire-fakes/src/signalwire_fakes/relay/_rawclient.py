@@ -26,9 +26,11 @@ _ACK_SUFFIX = ',"result":{}}'
 class RawRelayClient:
     """Minimal JSON-RPC peer for a RELAY server."""
 
-    def __init__(self, ws: ClientConnection, *, auto_ack: bool = True) -> None:
+    def __init__(self, ws: ClientConnection, *, auto_ack: bool = True, record: bool = True) -> None:
         self.ws = ws
         self.auto_ack = auto_ack
+        # record=False keeps only counters (long benchmark bursts).
+        self.record = record
         self.frames: list[Any] = []
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.server_requests: list[dict[str, Any]] = []
@@ -51,6 +53,7 @@ class RawRelayClient:
         protocol: str | None = None,
         authorization_state: str | None = None,
         auto_ack: bool = True,
+        record: bool = True,
         handshake: bool = True,
         timeout: float = 5.0,
     ) -> RawRelayClient:
@@ -62,7 +65,7 @@ class RawRelayClient:
             max_size=10 * 1024 * 1024,
             close_timeout=1,
         )
-        client = cls(ws, auto_ack=auto_ack)
+        client = cls(ws, auto_ack=auto_ack, record=record)
         if handshake:
             auth: dict[str, Any] = (
                 {"jwt_token": jwt_token} if jwt_token else {"project": project, "token": token}
@@ -100,7 +103,8 @@ class RawRelayClient:
                 except ValueError:
                     self.frames.append(message)
                     continue
-                self.frames.append(frame)
+                if self.record:
+                    self.frames.append(frame)
                 if not isinstance(frame, dict):
                     continue
                 method = frame.get("method")
@@ -115,7 +119,8 @@ class RawRelayClient:
                     self.event_count += 1
                     if self.auto_ack and ws.state is State.OPEN:
                         await ws.send(_ACK_PREFIX + json.dumps(frame["id"]) + _ACK_SUFFIX)
-                    self.events.put_nowait(frame)
+                    if self.record:
+                        self.events.put_nowait(frame)
                 else:
                     self.server_requests.append(frame)
                     if ws.state is State.OPEN:
