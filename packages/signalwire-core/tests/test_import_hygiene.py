@@ -6,7 +6,18 @@ from signalwire_fakes.hygiene import assert_clean_import
 
 
 def test_import_is_side_effect_free() -> None:
-    assert_clean_import("signalwire.core")
+    result = assert_clean_import("signalwire.core")
+    # The converter factory loads cattrs on first use, not at import.
+    assert "cattrs" not in result["top_level"]
+    assert "attrs" not in result["top_level"]
+
+
+def test_lazy_converter_names_resolve() -> None:
+    import signalwire.core as core
+
+    assert core.make_converter().omit_if_default is True
+    assert callable(core.structure)
+    assert callable(core.configure_converter)
 
 
 def test_signalwire_is_a_pep420_namespace() -> None:

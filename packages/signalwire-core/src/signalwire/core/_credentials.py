@@ -11,9 +11,8 @@ import ipaddress
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
-
-import attrs
 
 from signalwire.core import env
 from signalwire.core._errors import SignalWireConfigError
@@ -46,7 +45,7 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Space:
     """A normalised SignalWire space: a host, an optional port and TLS on or off.
 
@@ -108,7 +107,7 @@ def normalize_space(
     is empty, carries credentials, a path, a query or a bad port.
     """
     if isinstance(value, Space):
-        return value if secure is None else attrs.evolve(value, secure=secure)
+        return value if secure is None else replace(value, secure=secure)
     raw = value
     text = value.strip()
     if not text:
@@ -188,7 +187,7 @@ def decode_jwt_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-@attrs.frozen(repr=False)
+@dataclass(frozen=True, slots=True, repr=False)
 class Credentials:
     """Resolved credentials. Secrets are masked in ``repr`` and ``str``.
 
@@ -198,11 +197,11 @@ class Credentials:
 
     project_id: str | None = None
     """The project id; may be None with a JWT that does not name it."""
-    api_token: str | None = attrs.field(default=None)
+    api_token: str | None = None
     """The API token. Secret."""
     space: Space | None = None
     """The normalised space, when one was given or required."""
-    jwt_token: str | None = attrs.field(default=None)
+    jwt_token: str | None = None
     """A JWT used instead of project and token. Secret."""
 
     @property
