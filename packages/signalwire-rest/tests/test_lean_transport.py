@@ -20,8 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from signalwire.rest import AsyncRestClient, RestClient
-from signalwire.rest._lean import LeanAsyncTransport, LeanTransport
+from signalwire.rest import AsyncRestClient, LeanAsyncTransport, LeanTransport, RestClient
 
 
 class RawServer:
@@ -372,6 +371,14 @@ async def test_async_tls_verifies_against_the_given_bundle(
     async with AsyncRestClient("p", "t", server.url, verify=cert) as client:
         result = await client.request("POST", "/echo", json={"tls": True})
         assert result["body"] == '{"tls":true}'
+    env = {
+        "SIGNALWIRE_PROJECT_ID": "p",
+        "SIGNALWIRE_API_TOKEN": "t",
+        "SIGNALWIRE_SPACE": server.url,
+        "SIGNALWIRE_REST_CA_FILE": cert,
+    }
+    with RestClient(environ=env) as sync_client:
+        assert sync_client.request("GET", "/echo")["path"] == "/echo"
     async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
         with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
             await c.get("/echo")

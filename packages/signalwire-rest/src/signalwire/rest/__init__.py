@@ -28,11 +28,14 @@ if TYPE_CHECKING:
         SignalWireRestTimeoutError,
         SignalWireRestTransportError,
     )
+    from signalwire.rest._lean import LeanAsyncTransport, LeanTransport
     from signalwire.rest._options import RequestOptions
     from signalwire.rest._pagination import Paginator
 
 __all__ = [
     "AsyncRestClient",
+    "LeanAsyncTransport",
+    "LeanTransport",
     "Paginator",
     "PhoneCallHandler",
     "RequestOptions",
@@ -52,6 +55,8 @@ _LAZY = {
     "SignalWireRestTransportError": "signalwire.rest._errors",
     "RequestOptions": "signalwire.rest._options",
     "Paginator": "signalwire.rest._pagination",
+    "LeanTransport": "signalwire.rest._lean",
+    "LeanAsyncTransport": "signalwire.rest._lean",
 }
 
 

@@ -202,6 +202,10 @@ class _SyncConn:
     def readable_while_idle(self) -> bool:
         """An idle connection with something to read has been closed (or is broken)."""
         try:
+            if hasattr(select, "poll"):  # no FD_SETSIZE limit, unlike select()
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                return bool(poller.poll(0))
             ready, _, _ = select.select([self.sock], [], [], 0)
         except (OSError, ValueError):
             return True
