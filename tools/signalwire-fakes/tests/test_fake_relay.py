@@ -346,3 +346,16 @@ async def test_fragmented_client_message_is_served(fake_relay: FakeRelayServer) 
     )
     assert response.data["result"] == {}
     await client.close()
+
+
+async def test_unknown_call_ids_in_server_helpers(fake_relay: FakeRelayServer) -> None:
+    with pytest.raises(LookupError, match="no call 'nope'"):
+        fake_relay.hangup("nope")
+    with pytest.raises(LookupError, match="no call"):
+        fake_relay.press_digits("nope", "1")
+    with pytest.raises(LookupError, match="no client has connected"):
+        fake_relay.push_event("calling.call.play", {})
+    with pytest.raises(KeyError, match="unknown duration kind"):
+        fake_relay.set_duration("teleport", 1)
+    with pytest.raises(ValueError, match="needs digits"):
+        fake_relay.queue_collect()

@@ -901,13 +901,19 @@ class FakeRelayServer:
 
     def hangup(self, call_id: str, reason: str = "hangup") -> None:
         """The far end hangs up ``call_id`` (ending → ended with ``reason``)."""
-        _behaviours.end_call(self, self.calls[call_id], reason)
+        _behaviours.end_call(self, self._call(call_id), reason)
 
     def press_digits(self, call_id: str, digits: str) -> list[str]:
         """The caller presses ``digits`` on ``call_id``: matching ``bind_digit``
         bindings run their bound method (its events reach the client); returns
         the methods that ran."""
-        return _behaviours.press_digits(self, self.calls[call_id], digits)
+        return _behaviours.press_digits(self, self._call(call_id), digits)
+
+    def _call(self, call_id: str) -> FakeCall:
+        call = self.calls.get(call_id)
+        if call is None:
+            raise LookupError(f"the fake platform knows no call {call_id!r}")
+        return call
 
     def push_event(
         self, event_type: str, params: dict[str, Any], *, session: FakeSession | None = None
