@@ -79,3 +79,30 @@ def test_starting_operations_require_a_control_id() -> None:
         param = inspect.signature(getattr(client.calling, name)).parameters["control_id"]
         assert param.default is inspect.Parameter.empty, name
     client.close()
+
+
+def test_openrpc_methods_map_to_calling_methods_with_their_params() -> None:
+    """calling-commands.openrpc.yaml describes the JSON-RPC twin of eight commands; each
+    has a ``client.calling`` method taking its params by name (``from`` as ``from_``)."""
+    doc = load("calling-commands.openrpc.yaml")
+    methods = {m["name"]: m for m in doc["methods"]}
+    assert len(methods) == 8
+    client = RestClient("p", "t", "example.signalwire.com")
+    # The REST command schema lacks ai_unhold's prompt; it still goes through **kwargs.
+    through_kwargs = {("calling.ai_unhold", "prompt")}
+    for name, method in methods.items():
+        command = (
+            name.removeprefix("calling.") if name in ("calling.dial", "calling.update") else name
+        )
+        attr = dict(CALLING_COMMANDS)[command]
+        params = inspect.signature(getattr(client.calling, attr)).parameters
+        for p in method["params"]:
+            if p["name"] == "id" and command != "update":
+                assert "call_id" in params
+                continue
+            py = "from_" if p["name"] == "from" else p["name"]
+            if (name, p["name"]) in through_kwargs:
+                assert any(x.kind == x.VAR_KEYWORD for x in params.values())
+            else:
+                assert py in params, (name, p["name"])
+    client.close()
