@@ -25,6 +25,8 @@ from signalwire.agents._urls import request_base, with_userinfo
 from signalwire.agents._verbs_generated import SWMLVerbsMixin
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from signalwire.agents._tokens import TokenSigner
 
 __all__ = ["SWMLService"]
@@ -159,7 +161,7 @@ class SWMLService(SWMLVerbsMixin):
         self._tools: dict[str, SWAIGFunction | dict[str, Any]] = {}
         self._routing_callbacks: dict[str, Callable[..., Any]] = {}
         self._verb_handlers: dict[str, Any] = {}
-        self._app: ServiceApp | None = None
+        self._app: Starlette | None = None
         self._server: Any = None
         self._register_class_tools()
 
@@ -651,10 +653,21 @@ class SWMLService(SWMLVerbsMixin):
 
     # -- serving ----------------------------------------------------------------------------
 
-    def get_app(self) -> ServiceApp:
-        """An ASGI app: ``/health``, ``/ready`` and this service under its route."""
+    def get_app(self) -> Starlette:
+        """A Starlette app serving ``/health``, ``/ready`` and this service under its route.
+
+        It is a regular Starlette application, so ``app.add_route(...)``,
+        ``app.mount(...)`` and ``app.add_middleware(...)`` work as they do on
+        the vendor SDK's FastAPI app: routes you add are matched first, and
+        every other request reaches the agent's own pure-ASGI handler (no
+        per-request framework work on the SWML and SWAIG hot paths).
+        """
         if self._app is None:
-            self._app = ServiceApp(self, self.route, with_health=True)
+            from starlette.applications import Starlette  # lazy: only when serving
+
+            app = Starlette()
+            app.router.default = ServiceApp(self, self.route, with_health=True)
+            self._app = app
         return self._app
 
     def as_router(self) -> ServiceApp:
