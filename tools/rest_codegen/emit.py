@@ -135,6 +135,8 @@ def _method_source(res: Resource, m: Method) -> str:
     ind = " " * 8
     lines = [f"    def {m.name}(", *[f"{ind}{s}," for s in sig], "    ) -> _R:"]
     summary = _doc_line(op.summary or op.operation_id) or m.name
+    if summary[-1:] not in ".!?":
+        summary += "."
     doc = [f'{ind}"""{summary}', "", f"{ind}``{op.verb} {op.path}`` ({op.operation_id})."]
     documented = [p for p in ordered if p.description]
     if op.body and op.body.content_type != "application/json":

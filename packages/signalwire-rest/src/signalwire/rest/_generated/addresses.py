@@ -31,7 +31,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List E911 addresses
+        """List E911 addresses.
 
         ``GET /api/relay/rest/addresses`` (list_addresses).
 
@@ -77,7 +77,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create E911 address
+        """Create E911 address.
 
         ``POST /api/relay/rest/addresses`` (create_address).
 
@@ -129,7 +129,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get E911 address
+        """Get E911 address.
 
         ``GET /api/relay/rest/addresses/{id}`` (get_address).
         """
@@ -161,7 +161,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update E911 address
+        """Update E911 address.
 
         ``PUT /api/relay/rest/addresses/{id}`` (update_address).
 
@@ -213,7 +213,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete E911 address
+        """Delete E911 address.
 
         ``DELETE /api/relay/rest/addresses/{id}`` (delete_address).
         """

@@ -30,7 +30,7 @@ class Ai(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send AI chat methods
+        """Send AI chat methods.
 
         ``POST /api/ai/chat`` (chat_methods).
 

@@ -30,7 +30,7 @@ class Chat(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create chat token
+        """Create chat token.
 
         ``POST /api/chat/tokens`` (create_chat_token).
 

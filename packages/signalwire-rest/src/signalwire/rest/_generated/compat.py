@@ -46,7 +46,7 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Accounts
+        """List Accounts.
 
         ``GET /api/laml/2010-04-01/Accounts`` (list_accounts).
 
@@ -80,7 +80,7 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subprojects
+        """Create Subprojects.
 
         ``POST /api/laml/2010-04-01/Accounts`` (create_subprojects).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -109,7 +109,7 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find an Account by ID
+        """Find an Account by ID.
 
         ``GET /api/laml/2010-04-01/Accounts/{Sid}`` (get_account).
         """
@@ -129,7 +129,7 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an Account
+        """Update an Account.
 
         ``POST /api/laml/2010-04-01/Accounts/{Sid}`` (update_account).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -194,7 +194,7 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Applications
+        """List Applications.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (list_applications).
 
@@ -240,7 +240,7 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create an Application
+        """Create an Application.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (create_application).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -293,7 +293,7 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find an Application by ID
+        """Find an Application by ID.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (get_application).
         """
@@ -325,7 +325,7 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an Application
+        """Update an Application.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (update_application).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -378,7 +378,7 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete an Application
+        """Delete an Application.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (delete_application).
         """
@@ -442,7 +442,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Calls
+        """List all Calls.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (list_all_calls).
 
@@ -526,7 +526,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Call
+        """Create a Call.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (create_a_call).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -619,7 +619,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Call
+        """Retrieve a Call.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (retrieve_a_call).
         """
@@ -645,7 +645,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Call
+        """Update a Call.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (update_a_call).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -686,7 +686,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Call
+        """Delete a Call.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (delete_a_call).
         """
@@ -711,7 +711,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Recording
+        """Create a Recording.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings`` (create_recording).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -760,7 +760,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Stream
+        """Create a Stream.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams`` (create_stream).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -809,7 +809,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Stop a Stream
+        """Stop a Stream.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}`` (update_stream).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -841,7 +841,7 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Recording
+        """Update a Recording.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}`` (update_recording).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -933,7 +933,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Conferences
+        """List All Conferences.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences`` (list_all_conferences).
 
@@ -981,7 +981,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Conference
+        """Retrieve a Conference.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (retrieve_conference).
         """
@@ -1003,7 +1003,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Conference
+        """Update Conference.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (update_conference).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1037,7 +1037,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Conference Recording
+        """Delete a Conference Recording.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (delete_conference_recording).
         """
@@ -1057,7 +1057,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Participant
+        """Retrieve a Participant.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (retrieve_participant).
         """
@@ -1077,7 +1077,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a Conference Recording
+        """Get a Conference Recording.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (get_conference_recording).
         """
@@ -1101,7 +1101,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all active Participants
+        """List all active Participants.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants`` (list_all_participants).
 
@@ -1143,7 +1143,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Conference Recordings
+        """List Conference Recordings.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings`` (list_conference_recordings).
 
@@ -1182,7 +1182,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Participant
+        """Delete a Participant.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (delete_participant).
         """
@@ -1213,7 +1213,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Conference Stream
+        """Create a Conference Stream.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams`` (create_conference_stream).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1266,7 +1266,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Conference Stream
+        """Update Conference Stream.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}`` (update_conference_stream).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1306,7 +1306,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Participant
+        """Update a Participant.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (update_participant).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1356,7 +1356,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Conference Recording
+        """Update a Conference Recording.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (update_conference_recording).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1440,7 +1440,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Faxes
+        """List all Faxes.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (list_all_faxes).
 
@@ -1490,7 +1490,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send a Fax
+        """Send a Fax.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (send_fax).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1539,7 +1539,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Fax
+        """Retrieve a Fax.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (retrieve_fax).
         """
@@ -1559,7 +1559,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Fax
+        """Update a Fax.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (update_fax).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1588,7 +1588,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Fax
+        """Delete a Fax.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (delete_fax).
         """
@@ -1608,7 +1608,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Fax Media
+        """Delete Fax Media.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (delete_fax_media).
         """
@@ -1628,7 +1628,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve Fax Media
+        """Retrieve Fax Media.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (retrieve_medias).
         """
@@ -1650,7 +1650,7 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Fax Media
+        """List Fax Media.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media`` (list_all_fax_media).
 
@@ -1724,7 +1724,7 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All cXML Scripts
+        """List All cXML Scripts.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (list_cxml_scripts).
 
@@ -1759,7 +1759,7 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a cXML Script
+        """Create a cXML Script.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (create_cxml_script).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1790,7 +1790,7 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a cXML Script
+        """Retrieve a cXML Script.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (retrieve_cxml_script).
         """
@@ -1811,7 +1811,7 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a cXML Script
+        """Update a cXML Script.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (update_cxml_script).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -1842,7 +1842,7 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a cXML Script
+        """Delete a cXML Script.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (delete_cxml_script).
         """
@@ -1902,7 +1902,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Messages
+        """List all Messages.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (list_messages).
 
@@ -1955,7 +1955,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Message
+        """Create a Message.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (create_message).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2002,7 +2002,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Message
+        """Retrieve a Message.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (retrieve_message).
         """
@@ -2022,7 +2022,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Message
+        """Update a Message.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (update_message).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2051,7 +2051,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Message
+        """Delete a Message.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (delete_message).
         """
@@ -2071,7 +2071,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Message Media
+        """Delete Message Media.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (delete_message_media).
         """
@@ -2091,7 +2091,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve Message Media
+        """Retrieve Message Media.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (retrieve_media).
         """
@@ -2116,7 +2116,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Message Media
+        """List Message Media.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media`` (list_media).
 
@@ -2201,7 +2201,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Incoming Phone Numbers
+        """List all Incoming Phone Numbers.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (list_incoming_phone_numbers).
 
@@ -2237,7 +2237,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve an incoming phone number
+        """Retrieve an incoming phone number.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (retrieve_incoming_phone_number).
         """
@@ -2272,7 +2272,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an incoming phone number
+        """Update an incoming phone number.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (update_incoming_phone_number).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2331,7 +2331,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete an incoming phone number
+        """Delete an incoming phone number.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (delete_incoming_phone_number).
         """
@@ -2350,7 +2350,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List of AvailablePhoneNumber resources by country
+        """List of AvailablePhoneNumber resources by country.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}`` (list_available_phone_number_resources_by_country).
         """
@@ -2371,7 +2371,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Import a Phone Number
+        """Import a Phone Number.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/ImportedPhoneNumbers`` (create_imported_phone_number).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2403,7 +2403,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List of AvailablePhoneNumber resources
+        """List of AvailablePhoneNumber resources.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers`` (list_available_phone_number_resources).
         """
@@ -2436,7 +2436,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create an Incoming Phone Number
+        """Create an Incoming Phone Number.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (create_incoming_phone_number).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2567,7 +2567,7 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find toll-free numbers
+        """Find toll-free numbers.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}/TollFree`` (search_toll_free_available_phone_numbers).
 
@@ -2654,7 +2654,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Queues
+        """List All Queues.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (list_queues).
 
@@ -2687,7 +2687,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Queue
+        """Create a Queue.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (create_queue).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2718,7 +2718,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Queue
+        """Retrieve a Queue.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (retrieve_queue).
         """
@@ -2739,7 +2739,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Queue
+        """Update a Queue.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (update_queue).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2770,7 +2770,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Queue
+        """Delete a Queue.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (delete_queue).
         """
@@ -2792,7 +2792,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Queue Member
+        """Update a Queue Member.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (update_queue_member).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -2824,7 +2824,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Queue Member
+        """Retrieve a Queue Member.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (retrieve_queue_member).
         """
@@ -2846,7 +2846,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Queue Members
+        """List All Queue Members.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members`` (list_all_queue_members).
 
@@ -2916,7 +2916,7 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Recordings
+        """List all Recordings.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings`` (list_recordings).
 
@@ -2958,7 +2958,7 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Recording
+        """Retrieve a Recording.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}`` (retrieve_recording).
         """
@@ -3039,7 +3039,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Generate a new API Token
+        """Generate a new API Token.
 
         ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/tokens`` (create_token).
         The body is sent as ``application/x-www-form-urlencoded``.
@@ -3074,7 +3074,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an API Token
+        """Update an API Token.
 
         ``PATCH /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (update_token).
 
@@ -3104,7 +3104,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete an API Token
+        """Delete an API Token.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (delete_token).
         """
@@ -3132,7 +3132,7 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Transcriptions
+        """List all Transcriptions.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions`` (list_transcriptions).
 
@@ -3170,7 +3170,7 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Transcription
+        """Retrieve a Transcription.
 
         ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (retrieve_transcription).
         """
@@ -3189,7 +3189,7 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Recording Transcription
+        """Delete a Recording Transcription.
 
         ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (delete_transcription).
         """

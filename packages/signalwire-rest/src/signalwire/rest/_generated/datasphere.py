@@ -31,7 +31,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List documents
+        """List documents.
 
         ``GET /api/datasphere/documents`` (list_documents).
 
@@ -71,7 +71,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create document
+        """Create document.
 
         ``POST /api/datasphere/documents`` (create_document).
 
@@ -112,7 +112,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get document
+        """Get document.
 
         ``GET /api/datasphere/documents/{id}`` (get_document).
         """
@@ -132,7 +132,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update document
+        """Update document.
 
         ``PATCH /api/datasphere/documents/{id}`` (update_document).
 
@@ -160,7 +160,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete document
+        """Delete document.
 
         ``DELETE /api/datasphere/documents/{id}`` (delete_document).
         """
@@ -180,7 +180,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete chunk
+        """Delete chunk.
 
         ``DELETE /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (delete_document_chunk).
         """
@@ -200,7 +200,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get chunk
+        """Get chunk.
 
         ``GET /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (get_document_chunk).
         """
@@ -222,7 +222,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List chunks
+        """List chunks.
 
         ``GET /api/datasphere/documents/{documentId}/chunks`` (list_document_chunks).
 
@@ -261,7 +261,7 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Search documents
+        """Search documents.
 
         ``POST /api/datasphere/documents/search`` (search_documents).
 

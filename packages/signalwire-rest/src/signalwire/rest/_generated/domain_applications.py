@@ -32,7 +32,7 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List domain applications
+        """List domain applications.
 
         ``GET /api/relay/rest/domain_applications`` (list_domain_applications).
 
@@ -94,7 +94,7 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create domain application
+        """Create domain application.
 
         ``POST /api/relay/rest/domain_applications`` (create_domain_application).
 
@@ -174,7 +174,7 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get domain application
+        """Get domain application.
 
         ``GET /api/relay/rest/domain_applications/{id}`` (retrieve_domain_application).
         """
@@ -220,7 +220,7 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update domain application
+        """Update domain application.
 
         ``PUT /api/relay/rest/domain_applications/{id}`` (update_domain_application).
 
@@ -300,7 +300,7 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete domain application
+        """Delete domain application.
 
         ``DELETE /api/relay/rest/domain_applications/{id}`` (delete_domain_application).
         """

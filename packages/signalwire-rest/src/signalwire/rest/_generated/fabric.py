@@ -48,7 +48,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resource Addresses from a Client
+        """List Resource Addresses from a Client.
 
         ``GET /api/fabric/addresses`` (list_resource_addresses_client).
         """
@@ -67,7 +67,7 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Resource Address from a Client
+        """Get Resource Address from a Client.
 
         ``GET /api/fabric/addresses/{id}`` (get_resource_address_client).
         """
@@ -106,7 +106,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List AI agents
+        """List AI agents.
 
         ``GET /api/fabric/resources/ai_agents`` (list_ai_agents).
         """
@@ -136,7 +136,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create AI agent
+        """Create AI agent.
 
         ``POST /api/fabric/resources/ai_agents`` (create_ai_agent).
 
@@ -186,7 +186,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get AI agent
+        """Get AI agent.
 
         ``GET /api/fabric/resources/ai_agents/{id}`` (get_ai_agent).
         """
@@ -217,7 +217,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update AI agent
+        """Update AI agent.
 
         ``PATCH /api/fabric/resources/ai_agents/{id}`` (update_ai_agent).
 
@@ -267,7 +267,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete AI agent
+        """Delete AI agent.
 
         ``DELETE /api/fabric/resources/ai_agents/{id}`` (delete_ai_agent).
         """
@@ -286,7 +286,7 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List AI agent Addresses
+        """List AI agent Addresses.
 
         ``GET /api/fabric/resources/ai_agents/{ai_agent_id}/addresses`` (list_ai_agent_addresses).
         """
@@ -325,7 +325,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List call flows
+        """List call flows.
 
         ``GET /api/fabric/resources/call_flows`` (list_call_flows).
         """
@@ -346,7 +346,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create call flow
+        """Create call flow.
 
         ``POST /api/fabric/resources/call_flows`` (create_call_flow).
 
@@ -378,7 +378,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get call flow
+        """Get call flow.
 
         ``GET /api/fabric/resources/call_flows/{id}`` (get_call_flow).
         """
@@ -401,7 +401,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update call flow
+        """Update call flow.
 
         ``PUT /api/fabric/resources/call_flows/{id}`` (update_call_flow).
 
@@ -435,7 +435,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete call flow
+        """Delete call flow.
 
         ``DELETE /api/fabric/resources/call_flows/{id}`` (delete_call_flow).
         """
@@ -458,7 +458,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Deploy call flow version
+        """Deploy call flow version.
 
         ``POST /api/fabric/resources/call_flow/{id}/versions`` (deploy_call_flow_version).
 
@@ -489,7 +489,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List call flow Addresses
+        """List call flow Addresses.
 
         ``GET /api/fabric/resources/call_flow/{id}/addresses`` (list_call_flow_addresses).
         """
@@ -508,7 +508,7 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List call flow versions
+        """List call flow versions.
 
         ``GET /api/fabric/resources/call_flow/{id}/versions`` (list_call_flow_versions).
         """
@@ -547,7 +547,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference rooms
+        """List conference rooms.
 
         ``GET /api/fabric/resources/conference_rooms`` (list_conference_rooms).
         """
@@ -582,7 +582,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create conference room
+        """Create conference room.
 
         ``POST /api/fabric/resources/conference_rooms`` (create_conference_room).
 
@@ -642,7 +642,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get conference room
+        """Get conference room.
 
         ``GET /api/fabric/resources/conference_rooms/{id}`` (get_conference_room).
         """
@@ -678,7 +678,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update conference room
+        """Update conference room.
 
         ``PUT /api/fabric/resources/conference_rooms/{id}`` (update_conference_room).
 
@@ -738,7 +738,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete conference room
+        """Delete conference room.
 
         ``DELETE /api/fabric/resources/conference_rooms/{id}`` (delete_conference_room).
         """
@@ -757,7 +757,7 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference room Addresses
+        """List conference room Addresses.
 
         ``GET /api/fabric/resources/conference_room/{id}/addresses`` (list_conference_room_addresses).
         """
@@ -796,7 +796,7 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML applications
+        """List cXML applications.
 
         ``GET /api/fabric/resources/cxml_applications`` (list_cxml_applications).
         """
@@ -815,7 +815,7 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML application
+        """Get cXML application.
 
         ``GET /api/fabric/resources/cxml_applications/{id}`` (get_cxml_application).
         """
@@ -848,7 +848,7 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML application
+        """Update cXML application.
 
         ``PUT /api/fabric/resources/cxml_applications/{id}`` (update_cxml_application).
 
@@ -902,7 +902,7 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML application
+        """Delete cXML application.
 
         ``DELETE /api/fabric/resources/cxml_applications/{id}`` (delete_cxml_application).
         """
@@ -921,7 +921,7 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML application Addresses
+        """List cXML application Addresses.
 
         ``GET /api/fabric/resources/cxml_applications/{id}/addresses`` (list_cxml_application_addresses).
         """
@@ -960,7 +960,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML Scripts
+        """List cXML Scripts.
 
         ``GET /api/fabric/resources/cxml_scripts`` (list_cxml_scripts).
         """
@@ -982,7 +982,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create cXML Script
+        """Create cXML Script.
 
         ``POST /api/fabric/resources/cxml_scripts`` (create_cxml_script).
 
@@ -1016,7 +1016,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML Script
+        """Get cXML Script.
 
         ``GET /api/fabric/resources/cxml_scripts/{id}`` (get_cxml_script).
         """
@@ -1039,7 +1039,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML Script
+        """Update cXML Script.
 
         ``PUT /api/fabric/resources/cxml_scripts/{id}`` (update_cxml_script).
 
@@ -1073,7 +1073,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML Script
+        """Delete cXML Script.
 
         ``DELETE /api/fabric/resources/cxml_scripts/{id}`` (delete_cxml_script).
         """
@@ -1092,7 +1092,7 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML Script Addresses
+        """List cXML Script Addresses.
 
         ``GET /api/fabric/resources/cxml_scripts/{id}/addresses`` (list_cxml_script_addresses).
         """
@@ -1131,7 +1131,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML webhooks
+        """List cXML webhooks.
 
         ``GET /api/fabric/resources/cxml_webhooks`` (list_cxml_webhooks).
         """
@@ -1157,7 +1157,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create cXML webhook
+        """Create cXML webhook.
 
         ``POST /api/fabric/resources/cxml_webhooks`` (create_cxml_webhook).
 
@@ -1199,7 +1199,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML webhook
+        """Get cXML webhook.
 
         ``GET /api/fabric/resources/cxml_webhooks/{id}`` (get_cxml_webhook).
         """
@@ -1226,7 +1226,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML webhook
+        """Update cXML webhook.
 
         ``PATCH /api/fabric/resources/cxml_webhooks/{id}`` (update_cxml_webhook).
 
@@ -1268,7 +1268,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML webhook
+        """Delete cXML webhook.
 
         ``DELETE /api/fabric/resources/cxml_webhooks/{id}`` (delete_cxml_webhook).
         """
@@ -1287,7 +1287,7 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML webhook Addresses
+        """List cXML webhook Addresses.
 
         ``GET /api/fabric/resources/cxml_webhooks/{cxml_webhook_id}/addresses`` (list_cxml_webhook_addresses).
         """
@@ -1326,7 +1326,7 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Dialogflow agents
+        """List Dialogflow agents.
 
         ``GET /api/fabric/resources/dialogflow_agents`` (list_dialogflow_agents).
         """
@@ -1345,7 +1345,7 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Dialogflow agent
+        """Get Dialogflow agent.
 
         ``GET /api/fabric/resources/dialogflow_agents/{id}`` (get_dialogflow_agent).
         """
@@ -1368,7 +1368,7 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Dialogflow agent
+        """Update Dialogflow agent.
 
         ``PUT /api/fabric/resources/dialogflow_agents/{id}`` (update_dialogflow_agent).
 
@@ -1402,7 +1402,7 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Dialogflow agent
+        """Delete Dialogflow agent.
 
         ``DELETE /api/fabric/resources/dialogflow_agents/{id}`` (delete_dialogflow_agent).
         """
@@ -1421,7 +1421,7 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Dialogflow agent Addresses
+        """List Dialogflow agent Addresses.
 
         ``GET /api/fabric/resources/dialogflow_agents/{id}/addresses`` (list_dialogflow_agent_addresses).
         """
@@ -1460,7 +1460,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List FreeSWITCH connectors
+        """List FreeSWITCH connectors.
 
         ``GET /api/fabric/resources/freeswitch_connectors`` (list_freeswitch_connectors).
         """
@@ -1480,7 +1480,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create FreeSWITCH connector
+        """Create FreeSWITCH connector.
 
         ``POST /api/fabric/resources/freeswitch_connectors`` (create_freeswitch_connector).
 
@@ -1510,7 +1510,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get FreeSWITCH connector
+        """Get FreeSWITCH connector.
 
         ``GET /api/fabric/resources/freeswitch_connectors/{id}`` (get_freeswitch_connector).
         """
@@ -1532,7 +1532,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update FreeSWITCH connector
+        """Update FreeSWITCH connector.
 
         ``PUT /api/fabric/resources/freeswitch_connectors/{id}`` (update_freeswitch_connector).
 
@@ -1564,7 +1564,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete FreeSWITCH connector
+        """Delete FreeSWITCH connector.
 
         ``DELETE /api/fabric/resources/freeswitch_connectors/{id}`` (delete_freeswitch_connector).
         """
@@ -1583,7 +1583,7 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List FreeSWITCH connector Addresses
+        """List FreeSWITCH connector Addresses.
 
         ``GET /api/fabric/resources/freeswitch_connectors/{id}/addresses`` (list_freeswitch_connector_addresses).
         """
@@ -1622,7 +1622,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Relay applications
+        """List Relay applications.
 
         ``GET /api/fabric/resources/relay_applications`` (list_relay_applications).
         """
@@ -1643,7 +1643,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Relay application
+        """Create Relay application.
 
         ``POST /api/fabric/resources/relay_applications`` (create_relay_application).
 
@@ -1675,7 +1675,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Relay application
+        """Get Relay application.
 
         ``GET /api/fabric/resources/relay_applications/{id}`` (get_relay_application).
         """
@@ -1697,7 +1697,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Relay application
+        """Update Relay application.
 
         ``PUT /api/fabric/resources/relay_applications/{id}`` (update_relay_application).
 
@@ -1729,7 +1729,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Relay application
+        """Delete Relay application.
 
         ``DELETE /api/fabric/resources/relay_applications/{id}`` (delete_relay_application).
         """
@@ -1748,7 +1748,7 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Relay application Addresses
+        """List Relay application Addresses.
 
         ``GET /api/fabric/resources/relay_applications/{id}/addresses`` (list_relay_application_addresses).
         """
@@ -1787,7 +1787,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resources
+        """List Resources.
 
         ``GET /api/fabric/resources`` (list_resources).
         """
@@ -1806,7 +1806,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Resource
+        """Get Resource.
 
         ``GET /api/fabric/resources/{id}`` (get_resource).
         """
@@ -1825,7 +1825,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Resource
+        """Delete Resource.
 
         ``DELETE /api/fabric/resources/{id}`` (delete_resource).
         """
@@ -1845,7 +1845,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign domain application handler
+        """Assign domain application handler.
 
         ``POST /api/fabric/resources/{id}/domain_applications`` (assign_resource_domain_application).
 
@@ -1875,7 +1875,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign Resource to phone route
+        """Assign Resource to phone route.
 
         ``POST /api/fabric/resources/{id}/phone_routes`` (assign_resource_phone_route).
 
@@ -1906,7 +1906,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign Resource to SIP credential
+        """Assign Resource to SIP credential.
 
         ``POST /api/fabric/resources/{id}/sip_endpoints`` (assign_resource_to_sip_credential).
 
@@ -1934,7 +1934,7 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resource Addresses
+        """List Resource Addresses.
 
         ``GET /api/fabric/resources/{id}/addresses`` (list_resource_addresses).
         """
@@ -1976,7 +1976,7 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP addresses
+        """List SIP addresses.
 
         ``GET /api/fabric/sip_addresses`` (list_sip_addresses).
 
@@ -2017,7 +2017,7 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP address
+        """Create SIP address.
 
         ``POST /api/fabric/sip_addresses`` (create_sip_address).
 
@@ -2063,7 +2063,7 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP address
+        """Get SIP address.
 
         ``GET /api/fabric/sip_addresses/{id}`` (get_sip_address).
         """
@@ -2091,7 +2091,7 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP address
+        """Update SIP address.
 
         ``PATCH /api/fabric/sip_addresses/{id}`` (update_sip_address).
 
@@ -2135,7 +2135,7 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP address
+        """Delete SIP address.
 
         ``DELETE /api/fabric/sip_addresses/{id}`` (delete_sip_address).
         """
@@ -2184,7 +2184,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP credentials
+        """List SIP credentials.
 
         ``GET /api/fabric/resources/sip_endpoints`` (list_sip_credentials).
         """
@@ -2211,7 +2211,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP credential
+        """Create SIP credential.
 
         ``POST /api/fabric/resources/sip_endpoints`` (create_sip_credential).
 
@@ -2255,7 +2255,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP credential
+        """Get SIP credential.
 
         ``GET /api/fabric/resources/sip_endpoints/{id}`` (get_sip_credential).
         """
@@ -2282,7 +2282,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP credential
+        """Update SIP credential.
 
         ``PUT /api/fabric/resources/sip_endpoints/{id}`` (update_sip_credential).
 
@@ -2324,7 +2324,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP credential
+        """Delete SIP credential.
 
         ``DELETE /api/fabric/resources/sip_endpoints/{id}`` (delete_sip_credential).
         """
@@ -2343,7 +2343,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP credential Addresses
+        """List SIP credential Addresses.
 
         ``GET /api/fabric/resources/sip_endpoints/{id}/addresses`` (list_sip_credential_addresses).
         """
@@ -2382,7 +2382,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP gateways
+        """List SIP gateways.
 
         ``GET /api/fabric/resources/sip_gateways`` (list_sip_gateways).
         """
@@ -2405,7 +2405,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP gateway
+        """Create SIP gateway.
 
         ``POST /api/fabric/resources/sip_gateways`` (create_sip_gateway).
 
@@ -2441,7 +2441,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP gateway
+        """Get SIP gateway.
 
         ``GET /api/fabric/resources/sip_gateways/{id}`` (get_sip_gateway).
         """
@@ -2465,7 +2465,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP gateway
+        """Update SIP gateway.
 
         ``PATCH /api/fabric/resources/sip_gateways/{id}`` (update_sip_gateway).
 
@@ -2501,7 +2501,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP gateway
+        """Delete SIP gateway.
 
         ``DELETE /api/fabric/resources/sip_gateways/{id}`` (delete_sip_gateway).
         """
@@ -2520,7 +2520,7 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP gateway Addresses
+        """List SIP gateway Addresses.
 
         ``GET /api/fabric/resources/sip_gateways/{id}/addresses`` (list_sip_gateway_addresses).
         """
@@ -2559,7 +2559,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscribers
+        """List Subscribers.
 
         ``GET /api/fabric/resources/subscribers`` (list_subscribers).
         """
@@ -2586,7 +2586,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber
+        """Create Subscriber.
 
         ``POST /api/fabric/resources/subscribers`` (create_subscriber).
 
@@ -2630,7 +2630,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Subscriber
+        """Get Subscriber.
 
         ``GET /api/fabric/resources/subscribers/{id}`` (get_subscriber).
         """
@@ -2658,7 +2658,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Subscriber
+        """Update Subscriber.
 
         ``PUT /api/fabric/resources/subscribers/{id}`` (update_subscriber).
 
@@ -2702,7 +2702,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Subscriber
+        """Delete Subscriber.
 
         ``DELETE /api/fabric/resources/subscribers/{id}`` (delete_subscriber).
         """
@@ -2728,7 +2728,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber SIP credential
+        """Create Subscriber SIP credential.
 
         ``POST /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (create_subscriber_sip_credential).
 
@@ -2769,7 +2769,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Subscriber SIP credential
+        """Delete Subscriber SIP credential.
 
         ``DELETE /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (delete_subscriber_sip_credential).
         """
@@ -2789,7 +2789,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Subscriber SIP credential
+        """Get Subscriber SIP credential.
 
         ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (get_subscriber_sip_credential).
         """
@@ -2808,7 +2808,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscriber Addresses
+        """List Subscriber Addresses.
 
         ``GET /api/fabric/resources/subscribers/{id}/addresses`` (list_subscriber_addresses).
         """
@@ -2827,7 +2827,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscriber SIP credentials
+        """List Subscriber SIP credentials.
 
         ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (list_subscriber_sip_credentials).
         """
@@ -2854,7 +2854,7 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Subscriber SIP credential
+        """Update Subscriber SIP credential.
 
         ``PATCH /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (update_subscriber_sip_credential).
 
@@ -2914,7 +2914,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML Scripts
+        """List SWML Scripts.
 
         ``GET /api/fabric/resources/swml_scripts`` (list_swml_scripts).
         """
@@ -2936,7 +2936,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SWML Script
+        """Create SWML Script.
 
         ``POST /api/fabric/resources/swml_scripts`` (create_swml_script).
 
@@ -2970,7 +2970,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SWML Script
+        """Get SWML Script.
 
         ``GET /api/fabric/resources/swml_scripts/{id}`` (get_swml_script).
         """
@@ -2993,7 +2993,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SWML Script
+        """Update SWML Script.
 
         ``PUT /api/fabric/resources/swml_scripts/{id}`` (update_swml_script).
 
@@ -3027,7 +3027,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SWML Script
+        """Delete SWML Script.
 
         ``DELETE /api/fabric/resources/swml_scripts/{id}`` (delete_swml_script).
         """
@@ -3046,7 +3046,7 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML Script Addresses
+        """List SWML Script Addresses.
 
         ``GET /api/fabric/resources/swml_scripts/{id}/addresses`` (list_swml_script_addresses).
         """
@@ -3085,7 +3085,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML webhooks
+        """List SWML webhooks.
 
         ``GET /api/fabric/resources/swml_webhooks`` (list_swml_webhooks).
         """
@@ -3111,7 +3111,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SWML webhook
+        """Create SWML webhook.
 
         ``POST /api/fabric/resources/swml_webhooks`` (create_swml_webhook).
 
@@ -3153,7 +3153,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SWML webhook
+        """Get SWML webhook.
 
         ``GET /api/fabric/resources/swml_webhooks/{id}`` (get_swml_webhook).
         """
@@ -3180,7 +3180,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SWML webhook
+        """Update SWML webhook.
 
         ``PATCH /api/fabric/resources/swml_webhooks/{id}`` (update_swml_webhook).
 
@@ -3222,7 +3222,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SWML webhook
+        """Delete SWML webhook.
 
         ``DELETE /api/fabric/resources/swml_webhooks/{id}`` (delete_swml_webhook).
         """
@@ -3241,7 +3241,7 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML webhook Addresses
+        """List SWML webhook Addresses.
 
         ``GET /api/fabric/resources/swml_webhooks/{swml_webhook_id}/addresses`` (list_swml_webhook_addresses).
         """
@@ -3281,7 +3281,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create guest embed token
+        """Create guest embed token.
 
         ``POST /api/fabric/embeds/tokens`` (create_guest_embed_token).
 
@@ -3312,7 +3312,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber guest token
+        """Create Subscriber guest token.
 
         ``POST /api/fabric/guests/tokens`` (create_subscriber_guest_token).
 
@@ -3347,7 +3347,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber invite token
+        """Create Subscriber invite token.
 
         ``POST /api/fabric/subscriber/invites`` (create_subscriber_invite_token).
 
@@ -3390,7 +3390,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber token
+        """Create Subscriber token.
 
         ``POST /api/fabric/subscribers/tokens`` (create_subscriber_token).
 
@@ -3444,7 +3444,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Refresh Subscriber token
+        """Refresh Subscriber token.
 
         ``POST /api/fabric/subscribers/tokens/refresh`` (refresh_subscriber_token).
 

@@ -29,7 +29,7 @@ class ImportedNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Import phone number
+        """Import phone number.
 
         ``POST /api/relay/rest/imported_phone_numbers`` (create_imported_phone_number).
 

@@ -35,7 +35,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference logs
+        """List conference logs.
 
         ``GET /api/logs/conferences`` (list_conferences).
 
@@ -120,7 +120,7 @@ class Fax(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List fax logs
+        """List fax logs.
 
         ``GET /api/fax/logs`` (list_fax_logs).
 
@@ -160,7 +160,7 @@ class Fax(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get fax log
+        """Get fax log.
 
         ``GET /api/fax/logs/{id}`` (get_fax_log).
         """
@@ -224,7 +224,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List message logs
+        """List message logs.
 
         ``GET /api/messaging/logs`` (list_message_logs).
 
@@ -264,7 +264,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get message log
+        """Get message log.
 
         ``GET /api/messaging/logs/{id}`` (get_message_log).
         """
@@ -328,7 +328,7 @@ class Voice(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List voice logs
+        """List voice logs.
 
         ``GET /api/voice/logs`` (list_voice_logs).
 
@@ -368,7 +368,7 @@ class Voice(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get voice log
+        """Get voice log.
 
         ``GET /api/voice/logs/{id}`` (get_voice_log).
         """
@@ -387,7 +387,7 @@ class Voice(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List voice log events
+        """List voice log events.
 
         ``GET /api/voice/logs/{id}/events`` (list_voice_log_events).
         """

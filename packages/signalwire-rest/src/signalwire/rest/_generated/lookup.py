@@ -28,7 +28,7 @@ class Lookup(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Look up phone number
+        """Look up phone number.
 
         ``GET /api/relay/rest/lookup/phone_number/{e164_number}`` (lookup_phone_number).
 

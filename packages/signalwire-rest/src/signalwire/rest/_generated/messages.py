@@ -38,7 +38,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send a message
+        """Send a message.
 
         ``POST /api/messaging/messages`` (create_message).
 
@@ -88,7 +88,7 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Redact a message
+        """Redact a message.
 
         ``PATCH /api/messaging/messages/{message_id}`` (update_message).
 

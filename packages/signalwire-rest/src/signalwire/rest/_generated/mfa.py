@@ -33,7 +33,7 @@ class Mfa(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request MFA token via call
+        """Request MFA token via call.
 
         ``POST /api/relay/rest/mfa/call`` (request_mfa_call).
 
@@ -79,7 +79,7 @@ class Mfa(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request MFA token via SMS
+        """Request MFA token via SMS.
 
         ``POST /api/relay/rest/mfa/sms`` (request_mfa_sms).
 
@@ -120,7 +120,7 @@ class Mfa(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Verify MFA token
+        """Verify MFA token.
 
         ``POST /api/relay/rest/mfa/{mfa_request_id}/verify`` (verify_mfa_token).
 

@@ -31,7 +31,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List number groups
+        """List number groups.
 
         ``GET /api/relay/rest/number_groups`` (list_number_groups).
 
@@ -66,7 +66,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create number group
+        """Create number group.
 
         ``POST /api/relay/rest/number_groups`` (create_number_group).
 
@@ -96,7 +96,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get number group
+        """Get number group.
 
         ``GET /api/relay/rest/number_groups/{id}`` (retrieve_number_group).
         """
@@ -117,7 +117,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update number group
+        """Update number group.
 
         ``PUT /api/relay/rest/number_groups/{id}`` (update_number_group).
 
@@ -147,7 +147,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete number group
+        """Delete number group.
 
         ``DELETE /api/relay/rest/number_groups/{id}`` (delete_number_group).
         """
@@ -167,7 +167,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create number group membership
+        """Create number group membership.
 
         ``POST /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (create_number_group_membership).
 
@@ -195,7 +195,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete number group membership
+        """Delete number group membership.
 
         ``DELETE /api/relay/rest/number_group_memberships/{id}`` (delete_number_group_membership).
         """
@@ -214,7 +214,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get number group membership
+        """Get number group membership.
 
         ``GET /api/relay/rest/number_group_memberships/{id}`` (retrieve_number_group_membership).
         """
@@ -236,7 +236,7 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List number group memberships
+        """List number group memberships.
 
         ``GET /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (list_number_group_memberships).
 

@@ -33,7 +33,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List phone numbers
+        """List phone numbers.
 
         ``GET /api/relay/rest/phone_numbers`` (list_phone_numbers).
 
@@ -69,7 +69,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Purchase phone number
+        """Purchase phone number.
 
         ``POST /api/relay/rest/phone_numbers`` (purchase_phone_number).
 
@@ -97,7 +97,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get phone number
+        """Get phone number.
 
         ``GET /api/relay/rest/phone_numbers/{id}`` (retrieve_phone_number).
         """
@@ -146,7 +146,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update phone number
+        """Update phone number.
 
         ``PUT /api/relay/rest/phone_numbers/{id}`` (update_phone_number).
 
@@ -232,7 +232,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Release phone number
+        """Release phone number.
 
         ``DELETE /api/relay/rest/phone_numbers/{id}`` (release_phone_number).
         """
@@ -252,7 +252,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign an E911 address to a phone number
+        """Assign an E911 address to a phone number.
 
         ``POST /api/relay/rest/phone_numbers/{id}/e911_address`` (assign_e911_address).
 
@@ -280,7 +280,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Remove the E911 address from a phone number
+        """Remove the E911 address from a phone number.
 
         ``DELETE /api/relay/rest/phone_numbers/{id}/e911_address`` (remove_e911_address).
         """
@@ -306,7 +306,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Search phone numbers
+        """Search phone numbers.
 
         ``GET /api/relay/rest/phone_numbers/search`` (search_available_phone_numbers).
 

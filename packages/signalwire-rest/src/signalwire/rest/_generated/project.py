@@ -30,7 +30,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create API token
+        """Create API token.
 
         ``POST /api/project/tokens`` (create_token).
 
@@ -64,7 +64,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update API token
+        """Update API token.
 
         ``PATCH /api/project/tokens/{token_id}`` (update_token).
 
@@ -94,7 +94,7 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete API token
+        """Delete API token.
 
         ``DELETE /api/project/tokens/{token_id}`` (delete_token).
         """

@@ -31,7 +31,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List projects
+        """List projects.
 
         ``GET /api/projects`` (list_projects).
 
@@ -69,7 +69,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a subproject
+        """Create a subproject.
 
         ``POST /api/projects`` (create_subproject).
 
@@ -105,7 +105,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a project
+        """Retrieve a project.
 
         ``GET /api/projects/{id}`` (get_project).
         """
@@ -129,7 +129,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a project
+        """Update a project.
 
         ``PATCH /api/projects/{id}`` (update_project).
 
@@ -165,7 +165,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a subproject
+        """Delete a subproject.
 
         ``DELETE /api/projects/{id}`` (delete_subproject).
         """
@@ -184,7 +184,7 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Rotate a project's signing key
+        """Rotate a project's signing key.
 
         ``POST /api/projects/{id}/signing-key/rotate`` (rotate_signing_key).
         """

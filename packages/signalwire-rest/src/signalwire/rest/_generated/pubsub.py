@@ -30,7 +30,7 @@ class Pubsub(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create PubSub token
+        """Create PubSub token.
 
         ``POST /api/pubsub/tokens`` (create_token).
 

@@ -27,7 +27,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List queues
+        """List queues.
 
         ``GET /api/relay/rest/queues`` (list_queues).
         """
@@ -47,7 +47,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create queue
+        """Create queue.
 
         ``POST /api/relay/rest/queues`` (create_queue).
 
@@ -77,7 +77,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get queue
+        """Get queue.
 
         ``GET /api/relay/rest/queues/{id}`` (get_queue).
         """
@@ -98,7 +98,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update queue
+        """Update queue.
 
         ``PUT /api/relay/rest/queues/{id}`` (update_queue).
 
@@ -128,7 +128,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete queue
+        """Delete queue.
 
         ``DELETE /api/relay/rest/queues/{id}`` (delete_queue).
         """
@@ -148,7 +148,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get queue member
+        """Get queue member.
 
         ``GET /api/relay/rest/queues/{queue_id}/members/{id}`` (retrieve_queue_member).
         """
@@ -167,7 +167,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get next queue member
+        """Get next queue member.
 
         ``GET /api/relay/rest/queues/{queue_id}/members/next`` (retrieve_next_queue_member).
         """
@@ -186,7 +186,7 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List queue members
+        """List queue members.
 
         ``GET /api/relay/rest/queues/{queue_id}/members`` (list_queue_members).
         """

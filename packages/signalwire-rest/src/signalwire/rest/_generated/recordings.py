@@ -27,7 +27,7 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List recordings
+        """List recordings.
 
         ``GET /api/relay/rest/recordings`` (list_call_recordings).
         """
@@ -46,7 +46,7 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get recording
+        """Get recording.
 
         ``GET /api/relay/rest/recordings/{id}`` (get_call_recording).
         """
@@ -65,7 +65,7 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete recording
+        """Delete recording.
 
         ``DELETE /api/relay/rest/recordings/{id}`` (delete_call_recording).
         """

@@ -30,7 +30,7 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List brands
+        """List brands.
 
         ``GET /api/relay/rest/registry/beta/brands`` (list_brands).
 
@@ -74,7 +74,7 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create brand
+        """Create brand.
 
         ``POST /api/relay/rest/registry/beta/brands`` (create_brand).
 
@@ -127,7 +127,7 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get brand
+        """Get brand.
 
         ``GET /api/relay/rest/registry/beta/brands/{id}`` (retrieve_brand).
         """
@@ -177,7 +177,7 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create campaign
+        """Create campaign.
 
         ``POST /api/relay/rest/registry/beta/brands/{id}/campaigns`` (create_campaign).
 
@@ -264,7 +264,7 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List campaigns
+        """List campaigns.
 
         ``GET /api/relay/rest/registry/beta/brands/{id}/campaigns`` (list_campaigns).
 
@@ -323,7 +323,7 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get campaign
+        """Get campaign.
 
         ``GET /api/relay/rest/registry/beta/campaigns/{id}`` (retrieve_campaign).
         """
@@ -343,7 +343,7 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update campaign
+        """Update campaign.
 
         ``PUT /api/relay/rest/registry/beta/campaigns/{id}`` (update_campaign).
 
@@ -373,7 +373,7 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create phone number assignment order
+        """Create phone number assignment order.
 
         ``POST /api/relay/rest/registry/beta/campaigns/{id}/orders`` (create_order).
 
@@ -404,7 +404,7 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List phone number assignments
+        """List phone number assignments.
 
         ``GET /api/relay/rest/registry/beta/campaigns/{id}/numbers`` (list_number_assignments).
 
@@ -433,7 +433,7 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List phone number assignment orders
+        """List phone number assignment orders.
 
         ``GET /api/relay/rest/registry/beta/campaigns/{id}/orders`` (list_orders).
 
@@ -465,7 +465,7 @@ class Numbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete phone number assignment
+        """Delete phone number assignment.
 
         ``DELETE /api/relay/rest/registry/beta/numbers/{id}`` (delete_number_assignment).
         """
@@ -488,7 +488,7 @@ class Orders(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get phone number assignment order
+        """Get phone number assignment order.
 
         ``GET /api/relay/rest/registry/beta/orders/{id}`` (retrieve_order).
         """

@@ -32,7 +32,7 @@ class ShortCodes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List short codes
+        """List short codes.
 
         ``GET /api/relay/rest/short_codes`` (list_short_codes).
 
@@ -68,7 +68,7 @@ class ShortCodes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get short code
+        """Get short code.
 
         ``GET /api/relay/rest/short_codes/{id}`` (retrieve_short_code).
         """
@@ -95,7 +95,7 @@ class ShortCodes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update short code
+        """Update short code.
 
         ``PUT /api/relay/rest/short_codes/{id}`` (update_short_code).
 

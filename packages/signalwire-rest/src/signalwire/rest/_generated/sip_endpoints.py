@@ -32,7 +32,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP endpoints
+        """List SIP endpoints.
 
         ``GET /api/relay/rest/endpoints/sip`` (list_sip_endpoints).
 
@@ -93,7 +93,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP endpoint
+        """Create SIP endpoint.
 
         ``POST /api/relay/rest/endpoints/sip`` (create_sip_endpoint).
 
@@ -171,7 +171,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP endpoint
+        """Get SIP endpoint.
 
         ``GET /api/relay/rest/endpoints/sip/{id}`` (retrieve_sip_endpoint).
         """
@@ -216,7 +216,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP endpoint
+        """Update SIP endpoint.
 
         ``PUT /api/relay/rest/endpoints/sip/{id}`` (update_sip_endpoint).
 
@@ -294,7 +294,7 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP endpoint
+        """Delete SIP endpoint.
 
         ``DELETE /api/relay/rest/endpoints/sip/{id}`` (delete_sip_endpoint).
         """

@@ -26,7 +26,7 @@ class SipProfile(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP profile
+        """Get SIP profile.
 
         ``GET /api/relay/rest/sip_profile`` (retrieve_sip_profile).
         """
@@ -49,7 +49,7 @@ class SipProfile(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP profile
+        """Update SIP profile.
 
         ``PUT /api/relay/rest/sip_profile`` (update_sip_profile).
 

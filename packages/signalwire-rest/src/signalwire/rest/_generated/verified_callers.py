@@ -29,7 +29,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List verified caller IDs
+        """List verified caller IDs.
 
         ``GET /api/relay/rest/verified_caller_ids`` (list_verified_caller_ids).
 
@@ -61,7 +61,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create verified caller ID
+        """Create verified caller ID.
 
         ``POST /api/relay/rest/verified_caller_ids`` (create_verified_caller_id).
 
@@ -93,7 +93,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get verified caller ID
+        """Get verified caller ID.
 
         ``GET /api/relay/rest/verified_caller_ids/{id}`` (retrieve_verified_caller_id).
         """
@@ -113,7 +113,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update verified caller ID
+        """Update verified caller ID.
 
         ``PUT /api/relay/rest/verified_caller_ids/{id}`` (update_verified_caller_id).
 
@@ -141,7 +141,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete verified caller ID
+        """Delete verified caller ID.
 
         ``DELETE /api/relay/rest/verified_caller_ids/{id}`` (delete_verified_caller_id).
         """
@@ -160,7 +160,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Redial verification call
+        """Redial verification call.
 
         ``POST /api/relay/rest/verified_caller_ids/{id}/verification`` (redial_verification_call).
         """
@@ -180,7 +180,7 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Validate verification code
+        """Validate verification code.
 
         ``PUT /api/relay/rest/verified_caller_ids/{id}/verification`` (validate_verification_code).
 

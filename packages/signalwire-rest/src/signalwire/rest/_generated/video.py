@@ -39,7 +39,7 @@ class ConferenceTokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get conference token
+        """Get conference token.
 
         ``GET /api/video/conference_tokens/{id}`` (get_conference_token).
         """
@@ -58,7 +58,7 @@ class ConferenceTokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Reset conference token
+        """Reset conference token.
 
         ``POST /api/video/conference_tokens/{id}/reset`` (reset_conference_token).
         """
@@ -86,7 +86,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List video conferences
+        """List video conferences.
 
         ``GET /api/video/conferences`` (list_video_conferences).
 
@@ -144,7 +144,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create video conference
+        """Create video conference.
 
         ``POST /api/video/conferences`` (create_video_conference).
 
@@ -213,7 +213,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get video conference
+        """Get video conference.
 
         ``GET /api/video/conferences/{id}`` (get_video_conference).
 
@@ -264,7 +264,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update video conference
+        """Update video conference.
 
         ``PUT /api/video/conferences/{id}`` (update_video_conference).
 
@@ -336,7 +336,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete video conference
+        """Delete video conference.
 
         ``DELETE /api/video/conferences/{id}`` (delete_video_conference).
         """
@@ -356,7 +356,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create conference stream
+        """Create conference stream.
 
         ``POST /api/video/conferences/{id}/streams`` (create_conference_stream).
 
@@ -387,7 +387,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference tokens
+        """List conference tokens.
 
         ``GET /api/video/conferences/{id}/conference_tokens`` (list_conference_tokens).
 
@@ -419,7 +419,7 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference streams
+        """List conference streams.
 
         ``GET /api/video/conferences/{id}/streams`` (list_conference_streams).
         """
@@ -481,7 +481,7 @@ class Logs(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List video logs
+        """List video logs.
 
         ``GET /api/video/logs`` (list_logs).
 
@@ -521,7 +521,7 @@ class Logs(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get video log
+        """Get video log.
 
         ``GET /api/video/logs/{id}`` (get_log).
         """
@@ -582,7 +582,7 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room recordings
+        """List room recordings.
 
         ``GET /api/video/room_recordings`` (list_room_recordings).
 
@@ -617,7 +617,7 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room recording
+        """Get room recording.
 
         ``GET /api/video/room_recordings/{id}`` (get_room_recording).
 
@@ -645,7 +645,7 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete room recording
+        """Delete room recording.
 
         ``DELETE /api/video/room_recordings/{id}`` (delete_room_recording).
         """
@@ -667,7 +667,7 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room recording events
+        """List room recording events.
 
         ``GET /api/video/room_recordings/{id}/events`` (list_room_recording_events).
 
@@ -738,7 +738,7 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room sessions
+        """List room sessions.
 
         ``GET /api/video/room_sessions`` (list_room_sessions).
 
@@ -778,7 +778,7 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room session
+        """Get room session.
 
         ``GET /api/video/room_sessions/{id}`` (get_room_session).
         """
@@ -800,7 +800,7 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room session events
+        """List room session events.
 
         ``GET /api/video/room_sessions/{id}/events`` (list_room_session_events).
 
@@ -835,7 +835,7 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room session members
+        """List room session members.
 
         ``GET /api/video/room_sessions/{id}/members`` (list_room_session_members).
 
@@ -871,7 +871,7 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room session recordings
+        """List room session recordings.
 
         ``GET /api/video/room_sessions/{id}/recordings`` (list_room_session_recordings).
 
@@ -961,7 +961,7 @@ class RoomTokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room token
+        """Create room token.
 
         ``POST /api/video/room_tokens`` (create_room_token).
 
@@ -1032,7 +1032,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List rooms
+        """List rooms.
 
         ``GET /api/video/rooms`` (list_rooms).
 
@@ -1083,7 +1083,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room
+        """Create room.
 
         ``POST /api/video/rooms`` (create_room).
 
@@ -1138,7 +1138,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room
+        """Get room.
 
         ``GET /api/video/rooms/{id}`` (get_room).
 
@@ -1179,7 +1179,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update room
+        """Update room.
 
         ``PUT /api/video/rooms/{id}`` (update_room).
 
@@ -1231,7 +1231,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete room
+        """Delete room.
 
         ``DELETE /api/video/rooms/{id}`` (delete_room).
         """
@@ -1251,7 +1251,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room stream
+        """Create room stream.
 
         ``POST /api/video/rooms/{id}/streams`` (create_room_stream).
 
@@ -1280,7 +1280,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room by name
+        """Get room by name.
 
         ``GET /api/video/rooms/{name}`` (get_room_by_name).
 
@@ -1308,7 +1308,7 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List room streams
+        """List room streams.
 
         ``GET /api/video/rooms/{id}/streams`` (list_room_streams).
         """
@@ -1364,7 +1364,7 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get stream
+        """Get stream.
 
         ``GET /api/video/streams/{id}`` (get_stream).
         """
@@ -1384,7 +1384,7 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update stream
+        """Update stream.
 
         ``PUT /api/video/streams/{id}`` (update_stream).
 
@@ -1412,7 +1412,7 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete stream
+        """Delete stream.
 
         ``DELETE /api/video/streams/{id}`` (delete_stream).
         """

@@ -28,7 +28,7 @@ class Businesses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List WhatsApp Business Accounts
+        """List WhatsApp Business Accounts.
 
         ``GET /api/messaging/whatsapp/businesses`` (list_whatsapp_businesses).
         """
@@ -67,7 +67,7 @@ class Numbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List WhatsApp numbers
+        """List WhatsApp numbers.
 
         ``GET /api/messaging/whatsapp/numbers`` (list_whatsapp_numbers).
         """
@@ -86,7 +86,7 @@ class Numbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a WhatsApp number
+        """Get a WhatsApp number.
 
         ``GET /api/messaging/whatsapp/numbers/{id}`` (retrieve_whatsapp_number).
         """
@@ -127,7 +127,7 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List message templates
+        """List message templates.
 
         ``GET /api/messaging/whatsapp/templates`` (list_whatsapp_templates).
 
@@ -162,7 +162,7 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a message template
+        """Create a message template.
 
         ``POST /api/messaging/whatsapp/templates`` (create_whatsapp_template).
 
@@ -200,7 +200,7 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a message template
+        """Get a message template.
 
         ``GET /api/messaging/whatsapp/templates/{id}`` (retrieve_whatsapp_template).
         """
@@ -221,7 +221,7 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a message template
+        """Update a message template.
 
         ``PATCH /api/messaging/whatsapp/templates/{id}`` (update_whatsapp_template).
 
@@ -251,7 +251,7 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a message template
+        """Delete a message template.
 
         ``DELETE /api/messaging/whatsapp/templates/{id}`` (delete_whatsapp_template).
         """
