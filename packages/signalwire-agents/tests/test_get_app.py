@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from agents_testkit import CREDS, basic, client_for, swml_fetch_body
@@ -60,3 +61,15 @@ async def test_user_routes_and_middleware_coexist_with_the_agent() -> None:
         assert missing.status_code == 404
         assert missing.headers["content-type"] == "application/json"
     assert seen[:2] == ["/status", "/agent/"]
+
+
+def test_define_contexts_with_a_dict_of_context_objects_renders() -> None:
+    from signalwire.agents import create_simple_context
+
+    agent = make_agent()
+    default = create_simple_context()
+    default.add_step("greet").set_text("Greet the caller.")
+    agent.define_contexts({"default": default})
+    doc = validate_swml(json.loads(agent.render_swml("c-1")))
+    ai = next(v["ai"] for v in doc["sections"]["main"] if "ai" in v)
+    assert ai["prompt"]["contexts"]["default"]["steps"][0]["name"] == "greet"

@@ -325,7 +325,12 @@ class AgentBase(SWMLService):
         if ctx is None:
             return None
         if isinstance(ctx, Mapping):
-            return dict(ctx) or None
+            if not ctx:
+                return None
+            from signalwire.agents._contexts import render_contexts
+
+            # A dict may hold Context objects or ready-made dicts: both are validated and rendered.
+            return render_contexts(ctx, list(self._tools)) or None
         if not ctx:
             return None
         data: dict[str, Any] = ctx.to_dict(tool_names=list(self._tools))
