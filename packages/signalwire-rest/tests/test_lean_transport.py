@@ -12,6 +12,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -402,3 +403,20 @@ def test_lean_and_stock_transports_send_the_same_request(server: RawServer) -> N
     assert lean["body"] == stock["body"]
     for name in ("host", "authorization", "accept", "user-agent", "content-type", "content-length"):
         assert lean["headers"][name] == stock["headers"][name], name
+
+
+def test_async_pool_survives_a_new_event_loop(server: RawServer) -> None:
+    # In a child process: a second asyncio.run() in pytest's own process trips a
+    # CPython 3.11 ast/recursion-counter bug in later imports.
+    code = (
+        "import asyncio, sys\n"
+        "from signalwire.rest import AsyncRestClient\n"
+        f"client = AsyncRestClient('p', 't', '127.0.0.1:{server.port}')\n"
+        "async def one():\n"
+        "    return (await client.request('GET', '/echo'))['path']\n"
+        "print(asyncio.run(one()), asyncio.run(one()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["/echo", "/echo"]
+    assert server.connections == 2  # the second loop could not reuse the first's connection

@@ -454,7 +454,11 @@ class AsyncPool:
     def _bind(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
         if loop is not self._loop or self._slots is None:
-            self._idle = {}  # connections of another loop cannot be used here
+            # Connections of another (usually finished) loop cannot be used here.
+            for idle in self._idle.values():
+                for conn in idle:
+                    conn.close()
+            self._idle = {}
             self._loop = loop
             self._slots = asyncio.Semaphore(self._max)
         return self._slots
