@@ -5,7 +5,9 @@ Fixtures:
 ``fake_relay``
     A started :class:`~signalwire_fakes.relay.FakeRelayServer` per test
     (project ``test-project``, token ``test-token``, JWT ``test-jwt``), stopped
-    afterwards. Async fixture: use it from ``async def`` tests.
+    afterwards. Async fixture: use it from ``async def`` tests. Teardown fails
+    the test if a scripted handler or hook raised (``server.errors``; clear it
+    in tests that raise on purpose).
 ``fake_relay_factory``
     ``await fake_relay_factory(**kwargs)`` starts extra servers with other
     options (all stopped after the test).
@@ -37,6 +39,13 @@ def relay_credentials() -> dict[str, str]:
     return {"project": PROJECT, "token": TOKEN, "jwt_token": JWT}
 
 
+def _check_errors(server: FakeRelayServer) -> None:
+    # A scripted handler or hook that raised is a broken test, not client behaviour.
+    if server.errors:
+        errors = "; ".join(f"{type(e).__name__}: {e}" for e in server.errors[:5])
+        pytest.fail(f"the fake RELAY server hit {len(server.errors)} error(s): {errors}")
+
+
 try:  # pytest-asyncio is in every test environment; stay importable without it.
     import pytest_asyncio as _pytest_asyncio
 except ImportError:  # pragma: no cover
@@ -55,6 +64,7 @@ if _pytest_asyncio is not None:
             yield server
         finally:
             await server.stop()
+        _check_errors(server)
 
     @_pytest_asyncio.fixture
     async def fake_relay_factory() -> AsyncIterator[Callable[..., Awaitable[FakeRelayServer]]]:
@@ -77,3 +87,5 @@ if _pytest_asyncio is not None:
         finally:
             for server in servers:
                 await server.stop()
+        for server in servers:
+            _check_errors(server)
