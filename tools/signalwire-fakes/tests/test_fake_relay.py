@@ -359,3 +359,13 @@ async def test_unknown_call_ids_in_server_helpers(fake_relay: FakeRelayServer) -
         fake_relay.set_duration("teleport", 1)
     with pytest.raises(ValueError, match="needs digits"):
         fake_relay.queue_collect()
+
+
+async def test_fixture_teardown_check_reports_handler_errors(fake_relay: FakeRelayServer) -> None:
+    from signalwire_fakes.relay.pytest_plugin import _check_errors
+
+    _check_errors(fake_relay)  # no errors: silent
+    fake_relay.errors.append(ValueError("scripted bug"))
+    with pytest.raises(pytest.fail.Exception, match="ValueError: scripted bug"):
+        _check_errors(fake_relay)
+    fake_relay.errors.clear()
