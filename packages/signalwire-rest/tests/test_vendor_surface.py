@@ -1,0 +1,64 @@
+"""Every method of signalwire-sdk 3.7.5's RestClient exists here, with the same
+positional parameter names (the table was collected from that SDK's signatures)."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from signalwire.rest import AsyncRestClient, RestClient
+
+_TABLE = Path(__file__).resolve().parents[3] / "tools" / "rest_codegen" / "vendor_names.py"
+
+
+def _load() -> Any:
+    spec = importlib.util.spec_from_file_location("_rest_vendor_names", _TABLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+VENDOR = _load()
+
+
+def _resolve(root: Any, dotted: str) -> Any:
+    obj = root
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize("client_class", [RestClient, AsyncRestClient])
+def test_every_vendor_method_exists(client_class: type) -> None:
+    client = client_class("p", "t", "example.signalwire.com")
+    missing = [
+        m
+        for m in VENDOR.VENDOR_METHODS
+        if not callable(
+            getattr(
+                _resolve(client, m.rsplit(".", 1)[0]) if "." in m else client,
+                m.rsplit(".", 1)[-1],
+                None,
+            )
+        )
+    ]
+    assert missing == []
+    assert len(VENDOR.VENDOR_METHODS) > 250
+
+
+def test_positional_parameter_names_match() -> None:
+    client = RestClient("p", "t", "example.signalwire.com")
+    for dotted, names in VENDOR.VENDOR_PATH_PARAMS.items():
+        params = inspect.signature(_resolve(client, dotted)).parameters.values()
+        positional = tuple(
+            p.name
+            for p in params
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "body"
+        )
+        assert positional == names, dotted
+    client.close()
