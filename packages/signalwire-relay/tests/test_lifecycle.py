@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -282,3 +283,95 @@ async def test_disconnect_is_idempotent(make_client: MakeClient) -> None:
     assert c.state == "closed"
     with pytest.raises(RelayConnectionError, match="closed"):
         await c.execute("calling.answer", {})
+
+
+async def test_redelivered_event_is_handled_once(
+    client: RelayClient, fake_relay: Any, inbound: Callable[..., Any]
+) -> None:
+    call = await inbound()
+    seen: list[str] = []
+    call.on("calling.call.play", lambda ev: seen.append(ev.params["state"]))
+    frame = {
+        "jsonrpc": "2.0",
+        "id": "evt-dup-1",
+        "method": "signalwire.event",
+        "params": {
+            "event_type": "calling.call.play",
+            "params": {
+                "call_id": call.call_id,
+                "node_id": call.node_id,
+                "control_id": "k",
+                "state": "playing",
+            },
+        },
+    }
+    fake_relay.send_frame(frame)
+    fake_relay.send_frame(frame)  # same id again: a replay
+    await call.wait_for("calling.call.play", timeout=5)
+    await fake_relay.wait_for_response("evt-dup-1")
+    await fake_relay.drop_connections()
+    await fake_relay.wait_connected(count=2)
+    await client.wait_ready(5)
+    fake_relay.send_frame(frame)  # replayed after the resume
+    fake_relay.send_frame({**frame, "id": "evt-dup-2"})  # a new event
+    await call.wait_for("calling.call.play", timeout=5)
+    assert seen == ["playing", "playing"]  # evt-dup-1 once, evt-dup-2 once
+    await fake_relay.wait_for_response("evt-dup-2")  # acks go out in order
+    acks = [f for f in fake_relay.journal if f.direction == "in" and f.id == "evt-dup-1"]
+    assert len(acks) == 3  # every copy is acked
+
+
+async def test_event_whose_ack_cannot_be_sent_is_still_handled(make_client: MakeClient) -> None:
+    """A socket that dies right after delivering an event: the event is handled
+    (and remembered, so the platform's redelivery after resume is skipped)."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    event = {
+        "jsonrpc": "2.0",
+        "id": "evt-last",
+        "method": "signalwire.event",
+        "params": {
+            "event_type": "calling.call.receive",
+            "params": {
+                "call_id": "c-last",
+                "node_id": "n",
+                "call_state": "created",
+                "context": "office",
+            },
+        },
+    }
+    connects = 0
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal connects
+        req = json.loads(await ws.recv())
+        connects += 1
+        await ws.send(
+            json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": {"protocol": "signalwire_x"}})
+        )
+        if connects == 1:
+            # the event and a close frame in one write: the client reads the event
+            # only after the close started, so its ack cannot be sent
+            ws.protocol.send_text(json.dumps(event).encode())
+            ws.protocol.send_close(1001, "going away")
+            ws.transport.write(b"".join(ws.protocol.data_to_send()))
+            await ws.wait_closed()
+            return
+        await ws.send(json.dumps(event))  # redelivered after the resume, same id
+        await ws.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        c = make_client(host=f"ws://127.0.0.1:{port}")
+        seen: list[str] = []
+        c.on_call(lambda call: seen.append(call.call_id))
+        await c.connect()
+        try:
+            for _ in range(200):
+                if connects >= 2:
+                    break
+                await asyncio.sleep(0.01)
+            await c.wait_ready(5)
+        finally:
+            await c.disconnect()
+    assert seen == ["c-last"]

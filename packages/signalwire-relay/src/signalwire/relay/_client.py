@@ -225,6 +225,7 @@ class RelayClient:
         self._hooks: dict[str, list[Callable[..., Any]]] = {}
         self._restart_requested = False
         self._probe_task: asyncio.Task[None] | None = None
+        self._reader: asyncio.Task[BaseException | None] | None = None
         self._ever_connected = False
 
     def __repr__(self) -> str:
@@ -458,7 +459,7 @@ class RelayClient:
             max_size=None if self._max_size is None else max(self._max_size * 4, _HARD_MAX_SIZE),
             ping_interval=None,  # the protocol-level signalwire.ping does liveness
             open_timeout=self.request_timeout,
-            close_timeout=2.0,
+            close_timeout=0.5,
             user_agent_header=self._agent,
         )
 
@@ -507,7 +508,7 @@ class RelayClient:
         """Run one connected socket until it closes; return why it closed."""
         self._ws = ws
         self._restart_requested = False
-        reader = asyncio.get_running_loop().create_task(self._read_loop(ws))
+        reader = self._reader = asyncio.get_running_loop().create_task(self._read_loop(ws))
         pinger: asyncio.Task[None] | None = None
         try:
             had_session = self._proto.protocol is not None
@@ -586,14 +587,21 @@ class RelayClient:
                 if limit is not None and len(frame) > limit:
                     out = self._oversized(out, len(frame))
                 if type(out) is ServerEvent:
-                    await ws.send(out.ack)  # ack first, then handle
+                    lost: ConnectionClosed | None = None
+                    try:
+                        await ws.send(out.ack)  # ack first, then handle
+                    except ConnectionClosed as exc:
+                        # handle it anyway: it is marked seen, so the redelivery is skipped
+                        lost = exc
                     if out.duplicate:
                         logger.debug("duplicate event ignored")
-                        continue
-                    try:
-                        self._dispatch(out.payload)
-                    except Exception:
-                        logger.exception("event dispatch failed")
+                    else:
+                        try:
+                            self._dispatch(out.payload)
+                        except Exception:
+                            logger.exception("event dispatch failed")
+                    if lost is not None:
+                        return lost
                 elif type(out) is Response:
                     fut = futures.pop(out.id, None)
                     if fut is not None and not fut.done():
@@ -615,6 +623,10 @@ class RelayClient:
         except ConnectionClosed as exc:
             return exc
         finally:
+            if self._ws is ws:  # stop new requests from picking this socket
+                self._ws = None
+                if self._state == "connected":
+                    self._state = "reconnecting"
             # replies can no longer come: wake their waiters now, not at their timeout
             self._fail_in_flight(RelayConnectionError("connection lost"))
         return None
@@ -636,16 +648,24 @@ class RelayClient:
         from websockets.exceptions import ConnectionClosed
 
         msg_id, frame = self._proto.request(method, params)
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        fut: asyncio.Future[Any] = loop.create_future()
         self._futures[msg_id] = fut
         try:
-            await ws.send(frame)
+            # the write itself can block when the peer stops reading: bound it too
+            await asyncio.wait_for(ws.send(frame), timeout)
         except ConnectionClosed:
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             raise _NotSent(f"{method}: connection lost before sending") from None
+        except TimeoutError:
+            self._futures.pop(msg_id, None)
+            self._proto.forget(msg_id)
+            self._probe(ws)
+            raise RelayTimeoutError(f"{method}: could not write within {timeout}s") from None
         try:
-            return await asyncio.wait_for(fut, timeout)
+            return await asyncio.wait_for(fut, max(0.0, deadline - loop.time()))
         except TimeoutError:
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
@@ -715,7 +735,11 @@ class RelayClient:
                 result = await self._request(ws, method, params, max(0.0, deadline - loop.time()))
             except _NotSent:
                 if loop.time() < deadline:
-                    continue  # never left: queue it for the next connection
+                    # never left: wait for this socket's reader to finish, then queue it
+                    reader = self._reader
+                    if reader is not None and self._ws is ws:
+                        await asyncio.wait({reader}, timeout=max(0.0, deadline - loop.time()))
+                    continue
                 raise RelayTimeoutError(
                     f"{method} not sent: not connected within {timeout}s"
                 ) from None
