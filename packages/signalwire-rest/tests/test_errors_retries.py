@@ -208,8 +208,9 @@ def test_retry_after_http_date_is_understood() -> None:
 def test_errors_pickle() -> None:
     import pickle
 
+    # Positional order as in signalwire-sdk 3.7.5: status_code, body, url, method, headers.
     err = SignalWireRestError(
-        "GET", "https://x/api", 404, {"error": "Not Found"}, {"x-request-id": "r1"}
+        404, {"error": "Not Found"}, "https://x/api", "GET", {"x-request-id": "r1"}
     )
     copy = pickle.loads(pickle.dumps(err))
     assert (copy.status_code, copy.url, copy.body, copy.request_id) == (
@@ -217,4 +218,29 @@ def test_errors_pickle() -> None:
         "https://x/api",
         err.body,
         "r1",
+    )
+
+
+def test_transport_error_constructor_matches_the_sdk() -> None:
+    import pickle
+
+    err = SignalWireRestTransportError("connection refused", "https://x/api", "POST")
+    assert (err.status_code, err.body, err.url, err.method) == (
+        None,
+        "connection refused",
+        "https://x/api",
+        "POST",
+    )
+    assert str(err) == "POST https://x/api failed to reach the server: connection refused"
+    assert pickle.loads(pickle.dumps(err)).body == "connection refused"
+
+
+def test_request_options_positional_order_matches_the_sdk() -> None:
+    event = threading.Event()
+    opts = RequestOptions(5.0, 1, {429}, 0.1, event)
+    assert (opts.timeout, opts.retries, opts.retry_backoff, opts.abort_signal) == (
+        5.0,
+        1,
+        0.1,
+        event,
     )

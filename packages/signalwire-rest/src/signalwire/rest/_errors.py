@@ -24,16 +24,19 @@ _MAX_BODY_IN_MESSAGE = 500
 class SignalWireRestError(SignalWireError):
     """The platform answered with an error status (or a 2xx body that is not JSON).
 
+    Constructor arguments follow signalwire-sdk 3.7.5:
+    ``(status_code, body, url, method="GET", headers=None)``.
+
     ``url`` is the full request URL with its query; it never holds credentials
     (they travel in the ``Authorization`` header only).
     """
 
     def __init__(
         self,
-        method: str,
-        url: str,
         status_code: int | None,
         body: Any,
+        url: str,
+        method: str = "GET",
         headers: Mapping[str, str] | None = None,
     ) -> None:
         #: HTTP status, or None when no response arrived.
@@ -64,7 +67,7 @@ class SignalWireRestError(SignalWireError):
         return []
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.method, self.url, self.status_code, self.body, self.headers))
+        return (type(self), (self.status_code, self.body, self.url, self.method, self.headers))
 
 
 class SignalWireRestTransportError(SignalWireRestError):
@@ -74,14 +77,14 @@ class SignalWireRestTransportError(SignalWireRestError):
     ``status_code`` is None and ``body`` is the reason as text.
     """
 
-    def __init__(self, method: str, url: str, reason: str) -> None:
-        super().__init__(method, url, None, reason)
+    def __init__(self, body: Any, url: str, method: str = "GET") -> None:
+        super().__init__(None, body, url, method)
 
     def _message(self) -> str:
         return f"{self.method} {self.url} failed to reach the server: {self.body}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.method, self.url, self.body))
+        return (type(self), (self.body, self.url, self.method))
 
 
 class SignalWireRestTimeoutError(SignalWireRestTransportError):

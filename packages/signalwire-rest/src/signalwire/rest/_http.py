@@ -229,7 +229,7 @@ class _EngineBase:
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
         if opts.abort_signal is not None and opts.abort_signal.is_set():
-            raise SignalWireRestTransportError(prep.method, prep.url, "aborted by abort_signal")
+            raise SignalWireRestTransportError("aborted by abort_signal", prep.url, prep.method)
 
     @staticmethod
     def _transport_error(
@@ -238,9 +238,9 @@ class _EngineBase:
         """Map a transport exception; also say whether it may be retried."""
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if isinstance(exc, (ConnectTimedOut, ReadTimedOut, WriteTimedOut, TimeoutError)):
-            err: SignalWireRestError = SignalWireRestTimeoutError(prep.method, prep.url, reason)
+            err: SignalWireRestError = SignalWireRestTimeoutError(reason, prep.url, prep.method)
         else:
-            err = SignalWireRestTransportError(prep.method, prep.url, reason)
+            err = SignalWireRestTransportError(reason, prep.url, prep.method)
         # Nothing was sent when the connection could not be opened, so any method may
         # retry; after that only idempotent methods may (a POST might have been applied).
         nothing_sent = isinstance(exc, ConnectFailed)
@@ -263,17 +263,17 @@ class _EngineBase:
                 return jsonlib.loads(content)
             except ValueError:
                 raise SignalWireRestError(
-                    prep.method,
-                    prep.url,
                     status,
                     content.decode("utf-8", "replace"),
+                    prep.url,
+                    prep.method,
                     reply.headers,
                 ) from None
         try:
             body: Any = jsonlib.loads(content) if content else None
         except ValueError:
             body = content.decode("utf-8", "replace")
-        raise SignalWireRestError(prep.method, prep.url, status, body, reply.headers)
+        raise SignalWireRestError(status, body, prep.url, prep.method, reply.headers)
 
     def _log(self, prep: _Prepared, status: int | None, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):

@@ -48,11 +48,12 @@ class RequestOptions:
     """Statuses that may be retried. Built-in: 429, 500, 502, 503, 504."""
     retry_backoff: float | None = None
     """Base delay: attempt *n* waits ``retry_backoff * 2 ** (n - 1)`` seconds. Built-in: 0.5."""
-    max_retry_delay: float | None = None
-    """Cap on any single wait, including a server's ``Retry-After``. Built-in: 30."""
     abort_signal: AbortSignal | None = None
     """Checked before each attempt and each wait; when set the call raises
     :class:`SignalWireRestTransportError`."""
+    max_retry_delay: float | None = None
+    """Cap on any single wait, including a server's ``Retry-After``. Built-in: 30.
+    (Not in signalwire-sdk 3.7.5; last, so positional use of the others still works.)"""
 
     def merge(self, override: RequestOptions | None) -> RequestOptions:
         """Return these options with every field ``override`` sets replaced."""
