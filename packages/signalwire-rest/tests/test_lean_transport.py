@@ -420,3 +420,23 @@ def test_async_pool_survives_a_new_event_loop(server: RawServer) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["/echo", "/echo"]
     assert server.connections == 2  # the second loop could not reuse the first's connection
+
+
+def test_one_rest_client_shared_by_threads(server: RawServer) -> None:
+    results: list[str] = []
+    lock = threading.Lock()
+    with RestClient("p", "t", f"127.0.0.1:{server.port}") as client:
+
+        def work(n: int) -> None:
+            for i in range(25):
+                path = client.request("GET", "/echo", query={"t": n, "i": i})["path"]
+                with lock:
+                    results.append(path)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert sorted(results) == sorted(f"/echo?t={n}&i={i}" for n in range(4) for i in range(25))
+    assert server.connections <= 4
