@@ -273,3 +273,37 @@ async def test_journal_records_both_directions(fake_relay: FakeRelayServer) -> N
     await client.next_event("calling.call.receive")
     assert client.frames == [f.data for f in fake_relay.journal.sent()]
     await client.close()
+
+
+async def test_frame_sizes_control_frames_and_binary(fake_relay: FakeRelayServer) -> None:
+    client = await _open(fake_relay, contexts=["office"])
+    call_id = fake_relay.inbound_call("office")
+    ids = {"call_id": call_id, "node_id": "fake-node-1"}
+    for size in (10, 200, 70_000, 3_000_000):  # 7-bit, 16-bit and 64-bit lengths
+        pong = await client.ws.ping()  # a control frame between data frames
+        result = await client.call("calling.user_event", {**ids, "event": {"pad": "x" * size}})
+        assert result["code"] == "200"
+        await asyncio.wait_for(pong, 2)
+        assert fake_relay.journal.requests("calling.user_event")[-1].params["event"]["pad"] == (
+            "x" * size
+        )
+    await client.ws.send(
+        json.dumps(
+            {"jsonrpc": "2.0", "id": "bin", "method": "signalwire.ping", "params": {}}
+        ).encode()
+    )
+    response = await fake_relay.journal.wait_for(
+        lambda f: f.direction == "out" and f.id == "bin", timeout=2
+    )
+    assert response.data["result"] == {}
+    await client.close()
+
+
+async def test_client_frame_over_max_size_fails_the_connection(fake_relay_factory) -> None:  # type: ignore[no-untyped-def]
+    server: FakeRelayServer = await fake_relay_factory(max_size=4096)
+    client = await _open(server)
+    with pytest.raises(ConnectionError):
+        await client.call("signalwire.ping", {"pad": "x" * 10_000}, timeout=2)
+    await asyncio.wait_for(client.closed.wait(), 2)
+    assert client.ws.close_code == 1009
+    await server.wait_disconnected(timeout=2)
