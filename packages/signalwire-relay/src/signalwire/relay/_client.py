@@ -43,6 +43,7 @@ from signalwire.core import (
     resolve_credentials,
 )
 from signalwire.relay import constants as c
+from signalwire.relay._acks import AckWriter
 from signalwire.relay._call import Call
 from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
 from signalwire.relay._message import Message
@@ -581,6 +582,7 @@ class RelayClient:
         receive = self._proto.receive
         futures = self._futures
         limit = self._max_size
+        acks = AckWriter(ws)
         try:
             async for frame in ws:
                 out = receive(frame)
@@ -588,11 +590,16 @@ class RelayClient:
                     out = self._oversized(out, len(frame))
                 if type(out) is ServerEvent:
                     lost: ConnectionClosed | None = None
-                    try:
-                        await ws.send(out.ack)  # ack first, then handle
-                    except ConnectionClosed as exc:
-                        # handle it anyway: it is marked seen, so the redelivery is skipped
-                        lost = exc
+                    queued = acks.try_ack(out.ack)  # ack first, then handle
+                    if queued is None:
+                        try:
+                            await ws.send(out.ack)
+                        except ConnectionClosed as exc:
+                            lost = exc
+                    elif queued is False:
+                        lost = ConnectionClosed(None, None)
+                    # if the ack could not go out, handle the event anyway: it is marked
+                    # seen, so the platform's redelivery after the resume is skipped
                     if out.duplicate:
                         logger.debug("duplicate event ignored")
                     else:
