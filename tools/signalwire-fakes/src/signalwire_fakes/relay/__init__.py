@@ -60,6 +60,16 @@ Default behaviour
     ended call → ``410``, unknown control id → ``404``, missing required params → ``400``;
     an unknown method gets JSON-RPC ``-32601``.
 
+Choices where the protocol notes say [unknown] (clients must treat these as open strings)
+    refer → ``calling.call.refer`` ``inProgress`` then ``success`` (with SIP codes); hold →
+    ``calling.call.hold`` ``hold``/``unhold``; echo → ``calling.call.echo`` ``echoing``
+    (``finished`` after ``timeout``); queue → ``calling.call.queue`` status ``enqueue``/
+    ``leave``; conference → ``calling.conference`` status ``participant-join``/
+    ``participant-leave``; pay → ``calling.call.pay`` ``finished`` (``error`` when
+    stopped); ai → ``calling.call.ai`` ``finished`` on stop or hangup; transfer → result
+    only; a stopped collect → ``result: {type: no_input}``; a call's running actions get
+    their terminal event between ``ending`` and ``ended``.
+
 Tuning the script (all per server)
     ``set_duration(kind, seconds | None)`` how long play/record/collect/detect/fax/tap/
     stream/transcribe/ai/echo/dial_step/connect/message_step take (``None`` = until stopped);
