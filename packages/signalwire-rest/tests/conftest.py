@@ -17,6 +17,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture
+def fake_rest_server(fake_rest_shared_server: Any) -> Any:
+    """The fake over real HTTP: one uvicorn for the session, reset before each test."""
+    return fake_rest_shared_server
+
+
+@pytest.fixture
 def client(fake_rest_server: Any) -> Iterator[RestClient]:
     """A sync client talking to the fake over real HTTP on 127.0.0.1."""
     with RestClient(fake_rest_server.project, fake_rest_server.token, fake_rest_server.host) as c:
