@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from signalwire.rest._http import AsyncEngine, SyncEngine
     from signalwire.rest._options import RequestOptions
     from signalwire.rest._pagination import Paginator
-    from signalwire.rest._wire import Key
+    from signalwire.rest._wire import Key, Verify
 
 # httpx, signalwire.core and the request engine load when the first client is built,
 # not at import: `from signalwire.rest import RestClient` stays cheap.
@@ -30,7 +30,6 @@ CA_FILE_ENV = "SIGNALWIRE_REST_CA_FILE"
 COMPAT_ROOT = "/api/laml/2010-04-01/Accounts"
 USER_AGENT = f"signalwire-python-rest/{__version__}"
 
-Verify = bool | str
 
 
 def _settings(
@@ -78,8 +77,8 @@ class RestClient(ClientTree[Any]):
     ``transport`` replaces the default lean HTTP/1.1 connection pool with any
     ``httpx.BaseTransport`` (e.g. ``httpx.HTTPTransport(proxy=...)``); without
     one, httpx is not imported at all.
-    ``verify`` (True, False or a CA bundle path; default from
-    ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
+    ``verify`` (True, False, a CA bundle path or an ``ssl.SSLContext``; default
+    from ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
     """
 
     def __init__(
