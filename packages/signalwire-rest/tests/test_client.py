@@ -258,3 +258,20 @@ def test_default_clients_never_import_httpx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_import_loads_no_tree_no_core_no_httpx() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import signalwire.rest\n"
+        "from signalwire.rest import RestClient, RequestOptions, SignalWireRestError\n"
+        "heavy = ['httpx', 'signalwire.core', 'signalwire.rest._generated.fabric',\n"
+        "         'signalwire.rest._generated.compat', 'signalwire.rest._http']\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # SignalWireRestError derives from signalwire.core's base, so core is loaded by it.
+    assert out.stdout.strip() == "['signalwire.core']"

@@ -31,7 +31,6 @@ COMPAT_ROOT = "/api/laml/2010-04-01/Accounts"
 USER_AGENT = f"signalwire-python-rest/{__version__}"
 
 
-
 def _settings(
     project: str | None,
     token: str | None,

@@ -34,6 +34,7 @@ __all__ = [
     "ReadFailed",
     "ReadTimedOut",
     "SyncPool",
+    "Verify",
     "WireFailure",
     "WriteFailed",
     "WriteTimedOut",
