@@ -34,6 +34,7 @@ async def _inner(client: RawRelayClient, event_type: str, **match: Any) -> dict[
 
 
 async def test_dial_dance_parallel_group(fake_relay: FakeRelayServer) -> None:
+    fake_relay.send_authorization_state = False
     client = await RawRelayClient.open(fake_relay.url)
     fake_relay.queue_dial(answer=(0, 1))
     result = await client.call(
@@ -516,4 +517,27 @@ async def test_bind_digit_runs_the_bound_method_when_pressed(fake_relay: FakeRel
     assert fake_relay.press_digits(ids["call_id"], "9") == []
     # No response frame was invented for the platform-run command.
     assert all(f.id is not None for f in fake_relay.journal.sent() if f.is_response)
+    await client.close()
+
+
+async def test_per_call_collect_and_detect_results(fake_relay: FakeRelayServer) -> None:
+    client, ids = await _setup(fake_relay)
+    other = fake_relay.inbound_call("office")
+    fake_relay.queue_collect(digits="42", call_id=ids["call_id"])
+    fake_relay.queue_collect(digits="7")  # server-wide, used by the other call
+    fake_relay.queue_detect("MACHINE", call_id=ids["call_id"])
+    collect = {"digits": {"max": 2}}
+    await client.call(
+        "calling.collect",
+        {"call_id": other, "node_id": "fake-node-1", "control_id": "o", **collect},
+    )
+    await client.call("calling.collect", {**ids, "control_id": "m", **collect})
+    mine = await _inner(client, "calling.call.collect", control_id="m")
+    theirs = await _inner(client, "calling.call.collect", control_id="o")
+    assert mine["result"]["params"]["digits"] == "42"
+    assert theirs["result"]["params"]["digits"] == "7"
+    await client.call(
+        "calling.detect", {**ids, "control_id": "d", "detect": {"type": "machine", "params": {}}}
+    )
+    assert (await _inner(client, "calling.call.detect"))["detect"]["params"]["event"] == "MACHINE"
     await client.close()

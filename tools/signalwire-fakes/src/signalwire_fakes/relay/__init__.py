@@ -74,7 +74,8 @@ Tuning the script (all per server)
     ``set_duration(kind, seconds | None)`` how long play/record/collect/detect/fax/tap/
     stream/transcribe/ai/echo/dial_step/connect/message_step take (``None`` = until stopped);
     ``set_delay(method, seconds)`` delays the reply; ``queue_collect(digits=..., speech=...,
-    result_type=...)``; ``queue_detect("MACHINE", "READY")``; ``queue_dial(answer=(group,
+    result_type=..., call_id=None)``; ``queue_detect("MACHINE", "READY", call_id=None)``
+    (per-call scripts win over the server-wide FIFO); ``queue_dial(answer=(group,
     index) | None, reason=..., answer_delay=...)``; ``queue_connect(...)``;
     ``queue_message("queued", "failed", reason=...)``; ``default_digits``; ``default_speech``.
 
@@ -121,7 +122,8 @@ Inspecting
     even with ``journal=False``.
 
 A bare reference client, :class:`RawRelayClient` (plain ``websockets``: handshake,
-acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **match)``;
+acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **match)``
+(oldest unconsumed match; others stay queued);
 ``record=False`` keeps only ``event_count``),
 drives the fake in its own tests and serves as the benchmarks' baseline.
 """

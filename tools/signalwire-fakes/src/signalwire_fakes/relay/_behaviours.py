@@ -741,6 +741,9 @@ def _collect_config(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _collect_result(server: FakeRelayServer, params: dict[str, Any]) -> dict[str, Any]:
+    per_call = server.call_collect_results.get(str(params.get("call_id")))
+    if per_call:
+        return per_call.popleft()
     if server.collect_results:
         return server.collect_results.popleft()
     config = _collect_config(params)
@@ -875,7 +878,10 @@ def _detect(ctx: Script) -> None:
     dtype = detect["type"]
     raw_params = detect.get("params")
     dparams: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
-    if server.detect_results:
+    per_call = server.call_detect_results.get(call.call_id)
+    if per_call:
+        results = per_call.popleft()
+    elif server.detect_results:
         results = server.detect_results.popleft()
     elif dtype == "machine":
         results = ["HUMAN"]

@@ -34,6 +34,7 @@ class RawRelayClient:
         self.frames: list[Any] = []
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.server_requests: list[dict[str, Any]] = []
+        self._backlog: list[dict[str, Any]] = []
         self.connect_result: dict[str, Any] = {}
         self.event_count = 0
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -173,28 +174,36 @@ class RawRelayClient:
     async def next_event(
         self, event_type: str | None = None, *, timeout: float = 5.0, **match: Any
     ) -> dict[str, Any]:
-        """Return the next event (skipping others) whose type and inner params
-        match; the whole frame is returned."""
+        """Return (and consume) the oldest event not consumed yet whose type and
+        inner params match; events that do not match stay for later calls.
+        The whole frame is returned."""
+
+        def matches(frame: dict[str, Any]) -> bool:
+            outer = frame["params"]
+            if event_type is not None and outer.get("event_type") != event_type:
+                return False
+            inner = outer.get("params", {})
+            return all(inner.get(k) == v for k, v in match.items())
+
+        for index, frame in enumerate(self._backlog):
+            if matches(frame):
+                del self._backlog[index]
+                return frame
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(
-                    f"no {event_type or 'event'} matching {match} within {timeout} s"
-                )
             try:
+                if remaining <= 0:
+                    raise asyncio.TimeoutError
                 frame = await asyncio.wait_for(self.events.get(), remaining)
             except asyncio.TimeoutError:
                 raise TimeoutError(
                     f"no {event_type or 'event'} matching {match} within {timeout} s"
                 ) from None
-            outer = frame["params"]
-            if event_type is not None and outer.get("event_type") != event_type:
-                continue
-            inner = outer.get("params", {})
-            if all(inner.get(k) == v for k, v in match.items()):
+            if matches(frame):
                 return frame
+            self._backlog.append(frame)
 
     async def close(self) -> None:
         """Close the socket and stop the reader."""

@@ -129,6 +129,8 @@ class FakeRelayServer:
         self.fax_state_field = False
         self.collect_results: deque[dict[str, Any]] = deque()
         self.detect_results: deque[list[str]] = deque()
+        self.call_collect_results: dict[str, deque[dict[str, Any]]] = {}
+        self.call_detect_results: dict[str, deque[list[str]]] = {}
         self.dial_plans: deque[dict[str, Any]] = deque()
         self.connect_plans: deque[dict[str, Any]] = deque()
         self.message_plans: deque[dict[str, Any]] = deque()
@@ -762,10 +764,12 @@ class FakeRelayServer:
         confidence: float = 0.93,
         result_type: str | None = None,
         result: dict[str, Any] | None = None,
+        call_id: str | None = None,
     ) -> None:
         """Script the next collect result (play_and_collect or collect): digits,
         speech, a bare ``result_type`` (``no_input``, ``no_match``, ``error``) or
-        a raw ``result`` object."""
+        a raw ``result`` object; with ``call_id``, only for that call (taken
+        before the server-wide queue)."""
         if result is None:
             if digits is not None:
                 p: dict[str, Any] = {"digits": digits}
@@ -778,12 +782,18 @@ class FakeRelayServer:
                 result = {"type": result_type}
             else:
                 raise ValueError("queue_collect needs digits, speech, result_type or result")
-        self.collect_results.append(result)
+        if call_id is None:
+            self.collect_results.append(result)
+        else:
+            self.call_collect_results.setdefault(call_id, deque()).append(result)
 
-    def queue_detect(self, *events: str) -> None:
+    def queue_detect(self, *events: str, call_id: str | None = None) -> None:
         """Script the next detect's results, e.g. ``queue_detect("MACHINE", "READY")``
-        (``finished`` is appended automatically)."""
-        self.detect_results.append(list(events))
+        (``finished`` is appended automatically); with ``call_id``, only for that call."""
+        if call_id is None:
+            self.detect_results.append(list(events))
+        else:
+            self.call_detect_results.setdefault(call_id, deque()).append(list(events))
 
     def queue_dial(
         self,
