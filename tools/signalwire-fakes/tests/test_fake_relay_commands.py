@@ -86,7 +86,8 @@ async def test_dial_serial_groups_and_failure(fake_relay: FakeRelayServer) -> No
     assert answered["call"]["device"]["params"]["to_number"] == "+2"
     assert answered["call"]["dial_winner"] == "true"
 
-    fake_relay.queue_dial(answer=None, reason="busy")
+    fake_relay.queue_dial(answer=None, reason="busy", tag="T3")
+    fake_relay.queue_dial(answer=(0, 5))  # server-wide plan: not used by the tagged dial
     await client.call("calling.dial", {"tag": "T3", "devices": [[_phone("+3")]]})
     failed = await _inner(client, "calling.call.dial", tag="T3", dial_state="failed")
     assert failed == {
@@ -96,6 +97,7 @@ async def test_dial_serial_groups_and_failure(fake_relay: FakeRelayServer) -> No
         "reason": "busy",
         "source": "outbound",
     }
+    assert len(fake_relay.dial_plans) == 1
     bad = await client.call("calling.dial", {"tag": "T4", "devices": [_phone("+4")]})
     assert bad["code"] == "400"
     assert "list of non-empty device lists" in bad["message"]

@@ -76,7 +76,7 @@ Tuning the script (all per server)
     ``set_delay(method, seconds)`` delays the reply; ``queue_collect(digits=..., speech=...,
     result_type=..., call_id=None)``; ``queue_detect("MACHINE", "READY", call_id=None)``
     (per-call scripts win over the server-wide FIFO); ``queue_dial(answer=(group,
-    index) | None, reason=..., answer_delay=...)``; ``queue_connect(...)``;
+    index) | None, reason=..., answer_delay=..., tag=None)``; ``queue_connect(...)``;
     ``queue_message("queued", "failed", reason=...)``; ``default_digits``; ``default_speech``.
 
 Overriding a method

@@ -396,7 +396,9 @@ def _dial(ctx: Script) -> None:
     server = ctx.server
     session = ctx.session
     assert session is not None
-    plan = server.dial_plans.popleft() if server.dial_plans else {}
+    plan = server.tag_dial_plans.pop(tag, None)
+    if plan is None:
+        plan = server.dial_plans.popleft() if server.dial_plans else {}
     answer = plan.get("answer", (0, 0))
     node_id = "fake-node-1"
     ctx.reply()

@@ -132,6 +132,7 @@ class FakeRelayServer:
         self.call_collect_results: dict[str, deque[dict[str, Any]]] = {}
         self.call_detect_results: dict[str, deque[list[str]]] = {}
         self.dial_plans: deque[dict[str, Any]] = deque()
+        self.tag_dial_plans: dict[str, dict[str, Any]] = {}
         self.connect_plans: deque[dict[str, Any]] = deque()
         self.message_plans: deque[dict[str, Any]] = deque()
 
@@ -803,20 +804,23 @@ class FakeRelayServer:
         answer_delay: float = 0.0,
         loser_reason: str = "cancel",
         dial_winner: Any = True,
+        tag: str | None = None,
     ) -> None:
-        """Script the next ``calling.dial``: ``answer`` = (group, device) index of
-        the leg that answers (``None``: every leg fails with ``reason``);
-        ``answer_delay`` postpones the answer (late answers after a client
-        timeout test orphan handling)."""
-        self.dial_plans.append(
-            {
-                "answer": answer,
-                "reason": reason,
-                "answer_delay": answer_delay,
-                "loser_reason": loser_reason,
-                "dial_winner": dial_winner,
-            }
-        )
+        """Script the next ``calling.dial`` (or the one with ``tag``): ``answer`` =
+        (group, device) index of the leg that answers (``None``: every leg fails
+        with ``reason``); ``answer_delay`` postpones the answer (late answers
+        after a client timeout test orphan handling)."""
+        plan = {
+            "answer": answer,
+            "reason": reason,
+            "answer_delay": answer_delay,
+            "loser_reason": loser_reason,
+            "dial_winner": dial_winner,
+        }
+        if tag is None:
+            self.dial_plans.append(plan)
+        else:
+            self.tag_dial_plans[tag] = plan
 
     def queue_connect(
         self, *, answer: tuple[int, int] | None = (0, 0), reason: str = "noAnswer"
