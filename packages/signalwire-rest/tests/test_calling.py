@@ -106,3 +106,28 @@ def test_openrpc_methods_map_to_calling_methods_with_their_params() -> None:
             else:
                 assert py in params, (name, p["name"])
     client.close()
+
+
+def test_json_rpc_calls_return_the_result(client: RestClient, fake_rest_server: Any) -> None:
+    result = client.calling.rpc("calling.end", id=CALL_ID, reason="hangup")
+    assert isinstance(result, dict)
+    entry = fake_rest_server.journal.last
+    assert entry.path == "/api/calling/rpc"
+    assert entry.body["jsonrpc"] == "2.0"
+    assert entry.body["method"] == "calling.end"
+    assert entry.body["params"] == {"id": CALL_ID, "reason": "hangup"}
+    dialed = client.calling.rpc(
+        "calling.dial", **{"from": "+15551230000", "to": "+15551231111", "url": "https://e.com/s"}
+    )
+    assert dialed["from"] == "+15551230000"
+
+
+async def test_json_rpc_errors_raise(asgi_client: Any) -> None:
+    from signalwire.rest import SignalWireRestError
+
+    with pytest.raises(SignalWireRestError) as info:
+        await asgi_client.calling.rpc("calling.end", id=CALL_ID, bogus=1)
+    assert info.value.status_code == 200
+    assert info.value.body["code"] == -32602
+    assert info.value.body["data"]["attribute"] == "bogus"
+    assert (await asgi_client.calling.rpc("calling.ai_unhold", id=CALL_ID, prompt="hi")) is not None

@@ -2,16 +2,22 @@
 
 ``client.phone_numbers.set_*`` each send one ``PUT /api/relay/rest/phone_numbers/{id}``
 with a preset ``call_handler`` and the fields that handler reads.
+``client.calling.rpc`` calls the JSON-RPC twin of the calling API.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signalwire.rest._enums import PhoneCallHandler
 from signalwire.rest._resource import _R, Resource, seg
 
-__all__ = ["PhoneNumberHelpers"]
+if TYPE_CHECKING:
+    from signalwire.rest._options import RequestOptions
+
+__all__ = ["CallingHelpers", "PhoneNumberHelpers"]
+
+CALLING_RPC_PATH = "/api/calling/rpc"
 
 
 class PhoneNumberHelpers(Resource[_R]):
@@ -83,3 +89,22 @@ class PhoneNumberHelpers(Resource[_R]):
             **extra,
         }
         return self._route(resource_id, PhoneCallHandler.RELAY_TOPIC, fields)
+
+
+class CallingHelpers(Resource[_R]):
+    """``client.calling.rpc``: the JSON-RPC form of the calling API."""
+
+    __slots__ = ()
+
+    def rpc(
+        self, method: str, /, *, request_options: RequestOptions | None = None, **params: Any
+    ) -> _R:
+        """Call one method of ``POST /api/calling/rpc`` (``calling-commands.openrpc.yaml``).
+
+        ``client.calling.rpc("calling.end", id=call_id, reason="hangup")`` sends
+        ``{"jsonrpc": "2.0", "id": <uuid>, "method": "calling.end", "params": {...}}``
+        and returns the call's ``result``. A JSON-RPC ``error`` raises
+        :class:`SignalWireRestError` with the error object as ``body``. Params go by
+        their wire names (``from``: pass ``**{"from": ...}``).
+        """
+        return self._t.rpc(CALLING_RPC_PATH, method, params, request_options)

@@ -15,6 +15,7 @@ import asyncio
 import json as jsonlib
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -253,6 +254,15 @@ class _EngineBase:
             return False
         return status in ALWAYS_RETRYABLE or method in IDEMPOTENT
 
+    def _rpc_envelope(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method, "params": params}
+
+    def _rpc_result(self, path: str, reply: Any) -> Any:
+        """The ``result`` of a JSON-RPC response; an ``error`` raises (HTTP said 200)."""
+        if isinstance(reply, dict) and reply.get("error") is not None:
+            raise SignalWireRestError(200, reply["error"], self._base_url + path, "POST")
+        return reply.get("result") if isinstance(reply, dict) else reply
+
     @staticmethod
     def _decode(prep: _Prepared, reply: _Reply) -> Any:
         status, content = reply.status, reply.content
@@ -387,6 +397,17 @@ class SyncEngine(_EngineBase):
     def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return self.call("GET", path, options=options)
 
+    def rpc(
+        self,
+        path: str,
+        method: str,
+        params: Mapping[str, Any],
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send one JSON-RPC 2.0 call to ``path`` and return its ``result``."""
+        envelope = self._rpc_envelope(method, params)
+        return self._rpc_result(path, self.call("POST", path, json=envelope, options=options))
+
     def close(self) -> None:
         """Close the transport and its connections."""
         self._transport.close()
@@ -481,6 +502,18 @@ class AsyncEngine(_EngineBase):
 
     async def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return await self.call("GET", path, options=options)
+
+    async def rpc(
+        self,
+        path: str,
+        method: str,
+        params: Mapping[str, Any],
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send one JSON-RPC 2.0 call to ``path`` and return its ``result``."""
+        envelope = self._rpc_envelope(method, params)
+        reply = await self.call("POST", path, json=envelope, options=options)
+        return self._rpc_result(path, reply)
 
     async def aclose(self) -> None:
         """Close the transport and its connections."""

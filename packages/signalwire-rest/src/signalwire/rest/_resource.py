@@ -48,6 +48,16 @@ class Caller(Protocol[_R_co]):
         """Return a lazy iterator over the items of ``first()`` and its next pages."""
         ...
 
+    def rpc(
+        self,
+        path: str,
+        method: str,
+        params: Mapping[str, Any],
+        options: RequestOptions | None = None,
+    ) -> _R_co:
+        """Send one JSON-RPC 2.0 call and return its ``result`` (or an awaitable of it)."""
+        ...
+
 
 class Resource(Generic[_R]):
     """Base of the generated resource classes (``client.fabric.ai_agents`` ...)."""

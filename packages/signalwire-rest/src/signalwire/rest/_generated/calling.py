@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from signalwire.rest._options import RequestOptions
-from signalwire.rest._resource import _R, Resource, fields
+from signalwire.rest._helpers import CallingHelpers
+from signalwire.rest._resource import _R, fields
 
 __all__ = ["Calling"]
 
 
-class Calling(Resource[_R]):
+class Calling(CallingHelpers[_R]):
     """``client.calling``: one method per command of ``POST /api/calling/calls``.
 
     Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``
