@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayTimeoutError
 from signalwire.relay._util import call_handler
-from signalwire.relay.event import RelayEvent
 
 if TYPE_CHECKING:
     from signalwire.relay._call import Call
+    from signalwire.relay.event import RelayEvent
 
 __all__ = [
     "AIAction",
@@ -340,6 +340,8 @@ class AIAction(_Stoppable):
 
 def call_gone_event(call: Call) -> RelayEvent:
     """The event an action completes with when the platform says its call is gone."""
+    from signalwire.relay.event import RelayEvent
+
     return call._ended_event or RelayEvent(
         event_type=c.EVENT_CALL_STATE,
         params={"call_id": call.call_id, "call_state": c.CALL_STATE_ENDED},

@@ -26,18 +26,18 @@ from signalwire.relay._action import (
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
 from signalwire.relay._util import call_handler, drop_none
-from signalwire.relay.event import RelayEvent
 
 if TYPE_CHECKING:
     from signalwire.relay._client import RelayClient
+    from signalwire.relay.event import RelayEvent
 
 __all__ = ["Call"]
 
 logger = logging.getLogger("signalwire.relay.call")
 
 A = TypeVar("A", bound=Action)
-EventHandler = Callable[[RelayEvent], Any]
-Completed = Callable[[RelayEvent], Any] | None
+EventHandler = Callable[["RelayEvent"], Any]
+Completed = Callable[["RelayEvent"], Any] | None
 JSONObject = dict[str, Any]
 
 _STATE_ORDER = {s: i for i, s in enumerate(c.CALL_STATES)}
@@ -181,6 +181,8 @@ class Call:
         if _STATE_ORDER.get(self.state, -1) >= _STATE_ORDER[state]:
             if self._ended_event is not None:
                 return self._ended_event
+            from signalwire.relay.event import RelayEvent
+
             return RelayEvent(
                 event_type=c.EVENT_CALL_STATE,
                 params={"call_id": self.call_id, "call_state": self.state},

@@ -58,10 +58,11 @@ from signalwire.relay._protocol import (
     check_result,
 )
 from signalwire.relay._util import TaskGroupLite, call_handler, drop_none
-from signalwire.relay.event import CallStateEvent, DialEvent, RelayEvent, parse_event
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
+
+    from signalwire.relay.event import DialEvent, RelayEvent
 
 __all__ = ["ClientState", "RelayClient"]
 
@@ -920,6 +921,8 @@ class RelayClient:
     # -- event routing -------------------------------------------------------
 
     def _dispatch(self, payload: JSONObject) -> None:
+        from signalwire.relay.event import parse_event  # loaded with the first event
+
         event = parse_event(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
@@ -927,8 +930,7 @@ class RelayClient:
         if et == c.EVENT_CALL_RECEIVE:
             self._on_receive(event)
         elif et == c.EVENT_CALL_DIAL:
-            assert isinstance(event, DialEvent)
-            self._on_dial(event)
+            self._on_dial(event)  # type: ignore[arg-type]  # DialEvent by its type
         elif et == c.EVENT_MESSAGING_STATE:
             self._on_message_state(event)
         elif et == c.EVENT_MESSAGING_RECEIVE:
@@ -1011,7 +1013,7 @@ class RelayClient:
         return call
 
     def _orphan_watch(self, event: RelayEvent) -> None:
-        if isinstance(event, CallStateEvent) and event.call_state == c.CALL_STATE_ANSWERED:
+        if event.params.get("call_state") == c.CALL_STATE_ANSWERED:
             call = self._calls.get(event.call_id)
             if call is not None:
                 self._orphan(call)

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayTimeoutError
 from signalwire.relay._util import call_handler
-from signalwire.relay.event import RelayEvent
 
 if TYPE_CHECKING:
     from signalwire.relay._util import TaskGroupLite
+    from signalwire.relay.event import RelayEvent
 
 __all__ = ["Message"]
 

@@ -68,7 +68,7 @@ def call_handler(
     except Exception:
         logger.exception("%s raised", what)
         return
-    if inspect.isawaitable(result):
+    if result is not None and inspect.isawaitable(result):
         tasks.spawn(_await(result), what)
 
 

@@ -510,12 +510,15 @@ def _get_converter() -> cattrs.Converter:
         from signalwire.core import make_converter
 
         conv = make_converter(detailed_validation=False)
-        conv.register_structure_hook(str, lambda v, _: _as_str(v))
+        # hot path: most values already have the right type, so test that inline first
+        conv.register_structure_hook(str, lambda v, _: v if v.__class__ is str else _as_str(v))
         conv.register_structure_hook(float, lambda v, _: _as_float(v))
         conv.register_structure_hook(int, lambda v, _: _as_int(v))
         conv.register_structure_hook(bool, lambda v, _: _as_bool(v))
         conv.register_structure_hook(bool | None, lambda v, _: _as_opt_bool(v))
-        conv.register_structure_hook_func(lambda t: t == JSONObject, lambda v, _: _as_dict(v))
+        conv.register_structure_hook_func(
+            lambda t: t == JSONObject, lambda v, _: v if v.__class__ is dict else _as_dict(v)
+        )
         conv.register_structure_hook_func(lambda t: t == list[str], lambda v, _: _as_str_list(v))
         conv.register_structure_hook(
             QueueEvent,
