@@ -93,3 +93,11 @@ async def test_standalone_burst_mode() -> None:
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)
+
+
+def test_loading_the_pytest_plugin_imports_no_websockets() -> None:
+    from signalwire_fakes.hygiene import probe_import
+
+    result = probe_import("signalwire_fakes.relay.pytest_plugin")
+    assert "websockets" not in result["top_level"]
+    assert "signalwire_fakes.relay._server" not in result["modules"]

@@ -130,12 +130,16 @@ drives the fake in its own tests and serves as the benchmarks' baseline.
 
 from __future__ import annotations
 
-from signalwire_fakes.relay._connection import Connection
-from signalwire_fakes.relay._journal import Frame, Journal
-from signalwire_fakes.relay._model import FakeAction, FakeCall, FakeMessage, FakeSession
-from signalwire_fakes.relay._rawclient import RawRelayClient
-from signalwire_fakes.relay._script import Handler, Script
-from signalwire_fakes.relay._server import FakeRelayServer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from signalwire_fakes.relay._connection import Connection
+    from signalwire_fakes.relay._journal import Frame, Journal
+    from signalwire_fakes.relay._model import FakeAction, FakeCall, FakeMessage, FakeSession
+    from signalwire_fakes.relay._rawclient import RawRelayClient
+    from signalwire_fakes.relay._script import Handler, Script
+    from signalwire_fakes.relay._server import FakeRelayServer
 
 __all__ = [
     "Connection",
@@ -150,3 +154,28 @@ __all__ = [
     "RawRelayClient",
     "Script",
 ]
+
+# Imported on first use: the pytest plugin lives in this package and must not
+# pull websockets into every test session that merely loads it.
+_HOMES = {
+    "Connection": "_connection",
+    "FakeAction": "_model",
+    "FakeCall": "_model",
+    "FakeMessage": "_model",
+    "FakeRelayServer": "_server",
+    "FakeSession": "_model",
+    "Frame": "_journal",
+    "Handler": "_script",
+    "Journal": "_journal",
+    "RawRelayClient": "_rawclient",
+    "Script": "_script",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
