@@ -543,3 +543,34 @@ async def test_per_call_collect_and_detect_results(fake_relay: FakeRelayServer) 
     )
     assert (await _inner(client, "calling.call.detect"))["detect"]["params"]["event"] == "MACHINE"
     await client.close()
+
+
+@pytest.mark.parametrize("phase", ["prompt", "collecting"])
+async def test_hangup_during_play_and_collect(fake_relay: FakeRelayServer, phase: str) -> None:
+    if phase == "prompt":
+        fake_relay.set_duration("play", None)
+    else:
+        fake_relay.set_duration("collect", None)
+    client, ids = await _setup(fake_relay)
+    play = [{"type": "tts", "params": {"text": "x"}}]
+    await client.call(
+        "calling.play_and_collect",
+        {**ids, "control_id": "pc", "play": play, "collect": {"digits": {"max": 1}}},
+    )
+    await _inner(client, "calling.call.play", control_id="pc", state="playing")
+    if phase == "collecting":
+        await _inner(client, "calling.call.play", control_id="pc", state="finished")
+    fake_relay.hangup(ids["call_id"])
+    await _inner(client, "calling.call.state", call_state="ended")
+    rest = [f["params"] for f in client._backlog if f["params"]["params"].get("control_id") == "pc"]
+    while not client.events.empty():
+        frame = client.events.get_nowait()
+        if frame["params"]["params"].get("control_id") == "pc":
+            rest.append(frame["params"])
+    kinds = [(p["event_type"], p["params"].get("state")) for p in rest]
+    expected = [("calling.call.collect", "finished")]
+    if phase == "prompt":
+        expected.insert(0, ("calling.call.play", "finished"))
+    assert kinds == expected
+    assert rest[-1]["params"]["result"] == {"type": "no_input"}
+    await client.close()

@@ -162,6 +162,7 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
     if action.done:
         return
     _cancel_timer(action)
+    previous = action.state
     action.state = "finished"
     call = action.call
     call.actions.pop(action.control_id, None)
@@ -173,7 +174,7 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
     elif kind == "record":
         _emit(server, call, "calling.call.record", _record_finished(action))
     elif kind in ("play_and_collect", "collect"):
-        if kind == "play_and_collect" and how != "finished":
+        if kind == "play_and_collect" and previous in ("playing", "paused"):
             _emit(server, call, "calling.call.play", {"control_id": cid, "state": "finished"})
         result = {"type": "no_input"} if how != "finished" else _collect_result(server, p)
         _emit(
