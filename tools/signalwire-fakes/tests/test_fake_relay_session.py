@@ -121,6 +121,7 @@ async def test_periodic_server_pings(fake_relay_factory) -> None:  # type: ignor
         lambda f: f.direction == "out" and f.method == "signalwire.ping", timeout=2
     )
     await server.wait_for_response(frame.id, timeout=2)
+    assert server.unexpected_responses == []  # answered pings are expected, not strays
     await client.close()
 
 

@@ -150,6 +150,7 @@ class FakeRelayServer:
         self._state_waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
         self._pending_server_requests: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._ping_task: asyncio.Task[None] | None = None
+        self._periodic_pings: set[str] = set()
         self._envelopes: dict[tuple[str, str], str] = {}
         self._subscribe_hooks: list[Callable[[FakeSession, list[str]], Any]] = []
 
@@ -546,6 +547,9 @@ class FakeRelayServer:
                 self._notify()
             return
         if isinstance(rid, str):
+            if rid in self._periodic_pings:
+                self._periodic_pings.discard(rid)
+                return
             fut = self._pending_server_requests.pop(rid, None)
             if fut is not None:
                 if not fut.done():
@@ -1008,11 +1012,13 @@ class FakeRelayServer:
         while True:
             await asyncio.sleep(interval)
             for conn in self.live_connections:
+                ping_id = self.next_id()
+                self._periodic_pings.add(ping_id)
                 self._send(
                     conn,
                     {
                         "jsonrpc": "2.0",
-                        "id": self.next_id(),
+                        "id": ping_id,
                         "method": "signalwire.ping",
                         "params": {"timestamp": time.time()},
                     },
