@@ -12,7 +12,9 @@ from websockets.asyncio.client import connect
 
 async def main(port: int, n: int) -> None:
     async with connect(f"ws://127.0.0.1:{port}", compression=None, ping_interval=None) as ws:
-        await ws.send(json.dumps({"jsonrpc": "2.0", "id": "c1", "method": "signalwire.connect", "params": {}}))
+        await ws.send(
+            json.dumps({"jsonrpc": "2.0", "id": "c1", "method": "signalwire.connect", "params": {}})
+        )
         count = 0
         t0 = c0 = 0.0
         async for text in ws:
@@ -23,7 +25,12 @@ async def main(port: int, n: int) -> None:
                 if et == "calling.call.receive":
                     await ws.send(
                         json.dumps(
-                            {"jsonrpc": "2.0", "id": "go", "method": "signalwire.receive", "params": {"contexts": ["go"]}}
+                            {
+                                "jsonrpc": "2.0",
+                                "id": "go",
+                                "method": "signalwire.receive",
+                                "params": {"contexts": ["go"]},
+                            }
                         )
                     )
                 elif et == "calling.call.state":

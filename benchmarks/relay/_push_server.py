@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 from websockets.asyncio.server import ServerConnection, serve
 
@@ -37,7 +38,10 @@ def frame(i: int, event_type: str, params: dict[str, object]) -> str:
 
 
 def burst(n: int) -> list[str]:
-    device = {"type": "phone", "params": {"from_number": "+15550001111", "to_number": "+15550002222"}}
+    device = {
+        "type": "phone",
+        "params": {"from_number": "+15550001111", "to_number": "+15550002222"},
+    }
     return [
         frame(
             i + 10,
@@ -100,7 +104,11 @@ async def main(port_file: str, n: int) -> None:
             elif method == "signalwire.receive":
                 await ws.send(
                     json.dumps(
-                        {"jsonrpc": "2.0", "id": req["id"], "result": {"code": "200", "message": "go"}}
+                        {
+                            "jsonrpc": "2.0",
+                            "id": req["id"],
+                            "result": {"code": "200", "message": "go"},
+                        }
                     )
                 )
                 # pre-encoded server frames written in chunks: the server must not be
@@ -108,8 +116,8 @@ async def main(port_file: str, n: int) -> None:
                 transport = ws.transport
                 for i in range(0, len(wire), 256):
                     transport.write(b"".join(wire[i : i + 256]))
-                    while transport.get_write_buffer_size() > 4 * 1024 * 1024:
-                        await asyncio.sleep(0.001)
+                    while transport.get_write_buffer_size() > 4 * 1024 * 1024:  # noqa: ASYNC110
+                        await asyncio.sleep(0.001)  # bench-only back-pressure
                     await asyncio.sleep(0)
             else:
                 await ws.send(
@@ -118,8 +126,7 @@ async def main(port_file: str, n: int) -> None:
 
     async with serve(handler, "127.0.0.1", 0, compression=None, max_size=None) as server:
         port = server.sockets[0].getsockname()[1]
-        with open(port_file, "w") as fh:
-            fh.write(str(port))
+        Path(port_file).write_text(str(port))  # noqa: ASYNC240 - once, at start-up
         await asyncio.Future()
 
 

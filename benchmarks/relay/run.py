@@ -48,7 +48,9 @@ def import_time(python: str, stmt: str, runs: int = 7) -> float:
     code = f"import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
     subprocess.run([python, "-c", stmt], check=True, capture_output=True)  # warm .pyc
     times = [
-        float(subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout)
+        float(
+            subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout
+        )
         for _ in range(runs)
     ]
     return statistics.median(times) * 1000
@@ -58,7 +60,9 @@ def dispatch(events: int, rounds: int, vendor: str | None) -> dict[str, list[dic
     results: dict[str, list[dict[str, float]]] = {"ours": [], "bare": [], "vendor": []}
     with tempfile.TemporaryDirectory() as tmp:
         port_file = Path(tmp) / "port"
-        server = subprocess.Popen([OURS, str(HERE / "_push_server.py"), str(port_file), str(events)])
+        server = subprocess.Popen(
+            [OURS, str(HERE / "_push_server.py"), str(port_file), str(events)]
+        )
         try:
             deadline = time.monotonic() + 30
             while not (port_file.exists() and port_file.read_text()):
@@ -67,8 +71,12 @@ def dispatch(events: int, rounds: int, vendor: str | None) -> dict[str, list[dic
                 time.sleep(0.05)
             port = port_file.read_text()
             for _ in range(rounds):
-                results["ours"].append(run_json([OURS, str(HERE / "_client_ours.py"), port, str(events)]))
-                results["bare"].append(run_json([OURS, str(HERE / "_client_bare.py"), port, str(events)]))
+                results["ours"].append(
+                    run_json([OURS, str(HERE / "_client_ours.py"), port, str(events)])
+                )
+                results["bare"].append(
+                    run_json([OURS, str(HERE / "_client_bare.py"), port, str(events)])
+                )
                 if vendor:
                     results["vendor"].append(
                         run_json([vendor, str(HERE / "_client_vendor.py"), port, str(events)])
@@ -108,20 +116,32 @@ def main() -> int:
     def runs(rows: list[dict[str, float]]) -> str:
         return " / ".join(f"{r['events_per_s']:,.0f}" for r in rows) or "n/a"
 
-    print(f"RELAY benchmarks: {args.events:,} events x {args.rounds} rounds, {os.cpu_count()} CPUs, "
-          f"python {sys.version.split()[0]}\n")
+    print(
+        f"RELAY benchmarks: {args.events:,} events x {args.rounds} rounds, {os.cpu_count()} CPUs, "
+        f"python {sys.version.split()[0]}\n"
+    )
     print("| measurement | signalwire.relay | vendor 3.7.5 | bare websockets | ratio | target |")
     print("|---|---|---|---|---|---|")
-    print(f"| event dispatch, events/s (median) | {ours_eps:,.0f} | {v_eps:,.0f} | {bare_eps:,.0f} | "
-          f"{ours_eps / v_eps:.2f}x vendor; bare/ours {bare_eps / ours_eps:.2f} | >= 3x vendor; bare/ours <= 1.5 |")
-    print(f"| client CPU per event, us (median) | {ours_cpu:.1f} | {v_cpu:.1f} | {bare_cpu:.1f} | "
-          f"{v_cpu / ours_cpu:.2f}x less than vendor; {ours_cpu / bare_cpu:.2f}x bare | |")
-    print(f"| events/s per round | {runs(res['ours'])} | {runs(res['vendor'])} | {runs(res['bare'])} | | |")
+    print(
+        f"| event dispatch, events/s (median) | {ours_eps:,.0f} | {v_eps:,.0f} | {bare_eps:,.0f} | "
+        f"{ours_eps / v_eps:.2f}x vendor; bare/ours {bare_eps / ours_eps:.2f} | >= 3x vendor; bare/ours <= 1.5 |"
+    )
+    print(
+        f"| client CPU per event, us (median) | {ours_cpu:.1f} | {v_cpu:.1f} | {bare_cpu:.1f} | "
+        f"{v_cpu / ours_cpu:.2f}x less than vendor; {ours_cpu / bare_cpu:.2f}x bare | |"
+    )
+    print(
+        f"| events/s per round | {runs(res['ours'])} | {runs(res['vendor'])} | {runs(res['bare'])} | | |"
+    )
     print(f"| 10,000 Call objects, MB | {mem['bytes'] / 1e6:.1f} | | | | < 50 MB |")
-    print(f"| `import signalwire.relay`, ms (median of 7) | {imp_ours:.1f} | {imp_vendor:.1f} "
-          f"(`from signalwire.relay import RelayClient`) | | {imp_ours / imp_vendor:.3f} | <= 1/3 |")
-    print(f"| `from signalwire.relay import RelayClient`, ms | {imp_ours_client:.1f} | {imp_vendor:.1f} | | "
-          f"{imp_ours_client / imp_vendor:.2f} | (for information) |")
+    print(
+        f"| `import signalwire.relay`, ms (median of 7) | {imp_ours:.1f} | {imp_vendor:.1f} "
+        f"(`from signalwire.relay import RelayClient`) | | {imp_ours / imp_vendor:.3f} | <= 1/3 |"
+    )
+    print(
+        f"| `from signalwire.relay import RelayClient`, ms | {imp_ours_client:.1f} | {imp_vendor:.1f} | | "
+        f"{imp_ours_client / imp_vendor:.2f} | (for information) |"
+    )
     return 0
 
 

@@ -228,6 +228,7 @@ class RelayClient:
         self._restart_requested = False
         self._probe_task: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[BaseException | None] | None = None
+        self._first: asyncio.Future[None] | None = None
         self._ever_connected = False
 
     def __repr__(self) -> str:
@@ -327,6 +328,7 @@ class RelayClient:
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         first: asyncio.Future[None] = loop.create_future()
+        self._first = first
         self._state = "connecting"
         self._supervisor = loop.create_task(self._supervise(first, retry_initial))
         try:
@@ -358,6 +360,8 @@ class RelayClient:
                 self._ready_waiters.remove(fut)
 
     def _set_ready(self) -> None:
+        if self._state == "closed":
+            return
         self._state = "connected"
         waiters, self._ready_waiters = self._ready_waiters, []
         for f in waiters:
@@ -383,6 +387,9 @@ class RelayClient:
                 await sup
         self._ws = None
         self._fail_everything(error)
+        if self._first is not None and not self._first.done():
+            self._first.set_exception(error)
+            self._first.exception()
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
         await self._tasks.cancel_all(grace=0.0)
@@ -432,14 +439,28 @@ class RelayClient:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(self.disconnect()))
+        stopping: list[asyncio.Task[None]] = []
+
+        def stop() -> None:
+            if not stopping:
+                logger.info("stopping RELAY client")
+                stopping.append(loop.create_task(self.disconnect()))
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # a graceful stop instead of cancelling whatever happens to be running
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, stop)
         try:
             await self._start(retry_initial=True)
             assert self._closed is not None
             await asyncio.shield(self._closed)
+        except RelayConnectionError:
+            if not stopping:  # stopped by a signal while connecting: not an error
+                raise
         finally:
             await self.disconnect()
+            if stopping:
+                await stopping[0]
             logger.info("RELAY client stopped")
 
     def _ssl_context(self) -> ssl_module.SSLContext | None:
