@@ -212,8 +212,17 @@ async def test_freeze_is_half_open(fake_relay: FakeRelayServer) -> None:
     with pytest.raises(asyncio.TimeoutError):
         await client.request("signalwire.ping", {}, timeout=0.1)
     assert fake_relay.journal.requests("signalwire.ping")
+    frozen_before = fake_relay.frozen
+    assert frozen_before
+    # The link is dead, not the platform: a new connection resumes the session.
+    fresh = await _open(fake_relay, protocol=client.protocol)
+    assert fresh.connect_result["session_restored"] is True
+    assert await fresh.call("signalwire.ping", {}) == {}
+    await asyncio.wait_for(client.closed.wait(), 3)  # the displaced link is closed
+    frozen_after = fake_relay.frozen
+    assert not frozen_after
     fake_relay.unfreeze()
-    assert await client.call("signalwire.ping", {}) == {}
+    await fresh.close()
     await client.close()
 
 

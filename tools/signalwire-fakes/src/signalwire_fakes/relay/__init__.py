@@ -99,9 +99,9 @@ Platform-originated traffic and faults
     ``send_orphan_response()``, ``send_oversized(size)``, ``await ping()``,
     ``await send_disconnect(restart=False)``, ``await drop_connections(abrupt=False)``,
     ``disconnect_after(received=N | sent=N | method=..., reply=True, abrupt=False)``,
-    ``freeze()``/``unfreeze()`` (half-open: client frames, acks included, are journaled
-    and otherwise lost; output is held until unfrozen; unacked events are redelivered
-    when the client resumes on a new connection),
+    ``freeze(connection=None)``/``unfreeze()`` (half-open: on the connections open at that
+    moment, client frames, acks included, are journaled and otherwise lost and output is
+    held; new connections work, so a client that notices can reconnect and resume),
     ``on_subscribe(hook(session, contexts))`` (run after a connect or receive that
     subscribes, e.g. to offer a call the moment a client listens).
 

@@ -153,6 +153,7 @@ class Connection:
         self.path = ws.request.path if ws.request is not None else "/"
         self.session: FakeSession | None = None
         self.closed = False
+        self.frozen = False
         self.received = 0
         self.sent = 0
         self._queue: deque[_Entry] = deque()
@@ -186,7 +187,7 @@ class Connection:
         protocol = ws.protocol
         try:
             while True:
-                if not queue or server.frozen:
+                if not queue or self.frozen:
                     self._wakeup.clear()
                     await self._wakeup.wait()
                     continue

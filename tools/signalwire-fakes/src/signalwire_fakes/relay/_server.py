@@ -120,7 +120,6 @@ class FakeRelayServer:
         self.errors: list[BaseException] = []
         self.unexpected_responses: list[dict[str, Any]] = []
         self.connect_count = 0
-        self.frozen = False
 
         self.durations: dict[str, float | None] = dict(DEFAULT_DURATIONS)
         self.delays: dict[str, float] = {}
@@ -297,7 +296,7 @@ class FakeRelayServer:
                     "in", conn.connection_id, conn.session_id, data, text if data is None else None
                 )
             )
-        if self.frozen or not isinstance(data, dict):
+        if conn.frozen or not isinstance(data, dict):
             return
         if conn.closed and "method" in data:
             return  # closing: acks still count, new requests are not served
@@ -1073,16 +1072,25 @@ class FakeRelayServer:
             raise ValueError("disconnect_after needs exactly one of received, sent, method")
         self._rules.append(_DisconnectRule(received, sent, method, reply, abrupt))
 
-    def freeze(self) -> None:
-        """Go silent (a half-open connection): client frames are journaled and
-        otherwise lost (acks too), server output is held until :meth:`unfreeze`."""
-        self.frozen = True
+    def freeze(self, connection: Connection | None = None) -> None:
+        """Make the open connections (or one) half-open: client frames are
+        journaled and otherwise lost (acks too), server output is held until
+        :meth:`unfreeze`. Connections opened later work normally, so a client
+        that detects the dead link can reconnect and resume."""
+        for conn in [connection] if connection is not None else self.connections:
+            if not conn.closed:
+                conn.frozen = True
 
     def unfreeze(self) -> None:
-        """Resume answering after :meth:`freeze` (queued output is sent)."""
-        self.frozen = False
+        """Undo :meth:`freeze` (held output is sent)."""
         for conn in self.connections:
+            conn.frozen = False
             conn._wakeup.set()
+
+    @property
+    def frozen(self) -> bool:
+        """True while some open connection is frozen."""
+        return any(c.frozen and not c.closed for c in self.connections)
 
     # ======================================================================
     # awaitable helpers
