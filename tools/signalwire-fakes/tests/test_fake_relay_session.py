@@ -317,3 +317,17 @@ async def test_client_frame_over_max_size_fails_the_connection(fake_relay_factor
     await asyncio.wait_for(client.closed.wait(), 2)
     assert client.ws.close_code == 1009
     await server.wait_disconnected(timeout=2)
+
+
+async def test_journal_dump(fake_relay: FakeRelayServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client = await _open(fake_relay)
+    fake_relay.send_malformed()
+    await client.call("signalwire.ping", {})
+    path = tmp_path / "journal.jsonl"
+    fake_relay.journal.dump(path)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0]["dir"] == "in"
+    assert lines[0]["frame"]["method"] == "signalwire.connect"
+    assert any(isinstance(line["frame"], str) for line in lines)  # the raw malformed frame
+    assert len(lines) == len(fake_relay.journal)
+    await client.close()

@@ -7,6 +7,8 @@ journaling costs one small object per frame even in benchmarks.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -161,6 +163,19 @@ class Journal:
                 continue
             remaining.append((predicate, future, claim))
         self._waiters = remaining
+
+    def dump(self, path: str | os.PathLike[str]) -> None:
+        """Write the journal as JSON lines (one frame per line), for debugging."""
+        with open(path, "w", encoding="utf-8") as fh:
+            for frame in self.frames:
+                record = {
+                    "t": frame.timestamp,
+                    "dir": frame.direction,
+                    "conn": frame.connection_id,
+                    "session": frame.session_id,
+                    "frame": frame.data if frame.data is not None else frame.raw,
+                }
+                fh.write(json.dumps(record) + "\n")
 
     def clear(self) -> None:
         """Forget every recorded frame."""
