@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayTimeoutError
-from signalwire.relay._util import call_handler
+from signalwire.relay._util import call_handler, wait_future
 
 if TYPE_CHECKING:
     from signalwire.relay._call import Call
@@ -105,7 +105,7 @@ class Action:
         if self._future is None:
             self._future = asyncio.get_running_loop().create_future()
         try:
-            return await asyncio.wait_for(asyncio.shield(self._future), timeout)
+            return await wait_future(self._future, timeout)
         except TimeoutError:
             if self._future.done():
                 return self._future.result()

@@ -25,7 +25,7 @@ from signalwire.relay._action import (
     call_gone_event,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
-from signalwire.relay._util import call_handler, drop_none
+from signalwire.relay._util import call_handler, drop_none, wait_future
 
 if TYPE_CHECKING:
     from signalwire.relay._client import RelayClient
@@ -166,7 +166,7 @@ class Call:
             self._waiters = []
         self._waiters.append(waiter)
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await wait_future(future, timeout)
         except TimeoutError:
             if future.done() and not future.cancelled():
                 return future.result()

@@ -43,7 +43,6 @@ from signalwire.core import (
     resolve_credentials,
 )
 from signalwire.relay import constants as c
-from signalwire.relay._acks import AckWriter
 from signalwire.relay._call import Call
 from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
 from signalwire.relay._message import Message
@@ -57,11 +56,10 @@ from signalwire.relay._protocol import (
     backoff_delay,
     check_result,
 )
-from signalwire.relay._util import TaskGroupLite, call_handler, drop_none
+from signalwire.relay._transport import TransportClosed, WSConnection
+from signalwire.relay._util import TaskGroupLite, call_handler, drop_none, wait_future
 
 if TYPE_CHECKING:
-    from websockets.asyncio.client import ClientConnection
-
     from signalwire.relay.event import DialEvent, RelayEvent
 
 __all__ = ["ClientState", "RelayClient"]
@@ -210,7 +208,7 @@ class RelayClient:
 
         self._proto = RelayProtocol()
         self._state: ClientState = "disconnected"
-        self._ws: ClientConnection | None = None
+        self._ws: WSConnection | None = None
         self._futures: dict[str, asyncio.Future[Any]] = {}
         self._ready_waiters: list[asyncio.Future[None]] = []
         self._supervisor: asyncio.Task[None] | None = None
@@ -227,7 +225,6 @@ class RelayClient:
         self._hooks: dict[str, list[Callable[..., Any]]] = {}
         self._restart_requested = False
         self._probe_task: asyncio.Task[None] | None = None
-        self._reader: asyncio.Task[BaseException | None] | None = None
         self._first: asyncio.Future[None] | None = None
         self._ever_connected = False
 
@@ -350,7 +347,7 @@ class RelayClient:
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._ready_waiters.append(fut)
         try:
-            await asyncio.wait_for(fut, timeout)
+            await wait_future(fut, timeout)
         except TimeoutError:
             raise RelayTimeoutError(
                 f"not connected within {timeout}s (state {self._state})"
@@ -380,7 +377,7 @@ class RelayClient:
         ws = self._ws
         if ws is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(), 2.0)
+                await ws.close()
         if sup is not None and sup is not asyncio.current_task():
             sup.cancel()
             with contextlib.suppress(BaseException):
@@ -471,19 +468,17 @@ class RelayClient:
             self._ssl = ssl_module.create_default_context(cafile=self._ca_file)
         return self._ssl
 
-    async def _open(self) -> ClientConnection:
-        from websockets.asyncio.client import connect as ws_connect
-
-        return await ws_connect(
+    async def _open(self) -> WSConnection:
+        # no permessage-deflate, no WebSocket-level pings: signalwire.ping does liveness
+        return await WSConnection.open(
             self._url,
+            self._on_frame,
             ssl=self._ssl_context(),
-            compression=None,
             # hard cap for the socket; frames between max_size and this are acked and dropped
             max_size=None if self._max_size is None else max(self._max_size * 4, _HARD_MAX_SIZE),
-            ping_interval=None,  # the protocol-level signalwire.ping does liveness
             open_timeout=self.request_timeout,
+            user_agent=self._agent,
             close_timeout=0.5,
-            user_agent_header=self._agent,
         )
 
     async def _supervise(self, first: asyncio.Future[None], retry_initial: bool) -> None:
@@ -525,13 +520,11 @@ class RelayClient:
             logger.info("reconnecting in %.2fs (attempt %d, %s)", delay, attempt, _describe(error))
             await asyncio.sleep(delay)
 
-    async def _session(
-        self, ws: ClientConnection, first: asyncio.Future[None]
-    ) -> BaseException | None:
+    async def _session(self, ws: WSConnection, first: asyncio.Future[None]) -> BaseException | None:
         """Run one connected socket until it closes; return why it closed."""
         self._ws = ws
         self._restart_requested = False
-        reader = self._reader = asyncio.get_running_loop().create_task(self._read_loop(ws))
+        ws.closed.add_done_callback(lambda _f: self._connection_gone(ws))
         pinger: asyncio.Task[None] | None = None
         try:
             had_session = self._proto.protocol is not None
@@ -569,14 +562,11 @@ class RelayClient:
                 self._fire("connected")
             if self.ping_interval > 0:
                 pinger = asyncio.get_running_loop().create_task(self._ping_loop(ws))
-            return await reader
+            return await asyncio.shield(ws.closed)
         finally:
             if pinger is not None:
                 pinger.cancel()
-            if not reader.done():
-                reader.cancel()
-                with contextlib.suppress(BaseException):
-                    await reader
+            self._connection_gone(ws)
             self._ws = None
             if self._state != "closed":
                 self._state = "reconnecting" if self._ever_connected else "connecting"
@@ -591,74 +581,58 @@ class RelayClient:
             if self._ever_connected and self._state != "closed":
                 self._fire("disconnected", None)
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(), 1.0)
+                await ws.close()
 
     def _authentication(self) -> dict[str, str]:
         if self.jwt_token:
             return {"jwt_token": self.jwt_token}
         return {"project": self.project or "", "token": self.token or ""}
 
-    async def _read_loop(self, ws: ClientConnection) -> BaseException | None:
-        from websockets.exceptions import ConnectionClosed
+    def _connection_gone(self, ws: WSConnection) -> None:
+        """The socket stopped being usable: no new request may pick it, in-flight ones fail now."""
+        if self._ws is ws:
+            self._ws = None
+            if self._state == "connected":
+                self._state = "reconnecting"
+        # replies can no longer come: wake their waiters now, not at their timeout
+        self._fail_in_flight(RelayConnectionError("connection lost"))
 
-        receive = self._proto.receive
-        futures = self._futures
+    def _on_frame(self, ws: WSConnection, frame: str) -> None:
+        """Handle one text frame (called from the socket's read callback, in order)."""
+        out = self._proto.receive(frame)
         limit = self._max_size
-        acks = AckWriter(ws)
-        try:
-            async for frame in ws:
-                out = receive(frame)
-                if limit is not None and len(frame) > limit:
-                    out = self._oversized(out, len(frame))
-                if type(out) is ServerEvent:
-                    lost: ConnectionClosed | None = None
-                    queued = acks.try_ack(out.ack)  # ack first, then handle
-                    if queued is None:
-                        try:
-                            await ws.send(out.ack)
-                        except ConnectionClosed as exc:
-                            lost = exc
-                    elif queued is False:
-                        lost = ConnectionClosed(None, None)
-                    # if the ack could not go out, handle the event anyway: it is marked
-                    # seen, so the platform's redelivery after the resume is skipped
-                    if out.duplicate:
-                        logger.debug("duplicate event ignored")
-                    else:
-                        try:
-                            self._dispatch(out.payload)
-                        except Exception:
-                            logger.exception("event dispatch failed")
-                    if lost is not None:
-                        return lost
-                elif type(out) is Response:
-                    fut = futures.pop(out.id, None)
-                    if fut is not None and not fut.done():
-                        if out.error is not None:
-                            fut.set_exception(out.error)
-                        else:
-                            fut.set_result(out.result)
-                elif type(out) is ServerPing:
-                    await ws.send(out.ack)
-                elif type(out) is ServerDisconnect:
-                    await ws.send(out.ack)
-                    self._restart_requested = out.restart
-                    logger.info("server announced disconnect (restart=%s)", out.restart)
+        if limit is not None and len(frame) > limit:
+            out = self._oversized(out, len(frame))
+        if type(out) is ServerEvent:
+            # ack first, then handle; acks queued during one read go out in one write. If the
+            # ack cannot go out (socket closing) the event is still handled: it is marked seen,
+            # so the platform's redelivery after the resume is skipped.
+            ws.queue_text(out.ack)
+            if out.duplicate:
+                logger.debug("duplicate event ignored")
+            else:
+                try:
+                    self._dispatch(out.payload)
+                except Exception:
+                    logger.exception("event dispatch failed")
+        elif type(out) is Response:
+            fut = self._futures.pop(out.id, None)
+            if fut is not None and not fut.done():
+                if out.error is not None:
+                    fut.set_exception(out.error)
                 else:
-                    assert isinstance(out, Ignored)
-                    logger.warning("ignored frame: %s", out.reason)
-                    if out.reply is not None:
-                        await ws.send(out.reply)
-        except ConnectionClosed as exc:
-            return exc
-        finally:
-            if self._ws is ws:  # stop new requests from picking this socket
-                self._ws = None
-                if self._state == "connected":
-                    self._state = "reconnecting"
-            # replies can no longer come: wake their waiters now, not at their timeout
-            self._fail_in_flight(RelayConnectionError("connection lost"))
-        return None
+                    fut.set_result(out.result)
+        elif type(out) is ServerPing:
+            ws.queue_text(out.ack)
+        elif type(out) is ServerDisconnect:
+            ws.queue_text(out.ack)
+            self._restart_requested = out.restart
+            logger.info("server announced disconnect (restart=%s)", out.restart)
+        else:
+            assert isinstance(out, Ignored)
+            logger.warning("ignored frame: %s", out.reason)
+            if out.reply is not None:
+                ws.queue_text(out.reply)
 
     def _oversized(self, out: Any, size: int) -> Any:
         """A frame above ``max_size``: ack it (so it is not redelivered) but do not use it."""
@@ -672,10 +646,8 @@ class RelayClient:
         return out
 
     async def _request(
-        self, ws: ClientConnection, method: str, params: Mapping[str, Any], timeout: float
+        self, ws: WSConnection, method: str, params: Mapping[str, Any], timeout: float
     ) -> Any:
-        from websockets.exceptions import ConnectionClosed
-
         msg_id, frame = self._proto.request(method, params)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -684,7 +656,7 @@ class RelayClient:
         try:
             # the write itself can block when the peer stops reading: bound it too
             await asyncio.wait_for(ws.send(frame), timeout)
-        except ConnectionClosed:
+        except TransportClosed:
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             raise _NotSent(f"{method}: connection lost before sending") from None
@@ -694,7 +666,11 @@ class RelayClient:
             self._probe(ws)
             raise RelayTimeoutError(f"{method}: could not write within {timeout}s") from None
         try:
-            return await asyncio.wait_for(fut, max(0.0, deadline - loop.time()))
+            return await wait_future(fut, max(0.0, deadline - loop.time()))
+        except asyncio.CancelledError:
+            self._futures.pop(msg_id, None)
+            self._proto.forget(msg_id)
+            raise
         except TimeoutError:
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
@@ -702,20 +678,20 @@ class RelayClient:
                 self._probe(ws)
             raise RelayTimeoutError(f"no reply to {method} within {timeout}s") from None
 
-    async def _ping_loop(self, ws: ClientConnection) -> None:
+    async def _ping_loop(self, ws: WSConnection) -> None:
         while True:
             await asyncio.sleep(self.ping_interval)
             if not await self._ping(ws):
                 return
 
-    async def _ping(self, ws: ClientConnection) -> bool:
+    async def _ping(self, ws: WSConnection) -> bool:
         try:
             await self._request(ws, c.METHOD_SIGNALWIRE_PING, {}, self.ping_timeout)
         except RelayTimeoutError:
             logger.warning(
                 "no reply to ping within %ss: dropping the connection", self.ping_timeout
             )
-            ws.transport.abort()
+            ws.abort()
             return False
         except RelayConnectionError:
             return False
@@ -723,7 +699,7 @@ class RelayClient:
             pass  # any reply proves the peer alive
         return True
 
-    def _probe(self, ws: ClientConnection) -> None:
+    def _probe(self, ws: WSConnection) -> None:
         """A request timed out: check the link with a ping, now."""
         if self._probe_task is None or self._probe_task.done():
             self._probe_task = self._tasks.spawn(self._ping(ws), "liveness probe")
@@ -765,9 +741,8 @@ class RelayClient:
             except _NotSent:
                 if loop.time() < deadline:
                     # never left: wait for this socket's reader to finish, then queue it
-                    reader = self._reader
-                    if reader is not None and self._ws is ws:
-                        await asyncio.wait({reader}, timeout=max(0.0, deadline - loop.time()))
+                    if self._ws is ws:
+                        await asyncio.wait({ws.closed}, timeout=max(0.0, deadline - loop.time()))
                     continue
                 raise RelayTimeoutError(
                     f"{method} not sent: not connected within {timeout}s"
@@ -823,7 +798,7 @@ class RelayClient:
         try:
             await self.execute("calling.dial", params)
             try:
-                call = await asyncio.wait_for(asyncio.shield(pending.future), timeout)
+                call = await wait_future(pending.future, timeout)
             except TimeoutError:
                 if pending.future.done():
                     call = pending.future.result()

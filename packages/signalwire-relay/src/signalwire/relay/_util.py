@@ -6,9 +6,11 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["TaskGroupLite", "call_handler", "drop_none"]
+__all__ = ["TaskGroupLite", "call_handler", "drop_none", "wait_future"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger("signalwire.relay")
 
@@ -74,3 +76,17 @@ def call_handler(
 
 async def _await(aw: Any) -> Any:
     return await aw
+
+
+async def wait_future(fut: asyncio.Future[T], timeout: float | None) -> T:
+    """Wait for ``fut`` at most ``timeout`` seconds, without cancelling it.
+
+    Unlike :func:`asyncio.wait_for` on Python < 3.12, a cancellation of the
+    waiting task always propagates, even when ``fut`` completes at the same
+    moment. Raises :class:`TimeoutError` when the time is up.
+    """
+    if not fut.done():
+        await asyncio.wait((fut,), timeout=timeout)
+        if not fut.done():
+            raise TimeoutError
+    return fut.result()
