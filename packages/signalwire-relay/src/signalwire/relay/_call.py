@@ -236,7 +236,7 @@ class Call:
             if handlers:
                 tasks = self._client._tasks
                 for h in tuple(handlers):
-                    call_handler(h, (event,), tasks, f"call {event.event_type} handler")
+                    call_handler(h, (event,), tasks, "call event handler")
         if self._waiters:
             for w in tuple(self._waiters):
                 if w.event_type == event.event_type and not w.future.done():

@@ -79,6 +79,7 @@ ENV_CA_FILE = "SIGNALWIRE_RELAY_CA_FILE"
 #: Socket-level cap: a frame above it cannot even be read, so it closes the connection.
 _HARD_MAX_SIZE = 64 * 1024 * 1024
 _ABANDONED_DIAL_TTL = 600.0
+_parse_event: Callable[[JSONObject], RelayEvent] | None = None
 _EARLY_MESSAGE_EVENTS = 256
 
 
@@ -917,9 +918,12 @@ class RelayClient:
     # -- event routing -------------------------------------------------------
 
     def _dispatch(self, payload: JSONObject) -> None:
-        from signalwire.relay.event import parse_event  # loaded with the first event
+        global _parse_event
+        if _parse_event is None:  # the event models load with the first event
+            from signalwire.relay.event import parse_event
 
-        event = parse_event(payload)
+            _parse_event = parse_event
+        event = _parse_event(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
         et = event.event_type

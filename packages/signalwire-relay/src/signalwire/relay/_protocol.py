@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import uuid
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
-
-import attrs
 
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayError
@@ -38,14 +35,19 @@ __all__ = [
 
 JSONObject = dict[str, Any]
 
-_SAFE_ID = re.compile(r'[^"\\\x00-\x1f]*\Z')
 _JSONRPC: Final = '"jsonrpc":"2.0"'
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
 
 
 def _json_id(msg_id: Any) -> str:
-    if isinstance(msg_id, str) and _SAFE_ID.match(msg_id):
+    # fast path for ordinary ids: printable text needs no escaping unless it has " or \
+    if (
+        msg_id.__class__ is str
+        and msg_id.isprintable()
+        and '"' not in msg_id
+        and "\\" not in msg_id
+    ):
         return f'"{msg_id}"'
     return _dumps(msg_id)
 
@@ -96,60 +98,90 @@ def backoff_delay(
     return step / 2 + rand() * step / 2
 
 
-@attrs.frozen
-class Response:
+class _Record:
+    """A small immutable-by-convention record (cheaper to build than an attrs class)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, k) for k in self.__slots__))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Response(_Record):
     """A reply to one of our requests.
 
     ``error`` is set (and ``result`` None) for a JSON-RPC error object;
     ``method`` is the method of the request it answers.
     """
 
-    id: str
-    method: str
-    result: Any = None
-    error: RelayError | None = None
+    __slots__ = ("error", "id", "method", "result")
+
+    def __init__(
+        self, id: str, method: str, result: Any = None, error: RelayError | None = None
+    ) -> None:
+        self.id = id
+        self.method = method
+        self.result = result
+        self.error = error
 
 
-@attrs.frozen
-class ServerEvent:
+class ServerEvent(_Record):
     """A ``signalwire.event`` request: send ``ack``, then handle ``payload``.
 
     ``duplicate`` is True when the same message id was already handled in
     this session (a replay after resume): ack it, do not handle it again.
     """
 
-    ack: str
-    payload: JSONObject
-    duplicate: bool = False
+    __slots__ = ("ack", "duplicate", "payload")
+
+    def __init__(self, ack: str, payload: JSONObject, duplicate: bool = False) -> None:
+        self.ack = ack
+        self.payload = payload
+        self.duplicate = duplicate
 
 
-@attrs.frozen
-class ServerPing:
+class ServerPing(_Record):
     """A ``signalwire.ping`` from the server: send ``ack``."""
 
-    ack: str
+    __slots__ = ("ack",)
+
+    def __init__(self, ack: str) -> None:
+        self.ack = ack
 
 
-@attrs.frozen
-class ServerDisconnect:
+class ServerDisconnect(_Record):
     """``signalwire.disconnect``: send ``ack``; the server will close the socket.
 
     ``restart`` True means the session will not survive: reconnect fresh.
     """
 
-    ack: str
-    restart: bool
+    __slots__ = ("ack", "restart")
+
+    def __init__(self, ack: str, restart: bool) -> None:
+        self.ack = ack
+        self.restart = restart
 
 
-@attrs.frozen
-class Ignored:
+class Ignored(_Record):
     """A frame that needs no action (logged by the caller).
 
-    ``reply`` is an error frame to send back, for requests we cannot serve.
+    ``reply`` is a frame to send back (an ack, or an error for requests we cannot serve).
     """
 
-    reason: str
-    reply: str | None = None
+    __slots__ = ("reason", "reply")
+
+    def __init__(self, reason: str, reply: str | None = None) -> None:
+        self.reason = reason
+        self.reply = reply
 
 
 Inbound = Response | ServerEvent | ServerPing | ServerDisconnect | Ignored
@@ -179,7 +211,9 @@ class RelayProtocol:
         self.identity: str | None = None
         #: Whether the last successful connect resumed the previous session.
         self.last_resumed = False
-        self._seen: OrderedDict[Any, None] = OrderedDict()
+        # ids of handled events: a set for lookups, a deque for the window's order
+        self._seen: set[Any] = set()
+        self._seen_order: deque[Any] = deque()
         self._dedupe_window = dedupe_window
 
     # -- outgoing ---------------------------------------------------------
@@ -225,6 +259,7 @@ class RelayProtocol:
         self.last_resumed = resumed
         if not resumed:
             self._seen.clear()
+            self._seen_order.clear()
             self.authorization_state = None
         self.protocol = new_protocol if isinstance(new_protocol, str) else None
         identity = result.get("identity")
@@ -266,9 +301,11 @@ class RelayProtocol:
             seen = self._seen
             if msg_id in seen:
                 return ServerEvent(ack_frame(msg_id), params, duplicate=True)
-            seen[msg_id] = None
-            if len(seen) > self._dedupe_window:
-                seen.popitem(last=False)
+            seen.add(msg_id)
+            order = self._seen_order
+            order.append(msg_id)
+            if len(order) > self._dedupe_window:
+                seen.discard(order.popleft())
             if params["event_type"] == c.EVENT_AUTHORIZATION_STATE:
                 inner = params.get("params")
                 state = inner.get("authorization_state") if isinstance(inner, dict) else None

@@ -63,7 +63,7 @@ class RelayEvent:
     Also what unknown event types arrive as, so handlers always see them.
     """
 
-    event_type: str
+    event_type: str = ""
     """The wire event type, e.g. ``"calling.call.play"``."""
     params: JSONObject = attrs.field(factory=dict, repr=False)
     """The raw inner payload, exactly as received."""
@@ -520,16 +520,19 @@ def _get_converter() -> cattrs.Converter:
             lambda t: t == JSONObject, lambda v, _: v if v.__class__ is dict else _as_dict(v)
         )
         conv.register_structure_hook_func(lambda t: t == list[str], lambda v, _: _as_str_list(v))
-        conv.register_structure_hook(
-            QueueEvent,
-            make_dict_structure_fn(
-                QueueEvent,
-                conv,
-                _cattrs_detailed_validation=False,
-                queue_id=override(rename="id"),
-                queue_name=override(rename="name"),
-            ),
-        )
+        # models are structured from the inner payload; the envelope fields are set after
+        envelope: dict[str, Any] = {
+            k: override(omit=True) for k in ("event_type", "params", "timestamp")
+        }
+        renames: dict[type[RelayEvent], dict[str, Any]] = {
+            QueueEvent: {"queue_id": override(rename="id"), "queue_name": override(rename="name")}
+        }
+        classes: list[type[RelayEvent]] = [RelayEvent, *EVENT_CLASSES.values()]
+        for cls in classes:
+            fn: Any = make_dict_structure_fn(
+                cls, conv, _cattrs_detailed_validation=False, **envelope, **renames.get(cls, {})
+            )
+            conv.register_structure_hook(cls, fn)
         _converter = conv
     return _converter
 
@@ -548,13 +551,12 @@ def _structure(cls: type[E], payload: Mapping[str, Any]) -> E:
     ts = payload.get("timestamp")
     if ts is None:  # some servers put it inside
         ts = inner.get("timestamp", 0.0)
-    data = {
-        **inner,
-        "event_type": _as_str(payload.get("event_type")),
-        "params": inner,
-        "timestamp": ts,
-    }
-    return _hook(cls)(data, cls)  # type: ignore[no-any-return]
+    event: E = _hook(cls)(inner, cls)
+    et = payload.get("event_type")
+    event.event_type = et if et.__class__ is str else _as_str(et)
+    event.params = inner
+    event.timestamp = ts if ts.__class__ is float else _as_float(ts)
+    return event
 
 
 def parse_event(payload: Mapping[str, Any]) -> RelayEvent:
