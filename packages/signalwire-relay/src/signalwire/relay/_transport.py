@@ -203,7 +203,7 @@ class WSConnection(asyncio.Protocol):
 
     def _deliver(self, data: bytes | bytearray | memoryview) -> None:
         try:
-            text = bytes(data).decode()
+            text = str(data, "utf-8")  # no copy for bytes, bytearray or memoryview
         except UnicodeDecodeError:
             logger.warning("text frame is not valid UTF-8: ignored")
             return
