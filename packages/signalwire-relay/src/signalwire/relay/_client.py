@@ -661,7 +661,7 @@ class RelayClient:
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             raise _NotSent(f"{method}: connection lost before sending") from None
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # distinct classes on 3.10
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             self._probe(ws)

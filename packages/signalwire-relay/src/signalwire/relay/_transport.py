@@ -287,7 +287,7 @@ class WSConnection(asyncio.Protocol):
             self._write_out()
         try:
             await asyncio.wait_for(asyncio.shield(self._lost), self._close_timeout)
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # distinct classes on 3.10
             self.abort()
             await asyncio.shield(self._lost)
 
