@@ -165,9 +165,11 @@ class PlayAction(_Stoppable):
     method = "calling.play"
     __slots__ = ()
 
-    async def pause(self) -> dict[str, Any]:
-        """Pause playback."""
-        return await self._sub("pause")
+    async def pause(self, behavior: str | None = None) -> dict[str, Any]:
+        """Pause playback (``behavior`` is passed through when given)."""
+        if behavior is None:
+            return await self._sub("pause")
+        return await self._sub("pause", behavior=behavior)
 
     async def resume(self) -> dict[str, Any]:
         """Resume paused playback."""
