@@ -741,7 +741,7 @@ class RelayClient:
                 result = await self._request(ws, method, params, max(0.0, deadline - loop.time()))
             except _NotSent:
                 if loop.time() < deadline:
-                    # never left: wait for this socket's reader to finish, then queue it
+                    # never left: wait until this socket is gone, then queue it for the next
                     if self._ws is ws:
                         await asyncio.wait({ws.closed}, timeout=max(0.0, deadline - loop.time()))
                     continue
