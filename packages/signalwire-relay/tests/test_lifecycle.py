@@ -375,3 +375,47 @@ async def test_event_whose_ack_cannot_be_sent_is_still_handled(make_client: Make
         finally:
             await c.disconnect()
     assert seen == ["c-last"]
+
+
+async def test_session_not_resumed_is_reported(
+    make_client: MakeClient, fake_relay: Any, inbound: Callable[..., Any]
+) -> None:
+    c = make_client(contexts=["office"])
+    lost = asyncio.Event()
+    resumed: list[bool] = []
+    c.on_session_lost(lost.set)
+    c.on_reconnected(resumed.append)
+    async with c:
+        got: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        c.on_call(got.set_result)
+        fake_relay.inbound_call("office")
+        call = await asyncio.wait_for(got, 5)
+        waiter = asyncio.ensure_future(call.wait_for_ended())
+        old = c.relay_protocol
+        fake_relay.session.discarded = True  # the platform forgets the session
+        await fake_relay.drop_connections()
+        await asyncio.wait_for(lost.wait(), 5)
+        await c.wait_ready(5)
+        # the old protocol was presented, but a new session came back
+        assert (
+            fake_relay.journal.requests("signalwire.connect")[-1].data["params"]["protocol"] == old
+        )
+        assert c.relay_protocol != old
+        assert resumed == [False]
+        with pytest.raises(RelayConnectionError, match="session lost"):
+            await asyncio.wait_for(waiter, 5)
+        assert c.calls == {}
+
+
+async def test_message_wait_fails_when_client_closes(
+    make_client: MakeClient, fake_relay: Any
+) -> None:
+    fake_relay.queue_message("queued")  # never reaches a final state
+    c = make_client()
+    await c.connect()
+    msg = await c.send_message(to_number="+1", from_number="+2", body="x")
+    waiter = asyncio.ensure_future(msg.wait())
+    await asyncio.sleep(0)
+    await c.disconnect()
+    with pytest.raises(RelayConnectionError, match="client closed"):
+        await asyncio.wait_for(waiter, 5)
