@@ -244,34 +244,17 @@ def test_namespaces_are_built_once_and_lazily() -> None:
     client.close()
 
 
-def test_default_clients_never_import_httpx() -> None:
-    import subprocess
-    import sys
+def test_default_clients_send_through_httpx_transports() -> None:
+    import httpx
 
-    code = (
-        "import sys\n"
-        "from signalwire.rest import RestClient, AsyncRestClient\n"
-        "c = RestClient('p', 't', 'example.signalwire.com')\n"
-        "a = AsyncRestClient('p', 't', 'example.signalwire.com')\n"
-        "c.fabric.ai_agents, c.compat.calls, a.calling\n"
-        "print('httpx' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    from signalwire.rest import LeanAsyncTransport, LeanTransport
 
-
-def test_import_loads_no_tree_no_core_no_httpx() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "import signalwire.rest\n"
-        "from signalwire.rest import RestClient, RequestOptions, SignalWireRestError\n"
-        "heavy = ['httpx', 'signalwire.core', 'signalwire.rest._generated.fabric',\n"
-        "         'signalwire.rest._generated.compat', 'signalwire.rest._http']\n"
-        "print([m for m in heavy if m in sys.modules])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    # SignalWireRestError derives from signalwire.core's base, so core is loaded by it.
-    assert out.stdout.strip() == "['signalwire.core']"
+    client = RestClient("p", "t", "example.signalwire.com")
+    aclient = AsyncRestClient("p", "t", "example.signalwire.com")
+    try:
+        assert isinstance(client._engine._transport, LeanTransport)
+        assert isinstance(client._engine._transport, httpx.BaseTransport)
+        assert isinstance(aclient._engine._transport, LeanAsyncTransport)
+        assert isinstance(aclient._engine._transport, httpx.AsyncBaseTransport)
+    finally:
+        client.close()

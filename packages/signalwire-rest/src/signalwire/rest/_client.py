@@ -73,9 +73,9 @@ class RestClient(ClientTree[Any]):
     endpoints that answer with an array). Use as a context manager, or call
     :meth:`close`, to release pooled connections.
 
-    ``transport`` replaces the default lean HTTP/1.1 connection pool with any
-    ``httpx.BaseTransport`` (e.g. ``httpx.HTTPTransport(proxy=...)``); without
-    one, httpx is not imported at all.
+    Requests go through httpx's transport interface. ``transport`` replaces the
+    default :class:`LeanTransport` (a lean HTTP/1.1 keep-alive pool) with any
+    ``httpx.BaseTransport``, e.g. ``httpx.HTTPTransport(proxy=...)``.
     ``verify`` (True, False, a CA bundle path or an ``ssl.SSLContext``; default
     from ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
     """
@@ -96,11 +96,13 @@ class RestClient(ClientTree[Any]):
             project, token, host or space, environ
         )
         from signalwire.rest._http import SyncEngine
-        from signalwire.rest._wire import SyncPool
+        from signalwire.rest._lean import LeanTransport
 
         self._project_id = project_id
+        # Every request is an httpx.Request handed to an httpx transport; the default is
+        # the lean HTTP/1.1 pool plugged in through httpx's public transport interface.
         self._engine: SyncEngine = SyncEngine(
-            transport or SyncPool(verify=_verify(verify, environ)),
+            transport or LeanTransport(verify=_verify(verify, environ)),
             key,
             netloc,
             auth,
@@ -192,12 +194,12 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
             project, token, host or space, environ
         )
         from signalwire.rest._http import AsyncEngine
-        from signalwire.rest._wire import AsyncPool
+        from signalwire.rest._lean import LeanAsyncTransport
 
         self._project_id = project_id
         self._engine: AsyncEngine = AsyncEngine(
             transport
-            or AsyncPool(verify=_verify(verify, environ), max_connections=max_connections),
+            or LeanAsyncTransport(verify=_verify(verify, environ), max_connections=max_connections),
             key,
             netloc,
             auth,

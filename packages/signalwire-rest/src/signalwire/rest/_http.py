@@ -1,12 +1,12 @@
 """The request engine shared by both clients: encoding, retries, error mapping.
 
-By default the engine serializes each request to HTTP/1.1 bytes itself and sends
-them through a keep-alive pool of :mod:`signalwire.rest._wire`; httpx is not even
-imported. Given an httpx transport instead (``httpx.HTTPTransport`` for proxies or
-HTTP/2, ``httpx.ASGITransport``, ``httpx.MockTransport``...), it builds
-``httpx.Request`` objects and hands them to that transport directly: the client
-layer of httpx (cookies, redirects, auth flows, event hooks) is not needed for a
-JSON API with a fixed Basic-auth header.
+Each request is an ``httpx.Request`` handed to an httpx transport through
+httpx's public transport interface: by default :class:`~signalwire.rest.LeanTransport`
+(a lean HTTP/1.1 keep-alive pool, see :mod:`signalwire.rest._lean`), or any
+transport the user passes (``httpx.HTTPTransport`` for proxies or HTTP/2,
+``httpx.ASGITransport``, ``httpx.MockTransport``...). The client layer of httpx
+(cookies, redirects, auth flows, event hooks) is not needed for a JSON API with a
+fixed Basic-auth header, so the engine talks to the transport directly.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote, urlencode
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from signalwire.rest._errors import (
     SignalWireRestError,
@@ -29,13 +29,11 @@ from signalwire.rest._errors import (
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
 from signalwire.rest._wire import (
-    AsyncPool,
     ConnectFailed,
     ConnectTimedOut,
     Key,
     ReadFailed,
     ReadTimedOut,
-    SyncPool,
     WireFailure,
     WriteTimedOut,
 )
@@ -54,6 +52,7 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _NO_CONTENT = frozenset({204, 205, 304})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_URL_CACHE_SIZE = 512
 
 
 def encode_query(query: Mapping[str, Any]) -> str:
@@ -150,10 +149,8 @@ class _EngineBase:
         self._resolved_default = self._options.resolve()
         self._timeouts = self._timeout_ext(self._resolved_default.timeout)
         self._compat_base = compat_base
-        # Headers every request repeats, serialized once for the lean pools.
-        self._static_head = "".join(
-            f"{name}: {value}\r\n" for name, value in [("Host", netloc), *self._headers]
-        ).encode("latin-1")
+        self._url_cache: dict[str, httpx.URL] = {}
+        self._header_cache: dict[str | None, httpx.Headers] = {}
 
     @property
     def compat_base(self) -> str:
@@ -203,29 +200,26 @@ class _EngineBase:
             if opts.timeout == self._resolved_default.timeout
             else self._timeout_ext(opts.timeout)
         )
-        headers = self._headers
-        if prep.content_type is not None:
-            headers = [*headers, ("Content-Type", prep.content_type)]
+        # Parsing a URL string and normalising headers are most of httpx.Request's cost;
+        # the same few URLs and header sets recur, so both are cached (bounded).
+        url = self._url_cache.get(prep.url)
+        if url is None:
+            if len(self._url_cache) >= _URL_CACHE_SIZE:
+                self._url_cache.clear()
+            url = self._url_cache[prep.url] = httpx.URL(prep.url)
+        headers = self._header_cache.get(prep.content_type)
+        if headers is None:
+            extra = [] if prep.content_type is None else [("Content-Type", prep.content_type)]
+            headers = self._header_cache[prep.content_type] = httpx.Headers(
+                [*self._headers, *extra]
+            )
         return httpx.Request(
             prep.method,
-            prep.url,
+            url,
             headers=headers,
             content=prep.content,
             extensions={"timeout": timeouts},
         )
-
-    def _raw(self, prep: _Prepared) -> bytes:
-        """The request as HTTP/1.1 bytes, for the lean transports."""
-        target = prep.url[len(self._base_url) :] or "/"
-        if not target.isascii() or " " in target:  # a hand-written path
-            target = quote(target, safe="/?&=%:@!$'()*+,;~#[]")
-        parts = [f"{prep.method} {target} HTTP/1.1\r\n".encode("ascii"), self._static_head]
-        if prep.content_type is not None:
-            parts.append(f"Content-Type: {prep.content_type}\r\n".encode("ascii"))
-        if prep.content or prep.method in _BODY_METHODS:
-            parts.append(b"Content-Length: %d\r\n" % len(prep.content))
-        parts += [b"\r\n", prep.content]
-        return b"".join(parts)
 
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
@@ -312,7 +306,7 @@ class SyncEngine(_EngineBase):
 
     def __init__(
         self,
-        transport: SyncPool | httpx.BaseTransport,
+        transport: httpx.BaseTransport,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -323,19 +317,12 @@ class SyncEngine(_EngineBase):
     ) -> None:
         super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
         self._sleep = sleep
-        pool = getattr(transport, "pool", transport)  # LeanTransport wraps a pool
-        if isinstance(pool, SyncPool):
-            self._pool: SyncPool | None = pool
-            self._send = self._send_lean
-        else:
-            self._pool = None
-            self._send = self._send_httpx
         self._transport = transport
 
-    def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+    def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
         import httpx
 
-        transport = cast("httpx.BaseTransport", self._transport)
+        transport = self._transport
         try:
             response = transport.handle_request(self._request(prep, opts))
             try:
@@ -345,12 +332,6 @@ class SyncEngine(_EngineBase):
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
         return _Reply(response.status_code, content, lambda: response.headers)
-
-    def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        assert self._pool is not None
-        t = opts.timeout
-        head, content = self._pool.send_bytes(self._key, prep.method, self._raw(prep), t, t, t)
-        return _Reply(head.status, content, head.header_dict)
 
     def call(
         self,
@@ -420,7 +401,7 @@ class AsyncEngine(_EngineBase):
 
     def __init__(
         self,
-        transport: AsyncPool | httpx.AsyncBaseTransport,
+        transport: httpx.AsyncBaseTransport,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -429,19 +410,12 @@ class AsyncEngine(_EngineBase):
         compat_base: str,
     ) -> None:
         super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
-        pool = getattr(transport, "pool", transport)  # LeanAsyncTransport wraps a pool
-        if isinstance(pool, AsyncPool):
-            self._pool: AsyncPool | None = pool
-            self._send = self._send_lean
-        else:
-            self._pool = None
-            self._send = self._send_httpx
         self._transport = transport
 
-    async def _send_httpx(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+    async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
         import httpx
 
-        transport = cast("httpx.AsyncBaseTransport", self._transport)
+        transport = self._transport
         try:
             response = await transport.handle_async_request(self._request(prep, opts))
             try:
@@ -451,12 +425,6 @@ class AsyncEngine(_EngineBase):
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
         return _Reply(response.status_code, content, lambda: response.headers)
-
-    async def _send_lean(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
-        assert self._pool is not None
-        t = opts.timeout
-        head, content = await self._pool.send_bytes(self._key, prep.method, self._raw(prep), t, t)
-        return _Reply(head.status, content, head.header_dict)
 
     async def call(
         self,
