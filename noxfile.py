@@ -61,6 +61,14 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def generated(session: nox.Session) -> None:
+    """Check the code generated from ../shared/specs is current (one command regenerates it)."""
+    _sync(session, None, "dev")
+    session.run("python", "tools/generate_rest.py", "--check")
+    session.run("python", "tools/generate_swml_verbs.py", "--check")
+
+
+@nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over every package's sources."""
     _sync(session, None, "dev")
