@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import zipfile
 from pathlib import Path
 
@@ -82,7 +80,16 @@ def build(session: nox.Session) -> None:
     for old in dist.glob("*"):
         old.unlink()
     for pkg in PACKAGES:
-        session.run("uv", "build", "--package", f"signalwire-{pkg}", "--no-sources", "-o", str(dist), external=True)
+        session.run(
+            "uv",
+            "build",
+            "--package",
+            f"signalwire-{pkg}",
+            "--no-sources",
+            "-o",
+            str(dist),
+            external=True,
+        )
     wheels = sorted(dist.glob("*.whl"))
     if len(wheels) != len(PACKAGES):
         session.error(f"expected {len(PACKAGES)} wheels, found {[w.name for w in wheels]}")
@@ -94,7 +101,9 @@ def build(session: nox.Session) -> None:
         if stray:
             session.error(f"{wheel.name} holds files outside signalwire/{ns}/: {stray[:5]}")
         if "signalwire/__init__.py" in names:
-            session.error(f"{wheel.name} ships signalwire/__init__.py (must stay a PEP 420 namespace)")
+            session.error(
+                f"{wheel.name} ships signalwire/__init__.py (must stay a PEP 420 namespace)"
+            )
         if f"signalwire/{ns}/py.typed" not in names:
             session.error(f"{wheel.name} lacks py.typed")
         session.log(f"{wheel.name}: {len(code)} files, all under signalwire/{ns}/")
@@ -115,7 +124,12 @@ def wheel_tests(session: nox.Session) -> None:
         py = str(venv / "bin" / "python")
         # Plain pip, as users install: the wheel beside signalwire-core and nothing else of ours.
         session.run(py, "-m", "pip", "install", "-q", str(core), str(wheel), external=True)
-        session.run(py, "-c", f"import signalwire.{pkg} as m; print(m.__name__, m.__version__)", external=True)
+        session.run(
+            py,
+            "-c",
+            f"import signalwire.{pkg} as m; print(m.__name__, m.__version__)",
+            external=True,
+        )
 
 
 @nox.session
@@ -126,7 +140,9 @@ def bench(session: nox.Session) -> None:
     vendor_python = vendor / "bin" / "python"
     if not vendor_python.exists():
         session.run("uv", "venv", "-q", "--seed", str(vendor), external=True)
-        session.run("uv", "pip", "install", "-q", "--python", str(vendor_python), VENDOR_SDK, external=True)
+        session.run(
+            "uv", "pip", "install", "-q", "--python", str(vendor_python), VENDOR_SDK, external=True
+        )
     env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     targets = session.posargs or PACKAGES
     for ns in targets:
