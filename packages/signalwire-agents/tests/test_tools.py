@@ -105,7 +105,13 @@ async def test_typed_handler_receives_kwargs_and_raw_data() -> None:
         # A missing required argument is reported to the AI, not raised as a 500.
         resp = await client.post("/swaig/", json=swaig_body("greet", {}), headers=basic())
         assert resp.status_code == 200
-        assert resp.json()["response"].startswith("Error executing function 'greet':")
+        assert resp.json()["response"] == (
+            "Function 'greet' was called with invalid arguments: missing required argument "
+            "'name'. Call it again with corrected arguments."
+        )
+        # A wrong type is refused before the typed handler runs, naming the argument.
+        resp = await client.post("/swaig/", json=swaig_body("greet", {"name": 5}), headers=basic())
+        assert "argument 'name' should be string, got int" in resp.json()["response"]
     assert seen == ["call-5"]
 
 
@@ -242,7 +248,10 @@ async def test_wrong_argument_types_get_an_actionable_response() -> None:
         body = swaig_body("repeat", {"word": "hi", "times": "three"})
         resp = await client.post("/swaig/", json=body, headers=basic())
         assert resp.status_code == 200
-        assert resp.json()["response"].startswith("Error executing function 'repeat':")
+        assert resp.json()["response"] == (
+            "Function 'repeat' was called with invalid arguments: argument 'times' should be "
+            "integer, got str. Call it again with corrected arguments."
+        )
         body = swaig_body("repeat", {"word": "hi", "times": 2})
         assert (await client.post("/swaig/", json=body, headers=basic())).json() == {
             "response": "hi hi"

@@ -52,6 +52,11 @@ _ISOLATED_STATE = (
     "_pre_answer_verbs", "_answer_config", "_post_answer_verbs", "_post_ai_verbs",
     "_swaig_query_params", "_contexts", "_document",
 )  # fmt: skip
+# Hook containers a per-request copy gets its own shallow copy of.
+_ISOLATED_HOOKS = (
+    "_debug_handlers", "_call_start_handlers", "_call_end_handlers", "_sip_usernames",
+    "_routing_callbacks",
+)  # fmt: skip
 
 
 class _Compiled:
@@ -983,6 +988,9 @@ class AgentBase(SWMLService):
         for attr in _ISOLATED_STATE:
             object.__setattr__(clone, attr, copy.deepcopy(getattr(self, attr), memo))
         object.__setattr__(clone, "_tools", dict(self._tools))
+        # Hooks a per-call callback may add stay on the copy (shallow: the callables are shared).
+        for attr in _ISOLATED_HOOKS:
+            object.__setattr__(clone, attr, copy.copy(getattr(self, attr)))
         object.__setattr__(clone, "_cache", {})
         object.__setattr__(clone, "_render_lock", threading.Lock())
         return clone

@@ -37,7 +37,11 @@ class BasicAuth:
         """Constant-time check of a raw ``Authorization`` header value."""
         if header is None:
             return False
-        return hmac.compare_digest(header.strip(), self._expected)
+        header = header.strip()
+        if header[:6].lower() == b"basic " and header[:6] != b"Basic ":
+            # RFC 7617: the scheme name is case-insensitive.
+            header = b"Basic " + header[6:].lstrip()
+        return hmac.compare_digest(header, self._expected)
 
 
 def decode_basic(header: bytes | None) -> tuple[str, str] | None:

@@ -129,6 +129,11 @@ class Request:
                     raise BadRequest(400, "request body is nested too deeply") from None
         return self._json
 
+    @property
+    def query_params(self) -> dict[str, str]:
+        """The query parameters (last value wins), like Starlette's ``request.query_params``."""
+        return dict(self.query)
+
     def url(self, base: str | None = None) -> str:
         """The full URL of the request, mount prefix included (``base`` replaces scheme and host)."""
         if base is None:
@@ -136,6 +141,20 @@ class Request:
             base = f"{self.scheme}://{host}"
         qs = self.query_string.decode("latin-1")
         return f"{base.rstrip('/')}{self.path}" + (f"?{qs}" if qs else "")
+
+
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def _with_hsts(send: Send) -> Send:
+    """Add Strict-Transport-Security to every response (only when serving over TLS)."""
+
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), _HSTS]
+        await send(message)
+
+    return sender
 
 
 async def _send(send: Send, response: Response) -> None:
@@ -174,6 +193,8 @@ class ServiceApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
+            if self.service.ssl_enabled:
+                send = _with_hsts(send)
             await self._http(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)

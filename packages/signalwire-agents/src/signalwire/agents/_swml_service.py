@@ -338,6 +338,12 @@ class SWMLService(SWMLVerbsMixin):
         ok, errors = fn.validate_args(args)
         if not ok:
             self.log.warning("tool %r called with arguments that do not match: %s", name, errors)
+            if fn.is_typed_handler:
+                # A typed handler would fail on these values anyway; tell the model what to fix.
+                return {
+                    "response": f"Function '{name}' was called with invalid arguments: "
+                    f"{'; '.join(errors)}. Call it again with corrected arguments."
+                }
         return fn(args, raw_data)
 
     async def _call_tool(

@@ -70,8 +70,14 @@ class TokenSigner:
         if not expiry_text.isdigit():
             return False
         expected = self._sign(cid, fn, int(expiry_text), nonce)
-        if not hmac.compare_digest(expected, sig):
+        # compare_digest refuses non-ASCII str: compare bytes, so a forged token is a refusal.
+        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "surrogatepass")):
             return False
         if fn != function or int(expiry_text) < time.time():
             return False
-        return cid == ANY_CALL or (call_id is not None and hmac.compare_digest(cid, call_id))
+        return cid == ANY_CALL or (
+            isinstance(call_id, str)
+            and hmac.compare_digest(
+                cid.encode("utf-8", "surrogatepass"), call_id.encode("utf-8", "surrogatepass")
+            )
+        )
