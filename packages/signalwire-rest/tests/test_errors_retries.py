@@ -76,10 +76,16 @@ def test_retry_after_is_honoured_and_capped(client: RestClient, fake_rest_server
     start = time.monotonic()
     client.fabric.ai_agents.list()
     assert time.monotonic() - start >= 0.3
+    # Asked to wait longer than max_retry_delay allows: the 429 is raised at once,
+    # rather than retried before the server said it would accept the request.
     fake_rest_server.inject_failure(429, retry_after=3600, times=1)
+    fake_rest_server.journal.clear()
     start = time.monotonic()
-    client.fabric.ai_agents.list(request_options=RequestOptions(max_retry_delay=0.05))
+    with pytest.raises(SignalWireRestError) as info:
+        client.fabric.ai_agents.list(request_options=RequestOptions(max_retry_delay=0.05))
+    assert info.value.status_code == 429
     assert time.monotonic() - start < 5
+    assert len(fake_rest_server.journal.entries) == 1
 
 
 def test_retries_exhausted_raise_the_last_status(client: RestClient, fake_rest_server: Any) -> None:

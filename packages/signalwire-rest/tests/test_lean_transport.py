@@ -112,6 +112,8 @@ class RawServer:
         if base == "/hang":
             self._hang.wait(5)
             return False
+        if base == "/swallow":
+            return False  # reads the request, then closes without a byte of answer
         if base == "/garbage":
             conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
             return False
@@ -166,9 +168,28 @@ def test_sync_chunked_close_continue_and_204(server: RawServer) -> None:
 def test_sync_stale_pooled_connection_is_replaced(server: RawServer) -> None:
     with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
         c.get("/drop-after")
-        assert c.post("/echo", content=b"after").json()["body"] == "after"
+        # Idempotent, so a dead pooled connection is replaced and the request resent once.
+        assert c.put("/echo", content=b"after").json()["body"] == "after"
     assert server.connections == 2
-    assert [r["path"] for r in server.requests] == ["/drop-after", "/echo"]
+    assert [r["path"] for r in server.requests][0] == "/drop-after"
+    assert [r["path"] for r in server.requests][-1] == "/echo"
+
+
+def test_sync_post_is_never_resent_on_a_reused_connection(server: RawServer) -> None:
+    with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
+        assert c.get("/echo").status_code == 200  # leaves a pooled keep-alive connection
+        with pytest.raises(httpx.TransportError):
+            c.post("/swallow", content=b"buy-number")
+    # The server may have acted on the POST: it must have seen it exactly once.
+    assert [r["path"] for r in server.requests].count("/swallow") == 1
+
+
+def test_sync_get_is_resent_once_on_a_reused_connection(server: RawServer) -> None:
+    with httpx.Client(transport=LeanTransport(), base_url=server.url) as c:
+        assert c.get("/echo").status_code == 200
+        with pytest.raises(httpx.TransportError):
+            c.get("/swallow")
+    assert [r["path"] for r in server.requests].count("/swallow") == 2
 
 
 def test_sync_errors(server: RawServer) -> None:
@@ -261,9 +282,18 @@ async def test_async_chunked_close_continue_and_204(server: RawServer) -> None:
 async def test_async_stale_pooled_connection_is_replaced(server: RawServer) -> None:
     async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
         await c.get("/drop-after")
-        r = await c.post("/echo", content=b"after")
+        r = await c.put("/echo", content=b"after")
         assert r.json()["body"] == "after"
-    assert [r["path"] for r in server.requests] == ["/drop-after", "/echo"]
+    assert [r["path"] for r in server.requests][0] == "/drop-after"
+    assert [r["path"] for r in server.requests][-1] == "/echo"
+
+
+async def test_async_post_is_never_resent_on_a_reused_connection(server: RawServer) -> None:
+    async with httpx.AsyncClient(transport=LeanAsyncTransport(), base_url=server.url) as c:
+        assert (await c.get("/echo")).status_code == 200
+        with pytest.raises(httpx.TransportError):
+            await c.post("/swallow", content=b"buy-number")
+    assert [r["path"] for r in server.requests].count("/swallow") == 1
 
 
 async def test_async_errors(server: RawServer) -> None:

@@ -362,8 +362,12 @@ class SyncEngine(_EngineBase):
             status = reply.status
             self._log(prep, status, attempt)
             if status >= 400 and self._may_retry_status(method, status, attempt, opts):
-                self._wait(prep, opts, opts.delay(attempt, _retry_after(reply.headers)))
-                continue
+                after = _retry_after(reply.headers)
+                # A server that asks for a longer pause than we may wait gets its answer
+                # raised rather than a retry it said it would refuse.
+                if after is None or after <= opts.max_retry_delay:
+                    self._wait(prep, opts, opts.delay(attempt, after))
+                    continue
             return self._decode(prep, reply)
 
     def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
@@ -455,8 +459,12 @@ class AsyncEngine(_EngineBase):
             status = reply.status
             self._log(prep, status, attempt)
             if status >= 400 and self._may_retry_status(method, status, attempt, opts):
-                await self._wait(prep, opts, opts.delay(attempt, _retry_after(reply.headers)))
-                continue
+                after = _retry_after(reply.headers)
+                # A server that asks for a longer pause than we may wait gets its answer
+                # raised rather than a retry it said it would refuse.
+                if after is None or after <= opts.max_retry_delay:
+                    await self._wait(prep, opts, opts.delay(attempt, after))
+                    continue
             return self._decode(prep, reply)
 
     async def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:

@@ -82,8 +82,13 @@ class ProtocolFailure(ReadFailed):
     """The server broke HTTP/1.1: malformed or truncated response, early close."""
 
 
+#: Methods a request may be resent for when a reused connection dies before answering.
+#: Any other method may already have been processed, so its failure is reported instead.
+_RESENDABLE = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
 class _Stale(Exception):
-    """A pooled connection failed before any response byte: safe to resend once."""
+    """A pooled connection failed before any response byte: resent once if idempotent."""
 
     def __init__(self, cause: Exception) -> None:
         super().__init__(str(cause))
@@ -247,7 +252,9 @@ class SyncPool:
         conn, reused = self._acquire(key, connect_t)
         try:
             return self._exchange(conn, reused, method, data, read_t, write_t)
-        except _Stale:
+        except _Stale as stale:
+            if method not in _RESENDABLE:
+                raise stale.cause from None
             conn, _ = self._acquire(key, connect_t, fresh=True)
             try:
                 return self._exchange(conn, False, method, data, read_t, write_t)
@@ -478,7 +485,9 @@ class AsyncPool:
             conn, reused = await self._acquire(key, connect_t)
             try:
                 return await self._exchange(conn, reused, method, data, read_t)
-            except _Stale:
+            except _Stale as stale:
+                if method not in _RESENDABLE:
+                    raise stale.cause from None
                 conn, _ = await self._acquire(key, connect_t, fresh=True)
                 try:
                     return await self._exchange(conn, False, method, data, read_t)
