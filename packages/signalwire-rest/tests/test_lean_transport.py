@@ -171,8 +171,8 @@ def test_sync_stale_pooled_connection_is_replaced(server: RawServer) -> None:
         # Idempotent, so a dead pooled connection is replaced and the request resent once.
         assert c.put("/echo", content=b"after").json()["body"] == "after"
     assert server.connections == 2
-    assert [r["path"] for r in server.requests][0] == "/drop-after"
-    assert [r["path"] for r in server.requests][-1] == "/echo"
+    assert server.requests[0]["path"] == "/drop-after"
+    assert server.requests[-1]["path"] == "/echo"
 
 
 def test_sync_post_is_never_resent_on_a_reused_connection(server: RawServer) -> None:
@@ -284,8 +284,8 @@ async def test_async_stale_pooled_connection_is_replaced(server: RawServer) -> N
         await c.get("/drop-after")
         r = await c.put("/echo", content=b"after")
         assert r.json()["body"] == "after"
-    assert [r["path"] for r in server.requests][0] == "/drop-after"
-    assert [r["path"] for r in server.requests][-1] == "/echo"
+    assert server.requests[0]["path"] == "/drop-after"
+    assert server.requests[-1]["path"] == "/echo"
 
 
 async def test_async_post_is_never_resent_on_a_reused_connection(server: RawServer) -> None:
