@@ -293,3 +293,18 @@ def test_credentials_are_immutable() -> None:
     creds = Credentials(project_id="p", api_token="t")
     with pytest.raises(AttributeError):
         creds.project_id = "q"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://user:pw-secret@127.0.0.1:1",
+        "wss://proj:pw-secret@relay.signalwire.com",
+        "u:pw-secret@example",
+    ],
+)
+def test_space_errors_never_repeat_credentials(given: str) -> None:
+    with pytest.raises(SignalWireConfigError) as info:
+        normalize_space(given)
+    assert "pw-secret" not in str(info.value)
+    assert "***@" in str(info.value)

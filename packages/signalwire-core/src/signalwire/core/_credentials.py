@@ -79,9 +79,18 @@ class Space:
         return self.netloc
 
 
+def _redact_userinfo(value: str) -> str:
+    """Hide ``user:password@`` in a URL-ish value so an error message never repeats it."""
+    scheme, sep, rest = value.rpartition("://")
+    head, at, tail = rest.rpartition("@")
+    if not at or "/" in head:
+        return value
+    return f"{scheme}{sep}***@{tail}"
+
+
 def _space_error(value: str, why: str, argument: str) -> SignalWireConfigError:
     return SignalWireConfigError(
-        f"invalid {argument} {value!r}: {why}; pass {argument}= or set "
+        f"invalid {argument} {_redact_userinfo(value)!r}: {why}; pass {argument}= or set "
         f"{env.SIGNALWIRE_SPACE} to e.g. 'example', 'example.signalwire.com' or '127.0.0.1:8080'",
         argument=argument,
         env_var=env.SIGNALWIRE_SPACE,
