@@ -54,11 +54,14 @@ async def test_over_limit_calls_are_refused(
         assert third in c.calls
 
 
-async def test_inbound_call_without_handler_is_logged(
+async def test_inbound_call_without_handler_is_refused_visibly(
     client: RelayClient, fake_relay: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Nobody would control the call, so it is refused by the over-limit rule (busy), not left ringing.
     caplog.set_level(logging.WARNING, "signalwire.relay")
     call_id = fake_relay.inbound_call("office")
-    await fake_relay.wait_all_acked()
+    req = await fake_relay.wait_for_request("calling.end", timeout=5)
+    assert req["params"]["call_id"] == call_id
+    assert req["params"]["reason"] == "busy"
     assert "no on_call handler" in caplog.text
-    assert call_id in client.calls
+    assert call_id not in client.calls

@@ -950,6 +950,20 @@ class RelayClient:
         if self._calls.get(call.call_id) is call:
             del self._calls[call.call_id]
 
+    def _refuse(self, call_id: str, node_id: str, why: str) -> None:
+        """Refuse an inbound call visibly: log it, then ``calling.end`` busy or ``calling.pass``."""
+        logger.warning(
+            "refusing inbound call %s: %s; sending %s",
+            call_id,
+            why,
+            "calling.pass" if self.over_limit == "pass" else "calling.end busy",
+        )
+        stub = Call(self, call_id, node_id)
+        if self.over_limit == "pass":
+            self._tasks.spawn(stub.pass_(), "refuse call (pass)")
+        else:
+            self._tasks.spawn(self._end_quietly(stub, c.END_REASON_BUSY), "refuse call (busy)")
+
     def _on_receive(self, event: RelayEvent) -> None:
         p = event.params
         call_id = event.call_id
@@ -957,17 +971,11 @@ class RelayClient:
             return
         node_id = str(p.get("node_id") or "")
         if len(self._calls) >= self.max_active_calls:
-            logger.warning(
-                "refusing inbound call %s: %d active calls (max_active_calls); sending %s",
-                call_id,
-                len(self._calls),
-                "calling.pass" if self.over_limit == "pass" else "calling.end busy",
-            )
-            stub = Call(self, call_id, node_id)
-            if self.over_limit == "pass":
-                self._tasks.spawn(stub.pass_(), "refuse call (pass)")
-            else:
-                self._tasks.spawn(self._end_quietly(stub, c.END_REASON_BUSY), "refuse call (busy)")
+            self._refuse(call_id, node_id, f"{len(self._calls)} active calls (max_active_calls)")
+            return
+        if self._call_handler is None:
+            # Nobody would control this call: refuse it by the same rule, never leave it ringing.
+            self._refuse(call_id, node_id, f"no on_call handler for context {p.get('context')!r}")
             return
         call = Call(
             self,
@@ -982,9 +990,6 @@ class RelayClient:
             segment_id=str(p.get("segment_id") or ""),
         )
         self._calls[call_id] = call
-        if self._call_handler is None:
-            logger.warning("inbound call %s on %r but no on_call handler", call_id, call.context)
-            return
         call_handler(self._call_handler, (call,), self._tasks, "on_call handler")
 
     def _maybe_dial_leg(self, event: RelayEvent) -> Call | None:

@@ -25,6 +25,21 @@ __all__ = ["TransportClosed", "WSConnection"]
 logger = logging.getLogger("signalwire.relay.transport")
 
 
+class _NoFrameDebug(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets' protocol logger, minus its frame dumps.
+
+    At DEBUG websockets logs every frame's text, which would print the API
+    token of the ``signalwire.connect`` frame; websockets asks
+    ``isEnabledFor(DEBUG)`` once per connection, so saying no drops them all.
+    """
+
+    def isEnabledFor(self, level: int) -> bool:
+        return level > logging.DEBUG and self.logger.isEnabledFor(level)
+
+
+_NO_FRAME_LOGGER = _NoFrameDebug(logging.getLogger("signalwire.relay.websocket"), {})
+
+
 class TransportClosed(Exception):
     """The WebSocket is closing or closed; nothing more can be sent."""
 
@@ -88,7 +103,7 @@ class WSConnection(asyncio.Protocol):
         from websockets.uri import parse_uri
 
         wsuri = parse_uri(url)
-        protocol = ClientProtocol(wsuri, max_size=max_size)
+        protocol = ClientProtocol(wsuri, max_size=max_size, logger=_NO_FRAME_LOGGER)
         loop = asyncio.get_running_loop()
         conn = cls(protocol, on_text, user_agent, close_timeout)
 
