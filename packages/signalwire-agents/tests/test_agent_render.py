@@ -374,7 +374,7 @@ def test_validator_rejects_bad_documents() -> None:
 
 def test_document_helpers_return_the_agent_document() -> None:
     agent = AgentBase("x", basic_auth=CREDS)
-    assert agent.get_document()["sections"]["main"][0] == {"answer": {}}
+    assert validate_swml(agent.get_document())["sections"]["main"][0] == {"answer": {}}
     assert json.loads(agent.render_document()) == agent.get_document()
     assert json.loads(agent._render_swml()) == agent.get_document()
 

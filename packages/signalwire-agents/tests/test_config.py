@@ -12,6 +12,7 @@ from agents_testkit import CREDS, basic, client_for
 
 from signalwire.agents import AgentBase, SWMLService
 from signalwire.core import SignalWireConfigError
+from signalwire_fakes.swml import validate_swml
 
 
 def test_credentials_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -105,7 +106,9 @@ async def test_swml_service_on_request_and_head() -> None:
     svc.add_verb("hangup", {})
     async with client_for(svc.get_app()) as client:
         resp = await client.post("/", json={"call": {"from": "+1555"}}, headers=basic())
-        assert resp.json()["sections"]["main"] == [{"play": {"url": "say:Hello +1555"}}]
+        assert validate_swml(resp.json())["sections"]["main"] == [
+            {"play": {"url": "say:Hello +1555"}}
+        ]
         head = await client.head("/", headers=basic())
         assert head.status_code == 200
         assert head.content == b""

@@ -88,11 +88,12 @@ async def test_webhook_urls_follow_the_request_host_and_forwarded_headers() -> N
         )
         headers = {**basic(), "X-Forwarded-Host": "public.example", "X-Forwarded-Proto": "https"}
         resp = await c.post("/bot/", json={}, headers=headers)
-        assert ai_of(resp.json())["SWAIG"]["defaults"]["web_hook_url"] == (
+        assert ai_of(validate_swml(resp.json()))["SWAIG"]["defaults"]["web_hook_url"] == (
             "https://signalwire:s3cret@public.example/bot/swaig/"
         )
         headers = {**basic(), "Forwarded": "for=1.2.3.4;host=fwd.example;proto=https"}
         resp = await c.post("/bot/", json={}, headers=headers)
+        validate_swml(resp.json())
         assert "https://signalwire:s3cret@fwd.example/bot/swaig/" in resp.text
 
 
@@ -101,6 +102,7 @@ async def test_proxy_env_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     async with client_for(make_agent().get_app()) as client:
         headers = {**basic(), "X-Forwarded-Host": "ignored.example"}
         resp = await client.post("/", json={}, headers=headers)
+        validate_swml(resp.json())
         assert "https://signalwire:s3cret@proxy.example/swaig/" in resp.text
 
 
@@ -292,7 +294,7 @@ async def test_swml_request_without_call_id_mints_usable_tokens() -> None:
     agent = make_agent()
     async with client_for(agent.get_app()) as client:
         resp = await client.get("/", headers=basic())  # no call_id anywhere
-        token = token_from(fn_url(resp.json(), "vault"))
+        token = token_from(fn_url(validate_swml(resp.json()), "vault"))
         for call_id in ("real-call-1", "real-call-2"):
             resp = await client.post(
                 f"/swaig/?__token={token}", json=swaig_body("vault", {}, call_id), headers=basic()

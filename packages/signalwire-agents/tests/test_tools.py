@@ -8,12 +8,13 @@ import pytest
 from agents_testkit import CREDS, basic, client_for, swaig_body
 
 from signalwire.agents import AgentBase, FunctionResult, SWAIGFunction
+from signalwire_fakes.swml import validate_swml
 
 
 def functions(agent: AgentBase) -> dict[str, dict[str, Any]]:
     import json
 
-    doc = json.loads(agent.render_swml("c"))
+    doc = validate_swml(json.loads(agent.render_swml("c")))
     ai = doc["sections"]["main"][-1]["ai"]
     return {f["function"]: f for f in ai["SWAIG"]["functions"]}
 
