@@ -11,8 +11,9 @@
   a bare websockets client that only parses and acks. Rounds interleave the
   clients so machine noise hits all of them; medians are reported.
 * Memory: 10,000 Call objects built from ``calling.call.receive`` events.
-* Import: wall time of ``import signalwire.relay`` (median of 7 fresh
-  interpreters) vs the vendor's ``from signalwire.relay import RelayClient``.
+* Import: wall time (median of 7 fresh interpreters) of ``import signalwire.relay``
+  and of ``from signalwire.relay import RelayClient``, each against the same
+  statement on the vendor SDK.
 
 Prints a markdown table and exits 0 (the vendor rows are skipped if the vendor
 python is missing).
@@ -107,6 +108,8 @@ def main() -> int:
     imp_vendor = (
         import_time(vendor, "from signalwire.relay import RelayClient") if vendor else float("nan")
     )
+    # The same statement on both sides (the vendor's package __init__ loads its client eagerly).
+    imp_vendor_pkg = import_time(vendor, "import signalwire.relay") if vendor else float("nan")
 
     ours_eps, bare_eps = med(res["ours"], "events_per_s"), med(res["bare"], "events_per_s")
     ours_cpu, bare_cpu = med(res["ours"], "cpu_us_per_event"), med(res["bare"], "cpu_us_per_event")
@@ -135,8 +138,8 @@ def main() -> int:
     )
     print(f"| 10,000 Call objects, MB | {mem['bytes'] / 1e6:.1f} | | | | < 50 MB |")
     print(
-        f"| `import signalwire.relay`, ms (median of 7) | {imp_ours:.1f} | {imp_vendor:.1f} "
-        f"(`from signalwire.relay import RelayClient`) | | {imp_ours / imp_vendor:.3f} | <= 1/3 |"
+        f"| `import signalwire.relay`, ms (median of 7) | {imp_ours:.1f} | {imp_vendor_pkg:.1f} "
+        f"| | {imp_ours / imp_vendor_pkg:.3f} | <= 1/3 |"
     )
     print(
         f"| `from signalwire.relay import RelayClient`, ms | {imp_ours_client:.1f} | {imp_vendor:.1f} | | "
