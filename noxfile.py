@@ -138,7 +138,7 @@ def wheel_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks (not tests): ours and signalwire-sdk 3.7.5 side by side in the same run."""
     _sync(session, None, "dev")
-    vendor = Path(session.create_tmp()) / "vendor-venv"
+    vendor = Path(session.create_tmp()).resolve() / "vendor-venv"
     vendor_python = vendor / "bin" / "python"
     if not vendor_python.exists():
         session.run("uv", "venv", "-q", "--seed", str(vendor), external=True)
