@@ -7,7 +7,7 @@ importing httpx at all.
 
 What the pools do: persistent connections per (scheme, host, port),
 Content-Length, chunked and read-to-close response bodies, 1xx interim
-responses, TLS (certifi's CA bundle, as httpx uses), timeouts, and one
+responses, TLS (httpx's default SSL context), timeouts, and one
 transparent resend when a pooled connection turns out to have been closed by
 the server before it answered. What they do not do: proxies, HTTP/2, streaming.
 """
@@ -96,7 +96,7 @@ class _Stale(Exception):
 
 
 def ssl_context(verify: Verify) -> ssl.SSLContext:
-    """A client TLS context: ``True`` uses certifi's CA bundle (as httpx does), a string
+    """A client TLS context: ``True`` is httpx's default context (its CA bundle), a string
     names a CA file, ``False`` disables verification."""
     if isinstance(verify, ssl.SSLContext):
         return verify
@@ -107,9 +107,9 @@ def ssl_context(verify: Verify) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
-    import certifi
+    import httpx  # the transport is an httpx transport, so this costs nothing extra
 
-    return ssl.create_default_context(cafile=certifi.where())
+    return httpx.create_ssl_context()
 
 
 class Head:
