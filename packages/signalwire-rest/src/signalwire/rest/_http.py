@@ -51,7 +51,6 @@ ALWAYS_RETRYABLE = frozenset({429, 503})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _NO_CONTENT = frozenset({204, 205, 304})
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _URL_CACHE_SIZE = 512
 
 
@@ -138,7 +137,6 @@ class _EngineBase:
         compat_base: str,
     ) -> None:
         scheme, _, _ = key
-        self._key: Key = key
         self._base_url = f"{scheme}://{netloc}"
         self._headers = [
             ("Authorization", auth_header),

@@ -5,8 +5,7 @@ layers cost more per request than a whole JSON round trip to a nearby server
 (see ``benchmarks/rest``). These classes plug the lean pools into httpx's public
 extension point (``httpx.BaseTransport`` / ``httpx.AsyncBaseTransport``), so they
 work under ``httpx.Client`` and ``httpx.AsyncClient`` and can be passed to the
-REST clients as ``transport=``. The clients use the same pools directly by
-default.
+REST clients as ``transport=``; they are the clients' default transports.
 
 Supported: keep-alive, Content-Length, chunked and read-to-close bodies, 1xx
 responses, TLS, the ``timeout`` request extension. Not supported: proxies,
@@ -97,7 +96,7 @@ class LeanTransport(httpx.BaseTransport):
     """Blocking HTTP/1.1 keep-alive transport over plain sockets (thread-safe)."""
 
     def __init__(self, *, verify: Verify = True) -> None:
-        #: The connection pool; the REST clients send through it directly.
+        #: The keep-alive connection pool this transport sends through.
         self.pool = SyncPool(verify=verify)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -124,7 +123,7 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, verify: Verify = True, max_connections: int = 100) -> None:
-        #: The connection pool; the REST clients send through it directly.
+        #: The keep-alive connection pool this transport sends through.
         self.pool = AsyncPool(verify=verify, max_connections=max_connections)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
