@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rest_codegen.naming import method_of, resource_of
+from rest_codegen.relaxed import command_key, relaxed_fields
 from rest_codegen.spec import Operation, Param, Spec, py_name
 from rest_codegen.vendor_names import VENDOR_PATH_PARAMS
 
@@ -42,6 +43,9 @@ MIXINS = {"phone_numbers": ("signalwire.rest._helpers", "PhoneNumberHelpers")}
 
 #: Calling command -> method name.
 _CALL_SPECIAL = {"dial": "dial", "update": "update"}
+#: Commands whose method is hand-written in ``signalwire.rest._helpers.CallingHelpers``
+#: (they also take the documented spellings ``call_id=`` / ``audio=``).
+HAND_WRITTEN_COMMANDS = {"update", "calling.record"}
 
 
 def camel(name: str) -> str:
@@ -213,7 +217,7 @@ def _resource_source(res: Resource) -> str:
     ops = ", ".join(sorted({m.op.tag for m in res.methods if m.op.tag}))
     base = MIXINS[res.accessor][1] if res.accessor in MIXINS else "Resource"
     lines = [
-        f"class {res.class_name}({base}[_R]):",
+        f"class {res.class_name}({base}[_R], accessor={res.accessor!r}):",
         f'    """``client.{res.accessor}``: {title} ({ops})."""',
         "",
     ]
@@ -326,6 +330,7 @@ def calling_commands(spec: Spec) -> list[tuple[str, str, list[Param], bool, str]
         props, required, _ = spec.merged_object(schema)
         params_schema = props.get("params", {})
         pprops, preq, _ = spec.merged_object(params_schema)
+        preq = [name for name in preq if name not in relaxed_fields(command_key(command))]
         params = [
             Param(
                 name,
@@ -355,7 +360,7 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
         "__all__ = ['Calling']",
         "",
         "",
-        "class Calling(CallingHelpers[_R]):",
+        "class Calling(CallingHelpers[_R], accessor='calling'):",
         '    """``client.calling``: one method per command of ``POST /api/calling/calls``.',
         "",
         '    Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``',
@@ -364,6 +369,8 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
         '    """',
     ]
     for command, name, params, needs_id, desc in commands:
+        if command in HAND_WRITTEN_COMMANDS:
+            continue
         sig = ["self"]
         if needs_id:
             sig.append("call_id: str")

@@ -311,14 +311,26 @@ async def test_calling_unknown_command_is_422_naming_command(client: httpx.Async
 async def test_calling_command_params_are_validated(client: httpx.AsyncClient) -> None:
     r = await client.post(
         "/api/calling/calls",
+        json={"command": "calling.play.stop", "id": CALL_ID, "params": {}},
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["attribute"] == "params.control_id"
+    # Starting a play without a control_id is a documented exception: the platform assigns one.
+    r = await client.post(
+        "/api/calling/calls",
         json={
             "command": "calling.play",
             "id": CALL_ID,
             "params": {"play": [{"type": "tts", "params": {"text": "hi"}}]},
         },
     )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/calling/calls",
+        json={"command": "calling.play", "id": CALL_ID, "params": {"control_id": "c1"}},
+    )
     assert r.status_code == 422
-    assert r.json()["errors"][0]["attribute"] == "params.control_id"
+    assert r.json()["errors"][0]["attribute"] == "params.play"
     r = await client.post(
         "/api/calling/calls",
         json={

@@ -97,6 +97,14 @@ Lists
     The three bare-array list operations return a JSON array of ``total``
     items. ``set_list_size(total, page_size=None, *, path_prefix=None)``; an
     unknown page token, or ``page_number > 0`` without ``page_token``, is a 422.
+Documented-API exceptions
+    ``platform_exceptions()`` (from ``platform_exceptions.json``, written by
+    ``tools/generate_rest.py`` from the SDK generator's ``relaxed.py``) lists,
+    each with its reason, the request fields the spec requires but documented
+    calls omit (``relaxed``: server-assigned ids, partial updates sent as PUT,
+    the ``control_id`` of starting call commands) and the undeclared fields
+    documented examples send (``undeclared``). The fake accepts those and
+    nothing else: any other missing or unknown field is still a 422 naming it.
 Known departures from the spec
     ``links.next`` is omitted on the last page although four list schemas
     require it (clients stop on its absence). A few spec examples violate their
@@ -140,6 +148,7 @@ if TYPE_CHECKING:
         FakeRestPlatform,
     )
     from signalwire_fakes.rest._controls import FailureRule, Stub
+    from signalwire_fakes.rest._exceptions import platform_exceptions
     from signalwire_fakes.rest._journal import Journal, JournalEntry
     from signalwire_fakes.rest._server import BackgroundServer, FakeRestServer
     from signalwire_fakes.rest._spec import Operation, Parameter, load_operations, load_spec
@@ -159,6 +168,7 @@ __all__ = [
     "Stub",
     "load_operations",
     "load_spec",
+    "platform_exceptions",
 ]
 
 _LAZY = {
@@ -176,6 +186,7 @@ _LAZY = {
     "Parameter": "_spec",
     "load_operations": "_spec",
     "load_spec": "_spec",
+    "platform_exceptions": "_exceptions",
 }
 
 

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, fields
 __all__ = ["Calling"]
 
 
-class Calling(CallingHelpers[_R]):
+class Calling(CallingHelpers[_R], accessor="calling"):
     """``client.calling``: one method per command of ``POST /api/calling/calls``.
 
     Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``
@@ -97,52 +97,6 @@ class Calling(CallingHelpers[_R]):
                         "send_digits": send_digits,
                         "region": region,
                         "custom_variables": custom_variables,
-                        "url": url,
-                        "swml": swml,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def update(
-        self,
-        *,
-        id: str,
-        fallback_url: str | None = None,
-        status: str | None = None,
-        status_url: str | None = None,
-        url: str | None = None,
-        swml: Mapping[str, Any] | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Update a call in progress — cancel, complete, or redirect the SWML flow.
-
-        Sends ``{"command": "update"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            id: The unique identifying ID of a existing call.
-            fallback_url: The Fallback URL to handle the call. This parameter allows you to s...
-            status: Either `canceled` (to cancel a not yet connected call) or `complete...
-            status_url: A URL to receive call status update callbacks.
-            url: The URL to handle the call. This parameter allows you to specify a...
-            swml: Inline SWML object containing SWML instructions for handling the ca...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "update",
-                "params": fields(
-                    {
-                        "id": id,
-                        "fallback_url": fallback_url,
-                        "status": status,
-                        "status_url": status_url,
                         "url": url,
                         "swml": swml,
                     },
@@ -525,8 +479,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         play: Sequence[Any],
+        control_id: str | None = None,
         volume: float | None = None,
         direction: str | None = None,
         loop: int | None = None,
@@ -543,8 +497,8 @@ class Calling(CallingHelpers[_R]):
         Sends ``{"command": "calling.play"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this play operation, used to control it later...
             play: Ordered list of media items to play. Items play sequentially.
+            control_id: Unique identifier for this play operation, used to control it later...
             volume: Volume adjustment in dB. Must be between -40 and 40.
             direction: The direction of audio playback relative to the call participants.
             loop: Number of times the full `play` sequence is repeated. `0` loops for...
@@ -561,8 +515,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "play": play,
+                        "control_id": control_id,
                         "volume": volume,
                         "direction": direction,
                         "loop": loop,
@@ -713,45 +667,6 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def record(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        record: Mapping[str, Any],
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Starts recording an active call.
-
-        Sends ``{"command": "calling.record"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this record operation, used to control it lat...
-            record: Recording configuration. Wraps the media-type-specific parameters (...
-            status_url: Webhook URL invoked with recording events — including a `finished`...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "record": record,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
     def record_pause(
         self,
         call_id: str,
@@ -858,7 +773,7 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
+        control_id: str | None = None,
         initial_timeout: float | None = None,
         digits: Mapping[str, Any] | None = None,
         speech: Mapping[str, Any] | None = None,
@@ -981,8 +896,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         detect: Mapping[str, Any],
+        control_id: str | None = None,
         timeout: float | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -994,8 +909,8 @@ class Calling(CallingHelpers[_R]):
         Sends ``{"command": "calling.detect"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this detect operation, used to control it lat...
             detect: Detection configuration specifying what to detect.
+            control_id: Unique identifier for this detect operation, used to control it lat...
             timeout: Maximum time in seconds the detection may run before timing out.
             status_url: HTTP or HTTPS URL that receives detection result webhooks.
         """
@@ -1007,8 +922,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "detect": detect,
+                        "control_id": control_id,
                         "timeout": timeout,
                         "status_url": status_url,
                     },
@@ -1056,9 +971,9 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         tap: Mapping[str, Any],
         device: Mapping[str, Any],
+        control_id: str | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1069,9 +984,9 @@ class Calling(CallingHelpers[_R]):
         Sends ``{"command": "calling.tap"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this tap operation, used to control it later....
             tap: Tap configuration specifying what audio to capture.
             device: Device configuration specifying where to stream captured audio.
+            control_id: Unique identifier for this tap operation, used to control it later....
             status_url: HTTP or HTTPS URL that receives tap lifecycle webhooks.
         """
         return self._t.call(
@@ -1082,9 +997,9 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "tap": tap,
                         "device": device,
+                        "control_id": control_id,
                         "status_url": status_url,
                     },
                     extras,
@@ -1131,7 +1046,7 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
+        control_id: str | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1200,8 +1115,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         url: str,
+        control_id: str | None = None,
         name: str | None = None,
         codec: str | None = None,
         track: str | None = None,
@@ -1218,8 +1133,8 @@ class Calling(CallingHelpers[_R]):
         Sends ``{"command": "calling.stream"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this stream operation, used to control it lat...
             url: WebSocket URL to stream audio to. Must start with `wss://` (TLS is...
+            control_id: Unique identifier for this stream operation, used to control it lat...
             name: Optional human-readable name to identify the stream at the endpoint.
             codec: Audio codec to request. Freeform; endpoint-specific. Common values...
             track: The audio track to stream.
@@ -1236,8 +1151,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "url": url,
+                        "control_id": control_id,
                         "name": name,
                         "codec": codec,
                         "track": track,

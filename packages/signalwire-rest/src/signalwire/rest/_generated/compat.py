@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Accounts(Resource[_R]):
+class Accounts(Resource[_R], accessor="compat.accounts"):
     """``client.compat.accounts``: compat accounts (Accounts)."""
 
     def list(
@@ -180,7 +180,7 @@ class Accounts(Resource[_R]):
         )
 
 
-class Applications(Resource[_R]):
+class Applications(Resource[_R], accessor="compat.applications"):
     """``client.compat.applications``: compat applications (Applications)."""
 
     def list(
@@ -308,7 +308,7 @@ class Applications(Resource[_R]):
         self,
         sid: str,
         *,
-        FriendlyName: str,
+        FriendlyName: str | None = None,
         VoiceUrl: str | None = None,
         VoiceMethod: str | None = None,
         VoiceFallbackUrl: str | None = None,
@@ -419,7 +419,7 @@ class Applications(Resource[_R]):
         )
 
 
-class Calls(Resource[_R]):
+class Calls(Resource[_R], accessor="compat.calls"):
     """``client.compat.calls``: compat calls (Calls, Recordings, Streams)."""
 
     def list(
@@ -912,7 +912,7 @@ class Calls(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="compat.conferences"):
     """``client.compat.conferences``: compat conferences (Conference Participants, Conference Recordings, Conference Streams, Conferences)."""
 
     def list(
@@ -1423,7 +1423,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Faxes(Resource[_R]):
+class Faxes(Resource[_R], accessor="compat.faxes"):
     """``client.compat.faxes``: compat faxes (Fax Media, Faxes)."""
 
     def list(
@@ -1710,7 +1710,7 @@ class Faxes(Resource[_R]):
         )
 
 
-class LamlBins(Resource[_R]):
+class LamlBins(Resource[_R], accessor="compat.laml_bins"):
     """``client.compat.laml_bins``: compat laml bins (CXML Scripts)."""
 
     def list(
@@ -1883,7 +1883,7 @@ class LamlBins(Resource[_R]):
         )
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="compat.messages"):
     """``client.compat.messages``: compat messages (Message Media, Messages)."""
 
     def list(
@@ -2186,7 +2186,7 @@ class Messages(Resource[_R]):
         )
 
 
-class PhoneNumbers(Resource[_R]):
+class PhoneNumbers(Resource[_R], accessor="compat.phone_numbers"):
     """``client.compat.phone_numbers``: compat phone numbers (Available Phone Numbers, Imported Phone Numbers, Incoming Phone Numbers)."""
 
     def list(
@@ -2641,7 +2641,7 @@ class PhoneNumbers(Resource[_R]):
         )
 
 
-class Queues(Resource[_R]):
+class Queues(Resource[_R], accessor="compat.queues"):
     """``client.compat.queues``: compat queues (Queue Members, Queues)."""
 
     def list(
@@ -2898,7 +2898,7 @@ class Queues(Resource[_R]):
         )
 
 
-class Recordings(Resource[_R]):
+class Recordings(Resource[_R], accessor="compat.recordings"):
     """``client.compat.recordings``: compat recordings (Recordings)."""
 
     def list(
@@ -3026,7 +3026,7 @@ class Recordings(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="compat.tokens"):
     """``client.compat.tokens``: compat tokens (Tokens)."""
 
     def create(
@@ -3116,7 +3116,7 @@ class Tokens(Resource[_R]):
         )
 
 
-class Transcriptions(Resource[_R]):
+class Transcriptions(Resource[_R], accessor="compat.transcriptions"):
     """``client.compat.transcriptions``: compat transcriptions (Recording Transcriptions)."""
 
     def list(

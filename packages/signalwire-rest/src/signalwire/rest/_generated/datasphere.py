@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["DatasphereNamespace", "Documents"]
 
 
-class Documents(Resource[_R]):
+class Documents(Resource[_R], accessor="datasphere.documents"):
     """``client.datasphere.documents``: datasphere documents (Chunks, Documents)."""
 
     def list(
@@ -127,7 +127,7 @@ class Documents(Resource[_R]):
         self,
         id: str,
         *,
-        tags: Sequence[Any],
+        tags: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,

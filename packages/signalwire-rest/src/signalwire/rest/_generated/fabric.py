@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-class Addresses(Resource[_R]):
+class Addresses(Resource[_R], accessor="fabric.addresses"):
     """``client.fabric.addresses``: fabric addresses (Addresses)."""
 
     def list(
@@ -96,7 +96,7 @@ class Addresses(Resource[_R]):
         )
 
 
-class AiAgents(Resource[_R]):
+class AiAgents(Resource[_R], accessor="fabric.ai_agents"):
     """``client.fabric.ai_agents``: fabric ai agents (AI Agents: Custom)."""
 
     def list(
@@ -121,7 +121,6 @@ class AiAgents(Resource[_R]):
         self,
         *,
         prompt: Mapping[str, Any],
-        agent_id: str,
         name: str,
         global_data: Mapping[str, Any] | None = None,
         hints: Sequence[Any] | None = None,
@@ -132,6 +131,7 @@ class AiAgents(Resource[_R]):
         post_prompt_url: str | None = None,
         pronounce: Sequence[Any] | None = None,
         SWAIG: Mapping[str, Any] | None = None,
+        agent_id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -142,7 +142,6 @@ class AiAgents(Resource[_R]):
 
         Args:
             prompt: Defines the AI agent's personality, goals, behaviors, and instructi...
-            agent_id: Unique ID of an AI Agent.
             name: Name of the AI Agent.
             global_data: A key-value object for storing data that persists throughout the AI...
             hints: Hints help the AI agent understand certain words or phrases better....
@@ -153,6 +152,7 @@ class AiAgents(Resource[_R]):
             post_prompt_url: The URL to which to send status callbacks and reports. Authenticati...
             pronounce: An array of JSON objects to clarify the AI's pronunciation of words...
             SWAIG: An array of JSON objects to create user-defined functions/endpoints...
+            agent_id: Unique ID of an AI Agent.
         """
         return self._t.call(
             "POST",
@@ -315,7 +315,7 @@ class AiAgents(Resource[_R]):
         )
 
 
-class CallFlows(Resource[_R]):
+class CallFlows(Resource[_R], accessor="fabric.call_flows"):
     """``client.fabric.call_flows``: fabric call flows (Call Flows)."""
 
     def list(
@@ -393,10 +393,10 @@ class CallFlows(Resource[_R]):
         self,
         id: str,
         *,
-        document_version: int,
-        flow_data: Mapping[str, Any],
-        relayml: Mapping[str, Any],
         title: str | None = None,
+        document_version: int | None = None,
+        flow_data: Mapping[str, Any] | None = None,
+        relayml: Mapping[str, Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -406,10 +406,10 @@ class CallFlows(Resource[_R]):
         ``PUT /api/fabric/resources/call_flows/{id}`` (update_call_flow).
 
         Args:
+            title: The name of the Call Flow
             document_version: The current revision of the call flow. Must equal the call flow's e...
             flow_data: Call Flow Builder state, stored as an opaque JSON object.
             relayml: The calling SWML document this Call Flow should execute. Uses [call...
-            title: The name of the Call Flow
         """
         return self._t.call(
             "PUT",
@@ -537,7 +537,7 @@ class CallFlows(Resource[_R]):
         )
 
 
-class ConferenceRooms(Resource[_R]):
+class ConferenceRooms(Resource[_R], accessor="fabric.conference_rooms"):
     """``client.fabric.conference_rooms``: fabric conference rooms (Conference Rooms)."""
 
     def list(
@@ -657,8 +657,6 @@ class ConferenceRooms(Resource[_R]):
         self,
         id: str,
         *,
-        enable_room_previews: bool,
-        sync_audio_video: bool,
         name: str | None = None,
         display_name: str | None = None,
         description: str | None = None,
@@ -670,7 +668,9 @@ class ConferenceRooms(Resource[_R]):
         remove_after_seconds_elapsed: int | None = None,
         layout: str | None = None,
         record_on_start: bool | None = None,
+        enable_room_previews: bool | None = None,
         meta: Mapping[str, Any] | None = None,
+        sync_audio_video: bool | None = None,
         tone_on_entry_and_exit: bool | None = None,
         room_join_video_off: bool | None = None,
         user_join_video_off: bool | None = None,
@@ -683,8 +683,6 @@ class ConferenceRooms(Resource[_R]):
         ``PUT /api/fabric/resources/conference_rooms/{id}`` (update_conference_room).
 
         Args:
-            enable_room_previews: Enables live video room previews for the conference.
-            sync_audio_video: Syncs the participants audio and video.
             name: The name of the Conference Room
             display_name: Display name of the Conference Room
             description: The descrption of the Conference Room
@@ -696,7 +694,9 @@ class ConferenceRooms(Resource[_R]):
             remove_after_seconds_elapsed: The amount of time in seconds to remove a particpant from a confere...
             layout: The video layout of the conference.
             record_on_start: Starts recording when the conference starts.
+            enable_room_previews: Enables live video room previews for the conference.
             meta: Metadata of the conference.
+            sync_audio_video: Syncs the participants audio and video.
             tone_on_entry_and_exit: Plays a tone when a participant joins or leaves the conference.
             room_join_video_off: Turns the conference video off when the participant joins the room...
             user_join_video_off: Turns the participants video off when the participant joins the roo...
@@ -786,7 +786,7 @@ class ConferenceRooms(Resource[_R]):
         )
 
 
-class CxmlApplications(Resource[_R]):
+class CxmlApplications(Resource[_R], accessor="fabric.cxml_applications"):
     """``client.fabric.cxml_applications``: fabric cxml applications (cXML Applications)."""
 
     def list(
@@ -950,7 +950,7 @@ class CxmlApplications(Resource[_R]):
         )
 
 
-class CxmlScripts(Resource[_R]):
+class CxmlScripts(Resource[_R], accessor="fabric.cxml_scripts"):
     """``client.fabric.cxml_scripts``: fabric cxml scripts (cXML Scripts)."""
 
     def list(
@@ -1121,7 +1121,7 @@ class CxmlScripts(Resource[_R]):
         )
 
 
-class CxmlWebhooks(Resource[_R]):
+class CxmlWebhooks(Resource[_R], accessor="fabric.cxml_webhooks"):
     """``client.fabric.cxml_webhooks``: fabric cxml webhooks (cXML Webhook)."""
 
     def list(
@@ -1316,7 +1316,7 @@ class CxmlWebhooks(Resource[_R]):
         )
 
 
-class DialogflowAgents(Resource[_R]):
+class DialogflowAgents(Resource[_R], accessor="fabric.dialogflow_agents"):
     """``client.fabric.dialogflow_agents``: fabric dialogflow agents (AI Agents: Dialogflow)."""
 
     def list(
@@ -1450,7 +1450,7 @@ class DialogflowAgents(Resource[_R]):
         )
 
 
-class FreeswitchConnectors(Resource[_R]):
+class FreeswitchConnectors(Resource[_R], accessor="fabric.freeswitch_connectors"):
     """``client.fabric.freeswitch_connectors``: fabric freeswitch connectors (FreeSWITCH Connector)."""
 
     def list(
@@ -1475,7 +1475,7 @@ class FreeswitchConnectors(Resource[_R]):
         self,
         *,
         name: str,
-        token: str,
+        token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -1612,7 +1612,7 @@ class FreeswitchConnectors(Resource[_R]):
         )
 
 
-class RelayApplications(Resource[_R]):
+class RelayApplications(Resource[_R], accessor="fabric.relay_applications"):
     """``client.fabric.relay_applications``: fabric relay applications (Relay Application)."""
 
     def list(
@@ -1637,7 +1637,7 @@ class RelayApplications(Resource[_R]):
         self,
         *,
         name: str,
-        topic: str,
+        topic: str | None = None,
         call_status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1777,7 +1777,7 @@ class RelayApplications(Resource[_R]):
         )
 
 
-class Resources(Resource[_R]):
+class Resources(Resource[_R], accessor="fabric.resources"):
     """``client.fabric.resources``: fabric resources (Addresses, Domain Applications, Phone Routes, Resources, SIP Credentials)."""
 
     def list(
@@ -1963,7 +1963,7 @@ class Resources(Resource[_R]):
         )
 
 
-class SipAddresses(Resource[_R]):
+class SipAddresses(Resource[_R], accessor="fabric.sip_addresses"):
     """``client.fabric.sip_addresses``: fabric sip addresses (SIP Addresses)."""
 
     def list(
@@ -2174,7 +2174,7 @@ class SipAddresses(Resource[_R]):
         )
 
 
-class SipEndpoints(Resource[_R]):
+class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
     """``client.fabric.sip_endpoints``: fabric sip endpoints (SIP Credentials)."""
 
     def list(
@@ -2198,7 +2198,6 @@ class SipEndpoints(Resource[_R]):
     def create(
         self,
         *,
-        id: str,
         username: str,
         caller_id: str,
         send_as: str,
@@ -2207,6 +2206,7 @@ class SipEndpoints(Resource[_R]):
         encryption: str,
         call_handler: str,
         calling_handler_resource_id: Any,
+        id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -2216,7 +2216,6 @@ class SipEndpoints(Resource[_R]):
         ``POST /api/fabric/resources/sip_endpoints`` (create_sip_credential).
 
         Args:
-            id: The id of the Sip Endpoint
             username: The username of the Sip Endpoint
             caller_id: The caller ID that will showup when dialing from this Sip Endpoint
             send_as: The Sip username that will show up on the calle's side. Overrides t...
@@ -2225,6 +2224,7 @@ class SipEndpoints(Resource[_R]):
             encryption: The set encryption type on the Sip Endpoint.
             call_handler: Specify how the SIP endpoint will handle outbound calls. - **defaul...
             calling_handler_resource_id: If `call_handler` is set to `resource`, this field expects the id o...
+            id: The id of the Sip Endpoint
         """
         return self._t.call(
             "POST",
@@ -2270,7 +2270,6 @@ class SipEndpoints(Resource[_R]):
         self,
         id: str,
         *,
-        calling_handler_resource_id: Any,
         username: str | None = None,
         caller_id: str | None = None,
         send_as: str | None = None,
@@ -2278,6 +2277,7 @@ class SipEndpoints(Resource[_R]):
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
         call_handler: str | None = None,
+        calling_handler_resource_id: Any | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -2287,7 +2287,6 @@ class SipEndpoints(Resource[_R]):
         ``PUT /api/fabric/resources/sip_endpoints/{id}`` (update_sip_credential).
 
         Args:
-            calling_handler_resource_id: If `call_handler` is set to `resource`, this field will contain the...
             username: The username of the Sip Endpoint
             caller_id: The caller ID that will showup when dialing from this Sip Endpoint
             send_as: The Sip username that will show up on the calle's side. Overrides t...
@@ -2295,6 +2294,7 @@ class SipEndpoints(Resource[_R]):
             codecs: Codecs that can be enabled for calls on this Sip Endpoint.
             encryption: The set encryption type on the Sip Endpoint.
             call_handler: Specify how the SIP endpoint will handle outbound calls. - **defaul...
+            calling_handler_resource_id: If `call_handler` is set to `resource`, this field will contain the...
         """
         return self._t.call(
             "PUT",
@@ -2372,7 +2372,7 @@ class SipEndpoints(Resource[_R]):
         )
 
 
-class SipGateways(Resource[_R]):
+class SipGateways(Resource[_R], accessor="fabric.sip_gateways"):
     """``client.fabric.sip_gateways``: fabric sip gateways (SIP Gateway)."""
 
     def list(
@@ -2549,7 +2549,7 @@ class SipGateways(Resource[_R]):
         )
 
 
-class Subscribers(Resource[_R]):
+class Subscribers(Resource[_R], accessor="fabric.subscribers"):
     """``client.fabric.subscribers``: fabric subscribers (Subscriber SIP Credentials, Subscribers)."""
 
     def list(
@@ -2645,8 +2645,8 @@ class Subscribers(Resource[_R]):
         self,
         id: str,
         *,
-        email: str,
         password: str | None = None,
+        email: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
         display_name: str | None = None,
@@ -2663,8 +2663,8 @@ class Subscribers(Resource[_R]):
         ``PUT /api/fabric/resources/subscribers/{id}`` (update_subscriber).
 
         Args:
-            email: Email of the Subscriber.
             password: Password of the Subscriber. Defaults to a secure random password if...
+            email: Email of the Subscriber.
             first_name: First name of the Subscriber.
             last_name: Last name of the Subscriber.
             display_name: Display name of the Subscriber.
@@ -2904,7 +2904,7 @@ class Subscribers(Resource[_R]):
         )
 
 
-class SwmlScripts(Resource[_R]):
+class SwmlScripts(Resource[_R], accessor="fabric.swml_scripts"):
     """``client.fabric.swml_scripts``: fabric swml scripts (SWML Scripts)."""
 
     def list(
@@ -2929,8 +2929,8 @@ class SwmlScripts(Resource[_R]):
         self,
         *,
         name: str,
-        contents: Mapping[str, Any],
         script_type: str | None = None,
+        contents: Mapping[str, Any] | None = None,
         status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -2942,8 +2942,8 @@ class SwmlScripts(Resource[_R]):
 
         Args:
             name: Display name of the SWML Script
-            contents: The calling SWML document. Uses [calling SWML methods](/docs/swml/r...
             script_type: Set to `calling` for a Calling Script. This is the default when `sc...
+            contents: The calling SWML document. Uses [calling SWML methods](/docs/swml/r...
             status_callback_url: URL that receives status callbacks for messages sent or calls made...
         """
         return self._t.call(
@@ -3075,7 +3075,7 @@ class SwmlScripts(Resource[_R]):
         )
 
 
-class SwmlWebhooks(Resource[_R]):
+class SwmlWebhooks(Resource[_R], accessor="fabric.swml_webhooks"):
     """``client.fabric.swml_webhooks``: fabric swml webhooks (SWML Webhook)."""
 
     def list(
@@ -3270,7 +3270,7 @@ class SwmlWebhooks(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="fabric.tokens"):
     """``client.fabric.tokens``: fabric tokens (Subscriber Tokens)."""
 
     def create_embed_token(

@@ -16,14 +16,14 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ImportedNumbers"]
 
 
-class ImportedNumbers(Resource[_R]):
+class ImportedNumbers(Resource[_R], accessor="imported_numbers"):
     """``client.imported_numbers``: imported numbers (Imported Phone Numbers)."""
 
     def create(
         self,
         *,
         number: str,
-        number_type: str,
+        number_type: str | None = None,
         capabilities: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,

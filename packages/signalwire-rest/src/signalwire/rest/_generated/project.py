@@ -17,14 +17,14 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["ProjectNamespace", "Tokens"]
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="project.tokens"):
     """``client.project.tokens``: project tokens (Project Tokens)."""
 
     def create(
         self,
         *,
         name: str,
-        permissions: Sequence[Any],
+        permissions: Sequence[Any] | None = None,
         subproject_id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Brands", "Campaigns", "Numbers", "Orders", "RegistryNamespace"]
 
 
-class Brands(Resource[_R]):
+class Brands(Resource[_R], accessor="registry.brands"):
     """``client.registry.brands``: registry brands (Campaign Registry: Brands, Campaign Registry: Campaigns)."""
 
     def list(
@@ -312,7 +312,7 @@ class Brands(Resource[_R]):
         )
 
 
-class Campaigns(Resource[_R]):
+class Campaigns(Resource[_R], accessor="registry.campaigns"):
     """``client.registry.campaigns``: registry campaigns (Campaign Registry: Campaigns, Campaign Registry: Phone Number Assignments)."""
 
     def get(
@@ -454,7 +454,7 @@ class Campaigns(Resource[_R]):
         )
 
 
-class Numbers(Resource[_R]):
+class Numbers(Resource[_R], accessor="registry.numbers"):
     """``client.registry.numbers``: registry numbers (Campaign Registry: Phone Number Assignments)."""
 
     def delete(
@@ -477,7 +477,7 @@ class Numbers(Resource[_R]):
         )
 
 
-class Orders(Resource[_R]):
+class Orders(Resource[_R], accessor="registry.orders"):
     """``client.registry.orders``: registry orders (Campaign Registry: Phone Number Assignments)."""
 
     def get(

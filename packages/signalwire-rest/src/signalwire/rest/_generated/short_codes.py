@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ShortCodes"]
 
 
-class ShortCodes(Resource[_R]):
+class ShortCodes(Resource[_R], accessor="short_codes"):
     """``client.short_codes``: short codes (Short Codes)."""
 
     def list(
@@ -83,8 +83,8 @@ class ShortCodes(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
-        message_handler: str,
+        name: str | None = None,
+        message_handler: str | None = None,
         message_request_url: str | None = None,
         message_request_method: str | None = None,
         message_fallback_url: str | None = None,

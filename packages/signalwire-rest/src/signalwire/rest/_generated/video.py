@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class ConferenceTokens(Resource[_R]):
+class ConferenceTokens(Resource[_R], accessor="video.conference_tokens"):
     """``client.video.conference_tokens``: video conference tokens (Conference Tokens)."""
 
     def get(
@@ -70,7 +70,7 @@ class ConferenceTokens(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="video.conferences"):
     """``client.video.conferences``: video conferences (Conference Tokens, Streams, Video Conferences)."""
 
     def list(
@@ -237,7 +237,7 @@ class Conferences(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str,
+        display_name: str | None = None,
         description: str | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
@@ -464,7 +464,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Logs(Resource[_R]):
+class Logs(Resource[_R], accessor="video.logs"):
     """``client.video.logs``: video logs (Video Logs)."""
 
     def list(
@@ -568,7 +568,7 @@ class Logs(Resource[_R]):
         )
 
 
-class RoomRecordings(Resource[_R]):
+class RoomRecordings(Resource[_R], accessor="video.room_recordings"):
     """``client.video.room_recordings``: video room recordings (Room Recordings)."""
 
     def list(
@@ -721,7 +721,7 @@ class RoomRecordings(Resource[_R]):
         )
 
 
-class RoomSessions(Resource[_R]):
+class RoomSessions(Resource[_R], accessor="video.room_sessions"):
     """``client.video.room_sessions``: video room sessions (Room Sessions)."""
 
     def list(
@@ -933,7 +933,7 @@ class RoomSessions(Resource[_R]):
         )
 
 
-class RoomTokens(Resource[_R]):
+class RoomTokens(Resource[_R], accessor="video.room_tokens"):
     """``client.video.room_tokens``: video room tokens (Room Tokens)."""
 
     def create(
@@ -1016,7 +1016,7 @@ class RoomTokens(Resource[_R]):
         )
 
 
-class Rooms(Resource[_R]):
+class Rooms(Resource[_R], accessor="video.rooms"):
     """``client.video.rooms``: video rooms (Rooms, Streams)."""
 
     def list(
@@ -1353,7 +1353,7 @@ class Rooms(Resource[_R]):
         )
 
 
-class Streams(Resource[_R]):
+class Streams(Resource[_R], accessor="video.streams"):
     """``client.video.streams``: video streams (Streams)."""
 
     def get(
