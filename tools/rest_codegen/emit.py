@@ -133,6 +133,8 @@ def _method_source(res: Resource, m: Method) -> str:
             continue
         seen.add(p.py)
         sig.append(_param_decl(p, force_optional=positional_body))
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
     sig.append("extras: Mapping[str, Any] | None = None")
     sig.append("request_options: RequestOptions | None = None")
     sig.append("**kwargs: Any")
@@ -145,6 +147,9 @@ def _method_source(res: Resource, m: Method) -> str:
     documented = [p for p in ordered if p.description]
     if op.body and op.body.content_type != "application/json":
         doc.append(f"{ind}The body is sent as ``{op.body.content_type}``.")
+    if op.bearer:
+        doc.append(f"{ind}Sent with a subscriber's Bearer token: ``subscriber_token`` or the")
+        doc.append(f"{ind}client's; without either, with the project's Basic auth.")
     if documented:
         doc += ["", f"{ind}Args:"]
         for p in documented:
@@ -175,6 +180,8 @@ def _method_source(res: Resource, m: Method) -> str:
         key = "form" if op.body.content_type == "application/x-www-form-urlencoded" else "json"
         args.append(f"{key}={merged}")
     args.append("options=request_options")
+    if op.bearer:
+        args.append("auth=self._t.subscriber_auth(subscriber_token)")
     lines.append(f"{ind}return self._t.call(")
     lines += [f"{ind}    {a}," for a in args]
     lines.append(f"{ind})")
@@ -189,6 +196,9 @@ def _paginate_source(list_method: Method) -> str:
     for p in op.query:
         sig.append(_param_decl(p, force_optional=not p.required) if p.required else _param_decl(p))
         passes.append(f"{p.py}={p.py}")
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
+        passes.append("subscriber_token=subscriber_token")
     sig += [
         "extras: Mapping[str, Any] | None = None",
         "request_options: RequestOptions | None = None",
@@ -207,6 +217,7 @@ def _paginate_source(list_method: Method) -> str:
         f"{ind}return self._t.paginate(",
         f"{ind}    lambda: self.list({', '.join(passes)}),",
         f"{ind}    request_options,",
+        *([f"{ind}    auth=self._t.subscriber_auth(subscriber_token),"] if op.bearer else []),
         f"{ind})",
     ]
     return "\n".join(lines)

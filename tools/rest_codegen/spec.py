@@ -61,6 +61,8 @@ class Operation:
     items_key: str | None = None
     #: The raw request-body schema (resolved), for special cases such as calling.
     body_schema: dict[str, Any] | None = None
+    #: The spec authenticates this operation with a subscriber's Bearer token.
+    bearer: bool = False
 
     @property
     def key(self) -> str:
@@ -183,6 +185,7 @@ def load(spec: Spec, api: str) -> list[Operation]:
                 operation_id=raw.get("operationId", ""),
                 summary=(raw.get("summary") or "").strip(),
                 tag=(raw.get("tags") or [""])[0],
+                bearer=any("SignalWireBearerAuth" in r for r in raw.get("security") or []),
             )
             params = [
                 spec.resolve(p) for p in item.get("parameters", []) + raw.get("parameters", [])

@@ -78,6 +78,13 @@ class RestClient(ClientTree[Any]):
     ``httpx.BaseTransport``, e.g. ``httpx.HTTPTransport(proxy=...)``.
     ``verify`` (True, False, a CA bundle path or an ``ssl.SSLContext``; default
     from ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
+
+    ``subscriber_token`` is a subscriber's token (from
+    ``fabric.tokens.create_subscriber_token``): the operations the spec
+    authenticates with a subscriber's Bearer token (``fabric.addresses.list``/
+    ``get``, ``fabric.tokens.create_invite_token``) send it, every other request
+    keeps the project's Basic auth. Those methods also take ``subscriber_token=``
+    per call.
     """
 
     def __init__(
@@ -90,6 +97,7 @@ class RestClient(ClientTree[Any]):
         space: str | None = None,
         transport: httpx.BaseTransport | None = None,
         verify: Verify | None = None,
+        subscriber_token: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         key, netloc, auth, compat_base, project_id = _settings(
@@ -109,6 +117,7 @@ class RestClient(ClientTree[Any]):
             USER_AGENT,
             request_options,
             compat_base,
+            subscriber_token=subscriber_token,
         )
         self._t = self._engine
 
@@ -174,7 +183,8 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
 
     ``transport`` accepts any ``httpx.AsyncBaseTransport``, e.g.
     ``httpx.AsyncHTTPTransport()`` or ``httpx.ASGITransport(app)``.
-    ``max_connections`` bounds the default transport's pool.
+    ``max_connections`` bounds the default transport's pool. ``subscriber_token``
+    works as on :class:`RestClient`.
     """
 
     def __init__(
@@ -188,6 +198,7 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
         transport: httpx.AsyncBaseTransport | None = None,
         verify: Verify | None = None,
         max_connections: int = 100,
+        subscriber_token: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         key, netloc, auth, compat_base, project_id = _settings(
@@ -206,6 +217,7 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
             USER_AGENT,
             request_options,
             compat_base,
+            subscriber_token=subscriber_token,
         )
         self._t = self._engine
 

@@ -96,13 +96,15 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Prepared:
     """A request ready to send (re-sent unchanged on each retry)."""
 
-    __slots__ = ("content", "content_type", "method", "url")
+    __slots__ = ("auth", "content", "content_type", "method", "url")
 
     def __init__(self, method: str, url: str, content_type: str | None, content: bytes):
         self.method = method
         self.url = url
         self.content_type = content_type
         self.content = content
+        #: An ``Authorization`` value replacing the client's (subscriber Bearer auth).
+        self.auth: str | None = None
 
 
 class _Reply:
@@ -135,9 +137,11 @@ class _EngineBase:
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
+        subscriber_token: str | None = None,
     ) -> None:
         scheme, _, _ = key
         self._base_url = f"{scheme}://{netloc}"
+        self._subscriber_token = subscriber_token
         self._headers = [
             ("Authorization", auth_header),
             ("Accept", _JSON),
@@ -159,6 +163,16 @@ class _EngineBase:
     def base_url(self) -> str:
         """``scheme://host[:port]`` every path is appended to."""
         return self._base_url
+
+    def subscriber_auth(self, token: str | None) -> str | None:
+        """``Bearer <token>`` for a per-call or the client's subscriber token, else None
+        (the request then keeps the project's Basic auth)."""
+        token = token if token is not None else self._subscriber_token
+        if token is None:
+            return None
+        if not token or any(c in token for c in "\r\n"):
+            raise ValueError("subscriber_token must be a non-empty single-line string")
+        return f"Bearer {token}"
 
     @staticmethod
     def _timeout_ext(timeout: float) -> dict[str, float]:
@@ -205,12 +219,16 @@ class _EngineBase:
             if len(self._url_cache) >= _URL_CACHE_SIZE:
                 self._url_cache.clear()
             url = self._url_cache[prep.url] = httpx.URL(prep.url)
-        headers = self._header_cache.get(prep.content_type)
+        headers = self._header_cache.get(prep.content_type) if prep.auth is None else None
         if headers is None:
             extra = [] if prep.content_type is None else [("Content-Type", prep.content_type)]
-            headers = self._header_cache[prep.content_type] = httpx.Headers(
-                [*self._headers, *extra]
-            )
+            if prep.auth is None:
+                headers = self._header_cache[prep.content_type] = httpx.Headers(
+                    [*self._headers, *extra]
+                )
+            else:  # rare: a subscriber's request, built uncached
+                base = [("Authorization", prep.auth), *self._headers[1:]]
+                headers = httpx.Headers([*base, *extra])
         return httpx.Request(
             prep.method,
             url,
@@ -312,8 +330,11 @@ class SyncEngine(_EngineBase):
         options: RequestOptions | None,
         compat_base: str,
         sleep: Callable[[float], None] = time.sleep,
+        subscriber_token: str | None = None,
     ) -> None:
-        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
+        super().__init__(
+            key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
+        )
         self._sleep = sleep
         self._transport = transport
 
@@ -340,10 +361,12 @@ class SyncEngine(_EngineBase):
         json: Any = None,
         form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
+        prep.auth = auth
         attempt = 0
         while True:
             attempt += 1
@@ -373,9 +396,17 @@ class SyncEngine(_EngineBase):
         if delay > 0:
             self._sleep(delay)
 
-    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+    def paginate(
+        self, first: Callable[[], Any], options: RequestOptions | None, auth: str | None = None
+    ) -> Paginator:
         """A lazy iterator over ``first()``'s items and the pages it links to."""
-        return Paginator(first, self._fetch_page, options, is_async=False)
+        if auth is None:
+            return Paginator(first, self._fetch_page, options, is_async=False)
+
+        def fetch(path: str, opts: RequestOptions | None) -> Any:
+            return self.call("GET", path, options=opts, auth=auth)
+
+        return Paginator(first, fetch, options, is_async=False)
 
     def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return self.call("GET", path, options=options)
@@ -410,8 +441,11 @@ class AsyncEngine(_EngineBase):
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
+        subscriber_token: str | None = None,
     ) -> None:
-        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
+        super().__init__(
+            key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
+        )
         self._transport = transport
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
@@ -437,10 +471,12 @@ class AsyncEngine(_EngineBase):
         json: Any = None,
         form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
+        prep.auth = auth
         attempt = 0
         while True:
             attempt += 1
@@ -470,9 +506,17 @@ class AsyncEngine(_EngineBase):
         if delay > 0:
             await asyncio.sleep(delay)
 
-    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+    def paginate(
+        self, first: Callable[[], Any], options: RequestOptions | None, auth: str | None = None
+    ) -> Paginator:
         """A lazy async iterator over ``first()``'s items and the pages it links to."""
-        return Paginator(first, self._fetch_page, options, is_async=True)
+        if auth is None:
+            return Paginator(first, self._fetch_page, options, is_async=True)
+
+        async def fetch(path: str, opts: RequestOptions | None) -> Any:
+            return await self.call("GET", path, options=opts, auth=auth)
+
+        return Paginator(first, fetch, options, is_async=True)
 
     async def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return await self.call("GET", path, options=options)

@@ -41,12 +41,23 @@ class Caller(Protocol[_R_co]):
         json: Any = None,
         form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        auth: str | None = None,
     ) -> _R_co:
-        """Send one request and return its decoded JSON (or an awaitable of it)."""
+        """Send one request and return its decoded JSON (or an awaitable of it).
+
+        ``auth`` replaces the client's ``Authorization`` header for this request.
+        """
         ...
 
-    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
-        """Return a lazy iterator over the items of ``first()`` and its next pages."""
+    def subscriber_auth(self, token: str | None) -> str | None:
+        """The Bearer header for ``token`` or the client's subscriber token, else None."""
+        ...
+
+    def paginate(
+        self, first: Callable[[], Any], options: RequestOptions | None, auth: str | None = None
+    ) -> Paginator:
+        """Return a lazy iterator over the items of ``first()`` and its next pages
+        (fetched with ``auth`` as the ``Authorization`` header when given)."""
         ...
 
     def rpc(

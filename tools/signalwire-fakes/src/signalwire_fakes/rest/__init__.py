@@ -43,7 +43,11 @@ Auth
     HTTP Basic ``project:token`` (``FakeRestPlatform.auth``). Failure: 401
     (REST ``{"error": "Unauthorized"}``; compat ``{"code": 20003, ...}``) and
     ``WWW-Authenticate``. Compat paths also need ``{AccountSid} == project``.
-    The three Bearer operations accept Basic or any Bearer token;
+    The three Bearer operations (``GET /api/fabric/addresses[/{id}]``,
+    ``POST /api/fabric/subscriber/invites``) accept Basic, or a Bearer
+    subscriber token the fake issued: one from ``POST
+    /api/fabric/subscribers/tokens`` (or its refresh), or
+    ``issue_subscriber_token()``; any other Bearer token is a 401;
     ``POST /api/fabric/embeds/tokens`` needs none. The default project is a
     UUID because the compat spec types ``AccountSid`` as one.
 Validation (JSON Schema 2020-12 via jsonschema; validators compiled lazily

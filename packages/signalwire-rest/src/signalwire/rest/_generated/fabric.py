@@ -44,6 +44,7 @@ class Addresses(Resource[_R], accessor="fabric.addresses"):
     def list(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -51,18 +52,22 @@ class Addresses(Resource[_R], accessor="fabric.addresses"):
         """List Resource Addresses from a Client.
 
         ``GET /api/fabric/addresses`` (list_resource_addresses_client).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
         """
         return self._t.call(
             "GET",
             "/api/fabric/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def get(
         self,
         resource_id: str,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -70,17 +75,21 @@ class Addresses(Resource[_R], accessor="fabric.addresses"):
         """Get Resource Address from a Client.
 
         ``GET /api/fabric/addresses/{id}`` (get_resource_address_client).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
         """
         return self._t.call(
             "GET",
             f"/api/fabric/addresses/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def paginate(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -91,8 +100,14 @@ class Addresses(Resource[_R], accessor="fabric.addresses"):
         :class:`AsyncRestClient`; ``.pages()`` yields whole pages instead.
         """
         return self._t.paginate(
-            lambda: self.list(extras=extras, request_options=request_options, **kwargs),
+            lambda: self.list(
+                subscriber_token=subscriber_token,
+                extras=extras,
+                request_options=request_options,
+                **kwargs,
+            ),
             request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
 
@@ -3343,6 +3358,7 @@ class Tokens(Resource[_R], accessor="fabric.tokens"):
         *,
         address_id: str,
         expires_at: int | None = None,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -3350,6 +3366,8 @@ class Tokens(Resource[_R], accessor="fabric.tokens"):
         """Create Subscriber invite token.
 
         ``POST /api/fabric/subscriber/invites`` (create_subscriber_invite_token).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
 
         Args:
             address_id: Unique ID of a Subscriber Address
@@ -3367,6 +3385,7 @@ class Tokens(Resource[_R], accessor="fabric.tokens"):
                 kwargs,
             ),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def create_subscriber_token(
