@@ -25,6 +25,7 @@ from signalwire.rest._errors import (
     SignalWireRestError,
     SignalWireRestTimeoutError,
     SignalWireRestTransportError,
+    rest_error,
 )
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
@@ -293,12 +294,30 @@ class _EngineBase:
             body: Any = jsonlib.loads(content) if content else None
         except ValueError:
             body = content.decode("utf-8", "replace")
-        raise SignalWireRestError(status, body, prep.url, prep.method, reply.headers)
+        credential = "subscriber" if prep.auth is not None else "project"
+        raise rest_error(status, body, prep.url, prep.method, reply.headers, credential)
 
-    def _log(self, prep: _Prepared, status: int | None, attempt: int) -> None:
+    def _log(self, prep: _Prepared, outcome: int | str, attempt: int) -> None:
+        """One attempt's outcome: its status, or the transport error's reason."""
         if log.isEnabledFor(logging.DEBUG):
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
-            log.debug("%s %s -> %s (attempt %d)", prep.method, path, status, attempt)
+            log.debug("%s %s -> %s (attempt %d)", prep.method, path, outcome, attempt)
+
+    def _log_retry(
+        self, prep: _Prepared, cause: int | str, delay: float, attempt: int, opts: ResolvedOptions
+    ) -> None:
+        """Say what is retried and why: ``retrying after 503 in 0.50 s``."""
+        if log.isEnabledFor(logging.DEBUG):
+            path = prep.url[len(self._base_url) :].split("?", 1)[0]
+            log.debug(
+                "%s %s: retrying after %s in %.2f s (retry %d of %d)",
+                prep.method,
+                path,
+                cause,
+                delay,
+                attempt,
+                opts.retries,
+            )
 
 
 def _wire_failure(exc: Exception) -> WireFailure:
@@ -375,10 +394,12 @@ class SyncEngine(_EngineBase):
                 reply = self._send(prep, opts)
             except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
-                self._log(prep, None, attempt)
+                self._log(prep, str(err.body), attempt)
                 if not retry:
                     raise err from exc
-                self._wait(prep, opts, opts.delay(attempt, None))
+                delay = opts.delay(attempt, None)
+                self._log_retry(prep, str(err.body), delay, attempt, opts)
+                self._wait(prep, opts, delay)
                 continue
             status = reply.status
             self._log(prep, status, attempt)
@@ -387,7 +408,9 @@ class SyncEngine(_EngineBase):
                 # A server that asks for a longer pause than we may wait gets its answer
                 # raised rather than a retry it said it would refuse.
                 if after is None or after <= opts.max_retry_delay:
-                    self._wait(prep, opts, opts.delay(attempt, after))
+                    delay = opts.delay(attempt, after)
+                    self._log_retry(prep, status, delay, attempt, opts)
+                    self._wait(prep, opts, delay)
                     continue
             return self._decode(prep, reply)
 
@@ -485,10 +508,12 @@ class AsyncEngine(_EngineBase):
                 reply = await self._send(prep, opts)
             except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
-                self._log(prep, None, attempt)
+                self._log(prep, str(err.body), attempt)
                 if not retry:
                     raise err from exc
-                await self._wait(prep, opts, opts.delay(attempt, None))
+                delay = opts.delay(attempt, None)
+                self._log_retry(prep, str(err.body), delay, attempt, opts)
+                await self._wait(prep, opts, delay)
                 continue
             status = reply.status
             self._log(prep, status, attempt)
@@ -497,7 +522,9 @@ class AsyncEngine(_EngineBase):
                 # A server that asks for a longer pause than we may wait gets its answer
                 # raised rather than a retry it said it would refuse.
                 if after is None or after <= opts.max_retry_delay:
-                    await self._wait(prep, opts, opts.delay(attempt, after))
+                    delay = opts.delay(attempt, after)
+                    self._log_retry(prep, status, delay, attempt, opts)
+                    await self._wait(prep, opts, delay)
                     continue
             return self._decode(prep, reply)
 
