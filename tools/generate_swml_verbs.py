@@ -567,6 +567,8 @@ def main(argv: list[str]) -> int:
     if stale:
         print("stale generated files: " + ", ".join(str(p) for p in stale))
         return 1
+    if check:
+        print("generated SWML verb code is up to date")
     return 0
 
 

@@ -20,7 +20,7 @@ __all__ = ["Calling"]
 class Calling(CallingHelpers[_R]):
     """``client.calling``: one method per command of ``POST /api/calling/calls``.
 
-    Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``
+    Each sends ``{"command": <command>, "id": call_id, "params": {<fields>}}``; ``dial``
     and ``update`` carry no top-level id (``update`` takes the call id as
     ``params.id``, the ``id=`` keyword).
     """
