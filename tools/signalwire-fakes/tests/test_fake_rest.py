@@ -780,21 +780,16 @@ def test_the_fake_never_imports_the_sdk() -> None:
     assert not [m for m in imported if m == "signalwire" or m.startswith("signalwire.")]
 
 
-def test_spec_cache_is_used_and_can_be_disabled(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_specs_are_read_from_the_committed_data() -> None:
     from signalwire_fakes.rest import _spec
-    from signalwire_fakes.specs import spec_path
+    from signalwire_fakes.specs import DATA_DIR, spec_path
 
-    raw = spec_path(_spec.SPEC_FILES["rpc"]).read_bytes()
-    monkeypatch.setenv(_spec.CACHE_ENV, str(tmp_path))
-    parsed = _spec._parse(raw, "rpc")
-    assert len(parsed["methods"]) == 8
-    (cached,) = tmp_path.glob("rpc-*.json")
-    cached.write_text('{"marker": true}')
-    assert _spec._parse(raw, "rpc") == {"marker": True}  # read from the cache
-    monkeypatch.setenv(_spec.CACHE_ENV, "")
-    assert len(_spec._parse(raw, "rpc")["methods"]) == 8  # disabled: parsed again
+    for name, source in _spec.SPEC_FILES.items():
+        assert spec_path(source).parent == DATA_DIR
+        assert _spec.load_spec(name) is _spec.load_spec(name)  # parsed once
+    assert len(_spec.load_spec("rpc")["methods"]) == 8
+    with pytest.raises(KeyError, match="unknown spec 'nope'"):
+        _spec.load_spec("nope")
 
 
 # -- real HTTP ----------------------------------------------------------------

@@ -25,11 +25,10 @@ test), ``fake_rest_specs`` (session: parsed specs). Standalone:
 ``python -m signalwire_fakes.rest --port 8766 [-v]`` prints its URL and credentials
 (``-v``: one line per request; ``--port 0`` picks a free port).
 
-Specs are parsed once per process (``load_spec("rest" | "compat" | "rpc")``,
-``load_operations()``; both public so tests can share them) and cached as JSON
-in ``$TMPDIR/signalwire-fakes-cache`` keyed by the spec's hash (about 0.1 s
-instead of 1-2 s per session; ``SIGNALWIRE_FAKES_CACHE`` moves it, ``""``
-turns it off).
+Specs are read once per process (``load_spec("rest" | "compat" | "rpc")``,
+``load_operations()``; both public so tests can share them) from the committed
+facts-only JSON copies in ``signalwire_fakes/_data`` (``tools/generate.py``
+refreshes them from the platform's published specs).
 
 Behaviour
 ---------

@@ -30,14 +30,16 @@ class Tokens(Resource[_R], accessor="project.tokens"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create API token.
+        """Create a token.
 
-        ``POST /api/project/tokens`` (create_token).
+        ``POST /api/project/tokens`` (``create_token``).
 
         Args:
-            name: The name representing the API token.
-            permissions: The permissions you would like to enable for this token. Valid perm...
-            subproject_id: The unique identifier of the subproject you would like to create a...
+            name: string, required.
+            permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
+                ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
+            subproject_id: string (uuid), optional.
         """
         return self._t.call(
             "POST",
@@ -64,13 +66,16 @@ class Tokens(Resource[_R], accessor="project.tokens"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update API token.
+        """Update a token.
 
-        ``PATCH /api/project/tokens/{token_id}`` (update_token).
+        ``PATCH /api/project/tokens/{token_id}`` (``update_token``).
 
         Args:
-            name: The name representing the API token.
-            permissions: The permissions you would like to enable for this token. Valid perm...
+            token_id: string (uuid), required.
+            name: string, optional.
+            permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
+                ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
         """
         return self._t.call(
             "PATCH",
@@ -94,9 +99,12 @@ class Tokens(Resource[_R], accessor="project.tokens"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete API token.
+        """Delete a token.
 
-        ``DELETE /api/project/tokens/{token_id}`` (delete_token).
+        ``DELETE /api/project/tokens/{token_id}`` (``delete_token``).
+
+        Args:
+            token_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
