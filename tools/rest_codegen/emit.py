@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from codegen_docs import facts, summary_line
 
 from rest_codegen.naming import method_of, resource_of
-from rest_codegen.relaxed import command_key, relaxed_fields
+from rest_codegen.relaxed import RELAXED_NOTE, command_key, relaxed_fields
 from rest_codegen.spec import Operation, Param, Spec, py_name
 from rest_codegen.vendor_names import VENDOR_PATH_PARAMS
 
@@ -359,9 +359,16 @@ def calling_commands(spec: Spec) -> list[tuple[str, str, list[Param], bool, str]
         props, required, _ = spec.merged_object(schema)
         params_schema = props.get("params", {})
         pprops, preq, _ = spec.merged_object(params_schema)
-        preq = [name for name in preq if name not in relaxed_fields(command_key(command))]
+        relaxed = relaxed_fields(command_key(command))
         params = [
-            Param(name, py_name(name), spec.annotation(sub), name in preq, facts(spec.resolve, sub))
+            Param(
+                name,
+                py_name(name),
+                spec.annotation(sub),
+                name in preq and name not in relaxed,
+                facts(spec.resolve, sub)
+                + (RELAXED_NOTE if name in preq and name in relaxed else ""),
+            )
             for name, sub in pprops.items()
         ]
         desc = f"Send the ``{command}`` call command."

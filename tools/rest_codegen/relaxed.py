@@ -281,3 +281,8 @@ def apply(rest: Spec, compat: Spec, ops: list[Operation]) -> None:
         for p in op.query + (op.body.fields if op.body else []):
             if p.wire in names:
                 p.required = False
+                p.facts = (p.facts or "any") + RELAXED_NOTE
+
+
+#: Appended to a relaxed field's docstring line.
+RELAXED_NOTE = "; the spec marks it required, the documented API does not"

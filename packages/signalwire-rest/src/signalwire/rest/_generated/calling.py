@@ -379,7 +379,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
         Args:
             call_id: string, required; the call's ``id``.
             continuous: boolean, optional; default ``false``.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             digits: object, optional.
             initial_timeout: number, optional.
             partial_results: boolean, optional; default ``false``.
@@ -552,7 +553,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
         Args:
             call_id: string, required; the call's ``id``.
             detect: object, required.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
             timeout: number, optional; default ``30``.
         """
@@ -766,7 +768,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
         Args:
             call_id: string, required; the call's ``id``.
             play: list of object, required.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             direction: string, optional; one of ``"listen"``, ``"speak"``, ``"both"``;
                 default ``"listen"``.
             gender: string, optional; one of ``"male"``, ``"female"``; default
@@ -1178,7 +1181,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
             url: string (uri), required.
             authorization_bearer_token: string, optional.
             codec: string, optional.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             custom_parameters: object, optional.
             name: string, optional.
             status_url: string (uri), optional.
@@ -1266,7 +1270,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
             call_id: string, required; the call's ``id``.
             device: object, required.
             tap: object, required.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
         """
         return self._t.call(
@@ -1339,7 +1344,8 @@ class Calling(CallingHelpers[_R], accessor="calling"):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
         """
         return self._t.call(

@@ -345,7 +345,8 @@ class Applications(Resource[_R], accessor="compat.applications"):
 
         Args:
             sid: string (uuid), required.
-            FriendlyName: string, optional.
+            FriendlyName: string, optional; the spec marks it required, the documented
+                API does not.
             SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
                 ``"POST"``.
             SmsFallbackUrl: string (uri), optional.

@@ -142,7 +142,8 @@ class Documents(Resource[_R], accessor="datasphere.documents"):
 
         Args:
             id: string (uuid), required.
-            tags: list of string, optional.
+            tags: list of string, optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "PATCH",

@@ -162,7 +162,8 @@ class AiAgents(Resource[_R], accessor="fabric.ai_agents"):
             name: string, required.
             prompt: object, required.
             SWAIG: object, optional.
-            agent_id: string (uuid), optional.
+            agent_id: string (uuid), optional; the spec marks it required, the
+                documented API does not.
             global_data: object, optional.
             hints: list of string or object, optional.
             languages: list of object, optional.
@@ -438,9 +439,12 @@ class CallFlows(Resource[_R], accessor="fabric.call_flows"):
 
         Args:
             id: string (uuid), required.
-            document_version: integer, optional.
-            flow_data: object, optional.
-            relayml: object, optional.
+            document_version: integer, optional; the spec marks it required, the
+                documented API does not.
+            flow_data: object, optional; the spec marks it required, the documented API
+                does not.
+            relayml: object, optional; the spec marks it required, the documented API
+                does not.
             title: string, optional.
         """
         return self._t.call(
@@ -736,7 +740,8 @@ class ConferenceRooms(Resource[_R], accessor="fabric.conference_rooms"):
             id: string (uuid), required.
             description: string, optional.
             display_name: string, optional.
-            enable_room_previews: boolean, optional.
+            enable_room_previews: boolean, optional; the spec marks it required, the
+                documented API does not.
             join_from: string (date-time), optional.
             join_until: string (date-time), optional.
             layout: string, optional; one of ``"grid-responsive"``,
@@ -752,7 +757,8 @@ class ConferenceRooms(Resource[_R], accessor="fabric.conference_rooms"):
             remove_after_seconds_elapsed: integer, optional.
             remove_at: string (date-time), optional.
             room_join_video_off: boolean, optional.
-            sync_audio_video: boolean, optional.
+            sync_audio_video: boolean, optional; the spec marks it required, the
+                documented API does not.
             tone_on_entry_and_exit: boolean, optional.
             user_join_video_off: boolean, optional.
         """
@@ -1595,7 +1601,8 @@ class FreeswitchConnectors(Resource[_R], accessor="fabric.freeswitch_connectors"
 
         Args:
             name: string, required.
-            token: string (uuid), optional.
+            token: string (uuid), optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "POST",
@@ -1769,7 +1776,8 @@ class RelayApplications(Resource[_R], accessor="fabric.relay_applications"):
         Args:
             name: string, required.
             call_status_callback_url: string, optional.
-            topic: string, optional.
+            topic: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "POST",
@@ -2387,7 +2395,8 @@ class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
                 ``"default"``; default ``"default"``.
             send_as: string, required.
             username: string, required.
-            id: string (uuid), optional.
+            id: string (uuid), optional; the spec marks it required, the documented API
+                does not.
         """
         return self._t.call(
             "POST",
@@ -2457,7 +2466,8 @@ class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
             call_handler: string, optional; one of ``"default"``, ``"passthrough"``,
                 ``"block-pstn"``, ``"resource"``.
             caller_id: string, optional.
-            calling_handler_resource_id: string (uuid) or any, optional.
+            calling_handler_resource_id: string (uuid) or any, optional; the spec marks
+                it required, the documented API does not.
             ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
                 ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
@@ -2869,7 +2879,8 @@ class Subscribers(Resource[_R], accessor="fabric.subscribers"):
             company_name: string, optional.
             country: string, optional.
             display_name: string, optional.
-            email: string, optional.
+            email: string, optional; the spec marks it required, the documented API does
+                not.
             first_name: string, optional.
             job_title: string, optional.
             last_name: string, optional.
@@ -3175,7 +3186,8 @@ class SwmlScripts(Resource[_R], accessor="fabric.swml_scripts"):
 
         Args:
             name: string, required.
-            contents: object, optional.
+            contents: object, optional; the spec marks it required, the documented API
+                does not.
             script_type: string, optional; one of ``"calling"``; default ``"calling"``.
             status_callback_url: string (uri), optional.
         """

@@ -37,7 +37,8 @@ class ImportedNumbers(Resource[_R], accessor="imported_numbers"):
             number: string, required.
             capabilities: list of string, optional; one of ``"sms"``, ``"voice"``,
                 ``"fax"``, ``"mms"``.
-            number_type: string, optional; one of ``"longcode"``, ``"tollfree"``.
+            number_type: string, optional; one of ``"longcode"``, ``"tollfree"``; the
+                spec marks it required, the documented API does not.
         """
         return self._t.call(
             "POST",

@@ -126,7 +126,8 @@ class NumberGroups(Resource[_R], accessor="number_groups"):
 
         Args:
             id: string (uuid), required.
-            name: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
             sticky_sender: boolean, optional.
         """
         return self._t.call(

@@ -108,13 +108,15 @@ class ShortCodes(Resource[_R], accessor="short_codes"):
                 default ``"POST"``.
             message_fallback_url: string, optional.
             message_handler: string, optional; one of ``"relay_context"``,
-                ``"laml_webhooks"``, ``"laml_application"``.
+                ``"laml_webhooks"``, ``"laml_application"``; the spec marks it required,
+                the documented API does not.
             message_laml_application_id: string (uuid), optional.
             message_relay_context: string, optional.
             message_request_method: string, optional; one of ``"GET"``, ``"POST"``;
                 default ``"POST"``.
             message_request_url: string, optional.
-            name: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",

@@ -122,7 +122,8 @@ class VerifiedCallers(Resource[_R], accessor="verified_callers"):
 
         Args:
             id: string (uuid), required.
-            name: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",

@@ -288,7 +288,8 @@ class Conferences(Resource[_R], accessor="video.conferences"):
             dark_primary: string, optional.
             dark_success: string, optional.
             description: string, optional.
-            display_name: string, optional.
+            display_name: string, optional; the spec marks it required, the documented
+                API does not.
             enable_chat: boolean, optional.
             enable_room_previews: boolean, optional.
             join_from: string (date-time), optional.
