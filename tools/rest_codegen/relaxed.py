@@ -31,6 +31,7 @@ from rest_codegen.spec import Operation, Spec
 
 __all__ = [
     "RELAXED",
+    "RELAXED_NOTE",
     "UNDECLARED",
     "Deviation",
     "apply",
