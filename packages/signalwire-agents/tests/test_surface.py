@@ -28,6 +28,9 @@ OWNERS = {
     "Step",
     "GatherInfo",
     "GatherQuestion",
+    "SecurityConfig",
+    "ConfigLoader",
+    "AuthHandler",
 }
 HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression_tool"}
 #: Documented members deliberately not provided, each with the reason (also in the README).
@@ -39,10 +42,6 @@ NOT_PROVIDED = {
     ("AgentBase", "skill_manager"): "skills are out of scope for this release",
     ("AgentBase", "add_mcp_server"): "MCP integration is out of scope",
     ("AgentBase", "enable_mcp_server"): "MCP integration is out of scope",
-    (
-        "SWMLService",
-        "security",
-    ): "SecurityConfig is not provided; its settings are constructor arguments and env vars",
     (
         "SWMLService",
         "schema_utils",
@@ -83,6 +82,8 @@ def instance_of(owner: str) -> Any:
         return agents.ContextBuilder().add_context("default").add_step("s")
     if owner == "SWAIGFunction":
         return cls("f", lambda a, r: None, "d")
+    if owner == "AuthHandler":
+        return cls(agents.SecurityConfig())
     if owner == "GatherQuestion":
         return cls(key="k", question="q")
     kwargs = {"basic_auth": ("u", "p")} if owner in {"AgentBase", "SWMLService"} else {}
