@@ -31,6 +31,7 @@ OWNERS = {
     "SecurityConfig",
     "ConfigLoader",
     "AuthHandler",
+    "AgentServer",
 }
 HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression_tool"}
 #: Documented members deliberately not provided, each with the reason (also in the README).
@@ -46,10 +47,6 @@ NOT_PROVIDED = {
         "SWMLService",
         "schema_utils",
     ): "the vendor's SchemaUtils helper is internal; validation is SWMLService.add_verb's job",
-    (
-        "AgentBase",
-        "handle_serverless_request",
-    ): "serverless modes are out of scope; use get_app() with an ASGI adapter",
 }
 
 ENTRIES = [

@@ -746,14 +746,24 @@ class SWMLService(SWMLVerbsMixin):
         host: str | None = None,
         port: int | None = None,
     ) -> Any:
-        """Serve over HTTP (the only mode supported; serverless events are refused)."""
-        if event is not None or (force_mode not in (None, "server")):
-            raise NotImplementedError(
-                "serverless modes (Lambda, Cloud Functions, Azure, CGI) are not supported; "
-                "use get_app() with your platform's ASGI adapter"
-            )
-        self.serve(host=host, port=port)
-        return None
+        """Serve over HTTP, or answer one serverless/CGI request (mode detected or forced)."""
+        from signalwire.agents._hosting.serverless import resolve_mode
+
+        mode = resolve_mode(force_mode, event)
+        if mode == "server":
+            self.serve(host=host, port=port)
+            return None
+        return self.handle_serverless_request(event, context, mode)
+
+    def handle_serverless_request(
+        self, event: Any = None, context: Any = None, mode: str | None = None
+    ) -> Any:
+        """Answer one Lambda, Cloud Functions, Azure or CGI request through :meth:`get_app`."""
+        from signalwire.agents._hosting import serverless
+
+        return serverless.handle(
+            serverless.resolve_mode(mode, event), self.get_app(), event, context
+        )
 
     def stop(self) -> None:
         """Ask a running :meth:`serve` to exit."""

@@ -30,6 +30,7 @@ __all__ = [
     "Response",
     "ServiceApp",
     "json_response",
+    "send_response",
 ]
 
 log = logging.getLogger("signalwire.agents.http")
@@ -214,6 +215,30 @@ async def _send(send: Send, response: Response) -> None:
     headers += response.headers
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
+
+
+async def send_response(
+    send: Send,
+    response: Response,
+    *,
+    body: bytes | None = None,
+    content_type: bytes | None = None,
+    length: int | None = None,
+) -> None:
+    """Send ``response`` with the security headers (``body``/``content_type`` override it)."""
+    if body is None and content_type is None:
+        await _send(send, response)
+        return
+    data = response.body if body is None else body
+    size = len(data) if length is None else length
+    headers = [
+        (b"content-type", content_type or _JSON[1]),
+        (b"content-length", str(size).encode()),
+        *_SECURITY_HEADERS,
+        *response.headers,
+    ]
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
 
 
 def _error(status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> Response:
