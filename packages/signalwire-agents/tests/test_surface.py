@@ -43,10 +43,6 @@ NOT_PROVIDED = {
     ("AgentBase", "skill_manager"): "skills are out of scope for this release",
     ("AgentBase", "add_mcp_server"): "MCP integration is out of scope",
     ("AgentBase", "enable_mcp_server"): "MCP integration is out of scope",
-    (
-        "SWMLService",
-        "schema_utils",
-    ): "the vendor's SchemaUtils helper is internal; validation is SWMLService.add_verb's job",
 }
 
 ENTRIES = [
