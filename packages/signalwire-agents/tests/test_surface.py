@@ -32,6 +32,7 @@ OWNERS = {
     "ConfigLoader",
     "AuthHandler",
     "AgentServer",
+    "WebService",
 }
 HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression_tool"}
 #: Documented members deliberately not provided, each with the reason (also in the README).
