@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from signalwire.agents._function_result import FunctionResult
-from signalwire.agents._http import Request, Response, json_response
+from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.urls import with_userinfo
 from signalwire.agents._pom import PomBuilder
 from signalwire.agents._swaig_function import SWAIGFunction
 from signalwire.agents._swml_service import SWMLService, run_callable
-from signalwire.agents._urls import with_userinfo
 
 __all__ = ["AgentBase"]
 
@@ -795,14 +795,6 @@ class AgentBase(SWMLService):
     def enable_mcp_server(self) -> AgentBase:
         """Not supported: serving tools over MCP is not implemented."""
         raise NotImplementedError("enable_mcp_server() is not supported by signalwire.agents")
-
-    def handle_serverless_request(
-        self, event: Any = None, context: Any = None, mode: str | None = None
-    ) -> Any:
-        """Not supported: use get_app() with an ASGI adapter for your platform."""
-        raise NotImplementedError(
-            "serverless modes are not supported; wrap get_app() with an ASGI adapter (e.g. Mangum)"
-        )
 
     # -- compatibility no-ops ----------------------------------------------------------------
 
