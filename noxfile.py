@@ -70,9 +70,10 @@ def generated(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over every package's sources."""
+    """mypy --strict over every package's sources, and over a user module using the decorators."""
     _sync(session, None, "dev")
     session.run("mypy")
+    session.run("mypy", "--strict", "packages/signalwire-agents/tests/typing_user/user_agent.py")
 
 
 @nox.session

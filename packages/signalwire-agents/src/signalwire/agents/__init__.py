@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from signalwire.agents._datamap import DataMap, create_expression_tool, create_simple_api_tool
     from signalwire.agents._errors import AgentsError, ContextValidationError, SchemaValidationError
     from signalwire.agents._function_result import FunctionResult, SwaigFunctionResult
+    from signalwire.agents._logging import KVLogger, get_logger
     from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
@@ -48,6 +49,7 @@ __all__ = [
     "FunctionResult",
     "GatherInfo",
     "GatherQuestion",
+    "KVLogger",
     "PomBuilder",
     "PomSection",
     "PromptObjectModel",
@@ -61,6 +63,7 @@ __all__ = [
     "create_expression_tool",
     "create_simple_api_tool",
     "create_simple_context",
+    "get_logger",
 ]
 
 _LAZY = {
@@ -85,6 +88,8 @@ _LAZY = {
     "create_simple_api_tool": "signalwire.agents._datamap",
     "create_expression_tool": "signalwire.agents._datamap",
     "SWMLBuilder": "signalwire.agents._swml_builder",
+    "KVLogger": "signalwire.agents._logging",
+    "get_logger": "signalwire.agents._logging",
 }
 
 

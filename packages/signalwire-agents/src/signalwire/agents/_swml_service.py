@@ -9,15 +9,15 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from signalwire.agents import _schema
 from signalwire.agents._auth import BasicAuth, decode_basic, resolve_basic_auth
 from signalwire.agents._config import config_get, load_config
 from signalwire.agents._http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._logging import get_logger
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
-    coerce_result,
     error_response,
     infer_tool_schema,
 )
@@ -63,13 +63,27 @@ async def run_callable(func: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class ToolDecorator(Protocol):
+    """The typed shape of ``@agent.tool`` / ``@AgentBase.tool(...)``: the function is kept."""
+
+    @overload
+    def __call__(self, name: _F, /) -> _F: ...
+    @overload
+    def __call__(self, name: str | None = None, /, **kwargs: Any) -> Callable[[_F], _F]: ...
+
+
 class _ToolDecorator:
     """``@service.tool(...)`` on an instance, ``@AgentBase.tool(...)`` in a class body."""
 
-    def __get__(self, obj: SWMLService | None, owner: type) -> Callable[..., Any]:
-        def decorator(name: Any = None, **kwargs: Any) -> Any:
+    def __get__(self, obj: SWMLService | None, owner: type) -> ToolDecorator:
+        def decorator(name: Any = None, /, **kwargs: Any) -> Any:
             if callable(name):  # used bare: @agent.tool
                 return decorator()(name)
+            if "name" in kwargs:  # @agent.tool(name="x", ...)
+                name = kwargs.pop("name")
 
             def register(func: Callable[..., Any]) -> Callable[..., Any]:
                 if obj is None:
@@ -85,7 +99,7 @@ class _ToolDecorator:
             "``name`` defaults to the function name and ``description`` to its docstring. "
             "Without ``parameters``, a typed signature is turned into a JSON schema."
         )
-        return decorator
+        return cast("ToolDecorator", decorator)
 
 
 class SWMLService(SWMLVerbsMixin):
@@ -97,6 +111,13 @@ class SWMLService(SWMLVerbsMixin):
     """
 
     tool = _ToolDecorator()
+    #: Seconds a tool call may run before the AI is told it is taking too long (None: no
+    #: limit); a tool's own ``define_tool(..., timeout=)`` wins.
+    tool_timeout: float | None = None
+    #: Send a failing tool's exception text to the AI (default: a generic sentence; the
+    #: detail is always logged with the call id). ``define_tool(..., expose_errors=True)``
+    #: opts in one tool.
+    expose_tool_errors: bool = False
 
     def __init__(
         self,
@@ -117,7 +138,7 @@ class SWMLService(SWMLVerbsMixin):
         if not isinstance(name, str) or not name:
             raise ValueError("name must be a non-empty string")
         self.name = name
-        self.log = logging.getLogger(f"signalwire.agents.{type(self).__name__}")
+        self.log = get_logger(f"signalwire.agents.{type(self).__name__}")
         config = load_config(config_file)
         self._config = config
         if route == "/" and config_get(config, "service.route"):
@@ -241,9 +262,18 @@ class SWMLService(SWMLVerbsMixin):
         webhook_url: str | None = None,
         required: list[str] | None = None,
         is_typed_handler: bool = False,
+        timeout: float | None = None,
+        expose_errors: bool = False,
         **swaig_fields: Any,
     ) -> SWMLService:
-        """Register a tool the AI can call; ``handler(args, raw_data)`` may be sync or async."""
+        """Register a tool the AI can call.
+
+        ``handler`` may be sync or async, a function or a method, taking
+        ``(args, raw_data)``, ``(args)``, typed keyword parameters named after
+        the tool's parameters (with or without ``raw_data``), or nothing.
+        ``timeout`` (seconds) bounds one call; ``expose_errors`` sends a
+        failure's exception text to the AI instead of a generic sentence.
+        """
         if name in self._tools:
             raise ValueError(f"Tool with name '{name}' already exists")
         if handler is not None and not callable(handler):
@@ -258,6 +288,8 @@ class SWMLService(SWMLVerbsMixin):
             webhook_url=webhook_url,
             required=required,
             is_typed_handler=is_typed_handler,
+            timeout=timeout,
+            expose_errors=expose_errors,
             **swaig_fields,
         )
         self._changed()
@@ -296,7 +328,7 @@ class SWMLService(SWMLVerbsMixin):
         if kwargs.get("parameters") is None:
             inferred = infer_tool_schema(func)
             if inferred is not None:
-                props, required, doc_summary, handler = inferred
+                props, required, doc_summary, _ = inferred
                 kwargs["parameters"] = props
                 kwargs.setdefault("required", required or None)
                 typed = True
@@ -350,19 +382,19 @@ class SWMLService(SWMLVerbsMixin):
         self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
     ) -> dict[str, Any]:
         """Dispatch one call: async handlers awaited, sync ones in a worker thread."""
-        try:
-            fn = self._tools.get(name)
-            overridden = type(self).on_function_call is not SWMLService.on_function_call
+        from signalwire.agents._tool_dispatch import run_tool_call
+
+        fn = self._tools.get(name)
+        overridden = type(self).on_function_call is not SWMLService.on_function_call
+
+        async def call() -> Any:
             if not overridden and isinstance(fn, SWAIGFunction) and fn.is_async:
-                result = await self.on_function_call(name, args, raw_data)
-            else:
-                result = await run_callable(self.on_function_call, name, args, raw_data)
-        except Exception as exc:
-            self.log.exception(
-                "tool %r failed (call_id=%s)", name, raw_data.get("call_id", "<none>")
-            )
-            return error_response(name, exc)
-        return coerce_result(result)
+                return await self.on_function_call(name, args, raw_data)
+            return await run_callable(self.on_function_call, name, args, raw_data)
+
+        return await run_tool_call(
+            self.log, name, fn, raw_data, call, self.tool_timeout, self.expose_tool_errors
+        )
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -631,7 +663,9 @@ class SWMLService(SWMLVerbsMixin):
             return json_response(200, result)
         except (TypeError, ValueError) as exc:  # e.g. a datetime in the handler's dict
             self.log.error("tool %r returned a result that is not JSON: %s", name, exc)
-            return json_response(200, error_response(name, TypeError("result is not JSON")))
+            return json_response(
+                200, error_response(name, TypeError("result is not JSON"), expose=True)
+            )
 
     async def _handle_post_prompt(self, request: Request) -> Response:
         return json_response(404, {"error": "this service has no post_prompt endpoint"})
