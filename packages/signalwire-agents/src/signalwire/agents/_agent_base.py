@@ -341,6 +341,10 @@ class AgentBase(SWMLService):
         data: dict[str, Any] = ctx.to_dict(tool_names=list(self._tools))
         return data or None
 
+    def _check_before_serving(self) -> None:
+        # Broken contexts would fail every SWML fetch: refuse to build or start the app instead.
+        self._contexts_dict()
+
     # -- AI configuration -------------------------------------------------------------------
 
     def add_hint(self, hint: str) -> AgentBase:

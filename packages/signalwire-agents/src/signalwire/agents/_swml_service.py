@@ -25,6 +25,7 @@ from signalwire.agents._verbs_generated import SWMLVerbsMixin
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import Router
 
     from signalwire.agents._hosting.tokens import TokenSigner
 
@@ -693,31 +694,59 @@ class SWMLService(SWMLVerbsMixin):
     # -- serving ----------------------------------------------------------------------------
 
     def get_app(self) -> Starlette:
-        """A Starlette app serving ``/health``, ``/ready`` and this service under its route.
+        """The app serving ``/health``, ``/ready`` and this service under its route.
 
-        It is a regular Starlette application, so ``app.add_route(...)``,
-        ``app.mount(...)`` and ``app.add_middleware(...)`` work as they do on
-        the vendor SDK's FastAPI app: routes you add are matched first, and
-        every other request reaches the agent's own pure-ASGI handler (no
-        per-request framework work on the SWML and SWAIG hot paths).
+        A FastAPI application when FastAPI is installed (the ``[fastapi]``
+        extra), a Starlette one otherwise; ``add_route``, ``mount``,
+        ``add_middleware`` (and FastAPI's ``include_router``) work on it. Routes
+        you add are matched first; every other request reaches the agent's own
+        pure-ASGI handler (no per-request framework work on the SWML and SWAIG
+        hot paths). Configuration errors (e.g. broken contexts) raise here, and
+        again when a server starts the app, instead of failing each request.
         """
         if self._app is None:
             from signalwire.agents._hosting.app import make_app
 
-            self._app = make_app(ServiceApp(self, self.route, with_health=True))
+            self._check_before_serving()
+            self._app = make_app(
+                ServiceApp(self, self.route, with_health=True), self._check_before_serving
+            )
         return self._app
 
-    def as_router(self) -> ServiceApp:
-        """An ASGI app serving this service at its own root, for mounting in another app.
+    def _check_before_serving(self) -> None:
+        """Raise on configuration that would fail every request (AgentBase checks contexts)."""
 
-        ``starlette_app.mount("/agent", agent.as_router())`` (Starlette or FastAPI).
+    def as_router(self) -> Router:
+        """A Starlette router serving this service at its own root, for another app to include.
+
+        ``fastapi_app.include_router(agent.as_router(), prefix="/agent")``,
+        ``app.mount("/agent", agent.as_router())``; ``router.routes`` lists its routes.
         """
-        return ServiceApp(self, "", with_health=False)
+        from signalwire.agents._hosting.router import service_router
 
-    def mount(self, app: Any, *, prefix: str = "", name: str | None = None) -> SWMLService:
-        """Mount this service in a Starlette/FastAPI ``app`` at ``prefix + route``."""
+        self._check_before_serving()
+        return service_router(self)
+
+    def mount(
+        self, app_or_router: Any, *, prefix: str = "", name: str | None = None
+    ) -> SWMLService:
+        """Combine this service with another app or router.
+
+        * a router (FastAPI ``APIRouter`` or Starlette ``Router``): its routes
+          become reachable through :meth:`get_app` at ``prefix``, as in the
+          vendor SDK;
+        * an application (Starlette or FastAPI): this service is mounted in it
+          at ``prefix + route``.
+        """
+        from starlette.routing import Router
+
+        if isinstance(app_or_router, Router):
+            from signalwire.agents._hosting.router import include_router
+
+            include_router(self.get_app(), app_or_router, prefix)
+            return self
         path = (prefix.rstrip("/") + self.route) or ""
-        app.mount(path, self.as_router(), name=name or self.name)
+        app_or_router.mount(path, self.as_router(), name=name or self.name)
         return self
 
     def _serve_banner(self, host: str, port: int) -> None:
