@@ -274,8 +274,6 @@ def test_unsupported_features_fail_clearly() -> None:
         agent.handle_serverless_request({})
     with pytest.raises(NotImplementedError, match="serverless"):
         agent.run(event={"httpMethod": "GET"})
-    with pytest.raises(NotImplementedError):
-        agent.enable_mcp_server()
 
 
 async def test_result_that_is_not_json_is_reported_not_crashed() -> None:

@@ -797,8 +797,9 @@ class AgentBase(SWMLService):
         return False
 
     def enable_mcp_server(self) -> AgentBase:
-        """Not supported: serving tools over MCP is not implemented."""
-        raise NotImplementedError("enable_mcp_server() is not supported by signalwire.agents")
+        """Serve the agent's tools to MCP clients at ``POST {route}/mcp`` (JSON-RPC 2.0)."""
+        self._mcp_enabled = True
+        return self
 
     def handle_serverless_request(
         self, event: Any = None, context: Any = None, mode: str | None = None

@@ -118,6 +118,8 @@ class SWMLService(SWMLVerbsMixin):
     #: detail is always logged with the call id). ``define_tool(..., expose_errors=True)``
     #: opts in one tool.
     expose_tool_errors: bool = False
+    #: Set by ``AgentBase.enable_mcp_server()``: serve the tools at ``POST {route}/mcp``.
+    _mcp_enabled: bool = False
 
     def __init__(
         self,
@@ -382,7 +384,13 @@ class SWMLService(SWMLVerbsMixin):
         self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
     ) -> dict[str, Any]:
         """Dispatch one call: async handlers awaited, sync ones in a worker thread."""
-        from signalwire.agents._tool_dispatch import run_tool_call
+        return (await self._call_tool_outcome(name, args, raw_data))[0]
+
+    async def _call_tool_outcome(
+        self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """:meth:`_call_tool`, plus whether the call failed or timed out."""
+        from signalwire.agents._tool_dispatch import tool_call_outcome
 
         fn = self._tools.get(name)
         overridden = type(self).on_function_call is not SWMLService.on_function_call
@@ -392,7 +400,7 @@ class SWMLService(SWMLVerbsMixin):
                 return await self.on_function_call(name, args, raw_data)
             return await run_callable(self.on_function_call, name, args, raw_data)
 
-        return await run_tool_call(
+        return await tool_call_outcome(
             self.log, name, fn, raw_data, call, self.tool_timeout, self.expose_tool_errors
         )
 
@@ -547,6 +555,10 @@ class SWMLService(SWMLVerbsMixin):
             return await self._swml_response(request, None)
         if endpoint == "check_for_input":
             return self._handle_check_for_input(request)
+        if endpoint == "mcp":
+            from signalwire.agents._mcp import handle_mcp
+
+            return await handle_mcp(self, request)
         if endpoint == "debug_events":
             if request.method != "POST":
                 return json_response(405, {"error": "use POST"})

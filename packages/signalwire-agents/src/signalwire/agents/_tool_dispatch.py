@@ -14,7 +14,7 @@ from signalwire.agents._swaig_function import (
     timeout_response,
 )
 
-__all__ = ["run_tool_call"]
+__all__ = ["run_tool_call", "tool_call_outcome"]
 
 
 async def run_tool_call(
@@ -26,7 +26,23 @@ async def run_tool_call(
     default_timeout: float | None,
     default_expose: bool,
 ) -> dict[str, Any]:
-    """Await ``call()`` and turn its outcome into the wire dict the AI receives.
+    """Like :func:`tool_call_outcome`, without the failure flag."""
+    reply, _ = await tool_call_outcome(
+        log, name, fn, raw_data, call, default_timeout, default_expose
+    )
+    return reply
+
+
+async def tool_call_outcome(
+    log: logging.Logger | KVLogger,
+    name: str,
+    fn: SWAIGFunction | dict[str, Any] | None,
+    raw_data: dict[str, Any],
+    call: Callable[[], Awaitable[Any]],
+    default_timeout: float | None,
+    default_expose: bool,
+) -> tuple[dict[str, Any], bool]:
+    """Await ``call()`` and turn its outcome into the wire dict the AI receives, and a failed flag.
 
     A handler that raises gets a short generic reply unless the tool (or the
     service) opts in to exposing the exception text; the detail is logged with
@@ -47,8 +63,8 @@ async def run_tool_call(
             result = await asyncio.wait_for(call(), timeout)
     except asyncio.TimeoutError:
         log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
-        return timeout_response(name)
+        return timeout_response(name), True
     except Exception as exc:
         log.exception("tool %r failed (call_id=%s)", name, call_id)
-        return error_response(name, exc, expose)
-    return coerce_result(result)
+        return error_response(name, exc, expose), True
+    return coerce_result(result), False
