@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from signalwire.agents._migrate import main, rewrite_source
 
@@ -73,6 +75,23 @@ def rewrite(source: str) -> str:
             "import signalwire.agents\nsignalwire.agents.AgentBase('a')\n",
         ),
         ("from signalwire import *\n", "from signalwire.agents import *\n"),
+        (
+            "import signalwire\nc = signalwire.RestClient()\nr = signalwire.relay.RelayClient\n"
+            "a = signalwire.AgentBase\nreg = signalwire.skills.registry\n",
+            "import signalwire.rest, signalwire.relay, signalwire.agents, signalwire.agents.skills\n"
+            "c = signalwire.rest.RestClient()\nr = signalwire.relay.RelayClient\n"
+            "a = signalwire.agents.AgentBase\nreg = signalwire.agents.skills.registry\n",
+        ),
+        (
+            "import os, signalwire_agents\nx = signalwire_agents.FunctionResult\n",
+            "import os, signalwire.agents\nx = signalwire.agents.FunctionResult\n",
+        ),
+        (
+            "import signalwire.core.function_result\n"
+            "r = signalwire.core.function_result.FunctionResult('x')\n",
+            "import signalwire.agents\nr = signalwire.agents.FunctionResult('x')\n",
+        ),
+        ("from signalwire import relay\n", "from signalwire import relay\n"),
     ],
 )
 def test_mapping(before: str, after: str) -> None:
@@ -211,3 +230,62 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "would rewrite 1 file(s)" in done.stderr
+
+
+_MODULES = [
+    "signalwire",
+    "signalwire_agents",
+    "signalwire.core",
+    "signalwire.core.function_result",
+    "signalwire_agents.core.data_map",
+    "signalwire.skills.registry",
+    "signalwire.prefabs",
+    "signalwire.core.semantic_gate",
+    "signalwire.agents",
+    "signalwire.relay",
+    "os.path",
+]
+_NAMES = [
+    "AgentBase",
+    "FunctionResult",
+    "RestClient",
+    "DataMap",
+    "SemanticGate",
+    "x",
+    "Credentials",
+]
+
+
+@given(
+    imports=st.lists(
+        st.tuples(
+            st.sampled_from(_MODULES),
+            st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True),
+            st.booleans(),  # parenthesised over several lines
+            st.booleans(),  # with a comment
+            st.booleans(),  # indented inside a function
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_rewrite_parses_is_idempotent_and_keeps_comments(
+    imports: list[tuple[str, list[str], bool, bool, bool]],
+) -> None:
+    lines: list[str] = []
+    for module, names, parens, comment, nested in imports:
+        note = "  # keep me" if comment else ""
+        if parens:
+            body = "".join(f"    {n},{note}\n" for n in names)
+            stmt = f"from {module} import (\n{body})\n"
+        else:
+            stmt = f"from {module} import {', '.join(names)}{note}\n"
+        if nested:
+            stmt = "def f():\n" + "".join("    " + line + "\n" for line in stmt.splitlines())
+        lines.append(stmt)
+    source = "".join(lines)
+    out = rewrite_source(source).source
+    ast_tree = compile(out, "<migrated>", "exec", flags=0x400, dont_inherit=True)  # ONLY_AST
+    assert ast_tree is not None
+    assert rewrite_source(out).source == out
+    assert out.count("# keep me") == source.count("# keep me")

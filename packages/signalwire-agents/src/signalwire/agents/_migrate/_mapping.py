@@ -260,5 +260,5 @@ def lookup_name(module: str, name: str) -> Target | Unmappable | None:
         if isinstance(sub, str):
             parent, _, leaf = sub.rpartition(".")
             return Target(parent, leaf)
-        return sub or Unmappable(f"signalwire.{name} has no counterpart")
+        return sub  # None: ours already (relay, rest); else why it cannot be mapped
     return Target(where, name)

@@ -15,6 +15,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from signalwire.agents._migrate._mapping import (
+    TOP_LEVEL,
     Target,
     Unmappable,
     is_vendor_module,
@@ -107,8 +108,11 @@ class _Rewriter:
         self.offsets = _Offsets(source)
         self.edits: list[_Edit] = []
         self.result = FileResult(source)
-        #: plainly imported vendor modules (``import signalwire``) → uses to rewrite
+        #: plainly imported vendor modules (``import signalwire``) → their statement
         self.plain_modules: dict[str, ast.Import] = {}
+        #: per plainly imported vendor module, the modules its uses need imported
+        self.needed: dict[str, list[str]] = {}
+        self.plain_imports: list[ast.Import] = []
         self.newline = "\r\n" if "\r\n" in source else "\n"
 
     def span(self, node: ast.stmt | ast.expr) -> tuple[int, int]:
@@ -192,45 +196,59 @@ class _Rewriter:
     # -- import x [as y] ---------------------------------------------------------------------
 
     def import_plain(self, node: ast.Import) -> None:
+        """Note ``import vendor.module`` statements; they are rewritten by :meth:`finish_imports`.
+
+        A plainly imported module binds its top name, so the modules the new
+        statement must import depend on the ``module.attribute`` uses found later.
+        """
         if not any(is_vendor_module(a.name) for a in node.names):
             return
-        pieces: list[str] = []
         for alias in node.names:
-            if not is_vendor_module(alias.name):
-                pieces.append(_alias_text(alias.name, alias.asname))
-                continue
-            where = lookup_module(alias.name)
-            if isinstance(where, Unmappable) or where is None:
-                pieces.append(_alias_text(alias.name, alias.asname))
-                if isinstance(where, Unmappable):
-                    self.problem(node.lineno, alias.name, where.reason)
-                continue
-            if alias.asname:
-                pieces.append(f"{where} as {alias.asname}")
-            else:
-                # ``import signalwire.core.function_result``: its uses are rewritten below.
-                self.plain_modules[alias.name] = node
-                pieces.append(where)
-        seen: list[str] = []
-        for piece in pieces:
-            if piece not in seen:
-                seen.append(piece)
-        self.edit(node, "import " + ", ".join(seen))
+            if is_vendor_module(alias.name) and not alias.asname:
+                where = lookup_module(alias.name)
+                if isinstance(where, str):
+                    self.plain_modules[alias.name] = node
+                    self.needed.setdefault(alias.name, [])
+        self.plain_imports.append(node)
+
+    def finish_imports(self) -> None:
+        for node in self.plain_imports:
+            pieces: list[str] = []
+            for alias in node.names:
+                if not is_vendor_module(alias.name):
+                    pieces.append(_alias_text(alias.name, alias.asname))
+                    continue
+                where = lookup_module(alias.name)
+                if not isinstance(where, str):
+                    pieces.append(_alias_text(alias.name, alias.asname))
+                    if isinstance(where, Unmappable):
+                        self.problem(node.lineno, alias.name, where.reason)
+                elif alias.asname:
+                    pieces.append(f"{where} as {alias.asname}")
+                else:
+                    pieces.extend(self.needed.get(alias.name) or [where])
+            unique = list(dict.fromkeys(pieces))
+            self.edit(node, "import " + ", ".join(unique))
 
     def attribute(self, node: ast.Attribute) -> bool:
         """Rewrite ``vendor.module.Name`` uses; True when the node was handled."""
         dotted = _dotted(node.value)
-        if dotted is None:
+        if dotted is None or dotted not in self.plain_modules:
             return False
-        for module in self.plain_modules:
-            if dotted == module:
-                target = lookup_name(module, node.attr)
-                if isinstance(target, Target):
-                    self.edit(node, f"{target.module}.{target.name}")
-                elif isinstance(target, Unmappable):
-                    self.problem(node.lineno, f"{dotted}.{node.attr}", target.reason)
-                return True
-        return False
+        needed = self.needed[dotted]
+        target = lookup_name(dotted, node.attr)
+        if isinstance(target, Target):
+            self.edit(node, f"{target.module}.{target.name}")
+            top_level_submodule = normalise(dotted) == "signalwire" and node.attr not in TOP_LEVEL
+            needed.append(
+                f"{target.module}.{target.name}" if top_level_submodule else target.module
+            )
+        elif isinstance(target, Unmappable):
+            self.problem(node.lineno, f"{dotted}.{node.attr}", target.reason)
+        elif normalise(dotted) == "signalwire":
+            # ``signalwire.relay`` / ``signalwire.rest``: ours already, but it must be imported.
+            needed.append(f"signalwire.{node.attr}")
+        return True
 
     def run(self, tree: ast.Module) -> FileResult:
         for node in ast.walk(tree):
@@ -240,6 +258,7 @@ class _Rewriter:
                 self.import_plain(node)
         if self.plain_modules:
             self._walk_attributes(tree)
+        self.finish_imports()
         self.result.source = self._apply()
         self.result.changes.sort(key=lambda c: c.line)
         self.result.problems.sort(key=lambda p: p.line)
