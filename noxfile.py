@@ -33,6 +33,8 @@ EXTRA_TEST_TARGETS = {
         [
             "packages/signalwire-agents/tests/test_fastapi.py",
             "packages/signalwire-agents/tests/test_get_app.py",
+            "packages/signalwire-agents/tests/test_http.py",
+            "packages/signalwire-agents/tests/test_mcp.py",
             "packages/signalwire-agents/tests/test_mount_router.py",
             "packages/signalwire-agents/tests/test_migration_corpus.py",
         ],

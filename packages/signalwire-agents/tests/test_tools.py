@@ -270,10 +270,6 @@ def test_unsupported_features_fail_clearly() -> None:
     assert agent.has_skill("datetime") is False
     assert agent.remove_skill("datetime") is agent
     assert agent.skill_manager is None
-    with pytest.raises(NotImplementedError, match="serverless"):
-        agent.handle_serverless_request({})
-    with pytest.raises(NotImplementedError, match="serverless"):
-        agent.run(event={"httpMethod": "GET"})
 
 
 async def test_result_that_is_not_json_is_reported_not_crashed() -> None:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from signalwire.agents import _schema
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
-from signalwire.agents._hosting.config import config_get, load_config
+from signalwire.agents._hosting.config import config_get
 from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.security import SecurityConfig
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._logging import get_logger
 from signalwire.agents._swaig_function import (
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from starlette.routing import Router
 
     from signalwire.agents._hosting.tokens import TokenSigner
+    from signalwire.agents._schema_utils import SchemaUtils
 
 __all__ = ["SWMLService"]
 
@@ -141,8 +143,9 @@ class SWMLService(SWMLVerbsMixin):
             raise ValueError("name must be a non-empty string")
         self.name = name
         self.log = get_logger(f"signalwire.agents.{type(self).__name__}")
-        config = load_config(config_file)
-        self._config = config
+        #: Security settings: argument > config file > SWML_* env > default (enforced by the app).
+        self.security = SecurityConfig(config_file, service_name=name)
+        config = self._config = self.security.config
         if route == "/" and config_get(config, "service.route"):
             route = str(config_get(config, "service.route"))
         if host == "0.0.0.0" and config_get(config, "service.host"):  # noqa: S104
@@ -158,22 +161,16 @@ class SWMLService(SWMLVerbsMixin):
             self.port = int(chosen)
         except (TypeError, ValueError):
             raise ValueError(f"port must be an integer (got {port!r})") from None
-        self._auth: BasicAuth = resolve_basic_auth(basic_auth, config, name)
+        self._auth: BasicAuth = resolve_basic_auth(basic_auth, self.security, name)
         self.schema_path = schema_path
         self._schema_validation = bool(schema_validation) and not _truthy(
             os.environ.get(ENV_SKIP_SCHEMA)
         )
         self._proxy_url_base: str | None = (os.environ.get(ENV_PROXY) or "").rstrip("/") or None
-        self.ssl_enabled = _truthy(os.environ.get("SWML_SSL_ENABLED")) or bool(
-            config_get(config, "security.ssl_enabled", False)
-        )
-        self.ssl_cert_path = os.environ.get("SWML_SSL_CERT_PATH") or config_get(
-            config, "security.ssl_cert_path"
-        )
-        self.ssl_key_path = os.environ.get("SWML_SSL_KEY_PATH") or config_get(
-            config, "security.ssl_key_path"
-        )
-        self.domain = os.environ.get("SWML_DOMAIN") or config_get(config, "security.domain")
+        self.ssl_enabled = self.security.ssl_enabled
+        self.ssl_cert_path = self.security.ssl_cert_path
+        self.ssl_key_path = self.security.ssl_key_path
+        self.domain = self.security.domain
         self.signing_key = signing_key or os.environ.get(ENV_SIGNING_KEY) or None
         self.trust_proxy_for_signature = bool(trust_proxy_for_signature)
         self._swaig_secret = swaig_secret or os.environ.get(ENV_SWAIG_SECRET) or None
@@ -192,6 +189,18 @@ class SWMLService(SWMLVerbsMixin):
         return f"{type(self).__name__}(name={self.name!r}, route={self.route or '/'!r})"
 
     # -- document --------------------------------------------------------------------------
+
+    @property
+    def schema_utils(self) -> SchemaUtils:
+        """Lookups in the SWML schema the verbs are validated against (see SchemaUtils)."""
+        from signalwire.agents._schema_utils import SchemaUtils
+
+        utils = self.__dict__.get("_schema_utils")
+        if utils is None:
+            utils = self.__dict__["_schema_utils"] = SchemaUtils(
+                self.schema_path, self._schema_validation
+            )
+        return utils
 
     @property
     def full_validation_enabled(self) -> bool:
@@ -473,8 +482,12 @@ class SWMLService(SWMLVerbsMixin):
         if self._proxy_url_base:
             return self._proxy_url_base
         if request is not None:
+            if request.public_base:  # fixed by the hosting mode (serverless)
+                return request.public_base
             headers = request.headers
+            trusted = request.forwarded_trusted
             key = (
+                "t" if trusted else "",
                 request.scheme,
                 headers.get("host"),
                 headers.get("x-forwarded-host"),
@@ -484,7 +497,7 @@ class SWMLService(SWMLVerbsMixin):
             cache = self._base_cache
             base = cache.get(key)
             if base is None:
-                base = request_base(headers, request.scheme) or self._default_base()
+                base = request_base(headers, request.scheme, trusted) or self._default_base()
                 if len(cache) > 256:  # headers are client-controlled: keep the cache bounded
                     cache.clear()
                 cache[key] = base
@@ -820,14 +833,24 @@ class SWMLService(SWMLVerbsMixin):
         host: str | None = None,
         port: int | None = None,
     ) -> Any:
-        """Serve over HTTP (the only mode supported; serverless events are refused)."""
-        if event is not None or (force_mode not in (None, "server")):
-            raise NotImplementedError(
-                "serverless modes (Lambda, Cloud Functions, Azure, CGI) are not supported; "
-                "use get_app() with your platform's ASGI adapter"
-            )
-        self.serve(host=host, port=port)
-        return None
+        """Serve over HTTP, or answer one serverless/CGI request (mode detected or forced)."""
+        from signalwire.agents._hosting.serverless import resolve_mode
+
+        mode = resolve_mode(force_mode, event)
+        if mode == "server":
+            self.serve(host=host, port=port)
+            return None
+        return self.handle_serverless_request(event, context, mode)
+
+    def handle_serverless_request(
+        self, event: Any = None, context: Any = None, mode: str | None = None
+    ) -> Any:
+        """Answer one Lambda, Cloud Functions, Azure or CGI request through :meth:`get_app`."""
+        from signalwire.agents._hosting import serverless
+
+        return serverless.handle(
+            serverless.resolve_mode(mode, event), self.get_app(), event, context
+        )
 
     def stop(self) -> None:
         """Ask a running :meth:`serve` to exit."""

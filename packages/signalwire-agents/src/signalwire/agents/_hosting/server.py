@@ -42,6 +42,10 @@ def serve_app(
         port=port,
         access_log=access_log,
         log_level=log_level,
+        # The app itself decides which peers may set the public URL through forwarded
+        # headers (SecurityConfig.forwarded_allow_ips); uvicorn rewriting the client
+        # address first would hide the proxy's own address from that check.
+        proxy_headers=False,
         **kwargs,
     )
     server = uvicorn.Server(config)
