@@ -110,7 +110,6 @@ MODULE_TARGETS: dict[str, str] = {
     "signalwire.web.web_service": AGENTS,
     "signalwire.pom": AGENTS,
     "signalwire.pom.pom": AGENTS,
-    "signalwire.agents.bedrock": AGENTS,
     "signalwire.core.skill_base": SKILLS,
     "signalwire.core.skill_manager": SKILLS,
     "signalwire.core.security.webhook_validator": SECURITY,
