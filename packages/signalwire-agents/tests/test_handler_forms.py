@@ -243,3 +243,27 @@ def test_timeout_must_be_positive(bad: Any) -> None:
     agent = AgentBase("t", basic_auth=CREDS)
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         agent.define_tool("x", "d", {}, lambda: "", timeout=bad)
+
+
+async def test_decorator_timeout_and_expose_errors() -> None:
+    agent = AgentBase("deco", basic_auth=CREDS, swaig_secret="s")
+
+    @agent.tool(secure=False, timeout=0.05)
+    async def stuck() -> str:
+        await asyncio.Event().wait()
+        return "never"
+
+    @agent.tool(secure=False, expose_errors=True)
+    def broken() -> str:
+        raise ValueError("quota exceeded")
+
+    async with client_for(agent.get_app()) as client:
+        slow = await client.post("/swaig/", json=swaig_body("stuck", {}), headers=basic())
+        fail = await client.post("/swaig/", json=swaig_body("broken", {}), headers=basic())
+    assert slow.json()["response"].startswith("Sorry, the stuck function is taking too long")
+    assert fail.json() == {"response": "Error executing function 'broken': quota exceeded"}
+    # Neither option leaks into the SWML function entry.
+    entry = next(
+        f for f in agent.define_tools() if isinstance(f, SWAIGFunction) and f.name == "stuck"
+    ).to_dict()
+    assert "timeout" not in entry and "expose_errors" not in entry
