@@ -267,3 +267,23 @@ async def test_decorator_timeout_and_expose_errors() -> None:
         f for f in agent.define_tools() if isinstance(f, SWAIGFunction) and f.name == "stuck"
     ).to_dict()
     assert "timeout" not in entry and "expose_errors" not in entry
+
+
+async def test_typed_define_tool_handler_missing_argument_is_named() -> None:
+    agent = AgentBase("typed", basic_auth=CREDS, swaig_secret="s")
+
+    def end_session(reason: str) -> str:
+        return reason
+
+    agent.define_tool(
+        "end_session",
+        "End",
+        {"reason": {"type": "string"}},
+        end_session,
+        secure=False,
+        required=["reason"],
+    )
+    async with client_for(agent.get_app()) as client:
+        resp = await client.post("/swaig/", json=swaig_body("end_session", {}), headers=basic())
+    text = resp.json()["response"]
+    assert "invalid arguments" in text and "'reason'" in text

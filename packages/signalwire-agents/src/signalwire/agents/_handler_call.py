@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Callable, Collection
 from typing import Any
 
-__all__ = ["make_caller"]
+__all__ = ["make_caller", "takes_keywords"]
 
 Caller = Callable[[dict[str, Any], Any], Any]
 
@@ -59,7 +59,7 @@ def make_caller(
     accepted = None if var_kw else frozenset(n for n in names if n != "raw_data")
     wants_raw = "raw_data" in names
 
-    def call(args: dict[str, Any], raw_data: Any) -> Any:
+    def call(args: dict[str, Any], raw_data: Any) -> Any:  # the keyword form
         if accepted is None:
             kwargs = {k: v for k, v in args.items() if k != "raw_data"}
         else:
@@ -68,4 +68,10 @@ def make_caller(
             kwargs["raw_data"] = raw_data
         return handler(**kwargs)
 
+    call.keyword_form = True  # type: ignore[attr-defined]
     return call
+
+
+def takes_keywords(caller: Caller | None) -> bool:
+    """True when ``caller`` (from :func:`make_caller`) passes arguments by name."""
+    return bool(getattr(caller, "keyword_form", False))

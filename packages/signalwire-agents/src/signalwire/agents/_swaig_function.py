@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from signalwire.agents._function_result import FunctionResult
-from signalwire.agents._handler_call import make_caller
+from signalwire.agents._handler_call import make_caller, takes_keywords
 
 __all__ = ["SWAIGFunction", "error_response", "infer_tool_schema", "timeout_response"]
 
@@ -108,6 +108,11 @@ class SWAIGFunction:
         if self._caller is None:
             raise RuntimeError(f"tool {self.name!r} has no handler")
         return self._caller(args, raw_data)
+
+    @property
+    def takes_keywords(self) -> bool:
+        """True when the handler receives each argument by name (a typed handler)."""
+        return takes_keywords(self._caller)
 
     def __call__(self, args: dict[str, Any], raw_data: dict[str, Any] | None = None) -> Any:
         """Call the handler directly and return what it returns."""

@@ -381,7 +381,7 @@ class SWMLService(SWMLVerbsMixin):
         ok, errors = fn.validate_args(args)
         if not ok:
             self.log.warning("tool %r called with arguments that do not match: %s", name, errors)
-            if fn.is_typed_handler:
+            if fn.is_typed_handler or fn.takes_keywords:
                 # A typed handler would fail on these values anyway; tell the model what to fix.
                 return {
                     "response": f"Function '{name}' was called with invalid arguments: "
