@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from signalwire.agents._migrate import main, rewrite_source
 
+MODULE = "signalwire.agents._migrate"
+
 
 def rewrite(source: str) -> str:
     return rewrite_source(source).source
@@ -221,8 +223,10 @@ def test_cli_reports_unmappable_and_bad_files(
 def test_console_script_runs(tmp_path: Path) -> None:
     script = tmp_path / "a.py"
     script.write_text("from signalwire import AgentBase\n")
+    installed = Path(sys.executable).parent / "signalwire-migrate"
+    command = [str(installed)] if installed.exists() else [sys.executable, "-m", MODULE]
     done = subprocess.run(
-        [sys.executable, "-m", "signalwire.agents._migrate._cli", "--check", str(script)],
+        [*command, "--check", str(script)],
         capture_output=True,
         text=True,
         check=False,

@@ -29,6 +29,12 @@ def _python_files(paths: Sequence[str]) -> Iterator[Path]:
             yield path
 
 
+def _short(text: str) -> str:
+    """One line of a statement for the --check listing (the first, if it spans several)."""
+    lines = text.splitlines()
+    return lines[0].rstrip() + (" ..." if len(lines) > 1 else "")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signalwire-migrate",
@@ -83,9 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.check:
             for change in result.changes:
-                old = " ".join(change.old.split())
-                new = " ".join(change.new.split())
-                print(f"{path}:{change.line}: {old}  ->  {new}", file=out)
+                print(
+                    f"{path}:{change.line}: {_short(change.old)}  ->  {_short(change.new)}",
+                    file=out,
+                )
         if write:
             path.write_bytes(result.source.encode(encoding))
             print(f"rewrote {path} ({len(result.changes)} change(s))", file=out)
