@@ -94,6 +94,15 @@ def rewrite(source: str) -> str:
             "import signalwire.agents\nr = signalwire.agents.FunctionResult('x')\n",
         ),
         ("from signalwire import relay\n", "from signalwire import relay\n"),
+        (
+            "def f():\n    x = 1; from signalwire import AgentBase, RestClient\n",
+            "def f():\n    x = 1; from signalwire.agents import AgentBase; "
+            "from signalwire.rest import RestClient\n",
+        ),
+        (
+            "if True: from signalwire import AgentBase, RestClient\n",
+            "if True: from signalwire.agents import AgentBase; from signalwire.rest import RestClient\n",
+        ),
     ],
 )
 def test_mapping(before: str, after: str) -> None:
@@ -268,22 +277,24 @@ _NAMES = [
             st.booleans(),  # parenthesised over several lines
             st.booleans(),  # with a comment
             st.booleans(),  # indented inside a function
+            st.booleans(),  # after other code and a semicolon
         ),
         min_size=1,
         max_size=5,
     )
 )
 def test_rewrite_parses_is_idempotent_and_keeps_comments(
-    imports: list[tuple[str, list[str], bool, bool, bool]],
+    imports: list[tuple[str, list[str], bool, bool, bool, bool]],
 ) -> None:
     lines: list[str] = []
-    for module, names, parens, comment, nested in imports:
+    for module, names, parens, comment, nested, semi in imports:
         note = "  # keep me" if comment else ""
         if parens:
             body = "".join(f"    {n},{note}\n" for n in names)
             stmt = f"from {module} import (\n{body})\n"
         else:
-            stmt = f"from {module} import {', '.join(names)}{note}\n"
+            lead = "x = 1; " if semi else ""
+            stmt = f"{lead}from {module} import {', '.join(names)}{note}\n"
         if nested:
             stmt = "def f():\n" + "".join("    " + line + "\n" for line in stmt.splitlines())
         lines.append(stmt)

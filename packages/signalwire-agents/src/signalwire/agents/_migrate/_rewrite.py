@@ -120,11 +120,12 @@ class _Rewriter:
         end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
         return self.offsets.at(node.lineno, node.col_offset), self.offsets.at(end_line, end_col)
 
-    def indent_of(self, node: ast.stmt) -> str:
+    def indent_of(self, node: ast.stmt) -> str | None:
+        """The statement's indentation, or None when it follows other code on its line."""
         line = self.offsets.lines[node.lineno - 1]
         start = self.offsets.at(node.lineno, node.col_offset) - self.offsets.starts[node.lineno - 1]
         prefix = line[:start]
-        return prefix if not prefix.strip() else ""
+        return prefix if not prefix.strip() else None
 
     def edit(self, node: ast.stmt | ast.expr, text: str) -> None:
         start, end = self.span(node)
@@ -190,8 +191,18 @@ class _Rewriter:
         if kept:
             statements.append(f"from {module} import {', '.join(kept)}")
         comments = _comments(old_text)
-        parts = [*comments, *statements]
-        self.edit(node, (self.newline + indent).join(parts))
+        if indent is None:  # ``if x: from signalwire import ...`` or after a ``;``
+            if comments:
+                self.problem(
+                    node.lineno,
+                    module,
+                    "the import shares its line with other code and holds comments; "
+                    "put it on its own line and run again",
+                )
+                return
+            self.edit(node, "; ".join(statements))
+            return
+        self.edit(node, (self.newline + indent).join([*comments, *statements]))
 
     # -- import x [as y] ---------------------------------------------------------------------
 
