@@ -24,12 +24,30 @@ TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
     "fakes": ("signalwire-fakes", "tools/signalwire-fakes/tests"),
 }
+#: Extra test targets: (distribution, extras, test files). The agents tests that differ with
+#: FastAPI installed run again with the ``[fastapi]`` extra; the plain target stays without it.
+EXTRA_TEST_TARGETS = {
+    "agents_fastapi": (
+        "signalwire-agents",
+        ["fastapi"],
+        [
+            "packages/signalwire-agents/tests/test_fastapi.py",
+            "packages/signalwire-agents/tests/test_get_app.py",
+            "packages/signalwire-agents/tests/test_http.py",
+            "packages/signalwire-agents/tests/test_mcp.py",
+            "packages/signalwire-agents/tests/test_mount_router.py",
+            "packages/signalwire-agents/tests/test_migration_corpus.py",
+        ],
+    ),
+}
 VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py"]}
 
 
-def _sync(session: nox.Session, package: str | None, *groups: str) -> None:
+def _sync(
+    session: nox.Session, package: str | None, *groups: str, extras: tuple[str, ...] = ()
+) -> None:
     """Install exactly what ``uv.lock`` pins for ``package`` into the session venv."""
     args = ["uv", "sync", "--locked", "--no-default-groups"]
     if package:
@@ -38,13 +56,20 @@ def _sync(session: nox.Session, package: str | None, *groups: str) -> None:
         args += ["--all-packages"]
     for group in groups:
         args += ["--group", group]
+    for extra in extras:
+        args += ["--extra", extra]
     session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
 
 
 @nox.session
-@nox.parametrize("pkg", list(TEST_TARGETS))
+@nox.parametrize("pkg", [*TEST_TARGETS, *EXTRA_TEST_TARGETS])
 def tests(session: nox.Session, pkg: str) -> None:
     """Run one package's tests in an environment with only its declared dependencies."""
+    if pkg in EXTRA_TEST_TARGETS:
+        dist, extras, files = EXTRA_TEST_TARGETS[pkg]
+        _sync(session, dist, "test", extras=tuple(extras))
+        session.run("pytest", *files, "-p", "no:cacheprovider", *session.posargs)
+        return
     dist, path = TEST_TARGETS[pkg]
     _sync(session, dist, "test")
     if not any(Path(path).glob("test_*.py")):
@@ -70,9 +95,10 @@ def generated(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over every package's sources."""
+    """mypy --strict over every package's sources, and over a user module using the decorators."""
     _sync(session, None, "dev")
     session.run("mypy")
+    session.run("mypy", "--strict", "packages/signalwire-agents/tests/typing_user/user_agent.py")
 
 
 @nox.session

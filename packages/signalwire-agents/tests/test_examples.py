@@ -93,3 +93,30 @@ async def test_summary_handler_example(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert 'summary for s1: {"reason": "billing", "urgent": false, "name": "Ana"}' in out
     assert "call s1 ended after 3 messages" in out
+
+
+async def test_robust_tools_example() -> None:
+    agent = load("robust_tools.py")["StoreAgent"]()
+    async with client_for(agent.get_app()) as client:
+        doc = validate_swml(
+            (await client.post("/store/", json=swml_fetch_body("r1"), headers=basic())).json()
+        )
+
+        async def call(name: str, args: dict[str, Any]) -> str:
+            resp = await client.post(
+                f"/store/swaig/?__token={tok(url_of(doc, name))}",
+                json=swaig_body(name, args, "r1"),
+                headers=basic(),
+            )
+            return str(resp.json()["response"])
+
+        assert await call("order_status", {"order_id": "A7"}) == "Order A7 shipped yesterday."
+        assert await call("opening_hours", {}) == "We are open from nine to six."
+        failed = await call("inventory", {})
+        assert failed == "Sorry, the inventory function is not working right now."
+        assert (await call("slow_report", {})).startswith("Sorry, the slow_report function is")
+        assert (await client.get("/api/status")).json() == {"open": True}
+        listed = await client.post(
+            "/store/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=basic()
+        )
+        assert len(listed.json()["result"]["tools"]) == 4

@@ -42,8 +42,6 @@ NOT_PROVIDED = {
     ("AgentBase", "has_skill"): "skills are out of scope for this release",
     ("AgentBase", "list_skills"): "skills are out of scope for this release",
     ("AgentBase", "skill_manager"): "skills are out of scope for this release",
-    ("AgentBase", "add_mcp_server"): "MCP integration is out of scope",
-    ("AgentBase", "enable_mcp_server"): "MCP integration is out of scope",
 }
 
 ENTRIES = [

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from signalwire.agents._hosting.config import ConfigLoader
     from signalwire.agents._hosting.security import SecurityConfig
     from signalwire.agents._hosting.web_service import WebService
+    from signalwire.agents._logging import KVLogger, get_logger
     from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
@@ -56,6 +57,7 @@ __all__ = [
     "FunctionResult",
     "GatherInfo",
     "GatherQuestion",
+    "KVLogger",
     "PomBuilder",
     "PomSection",
     "PromptObjectModel",
@@ -71,6 +73,7 @@ __all__ = [
     "create_expression_tool",
     "create_simple_api_tool",
     "create_simple_context",
+    "get_logger",
 ]
 
 _LAZY = {
@@ -100,6 +103,8 @@ _LAZY = {
     "ConfigLoader": "signalwire.agents._hosting.config",
     "SecurityConfig": "signalwire.agents._hosting.security",
     "WebService": "signalwire.agents._hosting.web_service",
+    "KVLogger": "signalwire.agents._logging",
+    "get_logger": "signalwire.agents._logging",
 }
 
 

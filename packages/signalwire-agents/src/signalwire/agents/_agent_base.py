@@ -341,6 +341,10 @@ class AgentBase(SWMLService):
         data: dict[str, Any] = ctx.to_dict(tool_names=list(self._tools))
         return data or None
 
+    def _check_before_serving(self) -> None:
+        # Broken contexts would fail every SWML fetch: refuse to build or start the app instead.
+        self._contexts_dict()
+
     # -- AI configuration -------------------------------------------------------------------
 
     def add_hint(self, hint: str) -> AgentBase:
@@ -793,8 +797,9 @@ class AgentBase(SWMLService):
         return False
 
     def enable_mcp_server(self) -> AgentBase:
-        """Not supported: serving tools over MCP is not implemented."""
-        raise NotImplementedError("enable_mcp_server() is not supported by signalwire.agents")
+        """Serve the agent's tools to MCP clients at ``POST {route}/mcp`` (JSON-RPC 2.0)."""
+        self._mcp_enabled = True
+        return self
 
     # -- compatibility no-ops ----------------------------------------------------------------
 

@@ -734,9 +734,14 @@ def _check_default(contexts: Mapping[str, Any]) -> None:
         return
     if len(contexts) == 1:
         (only,) = contexts
-        raise ContextValidationError("a single context must be named 'default'", context=only)
+        raise ContextValidationError(
+            "a single context must be named 'default' (the call starts there); "
+            "create it with add_context('default')",
+            context=only,
+        )
     raise ContextValidationError(
-        f"no context is named 'default' (the call starts there); got {sorted(contexts)}"
+        f"no context is named 'default' (the call starts there); got {sorted(contexts)}: "
+        "rename the first context to 'default'"
     )
 
 

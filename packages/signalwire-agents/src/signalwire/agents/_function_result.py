@@ -13,6 +13,20 @@ def _swml(*verbs: dict[str, Any]) -> dict[str, Any]:
     return {"version": "1.0.0", "sections": {"main": list(verbs)}}
 
 
+_TAP_CODECS = ("PCMU", "PCMA")
+_BEEP = ("true", "false", "onEnter", "onExit")
+_CONF_RECORD = ("do-not-record", "record-from-start")
+_CONF_TRIM = ("trim-silence", "do-not-trim")
+_CALLBACK_METHODS = ("GET", "POST")
+
+
+def _one_of(field: str, value: Any, allowed: tuple[str, ...]) -> None:
+    """Refuse a value the platform would reject, naming the field and the choices."""
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{field} must be one of {choices}, got {value!r}")
+
+
 def _flag(value: bool) -> str:
     # The platform reads these SWML-wrapped flags as strings.
     return "true" if value else "false"
@@ -33,7 +47,8 @@ class FunctionResult:
         tool_result: str | None = None,
         tool_prompt: str | None = None,
     ) -> None:
-        self.response: str | dict[str, Any] | None = response
+        # "" rather than None when unset, as in the vendor SDK (to_dict() omits it either way).
+        self.response: str | dict[str, Any] = response if response is not None else ""
         self.action: list[dict[str, Any]] = []
         self.post_process = bool(post_process)
         if tool_result is not None or tool_prompt is not None:
@@ -383,6 +398,9 @@ class FunctionResult:
             raise ValueError(f"tap uri must start with rtp://, ws:// or wss://, got {uri!r}")
         if direction not in ("speak", "listen", "both"):
             raise ValueError(f"direction must be 'speak', 'listen' or 'both', got {direction!r}")
+        _one_of("codec", codec, _TAP_CODECS)
+        if isinstance(rtp_ptime, bool) or not isinstance(rtp_ptime, int) or rtp_ptime <= 0:
+            raise ValueError(f"rtp_ptime must be a positive integer, got {rtp_ptime!r}")
         config: dict[str, Any] = {"uri": uri, "direction": direction}
         if control_id:
             config["control_id"] = control_id
@@ -433,6 +451,23 @@ class FunctionResult:
         result: Any = None,
     ) -> FunctionResult:
         """Join a conference; with every option at its default the config is just the name."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("join_conference needs a non-empty conference name")
+        _one_of("beep", beep, _BEEP)
+        _one_of("record", record, _CONF_RECORD)
+        _one_of("trim", trim, _CONF_TRIM)
+        _one_of("status_callback_method", status_callback_method, _CALLBACK_METHODS)
+        _one_of(
+            "recording_status_callback_method", recording_status_callback_method, _CALLBACK_METHODS
+        )
+        if max_participants is not None and (
+            isinstance(max_participants, bool)
+            or not isinstance(max_participants, int)
+            or max_participants < 2
+        ):
+            raise ValueError(
+                f"max_participants must be an integer of at least 2, got {max_participants!r}"
+            )
         options: list[tuple[str, Any, Any]] = [
             ("muted", muted, False),
             ("beep", beep, "true"),

@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from signalwire.agents._function_result import FunctionResult
+from signalwire.agents._handler_call import make_caller, takes_keywords
 
-__all__ = ["SWAIGFunction", "infer_tool_schema"]
+__all__ = ["SWAIGFunction", "error_response", "infer_tool_schema", "timeout_response"]
 
 log = logging.getLogger("signalwire.agents.tools")
 
@@ -70,15 +71,24 @@ class SWAIGFunction:
         self.handler = handler
         self.description = description
         self.required = list(required) if required else []
-        self.parameters = _normalize_parameters(parameters, self.required)
+        # As documented: ``parameters`` keeps what was given (a properties dict, or a full
+        # schema); the wrapped JSON schema sent to the platform is ``schema``.
+        self.parameters: dict[str, Any] = dict(parameters) if parameters else {}
+        self.schema = _normalize_parameters(parameters, self.required)
         self.secure = bool(secure)
         self.fillers = dict(fillers) if fillers else None
         self.wait_file = wait_file
         self.wait_file_loops = wait_file_loops
         self.webhook_url = webhook_url
         self.is_typed_handler = bool(is_typed_handler)
+        self.timeout = _check_timeout(extra_swaig_fields.pop("timeout", None))
+        self.expose_errors = bool(extra_swaig_fields.pop("expose_errors", False))
         self.extra_swaig_fields = dict(extra_swaig_fields)
-        self._args_only = handler is not None and _takes_one_positional(handler)
+        self._caller = (
+            make_caller(handler, self.schema.get("properties") or {}, self.is_typed_handler)
+            if handler is not None
+            else None
+        )
         self.is_async = handler is not None and (
             inspect.iscoroutinefunction(handler)
             or inspect.iscoroutinefunction(getattr(handler, "__call__", None))  # noqa: B004
@@ -95,11 +105,14 @@ class SWAIGFunction:
         return self.webhook_url is not None
 
     def _call(self, args: dict[str, Any], raw_data: dict[str, Any] | None) -> Any:
-        if self.handler is None:
+        if self._caller is None:
             raise RuntimeError(f"tool {self.name!r} has no handler")
-        if self._args_only:
-            return self.handler(args)
-        return self.handler(args, raw_data)
+        return self._caller(args, raw_data)
+
+    @property
+    def takes_keywords(self) -> bool:
+        """True when the handler receives each argument by name (a typed handler)."""
+        return takes_keywords(self._caller)
 
     def __call__(self, args: dict[str, Any], raw_data: dict[str, Any] | None = None) -> Any:
         """Call the handler directly and return what it returns."""
@@ -115,7 +128,7 @@ class SWAIGFunction:
                 raise TypeError("execute() cannot run an async handler; the server awaits it")
         except Exception as exc:
             log.exception("tool %r raised", self.name)
-            return error_response(self.name, exc)
+            return error_response(self.name, exc, self.expose_errors)
         return coerce_result(result)
 
     def validate_args(self, args: Any) -> tuple[bool, list[str]]:
@@ -123,8 +136,8 @@ class SWAIGFunction:
         errors: list[str] = []
         if not isinstance(args, dict):
             return False, [f"arguments must be an object, got {type(args).__name__}"]
-        props = self.parameters.get("properties", {}) or {}
-        for key in self.parameters.get("required", []) or []:
+        props = self.schema.get("properties", {}) or {}
+        for key in self.schema.get("required", []) or []:
             if key not in args:
                 errors.append(f"missing required argument {key!r}")
         for key, value in args.items():
@@ -163,7 +176,7 @@ class SWAIGFunction:
         entry: dict[str, Any] = {
             "function": self.name,
             "description": self.description,
-            "parameters": self.parameters,
+            "parameters": self.schema,
         }
         if self.wait_file:
             entry["wait_file"] = self.wait_file
@@ -177,16 +190,12 @@ class SWAIGFunction:
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _takes_one_positional(handler: Callable[..., Any]) -> bool:
-    """True for ``handler(args)``: a handler that cannot take ``raw_data`` too."""
-    try:
-        params = list(inspect.signature(handler).parameters.values())
-    except (TypeError, ValueError):
-        return False
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
-        return False
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) == 1
+def _check_timeout(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return float(value)
 
 
 def _type_ok(expected: str, value: Any) -> bool:
@@ -221,10 +230,26 @@ def coerce_result(result: Any) -> dict[str, Any]:
     return {"response": str(result)}
 
 
-def error_response(name: str, exc: BaseException) -> dict[str, Any]:
-    """What the AI hears when a tool fails: which tool and a short reason, no traceback."""
+GENERIC_FAILURE = "Sorry, the {name} function is not working right now."
+TIMEOUT_REPLY = "Sorry, the {name} function is taking too long. Please try again later."
+
+
+def error_response(name: str, exc: BaseException, expose: bool = False) -> dict[str, Any]:
+    """What the AI hears when a tool fails.
+
+    By default a short generic sentence: exception text can carry secrets or
+    internals, and it would be spoken into the conversation. With ``expose``
+    the first line of the exception (at most 200 characters) is included.
+    """
+    if not expose:
+        return {"response": GENERIC_FAILURE.format(name=name)}
     reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
     return {"response": f"Error executing function '{name}': {reason}"}
+
+
+def timeout_response(name: str) -> dict[str, Any]:
+    """What the AI hears when a tool runs past its timeout."""
+    return {"response": TIMEOUT_REPLY.format(name=name)}
 
 
 # -- typed-handler inference ------------------------------------------------------------------

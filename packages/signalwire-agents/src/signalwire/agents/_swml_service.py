@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import logging
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from signalwire.agents import _schema
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
@@ -17,9 +16,9 @@ from signalwire.agents._hosting.config import config_get
 from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
 from signalwire.agents._hosting.security import SecurityConfig
 from signalwire.agents._hosting.urls import request_base, with_userinfo
+from signalwire.agents._logging import get_logger
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
-    coerce_result,
     error_response,
     infer_tool_schema,
 )
@@ -27,6 +26,7 @@ from signalwire.agents._verbs_generated import SWMLVerbsMixin
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import Router
 
     from signalwire.agents._hosting.tokens import TokenSigner
     from signalwire.agents._schema_utils import SchemaUtils
@@ -65,13 +65,27 @@ async def run_callable(func: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class ToolDecorator(Protocol):
+    """The typed shape of ``@agent.tool`` / ``@AgentBase.tool(...)``: the function is kept."""
+
+    @overload
+    def __call__(self, name: _F, /) -> _F: ...
+    @overload
+    def __call__(self, name: str | None = None, /, **kwargs: Any) -> Callable[[_F], _F]: ...
+
+
 class _ToolDecorator:
     """``@service.tool(...)`` on an instance, ``@AgentBase.tool(...)`` in a class body."""
 
-    def __get__(self, obj: SWMLService | None, owner: type) -> Callable[..., Any]:
-        def decorator(name: Any = None, **kwargs: Any) -> Any:
+    def __get__(self, obj: SWMLService | None, owner: type) -> ToolDecorator:
+        def decorator(name: Any = None, /, **kwargs: Any) -> Any:
             if callable(name):  # used bare: @agent.tool
                 return decorator()(name)
+            if "name" in kwargs:  # @agent.tool(name="x", ...)
+                name = kwargs.pop("name")
 
             def register(func: Callable[..., Any]) -> Callable[..., Any]:
                 if obj is None:
@@ -87,7 +101,7 @@ class _ToolDecorator:
             "``name`` defaults to the function name and ``description`` to its docstring. "
             "Without ``parameters``, a typed signature is turned into a JSON schema."
         )
-        return decorator
+        return cast("ToolDecorator", decorator)
 
 
 class SWMLService(SWMLVerbsMixin):
@@ -99,6 +113,15 @@ class SWMLService(SWMLVerbsMixin):
     """
 
     tool = _ToolDecorator()
+    #: Seconds a tool call may run before the AI is told it is taking too long (None: no
+    #: limit); a tool's own ``define_tool(..., timeout=)`` wins.
+    tool_timeout: float | None = None
+    #: Send a failing tool's exception text to the AI (default: a generic sentence; the
+    #: detail is always logged with the call id). ``define_tool(..., expose_errors=True)``
+    #: opts in one tool.
+    expose_tool_errors: bool = False
+    #: Set by ``AgentBase.enable_mcp_server()``: serve the tools at ``POST {route}/mcp``.
+    _mcp_enabled: bool = False
 
     def __init__(
         self,
@@ -119,7 +142,7 @@ class SWMLService(SWMLVerbsMixin):
         if not isinstance(name, str) or not name:
             raise ValueError("name must be a non-empty string")
         self.name = name
-        self.log = logging.getLogger(f"signalwire.agents.{type(self).__name__}")
+        self.log = get_logger(f"signalwire.agents.{type(self).__name__}")
         #: Security settings: argument > config file > SWML_* env > default (enforced by the app).
         self.security = SecurityConfig(config_file, service_name=name)
         config = self._config = self.security.config
@@ -250,9 +273,18 @@ class SWMLService(SWMLVerbsMixin):
         webhook_url: str | None = None,
         required: list[str] | None = None,
         is_typed_handler: bool = False,
+        timeout: float | None = None,
+        expose_errors: bool = False,
         **swaig_fields: Any,
     ) -> SWMLService:
-        """Register a tool the AI can call; ``handler(args, raw_data)`` may be sync or async."""
+        """Register a tool the AI can call.
+
+        ``handler`` may be sync or async, a function or a method, taking
+        ``(args, raw_data)``, ``(args)``, typed keyword parameters named after
+        the tool's parameters (with or without ``raw_data``), or nothing.
+        ``timeout`` (seconds) bounds one call; ``expose_errors`` sends a
+        failure's exception text to the AI instead of a generic sentence.
+        """
         if name in self._tools:
             raise ValueError(f"Tool with name '{name}' already exists")
         if handler is not None and not callable(handler):
@@ -267,6 +299,8 @@ class SWMLService(SWMLVerbsMixin):
             webhook_url=webhook_url,
             required=required,
             is_typed_handler=is_typed_handler,
+            timeout=timeout,
+            expose_errors=expose_errors,
             **swaig_fields,
         )
         self._changed()
@@ -305,7 +339,7 @@ class SWMLService(SWMLVerbsMixin):
         if kwargs.get("parameters") is None:
             inferred = infer_tool_schema(func)
             if inferred is not None:
-                props, required, doc_summary, handler = inferred
+                props, required, doc_summary, _ = inferred
                 kwargs["parameters"] = props
                 kwargs.setdefault("required", required or None)
                 typed = True
@@ -347,7 +381,7 @@ class SWMLService(SWMLVerbsMixin):
         ok, errors = fn.validate_args(args)
         if not ok:
             self.log.warning("tool %r called with arguments that do not match: %s", name, errors)
-            if fn.is_typed_handler:
+            if fn.is_typed_handler or fn.takes_keywords:
                 # A typed handler would fail on these values anyway; tell the model what to fix.
                 return {
                     "response": f"Function '{name}' was called with invalid arguments: "
@@ -359,19 +393,25 @@ class SWMLService(SWMLVerbsMixin):
         self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
     ) -> dict[str, Any]:
         """Dispatch one call: async handlers awaited, sync ones in a worker thread."""
-        try:
-            fn = self._tools.get(name)
-            overridden = type(self).on_function_call is not SWMLService.on_function_call
+        return (await self._call_tool_outcome(name, args, raw_data))[0]
+
+    async def _call_tool_outcome(
+        self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """:meth:`_call_tool`, plus whether the call failed or timed out."""
+        from signalwire.agents._tool_dispatch import tool_call_outcome
+
+        fn = self._tools.get(name)
+        overridden = type(self).on_function_call is not SWMLService.on_function_call
+
+        async def call() -> Any:
             if not overridden and isinstance(fn, SWAIGFunction) and fn.is_async:
-                result = await self.on_function_call(name, args, raw_data)
-            else:
-                result = await run_callable(self.on_function_call, name, args, raw_data)
-        except Exception as exc:
-            self.log.exception(
-                "tool %r failed (call_id=%s)", name, raw_data.get("call_id", "<none>")
-            )
-            return error_response(name, exc)
-        return coerce_result(result)
+                return await self.on_function_call(name, args, raw_data)
+            return await run_callable(self.on_function_call, name, args, raw_data)
+
+        return await tool_call_outcome(
+            self.log, name, fn, raw_data, call, self.tool_timeout, self.expose_tool_errors
+        )
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -528,6 +568,10 @@ class SWMLService(SWMLVerbsMixin):
             return await self._swml_response(request, None)
         if endpoint == "check_for_input":
             return self._handle_check_for_input(request)
+        if endpoint == "mcp":
+            from signalwire.agents._mcp import handle_mcp
+
+            return await handle_mcp(self, request)
         if endpoint == "debug_events":
             if request.method != "POST":
                 return json_response(405, {"error": "use POST"})
@@ -644,7 +688,9 @@ class SWMLService(SWMLVerbsMixin):
             return json_response(200, result)
         except (TypeError, ValueError) as exc:  # e.g. a datetime in the handler's dict
             self.log.error("tool %r returned a result that is not JSON: %s", name, exc)
-            return json_response(200, error_response(name, TypeError("result is not JSON")))
+            return json_response(
+                200, error_response(name, TypeError("result is not JSON"), expose=True)
+            )
 
     async def _handle_post_prompt(self, request: Request) -> Response:
         return json_response(404, {"error": "this service has no post_prompt endpoint"})
@@ -673,31 +719,59 @@ class SWMLService(SWMLVerbsMixin):
     # -- serving ----------------------------------------------------------------------------
 
     def get_app(self) -> Starlette:
-        """A Starlette app serving ``/health``, ``/ready`` and this service under its route.
+        """The app serving ``/health``, ``/ready`` and this service under its route.
 
-        It is a regular Starlette application, so ``app.add_route(...)``,
-        ``app.mount(...)`` and ``app.add_middleware(...)`` work as they do on
-        the vendor SDK's FastAPI app: routes you add are matched first, and
-        every other request reaches the agent's own pure-ASGI handler (no
-        per-request framework work on the SWML and SWAIG hot paths).
+        A FastAPI application when FastAPI is installed (the ``[fastapi]``
+        extra), a Starlette one otherwise; ``add_route``, ``mount``,
+        ``add_middleware`` (and FastAPI's ``include_router``) work on it. Routes
+        you add are matched first; every other request reaches the agent's own
+        pure-ASGI handler (no per-request framework work on the SWML and SWAIG
+        hot paths). Configuration errors (e.g. broken contexts) raise here, and
+        again when a server starts the app, instead of failing each request.
         """
         if self._app is None:
             from signalwire.agents._hosting.app import make_app
 
-            self._app = make_app(ServiceApp(self, self.route, with_health=True))
+            self._check_before_serving()
+            self._app = make_app(
+                ServiceApp(self, self.route, with_health=True), self._check_before_serving
+            )
         return self._app
 
-    def as_router(self) -> ServiceApp:
-        """An ASGI app serving this service at its own root, for mounting in another app.
+    def _check_before_serving(self) -> None:
+        """Raise on configuration that would fail every request (AgentBase checks contexts)."""
 
-        ``starlette_app.mount("/agent", agent.as_router())`` (Starlette or FastAPI).
+    def as_router(self) -> Router:
+        """A Starlette router serving this service at its own root, for another app to include.
+
+        ``fastapi_app.include_router(agent.as_router(), prefix="/agent")``,
+        ``app.mount("/agent", agent.as_router())``; ``router.routes`` lists its routes.
         """
-        return ServiceApp(self, "", with_health=False)
+        from signalwire.agents._hosting.router import service_router
 
-    def mount(self, app: Any, *, prefix: str = "", name: str | None = None) -> SWMLService:
-        """Mount this service in a Starlette/FastAPI ``app`` at ``prefix + route``."""
+        self._check_before_serving()
+        return service_router(self)
+
+    def mount(
+        self, app_or_router: Any, *, prefix: str = "", name: str | None = None
+    ) -> SWMLService:
+        """Combine this service with another app or router.
+
+        * a router (FastAPI ``APIRouter`` or Starlette ``Router``): its routes
+          become reachable through :meth:`get_app` at ``prefix``, as in the
+          vendor SDK;
+        * an application (Starlette or FastAPI): this service is mounted in it
+          at ``prefix + route``.
+        """
+        from starlette.routing import Router
+
+        if isinstance(app_or_router, Router):
+            from signalwire.agents._hosting.router import include_router
+
+            include_router(self.get_app(), app_or_router, prefix)
+            return self
         path = (prefix.rstrip("/") + self.route) or ""
-        app.mount(path, self.as_router(), name=name or self.name)
+        app_or_router.mount(path, self.as_router(), name=name or self.name)
         return self
 
     def _serve_banner(self, host: str, port: int) -> None:

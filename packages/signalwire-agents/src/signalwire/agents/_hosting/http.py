@@ -47,7 +47,9 @@ _SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
 _JSON = (b"content-type", b"application/json")
-_ENDPOINTS = frozenset({"", "debug", "swaig", "post_prompt", "check_for_input", "debug_events"})
+_ENDPOINTS = frozenset(
+    {"", "debug", "swaig", "post_prompt", "check_for_input", "debug_events", "mcp"}
+)
 
 
 # Only bodies holding a \uD800-\uDFFF escape need the (slower) walk for unpaired ones.

@@ -1,0 +1,131 @@
+"""The agent's tools over MCP: ``POST {route}/mcp`` speaking JSON-RPC 2.0.
+
+Enabled by ``AgentBase.enable_mcp_server()``. It implements the tools part of
+the Model Context Protocol (revision 2025-06-18) over plain HTTP POST:
+``initialize``, ``notifications/initialized``, ``ping``, ``tools/list`` and
+``tools/call``. The route sits behind the agent's Basic auth like every other
+endpoint; tool tokens do not apply (an MCP client has no call to bind them to).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._swaig_function import SWAIGFunction
+
+if TYPE_CHECKING:
+    from signalwire.agents._swml_service import SWMLService
+
+__all__ = ["PROTOCOL_VERSION", "handle_mcp"]
+
+PROTOCOL_VERSION = "2025-06-18"
+#: Platform hooks registered as tools but never meant for another client.
+_HIDDEN = frozenset({"startup_hook", "hangup_hook"})
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+
+
+def _error(status: int, request_id: Any, code: int, message: str) -> Response:
+    return json_response(
+        status, {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+    )
+
+
+def _result(request_id: Any, result: dict[str, Any]) -> Response:
+    return json_response(200, {"jsonrpc": "2.0", "id": request_id, "result": result})
+
+
+def _local_tools(service: SWMLService) -> list[SWAIGFunction]:
+    return [
+        fn
+        for name, fn in service._tools.items()
+        if isinstance(fn, SWAIGFunction)
+        and fn.handler is not None
+        and not fn.is_external
+        and name not in _HIDDEN
+    ]
+
+
+def _text_of(reply: dict[str, Any]) -> str:
+    response = reply.get("response", "")
+    return response if isinstance(response, str) else json.dumps(response)
+
+
+async def handle_mcp(service: SWMLService, request: Request) -> Response:
+    """Answer one MCP request (404 unless the service enabled MCP)."""
+    if not getattr(service, "_mcp_enabled", False):
+        return json_response(404, {"error": "Not found"})
+    if request.method != "POST":
+        return json_response(405, {"error": "MCP uses POST (no SSE stream)"}, [(b"allow", b"POST")])
+    try:
+        message = json.loads(request.body or b"")
+    except ValueError:
+        return _error(400, None, PARSE_ERROR, "Parse error: the body is not JSON")
+    if isinstance(message, list):
+        return _error(400, None, INVALID_REQUEST, "batch requests are not supported")
+    if not isinstance(message, dict):
+        return _error(400, None, INVALID_REQUEST, "a JSON-RPC request must be an object")
+    request_id = message.get("id")
+    method = message.get("method")
+    if message.get("jsonrpc") != "2.0" or not isinstance(method, str):
+        return _error(
+            400, _safe_id(request_id), INVALID_REQUEST, "expected jsonrpc 2.0 and a method"
+        )
+    if "id" not in message:  # a notification: accepted, nothing to answer
+        return Response(202, b"")
+    if not isinstance(request_id, (str, int)) or isinstance(request_id, bool):
+        return _error(400, None, INVALID_REQUEST, "id must be a string or an integer")
+    params = message.get("params", {})
+    if not isinstance(params, dict):
+        return _error(200, request_id, INVALID_PARAMS, "params must be an object")
+
+    if method == "initialize":
+        from signalwire.agents._version import __version__
+
+        return _result(
+            request_id,
+            {
+                "protocolVersion": PROTOCOL_VERSION,
+                "capabilities": {"tools": {"listChanged": False}},
+                "serverInfo": {"name": service.name, "version": __version__},
+            },
+        )
+    if method == "ping":
+        return _result(request_id, {})
+    if method == "tools/list":
+        tools = [
+            {"name": fn.name, "description": fn.description, "inputSchema": fn.schema}
+            for fn in _local_tools(service)
+        ]
+        return _result(request_id, {"tools": tools})
+    if method == "tools/call":
+        return await _call(service, request_id, params)
+    return _error(200, request_id, METHOD_NOT_FOUND, f"Method not found: {method[:100]}")
+
+
+def _safe_id(request_id: Any) -> Any:
+    return (
+        request_id
+        if isinstance(request_id, (str, int)) and not isinstance(request_id, bool)
+        else None
+    )
+
+
+async def _call(service: SWMLService, request_id: Any, params: dict[str, Any]) -> Response:
+    name = params.get("name")
+    arguments = params.get("arguments", {})
+    if not isinstance(name, str) or not name:
+        return _error(200, request_id, INVALID_PARAMS, "tools/call needs a tool name")
+    if not isinstance(arguments, dict):
+        return _error(200, request_id, INVALID_PARAMS, "arguments must be an object")
+    if name not in {fn.name for fn in _local_tools(service)}:
+        return _error(200, request_id, INVALID_PARAMS, f"Unknown tool: {name[:100]}")
+    reply, failed = await service._call_tool_outcome(name, arguments, {"function": name})
+    return _result(
+        request_id, {"content": [{"type": "text", "text": _text_of(reply)}], "isError": failed}
+    )

@@ -1,0 +1,306 @@
+"""``signalwire-migrate``: import rewriting, --check/--diff, unmappable names, formatting kept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from signalwire.agents._migrate import main, rewrite_source
+
+MODULE = "signalwire.agents._migrate"
+
+
+def rewrite(source: str) -> str:
+    return rewrite_source(source).source
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("from signalwire import AgentBase\n", "from signalwire.agents import AgentBase\n"),
+        (
+            "from signalwire.core.function_result import FunctionResult\n",
+            "from signalwire.agents import FunctionResult\n",
+        ),
+        (
+            "from signalwire_agents.core.function_result import SwaigFunctionResult\n",
+            "from signalwire.agents import SwaigFunctionResult\n",
+        ),
+        (
+            "from signalwire.core.swml_service import SWMLService\n",
+            "from signalwire.agents import SWMLService\n",
+        ),
+        (
+            "from signalwire.core.data_map import DataMap\n",
+            "from signalwire.agents import DataMap\n",
+        ),
+        (
+            "from signalwire.core.swaig_function import SWAIGFunction\n",
+            "from signalwire.agents import SWAIGFunction\n",
+        ),
+        (
+            "from signalwire.core.skill_base import SkillBase\n",
+            "from signalwire.agents.skills import SkillBase\n",
+        ),
+        (
+            "from signalwire.core.logging_config import get_logger\n",
+            "from signalwire.agents import get_logger\n",
+        ),
+        (
+            "from signalwire.skills.registry import skill_registry\n",
+            "from signalwire.agents.skills.registry import skill_registry\n",
+        ),
+        (
+            "from signalwire.prefabs import ReceptionistAgent\n",
+            "from signalwire.agents.prefabs import ReceptionistAgent\n",
+        ),
+        (
+            "from signalwire_agents.prefabs.receptionist import ReceptionistAgent\n",
+            "from signalwire.agents.prefabs.receptionist import ReceptionistAgent\n",
+        ),
+        (
+            "from signalwire import AgentBase, RestClient\n",
+            "from signalwire.agents import AgentBase\nfrom signalwire.rest import RestClient\n",
+        ),
+        (
+            "from signalwire.core.security.webhook_validator import validate_request\n",
+            "from signalwire.core.security import validate_request\n",
+        ),
+        ("import signalwire_agents as sw\n", "import signalwire.agents as sw\n"),
+        (
+            "import signalwire\nsignalwire.AgentBase('a')\n",
+            "import signalwire.agents\nsignalwire.agents.AgentBase('a')\n",
+        ),
+        ("from signalwire import *\n", "from signalwire.agents import *\n"),
+        (
+            "import signalwire\nc = signalwire.RestClient()\nr = signalwire.relay.RelayClient\n"
+            "a = signalwire.AgentBase\nreg = signalwire.skills.registry\n",
+            "import signalwire.rest, signalwire.relay, signalwire.agents, signalwire.agents.skills\n"
+            "c = signalwire.rest.RestClient()\nr = signalwire.relay.RelayClient\n"
+            "a = signalwire.agents.AgentBase\nreg = signalwire.agents.skills.registry\n",
+        ),
+        (
+            "import os, signalwire_agents\nx = signalwire_agents.FunctionResult\n",
+            "import os, signalwire.agents\nx = signalwire.agents.FunctionResult\n",
+        ),
+        (
+            "import signalwire.core.function_result\n"
+            "r = signalwire.core.function_result.FunctionResult('x')\n",
+            "import signalwire.agents\nr = signalwire.agents.FunctionResult('x')\n",
+        ),
+        ("from signalwire import relay\n", "from signalwire import relay\n"),
+        (
+            "def f():\n    x = 1; from signalwire import AgentBase, RestClient\n",
+            "def f():\n    x = 1; from signalwire.agents import AgentBase; "
+            "from signalwire.rest import RestClient\n",
+        ),
+        (
+            "if True: from signalwire import AgentBase, RestClient\n",
+            "if True: from signalwire.agents import AgentBase; from signalwire.rest import RestClient\n",
+        ),
+    ],
+)
+def test_mapping(before: str, after: str) -> None:
+    assert rewrite(before) == after
+    assert rewrite(after) == after  # idempotent
+
+
+@pytest.mark.parametrize(
+    "ours",
+    [
+        "from signalwire.agents import AgentBase\n",
+        "from signalwire.relay import RelayClient\n",
+        "from signalwire.rest import RestClient\n",
+        "from signalwire.core import Credentials, SignalWireError\n",
+        "from signalwire.core.security import validate_request\n",
+        "import signalwire.agents\n",
+        "from . import signalwire\nimport signalwirex\n",
+    ],
+)
+def test_our_imports_are_left_alone(ours: str) -> None:
+    result = rewrite_source(ours)
+    assert result.source == ours and not result.changes and not result.problems
+
+
+def test_formatting_and_comments_are_kept() -> None:
+    source = (
+        "# header comment\r\n"
+        "import os  # stays\r\n"
+        "from signalwire import (\r\n"
+        "    AgentBase,  # the agent\r\n"
+        "    FunctionResult,\r\n"
+        ")  # trailing\r\n"
+        "from signalwire import (\r\n"
+        "    AgentBase as A,  # moved\r\n"
+        "    RestClient,\r\n"
+        ")\r\n"
+        "\r\n"
+        "def f():\r\n"
+        "    from signalwire.core.data_map import DataMap  # inner\r\n"
+        "    return DataMap, 'é'\r\n"
+    )
+    out = rewrite(source)
+    assert out == (
+        "# header comment\r\n"
+        "import os  # stays\r\n"
+        "from signalwire.agents import (\r\n"
+        "    AgentBase,  # the agent\r\n"
+        "    FunctionResult,\r\n"
+        ")  # trailing\r\n"
+        "# moved\r\n"
+        "from signalwire.agents import AgentBase as A\r\n"
+        "from signalwire.rest import RestClient\r\n"
+        "\r\n"
+        "def f():\r\n"
+        "    from signalwire.agents import DataMap  # inner\r\n"
+        "    return DataMap, 'é'\r\n"
+    )
+
+
+def test_unmappable_names_are_reported_and_kept() -> None:
+    result = rewrite_source(
+        "from signalwire import AgentBase, SemanticGate\n"
+        "from signalwire.core.logging_config import configure_logging\n"
+        "from signalwire.livewire import Agent\n"
+        "from signalwire.core.mystery import Thing\n"
+    )
+    assert result.source == (
+        "from signalwire.agents import AgentBase\n"
+        "from signalwire import SemanticGate\n"
+        "from signalwire.core.logging_config import configure_logging\n"
+        "from signalwire.livewire import Agent\n"
+        "from signalwire.core.mystery import Thing\n"
+    )
+    reasons = {p.name: p.reason for p in result.problems}
+    assert set(reasons) == {
+        "signalwire.SemanticGate",
+        "signalwire.core.logging_config.configure_logging",
+        "signalwire.livewire.Agent",
+        "signalwire.core.mystery.Thing",
+    }
+    assert "semantic gates" in reasons["signalwire.SemanticGate"]
+    assert "logging.basicConfig" in reasons["signalwire.core.logging_config.configure_logging"]
+    assert "this project's credentials" in reasons["signalwire.core.mystery.Thing"]
+
+
+def test_cli_check_diff_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pkg = tmp_path / "app"
+    (pkg / ".venv").mkdir(parents=True)
+    script = pkg / "agent.py"
+    script.write_text("from signalwire import AgentBase\n")
+    (pkg / ".venv" / "skipped.py").write_text("from signalwire import AgentBase\n")
+    (pkg / "clean.py").write_text("from signalwire.agents import AgentBase\n")
+
+    assert main(["--check", str(pkg)]) == 1
+    out = capsys.readouterr()
+    assert "agent.py:1: from signalwire import AgentBase  ->  from signalwire.agents" in out.out
+    assert "skipped" not in out.out + out.err
+    assert script.read_text() == "from signalwire import AgentBase\n"  # --check writes nothing
+
+    assert main(["--diff", str(script)]) == 0
+    diff = capsys.readouterr().out
+    assert "-from signalwire import AgentBase" in diff
+    assert "+from signalwire.agents import AgentBase" in diff
+    assert script.read_text() == "from signalwire import AgentBase\n"
+
+    assert main([str(pkg)]) == 0
+    assert script.read_text() == "from signalwire.agents import AgentBase\n"
+    assert (pkg / ".venv" / "skipped.py").read_text() == "from signalwire import AgentBase\n"
+    assert main(["--check", str(pkg)]) == 0
+
+
+def test_cli_reports_unmappable_and_bad_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = tmp_path / "odd.py"
+    odd.write_text("from signalwire import SemanticGate\n")
+    assert main([str(odd)]) == 1
+    err = capsys.readouterr().err
+    assert f"{odd}:1: cannot map signalwire.SemanticGate: semantic gates" in err
+    broken = tmp_path / "broken.py"
+    broken.write_text("from signalwire import (\n")
+    assert main([str(broken)]) == 2
+    assert "cannot migrate" in capsys.readouterr().err
+    assert main([str(tmp_path / "missing.py")]) == 2
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    script = tmp_path / "a.py"
+    script.write_text("from signalwire import AgentBase\n")
+    installed = Path(sys.executable).parent / "signalwire-migrate"
+    command = [str(installed)] if installed.exists() else [sys.executable, "-m", MODULE]
+    done = subprocess.run(
+        [*command, "--check", str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "would rewrite 1 file(s)" in done.stderr
+
+
+_MODULES = [
+    "signalwire",
+    "signalwire_agents",
+    "signalwire.core",
+    "signalwire.core.function_result",
+    "signalwire_agents.core.data_map",
+    "signalwire.skills.registry",
+    "signalwire.prefabs",
+    "signalwire.core.semantic_gate",
+    "signalwire.agents",
+    "signalwire.relay",
+    "os.path",
+]
+_NAMES = [
+    "AgentBase",
+    "FunctionResult",
+    "RestClient",
+    "DataMap",
+    "SemanticGate",
+    "x",
+    "Credentials",
+]
+
+
+@given(
+    imports=st.lists(
+        st.tuples(
+            st.sampled_from(_MODULES),
+            st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True),
+            st.booleans(),  # parenthesised over several lines
+            st.booleans(),  # with a comment
+            st.booleans(),  # indented inside a function
+            st.booleans(),  # after other code and a semicolon
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_rewrite_parses_is_idempotent_and_keeps_comments(
+    imports: list[tuple[str, list[str], bool, bool, bool, bool]],
+) -> None:
+    lines: list[str] = []
+    for module, names, parens, comment, nested, semi in imports:
+        note = "  # keep me" if comment else ""
+        if parens:
+            body = "".join(f"    {n},{note}\n" for n in names)
+            stmt = f"from {module} import (\n{body})\n"
+        else:
+            lead = "x = 1; " if semi else ""
+            stmt = f"{lead}from {module} import {', '.join(names)}{note}\n"
+        if nested:
+            stmt = "def f():\n" + "".join("    " + line + "\n" for line in stmt.splitlines())
+        lines.append(stmt)
+    source = "".join(lines)
+    out = rewrite_source(source).source
+    ast_tree = compile(out, "<migrated>", "exec", flags=0x400, dont_inherit=True)  # ONLY_AST
+    assert ast_tree is not None
+    assert rewrite_source(out).source == out
+    assert out.count("# keep me") == source.count("# keep me")
