@@ -326,7 +326,14 @@ def test_info_gatherer_checks_questions(questions: Any, message: str) -> None:
 
 # -- documented parameters ------------------------------------------------------------------
 
-OURS = ["datetime", "math", "play_background_file", "swml_transfer", "info_gatherer"]
+OURS = [
+    "datetime",
+    "math",
+    "play_background_file",
+    "swml_transfer",
+    "info_gatherer",
+    "claude_skills",
+]
 
 
 @pytest.mark.parametrize("skill", OURS)
