@@ -43,12 +43,21 @@ if TYPE_CHECKING:
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
     from signalwire.agents._swml_service import SWMLService
+    from signalwire.agents.bedrock import BedrockAgent
+    from signalwire.agents.skills import (
+        SkillBase,
+        add_skill_directory,
+        list_skills,
+        list_skills_with_params,
+        register_skill,
+    )
 
 __all__ = [
     "AgentBase",
     "AgentServer",
     "AgentsError",
     "AuthHandler",
+    "BedrockAgent",
     "ConfigLoader",
     "Context",
     "ContextBuilder",
@@ -66,14 +75,19 @@ __all__ = [
     "SWMLService",
     "SchemaValidationError",
     "SecurityConfig",
+    "SkillBase",
     "Step",
     "SwaigFunctionResult",
     "WebService",
     "__version__",
+    "add_skill_directory",
     "create_expression_tool",
     "create_simple_api_tool",
     "create_simple_context",
     "get_logger",
+    "list_skills",
+    "list_skills_with_params",
+    "register_skill",
 ]
 
 _LAZY = {
@@ -105,6 +119,12 @@ _LAZY = {
     "WebService": "signalwire.agents._hosting.web_service",
     "KVLogger": "signalwire.agents._logging",
     "get_logger": "signalwire.agents._logging",
+    "BedrockAgent": "signalwire.agents.bedrock",
+    "SkillBase": "signalwire.agents.skills",
+    "add_skill_directory": "signalwire.agents.skills",
+    "list_skills": "signalwire.agents.skills",
+    "list_skills_with_params": "signalwire.agents.skills",
+    "register_skill": "signalwire.agents.skills",
 }
 
 

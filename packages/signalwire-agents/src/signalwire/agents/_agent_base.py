@@ -19,6 +19,7 @@ from signalwire.agents._hosting.urls import with_userinfo
 from signalwire.agents._pom import PomBuilder
 from signalwire.agents._swaig_function import SWAIGFunction
 from signalwire.agents._swml_service import SWMLService, run_callable
+from signalwire.agents.skills._mixin import SkillMixin
 
 __all__ = ["AgentBase"]
 
@@ -69,7 +70,7 @@ class _Compiled:
         self.slot_functions = slot_functions
 
 
-class AgentBase(SWMLService):
+class AgentBase(SkillMixin, SWMLService):
     """An AI voice agent: SignalWire fetches its SWML and calls back its tools.
 
     Subclass it (or configure an instance), then ``agent.run()``::
@@ -774,28 +775,6 @@ class AgentBase(SWMLService):
 
     # -- not supported (clear errors instead of AttributeError) --------------------------------
 
-    skill_manager = None
-    """Skills are not supported; always None."""
-
-    def add_skill(self, skill_name: str, params: dict[str, Any] | None = None) -> AgentBase:
-        """Skills are not supported yet: raises ValueError, as a failed skill load does."""
-        raise ValueError(
-            f"Failed to load skill {skill_name!r}: skills are not supported by signalwire.agents; "
-            "define the tools with define_tool() or DataMap instead"
-        )
-
-    def remove_skill(self, skill_name: str) -> AgentBase:
-        """Skills are not supported; nothing to remove."""
-        return self
-
-    def list_skills(self) -> list[str]:
-        """Skills are not supported; always empty."""
-        return []
-
-    def has_skill(self, skill_name: str) -> bool:
-        """Skills are not supported; always False."""
-        return False
-
     def enable_mcp_server(self) -> AgentBase:
         """Serve the agent's tools to MCP clients at ``POST {route}/mcp`` (JSON-RPC 2.0)."""
         self._mcp_enabled = True
@@ -918,7 +897,8 @@ class AgentBase(SWMLService):
 
         doc = self._build_document(public_base, path_prefix, token)
         if mods:
-            ai = doc["sections"]["main"][-1 - len(self._post_ai_verbs)]["ai"]
+            # The AI verb's config, whatever the verb is called (BedrockAgent renames it).
+            ai = next(iter(doc["sections"]["main"][-1 - len(self._post_ai_verbs)].values()))
             for key, value in mods.items():
                 if key == "global_data" and isinstance(value, Mapping):
                     ai["global_data"] = {**ai.get("global_data", {}), **value}
