@@ -248,3 +248,32 @@ def test_backoff_is_capped_exponential_with_jitter() -> None:
     assert lows == [0.5, 1, 2, 4, 8, 15, 15, 15]
     assert highs == [1, 2, 4, 8, 16, 30, 30, 30]
     assert backoff_delay(10_000, max_delay=30) <= 30
+
+
+def test_late_reply_after_forget_is_expected() -> None:
+    p = make_proto()
+    msg_id, _ = p.request("calling.play", {})
+    p.forget(msg_id)
+    out = p.receive(json.dumps({"jsonrpc": "2.0", "id": msg_id, "result": {}}))
+    assert isinstance(out, Ignored)
+    assert out.expected is True
+    assert "late reply to calling.play" in out.reason
+    # a reply to an id never sent (or a second late reply) is still unexpected
+    again = p.receive(json.dumps({"jsonrpc": "2.0", "id": msg_id, "result": {}}))
+    assert isinstance(again, Ignored)
+    assert again.expected is False
+    stranger = p.receive(json.dumps({"jsonrpc": "2.0", "id": "nope", "result": {}}))
+    assert isinstance(stranger, Ignored)
+    assert stranger.expected is False
+
+
+def test_given_up_window_is_bounded() -> None:
+    p = make_proto()
+    first, _ = p.request("calling.play", {})
+    p.forget(first)
+    for _ in range(2000):
+        msg_id, _ = p.request("calling.play", {})
+        p.forget(msg_id)
+    out = p.receive(json.dumps({"jsonrpc": "2.0", "id": first, "result": {}}))
+    assert isinstance(out, Ignored)
+    assert out.expected is False  # fell out of the window: reported like any unknown id

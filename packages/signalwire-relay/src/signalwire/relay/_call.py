@@ -25,7 +25,7 @@ from signalwire.relay._action import (
     call_gone_event,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
-from signalwire.relay._util import call_handler, drop_none, wait_future
+from signalwire.relay._util import call_handler, drop_none, fail_future, wait_future
 
 if TYPE_CHECKING:
     from signalwire.relay._client import RelayClient
@@ -243,7 +243,7 @@ class Call:
                     try:
                         ok = w.predicate is None or w.predicate(event)
                     except Exception as exc:  # noqa: BLE001 - surfaced to the waiter
-                        w.future.set_exception(exc)
+                        fail_future(w.future, exc)
                         continue
                     if ok:
                         w.future.set_result(event)
@@ -257,8 +257,11 @@ class Call:
         if self._waiters:
             for w in self._waiters:
                 if not w.future.done():
-                    w.future.set_exception(
-                        CallEndedError(f"call {self.call_id} ended; {w.event_type} will not arrive")
+                    fail_future(
+                        w.future,
+                        CallEndedError(
+                            f"call {self.call_id} ended; {w.event_type} will not arrive"
+                        ),
                     )
         self._client._forget_call(self)
 
@@ -268,8 +271,7 @@ class Call:
             action._fail(exc)
         if self._waiters:
             for w in self._waiters:
-                if not w.future.done():
-                    w.future.set_exception(exc)
+                fail_future(w.future, exc)
 
     # -- command plumbing ---------------------------------------------------
 

@@ -44,7 +44,12 @@ from signalwire.core import (
 )
 from signalwire.relay import constants as c
 from signalwire.relay._call import Call
-from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
+from signalwire.relay._errors import (
+    RelayAuthError,
+    RelayConnectionError,
+    RelayError,
+    RelayTimeoutError,
+)
 from signalwire.relay._message import Message
 from signalwire.relay._protocol import (
     Ignored,
@@ -57,7 +62,13 @@ from signalwire.relay._protocol import (
     check_result,
 )
 from signalwire.relay._transport import TransportClosed, WSConnection
-from signalwire.relay._util import TaskGroupLite, call_handler, drop_none, wait_future
+from signalwire.relay._util import (
+    TaskGroupLite,
+    call_handler,
+    drop_none,
+    fail_future,
+    wait_future,
+)
 
 if TYPE_CHECKING:
     from signalwire.relay.event import DialEvent, RelayEvent
@@ -432,8 +443,13 @@ class RelayClient:
         rejected ``max_auth_failures`` times in a row before any successful
         login raise :class:`RelayError`. Do not call from a running event loop.
         """
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(self._run())
+        restore = _console_logging()
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(self._run())
+        finally:
+            if restore is not None:
+                restore()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -492,8 +508,9 @@ class RelayClient:
             except Exception as exc:  # noqa: BLE001 - any transport failure means retry
                 error = exc
                 if not first.done() and not retry_initial:
-                    first.set_exception(
-                        RelayConnectionError(f"cannot connect to {self._url}: {_describe(exc)}")
+                    fail_future(
+                        first,
+                        RelayConnectionError(f"cannot connect to {self._url}: {_describe(exc)}"),
                     )
                     return
                 logger.warning("cannot connect to %s: %s", self._url, _describe(exc))
@@ -506,8 +523,7 @@ class RelayClient:
                     if not self._ever_connected:
                         auth_failures += 1
                         if not retry_initial or auth_failures >= self.max_auth_failures:
-                            if not first.done():
-                                first.set_exception(exc.error)
+                            fail_future(first, exc.error)
                             return
                     logger.warning("RELAY login failed: %s", exc.error)
             if self._state == "closed":
@@ -541,7 +557,7 @@ class RelayClient:
             except RelayTimeoutError as exc:
                 return exc
             except RelayError as exc:
-                raise _AuthFailed(exc) from None
+                raise _AuthFailed(self._auth_error(exc)) from None
             del result  # recorded by the protocol as the reply arrived
             resumed = self._proto.last_resumed
             was_connected = self._ever_connected
@@ -559,7 +575,12 @@ class RelayClient:
                 logger.info("reconnected (session %s)", "resumed" if resumed else "new")
                 self._fire("reconnected", resumed)
             else:
-                logger.info("connected to %s", self._url)
+                logger.info(
+                    "connected to %s (project %s, contexts %s)",
+                    self._url,
+                    self.project or "from the JWT",
+                    ", ".join(self.contexts) or "none",
+                )
                 self._fire("connected")
             if self.ping_interval > 0:
                 pinger = asyncio.get_running_loop().create_task(self._ping_loop(ws))
@@ -583,6 +604,26 @@ class RelayClient:
                 self._fire("disconnected", None)
             with contextlib.suppress(Exception):
                 await ws.close()
+
+    def _auth_error(self, exc: RelayError) -> RelayAuthError:
+        """Turn the platform's rejection into an error that says what to check."""
+        reason = exc.message.removeprefix(f"{c.METHOD_SIGNALWIRE_CONNECT} failed: ")
+        if self.jwt_token:
+            what = (
+                "the JWT was rejected: check jwt_token= (or SIGNALWIRE_JWT_TOKEN) is a current, "
+                "unexpired RELAY token"
+            )
+            credential = "jwt_token"
+        else:
+            what = (
+                f"login rejected for project {self.project!r}: check token= (or "
+                "SIGNALWIRE_API_TOKEN) is an API token of that project, and project= (or "
+                "SIGNALWIRE_PROJECT_ID)"
+            )
+            credential = "token"
+        return RelayAuthError(
+            exc.code, f"{what}; the platform said: {reason}", credential=credential
+        )
 
     def _authentication(self) -> dict[str, str]:
         if self.jwt_token:
@@ -620,7 +661,7 @@ class RelayClient:
             fut = self._futures.pop(out.id, None)
             if fut is not None and not fut.done():
                 if out.error is not None:
-                    fut.set_exception(out.error)
+                    fail_future(fut, out.error)
                 else:
                     fut.set_result(out.result)
         elif type(out) is ServerPing:
@@ -631,7 +672,10 @@ class RelayClient:
             logger.info("server announced disconnect (restart=%s)", out.restart)
         else:
             assert isinstance(out, Ignored)
-            logger.warning("ignored frame: %s", out.reason)
+            if out.expected:
+                logger.debug("ignored frame: %s", out.reason)
+            else:
+                logger.warning("ignored frame: %s", out.reason)
             if out.reply is not None:
                 ws.queue_text(out.reply)
 
@@ -1095,6 +1139,33 @@ class RelayClient:
             logger.warning("inbound message %s but no on_message handler", msg.message_id)
             return
         call_handler(self._message_handler, (msg,), self._tasks, "on_message handler")
+
+
+_package_logger = logging.getLogger("signalwire.relay")
+
+
+def _console_logging() -> Callable[[], None] | None:
+    """If the application configured no logging, show this package's INFO lines on stderr.
+
+    ``run()`` is an application's entry point: without this its "connected"
+    line (and reconnect warnings' context) would go nowhere. Nothing is
+    changed when any handler is already reachable from the package logger.
+    Returns a function that undoes it (called when ``run()`` returns).
+    """
+    if _package_logger.hasHandlers():
+        return None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    _package_logger.addHandler(handler)
+    level = _package_logger.level
+    if level == logging.NOTSET:
+        _package_logger.setLevel(logging.INFO)
+
+    def restore() -> None:
+        _package_logger.removeHandler(handler)
+        _package_logger.setLevel(level)
+
+    return restore
 
 
 def _check_devices(devices: Any) -> None:

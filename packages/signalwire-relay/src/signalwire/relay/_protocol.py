@@ -38,6 +38,8 @@ JSONObject = dict[str, Any]
 _JSONRPC: Final = '"jsonrpc":"2.0"'
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
+#: How many given-up request ids are remembered to recognise their late replies.
+_GIVEN_UP_WINDOW = 1024
 
 
 def _json_id(msg_id: Any) -> str:
@@ -175,13 +177,16 @@ class Ignored(_Record):
     """A frame that needs no action (logged by the caller).
 
     ``reply`` is a frame to send back (an ack, or an error for requests we cannot serve).
+    ``expected`` is True for a late reply to a request the client gave up on
+    (timeout or cancellation): normal after a timeout, so it is logged at DEBUG.
     """
 
-    __slots__ = ("reason", "reply")
+    __slots__ = ("expected", "reason", "reply")
 
-    def __init__(self, reason: str, reply: str | None = None) -> None:
+    def __init__(self, reason: str, reply: str | None = None, expected: bool = False) -> None:
         self.reason = reason
         self.reply = reply
+        self.expected = expected
 
 
 Inbound = Response | ServerEvent | ServerPing | ServerDisconnect | Ignored
@@ -215,6 +220,8 @@ class RelayProtocol:
         self._seen: set[Any] = set()
         self._seen_order: deque[Any] = deque()
         self._dedupe_window = dedupe_window
+        # ids of requests given up on (id -> method), oldest first, so a late reply is recognised
+        self._given_up: dict[str, str] = {}
 
     # -- outgoing ---------------------------------------------------------
 
@@ -227,7 +234,12 @@ class RelayProtocol:
 
     def forget(self, msg_id: str) -> None:
         """Stop waiting for a reply (timeout or cancellation); a late reply is ignored."""
-        self.pending.pop(msg_id, None)
+        method = self.pending.pop(msg_id, None)
+        if method is not None:
+            given_up = self._given_up
+            given_up[msg_id] = method
+            if len(given_up) > _GIVEN_UP_WINDOW:
+                del given_up[next(iter(given_up))]
 
     def connect_params(
         self,
@@ -330,6 +342,9 @@ class RelayProtocol:
 
     def _response(self, msg: JSONObject, msg_id: Any) -> Inbound:
         if not isinstance(msg_id, str) or msg_id not in self.pending:
+            late = self._given_up.pop(msg_id, None) if isinstance(msg_id, str) else None
+            if late is not None:
+                return Ignored(f"late reply to {late} {msg_id!r} (already given up)", expected=True)
             return Ignored(f"response to unknown id {msg_id!r}")
         method = self.pending.pop(msg_id)
         if "error" in msg and msg["error"] is not None:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["TaskGroupLite", "call_handler", "drop_none", "wait_future"]
+__all__ = ["TaskGroupLite", "call_handler", "drop_none", "fail_future", "wait_future"]
 
 T = TypeVar("T")
 
@@ -18,6 +18,18 @@ logger = logging.getLogger("signalwire.relay")
 def drop_none(params: dict[str, Any]) -> dict[str, Any]:
     """Remove keys whose value is None: optional parameters are omitted from the wire."""
     return {k: v for k, v in params.items() if v is not None}
+
+
+def fail_future(fut: asyncio.Future[Any], exc: BaseException) -> None:
+    """Fail ``fut`` (if still pending) and mark its exception retrieved.
+
+    The waiter may be cancelled in the same loop turn (shutdown cancels
+    handler tasks right after failing their waits); without this asyncio logs
+    "Future exception was never retrieved" when the future is collected.
+    """
+    if not fut.done():
+        fut.set_exception(exc)
+        fut.exception()
 
 
 class TaskGroupLite:
