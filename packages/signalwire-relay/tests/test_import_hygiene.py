@@ -57,3 +57,36 @@ def test_dir_shows_only_the_public_api() -> None:
     for leaked in ("Any", "TYPE_CHECKING", "importlib", "annotations"):
         assert leaked not in names
     assert "RelayClient" in names and "RelayAuthError" in names
+
+
+_CLIENT_IMPORT = r"""
+import asyncio, json, ssl, sys
+before = set(sys.modules)
+from signalwire.relay import RelayClient
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_relay_client_import_loads_only_the_client() -> None:
+    """Beyond asyncio and ssl (which any RELAY app needs), the client import is our own code.
+
+    Calls, actions, messages, events, the transport, websockets, cattrs and uuid load on
+    first use.
+    """
+    out = subprocess.run(
+        [sys.executable, "-c", _CLIENT_IMPORT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    added = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert {m for m in added if not m.startswith("signalwire")} <= {"__future__"}, sorted(added)
+    assert {m for m in added if m.startswith("signalwire.relay.")} == {
+        "signalwire.relay._client",
+        "signalwire.relay._errors",
+        "signalwire.relay._protocol",
+        "signalwire.relay._util",
+        "signalwire.relay._version",
+        "signalwire.relay.constants",
+    }

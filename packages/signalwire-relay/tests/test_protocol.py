@@ -277,3 +277,17 @@ def test_given_up_window_is_bounded() -> None:
     out = p.receive(json.dumps({"jsonrpc": "2.0", "id": first, "result": {}}))
     assert isinstance(out, Ignored)
     assert out.expected is False  # fell out of the window: reported like any unknown id
+
+
+def test_generated_ids_are_uuid4() -> None:
+    import uuid
+
+    from signalwire.relay._util import new_uuid
+
+    ids = {new_uuid() for _ in range(500)}
+    assert len(ids) == 500
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,7 +24,7 @@ from signalwire.relay._action import (
     call_gone_event,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
-from signalwire.relay._util import call_handler, drop_none, fail_future, wait_future
+from signalwire.relay._util import call_handler, drop_none, fail_future, new_uuid, wait_future
 
 if TYPE_CHECKING:
     from signalwire.relay._client import RelayClient
@@ -298,7 +297,7 @@ class Call:
         extra: dict[str, Any],
         **init: Any,
     ) -> A:
-        control_id = control_id or str(uuid.uuid4())
+        control_id = control_id or new_uuid()
         action = cls(self, control_id, on_completed, **init)
         if self.state == c.CALL_STATE_ENDED:
             action._complete(call_gone_event(self))
@@ -375,7 +374,7 @@ class Call:
         """Send DTMF ``digits`` (``w`` = 0.5 s pause, ``W`` = 1 s; ``calling.send_digits``)."""
         return await self._command(
             "calling.send_digits",
-            {"control_id": control_id or str(uuid.uuid4()), "digits": digits},
+            {"control_id": control_id or new_uuid(), "digits": digits},
         )
 
     # -- media ---------------------------------------------------------------
@@ -971,7 +970,7 @@ class Call:
         """Put the call in queue ``queue_name`` (``calling.queue.enter``)."""
         params = drop_none(
             {
-                "control_id": control_id or str(uuid.uuid4()),
+                "control_id": control_id or new_uuid(),
                 "queue_name": queue_name,
                 "status_url": status_url,
             }
@@ -991,7 +990,7 @@ class Call:
         """Take the call out of a queue (``calling.queue.leave``)."""
         params = drop_none(
             {
-                "control_id": control_id or str(uuid.uuid4()),
+                "control_id": control_id or new_uuid(),
                 "queue_name": queue_name,
                 "queue_id": queue_id,
                 "status_url": status_url,

@@ -30,7 +30,6 @@ import logging
 import os
 import signal
 import ssl as ssl_module
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -43,14 +42,12 @@ from signalwire.core import (
     resolve_credentials,
 )
 from signalwire.relay import constants as c
-from signalwire.relay._call import Call
 from signalwire.relay._errors import (
     RelayAuthError,
     RelayConnectionError,
     RelayError,
     RelayTimeoutError,
 )
-from signalwire.relay._message import Message
 from signalwire.relay._protocol import (
     Ignored,
     RelayProtocol,
@@ -61,17 +58,23 @@ from signalwire.relay._protocol import (
     backoff_delay,
     check_result,
 )
-from signalwire.relay._transport import TransportClosed, WSConnection
 from signalwire.relay._util import (
     TaskGroupLite,
     call_handler,
     drop_none,
     fail_future,
+    new_uuid,
     wait_future,
 )
 
 if TYPE_CHECKING:
+    from signalwire.relay._call import Call
+    from signalwire.relay._message import Message
+    from signalwire.relay._transport import WSConnection
     from signalwire.relay.event import DialEvent, RelayEvent
+
+# Calls, messages and the WebSocket transport are imported where they are first needed
+# (an event, a send, a connect), so ``from signalwire.relay import RelayClient`` stays small.
 
 __all__ = ["ClientState", "RelayClient"]
 
@@ -486,6 +489,8 @@ class RelayClient:
         return self._ssl
 
     async def _open(self) -> WSConnection:
+        from signalwire.relay._transport import WSConnection
+
         # no permessage-deflate, no WebSocket-level pings: signalwire.ping does liveness
         return await WSConnection.open(
             self._url,
@@ -701,7 +706,7 @@ class RelayClient:
         try:
             # the write itself can block when the peer stops reading: bound it too
             await asyncio.wait_for(ws.send(frame), timeout)
-        except TransportClosed:
+        except _transport_closed():
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             raise _NotSent(f"{method}: connection lost before sending") from None
@@ -832,7 +837,7 @@ class RelayClient:
         answers later is hung up, or handed to ``on_dial_orphan`` if set.
         """
         _check_devices(devices)
-        tag = tag or str(uuid.uuid4())
+        tag = tag or new_uuid()
         timeout = self.dial_timeout if dial_timeout is None else dial_timeout
         loop = asyncio.get_running_loop()
         pending = _PendingDial(loop.create_future())
@@ -940,6 +945,8 @@ class RelayClient:
         message_id = result.get("message_id")
         if not isinstance(message_id, str) or not message_id:
             raise RelayError(-1, "messaging.send reply has no message_id")
+        from signalwire.relay._message import Message
+
         msg = Message(
             message_id=message_id,
             context=ctx,
@@ -1002,6 +1009,8 @@ class RelayClient:
             why,
             "calling.pass" if self.over_limit == "pass" else "calling.end busy",
         )
+        from signalwire.relay._call import Call
+
         stub = Call(self, call_id, node_id)
         if self.over_limit == "pass":
             self._tasks.spawn(stub.pass_(), "refuse call (pass)")
@@ -1021,6 +1030,8 @@ class RelayClient:
             # Nobody would control this call: refuse it by the same rule, never leave it ringing.
             self._refuse(call_id, node_id, f"no on_call handler for context {p.get('context')!r}")
             return
+        from signalwire.relay._call import Call
+
         call = Call(
             self,
             call_id,
@@ -1043,6 +1054,8 @@ class RelayClient:
             return None
         if p.get("call_state") == c.CALL_STATE_ENDED:
             return None
+        from signalwire.relay._call import Call
+
         call = Call(
             self,
             event.call_id,
@@ -1075,6 +1088,8 @@ class RelayClient:
             call_id = str(winner.get("call_id") or "")
             call = self._calls.get(call_id) if call_id else None
             if call is None and call_id:
+                from signalwire.relay._call import Call
+
                 call = Call(
                     self,
                     call_id,
@@ -1121,6 +1136,8 @@ class RelayClient:
         p = event.params
         media = p.get("media")
         tags = p.get("tags")
+        from signalwire.relay._message import Message
+
         msg = Message(
             message_id=str(p.get("message_id") or ""),
             context=str(p.get("context") or ""),
@@ -1166,6 +1183,12 @@ def _console_logging() -> Callable[[], None] | None:
         _package_logger.setLevel(level)
 
     return restore
+
+
+def _transport_closed() -> type[Exception]:
+    from signalwire.relay._transport import TransportClosed
+
+    return TransportClosed
 
 
 def _check_devices(devices: Any) -> None:

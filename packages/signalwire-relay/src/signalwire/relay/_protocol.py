@@ -11,15 +11,13 @@ are tested without a server.
 
 from __future__ import annotations
 
-import json
-import random
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayError
+from signalwire.relay._util import new_uuid
 
 __all__ = [
     "Ignored",
@@ -36,8 +34,30 @@ __all__ = [
 JSONObject = dict[str, Any]
 
 _JSONRPC: Final = '"jsonrpc":"2.0"'
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.loads
+
+
+def _load_json() -> None:
+    # json loads with the first frame, not at import; these stubs then replace themselves
+    global _dumps, _loads
+    import json
+
+    _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    _loads = json.loads
+
+
+def _dumps_first(obj: Any) -> str:
+    _load_json()
+    return _dumps(obj)
+
+
+def _loads_first(text: str | bytes) -> Any:
+    _load_json()
+    return _loads(text)
+
+
+_dumps: Callable[[Any], str] = _dumps_first
+_loads: Callable[[str | bytes], Any] = _loads_first
+
 #: How many given-up request ids are remembered to recognise their late replies.
 _GIVEN_UP_WINDOW = 1024
 
@@ -88,7 +108,7 @@ def backoff_delay(
     min_delay: float = c.RECONNECT_MIN_DELAY,
     max_delay: float = c.RECONNECT_MAX_DELAY,
     factor: float = c.RECONNECT_BACKOFF_FACTOR,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] | None = None,
 ) -> float:
     """Delay before reconnect attempt ``attempt`` (0-based): capped exponential with jitter.
 
@@ -96,6 +116,10 @@ def backoff_delay(
     is drawn uniformly from its upper half, so clients that lost the same
     server spread out without ever retrying much faster than the step.
     """
+    if rand is None:
+        import random  # on the first reconnect, not at import
+
+        rand = random.random
     step = min(max_delay, min_delay * factor ** min(attempt, 64))
     return step / 2 + rand() * step / 2
 
@@ -205,7 +229,7 @@ class RelayProtocol:
         id_factory: Callable[[], str] | None = None,
         dedupe_window: int = 4096,
     ) -> None:
-        self._new_id = id_factory or (lambda: str(uuid.uuid4()))
+        self._new_id = id_factory or new_uuid
         #: request id -> method, for requests sent and not yet answered.
         self.pending: dict[str, str] = {}
         #: Session protocol string from the last connect result (resume key).
