@@ -138,6 +138,11 @@ def test_server_ping_and_disconnect() -> None:
         ('{"jsonrpc":"2.0","method":"signalwire.event","params":{}}', "without id"),
         ('{"jsonrpc":"2.0","method":5,"id":"x"}', "not a string"),
         ('{"jsonrpc":"2.0","method":"signalwire.ping"}', "notification"),
+        ('{"jsonrpc":"2.0"}{"x":1}', "not valid JSON"),  # extra data after the document
+        ('{"jsonrpc":"2.0"} x', "not valid JSON"),
+        ("", "not valid JSON"),
+        ("   ", "not valid JSON"),
+        ("\ud800", "not valid JSON"),
     ],
 )
 def test_malformed_frames_are_ignored_not_raised(frame: str, reason: str) -> None:
@@ -291,3 +296,15 @@ def test_generated_ids_are_uuid4() -> None:
         assert str(parsed) == text
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '{"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}',
+        ' {"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}\n',  # whitespace
+        b'{"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}',  # bytes
+    ],
+)
+def test_frames_parse_with_or_without_surrounding_whitespace(frame: str | bytes) -> None:
+    assert make_proto().receive(frame) == ServerPing(ack_frame("p1"))

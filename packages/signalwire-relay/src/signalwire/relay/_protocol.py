@@ -42,7 +42,34 @@ def _load_json() -> None:
     import json
 
     _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    _loads = json.loads
+    # the decoder's C scanner (an instance attribute that typeshed does not list)
+    _loads = _fast_loads(json.loads, vars(json.JSONDecoder())["scan_once"])
+
+
+def _fast_loads(
+    loads: Callable[[str | bytes], Any], scan: Callable[[str, int], tuple[Any, int]]
+) -> Callable[[str | bytes], Any]:
+    """``json.loads`` minus its Python-level wrappers for the common case.
+
+    ``json.loads`` goes through ``JSONDecoder.decode`` and ``raw_decode``,
+    which match a whitespace regex before and after the document; a frame is
+    one JSON document with no surrounding whitespace, so the C scanner is
+    called directly. Anything else (bytes, whitespace, bad JSON, extra data)
+    takes the full ``json.loads`` path, which parses it or raises exactly as
+    before.
+    """
+
+    def fast(text: str | bytes) -> Any:
+        if type(text) is str:
+            try:
+                obj, end = scan(text, 0)
+            except StopIteration:
+                return loads(text)
+            if end == len(text):
+                return obj
+        return loads(text)
+
+    return fast
 
 
 def _dumps_first(obj: Any) -> str:
