@@ -20,20 +20,22 @@ def test_import_is_side_effect_free() -> None:
 # handlers, read its properties. Then one connect to a closed port must load websockets.
 _BEFORE_CONNECT = r"""
 import asyncio, json, sys
-from signalwire.relay import RelayClient, Call, RelayError, CallStateEvent, EVENT_CALL_STATE
+from signalwire.relay import RelayClient, Call, RelayError, EVENT_CALL_STATE
 client = RelayClient("p", "t", host="ws://127.0.0.1:9", contexts=["office"], environ={},
                      request_timeout=2)
 client.on_call(lambda call: None)
 client.on_message(lambda message: None)
 (client.url, client.state, client.calls, repr(client))
-before = sorted(m for m in sys.modules if m.split(".")[0] in ("websockets", "httpx", "starlette", "uvicorn"))
+LATE = ("websockets", "httpx", "starlette", "uvicorn", "attrs", "cattrs")
+before = sorted(m for m in sys.modules if m.split(".")[0] in LATE or m == "signalwire.relay.event")
 async def main():
     try:
         await client.connect()
     except RelayError:
         pass
 asyncio.run(main())
-after = sorted(m for m in sys.modules if m.split(".")[0] == "websockets")
+after = sorted(m for m in sys.modules if m.split(".")[0] in ("websockets", "cattrs")
+               or m == "signalwire.relay.event")
 print(json.dumps({"before": before, "after": after}))
 """
 
@@ -48,7 +50,11 @@ def test_websockets_loads_on_first_connect_only() -> None:
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["before"] == []
-    assert "websockets.client" in result["after"]  # the probe can see it once loaded
+    # the probe can see them once loaded: the transport, and the event models with their
+    # converter (built as the client starts connecting, so the first event does not wait)
+    assert "websockets.client" in result["after"]
+    assert "signalwire.relay.event" in result["after"]
+    assert "cattrs" in result["after"]
 
 
 def test_dir_shows_only_the_public_api() -> None:

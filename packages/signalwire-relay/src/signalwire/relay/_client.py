@@ -337,6 +337,7 @@ class RelayClient:
         if self._supervisor is not None and not self._supervisor.done():
             await self.wait_ready()
             return
+        _load_event_models()
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         first: asyncio.Future[None] = loop.create_future()
@@ -969,11 +970,9 @@ class RelayClient:
     # -- event routing -------------------------------------------------------
 
     def _dispatch(self, payload: JSONObject) -> None:
-        global _parse_event
-        if _parse_event is None:  # the event models load with the first event
-            from signalwire.relay.event import parse_event
-
-            _parse_event = parse_event
+        if _parse_event is None:
+            _load_event_models()
+        assert _parse_event is not None
         event = _parse_event(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
@@ -1156,6 +1155,21 @@ class RelayClient:
             logger.warning("inbound message %s but no on_message handler", msg.message_id)
             return
         call_handler(self._message_handler, (msg,), self._tasks, "on_message handler")
+
+
+def _load_event_models() -> None:
+    """Import the event models (attrs) and build their cattrs converter, once.
+
+    Done when the client starts connecting rather than at import (it is most
+    of the package's import cost) or with the first event (which would then
+    wait for it, acks included).
+    """
+    global _parse_event
+    if _parse_event is None:
+        from signalwire.relay.event import _get_converter, parse_event
+
+        _get_converter()
+        _parse_event = parse_event
 
 
 _package_logger = logging.getLogger("signalwire.relay")
