@@ -57,10 +57,12 @@ class _Frozen:
     costs more than this whole package.
     """
 
-    __slots__: tuple[str, ...] = ()
+    __slots__ = ()
+    #: Field names in constructor order (``__slots__`` may be listed in any order).
+    __match_args__: tuple[str, ...] = ()
 
     def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, k) for k in self.__slots__)
+        return tuple(getattr(self, k) for k in self.__match_args__)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name!r}")
@@ -80,7 +82,7 @@ class _Frozen:
         return (self.__class__, self._values())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__match_args__)
         return f"{type(self).__name__}({fields})"
 
 
