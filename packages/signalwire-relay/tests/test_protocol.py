@@ -143,6 +143,8 @@ def test_server_ping_and_disconnect() -> None:
         ("", "not valid JSON"),
         ("   ", "not valid JSON"),
         ("\ud800", "not valid JSON"),
+        ('{"jsonrpc":"2.0","id":[1],"method":"signalwire.event","params":{}}', "not a string"),
+        ('{"jsonrpc":"2.0","id":{},"method":"signalwire.event","params":{}}', "not a string"),
     ],
 )
 def test_malformed_frames_are_ignored_not_raised(frame: str, reason: str) -> None:

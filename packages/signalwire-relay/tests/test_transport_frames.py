@@ -192,3 +192,19 @@ def test_mask_round_trips(n: int) -> None:
     assert len(masked) == n
     assert _mask(masked, key) == data
     assert all(masked[i] == data[i] ^ key[i % 4] for i in range(min(n, 64)))
+
+
+def test_pure_python_mask_matches_websockets() -> None:
+    from websockets.frames import Frame
+
+    key = b"\x10\x20\x30\x40"
+    for n in (0, 5, 130, 70000):
+        data = bytes((i * 7) & 0xFF for i in range(n))
+        assert _mask(data, key) == Frame(Opcode.TEXT, _mask(data, key)).data
+        assert _mask(_mask(data, key), key) == data
+    try:
+        from websockets.speedups import apply_mask
+    except ImportError:  # pragma: no cover - pure-Python websockets install
+        return
+    data = bytes(range(200))
+    assert _mask(data, key) == apply_mask(data, key)

@@ -85,6 +85,8 @@ def _loads_first(text: str | bytes) -> Any:
 _dumps: Callable[[Any], str] = _dumps_first
 _loads: Callable[[str | bytes], Any] = _loads_first
 
+_EVENT: Final = c.METHOD_SIGNALWIRE_EVENT
+_AUTHORIZATION_STATE: Final = c.EVENT_AUTHORIZATION_STATE
 #: How many given-up request ids are remembered to recognise their late replies.
 _GIVEN_UP_WINDOW = 1024
 
@@ -347,19 +349,17 @@ class RelayProtocol:
             msg = _loads(text)
         except (ValueError, UnicodeDecodeError):
             return Ignored("frame is not valid JSON")
-        if not isinstance(msg, dict):
+        if msg.__class__ is not dict:
             return Ignored("frame is not a JSON object")
         method = msg.get("method")
         msg_id = msg.get("id")
-        if method is None:
-            return self._response(msg, msg_id)
-        if not isinstance(method, str):
-            return Ignored("request method is not a string")
-        params = msg.get("params")
-        if method == c.METHOD_SIGNALWIRE_EVENT:
+        if method == _EVENT:  # nearly every frame: checked first
+            params = msg.get("params")
             if msg_id is None:
                 return Ignored("event without id")
-            if not isinstance(params, dict) or not isinstance(params.get("event_type"), str):
+            if msg_id.__class__ is not str and not isinstance(msg_id, int | float):
+                return Ignored("event id is not a string or a number")
+            if params.__class__ is not dict or params.get("event_type").__class__ is not str:
                 return Ignored("event without event_type", ack_frame(msg_id))
             seen = self._seen
             if msg_id in seen:
@@ -369,12 +369,17 @@ class RelayProtocol:
             order.append(msg_id)
             if len(order) > self._dedupe_window:
                 seen.discard(order.popleft())
-            if params["event_type"] == c.EVENT_AUTHORIZATION_STATE:
+            if params["event_type"] == _AUTHORIZATION_STATE:
                 inner = params.get("params")
                 state = inner.get("authorization_state") if isinstance(inner, dict) else None
                 if isinstance(state, str) and state:
                     self.authorization_state = state
             return ServerEvent(ack_frame(msg_id), params)
+        if method is None:
+            return self._response(msg, msg_id)
+        if not isinstance(method, str):
+            return Ignored("request method is not a string")
+        params = msg.get("params")
         if msg_id is None:
             return Ignored(f"notification {method!r} ignored")
         if method == c.METHOD_SIGNALWIRE_PING:

@@ -119,6 +119,13 @@ class WSConnection(asyncio.Protocol):
         self._out: list[bytes] = []
         self._mask_pool = b""
         self._mask_at = 0
+        self._apply_mask: Callable[[bytes, bytes], bytes] = _mask
+        try:  # websockets' C helper when its wheel has it (the same one its own frames use)
+            from websockets.speedups import apply_mask
+
+            self._apply_mask = apply_mask
+        except ImportError:  # pragma: no cover - pure-Python websockets install
+            pass
 
     # -- opening -------------------------------------------------------------
 
@@ -402,7 +409,7 @@ class WSConnection(asyncio.Protocol):
 
         Returns False when the connection is closing: the message was not sent.
         """
-        if not self.is_open:
+        if self.protocol.state is not self._OPEN or self.closed.done():  # not is_open
             return False
         if self._fast:
             self._out.append(self._text_frame(text.encode()))
@@ -428,7 +435,7 @@ class WSConnection(asyncio.Protocol):
             header = bytes((_FIN_TEXT, 0xFE)) + n.to_bytes(2, "big")
         else:
             header = bytes((_FIN_TEXT, 0xFF)) + n.to_bytes(8, "big")
-        return header + key + _mask(payload, key)
+        return header + key + self._apply_mask(payload, key)
 
     async def send(self, text: str) -> None:
         """Send a message now, waiting while the socket's write buffer is full."""
