@@ -5,14 +5,11 @@ environment variables), the error base classes, webhook signature validation
 (:mod:`signalwire.core.security`) and the attrs/cattrs converter factory.
 
 Importing this package reads no environment, opens nothing and configures no
-logging. Every namespace imports it, so it loads only the error classes and
-sentinels up front; the credential helpers and the converter factory (with
-cattrs) load on first access.
+logging. Every namespace imports it, so importing it loads nothing but this
+module and its version: each name loads with its (small) module on first
+access, and the converter factory with cattrs.
 """
 
-from signalwire.core._errors import SignalWireConfigError, SignalWireError, WireError
-from signalwire.core._secrets import mask_secret
-from signalwire.core._sentinels import EXTRA_FIELD, UNSET, UnsetType, wire_name
 from signalwire.core._version import __version__
 
 # A plain flag (not typing.TYPE_CHECKING): importing typing would cost more than this
@@ -28,8 +25,19 @@ if TYPE_CHECKING:
         normalize_space,
         resolve_credentials,
     )
+    from signalwire.core._errors import SignalWireConfigError, SignalWireError, WireError
+    from signalwire.core._secrets import mask_secret
+    from signalwire.core._sentinels import EXTRA_FIELD, UNSET, UnsetType, wire_name
 
 _LAZY = {
+    "SignalWireConfigError": "_errors",
+    "SignalWireError": "_errors",
+    "WireError": "_errors",
+    "mask_secret": "_secrets",
+    "EXTRA_FIELD": "_sentinels",
+    "UNSET": "_sentinels",
+    "UnsetType": "_sentinels",
+    "wire_name": "_sentinels",
     "Credentials": "_credentials",
     "Space": "_credentials",
     "decode_jwt_claims": "_credentials",
