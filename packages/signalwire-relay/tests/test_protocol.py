@@ -171,6 +171,45 @@ def test_receive_never_raises(data: bytes) -> None:
     make_proto().receive(data)
 
 
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    method=st.one_of(
+        st.sampled_from(
+            ["signalwire.event", "signalwire.ping", "signalwire.disconnect", "other.method"]
+        ),
+        _json_values,
+    ),
+    msg_id=_json_values,
+    params=st.one_of(
+        _json_values,
+        st.fixed_dictionaries(
+            {"event_type": st.one_of(st.text(max_size=20), _json_values), "params": _json_values}
+        ),
+    ),
+    present=st.sets(st.sampled_from(["method", "id", "params"])),
+)
+def test_receive_classifies_any_json_object(
+    method: object, msg_id: object, params: object, present: set[str]
+) -> None:
+    """Well-formed JSON with any shape in the JSON-RPC slots is classified, never raised."""
+    fields = {"method": method, "id": msg_id, "params": params}
+    frame = json.dumps({"jsonrpc": "2.0", **{k: v for k, v in fields.items() if k in present}})
+    p = make_proto()
+    out = p.receive(frame)
+    assert isinstance(out, Response | ServerEvent | ServerPing | ServerDisconnect | Ignored)
+    if isinstance(out, ServerEvent):
+        assert json.loads(out.ack) == {"jsonrpc": "2.0", "id": msg_id, "result": {}}
+        assert p.receive(frame) == ServerEvent(out.ack, out.payload, duplicate=True)
+
+
 def test_connect_params_fresh_then_resume() -> None:
     p = make_proto()
     fresh = p.connect_params(authentication={"project": "P", "token": "T"}, contexts=[])
