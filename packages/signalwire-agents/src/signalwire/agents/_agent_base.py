@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from signalwire.agents._function_result import FunctionResult
-from signalwire.agents._http import Request, Response, json_response
+from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.urls import with_userinfo
 from signalwire.agents._pom import PomBuilder
 from signalwire.agents._swaig_function import SWAIGFunction
 from signalwire.agents._swml_service import SWMLService, run_callable
-from signalwire.agents._urls import with_userinfo
 
 __all__ = ["AgentBase"]
 

@@ -12,22 +12,22 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from signalwire.agents import _schema
-from signalwire.agents._auth import BasicAuth, decode_basic, resolve_basic_auth
-from signalwire.agents._config import config_get, load_config
-from signalwire.agents._http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
+from signalwire.agents._hosting.config import config_get, load_config
+from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
     coerce_result,
     error_response,
     infer_tool_schema,
 )
-from signalwire.agents._urls import request_base, with_userinfo
 from signalwire.agents._verbs_generated import SWMLVerbsMixin
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from signalwire.agents._tokens import TokenSigner
+    from signalwire.agents._hosting.tokens import TokenSigner
 
 __all__ = ["SWMLService"]
 
@@ -369,7 +369,7 @@ class SWMLService(SWMLVerbsMixin):
     @property
     def _token_signer(self) -> TokenSigner:
         if self._signer is None:
-            from signalwire.agents._tokens import TokenSigner
+            from signalwire.agents._hosting.tokens import TokenSigner
 
             secret = self._swaig_secret
             if not secret:
@@ -669,11 +669,9 @@ class SWMLService(SWMLVerbsMixin):
         per-request framework work on the SWML and SWAIG hot paths).
         """
         if self._app is None:
-            from starlette.applications import Starlette  # lazy: only when serving
+            from signalwire.agents._hosting.app import make_app
 
-            app = Starlette()
-            app.router.default = ServiceApp(self, self.route, with_health=True)
-            self._app = app
+            self._app = make_app(ServiceApp(self, self.route, with_health=True))
         return self._app
 
     def as_router(self) -> ServiceApp:
@@ -715,10 +713,8 @@ class SWMLService(SWMLVerbsMixin):
         access_log: bool = False,
     ) -> None:
         """Run the service on uvicorn until interrupted (blocks)."""
-        import uvicorn
+        from signalwire.agents._hosting.server import serve_app
 
-        if not logging.getLogger().handlers:
-            logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         if ssl_enabled is not None:
             self.ssl_enabled = bool(ssl_enabled)
         if domain:
@@ -731,19 +727,16 @@ class SWMLService(SWMLVerbsMixin):
         # Generated URLs fall back to host:port, so keep them in step with what is served.
         self.host, self.port = bind_host, bind_port
         self._serve_banner(bind_host, bind_port)
-        kwargs: dict[str, Any] = {}
-        if self.ssl_enabled and cert and key:
-            kwargs = {"ssl_certfile": cert, "ssl_keyfile": key}
-        config = uvicorn.Config(
+        tls = self.ssl_enabled and bool(cert and key)
+        serve_app(
             self.get_app(),
             host=bind_host,
             port=bind_port,
+            ssl_certfile=cert if tls else None,
+            ssl_keyfile=key if tls else None,
             access_log=access_log,
-            log_level="info",
-            **kwargs,
+            on_server=lambda server: setattr(self, "_server", server),
         )
-        self._server = uvicorn.Server(config)
-        self._server.run()
 
     def run(
         self,

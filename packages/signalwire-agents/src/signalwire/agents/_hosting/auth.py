@@ -8,7 +8,7 @@ import logging
 import os
 from typing import Any
 
-from signalwire.agents._config import config_get
+from signalwire.agents._hosting.config import config_get
 
 __all__ = ["BasicAuth", "resolve_basic_auth"]
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-if TYPE_CHECKING:
-    from signalwire.agents._swml_service import SWMLService
-
-__all__ = ["MAX_BODY_BYTES", "Request", "Response", "ServiceApp", "json_response"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "BadRequest",
+    "HostedService",
+    "Request",
+    "Response",
+    "ServiceApp",
+    "json_response",
+]
 
 log = logging.getLogger("signalwire.agents.http")
 
@@ -176,13 +181,34 @@ _UNAUTHORIZED = Response(
 )
 
 
+class HostedService(Protocol):
+    """What the HTTP layer needs from the service it serves (SWMLService provides it).
+
+    Keeping this a structural protocol means the HTTP layer never imports the
+    service class, so the two modules do not import each other.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def ssl_enabled(self) -> bool: ...
+
+    @property
+    def _routing_callbacks(self) -> Mapping[str, Any]: ...
+
+    def _auth_header_ok(self, header: bytes | None) -> bool: ...
+
+    async def _dispatch(self, request: Request) -> Response: ...
+
+
 class ServiceApp:
     """ASGI app serving one service under ``prefix`` (the agent's route, or "" when mounted).
 
     ``with_health`` adds the open ``/health`` and ``/ready`` routes at the app root.
     """
 
-    def __init__(self, service: SWMLService, prefix: str, with_health: bool) -> None:
+    def __init__(self, service: HostedService, prefix: str, with_health: bool) -> None:
         self.service = service
         self.prefix = prefix.rstrip("/")
         self.with_health = with_health
