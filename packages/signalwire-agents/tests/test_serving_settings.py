@@ -85,6 +85,9 @@ async def test_tls_serving_with_swml_ssl_env(
 
 def test_tls_needs_both_files(certificate: tuple[Path, Path], tmp_path: Path) -> None:
     cert, _key = certificate
+    agent = AgentBase("t", basic_auth=CREDS)
+    with pytest.raises(ValueError, match="needs both a certificate and a key"):
+        agent.serve(port=0, ssl_enabled=True, ssl_cert=str(cert))
     with pytest.raises(ValueError, match="both a certificate and a key"):
         ServeOptions("127.0.0.1", 0, ssl_certfile=str(cert))
     with pytest.raises(ValueError, match="TLS file not found"):

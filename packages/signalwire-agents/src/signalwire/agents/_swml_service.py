@@ -730,7 +730,12 @@ class SWMLService(SWMLVerbsMixin):
         self.host, self.port = bind_host, bind_port
         self._token_signer  # noqa: B018  # one secret for every worker process, made before forking
         workers = int(settings.get("workers") or 1)
-        tls = self.ssl_enabled and bool(cert and key)
+        if self.ssl_enabled and not (cert and key):
+            raise ValueError(
+                "TLS is enabled but needs both a certificate and a key "
+                "(SWML_SSL_CERT_PATH and SWML_SSL_KEY_PATH, or ssl_cert= and ssl_key=)"
+            )
+        tls = self.ssl_enabled
         serve_app(
             self.get_app(),
             host=bind_host,
