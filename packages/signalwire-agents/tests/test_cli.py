@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.machinery
 import io
 import json
+import re
 import subprocess
 import sys
 import types
@@ -326,3 +327,28 @@ def test_console_script_runs_an_example() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"response": "A 16-inch veggie costs $13.33."}
+
+
+def test_every_documented_flag_is_accepted() -> None:
+    from signalwire.agents._cli._main import _parser
+    from signalwire_fakes.surface import surface_entries
+
+    entry = next(e for e in surface_entries("agents", {"cli"}) if e["member"] == "swaig-test")
+    known = {opt for action in _parser()._actions for opt in action.option_strings}
+    assert set(entry["params"]) <= known, set(entry["params"]) - known
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_prints_how_to_authenticate(example: Path) -> None:
+    """Served for real (port 0), each example's banner names the URL and a working curl line."""
+    from serving_helpers import ServerProcess
+
+    env = {"PORT": "0", "SWML_BASIC_AUTH_USER": "", "SWML_BASIC_AUTH_PASSWORD": ""}
+    proc = ServerProcess(example, env)
+    try:
+        text = "".join(proc.output)
+    finally:
+        proc.stop()
+    password = re.search(r"password '([^']+)' \(generated for this process\)", text)
+    assert password, text
+    assert f"curl -u 'signalwire:{password.group(1)}' http://localhost:{proc.port}/" in text
