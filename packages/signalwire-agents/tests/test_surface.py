@@ -28,6 +28,10 @@ OWNERS = {
     "Step",
     "GatherInfo",
     "GatherQuestion",
+    "SecurityConfig",
+    "ConfigLoader",
+    "AuthHandler",
+    "AgentServer",
 }
 HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression_tool"}
 #: Documented members deliberately not provided, each with the reason (also in the README).
@@ -41,16 +45,8 @@ NOT_PROVIDED = {
     ("AgentBase", "enable_mcp_server"): "MCP integration is out of scope",
     (
         "SWMLService",
-        "security",
-    ): "SecurityConfig is not provided; its settings are constructor arguments and env vars",
-    (
-        "SWMLService",
         "schema_utils",
     ): "the vendor's SchemaUtils helper is internal; validation is SWMLService.add_verb's job",
-    (
-        "AgentBase",
-        "handle_serverless_request",
-    ): "serverless modes are out of scope; use get_app() with an ASGI adapter",
 }
 
 ENTRIES = [
@@ -83,6 +79,8 @@ def instance_of(owner: str) -> Any:
         return agents.ContextBuilder().add_context("default").add_step("s")
     if owner == "SWAIGFunction":
         return cls("f", lambda a, r: None, "d")
+    if owner == "AuthHandler":
+        return cls(agents.SecurityConfig())
     if owner == "GatherQuestion":
         return cls(key="k", question="q")
     kwargs = {"basic_auth": ("u", "p")} if owner in {"AgentBase", "SWMLService"} else {}

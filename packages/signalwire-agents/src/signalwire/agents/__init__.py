@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from signalwire.agents._datamap import DataMap, create_expression_tool, create_simple_api_tool
     from signalwire.agents._errors import AgentsError, ContextValidationError, SchemaValidationError
     from signalwire.agents._function_result import FunctionResult, SwaigFunctionResult
+    from signalwire.agents._hosting.agent_server import AgentServer
+    from signalwire.agents._hosting.auth_handler import AuthHandler
+    from signalwire.agents._hosting.config import ConfigLoader
+    from signalwire.agents._hosting.security import SecurityConfig
     from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
@@ -40,7 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentBase",
+    "AgentServer",
     "AgentsError",
+    "AuthHandler",
+    "ConfigLoader",
     "Context",
     "ContextBuilder",
     "ContextValidationError",
@@ -55,6 +62,7 @@ __all__ = [
     "SWMLBuilder",
     "SWMLService",
     "SchemaValidationError",
+    "SecurityConfig",
     "Step",
     "SwaigFunctionResult",
     "__version__",
@@ -85,6 +93,10 @@ _LAZY = {
     "create_simple_api_tool": "signalwire.agents._datamap",
     "create_expression_tool": "signalwire.agents._datamap",
     "SWMLBuilder": "signalwire.agents._swml_builder",
+    "AgentServer": "signalwire.agents._hosting.agent_server",
+    "AuthHandler": "signalwire.agents._hosting.auth_handler",
+    "ConfigLoader": "signalwire.agents._hosting.config",
+    "SecurityConfig": "signalwire.agents._hosting.security",
 }
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from signalwire.agents import _schema
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
-from signalwire.agents._hosting.config import config_get, load_config
+from signalwire.agents._hosting.config import config_get
 from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.security import SecurityConfig
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
@@ -118,8 +119,9 @@ class SWMLService(SWMLVerbsMixin):
             raise ValueError("name must be a non-empty string")
         self.name = name
         self.log = logging.getLogger(f"signalwire.agents.{type(self).__name__}")
-        config = load_config(config_file)
-        self._config = config
+        #: Security settings: argument > config file > SWML_* env > default (enforced by the app).
+        self.security = SecurityConfig(config_file, service_name=name)
+        config = self._config = self.security.config
         if route == "/" and config_get(config, "service.route"):
             route = str(config_get(config, "service.route"))
         if host == "0.0.0.0" and config_get(config, "service.host"):  # noqa: S104
@@ -135,22 +137,16 @@ class SWMLService(SWMLVerbsMixin):
             self.port = int(chosen)
         except (TypeError, ValueError):
             raise ValueError(f"port must be an integer (got {port!r})") from None
-        self._auth: BasicAuth = resolve_basic_auth(basic_auth, config, name)
+        self._auth: BasicAuth = resolve_basic_auth(basic_auth, self.security, name)
         self.schema_path = schema_path
         self._schema_validation = bool(schema_validation) and not _truthy(
             os.environ.get(ENV_SKIP_SCHEMA)
         )
         self._proxy_url_base: str | None = (os.environ.get(ENV_PROXY) or "").rstrip("/") or None
-        self.ssl_enabled = _truthy(os.environ.get("SWML_SSL_ENABLED")) or bool(
-            config_get(config, "security.ssl_enabled", False)
-        )
-        self.ssl_cert_path = os.environ.get("SWML_SSL_CERT_PATH") or config_get(
-            config, "security.ssl_cert_path"
-        )
-        self.ssl_key_path = os.environ.get("SWML_SSL_KEY_PATH") or config_get(
-            config, "security.ssl_key_path"
-        )
-        self.domain = os.environ.get("SWML_DOMAIN") or config_get(config, "security.domain")
+        self.ssl_enabled = self.security.ssl_enabled
+        self.ssl_cert_path = self.security.ssl_cert_path
+        self.ssl_key_path = self.security.ssl_key_path
+        self.domain = self.security.domain
         self.signing_key = signing_key or os.environ.get(ENV_SIGNING_KEY) or None
         self.trust_proxy_for_signature = bool(trust_proxy_for_signature)
         self._swaig_secret = swaig_secret or os.environ.get(ENV_SWAIG_SECRET) or None
@@ -433,8 +429,12 @@ class SWMLService(SWMLVerbsMixin):
         if self._proxy_url_base:
             return self._proxy_url_base
         if request is not None:
+            if request.public_base:  # fixed by the hosting mode (serverless)
+                return request.public_base
             headers = request.headers
+            trusted = request.forwarded_trusted
             key = (
+                "t" if trusted else "",
                 request.scheme,
                 headers.get("host"),
                 headers.get("x-forwarded-host"),
@@ -444,7 +444,7 @@ class SWMLService(SWMLVerbsMixin):
             cache = self._base_cache
             base = cache.get(key)
             if base is None:
-                base = request_base(headers, request.scheme) or self._default_base()
+                base = request_base(headers, request.scheme, trusted) or self._default_base()
                 if len(cache) > 256:  # headers are client-controlled: keep the cache bounded
                     cache.clear()
                 cache[key] = base
@@ -730,6 +730,7 @@ class SWMLService(SWMLVerbsMixin):
         self.host, self.port = bind_host, bind_port
         self._token_signer  # noqa: B018  # one secret for every worker process, made before forking
         workers = int(settings.get("workers") or 1)
+        settings.setdefault("request_timeout", self.security.request_timeout)
         if self.ssl_enabled and not (cert and key):
             raise ValueError(
                 "TLS is enabled but needs both a certificate and a key "
@@ -757,17 +758,27 @@ class SWMLService(SWMLVerbsMixin):
         port: int | None = None,
         **settings: Any,
     ) -> Any:
-        """Serve over HTTP (the only mode supported; serverless events are refused).
+        """Serve over HTTP, or answer one serverless/CGI request (mode detected or forced).
 
         ``settings`` are passed to :meth:`serve` (``workers=``, ``request_timeout=``, ...).
         """
-        if event is not None or (force_mode not in (None, "server")):
-            raise NotImplementedError(
-                "serverless modes (Lambda, Cloud Functions, Azure, CGI) are not supported; "
-                "use get_app() with your platform's ASGI adapter"
-            )
-        self.serve(host=host, port=port, **settings)
-        return None
+        from signalwire.agents._hosting.serverless import resolve_mode
+
+        mode = resolve_mode(force_mode, event)
+        if mode == "server":
+            self.serve(host=host, port=port, **settings)
+            return None
+        return self.handle_serverless_request(event, context, mode)
+
+    def handle_serverless_request(
+        self, event: Any = None, context: Any = None, mode: str | None = None
+    ) -> Any:
+        """Answer one Lambda, Cloud Functions, Azure or CGI request through :meth:`get_app`."""
+        from signalwire.agents._hosting import serverless
+
+        return serverless.handle(
+            serverless.resolve_mode(mode, event), self.get_app(), event, context
+        )
 
     def stop(self) -> None:
         """Ask a running :meth:`serve` to exit."""

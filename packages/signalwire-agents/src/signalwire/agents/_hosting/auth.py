@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import hmac
 import logging
-import os
-from typing import Any
+from typing import TYPE_CHECKING
 
-from signalwire.agents._hosting.config import config_get
+if TYPE_CHECKING:
+    from signalwire.agents._hosting.security import SecurityConfig
 
 __all__ = ["BasicAuth", "resolve_basic_auth"]
 
@@ -57,9 +57,9 @@ def decode_basic(header: bytes | None) -> tuple[str, str] | None:
 
 
 def resolve_basic_auth(
-    basic_auth: tuple[str, str] | None, config: dict[str, Any], service_name: str
+    basic_auth: tuple[str, str] | None, security: SecurityConfig, service_name: str
 ) -> BasicAuth:
-    """Explicit tuple, then the env vars, then the config file, then generated."""
+    """The explicit tuple, else the config file, else the env vars, else generated."""
     if basic_auth is not None:
         if not (isinstance(basic_auth, (tuple, list)) and len(basic_auth) == 2):
             raise TypeError("basic_auth must be a (user, password) tuple")
@@ -67,13 +67,13 @@ def resolve_basic_auth(
         if not user or not password:
             raise ValueError("basic_auth needs a non-empty user and password")
         return BasicAuth(str(user), str(password), "provided")
-    env_user, env_password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
-    if env_user and env_password:
-        return BasicAuth(env_user, env_password, "environment")
-    cfg_user = config_get(config, "security.auth.basic.user")
-    cfg_password = config_get(config, "security.auth.basic.password")
-    if cfg_user and cfg_password:
-        return BasicAuth(str(cfg_user), str(cfg_password), "config file")
+    if security.basic_auth_user and security.basic_auth_password:
+        return BasicAuth(
+            security.basic_auth_user,
+            security.basic_auth_password,
+            security.basic_auth_source or "config file",
+        )
+    user, password = security.get_basic_auth()
     log.warning(
         "%s: no basic-auth credentials configured (set %s/%s); generated a random password "
         "for this process (get_basic_auth_credentials() returns it)",
@@ -81,6 +81,4 @@ def resolve_basic_auth(
         ENV_USER,
         ENV_PASSWORD,
     )
-    import secrets
-
-    return BasicAuth("signalwire", secrets.token_urlsafe(32), "generated")
+    return BasicAuth(user, password, "generated")

@@ -11,18 +11,26 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
+
+from signalwire.agents._hosting.policy import HttpPolicy
+
+if TYPE_CHECKING:
+    from signalwire.agents._hosting.security import SecurityConfig
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "PUBLIC_BASE_KEY",
     "BadRequest",
     "HostedService",
     "Request",
     "Response",
     "ServiceApp",
     "json_response",
+    "send_response",
 ]
 
 log = logging.getLogger("signalwire.agents.http")
@@ -41,6 +49,36 @@ _SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 _JSON = (b"content-type", b"application/json")
 _ENDPOINTS = frozenset({"", "debug", "swaig", "post_prompt", "check_for_input", "debug_events"})
+
+
+# Only bodies holding a \uD800-\uDFFF escape need the (slower) walk for unpaired ones.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_in(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any string (or key) in a parsed JSON value holds an unpaired surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _lone_surrogate_in(item):
+                return True
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _lone_surrogate_in(key):
+                    return True
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class Response:
@@ -78,9 +116,11 @@ class Request:
         "_query",
         "body",
         "endpoint",
+        "forwarded_trusted",
         "headers",
         "method",
         "path",
+        "public_base",
         "query_string",
         "root_path",
         "scheme",
@@ -107,6 +147,10 @@ class Request:
         self.root_path = root_path
         self._json: Any = None
         self._query: dict[str, str] | None = None
+        #: Whether X-Forwarded-*/Forwarded come from a trusted proxy (may set public URLs).
+        self.forwarded_trusted = False
+        #: The public base URL fixed by the hosting mode (serverless), else None.
+        self.public_base: str | None = None
 
     @property
     def query(self) -> dict[str, str]:
@@ -132,6 +176,12 @@ class Request:
                     raise BadRequest(400, f"request body is not valid JSON: {exc}") from None
                 except RecursionError:
                     raise BadRequest(400, "request body is nested too deeply") from None
+                if _SURROGATE_ESCAPE.search(self.body) and _has_lone_surrogate(self._json):
+                    self._json = None
+                    raise BadRequest(
+                        400,
+                        "request body contains an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF)",
+                    )
         return self._json
 
     @property
@@ -148,15 +198,12 @@ class Request:
         return f"{base.rstrip('/')}{self.path}" + (f"?{qs}" if qs else "")
 
 
-_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-
-
-def _with_hsts(send: Send) -> Send:
-    """Add Strict-Transport-Security to every response (only when serving over TLS)."""
+def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    """Add ``extra`` headers (HSTS, CORS) to the response start message."""
 
     async def sender(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), _HSTS]
+            message["headers"] = [*message.get("headers", []), *extra]
         await send(message)
 
     return sender
@@ -170,6 +217,30 @@ async def _send(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
+async def send_response(
+    send: Send,
+    response: Response,
+    *,
+    body: bytes | None = None,
+    content_type: bytes | None = None,
+    length: int | None = None,
+) -> None:
+    """Send ``response`` with the security headers (``body``/``content_type`` override it)."""
+    if body is None and content_type is None:
+        await _send(send, response)
+        return
+    data = response.body if body is None else body
+    size = len(data) if length is None else length
+    headers = [
+        (b"content-type", content_type or _JSON[1]),
+        (b"content-length", str(size).encode()),
+        *_SECURITY_HEADERS,
+        *response.headers,
+    ]
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
 def _error(status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> Response:
     return Response(status, json.dumps({"error": message}).encode(), headers)
 
@@ -179,6 +250,22 @@ _UNAUTHORIZED = Response(
     b'{"error":"Unauthorized"}',
     [(b"www-authenticate", b'Basic realm="signalwire-agent"')],
 )
+_BAD_HOST = Response(400, b'{"error":"Invalid host header"}')
+_PREFLIGHT_HEADERS = [
+    (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+    (b"access-control-max-age", b"600"),
+]
+
+PUBLIC_BASE_KEY = "signalwire.public_base"
+"""ASGI scope key a serverless adapter sets to the platform's public base URL."""
+
+
+def header(raw_headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The first value of header ``name`` (lower-case bytes) in raw ASGI headers."""
+    for key, value in raw_headers:
+        if key == name:
+            return value
+    return None
 
 
 class HostedService(Protocol):
@@ -195,6 +282,9 @@ class HostedService(Protocol):
     def ssl_enabled(self) -> bool: ...
 
     @property
+    def security(self) -> SecurityConfig: ...
+
+    @property
     def _routing_callbacks(self) -> Mapping[str, Any]: ...
 
     def _auth_header_ok(self, header: bytes | None) -> bool: ...
@@ -206,21 +296,28 @@ class ServiceApp:
     """ASGI app serving one service under ``prefix`` (the agent's route, or "" when mounted).
 
     ``with_health`` adds the open ``/health`` and ``/ready`` routes at the app root.
+    The service's :class:`SecurityConfig` is read when the first request arrives.
     """
 
     def __init__(self, service: HostedService, prefix: str, with_health: bool) -> None:
         self.service = service
         self.prefix = prefix.rstrip("/")
         self.with_health = with_health
+        self._policy: HttpPolicy | None = None
 
     def __repr__(self) -> str:
         return f"ServiceApp(service={self.service.name!r}, prefix={self.prefix!r})"
 
+    @property
+    def policy(self) -> HttpPolicy:
+        """The enforced settings (built from ``service.security`` on first use)."""
+        if self._policy is None:
+            self._policy = HttpPolicy(self.service.security, bool(self.service.ssl_enabled))
+        return self._policy
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            if self.service.ssl_enabled:
-                send = _with_hsts(send)
             await self._http(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
@@ -237,6 +334,9 @@ class ServiceApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        policy = self._policy or self.policy
+        if policy.hsts is not None:
+            send = _with_headers(send, [policy.hsts])
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")
         if root_path and path.startswith(root_path):
@@ -245,17 +345,25 @@ class ServiceApp:
         if self.with_health and path in ("/health", "/ready", "/health/", "/ready/"):
             await self._health(path, method, send)
             return
-        endpoint = self._endpoint(path)
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        if policy.check_hosts:
+            host = header(raw_headers, b"host")
+            if not policy.host_allowed(host.decode("latin-1") if host else None):
+                await _send(send, _BAD_HOST)
+                return
+        origin = header(raw_headers, b"origin")
+        if origin is not None:
+            cors = policy.cors_headers(origin.decode("latin-1"))
+            if method == "OPTIONS" and header(raw_headers, b"access-control-request-method"):
+                await self._preflight(cors, raw_headers, send)
+                return
+            if cors:
+                send = _with_headers(send, cors)
+        endpoint = self._endpoint(path)
         if endpoint is None:
             await _send(send, _error(404, "Not found"))
             return
-        auth_header = None
-        for key, value in raw_headers:
-            if key == b"authorization":
-                auth_header = value
-                break
-        if not self.service._auth_header_ok(auth_header):
+        if not self.service._auth_header_ok(header(raw_headers, b"authorization")):
             await _send(send, _UNAUTHORIZED)
             return
         if method not in ("GET", "POST", "HEAD"):
@@ -265,7 +373,11 @@ class ServiceApp:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw_headers}
         try:
-            body = await self._read_body(headers, receive) if method == "POST" else b""
+            body = (
+                await self._read_body(headers, receive, policy.max_body)
+                if method == "POST"
+                else b""
+            )
         except BadRequest as exc:
             await _send(send, _error(exc.status, exc.message))
             return
@@ -274,6 +386,11 @@ class ServiceApp:
             if ctype and ctype != "application/json" and not ctype.endswith("+json"):
                 await _send(send, _error(415, "Content-Type must be application/json"))
                 return
+        client = scope.get("client")
+        trusted = policy.forwarded_trusted(client[0] if client else None)
+        if trusted and "x-forwarded-host" in headers:
+            # A proxy we trust may still relay a client's header: only allowed hosts count.
+            trusted = policy.host_allowed(headers["x-forwarded-host"].split(",")[0].strip())
         request = Request(
             method,
             root_path + path,
@@ -284,6 +401,8 @@ class ServiceApp:
             scope.get("scheme", "http"),
             root_path + self.prefix,
         )
+        request.forwarded_trusted = trusted
+        request.public_base = scope.get(PUBLIC_BASE_KEY)
         try:
             response = await self.service._dispatch(request)
         except BadRequest as exc:
@@ -294,6 +413,22 @@ class ServiceApp:
         if method == "HEAD":
             response = Response(response.status, b"", response.headers)
         await _send(send, response)
+
+    async def _preflight(
+        self,
+        cors: list[tuple[bytes, bytes]] | None,
+        raw_headers: list[tuple[bytes, bytes]],
+        send: Send,
+    ) -> None:
+        """Answer a CORS preflight before auth (browsers send no credentials with it)."""
+        if cors is None:
+            await _send(send, _error(400, "Disallowed CORS origin"))
+            return
+        extra = [*cors, *_PREFLIGHT_HEADERS]
+        requested = header(raw_headers, b"access-control-request-headers")
+        if requested:
+            extra.append((b"access-control-allow-headers", requested))
+        await _send(send, Response(200, b"{}", extra))
 
     def _endpoint(self, path: str) -> str | None:
         """Map a path to an endpoint name ("" = SWML), or None when it is not ours."""
@@ -313,13 +448,13 @@ class ServiceApp:
             return "/" + name
         return None
 
-    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes:
+    async def _read_body(self, headers: dict[str, str], receive: Receive, limit: int) -> bytes:
         declared = headers.get("content-length")
         if declared is not None:
             if not declared.strip().isdigit():
                 raise BadRequest(400, "invalid Content-Length")
-            if int(declared) > MAX_BODY_BYTES:
-                raise BadRequest(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+            if int(declared) > limit:
+                raise BadRequest(413, f"request body larger than {limit} bytes")
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -329,8 +464,8 @@ class ServiceApp:
             chunk = message.get("body", b"")
             if chunk:
                 size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise BadRequest(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+                if size > limit:
+                    raise BadRequest(413, f"request body larger than {limit} bytes")
                 chunks.append(chunk)
             if not message.get("more_body", False):
                 break

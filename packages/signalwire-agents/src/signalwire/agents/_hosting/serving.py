@@ -82,7 +82,10 @@ class ServeOptions:
         workers: int = 1,
         limit_concurrency: int | None = None,
         timeout_keep_alive: float = 5,
-        proxy_headers: bool = True,
+        # Off by default: the app decides which peers may set the public URL through forwarded
+        # headers (SecurityConfig.forwarded_allow_ips); uvicorn rewriting the client address
+        # first would hide the proxy's own address from that check.
+        proxy_headers: bool = False,
         forwarded_allow_ips: str | list[str] | None = None,
         request_timeout: float | None = None,
         access_log: bool = False,

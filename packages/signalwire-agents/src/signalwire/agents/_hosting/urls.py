@@ -23,20 +23,23 @@ def _clean_host(value: str) -> str | None:
     return value
 
 
-def request_base(headers: Mapping[str, str], scheme: str) -> str | None:
+def request_base(
+    headers: Mapping[str, str], scheme: str, trust_forwarded: bool = True
+) -> str | None:
     """The public ``scheme://host`` seen in a request's headers, or None when local.
 
     Order: ``X-Forwarded-Host`` (+ ``X-Forwarded-Proto``), then RFC 7239
-    ``Forwarded``, then ``Host`` when it does not name this machine.
+    ``Forwarded``, then ``Host`` when it does not name this machine. With
+    ``trust_forwarded=False`` (the peer is not a trusted proxy) only ``Host`` counts.
     """
-    fwd_host = headers.get("x-forwarded-host")
+    fwd_host = headers.get("x-forwarded-host") if trust_forwarded else None
     if fwd_host:
         host = _clean_host(fwd_host)
         if host:
             proto = (headers.get("x-forwarded-proto") or scheme).split(",")[0].strip().lower()
             proto = proto if proto in ("http", "https") else scheme
             return f"{proto}://{host}"
-    forwarded = headers.get("forwarded")
+    forwarded = headers.get("forwarded") if trust_forwarded else None
     if forwarded:
         fields: dict[str, str] = {}
         for part in forwarded.split(",")[0].split(";"):
