@@ -5,14 +5,17 @@ from __future__ import annotations
 import importlib.machinery
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from agents_testkit import ai_of
 
 from signalwire.agents._cli import main
 from signalwire_fakes.swml import validate_swml
@@ -23,9 +26,13 @@ REFUSAL = "security token for this function is invalid or expired"
 
 
 @pytest.fixture(autouse=True)
-def _creds(monkeypatch: pytest.MonkeyPatch) -> None:
+def _creds(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    saved = dict(os.environ)  # --env/--simulate-serverless set variables for the process
     monkeypatch.setenv("SWML_BASIC_AUTH_USER", "signalwire")
     monkeypatch.setenv("SWML_BASIC_AUTH_PASSWORD", "s3cret")
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -296,7 +303,6 @@ def test_env_and_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     env_file.write_text("# comment\nexport SWML_PROXY_URL_BASE='https://public.example'\n")
     path = tmp_path / "env_agent.py"
     path.write_text(AGENT_FILE.format(expiry=3600))
-    monkeypatch.setattr("os.environ", dict(__import__("os").environ))
     doc = run_json(
         str(path), "--env-file", str(env_file), "--env", "SWML_BASIC_AUTH_USER=u2", "--dump-swml"
     )
@@ -352,3 +358,39 @@ def test_every_example_prints_how_to_authenticate(example: Path) -> None:
     password = re.search(r"password '([^']+)' \(generated for this process\)", text)
     assert password, text
     assert f"curl -u 'signalwire:{password.group(1)}' http://localhost:{proc.port}/" in text
+
+
+PLATFORM_BASES = {
+    "lambda": "https://signalwire:s3cret@abc123.lambda-url.us-east-1.on.aws/pizza/",
+    "cgi": "https://signalwire:s3cret@agent.example/cgi-bin/agent.py/pizza/",
+    "cloud_function": (
+        "https://signalwire:s3cret@us-central1-swaig-test-project.cloudfunctions.net/swaig-test/pizza/"
+    ),
+    "azure_function": "https://signalwire:s3cret@swaig-test.azurewebsites.net/api/agent/pizza/",
+}
+
+
+@pytest.mark.parametrize("mode", sorted(PLATFORM_BASES))
+def test_simulate_serverless(mode: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The requests go through the platform adapter: its public URLs, its token check."""
+    os.environ.pop("SWML_PROXY_URL_BASE", None)
+    example = str(REPO / "examples" / "agents" / "typed_tools.py")
+    doc = validate_swml(run_json(example, "--simulate-serverless", mode, "--dump-swml"))
+    urls = [f["web_hook_url"] for f in ai_of(doc)["SWAIG"]["functions"]]
+    assert urls and all(u.startswith(PLATFORM_BASES[mode] + "swaig/?__token=") for u in urls), urls
+    argv = [example, "--simulate-serverless", mode, "-v", "--exec", "price", "--pizza", "veggie"]
+    result = run_json(*argv, "--size", "16")
+    assert result == {"response": "A 16-inch veggie costs $13.33."}
+    assert f"(as {mode})" in capsys.readouterr().err
+
+
+def test_simulate_serverless_uses_the_platform_variables() -> None:
+    os.environ.pop("SWML_PROXY_URL_BASE", None)
+    example = str(REPO / "examples" / "agents" / "typed_tools.py")
+    doc = run_json(
+        example, "--simulate-serverless", "lambda", "--env",
+        "AWS_LAMBDA_FUNCTION_URL=https://fn.example", "--dump-swml",
+    )  # fmt: skip
+    url = ai_of(doc)["SWAIG"]["functions"][0]["web_hook_url"]
+    assert url.startswith("https://signalwire:s3cret@fn.example/pizza/swaig/")
+    assert run(example, "--simulate-serverless", "heroku")[0] == 2

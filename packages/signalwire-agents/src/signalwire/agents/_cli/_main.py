@@ -27,6 +27,12 @@ from signalwire.agents._cli._calldata import (
     swml_request,
 )
 from signalwire.agents._cli._loader import AgentLoadError, load_agents, select_agent
+from signalwire.agents._cli._platforms import (
+    PLATFORM_DEFAULTS,
+    app_path,
+    describe,
+    platform_request,
+)
 from signalwire.agents._swml_service import SWMLService
 
 __all__ = ["main"]
@@ -162,6 +168,9 @@ def _apply_env(args: argparse.Namespace) -> None:
     pairs += _pairs(args.env, "--env")
     for key, value in pairs:
         os.environ[key] = value.strip().strip("'\"") if args.env_file else value
+    if args.simulate_serverless:
+        for key, value in PLATFORM_DEFAULTS[args.simulate_serverless].items():
+            os.environ.setdefault(key, value)
 
 
 def _tool_args(extra: list[str]) -> dict[str, str]:
@@ -248,6 +257,7 @@ class _Session:
         user, password = agent.get_basic_auth_credentials()[:2]
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         self.app = agent.get_app()
+        self.platform: str | None = args.simulate_serverless
 
     def log(self, text: str) -> None:
         if self.args.verbose:
@@ -261,15 +271,17 @@ class _Session:
             ("authorization", auth or self.auth),
             *self.headers,
         ]
-        self.log(f"> POST {target}")
-        resp = await asgi_request(
-            self.app,
-            "POST",
-            target,
-            headers,
-            json.dumps(body).encode(),
-            server=("localhost", self.agent.port),
-        )
+        self.log(f"> POST {target}" + (f" (as {self.platform})" if self.platform else ""))
+        data = json.dumps(body).encode()
+        if self.platform:
+            resp, answer = await platform_request(
+                self.platform, self.app, "POST", target, headers, data
+            )
+            self.log(describe(answer))
+        else:
+            resp = await asgi_request(
+                self.app, "POST", target, headers, data, server=("localhost", self.agent.port)
+            )
         self.log(f"< {resp.status} ({len(resp.body)} bytes)")
         return resp
 
@@ -361,9 +373,10 @@ async def _list_tools(session: _Session) -> int:
 async def _dump_swml(session: _Session) -> int:
     doc = await session.fetch_swml()
     if not session.args.raw:
+        platform = f", as {session.platform}" if session.platform else ""
         print(
             f"# SWML of {session.agent.name} for call {session.call_id} "
-            f"({session.args.call_type}, {session.args.call_direction})",
+            f"({session.args.call_type}, {session.args.call_direction}{platform})",
             file=session.out,
         )
     _emit(session.out, doc, session.args.raw)
@@ -422,7 +435,8 @@ async def _exec(session: _Session, name: str, raw_args: dict[str, str]) -> int:
 
         creds = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
         auth = "Basic " + base64.b64encode(creds.encode()).decode()
-    target = parts.path + ("?" + parts.query if parts.query else "")
+    path = app_path(session.platform, url) if session.platform else parts.path
+    target = path + ("?" + parts.query if parts.query else "")
     resp = await session.post(target, body, auth)
     try:
         result: Any = json.loads(resp.body)
@@ -540,12 +554,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return USAGE_ERROR
     if sum(actions) == 0:
         args.list_tools = True
-    if args.simulate_serverless:
-        print(
-            "swaig-test: error: --simulate-serverless is not available in this version",
-            file=sys.stderr,
-        )
-        return USAGE_ERROR
     _quiet_logging(args.verbose)
     try:
         _apply_env(args)
