@@ -214,8 +214,8 @@ def protocol_class(request_timeout: float, httptools: bool | None = None) -> typ
         def _sw_expire(self) -> None:
             self._sw_deadline = None
             transport = self.transport
-            if transport.is_closing():
-                return
+            if transport.is_closing() or transport.get_protocol() is not self:
+                return  # closed, or upgraded to a WebSocket protocol that owns it now
             cycle = self.cycle
             busy = cycle is not None and not cycle.response_complete
             if busy and (cycle.response_started or not cycle.more_body):
