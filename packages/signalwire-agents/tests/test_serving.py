@@ -179,3 +179,23 @@ async def test_two_workers_share_one_port_and_tokens(tmp_path: Path) -> None:
         assert len(pids) == 2
     finally:
         assert proc.stop() in (0, -15)
+
+
+async def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    proc = ServerProcess(write_script(tmp_path), env_for(workers=2))
+    try:
+        started = proc.wait_for_line(
+            re.compile(r"started 2 worker processes: \[(\d+), (\d+)\]"), 30
+        )
+        assert started is not None
+        os.kill(int(started.group(1)), signal.SIGKILL)
+        replaced = proc.wait_for_line(re.compile(r"exited with -9; starting a new one"), 30)
+        assert replaced is not None
+        async with httpx.AsyncClient(base_url=proc.base, auth=CREDS, timeout=15) as client:
+            for _ in range(5):
+                assert (await client.post("/live/", json=swml_fetch_body("d1"))).status_code == 200
+    finally:
+        assert proc.stop() in (0, -15)

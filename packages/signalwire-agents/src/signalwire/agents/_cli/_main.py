@@ -125,7 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     env.add_argument("--env", action="append", default=[], metavar="K=V", help="set a variable")
     env.add_argument("--env-file", help="a file of K=V lines to set before loading the agent")
     other = p.add_argument_group("other")
-    other.add_argument("--dry-run", action="store_true", help="load the agent, print what it is")
+    other.add_argument(
+        "--dry-run", "--parse-only", action="store_true", help="load the agent, print what it is"
+    )
     other.add_argument("--help-platforms", action="store_true", help="serverless modes")
     other.add_argument("--help-examples", action="store_true", help="usage examples")
     return p
