@@ -43,7 +43,9 @@ BANNER = re.compile(r"serving SWML at (https?)://localhost:(\d+)(/\S*)")
 class ServerProcess:
     """An agent served by ``agent.run()`` in its own process, stopped with SIGTERM."""
 
-    def __init__(self, script: Path, env: dict[str, str], timeout: float = 30) -> None:
+    def __init__(
+        self, script: Path, env: dict[str, str], timeout: float = 30, *, may_exit: bool = False
+    ) -> None:
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
         self.proc = subprocess.Popen(
             [sys.executable, str(script)],
@@ -54,9 +56,14 @@ class ServerProcess:
         self.output: list[str] = []
         self.scheme = "http"
         self.port = 0
+        #: Set when the script ended before printing a banner (``may_exit``: a one-shot script).
+        self.exited = False
         match = self.wait_for_line(BANNER, timeout)
         if match is None:
             self.stop()
+            if may_exit:
+                self.exited = True
+                return
             raise AssertionError("server exited before its banner:\n" + "".join(self.output))
         self.scheme, self.port = match.group(1), int(match.group(2))
         self.wait_for_line(re.compile(r"try: curl"), timeout)  # the banner's last line

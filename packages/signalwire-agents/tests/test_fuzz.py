@@ -1,16 +1,22 @@
-"""Generated bodies and headers never produce a 5xx (or a traceback) from the agent."""
+"""Generated bodies and headers never produce a 5xx (or a traceback, in the answer or the log)
+from the agent, in server, Lambda and CGI modes."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import logging
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from agents_testkit import CREDS, basic, client_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signalwire.agents import AgentBase, FunctionResult
+from signalwire.agents._hosting import serverless
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -36,10 +42,26 @@ swaig_like = st.fixed_dictionaries(
         "action": st.sampled_from(["post_conversation", "fetch_conversation"]) | json_values,
     },
 )
+# Unpaired (and paired) UTF-16 surrogate escapes spliced into otherwise valid bodies.
+surrogates = st.sampled_from(["\\ud800", "\\udfff", "\\uDBFF", "\\ud83d\\ude00", "\\ud83dx"])
+
+
+def _with_surrogate(body: dict[str, Any], escape: str, key: str) -> bytes:
+    text = json.dumps({**body, key: "SURROGATE"})
+    return text.replace('"SURROGATE"', f'"{escape}"').encode()
+
+
+surrogate_bodies = st.builds(
+    _with_surrogate,
+    swaig_like,
+    surrogates,
+    st.sampled_from(["call_id", "function", "conversation_id", "x", "summary"]),
+)
 bodies = (
     swaig_like.map(lambda d: json.dumps(d).encode())
     | json_values.map(lambda v: json.dumps(v).encode())
     | st.binary(max_size=64)
+    | surrogate_bodies
 )
 header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
 extra_headers = st.dictionaries(
@@ -88,9 +110,46 @@ def make_agent() -> AgentBase:
 AGENT = make_agent()
 
 
+class _Tracebacks(logging.Handler):
+    """Collects every log record that carries a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info or "Traceback" in record.getMessage():
+            self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def tracebacks() -> Iterator[_Tracebacks]:
+    handler = _Tracebacks()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+def _check(status: int, text: str) -> None:
+    assert status < 500, (status, text)
+    assert "Traceback" not in text
+    if status >= 400:
+        assert "error" in json.loads(text)
+
+
 @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
 @given(path=paths, query=queries, body=bodies, headers=extra_headers, auth=st.booleans())
-def test_no_5xx(path: str, query: str, body: bytes, headers: dict[str, str], auth: bool) -> None:
+def test_no_5xx(
+    tracebacks: _Tracebacks,
+    path: str,
+    query: str,
+    body: bytes,
+    headers: dict[str, str],
+    auth: bool,
+) -> None:
     async def go() -> Any:
         all_headers = {"Content-Type": "application/json", **headers}
         if auth:
@@ -99,7 +158,75 @@ def test_no_5xx(path: str, query: str, body: bytes, headers: dict[str, str], aut
             return await client.post(path + query, content=body, headers=all_headers)
 
     resp = asyncio.run(go())
-    assert resp.status_code < 500, (resp.status_code, resp.text)
-    assert "Traceback" not in resp.text
-    if resp.status_code >= 400:
-        assert "error" in resp.json()
+    _check(resp.status_code, resp.text)
+    assert not tracebacks.records, tracebacks.records[0].getMessage()
+
+
+LAMBDA_APP = make_agent().get_app()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=paths,
+    query=queries,
+    body=bodies,
+    headers=extra_headers,
+    auth=st.booleans(),
+    version=st.sampled_from(["2.0", "1.0"]),
+    b64=st.booleans(),
+)
+def test_no_5xx_in_lambda_mode(
+    tracebacks: _Tracebacks,
+    path: str,
+    query: str,
+    body: bytes,
+    headers: dict[str, str],
+    auth: bool,
+    version: str,
+    b64: bool,
+) -> None:
+    all_headers = {"Content-Type": "application/json", **headers}
+    if auth:
+        all_headers.update(basic())
+    event = serverless.lambda_event(
+        "POST",
+        path,
+        query=query.lstrip("?"),
+        headers=all_headers,
+        body=body,
+        version=version,
+        base64_body=b64 or not _is_utf8(body),
+    )
+    answer = serverless.handle_lambda(LAMBDA_APP, event)
+    _check(answer["statusCode"], answer["body"])
+    assert not tracebacks.records, tracebacks.records[0].getMessage()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=paths, query=queries, body=bodies, headers=extra_headers, auth=st.booleans())
+def test_no_5xx_in_cgi_mode(
+    tracebacks: _Tracebacks,
+    path: str,
+    query: str,
+    body: bytes,
+    headers: dict[str, str],
+    auth: bool,
+) -> None:
+    all_headers = {"Content-Type": "application/json", **headers}
+    if auth:
+        all_headers.update(basic())
+    env = serverless.cgi_environ(
+        "POST", path, headers=all_headers, query=query.lstrip("?"), body=body
+    )
+    text = serverless.handle_cgi(LAMBDA_APP, env, io.BytesIO(body), io.StringIO())
+    head, _, payload = text.partition("\r\n\r\n")
+    _check(int(head.split()[1]), payload)
+    assert not tracebacks.records, tracebacks.records[0].getMessage()
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -258,3 +258,40 @@ def test_auth_handler(in_tmp: Path) -> None:
 
 def test_no_environment_leaks_between_tests() -> None:
     assert "SWML_ALLOWED_HOSTS" not in os.environ
+
+
+def test_schema_utils_answers_from_the_swml_schema() -> None:
+    agent = AgentBase("schema", basic_auth=("u", "p"))
+    utils = agent.schema_utils
+    assert utils is agent.schema_utils and utils.full_validation_available
+    names = utils.get_all_verb_names()
+    assert {"answer", "ai", "play", "hangup"} <= set(names)
+    assert "reason" in utils.get_verb_parameters("hangup")
+    assert utils.get_verb_required_properties("goto") == ["label"]
+    assert (
+        utils.get_verb_properties("nope") == {} and utils.get_verb_required_properties("nope") == []
+    )
+    assert utils.validate_verb("hangup", {"reason": "busy"}) == (True, [])
+    ok, errors = utils.validate_verb("hangup", {"reason": 5})
+    assert not ok and errors and "5" not in " ".join(errors).replace("hangup", "")
+    assert utils.validate_verb("not_a_verb", {})[0] is False
+    assert utils.validate_document(
+        {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
+    ) == (
+        True,
+        [],
+    )
+    assert utils.validate_document({"sections": 3})[0] is False
+    assert "verbs" in utils.load_schema()
+    skipping = AgentBase("s2", basic_auth=("u", "p"), schema_validation=False)
+    assert skipping.schema_utils.full_validation_available is False
+
+
+def test_schema_utils_loads_a_given_schema_file(tmp_path: Path) -> None:
+    from signalwire.agents._schema_utils import SchemaUtils
+
+    path = write(tmp_path / "schema.json", {"$defs": {}})
+    assert SchemaUtils(str(path)).load_schema() == {"$defs": {}}
+    bad = write(tmp_path / "bad.json", [1])
+    with pytest.raises(ValueError, match="must hold a JSON object"):
+        SchemaUtils(str(bad)).load_schema()

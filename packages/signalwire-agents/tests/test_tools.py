@@ -268,10 +268,6 @@ def test_unsupported_features_fail_clearly() -> None:
     assert agent.has_skill("datetime") is False
     assert agent.remove_skill("datetime") is agent
     assert agent.skill_manager is None
-    with pytest.raises(NotImplementedError, match="serverless"):
-        agent.handle_serverless_request({})
-    with pytest.raises(NotImplementedError, match="serverless"):
-        agent.run(event={"httpMethod": "GET"})
     with pytest.raises(NotImplementedError):
         agent.enable_mcp_server()
 

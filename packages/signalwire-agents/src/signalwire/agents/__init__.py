@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from signalwire.agents._hosting.auth_handler import AuthHandler
     from signalwire.agents._hosting.config import ConfigLoader
     from signalwire.agents._hosting.security import SecurityConfig
+    from signalwire.agents._hosting.web_service import WebService
     from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
@@ -65,6 +66,7 @@ __all__ = [
     "SecurityConfig",
     "Step",
     "SwaigFunctionResult",
+    "WebService",
     "__version__",
     "create_expression_tool",
     "create_simple_api_tool",
@@ -97,6 +99,7 @@ _LAZY = {
     "AuthHandler": "signalwire.agents._hosting.auth_handler",
     "ConfigLoader": "signalwire.agents._hosting.config",
     "SecurityConfig": "signalwire.agents._hosting.security",
+    "WebService": "signalwire.agents._hosting.web_service",
 }
 
 

@@ -796,14 +796,6 @@ class AgentBase(SWMLService):
         """Not supported: serving tools over MCP is not implemented."""
         raise NotImplementedError("enable_mcp_server() is not supported by signalwire.agents")
 
-    def handle_serverless_request(
-        self, event: Any = None, context: Any = None, mode: str | None = None
-    ) -> Any:
-        """Not supported: use get_app() with an ASGI adapter for your platform."""
-        raise NotImplementedError(
-            "serverless modes are not supported; wrap get_app() with an ASGI adapter (e.g. Mangum)"
-        )
-
     # -- compatibility no-ops ----------------------------------------------------------------
 
     def enable_debug_routes(self) -> AgentBase:

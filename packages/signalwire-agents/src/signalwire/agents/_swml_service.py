@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from signalwire.agents._hosting.tokens import TokenSigner
+    from signalwire.agents._schema_utils import SchemaUtils
 
 __all__ = ["SWMLService"]
 
@@ -165,6 +166,18 @@ class SWMLService(SWMLVerbsMixin):
         return f"{type(self).__name__}(name={self.name!r}, route={self.route or '/'!r})"
 
     # -- document --------------------------------------------------------------------------
+
+    @property
+    def schema_utils(self) -> SchemaUtils:
+        """Lookups in the SWML schema the verbs are validated against (see SchemaUtils)."""
+        from signalwire.agents._schema_utils import SchemaUtils
+
+        utils = self.__dict__.get("_schema_utils")
+        if utils is None:
+            utils = self.__dict__["_schema_utils"] = SchemaUtils(
+                self.schema_path, self._schema_validation
+            )
+        return utils
 
     @property
     def full_validation_enabled(self) -> bool:

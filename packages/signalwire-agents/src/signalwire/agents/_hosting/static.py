@@ -51,13 +51,13 @@ class StaticDirectory:
             return path[len(self.route) :]
         return None
 
-    def resolve(self, relative: str) -> Path | None:
-        """The file for a URL path below the route, or None (missing, outside, or refused)."""
+    def _inside(self, relative: str) -> Path | None:
+        """The real path a URL path names, when it stays inside the directory."""
         text = unquote(relative)
         if "\x00" in text or "\\" in text:
             return None
         parts = [p for p in text.split("/") if p not in ("", ".")]
-        if any(p == ".." for p in parts):
+        if any(p == ".." or p.startswith(".") for p in parts):
             return None
         candidate = self.root.joinpath(*parts)
         try:
@@ -66,6 +66,18 @@ class StaticDirectory:
             return None
         if real != self.root and self.root not in real.parents:
             return None  # a symlink pointing outside the directory
+        return real
+
+    def resolve_dir(self, relative: str) -> Path | None:
+        """The directory a URL path names (inside the root), or None."""
+        real = self._inside(relative)
+        return real if real is not None and real.is_dir() else None
+
+    def resolve(self, relative: str) -> Path | None:
+        """The file for a URL path below the route, or None (missing, outside, or refused)."""
+        real = self._inside(relative)
+        if real is None:
+            return None
         if real.is_dir():
             real = real / "index.html"
         if not real.is_file():
