@@ -116,7 +116,8 @@ def _bare(port: int, fast: bool) -> None:
             Route("/swaig/", swaig, methods=["POST"]),
         ]
     )
-    stack: dict[str, Any] = {"http": "httptools", "loop": "uvloop"} if fast else {}
+    # Explicit on both sides: with [fast] installed uvicorn's "auto" would pick it for "bare" too.
+    stack = {"http": "httptools", "loop": "uvloop"} if fast else {"http": "h11", "loop": "asyncio"}
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **stack)
 
 
