@@ -399,3 +399,15 @@ def test_simulate_serverless_uses_the_platform_variables() -> None:
     url = ai_of(doc)["SWAIG"]["functions"][0]["web_hook_url"]
     assert url.startswith("https://signalwire:s3cret@fn.example/pizza/swaig/")
     assert run(example, "--simulate-serverless", "heroku")[0] == 2
+
+
+def test_minimal_and_full_call_data(probe: Path) -> None:
+    minimal = run_json(str(probe), "--dump-swml", "--minimal", "--call-id", "m-1")
+    data = ai_of(minimal)["global_data"]
+    assert data["call_id"] == "m-1" and data["type"] is None and data["user_vars"] is None
+    full = run_json(str(probe), "--dump-swml", "--minimal", "--fake-full-data")
+    assert ai_of(full)["global_data"]["type"] == "webrtc"
+    # A minimal SWAIG body still carries what the token check needs.
+    assert run_json(str(probe), "--minimal", "--exec", "add", "--a", "1", "--b", "2")[
+        "response"
+    ].startswith("3 for ")
