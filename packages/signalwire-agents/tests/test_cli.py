@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.machinery
 import io
 import json
@@ -16,6 +17,8 @@ from typing import Any
 
 import pytest
 from agents_testkit import ai_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signalwire.agents._cli import main
 from signalwire_fakes.swml import validate_swml
@@ -411,3 +414,37 @@ def test_minimal_and_full_call_data(probe: Path) -> None:
     assert run_json(str(probe), "--minimal", "--exec", "add", "--a", "1", "--b", "2")[
         "response"
     ].startswith("3 for ")
+
+
+TOKENS = [
+    "--exec", "add", "echo", "nope", "--a", "--b", "--text", "--loud", "--raw", "--dump-swml",
+    "--list-tools", "--list-agents", "--call-id", "--user-vars", "--query-params", "--header",
+    "--override", "--custom-data", "--route", "/probe", "--agent-class", "--minimal", "--",
+    "1", "-2", "x", "{}", "[1]", '{"a": 1}', "k=v", "a.b=3", "\\ud800", "", "=",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(argv=st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=8)), max_size=8))
+def test_any_command_line_gets_an_exit_code(probe: Path, argv: list[str]) -> None:
+    """Whatever follows the agent path: an exit code of 0, 1 or 2, never a traceback."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code, _ = run(str(probe), *argv)
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err.getvalue()
+
+
+def test_tool_arguments_after_double_dash(tmp_path: Path) -> None:
+    path = tmp_path / "route_agent.py"
+    path.write_text(
+        "from signalwire.agents import AgentBase\n"
+        "agent = AgentBase('r', route='/r')\n"
+        "@agent.tool(secure=False)\n"
+        "def go(route: str) -> str:\n"
+        "    '''Go somewhere.'''\n"
+        "    return f'going to {route}'\n"
+    )
+    assert run_json(str(path), "--exec", "go", "--", "--route", "/x") == {"response": "going to /x"}
