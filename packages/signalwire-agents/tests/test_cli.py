@@ -447,4 +447,5 @@ def test_tool_arguments_after_double_dash(tmp_path: Path) -> None:
         "    '''Go somewhere.'''\n"
         "    return f'going to {route}'\n"
     )
-    assert run_json(str(path), "--exec", "go", "--", "--route", "/x") == {"response": "going to /x"}
+    code, text = run(str(path), "--raw", "--exec", "go", "--", "--route", "/x")
+    assert code == 0 and json.loads(text) == {"response": "going to /x"}
