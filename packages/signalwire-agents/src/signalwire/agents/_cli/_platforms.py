@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from signalwire.agents._cli._asgi import AsgiResponse
 
-__all__ = ["PLATFORM_DEFAULTS", "app_path", "describe", "platform_mode", "platform_request"]
+__all__ = ["PLATFORM_DEFAULTS", "app_path", "describe", "platform_request"]
 
 #: CLI name -> adapter mode.
 _MODES = {
@@ -40,11 +40,6 @@ PLATFORM_DEFAULTS: dict[str, dict[str, str]] = {
     "azure_function": {"WEBSITE_SITE_NAME": "swaig-test", "AZURE_FUNCTION_NAME": "agent"},
 }
 _CGI_SCRIPT = "/cgi-bin/agent.py"
-
-
-def platform_mode(name: str) -> str:
-    """The adapter mode of a ``--simulate-serverless`` value."""
-    return _MODES[name]
 
 
 def app_path(name: str, url: str) -> str:
