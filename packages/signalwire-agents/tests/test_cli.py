@@ -449,3 +449,29 @@ def test_tool_arguments_after_double_dash(tmp_path: Path) -> None:
     )
     code, text = run(str(path), "--raw", "--exec", "go", "--", "--route", "/x")
     assert code == 0 and json.loads(text) == {"response": "going to /x"}
+
+
+def test_cli_modules_import_one_way() -> None:
+    """The _cli modules form a DAG, and nothing outside _cli imports it (the package stays lean)."""
+    import ast
+    import graphlib
+
+    import signalwire.agents as agents_pkg
+
+    root = Path(agents_pkg.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in sorted((root / "_cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        deps = {
+            n.module.rsplit(".", 1)[-1]
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom)
+            and n.module
+            and n.module.startswith("signalwire.agents._cli.")
+        }
+        graph[path.stem] = deps - {path.stem}
+    assert len(graph) >= 7
+    list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
+    for path in root.rglob("*.py"):
+        if "_cli" not in path.parts:
+            assert "signalwire.agents._cli" not in path.read_text(encoding="utf-8"), path
