@@ -247,13 +247,20 @@ def test_log_modes(clean_loggers: None, capsys: pytest.CaptureFixture[str]) -> N
     assert "silenced" not in captured.out + captured.err
 
 
-def test_auto_mode() -> None:
+def test_auto_mode(clean_loggers: None) -> None:
     assert logconfig.log_settings({"GATEWAY_INTERFACE": "CGI/1.1"}).mode == "off"
     root = logging.getLogger()
     handler = logging.NullHandler()
     root.addHandler(handler)
+    sw = logging.getLogger("signalwire")
     try:
-        assert logconfig.log_settings({}).mode == "app"  # the application's own setup stays
+        sw.setLevel(logging.ERROR)  # the application's own choice
+        settings = logconfig.log_settings({})
+        assert settings.mode == "app"
+        logconfig.configure_logging(settings)
+        assert sw.level == logging.ERROR and not sw.handlers  # left alone
+        logconfig.configure_logging(logconfig.log_settings({"SIGNALWIRE_LOG_LEVEL": "debug"}))
+        assert sw.level == logging.DEBUG and not sw.handlers  # the level was asked for
     finally:
         root.removeHandler(handler)
 

@@ -41,12 +41,14 @@ _MARK = "_signalwire_log_handler"
 class LogSettings:
     """The resolved logging settings: mode (never ``auto``), level number and format."""
 
-    __slots__ = ("format", "level", "mode")
+    __slots__ = ("explicit_level", "format", "level", "mode")
 
-    def __init__(self, mode: str, level: int, fmt: str) -> None:
+    def __init__(self, mode: str, level: int, fmt: str, explicit_level: bool = True) -> None:
         self.mode = mode
         self.level = level
         self.format = fmt
+        #: False when SIGNALWIRE_LOG_LEVEL is unset: an application's own levels then stay.
+        self.explicit_level = explicit_level
 
     def __repr__(self) -> str:
         return f"LogSettings(mode={self.mode!r}, level={self.level}, format={self.format!r})"
@@ -70,10 +72,10 @@ def log_settings(environ: Mapping[str, str] | None = None, *, cgi: bool = False)
         if cgi or "GATEWAY_INTERFACE" in env:
             mode = "off"
         elif logging.getLogger().handlers:
-            mode = "app"  # the application configured logging: leave handlers alone
+            mode = "app"  # the application configured logging: leave its handlers and levels
         else:
             mode = "default"
-    return LogSettings(mode, _LEVELS[level_name], fmt)
+    return LogSettings(mode, _LEVELS[level_name], fmt, explicit_level=bool(env.get(ENV_LEVEL)))
 
 
 class JsonFormatter(logging.Formatter):
@@ -108,9 +110,11 @@ def configure_logging(settings: LogSettings | None = None) -> LogSettings:
             logger.setLevel(_OFF)
             logger.propagate = False
             continue
-        logger.setLevel(chosen.level)
         if chosen.mode == "app":
+            if chosen.explicit_level:
+                logger.setLevel(chosen.level)
             continue
+        logger.setLevel(chosen.level)
         handler = logging.StreamHandler(sys.stderr if chosen.mode == "stderr" else sys.stdout)
         setattr(handler, _MARK, True)
         handler.setFormatter(
