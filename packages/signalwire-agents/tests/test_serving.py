@@ -199,3 +199,16 @@ async def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
                 assert (await client.post("/live/", json=swml_fetch_body("d1"))).status_code == 200
     finally:
         assert proc.stop() in (0, -15)
+
+
+async def test_stalled_body_after_an_early_answer_is_closed(server: ServerProcess) -> None:
+    """No credentials: the 401 comes at once; the unread, stalled body still ends the connection."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(
+        b"POST /live/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 500\r\n\r\n{"
+    )
+    await writer.drain()
+    data = await read_until_closed(reader)
+    assert data.startswith(b"HTTP/1.1 401 ")
+    writer.close()
