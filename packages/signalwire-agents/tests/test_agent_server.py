@@ -19,6 +19,7 @@ from signalwire.agents import AgentBase, AgentServer, FunctionResult
 from signalwire_fakes.swml import validate_swml
 
 REPO = Path(__file__).resolve().parents[3]
+JSON = {"Content-Type": "application/json"}
 
 
 def agent(name: str, route: str = "/") -> AgentBase:
@@ -274,6 +275,8 @@ async def test_sip_example_over_a_real_server_process() -> None:
         "PYTHONUNBUFFERED": "1",
         "SWML_BASIC_AUTH_USER": CREDS[0],
         "SWML_BASIC_AUTH_PASSWORD": CREDS[1],
+        "SWML_ALLOWED_HOSTS": f"127.0.0.1:{port},public.example",
+        "SWML_MAX_REQUEST_SIZE": "4096",
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -315,6 +318,32 @@ async def test_sip_example_over_a_real_server_process() -> None:
                 auth=CREDS,
             )
             assert tool.json() == {"response": "Ticket opened: no dial tone"}
+            # The settings hold on the real server: foreign Host, oversize body.
+            evil = await c.post("/sales/", json={}, auth=CREDS, headers={"Host": "evil.example"})
+            assert evil.status_code == 400 and evil.json() == {"error": "Invalid host header"}
+            big = await c.post(
+                "/sales/", content=b"{" + b" " * 5000 + b"}", auth=CREDS, headers=JSON
+            )
+            assert big.status_code == 413 and "4096" in big.json()["error"]
+            # A proxy on loopback is trusted, even when it adds X-Forwarded-For (uvicorn must not
+            # rewrite the peer address before the app checks it).
+            proxied = await c.post(
+                "/sales/",
+                json=swml_fetch_body(),
+                auth=CREDS,
+                headers={
+                    "X-Forwarded-Host": "public.example",
+                    "X-Forwarded-Proto": "https",
+                    "X-Forwarded-For": "203.0.113.9",
+                },
+            )
+            url = ai_of(validate_swml(proxied.json()))["SWAIG"]["defaults"]["web_hook_url"]
+            assert url == "https://signalwire:s3cret@public.example/sales/swaig/"
+            spoofed = await c.post(
+                "/sales/", json={}, auth=CREDS, headers={"X-Forwarded-Host": "evil.example"}
+            )
+            url = ai_of(validate_swml(spoofed.json()))["SWAIG"]["defaults"]["web_hook_url"]
+            assert "evil.example" not in url  # not an allowed host
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)

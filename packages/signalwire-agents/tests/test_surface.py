@@ -2,7 +2,7 @@
 
 The reference is ../shared/surface/python-api.json (the vendor's documented
 Python API). Classes the package deliberately leaves out (skills, prefabs,
-AgentServer, ...) are listed in the README and are not checked here.
+...) are listed in the README and are not checked here.
 """
 
 from __future__ import annotations

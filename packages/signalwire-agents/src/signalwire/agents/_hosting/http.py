@@ -1,8 +1,9 @@
 """The agent's HTTP surface as a plain ASGI application.
 
-No framework on the hot path: one ASGI callable parses the path, checks Basic
-auth in constant time, reads the body with a size cap and hands a small
-:class:`Request` to the service. Every error is a JSON body with a 4xx status;
+No framework on the hot path: one ASGI callable parses the path, applies the
+service's security settings (allowed hosts, CORS, size limit, HSTS: see
+:mod:`.policy`), checks Basic auth in constant time, reads the body and hands a
+small :class:`Request` to the service. Every error is a JSON body with a 4xx status;
 an unexpected exception is logged and answered with a generic 500 JSON body
 (never a traceback).
 """
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from signalwire.agents._hosting.security import SecurityConfig
 
 __all__ = [
-    "MAX_BODY_BYTES",
     "PUBLIC_BASE_KEY",
     "BadRequest",
     "HostedService",
@@ -40,7 +40,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
 
 _SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
