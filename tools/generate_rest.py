@@ -1,19 +1,20 @@
-"""Generate ``signalwire.rest``'s resource tree from the platform's OpenAPI specs.
+"""Stage 2: generate ``signalwire.rest``'s resource tree from the committed spec data.
 
-Usage (from the repository root)::
+Usage (from the repository root; ``tools/generate.py`` runs this too)::
 
     uv run python tools/generate_rest.py            # rewrite the generated package
     uv run python tools/generate_rest.py --check    # exit 1 if it is out of date
 
-The specs are read from ``../shared/specs`` (or ``SIGNALWIRE_SPECS_DIR``); the
-output goes to ``packages/signalwire-rest/src/signalwire/rest/_generated/`` and is
-formatted with ruff so that a spec update reads as a small diff.
+The OpenAPI documents are read from the committed facts-only copies in
+``tools/signalwire-fakes/src/signalwire_fakes/_data/``; the output goes to
+``packages/signalwire-rest/src/signalwire/rest/_generated/`` and is formatted with
+ruff so that a spec update reads as a small diff.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import subprocess
 import sys
 import tempfile
@@ -23,22 +24,29 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from rest_codegen import relaxed  # noqa: E402
 from rest_codegen.emit import render_all  # noqa: E402
 from rest_codegen.spec import Spec, load  # noqa: E402
+from spec_data import DATA_DIR, SPEC_FILES  # noqa: E402
 
 OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
+#: The spec deviations, for the fake platform (which never imports the generator).
+EXCEPTIONS_JSON = ROOT / "tools/signalwire-fakes/src/signalwire_fakes/rest/platform_exceptions.json"
 
 
-def specs_dir() -> Path:
-    override = os.environ.get("SIGNALWIRE_SPECS_DIR")
-    return Path(override) if override else ROOT.parent / "shared" / "specs"
+def exceptions_json() -> str:
+    return json.dumps(relaxed.as_json(), indent=2) + "\n"
 
 
-def generate(out: Path) -> int:
-    specs = specs_dir()
-    rest = Spec(specs / "signalwire-rest.openapi.yaml")
-    compat = Spec(specs / "compatibility.openapi.yaml")
+def generate(out: Path, data: Path = DATA_DIR, fmt: bool = True) -> int:
+    """Write the generated package into ``out``; return the number of operations.
+
+    ``fmt=False`` skips ruff (for tests that compare syntax trees, not text).
+    """
+    rest = Spec(data / SPEC_FILES["signalwire-rest.openapi.yaml"])
+    compat = Spec(data / SPEC_FILES["compatibility.openapi.yaml"])
     ops = load(rest, "rest") + load(compat, "compat")
+    relaxed.apply(rest, compat, ops)
     files = render_all(rest, compat, ops)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.py"):
@@ -46,6 +54,8 @@ def generate(out: Path) -> int:
             old.unlink()
     for name, source in files.items():
         (out / name).write_text(source, encoding="utf-8")
+    if not fmt:
+        return len(ops)
     # Files are passed one by one: the root config excludes _generated/ from linting.
     paths = [str(out / name) for name in sorted(files)]
     config = ["--config", str(ROOT / "pyproject.toml")]
@@ -53,12 +63,13 @@ def generate(out: Path) -> int:
     return len(ops)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the output is stale")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not args.check:
         count = generate(OUT)
+        EXCEPTIONS_JSON.write_text(exceptions_json(), encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)} ({count} operations)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,10 +80,12 @@ def main() -> int:
             if not (OUT / p.name).is_file() or (OUT / p.name).read_text() != p.read_text()
         ]
         extra = [p.name for p in OUT.glob("*.py") if not (Path(tmp) / p.name).exists()]
+    if not EXCEPTIONS_JSON.is_file() or EXCEPTIONS_JSON.read_text() != exceptions_json():
+        extra.append(EXCEPTIONS_JSON.name)
     if stale or extra:
-        print(f"generated code is stale: {stale + extra}; run tools/generate_rest.py")
+        print(f"generated REST code is stale: {stale + extra}; run tools/generate.py")
         return 1
-    print("generated code is up to date")
+    print("generated REST code is up to date")
     return 0
 
 

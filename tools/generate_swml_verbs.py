@@ -1,33 +1,45 @@
-"""Generate signalwire.agents' SWML verb code and schema data from the SWML spec.
+"""Stage 2: generate signalwire.agents' SWML verb code and schema data from the SWML spec.
 
-Reads ``../shared/specs/swml-calling.schema.json`` (or the path given as the
+Reads the committed facts-only copy of ``swml-calling.schema.json`` (in
+``tools/signalwire-fakes/src/signalwire_fakes/_data/``, or the path given as the
 first argument) and writes, inside ``packages/signalwire-agents/src/signalwire/agents/``:
 
 - ``_swml_schema_data.py``: the schema pruned to the keywords the validator uses
   (descriptions, examples, titles, defaults and ``format`` removed), plus a
   ``verbs`` map from verb name to its ``$defs`` entry. The runtime validator in
-  ``_schema.py`` loads it lazily, so the product never reads ``../shared``.
+  ``_schema.py`` loads it lazily, so the product reads no spec file at all.
 - ``_verbs_generated.py``: ``SWMLVerbsMixin`` (one method per verb, calling
   ``self.add_verb`` and returning its result) and ``SWMLBuilderVerbsMixin`` (the
   same methods returning the builder).
 
-Run ``uv run python tools/generate_swml_verbs.py`` after the spec changes and
-commit the output. ``--check`` exits 1 when the committed files are stale.
+Run ``uv run python tools/generate.py`` after the spec changes and commit the
+output (this script alone redoes stage 2). ``--check`` exits 1 when the
+committed files are stale.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
-import re
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from codegen_docs import facts
+
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "packages" / "signalwire-agents" / "src" / "signalwire" / "agents"
-DEFAULT_SPEC = ROOT.parent / "shared" / "specs" / "swml-calling.schema.json"
+DEFAULT_SPEC = (
+    ROOT
+    / "tools"
+    / "signalwire-fakes"
+    / "src"
+    / "signalwire_fakes"
+    / "_data"
+    / "swml-calling.schema.json"
+)
 
 # Keywords the runtime validator implements. Anything else in the spec that
 # carries validation meaning makes the generator fail loudly.
@@ -78,7 +90,7 @@ ROOT_ID = "SWMLObject.json"
 
 # Fields the platform accepts beyond the published schema, added to the runtime
 # copy so that SWMLService.add_verb accepts what the SDK itself emits. Each one
-# is documented in shared/notes/agents-namespace.md (the section is named);
+# is documented in the project's notes on the agents namespace (section named);
 # the test allowlist in signalwire_fakes/swml.py lists the same fields. These
 # patches only add optional properties: no constraint of the spec is relaxed.
 _STR: dict[str, Any] = {"type": "string"}
@@ -239,16 +251,30 @@ class TypeMapper:
         return " | ".join(flat) if flat else "Any"
 
 
-def first_sentence(text: str | None, limit: int = 240) -> str:
-    if not text:
-        return ""
-    para = text.strip().split("\n\n", 1)[0].replace("\n", " ")
-    para = re.sub(r"\s+", " ", para)
-    match = re.match(r"(.+?[.!?])(\s|$)", para)
-    sentence = match.group(1) if match else para
-    if len(sentence) > limit:
-        sentence = sentence[: limit - 3].rstrip() + "..."
-    return sentence.replace("\\", "\\\\").replace('"""', "'''")
+def safe_resolver(mapper: TypeMapper) -> Any:
+    """``$ref`` resolution for docstring facts; the root reference stays as it is."""
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict) and "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name == "SWMLVar":
+                return {"type": "string"}
+            if name in mapper.defs:
+                return resolve(mapper.defs[name])
+            return {}
+        return node
+
+    return resolve
+
+
+def arg_doc(resolve: Any, name: str, subs: list[dict[str, Any]], required: bool) -> str:
+    """``name: <type>, required|optional[; one of ...][; default ...].``"""
+    phrases = list(dict.fromkeys(facts(resolve, sub) for sub in subs))
+    phrase = phrases[0] if len(phrases) == 1 else " or ".join(p.split(";")[0] for p in phrases)
+    kind, _, rest = phrase.partition(";")
+    text = f"{name}: {kind or 'any'}, {'required' if required else 'optional'}"
+    text += (";" + rest if rest else "") + "."
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def object_branches(mapper: TypeMapper, node: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -314,9 +340,8 @@ def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> 
     defs = mapper.defs
     wrapper = defs[def_name]
     config_node = wrapper["properties"][verb]
-    summary = first_sentence(config_node.get("description") or wrapper.get("description"))
-    if not summary:
-        summary = f"Append a ``{verb}`` verb."
+    summary = f"Append the ``{verb}`` verb to the main section."
+    resolve = safe_resolver(mapper)
     name = method_name(verb)
     self_ann = "self: _B" if builder else "self"
     ret_ann = "_B" if builder else "bool"
@@ -357,12 +382,7 @@ def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> 
                 params.append(f"{pname}: {ann}")
             else:
                 params.append(f"{pname}: {ann} | None = None")
-            desc = next(
-                (first_sentence(s.get("description")) for s in subs if s.get("description")), ""
-            )
-            if not desc:
-                desc = first_sentence(mapper.resolve(subs[0]).get("description"))
-            arg_docs.append(f"{pname}: {desc}" if desc else pname)
+            arg_docs.append(arg_doc(resolve, pname, subs, prop in required_everywhere))
         if len(branches) > 1:
             alternatives = " / ".join(
                 "``" + ", ".join(sorted(set(b.get("required", [])))) + "``" for b in branches
@@ -385,7 +405,13 @@ def verb_method(mapper: TypeMapper, verb: str, def_name: str, builder: bool) -> 
         if arg_docs:
             doc += ["", "Args:"]
             for entry in arg_docs:
-                wrapped = textwrap.wrap(entry, 84, subsequent_indent="    ")
+                wrapped = textwrap.wrap(
+                    entry,
+                    80,
+                    subsequent_indent="    ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
                 doc += ["    " + w for w in wrapped]
         doc += ["", returns]
         if builder:
@@ -541,6 +567,8 @@ def main(argv: list[str]) -> int:
     if stale:
         print("stale generated files: " + ", ".join(str(p) for p in stale))
         return 1
+    if check:
+        print("generated SWML verb code is up to date")
     return 0
 
 

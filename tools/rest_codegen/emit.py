@@ -12,10 +12,14 @@ Layout of the output package (``signalwire/rest/_generated``):
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from codegen_docs import facts, summary_line
+
 from rest_codegen.naming import method_of, resource_of
+from rest_codegen.relaxed import RELAXED_NOTE, command_key, relaxed_fields
 from rest_codegen.spec import Operation, Param, Spec, py_name
 from rest_codegen.vendor_names import VENDOR_PATH_PARAMS
 
@@ -42,6 +46,9 @@ MIXINS = {"phone_numbers": ("signalwire.rest._helpers", "PhoneNumberHelpers")}
 
 #: Calling command -> method name.
 _CALL_SPECIAL = {"dial": "dial", "update": "update"}
+#: Commands whose method is hand-written in ``signalwire.rest._helpers.CallingHelpers``
+#: (they also take the documented spellings ``call_id=`` / ``audio=``).
+HAND_WRITTEN_COMMANDS = {"update", "calling.record"}
 
 
 def camel(name: str) -> str:
@@ -64,9 +71,20 @@ class Resource:
         return camel(self.accessor.split(".")[-1])
 
 
-def _doc_line(text: str, width: int = 88) -> str:
-    text = " ".join(text.replace('"""', "'''").replace("\\", "\\\\").split())
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+def _arg_lines(name: str, p: Param, required: bool, ind: str) -> list[str]:
+    """``name: <type>, required|optional[; one of ...][; default ...].``, wrapped at spaces."""
+    kind, _, rest = p.facts.partition(";")
+    text = f"{name}: {kind or 'any'}, {'required' if required else 'optional'}"
+    text += (";" + rest if rest else "") + "."
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    wrapped = textwrap.wrap(
+        text,
+        84 - len(ind),
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [f"{ind}    {line}" for line in wrapped]
 
 
 def _param_decl(p: Param, force_optional: bool = False) -> str:
@@ -129,22 +147,31 @@ def _method_source(res: Resource, m: Method) -> str:
             continue
         seen.add(p.py)
         sig.append(_param_decl(p, force_optional=positional_body))
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
     sig.append("extras: Mapping[str, Any] | None = None")
     sig.append("request_options: RequestOptions | None = None")
     sig.append("**kwargs: Any")
     ind = " " * 8
     lines = [f"    def {m.name}(", *[f"{ind}{s}," for s in sig], "    ) -> _R:"]
-    summary = _doc_line(op.summary or op.operation_id) or m.name
-    if summary[-1:] not in ".!?":
-        summary += "."
-    doc = [f'{ind}"""{summary}', "", f"{ind}``{op.verb} {op.path}`` ({op.operation_id})."]
-    documented = [p for p in ordered if p.description]
+    summary = summary_line(op.operation_id, op.path)
+    doc = [f'{ind}"""{summary}', "", f"{ind}``{op.verb} {op.path}`` (``{op.operation_id}``)."]
     if op.body and op.body.content_type != "application/json":
         doc.append(f"{ind}The body is sent as ``{op.body.content_type}``.")
-    if documented:
+    if op.bearer:
+        doc.append(f"{ind}Sent with a subscriber's Bearer token: ``subscriber_token`` or the")
+        doc.append(f"{ind}client's; without either, with the project's Basic auth.")
+    if positional_body:
+        doc.append(f"{ind}``body`` is the whole request body; keywords add or override fields.")
+    if path_params or ordered:
         doc += ["", f"{ind}Args:"]
-        for p in documented:
-            doc.append(f"{ind}    {p.py}: {_doc_line(p.description, 70)}")
+        for p in path_params:
+            doc += _arg_lines(names[p.wire], p, True, ind)
+        listed: set[str] = set()
+        for p in ordered:
+            if p.py not in listed:
+                listed.add(p.py)
+                doc += _arg_lines(p.py, p, p.required and not positional_body, ind)
     doc.append(f'{ind}"""')
     lines += doc
     path = _path_expr(op, names)
@@ -171,6 +198,8 @@ def _method_source(res: Resource, m: Method) -> str:
         key = "form" if op.body.content_type == "application/x-www-form-urlencoded" else "json"
         args.append(f"{key}={merged}")
     args.append("options=request_options")
+    if op.bearer:
+        args.append("auth=self._t.subscriber_auth(subscriber_token)")
     lines.append(f"{ind}return self._t.call(")
     lines += [f"{ind}    {a}," for a in args]
     lines.append(f"{ind})")
@@ -185,6 +214,9 @@ def _paginate_source(list_method: Method) -> str:
     for p in op.query:
         sig.append(_param_decl(p, force_optional=not p.required) if p.required else _param_decl(p))
         passes.append(f"{p.py}={p.py}")
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
+        passes.append("subscriber_token=subscriber_token")
     sig += [
         "extras: Mapping[str, Any] | None = None",
         "request_options: RequestOptions | None = None",
@@ -203,6 +235,7 @@ def _paginate_source(list_method: Method) -> str:
         f"{ind}return self._t.paginate(",
         f"{ind}    lambda: self.list({', '.join(passes)}),",
         f"{ind}    request_options,",
+        *([f"{ind}    auth=self._t.subscriber_auth(subscriber_token),"] if op.bearer else []),
         f"{ind})",
     ]
     return "\n".join(lines)
@@ -213,7 +246,7 @@ def _resource_source(res: Resource) -> str:
     ops = ", ".join(sorted({m.op.tag for m in res.methods if m.op.tag}))
     base = MIXINS[res.accessor][1] if res.accessor in MIXINS else "Resource"
     lines = [
-        f"class {res.class_name}({base}[_R]):",
+        f"class {res.class_name}({base}[_R], accessor={res.accessor!r}):",
         f'    """``client.{res.accessor}``: {title} ({ops})."""',
         "",
     ]
@@ -326,17 +359,19 @@ def calling_commands(spec: Spec) -> list[tuple[str, str, list[Param], bool, str]
         props, required, _ = spec.merged_object(schema)
         params_schema = props.get("params", {})
         pprops, preq, _ = spec.merged_object(params_schema)
+        relaxed = relaxed_fields(command_key(command))
         params = [
             Param(
                 name,
                 py_name(name),
                 spec.annotation(sub),
-                name in preq,
-                " ".join((spec.resolve(sub).get("description") or "").split()),
+                name in preq and name not in relaxed,
+                facts(spec.resolve, sub)
+                + (RELAXED_NOTE if name in preq and name in relaxed else ""),
             )
             for name, sub in pprops.items()
         ]
-        desc = " ".join((schema.get("description") or "").split()).split(". ")[0]
+        desc = f"Send the ``{command}`` call command."
         out.append((command, calling_method_name(command), params, "id" in required, desc))
     return out
 
@@ -355,15 +390,17 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
         "__all__ = ['Calling']",
         "",
         "",
-        "class Calling(CallingHelpers[_R]):",
+        "class Calling(CallingHelpers[_R], accessor='calling'):",
         '    """``client.calling``: one method per command of ``POST /api/calling/calls``.',
         "",
-        '    Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``',
+        '    Each sends ``{"command": <command>, "id": call_id, "params": {<fields>}}``; ``dial``',
         "    and ``update`` carry no top-level id (``update`` takes the call id as",
         "    ``params.id``, the ``id=`` keyword).",
         '    """',
     ]
     for command, name, params, needs_id, desc in commands:
+        if command in HAND_WRITTEN_COMMANDS:
+            continue
         sig = ["self"]
         if needs_id:
             sig.append("call_id: str")
@@ -375,13 +412,14 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
             "request_options: RequestOptions | None = None",
             "**kwargs: Any",
         ]
-        doc = [f'{ind}"""{_doc_line(desc or command)}.' if desc else f'{ind}"""Send ``{command}``.']
-        doc[0] = doc[0].replace("..", ".")
+        doc = [f'{ind}"""{desc}']
         doc += ["", f'{ind}Sends ``{{"command": "{command}"}}`` to ``POST /api/calling/calls``.']
-        documented = [p for p in ordered if p.description]
-        if documented:
+        if needs_id or ordered:
             doc += ["", f"{ind}Args:"]
-            doc += [f"{ind}    {p.py}: {_doc_line(p.description, 70)}" for p in documented]
+            if needs_id:
+                doc.append(f"{ind}    call_id: string, required; the call's ``id``.")
+            for p in ordered:
+                doc += _arg_lines(p.py, p, p.required, ind)
         doc.append(f'{ind}"""')
         body = f'{{"command": {command!r}'
         if needs_id:

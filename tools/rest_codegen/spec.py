@@ -6,13 +6,14 @@ prefix ``/api/laml/2010-04-01`` so every record carries its wire path.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from codegen_docs import facts
 
 VERBS = ("get", "post", "put", "patch", "delete")
 COMPAT_PREFIX = "/api/laml/2010-04-01"
@@ -28,7 +29,8 @@ class Param:
     py: str
     annotation: str
     required: bool
-    description: str = ""
+    #: Type, enum values and default in a short phrase (see ``codegen_docs.facts``).
+    facts: str = ""
 
 
 @dataclass
@@ -50,7 +52,6 @@ class Operation:
     path: str  # the wire path template, e.g. /api/fabric/resources/ai_agents/{id}
     spec_path: str  # the path as the spec writes it
     operation_id: str
-    summary: str
     tag: str
     path_params: list[Param] = field(default_factory=list)
     query: list[Param] = field(default_factory=list)
@@ -61,6 +62,8 @@ class Operation:
     items_key: str | None = None
     #: The raw request-body schema (resolved), for special cases such as calling.
     body_schema: dict[str, Any] | None = None
+    #: The spec authenticates this operation with a subscriber's Bearer token.
+    bearer: bool = False
 
     @property
     def key(self) -> str:
@@ -68,12 +71,11 @@ class Operation:
 
 
 class Spec:
-    """A loaded OpenAPI document with ``$ref`` resolution."""
+    """A loaded OpenAPI document (the committed facts-only JSON) with ``$ref`` resolution."""
 
     def __init__(self, path: Path) -> None:
         with path.open(encoding="utf-8") as fh:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            self.doc: dict[str, Any] = yaml.load(fh, Loader=loader)
+            self.doc: dict[str, Any] = json.load(fh)
 
     def resolve(self, node: Any) -> Any:
         seen = 0
@@ -161,11 +163,6 @@ def snake(name: str) -> str:
     return py_name(name.lower())
 
 
-def _description(node: dict[str, Any]) -> str:
-    text = (node.get("description") or node.get("summary") or "").strip()
-    return text.split("\n\n")[0].replace("\n", " ")
-
-
 def load(spec: Spec, api: str) -> list[Operation]:
     """Every operation of one spec, in spec order."""
     ops: list[Operation] = []
@@ -181,8 +178,8 @@ def load(spec: Spec, api: str) -> list[Operation]:
                 path=path,
                 spec_path=spec_path,
                 operation_id=raw.get("operationId", ""),
-                summary=(raw.get("summary") or "").strip(),
                 tag=(raw.get("tags") or [""])[0],
+                bearer=any("SignalWireBearerAuth" in r for r in raw.get("security") or []),
             )
             params = [
                 spec.resolve(p) for p in item.get("parameters", []) + raw.get("parameters", [])
@@ -190,7 +187,9 @@ def load(spec: Spec, api: str) -> list[Operation]:
             by_name = {(p["in"], p["name"]): p for p in params}
             for name in re.findall(r"{([^}]+)}", spec_path):
                 p = by_name.get(("path", name), {"name": name, "schema": {"type": "string"}})
-                op.path_params.append(Param(name, snake(name), "str", True, _description(p)))
+                op.path_params.append(
+                    Param(name, snake(name), "str", True, facts(spec.resolve, p.get("schema", {})))
+                )
             for p in params:
                 if p["in"] != "query":
                     continue
@@ -200,7 +199,7 @@ def load(spec: Spec, api: str) -> list[Operation]:
                         py_name(p["name"]),
                         spec.annotation(p.get("schema", {})),
                         bool(p.get("required")),
-                        _description(p),
+                        facts(spec.resolve, p.get("schema", {})),
                     )
                 )
             rb = raw.get("requestBody")
@@ -215,7 +214,7 @@ def load(spec: Spec, api: str) -> list[Operation]:
                         py_name(name),
                         spec.annotation(sub),
                         name in required,
-                        _description(spec.resolve(sub)),
+                        facts(spec.resolve, sub),
                     )
                     for name, sub in props.items()
                 ]

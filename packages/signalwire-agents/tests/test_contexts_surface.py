@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import inspect
-import json
 from typing import Any
 
 import pytest
 
 import signalwire.agents as agents
-from signalwire_fakes.specs import specs_dir
+from signalwire_fakes.surface import all_surface_entries
 
 
 def entries(owners: set[str], functions: set[str]) -> list[dict[str, Any]]:
-    path = specs_dir().parent / "surface" / "python-api.json"
-    data = json.loads(path.read_text("utf-8"))
     return [
         e
-        for e in data
+        for e in all_surface_entries()
         if e["namespace"] == "agents"
         and (e["owner"] in owners or (e["owner"] == "signalwire" and e["member"] in functions))
     ]

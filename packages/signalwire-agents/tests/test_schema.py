@@ -18,14 +18,14 @@ from referencing import Registry, Resource
 from signalwire.agents import _schema
 from signalwire.agents._errors import SchemaValidationError
 from signalwire.agents._schema import known_verbs, validate_document, validate_verb
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 
 ROOT_ID = "SWMLObject.json"
 
 
 @cache
 def raw_spec() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(spec_path("swml-calling.schema.json").read_text("utf-8"))
+    data: dict[str, Any] = load_spec_file("swml-calling.schema.json")
     return data
 
 

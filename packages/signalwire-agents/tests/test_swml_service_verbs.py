@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from signalwire.agents import _verbs_generated as generated
 from signalwire.agents._errors import SchemaValidationError
 from signalwire.agents._schema import known_verbs
 from signalwire.agents._verbs_generated import SWML_VERBS, SWMLBuilderVerbsMixin, SWMLVerbsMixin
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 from signalwire_fakes.swml import validate_swml
 
 TOOLS = Path(__file__).resolve().parents[3] / "tools"
@@ -86,7 +85,7 @@ def method_name(verb: str) -> str:
 
 
 def test_one_method_per_schema_verb() -> None:
-    spec = json.loads(spec_path("swml-calling.schema.json").read_text("utf-8"))
+    spec = load_spec_file("swml-calling.schema.json")
     verbs = [
         next(iter(spec["$defs"][r["$ref"].rsplit("/", 1)[-1]]["properties"]))
         for r in spec["$defs"]["SWMLMethod"]["anyOf"]
@@ -183,7 +182,7 @@ def test_generated_module_is_current() -> None:
         import generate_swml_verbs as gen
     finally:
         sys.path.pop(0)
-    spec = json.loads(spec_path("swml-calling.schema.json").read_text("utf-8"))
+    spec = load_spec_file("swml-calling.schema.json")
     expected = ast.dump(ast.parse(gen.render_module(spec)))
     committed = ast.dump(ast.parse(Path(generated.__file__).read_text("utf-8")))
     assert committed == expected, "run: uv run python tools/generate_swml_verbs.py"

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Any
 
-import yaml
-
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 
 COMPAT_PREFIX = "/api/laml/2010-04-01"
 VERBS = ("get", "post", "put", "patch", "delete")
@@ -23,11 +20,10 @@ POSITIONAL_BODY = {
 }
 
 
-@cache
 def load(name: str) -> dict[str, Any]:
-    with spec_path(name).open(encoding="utf-8") as fh:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(fh, Loader=loader)  # type: ignore[no-any-return]
+    """One spec's committed facts-only data (``signalwire-rest.openapi.yaml`` etc.)."""
+    data: dict[str, Any] = load_spec_file(name)
+    return data
 
 
 def resolve(doc: dict[str, Any], node: Any) -> Any:

@@ -6,19 +6,15 @@ inside the fixtures so loading the plugin costs nothing.
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from typing import Any
 
 import pytest
 
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 
 
-@cache
 def _swml_schema() -> dict[str, Any]:
-    with spec_path("swml-calling.schema.json").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
+    data: dict[str, Any] = load_spec_file("swml-calling.schema.json")
     return data
 
 

@@ -1,41 +1,52 @@
-"""Locate the platform's machine-readable specs in ``../shared/specs``.
+"""The platform's specs as committed, facts-only data (``signalwire_fakes/_data``).
 
-The specs are never copied into the repository: tests read them where the
-project keeps its reference material, beside the checkout.
+``tools/generate.py`` derives these files from the platform's published API
+specs: the same documents with every prose field (descriptions, summaries,
+titles) dropped, as compact JSON with sorted keys. Tests and the fake platform
+read them through this module, so a clone of the repository is self-contained.
 """
 
 from __future__ import annotations
 
-import os
+import json
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-__all__ = ["SPECS_ENV", "spec_path", "specs_dir"]
+__all__ = ["DATA_DIR", "SPECS_ENV", "load_spec_file", "spec_path", "specs_dir"]
 
+#: The committed data folder (package data of ``signalwire_fakes``).
+DATA_DIR = Path(__file__).resolve().parent / "_data"
+#: Where ``tools/generate.py`` looks for the published specs when refreshing the data.
 SPECS_ENV = "SIGNALWIRE_SPECS_DIR"
 
 
 def specs_dir() -> Path:
-    """Return the folder holding the platform specs.
-
-    ``SIGNALWIRE_SPECS_DIR`` wins; otherwise ``shared/specs`` beside the
-    checkout (found by walking up from this file).
-    """
-    override = os.environ.get(SPECS_ENV)
-    if override:
-        return Path(override)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent.parent / "shared" / "specs"
-        if (parent / "pyproject.toml").exists() and candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        "cannot find ../shared/specs beside the checkout; set SIGNALWIRE_SPECS_DIR"
-    )
+    """Return the folder holding the committed spec data."""
+    return DATA_DIR
 
 
 def spec_path(name: str) -> Path:
-    """Return the path of one spec file, e.g. ``swml-calling.schema.json``."""
-    path = specs_dir() / name
+    """Return the committed data file of one spec, e.g. ``swml-calling.schema.json``.
+
+    A published spec's own file name also works: ``signalwire-rest.openapi.yaml``
+    maps to its JSON copy ``signalwire-rest.openapi.json`` (JSON is valid YAML).
+    """
+    if name.endswith((".yaml", ".yml")):
+        name = name.rsplit(".", 1)[0] + ".json"
+    path = DATA_DIR / name
     if not path.is_file():
-        raise FileNotFoundError(f"spec {name!r} not found in {path.parent}")
+        known = sorted(p.name for p in DATA_DIR.glob("*.json"))
+        raise FileNotFoundError(f"spec {name!r} not found in {DATA_DIR}; known: {known}")
     return path
+
+
+@cache
+def _load(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_spec_file(name: str) -> Any:
+    """Return one spec's committed data, parsed once per process (do not mutate it)."""
+    return _load(spec_path(name))

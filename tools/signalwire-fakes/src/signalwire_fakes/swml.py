@@ -7,7 +7,7 @@ names the section, the verb index and the failing path instead of a vague
 
 The schema is a little stricter than the platform. ``ALLOWLIST`` lists, one
 entry per field, what the platform is known to accept beyond the schema, with
-the reason (from ``shared/notes/agents-namespace.md``). Allowlisted fields are
+the reason (the project's notes on the agents namespace). Allowlisted fields are
 removed from a copy of the document before validation; nothing else is
 forgiven. Keep the list short and every reason honest.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 
 __all__ = ["ALLOWLIST", "AllowedField", "SWMLValidationError", "swml_schema", "validate_swml"]
 
@@ -147,9 +147,8 @@ class SWMLValidationError(AssertionError):
 
 @cache
 def swml_schema() -> dict[str, Any]:
-    """The SWML calling schema, parsed once."""
-    with spec_path("swml-calling.schema.json").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
+    """The SWML calling schema (committed facts-only copy), parsed once."""
+    data: dict[str, Any] = load_spec_file("swml-calling.schema.json")
     return data
 
 

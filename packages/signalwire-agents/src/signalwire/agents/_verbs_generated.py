@@ -80,30 +80,30 @@ class SWMLVerbsMixin:
     def answer(
         self,
         *,
-        max_duration: int | str | None = None,
         codecs: str | None = None,
-        username: str | None = None,
+        max_duration: int | str | None = None,
         password: str | None = None,
+        username: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Answer incoming call and set an optional maximum duration.
+        """Append the ``answer`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            max_duration: Maximum duration in seconds for the call.
-            codecs: Comma-separated string of codecs to offer.
-            username: Username to use for SIP authentication.
-            password: Password to use for SIP authentication.
+            codecs: string, optional.
+            max_duration: integer or string, optional; default ``14400``.
+            password: string, optional.
+            username: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
-                "max_duration": max_duration,
                 "codecs": codecs,
-                "username": username,
+                "max_duration": max_duration,
                 "password": password,
+                "username": username,
             },
             extra,
         )
@@ -113,6 +113,7 @@ class SWMLVerbsMixin:
         self,
         *,
         prompt: dict[str, Any],
+        SWAIG: dict[str, Any] | None = None,
         global_data: dict[str, Any] | None = None,
         hints: list[str | dict[str, Any]] | None = None,
         languages: list[dict[str, Any]] | None = None,
@@ -121,38 +122,30 @@ class SWMLVerbsMixin:
         post_prompt: dict[str, Any] | None = None,
         post_prompt_url: str | None = None,
         pronounce: list[dict[str, Any]] | None = None,
-        SWAIG: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Creates an AI agent that conducts voice conversations using automatic speech recognition
-        (ASR), large language models (LLMs), and text-to-speech (TTS) synthesis.
+        """Append the ``ai`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            prompt: Defines the AI agent's personality, goals, behaviors, and instructions for
-                handling conversations.
-            global_data: A key-value object for storing data that persists throughout the AI
-                session.
-            hints: Hints help the AI agent understand certain words or phrases better.
-            languages: An array of JSON objects defining supported languages in the
-                conversation.
-            multilingual: Configures a single agent to detect the caller's language and answer
-                in it, switching as the caller switches.
-            params: A JSON object containing parameters as key-value pairs.
-            post_prompt: The final set of instructions and configuration settings to send to the
-                agent.
-            post_prompt_url: The URL to which to send status callbacks and reports.
-            pronounce: An array of JSON objects to clarify the AI's pronunciation of words or
-                expressions.
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can
-                be executed during the dialogue.
+            prompt: object, required.
+            SWAIG: object, optional.
+            global_data: object, optional.
+            hints: list of string or object, optional.
+            languages: list of object, optional.
+            multilingual: object, optional.
+            params: object, optional.
+            post_prompt: object, optional.
+            post_prompt_url: string (uri), optional.
+            pronounce: list of object, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "prompt": prompt,
+                "SWAIG": SWAIG,
                 "global_data": global_data,
                 "hints": hints,
                 "languages": languages,
@@ -161,7 +154,6 @@ class SWMLVerbsMixin:
                 "post_prompt": post_prompt,
                 "post_prompt_url": post_prompt_url,
                 "pronounce": pronounce,
-                "SWAIG": SWAIG,
             },
             extra,
         )
@@ -171,56 +163,56 @@ class SWMLVerbsMixin:
         self,
         *,
         lang: str,
-        prompt: str | dict[str, Any] | None = None,
-        model: str | None = None,
-        direction: list[Literal["remote-caller", "local-caller"]] | None = None,
-        customer_role: Literal["remote-caller", "local-caller"] | None = None,
-        url: str | None = None,
         SWAIG: dict[str, Any] | None = None,
-        permissions: dict[str, Any] | None = None,
+        action: dict[str, Any] | None = None,
+        customer_role: Literal["remote-caller", "local-caller"] | None = None,
+        direction: list[Literal["remote-caller", "local-caller"]] | None = None,
         global_data: dict[str, Any] | None = None,
         hints: list[str] | None = None,
+        model: str | None = None,
         params: dict[str, Any] | None = None,
-        action: dict[str, Any] | None = None,
+        permissions: dict[str, Any] | None = None,
+        prompt: str | dict[str, Any] | None = None,
+        url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Attach a real-time AI observer that listens to a live call and streams agent-facing
-        advice to your application as webhook callbacks.
+        """Append the ``ai_sidecar`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            lang: The conversation language as a single BCP-47 tag.
-            prompt: The operator prompt that instructs the sidecar how to coach the agent.
-            model: The model used for the sidecar's advice and its end-of-call summaries.
-            direction: The call legs to observe.
-            customer_role: Which leg is the customer, used as the turn-end trigger source.
-            url: The webhook URL the sidecar POSTs its callbacks to.
-            SWAIG: SWAIG functions and MCP servers available to the sidecar.
-            permissions: SWAIG permission overrides.
-            global_data: A key-value object of data that is available throughout the sidecar
-                session.
-            hints: Hints that improve speech recognition of specific terms, such as product
-                names, competitor names, jargon, or customer names.
-            params: Tuning options for the sidecar.
-            action: Summarize the conversation instead of starting a sidecar.
+            lang: string, required.
+            SWAIG: object, optional.
+            action: object, optional.
+            customer_role: string, optional; one of ``"remote-caller"``, ``"local-caller"``;
+                default ``"remote-caller"``.
+            direction: list of string, optional; one of ``"remote-caller"``,
+                ``"local-caller"``; default ``["remote-caller", "local-caller"]``.
+            global_data: object, optional.
+            hints: list of string, optional.
+            model: string, optional; one of ``"gpt-4o-mini"``, ``"gpt-4.1-mini"``,
+                ``"gpt-4.1-nano"``; default ``"gpt-4o-mini"``.
+            params: object, optional.
+            permissions: object, optional.
+            prompt: string or object, optional.
+            url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "lang": lang,
-                "prompt": prompt,
-                "model": model,
-                "direction": direction,
-                "customer_role": customer_role,
-                "url": url,
                 "SWAIG": SWAIG,
-                "permissions": permissions,
+                "action": action,
+                "customer_role": customer_role,
+                "direction": direction,
                 "global_data": global_data,
                 "hints": hints,
+                "model": model,
                 "params": params,
-                "action": action,
+                "permissions": permissions,
+                "prompt": prompt,
+                "url": url,
             },
             extra,
         )
@@ -230,47 +222,42 @@ class SWMLVerbsMixin:
         self,
         *,
         prompt: dict[str, Any],
+        SWAIG: dict[str, Any] | None = None,
         global_data: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         post_prompt: dict[str, Any] | None = None,
         post_prompt_url: str | None = None,
-        SWAIG: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Creates a new Bedrock AI Agent
+        """Append the ``amazon_bedrock`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            prompt: Establishes the initial set of instructions and settings to configure the
-                agent.
-            global_data: A powerful and flexible environmental variable which can accept
-                arbitrary data that is set initially in the SWML script or from the SWML
-                `set_global_data` action.
-            params: A JSON object containing parameters as key-value pairs.
-            post_prompt: The final set of instructions and configuration settings to send to the
-                agent.
-            post_prompt_url: The URL to which to send status callbacks and reports.
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints that can
-                be executed during the dialogue.
+            prompt: object, required.
+            SWAIG: object, optional.
+            global_data: object, optional.
+            params: object, optional.
+            post_prompt: object, optional.
+            post_prompt_url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "prompt": prompt,
+                "SWAIG": SWAIG,
                 "global_data": global_data,
                 "params": params,
                 "post_prompt": post_prompt,
                 "post_prompt_url": post_prompt_url,
-                "SWAIG": SWAIG,
             },
             extra,
         )
         return self.add_verb("amazon_bedrock", config)
 
     def cond(self, conditions: list[dict[str, Any]]) -> bool:
-        """Execute a sequence of instructions depending on the value of a JavaScript condition.
+        """Append the ``cond`` verb to the main section.
 
         ``conditions`` is a list of ``{"when": expr, "then": [verbs], "else": [verbs]}``
         entries, the last one may be ``{"else": [verbs]}``.
@@ -283,39 +270,39 @@ class SWMLVerbsMixin:
     def connect(
         self,
         *,
+        answer_on_bridge: bool | str | None = None,
+        authorization_bearer_token: str | None = None,
+        call_state_events: list[Literal["created", "ringing", "answered", "ended"]] | None = None,
+        call_state_url: str | None = None,
+        codec: str | None = None,
+        codecs: str | None = None,
+        confirm: str | list[dict[str, Any]] | None = None,
+        confirm_timeout: int | str | None = None,
+        custom_parameters: dict[str, Any] | None = None,
+        encryption: Literal["mandatory", "optional", "forbidden"] | None = None,
         from_: str | None = None,
         from_name: str | None = None,
         headers: list[dict[str, Any]] | None = None,
-        codecs: str | None = None,
-        webrtc_media: bool | str | None = None,
-        session_timeout: int | str | None = None,
-        ringback: list[str] | None = None,
-        result: dict[str, Any] | list[dict[str, Any]] | None = None,
-        timeout: int | str | None = None,
         max_duration: int | str | None = None,
-        answer_on_bridge: bool | str | None = None,
-        confirm: str | list[dict[str, Any]] | None = None,
-        confirm_timeout: int | str | None = None,
-        encryption: Literal["mandatory", "optional", "forbidden"] | None = None,
-        call_state_url: str | None = None,
-        transfer_after_bridge: str | None = None,
-        call_state_events: list[Literal["created", "ringing", "answered", "ended"]] | None = None,
-        status_url: str | None = None,
-        to: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
         name: str | None = None,
-        codec: str | None = None,
+        password: str | None = None,
         realtime: bool | str | None = None,
+        result: dict[str, Any] | list[dict[str, Any]] | None = None,
+        ringback: list[str] | None = None,
+        session_timeout: int | str | None = None,
+        status_url: str | None = None,
         status_url_method: Literal["GET", "POST"] | None = None,
-        authorization_bearer_token: str | None = None,
-        custom_parameters: dict[str, Any] | None = None,
+        timeout: int | str | None = None,
+        to: str | None = None,
+        transfer_after_bridge: str | None = None,
+        username: str | None = None,
+        webrtc_media: bool | str | None = None,
         serial: list[dict[str, Any]] | None = None,
         parallel: list[dict[str, Any]] | None = None,
         serial_parallel: list[list[dict[str, Any]]] | None = None,
         **extra: Any,
     ) -> bool:
-        """Connect to a phone number, SIP URI, Resource Address, queue, or WebSocket stream.
+        """Append the ``connect`` verb to the main section.
 
         The schema accepts one of these forms (required keys): ``to`` / ``serial`` / ``parallel`` / ``serial_parallel``.
 
@@ -323,72 +310,71 @@ class SWMLVerbsMixin:
         Python keywords take a trailing underscore: ``from_`` is sent as ``from``.
 
         Args:
-            from_: The caller ID to use when dialing the number.
-            from_name: The caller ID name shown to the person you're calling, displayed
-                alongside the `from` number (sometimes called CNAM).
-            headers: Custom SIP headers to add to INVITE.
-            codecs: Comma-separated string of codecs to offer.
-            webrtc_media: If true, WebRTC media is offered to the SIP endpoint.
-            session_timeout: Time, in seconds, to set the SIP `Session-Expires` header in
-                INVITE.
-            ringback: Array of URIs to play as ringback tone.
-            result: Action to take based on the result of the call.
-            timeout: Time, in seconds, to wait for the call to be answered.
-            max_duration: Maximum duration, in seconds, allowed for the call.
-            answer_on_bridge: Delay answer until the B-leg answers.
-            confirm: Confirmation to execute when the call is connected.
-            confirm_timeout: The amount of time, in seconds, to wait for the `confirm` URL to
-                return a response
-            encryption: Encryption setting to use.
-            call_state_url: Webhook URL to send call status change notifications to.
-            transfer_after_bridge: SWML to execute after the bridge completes.
-            call_state_events: An array of call state event names to be notified about.
-            status_url: HTTP or HTTPS URL to deliver connect status events.
-            to: Destination to dial.
-            username: SIP username to use for authentication when dialing a SIP URI.
-            password: SIP password to use for authentication when dialing a SIP URI.
-            name: Stream name identifier.
-            codec: Audio codec for the stream.
-            realtime: Enable realtime mode for bidirectional audio.
-            status_url_method: HTTP method for the stream status webhook.
-            authorization_bearer_token: Bearer token sent as an `Authorization` header during
-                the WebSocket handshake.
-            custom_parameters: Custom key-value pairs sent in the WebSocket start message.
-            serial: Array of destination objects to dial in order.
-            parallel: Array of destination objects to dial simultaneously.
-            serial_parallel: Two-dimensional array combining serial and parallel strategies.
+            answer_on_bridge: boolean or string, optional; default ``false``.
+            authorization_bearer_token: string, optional.
+            call_state_events: list of string, optional; one of ``"created"``,
+                ``"ringing"``, ``"answered"``, ``"ended"``; default ``["ended"]``.
+            call_state_url: string (uri), optional.
+            codec: string, optional.
+            codecs: string, optional.
+            confirm: string or list of object, optional.
+            confirm_timeout: integer or string, optional.
+            custom_parameters: object, optional.
+            encryption: string, optional; one of ``"mandatory"``, ``"optional"``,
+                ``"forbidden"``; default ``"optional"``.
+            from_: string, optional.
+            from_name: string, optional.
+            headers: list of object, optional.
+            max_duration: integer or string, optional; default ``14400``.
+            name: string, optional.
+            password: string, optional.
+            realtime: boolean or string, optional; default ``false``.
+            result: object or list of object, optional.
+            ringback: list of string, optional.
+            session_timeout: integer or string, optional; default ``0``.
+            status_url: string (uri), optional.
+            status_url_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            timeout: integer or string, optional; default ``60``.
+            to: string, optional.
+            transfer_after_bridge: string, optional.
+            username: string, optional.
+            webrtc_media: boolean or string, optional; default ``false``.
+            serial: list of object, optional.
+            parallel: list of object, optional.
+            serial_parallel: list of list of object, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
+                "answer_on_bridge": answer_on_bridge,
+                "authorization_bearer_token": authorization_bearer_token,
+                "call_state_events": call_state_events,
+                "call_state_url": call_state_url,
+                "codec": codec,
+                "codecs": codecs,
+                "confirm": confirm,
+                "confirm_timeout": confirm_timeout,
+                "custom_parameters": custom_parameters,
+                "encryption": encryption,
                 "from": from_,
                 "from_name": from_name,
                 "headers": headers,
-                "codecs": codecs,
-                "webrtc_media": webrtc_media,
-                "session_timeout": session_timeout,
-                "ringback": ringback,
-                "result": result,
-                "timeout": timeout,
                 "max_duration": max_duration,
-                "answer_on_bridge": answer_on_bridge,
-                "confirm": confirm,
-                "confirm_timeout": confirm_timeout,
-                "encryption": encryption,
-                "call_state_url": call_state_url,
-                "transfer_after_bridge": transfer_after_bridge,
-                "call_state_events": call_state_events,
-                "status_url": status_url,
-                "to": to,
-                "username": username,
-                "password": password,
                 "name": name,
-                "codec": codec,
+                "password": password,
                 "realtime": realtime,
+                "result": result,
+                "ringback": ringback,
+                "session_timeout": session_timeout,
+                "status_url": status_url,
                 "status_url_method": status_url_method,
-                "authorization_bearer_token": authorization_bearer_token,
-                "custom_parameters": custom_parameters,
+                "timeout": timeout,
+                "to": to,
+                "transfer_after_bridge": transfer_after_bridge,
+                "username": username,
+                "webrtc_media": webrtc_media,
                 "serial": serial,
                 "parallel": parallel,
                 "serial_parallel": serial_parallel,
@@ -398,7 +384,7 @@ class SWMLVerbsMixin:
         return self.add_verb("connect", config)
 
     def denoise(self, **extra: Any) -> bool:
-        """Start noise reduction.
+        """Append the ``denoise`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -413,21 +399,20 @@ class SWMLVerbsMixin:
         queue_name: str,
         transfer_after_bridge: str,
         status_url: str | None = None,
-        wait_url: str | None = None,
         wait_time: int | str | None = None,
+        wait_url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Place the current call in a named queue where it will wait to be connected to an
-        available agent or resource.
+        """Append the ``enter_queue`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            queue_name: Name of the queue to enter.
-            transfer_after_bridge: SWML to execute after the bridge completes.
-            status_url: HTTP or HTTPS URL to deliver queue status events.
-            wait_url: URL for media to play while waiting in the queue.
-            wait_time: Maximum time in seconds to wait in the queue before timeout.
+            queue_name: string, required.
+            transfer_after_bridge: string, required.
+            status_url: string (uri), optional.
+            wait_time: integer or string, optional; default ``3600``.
+            wait_url: string (uri) or string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -436,8 +421,8 @@ class SWMLVerbsMixin:
                 "queue_name": queue_name,
                 "transfer_after_bridge": transfer_after_bridge,
                 "status_url": status_url,
-                "wait_url": wait_url,
                 "wait_time": wait_time,
+                "wait_url": wait_url,
             },
             extra,
         )
@@ -447,33 +432,31 @@ class SWMLVerbsMixin:
         self,
         *,
         dest: str,
-        params: dict[str, Any] | None = None,
         meta: dict[str, Any] | None = None,
         on_return: list[dict[str, Any]] | None = None,
+        params: dict[str, Any] | None = None,
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> bool:
-        """Execute a specified section or URL as a subroutine, and upon completion, return to the
-        current document.
+        """Append the ``execute`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            dest: Specifies what to execute.
-            params: Named parameters to send to section or URL
-            meta: User-defined metadata, ignored by SignalWire
-            on_return: The list of SWML instructions to be executed when the executed section or
-                URL returns
-            result: Action to take based on the result of the call.
+            dest: string, required.
+            meta: object, optional.
+            on_return: list of object, optional.
+            params: object, optional.
+            result: object or list of object, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "dest": dest,
-                "params": params,
                 "meta": meta,
                 "on_return": on_return,
+                "params": params,
                 "result": result,
             },
             extra,
@@ -481,24 +464,24 @@ class SWMLVerbsMixin:
         return self.add_verb("execute", config)
 
     def goto(
-        self, *, label: str, when: str | None = None, max: int | str | None = None, **extra: Any
+        self, *, label: str, max: int | str | None = None, when: str | None = None, **extra: Any
     ) -> bool:
-        """Jump to a label within the current section, optionally based on a condition.
+        """Append the ``goto`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            label: Mark any point of the SWML section with a label so that goto can jump to it.
-            when: A JavaScript condition that determines whether to perform the jump.
-            max: The maximum number of times to perform the jump.
+            label: string, required.
+            max: integer or string, optional; default ``100``.
+            when: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
-        config: Any = _compact({"label": label, "when": when, "max": max}, extra)
+        config: Any = _compact({"label": label, "max": max, "when": when}, extra)
         return self.add_verb("goto", config)
 
     def label(self, label: str) -> bool:
-        """Mark any point of the SWML section with a label so that goto can jump to it.
+        """Append the ``label`` verb to the main section.
 
         ``label`` names this point for ``goto``.
 
@@ -513,12 +496,13 @@ class SWMLVerbsMixin:
         action: Literal["stop", "summarize"] | dict[str, Any] | dict[str, Any],
         **extra: Any,
     ) -> bool:
-        """Start live transcription of the call.
+        """Append the ``live_transcribe`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            action: The action to perform during live transcription.
+            action: object or string or object or string, required; one of ``"stop"``,
+                ``"summarize"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -531,12 +515,13 @@ class SWMLVerbsMixin:
         action: Literal["stop", "summarize"] | dict[str, Any] | dict[str, Any],
         **extra: Any,
     ) -> bool:
-        """Start live translation of the call.
+        """Append the ``live_translate`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            action: The action to perform during live translation.
+            action: object or string or object or string, required; one of ``"stop"``,
+                ``"summarize"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -546,12 +531,12 @@ class SWMLVerbsMixin:
     def hangup(
         self, *, reason: Literal["hangup", "busy", "decline"] | None = None, **extra: Any
     ) -> bool:
-        """End the call with an optional reason.
+        """Append the ``hangup`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            reason: The reason for hanging up the call.
+            reason: string, optional; one of ``"hangup"``, ``"busy"``, ``"decline"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -559,12 +544,12 @@ class SWMLVerbsMixin:
         return self.add_verb("hangup", config)
 
     def join_room(self, *, name: str, **extra: Any) -> bool:
-        """Join a Relay room.
+        """Append the ``join_room`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            name: Name of the room to join.
+            name: string, required.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -575,89 +560,87 @@ class SWMLVerbsMixin:
         self,
         *,
         name: str,
-        muted: bool | str | None = None,
         beep: Literal["true", "false", "onEnter", "onExit"] | None = None,
-        start_on_enter: bool | str | None = None,
-        end_on_exit: bool | str | None = None,
-        wait_url: str | None = None,
-        max_participants: int | str | None = None,
-        record: Literal["do-not-record", "record-from-start"] | None = None,
-        region: Literal["global", "us", "eu", "ch"] | None = None,
-        trim: Literal["trim-silence", "do-not-trim"] | None = None,
         coach: str | None = None,
-        status_callback_event: str | None = None,
-        status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
-        status_callback: str | None = None,
-        status_callback_method: Literal["GET", "POST"] | None = None,
+        end_on_exit: bool | str | None = None,
+        max_participants: int | str | None = None,
+        muted: bool | str | None = None,
+        record: Literal["do-not-record", "record-from-start"] | None = None,
         recording_status_callback: str | None = None,
-        recording_status_callback_method: Literal["GET", "POST"] | None = None,
         recording_status_callback_event: str | None = None,
         recording_status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
+        recording_status_callback_method: Literal["GET", "POST"] | None = None,
+        region: Literal["global", "us", "eu", "ch"] | None = None,
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
+        start_on_enter: bool | str | None = None,
+        status_callback: str | None = None,
+        status_callback_event: str | None = None,
+        status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
+        status_callback_method: Literal["GET", "POST"] | None = None,
         stream: dict[str, Any] | None = None,
+        trim: Literal["trim-silence", "do-not-trim"] | None = None,
+        wait_url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Join an ad-hoc audio conference started on either the SignalWire or Compatibility API.
+        """Append the ``join_conference`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            name: Name of conference
-            muted: Whether to join the conference in a muted state.
-            beep: Sets the behavior of the beep sound when joining or leaving the conference.
-            start_on_enter: Starts the conference when the main participant joins.
-            end_on_exit: Ends the conference when the main participant leaves.
-            wait_url: A URL that will play media when the conference is put on hold.
-            max_participants: The maximum number of participants allowed in the conference.
-            record: Enables or disables recording of the conference.
-            region: Specifies the geographical region where the conference will be hosted.
-            trim: If set to `trim-silence`, it will remove silence from the start of the
-                recording.
-            coach: Coach accepts a call SID of a call that is currently connected to an in-
-                progress conference.
-            status_callback_event: Space-separated list of one or more events to send to the
-                status callback URL.
-            status_callback_event_type: The content type used when sending status events to the
-                status callback URL.
-            status_callback: The URL to which status events will be sent.
-            status_callback_method: The HTTP method to use when sending status events to the
-                status callback URL.
-            recording_status_callback: The URL to which recording status events will be sent.
-            recording_status_callback_method: The HTTP method to use when sending recording
-                status events to the recording status callback URL.
-            recording_status_callback_event: Space-separated list of one or more events to send
-                to the recording status callback URL.
-            recording_status_callback_event_type: The content type used when sending recording
-                status events to the recording status callback URL.
-            result: Allows the user to specify a custom action to be executed when the
-                conference result is returned (typically when it has ended).
-            stream: Attach a bidirectional WebSocket stream to the conference.
+            name: string, required.
+            beep: string, optional; one of ``"true"``, ``"false"``, ``"onEnter"``,
+                ``"onExit"``; default ``"true"``.
+            coach: string, optional.
+            end_on_exit: boolean or string, optional; default ``false``.
+            max_participants: integer or string, optional; default ``100000``.
+            muted: boolean or string, optional; default ``false``.
+            record: string, optional; one of ``"do-not-record"``, ``"record-from-start"``;
+                default ``"do-not-record"``.
+            recording_status_callback: string (uri), optional.
+            recording_status_callback_event: string, optional.
+            recording_status_callback_event_type: string, optional; one of ``"cxml"``,
+                ``"laml"``, ``"relay"``.
+            recording_status_callback_method: string, optional; one of ``"GET"``,
+                ``"POST"``; default ``"POST"``.
+            region: string, optional; one of ``"global"``, ``"us"``, ``"eu"``, ``"ch"``.
+            result: object or list of object, optional.
+            start_on_enter: boolean or string, optional; default ``true``.
+            status_callback: string (uri), optional.
+            status_callback_event: string, optional.
+            status_callback_event_type: string, optional; one of ``"cxml"``, ``"laml"``,
+                ``"relay"``.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            stream: object, optional.
+            trim: string, optional; one of ``"trim-silence"``, ``"do-not-trim"``; default
+                ``"trim-silence"``.
+            wait_url: string (uri) or string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "name": name,
-                "muted": muted,
                 "beep": beep,
-                "start_on_enter": start_on_enter,
-                "end_on_exit": end_on_exit,
-                "wait_url": wait_url,
-                "max_participants": max_participants,
-                "record": record,
-                "region": region,
-                "trim": trim,
                 "coach": coach,
-                "status_callback_event": status_callback_event,
-                "status_callback_event_type": status_callback_event_type,
-                "status_callback": status_callback,
-                "status_callback_method": status_callback_method,
+                "end_on_exit": end_on_exit,
+                "max_participants": max_participants,
+                "muted": muted,
+                "record": record,
                 "recording_status_callback": recording_status_callback,
-                "recording_status_callback_method": recording_status_callback_method,
                 "recording_status_callback_event": recording_status_callback_event,
                 "recording_status_callback_event_type": recording_status_callback_event_type,
+                "recording_status_callback_method": recording_status_callback_method,
+                "region": region,
                 "result": result,
+                "start_on_enter": start_on_enter,
+                "status_callback": status_callback,
+                "status_callback_event": status_callback_event,
+                "status_callback_event_type": status_callback_event_type,
+                "status_callback_method": status_callback_method,
                 "stream": stream,
+                "trim": trim,
+                "wait_url": wait_url,
             },
             extra,
         )
@@ -667,42 +650,42 @@ class SWMLVerbsMixin:
         self,
         *,
         auto_answer: bool | str | None = None,
-        volume: float | str | None = None,
-        say_voice: str | None = None,
-        say_language: str | None = None,
         say_gender: str | None = None,
+        say_language: str | None = None,
+        say_voice: str | None = None,
         status_url: str | None = None,
         url: str | None = None,
+        volume: float | str | None = None,
         urls: list[str] | None = None,
         **extra: Any,
     ) -> bool:
-        """Play file(s), ringtones, speech or silence.
+        """Append the ``play`` verb to the main section.
 
         The schema accepts one of these forms (required keys): ``url`` / ``urls``.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            auto_answer: If `true`, the call will automatically answer as the sound is playing.
-            volume: Volume level for the audio file.
-            say_voice: The voice to use for the text to speech.
-            say_language: The language to use for the text to speech.
-            say_gender: Gender to use for the text to speech.
-            status_url: http or https URL to deliver play status events
-            url: URL to play.
-            urls: Array of URLs to play.
+            auto_answer: boolean or string, optional; default ``true``.
+            say_gender: string, optional; default ``"female"``.
+            say_language: string, optional; default ``"en-US"``.
+            say_voice: string, optional; default ``"Polly.Salli"``.
+            status_url: string (uri), optional.
+            url: string, optional.
+            volume: number or string, optional; default ``0``.
+            urls: list of string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "auto_answer": auto_answer,
-                "volume": volume,
-                "say_voice": say_voice,
-                "say_language": say_language,
                 "say_gender": say_gender,
+                "say_language": say_language,
+                "say_voice": say_voice,
                 "status_url": status_url,
                 "url": url,
+                "volume": volume,
                 "urls": urls,
             },
             extra,
@@ -713,74 +696,74 @@ class SWMLVerbsMixin:
         self,
         *,
         play: str | list[str],
-        volume: float | None = None,
-        say_voice: str | None = None,
-        say_language: str | None = None,
-        say_gender: str | None = None,
-        max_digits: int | str | None = None,
-        terminators: str | None = None,
         digit_timeout: float | str | None = None,
         initial_timeout: float | str | None = None,
-        speech_timeout: float | str | None = None,
+        max_digits: int | str | None = None,
+        say_gender: str | None = None,
+        say_language: str | None = None,
+        say_voice: str | None = None,
         speech_end_timeout: float | str | None = None,
-        speech_language: str | None = None,
-        speech_hints: list[str] | None = None,
         speech_engine: str | None = None,
+        speech_hints: list[str] | None = None,
+        speech_language: str | None = None,
+        speech_timeout: float | str | None = None,
         status_url: str | None = None,
+        terminators: str | None = None,
+        volume: float | None = None,
         **extra: Any,
     ) -> bool:
-        """Play a prompt and wait for input.
+        """Append the ``prompt`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            play: URL or array of URLs to play.
-            volume: Volume level for the audio file.
-            say_voice: The voice to use for the text to speech.
-            say_language: The language to use for the text to speech.
-            say_gender: The gender to use for the text to speech.
-            max_digits: Number of digits to collect.
-            terminators: Digits that terminate digit collection.
-            digit_timeout: Time in seconds to wait for next digit.
-            initial_timeout: Time in seconds to wait for start of input.
-            speech_timeout: Max time in seconds to wait for speech result.
-            speech_end_timeout: Time in seconds to wait for end of speech utterance.
-            speech_language: Language to detect speech in.
-            speech_hints: Expected words or phrases to help the speech recognition.
-            speech_engine: The engine that is selected for speech recognition.
-            status_url: http or https URL to deliver prompt status events
+            play: string or list of string, required.
+            digit_timeout: number or string, optional; default ``5``.
+            initial_timeout: number or string, optional; default ``5``.
+            max_digits: integer or string, optional; default ``1``.
+            say_gender: string, optional; default ``"female"``.
+            say_language: string, optional; default ``"en-US"``.
+            say_voice: string, optional; default ``"Polly.Salli"``.
+            speech_end_timeout: number or string, optional.
+            speech_engine: string, optional.
+            speech_hints: list of string, optional.
+            speech_language: string, optional.
+            speech_timeout: number or string, optional.
+            status_url: string (uri), optional.
+            terminators: string, optional.
+            volume: number, optional; default ``0``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "play": play,
-                "volume": volume,
-                "say_voice": say_voice,
-                "say_language": say_language,
-                "say_gender": say_gender,
-                "max_digits": max_digits,
-                "terminators": terminators,
                 "digit_timeout": digit_timeout,
                 "initial_timeout": initial_timeout,
-                "speech_timeout": speech_timeout,
+                "max_digits": max_digits,
+                "say_gender": say_gender,
+                "say_language": say_language,
+                "say_voice": say_voice,
                 "speech_end_timeout": speech_end_timeout,
-                "speech_language": speech_language,
-                "speech_hints": speech_hints,
                 "speech_engine": speech_engine,
+                "speech_hints": speech_hints,
+                "speech_language": speech_language,
+                "speech_timeout": speech_timeout,
                 "status_url": status_url,
+                "terminators": terminators,
+                "volume": volume,
             },
             extra,
         )
         return self.add_verb("prompt", config)
 
     def receive_fax(self, *, status_url: str | None = None, **extra: Any) -> bool:
-        """Receive a fax being delivered to this call.
+        """Append the ``receive_fax`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            status_url: http or https URL to deliver receive_fax status events
+            status_url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -790,51 +773,50 @@ class SWMLVerbsMixin:
     def record(
         self,
         *,
-        stereo: bool | str | None = None,
-        format: Literal["wav", "mp3", "mp4"] | None = None,
-        direction: Literal["speak", "listen"] | None = None,
-        terminators: str | None = None,
         beep: bool | str | None = None,
-        input_sensitivity: float | str | None = None,
-        initial_timeout: float | str | None = None,
+        direction: Literal["speak", "listen"] | None = None,
         end_silence_timeout: float | str | None = None,
+        format: Literal["wav", "mp3", "mp4"] | None = None,
+        initial_timeout: float | str | None = None,
+        input_sensitivity: float | str | None = None,
         max_length: float | str | None = None,
         status_url: str | None = None,
+        stereo: bool | str | None = None,
+        terminators: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Record the call audio in the foreground, pausing further SWML execution until recording
-        ends.
+        """Append the ``record`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            stereo: If true, record in stereo.
-            format: The format to record in.
-            direction: Direction of the audio to record: "speak" for what party says, "listen"
-                for what party hears.
-            terminators: String of digits that will stop the recording when pressed.
-            beep: Play a beep before recording.
-            input_sensitivity: How sensitive the recording voice activity detector is to
-                background noise.
-            initial_timeout: Time in seconds to wait for the start of speech.
-            end_silence_timeout: Time in seconds to wait in silence before ending the recording.
-            max_length: Maximum length of the recording in seconds.
-            status_url: URL to send recording status events to.
+            beep: boolean or string, optional; default ``false``.
+            direction: string, optional; one of ``"speak"``, ``"listen"``; default
+                ``"speak"``.
+            end_silence_timeout: number or string, optional; default ``5``.
+            format: string, optional; one of ``"wav"``, ``"mp3"``, ``"mp4"``; default
+                ``"wav"``.
+            initial_timeout: number or string, optional; default ``4``.
+            input_sensitivity: number or string, optional; default ``44``.
+            max_length: number or string, optional.
+            status_url: string (uri), optional.
+            stereo: boolean or string, optional; default ``false``.
+            terminators: string, optional; default ``"#"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
-                "stereo": stereo,
-                "format": format,
-                "direction": direction,
-                "terminators": terminators,
                 "beep": beep,
-                "input_sensitivity": input_sensitivity,
-                "initial_timeout": initial_timeout,
+                "direction": direction,
                 "end_silence_timeout": end_silence_timeout,
+                "format": format,
+                "initial_timeout": initial_timeout,
+                "input_sensitivity": input_sensitivity,
                 "max_length": max_length,
                 "status_url": status_url,
+                "stereo": stereo,
+                "terminators": terminators,
             },
             extra,
         )
@@ -843,53 +825,53 @@ class SWMLVerbsMixin:
     def record_call(
         self,
         *,
-        control_id: str | None = None,
-        stereo: bool | str | None = None,
-        format: Literal["wav", "mp3", "mp4"] | None = None,
-        direction: Literal["speak", "listen", "both"] | None = None,
-        terminators: str | None = None,
         beep: bool | str | None = None,
-        input_sensitivity: float | str | None = None,
-        initial_timeout: float | str | None = None,
+        control_id: str | None = None,
+        direction: Literal["speak", "listen", "both"] | None = None,
         end_silence_timeout: float | str | None = None,
+        format: Literal["wav", "mp3", "mp4"] | None = None,
+        initial_timeout: float | str | None = None,
+        input_sensitivity: float | str | None = None,
         max_length: float | str | None = None,
         status_url: str | None = None,
+        stereo: bool | str | None = None,
+        terminators: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Record call in the background.
+        """Append the ``record_call`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            control_id: Identifier for this recording, to use with `stop_call_record`.
-            stereo: If `true`, record in stereo.
-            format: The format to record in.
-            direction: Direction of the audio to record: "speak" for what party says, "listen"
-                for what party hears, "both" for what the party hears and says.
-            terminators: String of digits that will stop the recording when pressed.
-            beep: Play a beep before recording.
-            input_sensitivity: How sensitive the recording voice activity detector is to
-                background noise.
-            initial_timeout: Time in seconds to wait for the start of speech.
-            end_silence_timeout: Time in seconds to wait in silence before ending the recording.
-            max_length: Maximum length of the recording in seconds.
-            status_url: http or https URL to deliver record_call status events
+            beep: boolean or string, optional; default ``false``.
+            control_id: string, optional.
+            direction: string, optional; one of ``"speak"``, ``"listen"``, ``"both"``;
+                default ``"both"``.
+            end_silence_timeout: number or string, optional; default ``0``.
+            format: string, optional; one of ``"wav"``, ``"mp3"``, ``"mp4"``; default
+                ``"wav"``.
+            initial_timeout: number or string, optional; default ``0``.
+            input_sensitivity: number or string, optional; default ``44``.
+            max_length: number or string, optional.
+            status_url: string (uri), optional.
+            stereo: boolean or string, optional; default ``false``.
+            terminators: string, optional; default ``""``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
-                "control_id": control_id,
-                "stereo": stereo,
-                "format": format,
-                "direction": direction,
-                "terminators": terminators,
                 "beep": beep,
-                "input_sensitivity": input_sensitivity,
-                "initial_timeout": initial_timeout,
+                "control_id": control_id,
+                "direction": direction,
                 "end_silence_timeout": end_silence_timeout,
+                "format": format,
+                "initial_timeout": initial_timeout,
+                "input_sensitivity": input_sensitivity,
                 "max_length": max_length,
                 "status_url": status_url,
+                "stereo": stereo,
+                "terminators": terminators,
             },
             extra,
         )
@@ -898,46 +880,46 @@ class SWMLVerbsMixin:
     def request(
         self,
         *,
-        url: str,
         method: Literal["GET", "POST", "PUT", "DELETE"],
-        headers: dict[str, Any] | None = None,
+        url: str,
         body: str | dict[str, Any] | None = None,
-        timeout: float | str | None = None,
         connect_timeout: float | str | None = None,
+        headers: dict[str, Any] | None = None,
         save_variables: bool | str | None = None,
+        timeout: float | str | None = None,
         **extra: Any,
     ) -> bool:
-        """Send a GET, POST, PUT, or DELETE request to a remote URL.
+        """Append the ``request`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            url: URL to send the HTTPS request to.
-            method: The HTTP method to be used for the request.
-            headers: Object containing HTTP headers to set.
-            body: Request body.
-            timeout: Maximum time in seconds to wait for a response.
-            connect_timeout: Maximum time in seconds to wait for a connection.
-            save_variables: Store parsed JSON response as variables.
+            method: string, required; one of ``"GET"``, ``"POST"``, ``"PUT"``, ``"DELETE"``.
+            url: string, required.
+            body: string or object, optional.
+            connect_timeout: number or string, optional; default ``0``.
+            headers: object, optional.
+            save_variables: boolean or string, optional; default ``false``.
+            timeout: number or string, optional; default ``0``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
-                "url": url,
                 "method": method,
-                "headers": headers,
+                "url": url,
                 "body": body,
-                "timeout": timeout,
                 "connect_timeout": connect_timeout,
+                "headers": headers,
                 "save_variables": save_variables,
+                "timeout": timeout,
             },
             extra,
         )
         return self.add_verb("request", config)
 
     def return_(self, value: Any = None) -> bool:
-        """Return a value from an execute call or exit the script.
+        """Append the ``return`` verb to the main section.
 
         ``value`` becomes the section's return value (``{}`` when omitted).
 
@@ -947,12 +929,12 @@ class SWMLVerbsMixin:
         return self.add_verb("return", config)
 
     def send_digits(self, *, digits: str, **extra: Any) -> bool:
-        """Send digit presses as DTMF tones.
+        """Append the ``send_digits`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            digits: The digits to send.
+            digits: string, required.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -968,15 +950,15 @@ class SWMLVerbsMixin:
         status_url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Send a fax.
+        """Append the ``send_fax`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            document: URL to the PDF document to fax.
-            header_info: Header text to include on the fax.
-            identity: Station identity to report.
-            status_url: http or https URL to deliver send_fax status events
+            document: string (uri), required.
+            header_info: string, optional.
+            identity: string, optional.
+            status_url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -994,41 +976,40 @@ class SWMLVerbsMixin:
     def send_sms(
         self,
         *,
-        to_number: str,
         from_number: str,
-        region: str | None = None,
-        tags: list[str] | None = None,
-        status_callback: str | None = None,
+        to_number: str,
         body: str | None = None,
+        region: str | None = None,
+        status_callback: str | None = None,
+        tags: list[str] | None = None,
         media: list[str] | None = None,
         **extra: Any,
     ) -> bool:
-        """Send an outbound SMS or MMS message to a PSTN phone number.
+        """Append the ``send_sms`` verb to the main section.
 
         The schema accepts one of these forms (required keys): ``body, from_number, to_number`` / ``from_number, media, to_number``.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            to_number: Phone number to send SMS message to in E.164 format.
-            from_number: Phone number the SMS message will be sent from in E.164 format.
-            region: Region of the world to originate the message from.
-            tags: Array of tags to associate with the message to facilitate log searches.
-            status_callback: URL to receive delivery status callbacks for the outbound message
-                (e.g., `queued`, `sent`, `delivered`, `failed`).
-            body: Required if `media` is not present.
-            media: Required if `body` is not present.
+            from_number: string, required.
+            to_number: string, required.
+            body: string, optional.
+            region: string, optional.
+            status_callback: string, optional.
+            tags: list of string, optional.
+            media: list of string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
-                "to_number": to_number,
                 "from_number": from_number,
-                "region": region,
-                "tags": tags,
-                "status_callback": status_callback,
+                "to_number": to_number,
                 "body": body,
+                "region": region,
+                "status_callback": status_callback,
+                "tags": tags,
                 "media": media,
             },
             extra,
@@ -1036,7 +1017,7 @@ class SWMLVerbsMixin:
         return self.add_verb("send_sms", config)
 
     def set(self, variables: Mapping[str, Any] | None = None, /, **kwargs: Any) -> bool:
-        """Set script variables to the specified values.
+        """Append the ``set`` verb to the main section.
 
         Variables come from the ``variables`` mapping and/or keyword arguments.
 
@@ -1046,7 +1027,7 @@ class SWMLVerbsMixin:
         return self.add_verb("set", config)
 
     def sleep(self, duration: int | str) -> bool:
-        """Pause execution for a specified duration.
+        """Append the ``sleep`` verb to the main section.
 
         ``duration`` is in milliseconds (-1 waits forever) and is sent as a bare
         integer, the form the platform documents; a ``%{var}`` string also works.
@@ -1060,36 +1041,36 @@ class SWMLVerbsMixin:
         self,
         *,
         to_uri: str,
+        password: str | None = None,
         status_url: str | None = None,
         username: str | None = None,
-        password: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Send SIP REFER to a SIP call.
+        """Append the ``sip_refer`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            to_uri: The SIP URI to send the REFER to.
-            status_url: The HTTP or HTTPS URL to send status callback events to.
-            username: Username to use for SIP authentication.
-            password: Password to use for SIP authentication.
+            to_uri: string, required.
+            password: string, optional.
+            status_url: string (uri), optional.
+            username: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "to_uri": to_uri,
+                "password": password,
                 "status_url": status_url,
                 "username": username,
-                "password": password,
             },
             extra,
         )
         return self.add_verb("sip_refer", config)
 
     def stop_denoise(self, **extra: Any) -> bool:
-        """Stop noise reduction that was started with denoise.
+        """Append the ``stop_denoise`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -1099,12 +1080,12 @@ class SWMLVerbsMixin:
         return self.add_verb("stop_denoise", config)
 
     def stop_record_call(self, *, control_id: str | None = None, **extra: Any) -> bool:
-        """Stop an active background recording.
+        """Append the ``stop_record_call`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            control_id: Identifier for the recording to stop.
+            control_id: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1112,12 +1093,12 @@ class SWMLVerbsMixin:
         return self.add_verb("stop_record_call", config)
 
     def stop_stream(self, *, control_id: str | None = None, **extra: Any) -> bool:
-        """Stop an active audio stream.
+        """Append the ``stop_stream`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            control_id: ID of the stream to stop.
+            control_id: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1125,12 +1106,12 @@ class SWMLVerbsMixin:
         return self.add_verb("stop_stream", config)
 
     def stop_tap(self, *, control_id: str | None = None, **extra: Any) -> bool:
-        """Stop an active tap stream.
+        """Append the ``stop_tap`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            control_id: ID of the tap to stop.
+            control_id: string, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1141,47 +1122,46 @@ class SWMLVerbsMixin:
         self,
         *,
         url: str,
-        control_id: str | None = None,
-        name: str | None = None,
-        track: Literal["inbound_track", "outbound_track", "both_tracks"] | None = None,
+        authorization_bearer_token: str | None = None,
         codec: str | None = None,
+        control_id: str | None = None,
+        custom_parameters: dict[str, Any] | None = None,
+        name: str | None = None,
         status_url: str | None = None,
         status_url_method: Literal["GET", "POST"] | None = None,
-        authorization_bearer_token: str | None = None,
-        custom_parameters: dict[str, Any] | None = None,
+        track: Literal["inbound_track", "outbound_track", "both_tracks"] | None = None,
         **extra: Any,
     ) -> bool:
-        """Start a background audio stream from the call to a WebSocket endpoint.
+        """Append the ``stream`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            url: Secure WebSocket URI (wss://) to stream the call audio to.
-            control_id: Identifier for this stream to use with `stop_stream`.
-            name: Friendly name for the stream.
-            track: Audio track to stream: `inbound_track` for what the caller says,
-                `outbound_track` for what the caller hears, `both_tracks` for both.
-            codec: Codec to use for the streamed audio.
-            status_url: HTTP or HTTPS URL to deliver stream status events.
-            status_url_method: HTTP method used to deliver stream status events to `status_url`.
-            authorization_bearer_token: Bearer token sent as an `Authorization` header during
-                the WebSocket handshake.
-            custom_parameters: Custom key-value pairs sent to the WebSocket endpoint in the
-                start message.
+            url: string, required.
+            authorization_bearer_token: string, optional.
+            codec: string, optional.
+            control_id: string, optional.
+            custom_parameters: object, optional.
+            name: string, optional.
+            status_url: string (uri), optional.
+            status_url_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            track: string, optional; one of ``"inbound_track"``, ``"outbound_track"``,
+                ``"both_tracks"``; default ``"inbound_track"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "url": url,
-                "control_id": control_id,
-                "name": name,
-                "track": track,
+                "authorization_bearer_token": authorization_bearer_token,
                 "codec": codec,
+                "control_id": control_id,
+                "custom_parameters": custom_parameters,
+                "name": name,
                 "status_url": status_url,
                 "status_url_method": status_url_method,
-                "authorization_bearer_token": authorization_bearer_token,
-                "custom_parameters": custom_parameters,
+                "track": track,
             },
             extra,
         )
@@ -1190,59 +1170,57 @@ class SWMLVerbsMixin:
     def switch(
         self,
         *,
-        variable: str,
         case: dict[str, Any],
+        variable: str,
         default: list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> bool:
-        """Execute different instructions based on a variable's value.
+        """Append the ``switch`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            variable: Name of the variable whose value needs to be compared.
-            case: Object of key-mapped values to array of SWML methods to execute.
-            default: Array of SWML methods to execute if no cases match.
+            case: object, required.
+            variable: string, required.
+            default: list of object, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
-        config: Any = _compact({"variable": variable, "case": case, "default": default}, extra)
+        config: Any = _compact({"case": case, "variable": variable, "default": default}, extra)
         return self.add_verb("switch", config)
 
     def tap(
         self,
         *,
         uri: str,
+        codec: Literal["PCMU", "PCMA"] | None = None,
         control_id: str | None = None,
         direction: Literal["speak", "listen", "both"] | None = None,
-        codec: Literal["PCMU", "PCMA"] | None = None,
         rtp_ptime: int | str | None = None,
         status_url: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Start background call tap.
+        """Append the ``tap`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            uri: Destination of the tap media stream: rtp://IP:port, ws://example.com, or
-                wss://example.com.
-            control_id: Identifier for this tap to use with `stop_tap`.
-            direction: Direction of the audio to tap: `speak` for what party says, `listen` for
-                what party hears, `both` for what party hears and says.
-            codec: Codec to use for the tap media stream.
-            rtp_ptime: If `uri` is a `rtp://` this will set the packetization time of the media
-                in milliseconds.
-            status_url: http or https URL to deliver tap status events
+            uri: string, required.
+            codec: string, optional; one of ``"PCMU"``, ``"PCMA"``; default ``"PCMU"``.
+            control_id: string, optional.
+            direction: string, optional; one of ``"speak"``, ``"listen"``, ``"both"``;
+                default ``"speak"``.
+            rtp_ptime: integer or string, optional; default ``20``.
+            status_url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
         config: Any = _compact(
             {
                 "uri": uri,
+                "codec": codec,
                 "control_id": control_id,
                 "direction": direction,
-                "codec": codec,
                 "rtp_ptime": rtp_ptime,
                 "status_url": status_url,
             },
@@ -1251,13 +1229,12 @@ class SWMLVerbsMixin:
         return self.add_verb("tap", config)
 
     def transcribe(self, *, status_url: str | None = None, **extra: Any) -> bool:
-        """Transcribe the entire call in the background.
+        """Append the ``transcribe`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            status_url: An HTTP or HTTPS URL that receives the status callback when the
-                transcription finishes
+            status_url: string (uri), optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1265,7 +1242,7 @@ class SWMLVerbsMixin:
         return self.add_verb("transcribe", config)
 
     def transcribe_stop(self, **extra: Any) -> bool:
-        """Stop the transcription currently running on the call, started with `transcribe`.
+        """Append the ``transcribe_stop`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
@@ -1278,27 +1255,26 @@ class SWMLVerbsMixin:
         self,
         *,
         dest: str,
-        params: dict[str, Any] | None = None,
         meta: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
         **extra: Any,
     ) -> bool:
-        """Transfer the execution of the script to a different SWML section, URL, or Relay
-        application.
+        """Append the ``transfer`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            dest: Specifies where to transfer to.
-            params: Named parameters to send to transfer destination.
-            meta: User data, ignored by SignalWire.
+            dest: string, required.
+            meta: object, optional.
+            params: object, optional.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
-        config: Any = _compact({"dest": dest, "params": params, "meta": meta}, extra)
+        config: Any = _compact({"dest": dest, "meta": meta, "params": params}, extra)
         return self.add_verb("transfer", config)
 
     def unset(self, variables: str | list[str]) -> bool:
-        """Unset specified variables.
+        """Append the ``unset`` verb to the main section.
 
         ``variables`` is one variable name or a list of them.
 
@@ -1330,39 +1306,30 @@ class SWMLVerbsMixin:
         voice: str | None = None,
         **extra: Any,
     ) -> bool:
-        """Enables secure payment processing during voice calls.
+        """Append the ``pay`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            payment_connector_url: The URL to make POST requests with all the gathered payment
-                details.
-            charge_amount: The amount to charge against payment method passed in the request.
-            currency: Uses the ISO 4217 currency code of the charge amount.
-            description: Custom description of the payment provided in the request.
-            input: The method of how to collect the payment details.
-            language: Language to use for prompts being played to the caller by the `pay`
-                method.
-            max_attempts: Number of times the `pay` method will retry to collect payment
-                details.
-            min_postal_code_length: The minimum length of the postal code the user must enter.
-            parameters: Array of parameter objects to pass to your payment processor.
-            payment_method: Indicates the payment method which is going to be used in this
-                payment request.
-            postal_code: Takes `true`, `false` or real postalcode (if it's known beforehand) to
-                let pay method know whether to prompt for postal code.
-            prompts: Array of prompt objects for customizing the audio prompts during different
-                stages of the payment process.
-            security_code: Takes true or false to let pay method know whether to prompt for
-                security code.
-            status_url: The URL to send requests for each status change during the payment
-                process.
-            timeout: Limit in seconds that pay method waits for the caller to press another
-                digit before moving on to validate the digits captured.
-            token_type: Whether the payment is a one off payment or re-occurring.
-            valid_card_types: List of payment cards allowed to use in the requested payment
-                process separated by space.
-            voice: Text-to-speech voice to use.
+            payment_connector_url: string (uri), required.
+            charge_amount: string, optional.
+            currency: string, optional; default ``"usd"``.
+            description: string, optional.
+            input: string, optional; default ``"dtmf"``.
+            language: string, optional; default ``"en-US"``.
+            max_attempts: integer or string, optional; default ``1``.
+            min_postal_code_length: integer or string, optional; default ``0``.
+            parameters: list of object, optional.
+            payment_method: string, optional.
+            postal_code: boolean or string, optional; default ``true``.
+            prompts: list of object, optional.
+            security_code: boolean or string, optional; default ``true``.
+            status_url: string (uri), optional.
+            timeout: integer or string, optional; default ``5``.
+            token_type: string, optional; one of ``"one-time"``, ``"reusable"``; default
+                ``"reusable"``.
+            valid_card_types: string, optional; default ``"visa mastercard amex"``.
+            voice: string, optional; default ``"woman"``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1407,25 +1374,22 @@ class SWMLVerbsMixin:
         wait: bool | str | None = None,
         **extra: Any,
     ) -> bool:
-        """A detection method that combines AMD (Answering Machine Detection) and fax detection.
+        """Append the ``detect_machine`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            detect_message_end: If `true`, stops detection on beep / end of voicemail greeting.
-            detectors: Comma-separated string of detectors to enable.
-            end_silence_timeout: How long to wait for voice to finish.
-            initial_timeout: How long to wait for initial voice before giving up.
-            machine_ready_timeout: How long to wait for voice to finish before firing READY
-                event.
-            machine_voice_threshold: The number of seconds of ongoing voice activity required to
-                classify as MACHINE.
-            machine_words_threshold: The minimum number of words that must be detected in a
-                single utterance before classifying the call as MACHINE.
-            status_url: The http(s) URL to deliver detector events to.
-            timeout: The max time to run detector.
-            tone: The tone to detect, will only receive remote side tone.
-            wait: If false, the detector will run asynchronously and status_url must be set.
+            detect_message_end: boolean or string, optional; default ``false``.
+            detectors: string, optional; default ``"amd,fax"``.
+            end_silence_timeout: number or string, optional; default ``1``.
+            initial_timeout: number or string, optional; default ``4.5``.
+            machine_ready_timeout: number or string, optional.
+            machine_voice_threshold: number or string, optional; default ``1.25``.
+            machine_words_threshold: integer or string, optional; default ``6``.
+            status_url: string (uri), optional.
+            timeout: number or string, optional; default ``30``.
+            tone: string, optional; one of ``"CED"``, ``"CNG"``; default ``"CED"``.
+            wait: boolean or string, optional; default ``true``.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1448,12 +1412,12 @@ class SWMLVerbsMixin:
         return self.add_verb("detect_machine", config)
 
     def user_event(self, *, event: dict[str, Any], **extra: Any) -> bool:
-        """Allows the user to set and send events to the connected client on the call.
+        """Append the ``user_event`` verb to the main section.
 
         Arguments left as None are omitted; ``extra`` adds further fields verbatim.
 
         Args:
-            event
+            event: object, required.
 
         Returns what ``add_verb`` returns (True once the verb is appended).
         """
@@ -1472,38 +1436,37 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         lang: str,
-        prompt: str | dict[str, Any] | None = None,
-        model: str | None = None,
-        direction: list[Literal["remote-caller", "local-caller"]] | None = None,
-        customer_role: Literal["remote-caller", "local-caller"] | None = None,
-        url: str | None = None,
         SWAIG: dict[str, Any] | None = None,
-        permissions: dict[str, Any] | None = None,
+        action: dict[str, Any] | None = None,
+        customer_role: Literal["remote-caller", "local-caller"] | None = None,
+        direction: list[Literal["remote-caller", "local-caller"]] | None = None,
         global_data: dict[str, Any] | None = None,
         hints: list[str] | None = None,
+        model: str | None = None,
         params: dict[str, Any] | None = None,
-        action: dict[str, Any] | None = None,
+        permissions: dict[str, Any] | None = None,
+        prompt: str | dict[str, Any] | None = None,
+        url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Attach a real-time AI observer that listens to a live call and streams agent-facing
-        advice to your application as webhook callbacks.
+        """Append the ``ai_sidecar`` verb to the main section.
 
         Arguments as for ``SWMLService.ai_sidecar``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "lang": lang,
-                "prompt": prompt,
-                "model": model,
-                "direction": direction,
-                "customer_role": customer_role,
-                "url": url,
                 "SWAIG": SWAIG,
-                "permissions": permissions,
+                "action": action,
+                "customer_role": customer_role,
+                "direction": direction,
                 "global_data": global_data,
                 "hints": hints,
+                "model": model,
                 "params": params,
-                "action": action,
+                "permissions": permissions,
+                "prompt": prompt,
+                "url": url,
             },
             extra,
         )
@@ -1514,25 +1477,25 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         prompt: dict[str, Any],
+        SWAIG: dict[str, Any] | None = None,
         global_data: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         post_prompt: dict[str, Any] | None = None,
         post_prompt_url: str | None = None,
-        SWAIG: dict[str, Any] | None = None,
         **extra: Any,
     ) -> _B:
-        """Creates a new Bedrock AI Agent
+        """Append the ``amazon_bedrock`` verb to the main section.
 
         Arguments as for ``SWMLService.amazon_bedrock``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "prompt": prompt,
+                "SWAIG": SWAIG,
                 "global_data": global_data,
                 "params": params,
                 "post_prompt": post_prompt,
                 "post_prompt_url": post_prompt_url,
-                "SWAIG": SWAIG,
             },
             extra,
         )
@@ -1540,7 +1503,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def cond(self: _B, conditions: list[dict[str, Any]]) -> _B:
-        """Execute a sequence of instructions depending on the value of a JavaScript condition.
+        """Append the ``cond`` verb to the main section.
 
         Arguments as for ``SWMLService.cond``. Returns the builder, so calls chain.
         """
@@ -1551,71 +1514,71 @@ class SWMLBuilderVerbsMixin:
     def connect(
         self: _B,
         *,
+        answer_on_bridge: bool | str | None = None,
+        authorization_bearer_token: str | None = None,
+        call_state_events: list[Literal["created", "ringing", "answered", "ended"]] | None = None,
+        call_state_url: str | None = None,
+        codec: str | None = None,
+        codecs: str | None = None,
+        confirm: str | list[dict[str, Any]] | None = None,
+        confirm_timeout: int | str | None = None,
+        custom_parameters: dict[str, Any] | None = None,
+        encryption: Literal["mandatory", "optional", "forbidden"] | None = None,
         from_: str | None = None,
         from_name: str | None = None,
         headers: list[dict[str, Any]] | None = None,
-        codecs: str | None = None,
-        webrtc_media: bool | str | None = None,
-        session_timeout: int | str | None = None,
-        ringback: list[str] | None = None,
-        result: dict[str, Any] | list[dict[str, Any]] | None = None,
-        timeout: int | str | None = None,
         max_duration: int | str | None = None,
-        answer_on_bridge: bool | str | None = None,
-        confirm: str | list[dict[str, Any]] | None = None,
-        confirm_timeout: int | str | None = None,
-        encryption: Literal["mandatory", "optional", "forbidden"] | None = None,
-        call_state_url: str | None = None,
-        transfer_after_bridge: str | None = None,
-        call_state_events: list[Literal["created", "ringing", "answered", "ended"]] | None = None,
-        status_url: str | None = None,
-        to: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
         name: str | None = None,
-        codec: str | None = None,
+        password: str | None = None,
         realtime: bool | str | None = None,
+        result: dict[str, Any] | list[dict[str, Any]] | None = None,
+        ringback: list[str] | None = None,
+        session_timeout: int | str | None = None,
+        status_url: str | None = None,
         status_url_method: Literal["GET", "POST"] | None = None,
-        authorization_bearer_token: str | None = None,
-        custom_parameters: dict[str, Any] | None = None,
+        timeout: int | str | None = None,
+        to: str | None = None,
+        transfer_after_bridge: str | None = None,
+        username: str | None = None,
+        webrtc_media: bool | str | None = None,
         serial: list[dict[str, Any]] | None = None,
         parallel: list[dict[str, Any]] | None = None,
         serial_parallel: list[list[dict[str, Any]]] | None = None,
         **extra: Any,
     ) -> _B:
-        """Connect to a phone number, SIP URI, Resource Address, queue, or WebSocket stream.
+        """Append the ``connect`` verb to the main section.
 
         Arguments as for ``SWMLService.connect``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
+                "answer_on_bridge": answer_on_bridge,
+                "authorization_bearer_token": authorization_bearer_token,
+                "call_state_events": call_state_events,
+                "call_state_url": call_state_url,
+                "codec": codec,
+                "codecs": codecs,
+                "confirm": confirm,
+                "confirm_timeout": confirm_timeout,
+                "custom_parameters": custom_parameters,
+                "encryption": encryption,
                 "from": from_,
                 "from_name": from_name,
                 "headers": headers,
-                "codecs": codecs,
-                "webrtc_media": webrtc_media,
-                "session_timeout": session_timeout,
-                "ringback": ringback,
-                "result": result,
-                "timeout": timeout,
                 "max_duration": max_duration,
-                "answer_on_bridge": answer_on_bridge,
-                "confirm": confirm,
-                "confirm_timeout": confirm_timeout,
-                "encryption": encryption,
-                "call_state_url": call_state_url,
-                "transfer_after_bridge": transfer_after_bridge,
-                "call_state_events": call_state_events,
-                "status_url": status_url,
-                "to": to,
-                "username": username,
-                "password": password,
                 "name": name,
-                "codec": codec,
+                "password": password,
                 "realtime": realtime,
+                "result": result,
+                "ringback": ringback,
+                "session_timeout": session_timeout,
+                "status_url": status_url,
                 "status_url_method": status_url_method,
-                "authorization_bearer_token": authorization_bearer_token,
-                "custom_parameters": custom_parameters,
+                "timeout": timeout,
+                "to": to,
+                "transfer_after_bridge": transfer_after_bridge,
+                "username": username,
+                "webrtc_media": webrtc_media,
                 "serial": serial,
                 "parallel": parallel,
                 "serial_parallel": serial_parallel,
@@ -1626,7 +1589,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def denoise(self: _B, **extra: Any) -> _B:
-        """Start noise reduction.
+        """Append the ``denoise`` verb to the main section.
 
         Arguments as for ``SWMLService.denoise``. Returns the builder, so calls chain.
         """
@@ -1640,12 +1603,11 @@ class SWMLBuilderVerbsMixin:
         queue_name: str,
         transfer_after_bridge: str,
         status_url: str | None = None,
-        wait_url: str | None = None,
         wait_time: int | str | None = None,
+        wait_url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Place the current call in a named queue where it will wait to be connected to an
-        available agent or resource.
+        """Append the ``enter_queue`` verb to the main section.
 
         Arguments as for ``SWMLService.enter_queue``. Returns the builder, so calls chain.
         """
@@ -1654,8 +1616,8 @@ class SWMLBuilderVerbsMixin:
                 "queue_name": queue_name,
                 "transfer_after_bridge": transfer_after_bridge,
                 "status_url": status_url,
-                "wait_url": wait_url,
                 "wait_time": wait_time,
+                "wait_url": wait_url,
             },
             extra,
         )
@@ -1666,23 +1628,22 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         dest: str,
-        params: dict[str, Any] | None = None,
         meta: dict[str, Any] | None = None,
         on_return: list[dict[str, Any]] | None = None,
+        params: dict[str, Any] | None = None,
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> _B:
-        """Execute a specified section or URL as a subroutine, and upon completion, return to the
-        current document.
+        """Append the ``execute`` verb to the main section.
 
         Arguments as for ``SWMLService.execute``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "dest": dest,
-                "params": params,
                 "meta": meta,
                 "on_return": on_return,
+                "params": params,
                 "result": result,
             },
             extra,
@@ -1691,18 +1652,18 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def goto(
-        self: _B, *, label: str, when: str | None = None, max: int | str | None = None, **extra: Any
+        self: _B, *, label: str, max: int | str | None = None, when: str | None = None, **extra: Any
     ) -> _B:
-        """Jump to a label within the current section, optionally based on a condition.
+        """Append the ``goto`` verb to the main section.
 
         Arguments as for ``SWMLService.goto``. Returns the builder, so calls chain.
         """
-        config: Any = _compact({"label": label, "when": when, "max": max}, extra)
+        config: Any = _compact({"label": label, "max": max, "when": when}, extra)
         self.add_verb("goto", config)
         return self
 
     def label(self: _B, label: str) -> _B:
-        """Mark any point of the SWML section with a label so that goto can jump to it.
+        """Append the ``label`` verb to the main section.
 
         Arguments as for ``SWMLService.label``. Returns the builder, so calls chain.
         """
@@ -1716,7 +1677,7 @@ class SWMLBuilderVerbsMixin:
         action: Literal["stop", "summarize"] | dict[str, Any] | dict[str, Any],
         **extra: Any,
     ) -> _B:
-        """Start live transcription of the call.
+        """Append the ``live_transcribe`` verb to the main section.
 
         Arguments as for ``SWMLService.live_transcribe``. Returns the builder, so calls chain.
         """
@@ -1730,7 +1691,7 @@ class SWMLBuilderVerbsMixin:
         action: Literal["stop", "summarize"] | dict[str, Any] | dict[str, Any],
         **extra: Any,
     ) -> _B:
-        """Start live translation of the call.
+        """Append the ``live_translate`` verb to the main section.
 
         Arguments as for ``SWMLService.live_translate``. Returns the builder, so calls chain.
         """
@@ -1739,7 +1700,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def join_room(self: _B, *, name: str, **extra: Any) -> _B:
-        """Join a Relay room.
+        """Append the ``join_room`` verb to the main section.
 
         Arguments as for ``SWMLService.join_room``. Returns the builder, so calls chain.
         """
@@ -1751,55 +1712,55 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         name: str,
-        muted: bool | str | None = None,
         beep: Literal["true", "false", "onEnter", "onExit"] | None = None,
-        start_on_enter: bool | str | None = None,
-        end_on_exit: bool | str | None = None,
-        wait_url: str | None = None,
-        max_participants: int | str | None = None,
-        record: Literal["do-not-record", "record-from-start"] | None = None,
-        region: Literal["global", "us", "eu", "ch"] | None = None,
-        trim: Literal["trim-silence", "do-not-trim"] | None = None,
         coach: str | None = None,
-        status_callback_event: str | None = None,
-        status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
-        status_callback: str | None = None,
-        status_callback_method: Literal["GET", "POST"] | None = None,
+        end_on_exit: bool | str | None = None,
+        max_participants: int | str | None = None,
+        muted: bool | str | None = None,
+        record: Literal["do-not-record", "record-from-start"] | None = None,
         recording_status_callback: str | None = None,
-        recording_status_callback_method: Literal["GET", "POST"] | None = None,
         recording_status_callback_event: str | None = None,
         recording_status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
+        recording_status_callback_method: Literal["GET", "POST"] | None = None,
+        region: Literal["global", "us", "eu", "ch"] | None = None,
         result: dict[str, Any] | list[dict[str, Any]] | None = None,
+        start_on_enter: bool | str | None = None,
+        status_callback: str | None = None,
+        status_callback_event: str | None = None,
+        status_callback_event_type: Literal["cxml", "laml", "relay"] | None = None,
+        status_callback_method: Literal["GET", "POST"] | None = None,
         stream: dict[str, Any] | None = None,
+        trim: Literal["trim-silence", "do-not-trim"] | None = None,
+        wait_url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Join an ad-hoc audio conference started on either the SignalWire or Compatibility API.
+        """Append the ``join_conference`` verb to the main section.
 
         Arguments as for ``SWMLService.join_conference``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "name": name,
-                "muted": muted,
                 "beep": beep,
-                "start_on_enter": start_on_enter,
-                "end_on_exit": end_on_exit,
-                "wait_url": wait_url,
-                "max_participants": max_participants,
-                "record": record,
-                "region": region,
-                "trim": trim,
                 "coach": coach,
-                "status_callback_event": status_callback_event,
-                "status_callback_event_type": status_callback_event_type,
-                "status_callback": status_callback,
-                "status_callback_method": status_callback_method,
+                "end_on_exit": end_on_exit,
+                "max_participants": max_participants,
+                "muted": muted,
+                "record": record,
                 "recording_status_callback": recording_status_callback,
-                "recording_status_callback_method": recording_status_callback_method,
                 "recording_status_callback_event": recording_status_callback_event,
                 "recording_status_callback_event_type": recording_status_callback_event_type,
+                "recording_status_callback_method": recording_status_callback_method,
+                "region": region,
                 "result": result,
+                "start_on_enter": start_on_enter,
+                "status_callback": status_callback,
+                "status_callback_event": status_callback_event,
+                "status_callback_event_type": status_callback_event_type,
+                "status_callback_method": status_callback_method,
                 "stream": stream,
+                "trim": trim,
+                "wait_url": wait_url,
             },
             extra,
         )
@@ -1810,43 +1771,43 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         play: str | list[str],
-        volume: float | None = None,
-        say_voice: str | None = None,
-        say_language: str | None = None,
-        say_gender: str | None = None,
-        max_digits: int | str | None = None,
-        terminators: str | None = None,
         digit_timeout: float | str | None = None,
         initial_timeout: float | str | None = None,
-        speech_timeout: float | str | None = None,
+        max_digits: int | str | None = None,
+        say_gender: str | None = None,
+        say_language: str | None = None,
+        say_voice: str | None = None,
         speech_end_timeout: float | str | None = None,
-        speech_language: str | None = None,
-        speech_hints: list[str] | None = None,
         speech_engine: str | None = None,
+        speech_hints: list[str] | None = None,
+        speech_language: str | None = None,
+        speech_timeout: float | str | None = None,
         status_url: str | None = None,
+        terminators: str | None = None,
+        volume: float | None = None,
         **extra: Any,
     ) -> _B:
-        """Play a prompt and wait for input.
+        """Append the ``prompt`` verb to the main section.
 
         Arguments as for ``SWMLService.prompt``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "play": play,
-                "volume": volume,
-                "say_voice": say_voice,
-                "say_language": say_language,
-                "say_gender": say_gender,
-                "max_digits": max_digits,
-                "terminators": terminators,
                 "digit_timeout": digit_timeout,
                 "initial_timeout": initial_timeout,
-                "speech_timeout": speech_timeout,
+                "max_digits": max_digits,
+                "say_gender": say_gender,
+                "say_language": say_language,
+                "say_voice": say_voice,
                 "speech_end_timeout": speech_end_timeout,
-                "speech_language": speech_language,
-                "speech_hints": speech_hints,
                 "speech_engine": speech_engine,
+                "speech_hints": speech_hints,
+                "speech_language": speech_language,
+                "speech_timeout": speech_timeout,
                 "status_url": status_url,
+                "terminators": terminators,
+                "volume": volume,
             },
             extra,
         )
@@ -1854,7 +1815,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def receive_fax(self: _B, *, status_url: str | None = None, **extra: Any) -> _B:
-        """Receive a fax being delivered to this call.
+        """Append the ``receive_fax`` verb to the main section.
 
         Arguments as for ``SWMLService.receive_fax``. Returns the builder, so calls chain.
         """
@@ -1865,35 +1826,34 @@ class SWMLBuilderVerbsMixin:
     def record(
         self: _B,
         *,
-        stereo: bool | str | None = None,
-        format: Literal["wav", "mp3", "mp4"] | None = None,
-        direction: Literal["speak", "listen"] | None = None,
-        terminators: str | None = None,
         beep: bool | str | None = None,
-        input_sensitivity: float | str | None = None,
-        initial_timeout: float | str | None = None,
+        direction: Literal["speak", "listen"] | None = None,
         end_silence_timeout: float | str | None = None,
+        format: Literal["wav", "mp3", "mp4"] | None = None,
+        initial_timeout: float | str | None = None,
+        input_sensitivity: float | str | None = None,
         max_length: float | str | None = None,
         status_url: str | None = None,
+        stereo: bool | str | None = None,
+        terminators: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Record the call audio in the foreground, pausing further SWML execution until recording
-        ends.
+        """Append the ``record`` verb to the main section.
 
         Arguments as for ``SWMLService.record``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
-                "stereo": stereo,
-                "format": format,
-                "direction": direction,
-                "terminators": terminators,
                 "beep": beep,
-                "input_sensitivity": input_sensitivity,
-                "initial_timeout": initial_timeout,
+                "direction": direction,
                 "end_silence_timeout": end_silence_timeout,
+                "format": format,
+                "initial_timeout": initial_timeout,
+                "input_sensitivity": input_sensitivity,
                 "max_length": max_length,
                 "status_url": status_url,
+                "stereo": stereo,
+                "terminators": terminators,
             },
             extra,
         )
@@ -1903,36 +1863,36 @@ class SWMLBuilderVerbsMixin:
     def record_call(
         self: _B,
         *,
-        control_id: str | None = None,
-        stereo: bool | str | None = None,
-        format: Literal["wav", "mp3", "mp4"] | None = None,
-        direction: Literal["speak", "listen", "both"] | None = None,
-        terminators: str | None = None,
         beep: bool | str | None = None,
-        input_sensitivity: float | str | None = None,
-        initial_timeout: float | str | None = None,
+        control_id: str | None = None,
+        direction: Literal["speak", "listen", "both"] | None = None,
         end_silence_timeout: float | str | None = None,
+        format: Literal["wav", "mp3", "mp4"] | None = None,
+        initial_timeout: float | str | None = None,
+        input_sensitivity: float | str | None = None,
         max_length: float | str | None = None,
         status_url: str | None = None,
+        stereo: bool | str | None = None,
+        terminators: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Record call in the background.
+        """Append the ``record_call`` verb to the main section.
 
         Arguments as for ``SWMLService.record_call``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
-                "control_id": control_id,
-                "stereo": stereo,
-                "format": format,
-                "direction": direction,
-                "terminators": terminators,
                 "beep": beep,
-                "input_sensitivity": input_sensitivity,
-                "initial_timeout": initial_timeout,
+                "control_id": control_id,
+                "direction": direction,
                 "end_silence_timeout": end_silence_timeout,
+                "format": format,
+                "initial_timeout": initial_timeout,
+                "input_sensitivity": input_sensitivity,
                 "max_length": max_length,
                 "status_url": status_url,
+                "stereo": stereo,
+                "terminators": terminators,
             },
             extra,
         )
@@ -1942,28 +1902,28 @@ class SWMLBuilderVerbsMixin:
     def request(
         self: _B,
         *,
-        url: str,
         method: Literal["GET", "POST", "PUT", "DELETE"],
-        headers: dict[str, Any] | None = None,
+        url: str,
         body: str | dict[str, Any] | None = None,
-        timeout: float | str | None = None,
         connect_timeout: float | str | None = None,
+        headers: dict[str, Any] | None = None,
         save_variables: bool | str | None = None,
+        timeout: float | str | None = None,
         **extra: Any,
     ) -> _B:
-        """Send a GET, POST, PUT, or DELETE request to a remote URL.
+        """Append the ``request`` verb to the main section.
 
         Arguments as for ``SWMLService.request``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
-                "url": url,
                 "method": method,
-                "headers": headers,
+                "url": url,
                 "body": body,
-                "timeout": timeout,
                 "connect_timeout": connect_timeout,
+                "headers": headers,
                 "save_variables": save_variables,
+                "timeout": timeout,
             },
             extra,
         )
@@ -1971,7 +1931,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def return_(self: _B, value: Any = None) -> _B:
-        """Return a value from an execute call or exit the script.
+        """Append the ``return`` verb to the main section.
 
         Arguments as for ``SWMLService.return_``. Returns the builder, so calls chain.
         """
@@ -1980,7 +1940,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def send_digits(self: _B, *, digits: str, **extra: Any) -> _B:
-        """Send digit presses as DTMF tones.
+        """Append the ``send_digits`` verb to the main section.
 
         Arguments as for ``SWMLService.send_digits``. Returns the builder, so calls chain.
         """
@@ -1997,7 +1957,7 @@ class SWMLBuilderVerbsMixin:
         status_url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Send a fax.
+        """Append the ``send_fax`` verb to the main section.
 
         Arguments as for ``SWMLService.send_fax``. Returns the builder, so calls chain.
         """
@@ -2016,27 +1976,27 @@ class SWMLBuilderVerbsMixin:
     def send_sms(
         self: _B,
         *,
-        to_number: str,
         from_number: str,
-        region: str | None = None,
-        tags: list[str] | None = None,
-        status_callback: str | None = None,
+        to_number: str,
         body: str | None = None,
+        region: str | None = None,
+        status_callback: str | None = None,
+        tags: list[str] | None = None,
         media: list[str] | None = None,
         **extra: Any,
     ) -> _B:
-        """Send an outbound SMS or MMS message to a PSTN phone number.
+        """Append the ``send_sms`` verb to the main section.
 
         Arguments as for ``SWMLService.send_sms``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
-                "to_number": to_number,
                 "from_number": from_number,
-                "region": region,
-                "tags": tags,
-                "status_callback": status_callback,
+                "to_number": to_number,
                 "body": body,
+                "region": region,
+                "status_callback": status_callback,
+                "tags": tags,
                 "media": media,
             },
             extra,
@@ -2045,7 +2005,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def set(self: _B, variables: Mapping[str, Any] | None = None, /, **kwargs: Any) -> _B:
-        """Set script variables to the specified values.
+        """Append the ``set`` verb to the main section.
 
         Arguments as for ``SWMLService.set``. Returns the builder, so calls chain.
         """
@@ -2054,7 +2014,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def sleep(self: _B, duration: int | str) -> _B:
-        """Pause execution for a specified duration.
+        """Append the ``sleep`` verb to the main section.
 
         Arguments as for ``SWMLService.sleep``. Returns the builder, so calls chain.
         """
@@ -2066,21 +2026,21 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         to_uri: str,
+        password: str | None = None,
         status_url: str | None = None,
         username: str | None = None,
-        password: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Send SIP REFER to a SIP call.
+        """Append the ``sip_refer`` verb to the main section.
 
         Arguments as for ``SWMLService.sip_refer``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "to_uri": to_uri,
+                "password": password,
                 "status_url": status_url,
                 "username": username,
-                "password": password,
             },
             extra,
         )
@@ -2088,7 +2048,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def stop_denoise(self: _B, **extra: Any) -> _B:
-        """Stop noise reduction that was started with denoise.
+        """Append the ``stop_denoise`` verb to the main section.
 
         Arguments as for ``SWMLService.stop_denoise``. Returns the builder, so calls chain.
         """
@@ -2097,7 +2057,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def stop_record_call(self: _B, *, control_id: str | None = None, **extra: Any) -> _B:
-        """Stop an active background recording.
+        """Append the ``stop_record_call`` verb to the main section.
 
         Arguments as for ``SWMLService.stop_record_call``. Returns the builder, so calls chain.
         """
@@ -2106,7 +2066,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def stop_stream(self: _B, *, control_id: str | None = None, **extra: Any) -> _B:
-        """Stop an active audio stream.
+        """Append the ``stop_stream`` verb to the main section.
 
         Arguments as for ``SWMLService.stop_stream``. Returns the builder, so calls chain.
         """
@@ -2115,7 +2075,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def stop_tap(self: _B, *, control_id: str | None = None, **extra: Any) -> _B:
-        """Stop an active tap stream.
+        """Append the ``stop_tap`` verb to the main section.
 
         Arguments as for ``SWMLService.stop_tap``. Returns the builder, so calls chain.
         """
@@ -2127,31 +2087,31 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         url: str,
-        control_id: str | None = None,
-        name: str | None = None,
-        track: Literal["inbound_track", "outbound_track", "both_tracks"] | None = None,
+        authorization_bearer_token: str | None = None,
         codec: str | None = None,
+        control_id: str | None = None,
+        custom_parameters: dict[str, Any] | None = None,
+        name: str | None = None,
         status_url: str | None = None,
         status_url_method: Literal["GET", "POST"] | None = None,
-        authorization_bearer_token: str | None = None,
-        custom_parameters: dict[str, Any] | None = None,
+        track: Literal["inbound_track", "outbound_track", "both_tracks"] | None = None,
         **extra: Any,
     ) -> _B:
-        """Start a background audio stream from the call to a WebSocket endpoint.
+        """Append the ``stream`` verb to the main section.
 
         Arguments as for ``SWMLService.stream``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "url": url,
-                "control_id": control_id,
-                "name": name,
-                "track": track,
+                "authorization_bearer_token": authorization_bearer_token,
                 "codec": codec,
+                "control_id": control_id,
+                "custom_parameters": custom_parameters,
+                "name": name,
                 "status_url": status_url,
                 "status_url_method": status_url_method,
-                "authorization_bearer_token": authorization_bearer_token,
-                "custom_parameters": custom_parameters,
+                "track": track,
             },
             extra,
         )
@@ -2161,16 +2121,16 @@ class SWMLBuilderVerbsMixin:
     def switch(
         self: _B,
         *,
-        variable: str,
         case: dict[str, Any],
+        variable: str,
         default: list[dict[str, Any]] | None = None,
         **extra: Any,
     ) -> _B:
-        """Execute different instructions based on a variable's value.
+        """Append the ``switch`` verb to the main section.
 
         Arguments as for ``SWMLService.switch``. Returns the builder, so calls chain.
         """
-        config: Any = _compact({"variable": variable, "case": case, "default": default}, extra)
+        config: Any = _compact({"case": case, "variable": variable, "default": default}, extra)
         self.add_verb("switch", config)
         return self
 
@@ -2178,23 +2138,23 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         uri: str,
+        codec: Literal["PCMU", "PCMA"] | None = None,
         control_id: str | None = None,
         direction: Literal["speak", "listen", "both"] | None = None,
-        codec: Literal["PCMU", "PCMA"] | None = None,
         rtp_ptime: int | str | None = None,
         status_url: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Start background call tap.
+        """Append the ``tap`` verb to the main section.
 
         Arguments as for ``SWMLService.tap``. Returns the builder, so calls chain.
         """
         config: Any = _compact(
             {
                 "uri": uri,
+                "codec": codec,
                 "control_id": control_id,
                 "direction": direction,
-                "codec": codec,
                 "rtp_ptime": rtp_ptime,
                 "status_url": status_url,
             },
@@ -2204,7 +2164,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def transcribe(self: _B, *, status_url: str | None = None, **extra: Any) -> _B:
-        """Transcribe the entire call in the background.
+        """Append the ``transcribe`` verb to the main section.
 
         Arguments as for ``SWMLService.transcribe``. Returns the builder, so calls chain.
         """
@@ -2213,7 +2173,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def transcribe_stop(self: _B, **extra: Any) -> _B:
-        """Stop the transcription currently running on the call, started with `transcribe`.
+        """Append the ``transcribe_stop`` verb to the main section.
 
         Arguments as for ``SWMLService.transcribe_stop``. Returns the builder, so calls chain.
         """
@@ -2225,21 +2185,20 @@ class SWMLBuilderVerbsMixin:
         self: _B,
         *,
         dest: str,
-        params: dict[str, Any] | None = None,
         meta: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
         **extra: Any,
     ) -> _B:
-        """Transfer the execution of the script to a different SWML section, URL, or Relay
-        application.
+        """Append the ``transfer`` verb to the main section.
 
         Arguments as for ``SWMLService.transfer``. Returns the builder, so calls chain.
         """
-        config: Any = _compact({"dest": dest, "params": params, "meta": meta}, extra)
+        config: Any = _compact({"dest": dest, "meta": meta, "params": params}, extra)
         self.add_verb("transfer", config)
         return self
 
     def unset(self: _B, variables: str | list[str]) -> _B:
-        """Unset specified variables.
+        """Append the ``unset`` verb to the main section.
 
         Arguments as for ``SWMLService.unset``. Returns the builder, so calls chain.
         """
@@ -2270,7 +2229,7 @@ class SWMLBuilderVerbsMixin:
         voice: str | None = None,
         **extra: Any,
     ) -> _B:
-        """Enables secure payment processing during voice calls.
+        """Append the ``pay`` verb to the main section.
 
         Arguments as for ``SWMLService.pay``. Returns the builder, so calls chain.
         """
@@ -2316,7 +2275,7 @@ class SWMLBuilderVerbsMixin:
         wait: bool | str | None = None,
         **extra: Any,
     ) -> _B:
-        """A detection method that combines AMD (Answering Machine Detection) and fax detection.
+        """Append the ``detect_machine`` verb to the main section.
 
         Arguments as for ``SWMLService.detect_machine``. Returns the builder, so calls chain.
         """
@@ -2340,7 +2299,7 @@ class SWMLBuilderVerbsMixin:
         return self
 
     def user_event(self: _B, *, event: dict[str, Any], **extra: Any) -> _B:
-        """Allows the user to set and send events to the connected client on the call.
+        """Append the ``user_event`` verb to the main section.
 
         Arguments as for ``SWMLService.user_event``. Returns the builder, so calls chain.
         """

@@ -1,24 +1,19 @@
 """Load the OpenAPI specs once per process and list their operations.
 
-Both specs are OpenAPI 3.1 (JSON Schema 2020-12). The compat spec's paths are
+Both specs are OpenAPI 3.1 (JSON Schema 2020-12), read from the committed
+facts-only data (``signalwire_fakes/_data``). The compat spec's paths are
 relative to its server URL, so they get the ``/api/laml/2010-04-01`` prefix.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-from signalwire_fakes.specs import spec_path
+from signalwire_fakes.specs import load_spec_file
 
 __all__ = [
-    "CACHE_ENV",
     "COMPAT_PREFIX",
     "SPEC_FILES",
     "Operation",
@@ -30,71 +25,24 @@ __all__ = [
 
 SpecName = Literal["rest", "compat", "rpc"]
 
+#: Spec name -> the published spec it comes from (``spec_path`` maps it to the data file).
 SPEC_FILES: dict[str, str] = {
     "rest": "signalwire-rest.openapi.yaml",
     "compat": "compatibility.openapi.yaml",
     "rpc": "calling-commands.openrpc.yaml",
 }
 COMPAT_PREFIX = "/api/laml/2010-04-01"
-CACHE_ENV = "SIGNALWIRE_FAKES_CACHE"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 _lock = threading.Lock()
-_specs: dict[str, dict[str, Any]] = {}
 _operations: list[Operation] | None = None
 
 
 def load_spec(name: str) -> dict[str, Any]:
-    """Return one parsed spec (``rest``, ``compat`` or ``rpc``), parsed once per process.
-
-    Parsing the 2 MB REST spec takes about a second even with libyaml, so the
-    result is also cached as JSON in a temp folder keyed by the file's hash
-    (``SIGNALWIRE_FAKES_CACHE`` overrides the folder; ``""`` disables it).
-    """
-    with _lock:
-        cached = _specs.get(name)
-        if cached is None:
-            cached = _parse(spec_path(SPEC_FILES[name]).read_bytes(), name)
-            _specs[name] = cached
-        return cached
-
-
-def _cache_dir() -> Path | None:
-    override = os.environ.get(CACHE_ENV)
-    if override is not None:
-        return Path(override) if override else None
-    return Path(tempfile.gettempdir()) / "signalwire-fakes-cache"
-
-
-def _parse(raw: bytes, name: str) -> dict[str, Any]:
-    folder = _cache_dir()
-    cache = None
-    if folder is not None:
-        cache = folder / f"{name}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
-        try:
-            data: dict[str, Any] = json.loads(cache.read_bytes())
-            return data
-        except (OSError, ValueError):
-            pass
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
-    data = yaml.load(raw, Loader=loader)  # a safe loader
-    try:
-        # Round-trip through JSON so a cached load and a fresh one agree
-        # (e.g. an unquoted YAML key 200 becomes "200" either way).
-        text = json.dumps(data)
-    except (TypeError, ValueError):
-        return data  # not JSON-shaped (dates?): use it as parsed, uncached
-    data = json.loads(text)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, cache)  # atomic: concurrent sessions never see half a file
-        except OSError:
-            pass  # a read-only temp dir only costs speed
+    """Return one parsed spec (``rest``, ``compat`` or ``rpc``), parsed once per process."""
+    if name not in SPEC_FILES:
+        raise KeyError(f"unknown spec {name!r}; expected one of {sorted(SPEC_FILES)}")
+    data: dict[str, Any] = load_spec_file(SPEC_FILES[name])
     return data
 
 

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Addresses"]
 
 
-class Addresses(Resource[_R]):
+class Addresses(Resource[_R], accessor="addresses"):
     """``client.addresses``: addresses (E911 Addresses)."""
 
     def list(
@@ -31,15 +31,15 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List E911 addresses.
+        """List addresses.
 
-        ``GET /api/relay/rest/addresses`` (list_addresses).
+        ``GET /api/relay/rest/addresses`` (``list_addresses``).
 
         Args:
-            filter_label: Filter addresses by label (partial match).
-            page_number: The page number to retrieve (0-indexed).
-            page_size: The number of items per page (1-1000).
-            page_token: Token for cursor-based pagination. Required when page_number > 0.
+            filter_label: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -60,60 +60,62 @@ class Addresses(Resource[_R]):
     def create(
         self,
         *,
-        label: str,
+        city: str,
         country: str,
         first_name: str,
+        label: str,
         last_name: str,
-        street_number: str,
-        street_name: str,
-        city: str,
-        state: str,
         postal_code: str,
-        address_type: str | None = None,
+        state: str,
+        street_name: str,
+        street_number: str,
         address_number: str | None = None,
-        emergency_enabled: bool | None = None,
+        address_type: str | None = None,
         auto_correct_address: bool | None = None,
+        emergency_enabled: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create E911 address.
+        """Create an address.
 
-        ``POST /api/relay/rest/addresses`` (create_address).
+        ``POST /api/relay/rest/addresses`` (``create_address``).
 
         Args:
-            label: A friendly name given to the address to help distinguish and search...
-            country: The ISO 3166 Alpha 2 country code.
-            first_name: First name of the occupant associated with this address.
-            last_name: Last name of the occupant associated with this address.
-            street_number: The number portion of the street address.
-            street_name: The name portion of the street address.
-            city: The city portion of the street address.
-            state: The state/province/region of the street address. In the USA and Can...
-            postal_code: The postal code of the street address.
-            address_type: If the address is divided into multiple sub-addresses, this identif...
-            address_number: If the address is divided into multiple sub-addresses, this identif...
-            emergency_enabled: Applies to US addresses only. When `true` and `country` is `US`, th...
-            auto_correct_address: When the carrier suggests a corrected version of the address, `true...
+            city: string, required.
+            country: string, required.
+            first_name: string, required.
+            label: string, required.
+            last_name: string, required.
+            postal_code: string, required.
+            state: string, required.
+            street_name: string, required.
+            street_number: string, required.
+            address_number: string, optional.
+            address_type: string, optional; one of ``"Apartment"``, ``"Basement"``,
+                ``"Building"``, ``"Department"``, ``"Floor"``, ``"Office"``,
+                ``"Penthouse"``, ``"Suite"``, ``"Trailer"``, ``"Unit"``.
+            auto_correct_address: boolean, optional; default ``true``.
+            emergency_enabled: boolean, optional; default ``false``.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/addresses",
             json=fields(
                 {
-                    "label": label,
-                    "country": country,
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "street_number": street_number,
-                    "street_name": street_name,
-                    "address_type": address_type,
                     "address_number": address_number,
-                    "city": city,
-                    "state": state,
-                    "postal_code": postal_code,
-                    "emergency_enabled": emergency_enabled,
+                    "address_type": address_type,
                     "auto_correct_address": auto_correct_address,
+                    "city": city,
+                    "country": country,
+                    "emergency_enabled": emergency_enabled,
+                    "first_name": first_name,
+                    "label": label,
+                    "last_name": last_name,
+                    "postal_code": postal_code,
+                    "state": state,
+                    "street_name": street_name,
+                    "street_number": street_number,
                 },
                 extras,
                 kwargs,
@@ -129,9 +131,12 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get E911 address.
+        """Get an address.
 
-        ``GET /api/relay/rest/addresses/{id}`` (get_address).
+        ``GET /api/relay/rest/addresses/{id}`` (``get_address``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -144,60 +149,63 @@ class Addresses(Resource[_R]):
         self,
         id: str,
         *,
-        label: str,
+        city: str,
         country: str,
         first_name: str,
+        label: str,
         last_name: str,
-        street_number: str,
-        street_name: str,
-        city: str,
-        state: str,
         postal_code: str,
-        address_type: str | None = None,
+        state: str,
+        street_name: str,
+        street_number: str,
         address_number: str | None = None,
-        emergency_enabled: bool | None = None,
+        address_type: str | None = None,
         auto_correct_address: bool | None = None,
+        emergency_enabled: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update E911 address.
+        """Update an address.
 
-        ``PUT /api/relay/rest/addresses/{id}`` (update_address).
+        ``PUT /api/relay/rest/addresses/{id}`` (``update_address``).
 
         Args:
-            label: A friendly name given to the address to help distinguish and search...
-            country: The ISO 3166 Alpha 2 country code.
-            first_name: First name of the occupant associated with this address.
-            last_name: Last name of the occupant associated with this address.
-            street_number: The number portion of the street address.
-            street_name: The name portion of the street address.
-            city: The city portion of the street address.
-            state: The state/province/region of the street address. In the USA and Can...
-            postal_code: The postal code of the street address.
-            address_type: If the address is divided into multiple sub-addresses, this identif...
-            address_number: If the address is divided into multiple sub-addresses, this identif...
-            emergency_enabled: Applies to US addresses only. When `true` and `country` is `US`, th...
-            auto_correct_address: When the carrier suggests a corrected version of the address, `true...
+            id: string (uuid), required.
+            city: string, required.
+            country: string, required.
+            first_name: string, required.
+            label: string, required.
+            last_name: string, required.
+            postal_code: string, required.
+            state: string, required.
+            street_name: string, required.
+            street_number: string, required.
+            address_number: string, optional.
+            address_type: string, optional; one of ``"Apartment"``, ``"Basement"``,
+                ``"Building"``, ``"Department"``, ``"Floor"``, ``"Office"``,
+                ``"Penthouse"``, ``"Suite"``, ``"Trailer"``, ``"Unit"``.
+            auto_correct_address: boolean, optional; default ``true``.
+            emergency_enabled: boolean, optional; default ``false``.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/addresses/{seg(id)}",
             json=fields(
                 {
-                    "label": label,
-                    "country": country,
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "street_number": street_number,
-                    "street_name": street_name,
-                    "address_type": address_type,
                     "address_number": address_number,
-                    "city": city,
-                    "state": state,
-                    "postal_code": postal_code,
-                    "emergency_enabled": emergency_enabled,
+                    "address_type": address_type,
                     "auto_correct_address": auto_correct_address,
+                    "city": city,
+                    "country": country,
+                    "emergency_enabled": emergency_enabled,
+                    "first_name": first_name,
+                    "label": label,
+                    "last_name": last_name,
+                    "postal_code": postal_code,
+                    "state": state,
+                    "street_name": street_name,
+                    "street_number": street_number,
                 },
                 extras,
                 kwargs,
@@ -213,9 +221,12 @@ class Addresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete E911 address.
+        """Delete an address.
 
-        ``DELETE /api/relay/rest/addresses/{id}`` (delete_address).
+        ``DELETE /api/relay/rest/addresses/{id}`` (``delete_address``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

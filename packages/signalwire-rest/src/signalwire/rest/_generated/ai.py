@@ -16,37 +16,37 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Ai"]
 
 
-class Ai(Resource[_R]):
+class Ai(Resource[_R], accessor="ai"):
     """``client.ai``: ai (AI Chat)."""
 
     def chat(
         self,
         *,
-        jsonrpc: str,
         id: str,
+        jsonrpc: str,
         method: str,
         params: Mapping[str, Any],
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send AI chat methods.
+        """Chat methods.
 
-        ``POST /api/ai/chat`` (chat_methods).
+        ``POST /api/ai/chat`` (``chat_methods``).
 
         Args:
-            jsonrpc: The JSON-RPC version. Always `2.0`.
-            id: Your identifier for this request, echoed back on the response so yo...
-            method: Creates a conversation, or resets an existing one when `reinit` is...
-            params: The parameters for `create_conversation`.
+            id: string, required.
+            jsonrpc: string, required; one of ``"2.0"``.
+            method: string, required; one of ``"create_conversation"``.
+            params: object, required.
         """
         return self._t.call(
             "POST",
             "/api/ai/chat",
             json=fields(
                 {
-                    "jsonrpc": jsonrpc,
                     "id": id,
+                    "jsonrpc": jsonrpc,
                     "method": method,
                     "params": params,
                 },

@@ -17,298 +17,13 @@ from signalwire.rest._resource import _R, fields
 __all__ = ["Calling"]
 
 
-class Calling(CallingHelpers[_R]):
+class Calling(CallingHelpers[_R], accessor="calling"):
     """``client.calling``: one method per command of ``POST /api/calling/calls``.
 
-    Each sends ``{"command": ..., "id": call_id, "params": {...}}``; ``dial``
+    Each sends ``{"command": <command>, "id": call_id, "params": {<fields>}}``; ``dial``
     and ``update`` carry no top-level id (``update`` takes the call id as
     ``params.id``, the ``id=`` keyword).
     """
-
-    def dial(
-        self,
-        *,
-        from_: str,
-        to: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        to_script: Any | None = None,
-        caller_id: str | None = None,
-        fallback_url: str | None = None,
-        status_url: str | None = None,
-        status_events: Sequence[Any] | None = None,
-        url_method: str | None = None,
-        codecs: Any | None = None,
-        timeout: int | None = None,
-        max_price_per_minute: float | None = None,
-        send_digits: str | None = None,
-        region: Any | None = None,
-        custom_variables: Mapping[str, Any] | None = None,
-        url: str | None = None,
-        swml: Mapping[str, Any] | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``dial``.
-
-        Sends ``{"command": "dial"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            from_: The address that initiates the call. For PSTN destinations, must be...
-            to: Destination address. Accepts E.164 (`+xxxxxxxxxxx`), SIP URI (`sip:...
-            username: SIP authentication username, forwarded to the destination when `to`...
-            password: SIP authentication password, forwarded to the destination when `to`...
-            to_script: Inline SWML document (JSON or YAML string), or an `http(s)://` URL...
-            caller_id: Caller ID displayed to the destination. E.164 for PSTN; short calle...
-            fallback_url: Fallback URL that returns SWML if the primary `url` fails.
-            status_url: HTTP or HTTPS URL that receives call lifecycle webhooks for events...
-            status_events: Call lifecycle events that will be delivered to `status_url`.
-            url_method: HTTP method used when requesting the `url`. Defaults to `POST`.
-            codecs: Codecs to offer on the outbound call. May be provided as an array o...
-            timeout: Ring timeout in seconds. Must be between 1 and 600.
-            max_price_per_minute: Maximum per-minute price (in dollars). If the computed billing rout...
-            send_digits: DTMF digits to send after the call is answered. Allowed characters:...
-            region: Preferred FreeSWITCH region(s) for call routing. Must be drawn from...
-            custom_variables: Your own key/value string pairs to attach to the call. They become...
-            url: The URL to handle the call. This parameter allows you to specify a...
-            swml: Inline SWML object containing SWML instructions for handling the ca...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "dial",
-                "params": fields(
-                    {
-                        "from": from_,
-                        "to": to,
-                        "username": username,
-                        "password": password,
-                        "to_script": to_script,
-                        "caller_id": caller_id,
-                        "fallback_url": fallback_url,
-                        "status_url": status_url,
-                        "status_events": status_events,
-                        "url_method": url_method,
-                        "codecs": codecs,
-                        "timeout": timeout,
-                        "max_price_per_minute": max_price_per_minute,
-                        "send_digits": send_digits,
-                        "region": region,
-                        "custom_variables": custom_variables,
-                        "url": url,
-                        "swml": swml,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def update(
-        self,
-        *,
-        id: str,
-        fallback_url: str | None = None,
-        status: str | None = None,
-        status_url: str | None = None,
-        url: str | None = None,
-        swml: Mapping[str, Any] | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Update a call in progress — cancel, complete, or redirect the SWML flow.
-
-        Sends ``{"command": "update"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            id: The unique identifying ID of a existing call.
-            fallback_url: The Fallback URL to handle the call. This parameter allows you to s...
-            status: Either `canceled` (to cancel a not yet connected call) or `complete...
-            status_url: A URL to receive call status update callbacks.
-            url: The URL to handle the call. This parameter allows you to specify a...
-            swml: Inline SWML object containing SWML instructions for handling the ca...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "update",
-                "params": fields(
-                    {
-                        "id": id,
-                        "fallback_url": fallback_url,
-                        "status": status,
-                        "status_url": status_url,
-                        "url": url,
-                        "swml": swml,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def end(
-        self,
-        call_id: str,
-        *,
-        reason: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.end``.
-
-        Sends ``{"command": "calling.end"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            reason: Set the reason why the call was hung up.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.end",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "reason": reason,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def disconnect(
-        self,
-        call_id: str,
-        *,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.disconnect``.
-
-        Sends ``{"command": "calling.disconnect"}`` to ``POST /api/calling/calls``.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.disconnect",
-                "id": call_id,
-                "params": fields({}, extras, kwargs),
-            },
-            options=request_options,
-        )
-
-    def ai_hold(
-        self,
-        call_id: str,
-        *,
-        timeout: str | None = None,
-        prompt: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.ai_hold``.
-
-        Sends ``{"command": "calling.ai_hold"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            timeout: Hold timeout, expressed as a numeric string of seconds. Note: must...
-            prompt: A system message added to the AI conversation before placing the ca...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.ai_hold",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "timeout": timeout,
-                        "prompt": prompt,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def ai_unhold(
-        self,
-        call_id: str,
-        *,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.ai_unhold``.
-
-        Sends ``{"command": "calling.ai_unhold"}`` to ``POST /api/calling/calls``.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.ai_unhold",
-                "id": call_id,
-                "params": fields({}, extras, kwargs),
-            },
-            options=request_options,
-        )
-
-    def ai_message(
-        self,
-        call_id: str,
-        *,
-        role: str | None = None,
-        message_text: str | None = None,
-        reset: Mapping[str, Any] | None = None,
-        global_data: Mapping[str, Any] | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.ai_message``.
-
-        Sends ``{"command": "calling.ai_message"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            role: The role that the message is from. By convention pair with `message...
-            message_text: The text content sent to the AI. Typically required unless `reset`...
-            reset: Parameters for resetting the AI conversation state.
-            global_data: Arbitrary JSON data to merge into the AI session's global data store.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.ai_message",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "role": role,
-                        "message_text": message_text,
-                        "reset": reset,
-                        "global_data": global_data,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
 
     def ai_stop(
         self,
@@ -319,12 +34,13 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.ai.stop``.
+        """Send the ``calling.ai.stop`` call command.
 
         Sends ``{"command": "calling.ai.stop"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Reserved field. The handler stops AI on the active session for this...
+            call_id: string, required; the call's ``id``.
+            control_id: string, optional.
         """
         return self._t.call(
             "POST",
@@ -343,43 +59,127 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
+    def ai_hold(
+        self,
+        call_id: str,
+        *,
+        prompt: str | None = None,
+        timeout: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.ai_hold`` call command.
+
+        Sends ``{"command": "calling.ai_hold"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            prompt: string, optional.
+            timeout: string, optional.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.ai_hold",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "prompt": prompt,
+                        "timeout": timeout,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def ai_message(
+        self,
+        call_id: str,
+        *,
+        global_data: Mapping[str, Any] | None = None,
+        message_text: str | None = None,
+        reset: Mapping[str, Any] | None = None,
+        role: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.ai_message`` call command.
+
+        Sends ``{"command": "calling.ai_message"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            global_data: object, optional.
+            message_text: string, optional.
+            reset: object, optional.
+            role: string, optional; one of ``"system"``, ``"user"``, ``"assistant"``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.ai_message",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "global_data": global_data,
+                        "message_text": message_text,
+                        "reset": reset,
+                        "role": role,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
     def ai_sidecar(
         self,
         call_id: str,
         *,
         lang: str,
-        prompt: Any | None = None,
-        model: str | None = None,
-        direction: Sequence[Any] | None = None,
-        customer_role: str | None = None,
-        url: str | None = None,
         SWAIG: Mapping[str, Any] | None = None,
-        permissions: Mapping[str, Any] | None = None,
+        action: Mapping[str, Any] | None = None,
+        customer_role: str | None = None,
+        direction: Sequence[Any] | None = None,
         global_data: Mapping[str, Any] | None = None,
         hints: Sequence[Any] | None = None,
+        model: str | None = None,
         params: Mapping[str, Any] | None = None,
-        action: Mapping[str, Any] | None = None,
+        permissions: Mapping[str, Any] | None = None,
+        prompt: Any | None = None,
+        url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.ai_sidecar``.
+        """Send the ``calling.ai_sidecar`` call command.
 
         Sends ``{"command": "calling.ai_sidecar"}`` to ``POST /api/calling/calls``.
 
         Args:
-            lang: The conversation language as a single BCP-47 tag. Sets the speech r...
-            prompt: The operator prompt that instructs the sidecar how to coach the age...
-            model: The model used for the sidecar's advice and its end-of-call summari...
-            direction: The call legs to observe. Both legs are required — a single-leg val...
-            customer_role: Which leg is the customer, used as the turn-end trigger source. **D...
-            url: The webhook URL the sidecar POSTs its callbacks to. Receives both t...
-            SWAIG: SWAIG functions and MCP servers available to the sidecar.
-            permissions: SWAIG permission overrides. Defaults to all permissions enabled.
-            global_data: A key-value object of data that is available throughout the sidecar...
-            hints: Hints that improve speech recognition of specific terms, such as pr...
-            params: Tuning options for the sidecar.
-            action: Summarize the conversation instead of starting a sidecar. When you...
+            call_id: string, required; the call's ``id``.
+            lang: string, required.
+            SWAIG: object, optional.
+            action: object, optional.
+            customer_role: string, optional; one of ``"remote-caller"``,
+                ``"local-caller"``; default ``"remote-caller"``.
+            direction: list of string, optional; one of ``"remote-caller"``,
+                ``"local-caller"``; default ``["remote-caller", "local-caller"]``.
+            global_data: object, optional.
+            hints: list of string, optional.
+            model: string, optional; one of ``"gpt-4o-mini"``, ``"gpt-4.1-mini"``,
+                ``"gpt-4.1-nano"``; default ``"gpt-4o-mini"``.
+            params: object, optional.
+            permissions: object, optional.
+            prompt: string or object, optional.
+            url: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -390,50 +190,17 @@ class Calling(CallingHelpers[_R]):
                 "params": fields(
                     {
                         "lang": lang,
-                        "prompt": prompt,
-                        "model": model,
-                        "direction": direction,
-                        "customer_role": customer_role,
-                        "url": url,
                         "SWAIG": SWAIG,
-                        "permissions": permissions,
+                        "action": action,
+                        "customer_role": customer_role,
+                        "direction": direction,
                         "global_data": global_data,
                         "hints": hints,
+                        "model": model,
                         "params": params,
-                        "action": action,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def ai_sidecar_poke(
-        self,
-        call_id: str,
-        *,
-        text: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.ai_sidecar.poke``.
-
-        Sends ``{"command": "calling.ai_sidecar.poke"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            text: The message to send to the sidecar.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.ai_sidecar.poke",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "text": text,
+                        "permissions": permissions,
+                        "prompt": prompt,
+                        "url": url,
                     },
                     extras,
                     kwargs,
@@ -451,12 +218,13 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.ai_sidecar.ask``.
+        """Send the ``calling.ai_sidecar.ask`` call command.
 
         Sends ``{"command": "calling.ai_sidecar.ask"}`` to ``POST /api/calling/calls``.
 
         Args:
-            text: The question for the sidecar to answer.
+            call_id: string, required; the call's ``id``.
+            text: string, required.
         """
         return self._t.call(
             "POST",
@@ -475,25 +243,36 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def ai_sidecar_stop(
+    def ai_sidecar_poke(
         self,
         call_id: str,
         *,
+        text: str,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.ai_sidecar.stop``.
+        """Send the ``calling.ai_sidecar.poke`` call command.
 
-        Sends ``{"command": "calling.ai_sidecar.stop"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.ai_sidecar.poke"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            text: string, required.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.ai_sidecar.stop",
+                "command": "calling.ai_sidecar.poke",
                 "id": call_id,
-                "params": fields({}, extras, kwargs),
+                "params": fields(
+                    {
+                        "text": text,
+                    },
+                    extras,
+                    kwargs,
+                ),
             },
             options=request_options,
         )
@@ -506,9 +285,12 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.ai_sidecar.status``.
+        """Send the ``calling.ai_sidecar.status`` call command.
 
         Sends ``{"command": "calling.ai_sidecar.status"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
         """
         return self._t.call(
             "POST",
@@ -521,335 +303,54 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def play(
+    def ai_sidecar_stop(
         self,
         call_id: str,
         *,
-        control_id: str,
-        play: Sequence[Any],
-        volume: float | None = None,
-        direction: str | None = None,
-        loop: int | None = None,
-        language: str | None = None,
-        voice: str | None = None,
-        gender: str | None = None,
-        status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Play media (audio files, text-to-speech, silence, or ringtones) on an active call.
+        """Send the ``calling.ai_sidecar.stop`` call command.
 
-        Sends ``{"command": "calling.play"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.ai_sidecar.stop"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this play operation, used to control it later...
-            play: Ordered list of media items to play. Items play sequentially.
-            volume: Volume adjustment in dB. Must be between -40 and 40.
-            direction: The direction of audio playback relative to the call participants.
-            loop: Number of times the full `play` sequence is repeated. `0` loops for...
-            language: Default BCP-47 language tag applied to any TTS item that does not s...
-            voice: Default voice applied to any TTS item that does not set its own `vo...
-            gender: Default voice gender applied to any TTS item that does not set its...
-            status_url: HTTP or HTTPS URL that receives playback lifecycle webhooks (`playi...
+            call_id: string, required; the call's ``id``.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.play",
+                "command": "calling.ai_sidecar.stop",
                 "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "play": play,
-                        "volume": volume,
-                        "direction": direction,
-                        "loop": loop,
-                        "language": language,
-                        "voice": voice,
-                        "gender": gender,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
+                "params": fields({}, extras, kwargs),
             },
             options=request_options,
         )
 
-    def play_pause(
+    def ai_unhold(
         self,
         call_id: str,
         *,
-        control_id: str,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.play.pause``.
+        """Send the ``calling.ai_unhold`` call command.
 
-        Sends ``{"command": "calling.play.pause"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.ai_unhold"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: The control ID of the play operation to pause.
+            call_id: string, required; the call's ``id``.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.play.pause",
+                "command": "calling.ai_unhold",
                 "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def play_resume(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.play.resume``.
-
-        Sends ``{"command": "calling.play.resume"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the play operation to resume.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.play.resume",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def play_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.play.stop``.
-
-        Sends ``{"command": "calling.play.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the play operation to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.play.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def play_volume(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        volume: float,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.play.volume``.
-
-        Sends ``{"command": "calling.play.volume"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the play operation to adjust.
-            volume: Volume adjustment in dB. Must be between -40 and 40.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.play.volume",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "volume": volume,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def record(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        record: Mapping[str, Any],
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Starts recording an active call.
-
-        Sends ``{"command": "calling.record"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this record operation, used to control it lat...
-            record: Recording configuration. Wraps the media-type-specific parameters (...
-            status_url: Webhook URL invoked with recording events — including a `finished`...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "record": record,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def record_pause(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        behavior: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.record.pause``.
-
-        Sends ``{"command": "calling.record.pause"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the recording to pause.
-            behavior: How the paused audio is handled. `skip` omits paused audio from the...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record.pause",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "behavior": behavior,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def record_resume(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.record.resume``.
-
-        Sends ``{"command": "calling.record.resume"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the recording to resume.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record.resume",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def record_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.record.stop``.
-
-        Sends ``{"command": "calling.record.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the recording to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
+                "params": fields({}, extras, kwargs),
             },
             options=request_options,
         )
@@ -858,33 +359,35 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
-        initial_timeout: float | None = None,
-        digits: Mapping[str, Any] | None = None,
-        speech: Mapping[str, Any] | None = None,
         continuous: bool | None = None,
+        control_id: str | None = None,
+        digits: Mapping[str, Any] | None = None,
+        initial_timeout: float | None = None,
         partial_results: bool | None = None,
         send_start_of_input: bool | None = None,
+        speech: Mapping[str, Any] | None = None,
         start_input_timers: bool | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Collect user input (DTMF digits, speech, or both) on an active call.
+        """Send the ``calling.collect`` call command.
 
         Sends ``{"command": "calling.collect"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: Unique identifier for this collect operation, used to control it la...
-            initial_timeout: Maximum time in seconds to wait for initial input. Must be positive...
-            digits: Configuration for collecting DTMF digit input. Provide `digits`, `s...
-            speech: Configuration for collecting speech input. Provide `digits`, `speec...
-            continuous: If `true`, the collect restarts after each result until `calling.co...
-            partial_results: If `true`, partial results are delivered as they are recognized, an...
-            send_start_of_input: If `true`, a `start_of_input` webhook event is fired when input is...
-            start_input_timers: If `false`, the initial-timeout clock does not start until `calling...
-            status_url: HTTP or HTTPS URL that receives collect result webhooks.
+            call_id: string, required; the call's ``id``.
+            continuous: boolean, optional; default ``false``.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            digits: object, optional.
+            initial_timeout: number, optional.
+            partial_results: boolean, optional; default ``false``.
+            send_start_of_input: boolean, optional; default ``false``.
+            speech: object, optional.
+            start_input_timers: boolean, optional; default ``false``.
+            status_url: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -894,48 +397,15 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
-                        "initial_timeout": initial_timeout,
-                        "digits": digits,
-                        "speech": speech,
                         "continuous": continuous,
+                        "control_id": control_id,
+                        "digits": digits,
+                        "initial_timeout": initial_timeout,
                         "partial_results": partial_results,
                         "send_start_of_input": send_start_of_input,
+                        "speech": speech,
                         "start_input_timers": start_input_timers,
                         "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def collect_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.collect.stop``.
-
-        Sends ``{"command": "calling.collect.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the collect operation to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.collect.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
                     },
                     extras,
                     kwargs,
@@ -953,12 +423,13 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.collect.start_input_timers``.
+        """Send the ``calling.collect.start_input_timers`` call command.
 
         Sends ``{"command": "calling.collect.start_input_timers"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: The control ID of the collect operation to start input timers for.
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
         """
         return self._t.call(
             "POST",
@@ -977,49 +448,7 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def detect(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        detect: Mapping[str, Any],
-        timeout: float | None = None,
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Start detection (answering machine, fax tone, or DTMF digits) on an active call.
-
-        Sends ``{"command": "calling.detect"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this detect operation, used to control it lat...
-            detect: Detection configuration specifying what to detect.
-            timeout: Maximum time in seconds the detection may run before timing out.
-            status_url: HTTP or HTTPS URL that receives detection result webhooks.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.detect",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "detect": detect,
-                        "timeout": timeout,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def detect_stop(
+    def collect_stop(
         self,
         call_id: str,
         *,
@@ -1028,252 +457,19 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.detect.stop``.
+        """Send the ``calling.collect.stop`` call command.
 
-        Sends ``{"command": "calling.detect.stop"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.collect.stop"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: The control ID of the detect operation to stop.
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.detect.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def tap(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        tap: Mapping[str, Any],
-        device: Mapping[str, Any],
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Capture audio from an active call and stream it to an external destination.
-
-        Sends ``{"command": "calling.tap"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this tap operation, used to control it later....
-            tap: Tap configuration specifying what audio to capture.
-            device: Device configuration specifying where to stream captured audio.
-            status_url: HTTP or HTTPS URL that receives tap lifecycle webhooks.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.tap",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "tap": tap,
-                        "device": device,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def tap_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.tap.stop``.
-
-        Sends ``{"command": "calling.tap.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the tap operation to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.tap.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def transcribe(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Transcribe the entire call in the background.
-
-        Sends ``{"command": "calling.transcribe"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this transcription operation, used to control...
-            status_url: An HTTP or HTTPS URL that receives the status callback when the tra...
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.transcribe",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "status_url": status_url,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def transcribe_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.transcribe.stop``.
-
-        Sends ``{"command": "calling.transcribe.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the transcription operation to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.transcribe.stop",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def stream(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        url: str,
-        name: str | None = None,
-        codec: str | None = None,
-        track: str | None = None,
-        authorization_bearer_token: str | None = None,
-        custom_parameters: Mapping[str, Any] | None = None,
-        status_url: str | None = None,
-        status_url_method: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Stream call audio to an external WebSocket endpoint.
-
-        Sends ``{"command": "calling.stream"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: Unique identifier for this stream operation, used to control it lat...
-            url: WebSocket URL to stream audio to. Must start with `wss://` (TLS is...
-            name: Optional human-readable name to identify the stream at the endpoint.
-            codec: Audio codec to request. Freeform; endpoint-specific. Common values...
-            track: The audio track to stream.
-            authorization_bearer_token: Bearer token included as `Authorization: Bearer <token>` when estab...
-            custom_parameters: Arbitrary JSON object passed through to the WebSocket endpoint as c...
-            status_url: HTTP or HTTPS URL that receives stream lifecycle webhooks.
-            status_url_method: HTTP method used for the `status_url` webhook.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.stream",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "url": url,
-                        "name": name,
-                        "codec": codec,
-                        "track": track,
-                        "authorization_bearer_token": authorization_bearer_token,
-                        "custom_parameters": custom_parameters,
-                        "status_url": status_url,
-                        "status_url_method": status_url_method,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def stream_stop(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send ``calling.stream.stop``.
-
-        Sends ``{"command": "calling.stream.stop"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            control_id: The control ID of the stream operation to stop.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.stream.stop",
+                "command": "calling.collect.stop",
                 "id": call_id,
                 "params": fields(
                     {
@@ -1294,9 +490,12 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Enable noise reduction on an active call.
+        """Send the ``calling.denoise`` call command.
 
         Sends ``{"command": "calling.denoise"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
         """
         return self._t.call(
             "POST",
@@ -1317,9 +516,12 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.denoise.stop``.
+        """Send the ``calling.denoise.stop`` call command.
 
         Sends ``{"command": "calling.denoise.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
         """
         return self._t.call(
             "POST",
@@ -1328,6 +530,145 @@ class Calling(CallingHelpers[_R]):
                 "command": "calling.denoise.stop",
                 "id": call_id,
                 "params": fields({}, extras, kwargs),
+            },
+            options=request_options,
+        )
+
+    def detect(
+        self,
+        call_id: str,
+        *,
+        detect: Mapping[str, Any],
+        control_id: str | None = None,
+        status_url: str | None = None,
+        timeout: float | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.detect`` call command.
+
+        Sends ``{"command": "calling.detect"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            detect: object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            status_url: string (uri), optional.
+            timeout: number, optional; default ``30``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.detect",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "detect": detect,
+                        "control_id": control_id,
+                        "status_url": status_url,
+                        "timeout": timeout,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def detect_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.detect.stop`` call command.
+
+        Sends ``{"command": "calling.detect.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.detect.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def disconnect(
+        self,
+        call_id: str,
+        *,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.disconnect`` call command.
+
+        Sends ``{"command": "calling.disconnect"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.disconnect",
+                "id": call_id,
+                "params": fields({}, extras, kwargs),
+            },
+            options=request_options,
+        )
+
+    def end(
+        self,
+        call_id: str,
+        *,
+        reason: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.end`` call command.
+
+        Sends ``{"command": "calling.end"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            reason: string, optional; one of ``"hangup"``, ``"cancel"``, ``"busy"``,
+                ``"noAnswer"``, ``"decline"``, ``"error"``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.end",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "reason": reason,
+                    },
+                    extras,
+                    kwargs,
+                ),
             },
             options=request_options,
         )
@@ -1341,12 +682,13 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.live_transcribe``.
+        """Send the ``calling.live_transcribe`` call command.
 
         Sends ``{"command": "calling.live_transcribe"}`` to ``POST /api/calling/calls``.
 
         Args:
-            action: The transcription action to perform: start, stop, or summarize.
+            call_id: string, required; the call's ``id``.
+            action: object or string, required; one of ``"stop"``.
         """
         return self._t.call(
             "POST",
@@ -1375,13 +717,14 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.live_translate``.
+        """Send the ``calling.live_translate`` call command.
 
         Sends ``{"command": "calling.live_translate"}`` to ``POST /api/calling/calls``.
 
         Args:
-            action: The translation action to perform: start, stop, summarize, or inject.
-            status_url: HTTP or HTTPS URL that receives translation-session webhooks.
+            call_id: string, required; the call's ``id``.
+            action: object or string, required; one of ``"stop"``.
+            status_url: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -1401,31 +744,59 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def transfer(
+    def play(
         self,
         call_id: str,
         *,
-        dest: Any,
+        play: Sequence[Any],
+        control_id: str | None = None,
+        direction: str | None = None,
+        gender: str | None = None,
+        language: str | None = None,
+        loop: int | None = None,
+        status_url: str | None = None,
+        voice: str | None = None,
+        volume: float | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.transfer``.
+        """Send the ``calling.play`` call command.
 
-        Sends ``{"command": "calling.transfer"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.play"}`` to ``POST /api/calling/calls``.
 
         Args:
-            dest: The destination to transfer the call to. Can be a SIP URI, phone nu...
+            call_id: string, required; the call's ``id``.
+            play: list of object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            direction: string, optional; one of ``"listen"``, ``"speak"``, ``"both"``;
+                default ``"listen"``.
+            gender: string, optional; one of ``"male"``, ``"female"``; default
+                ``"female"``.
+            language: string, optional; default ``"en-US"``.
+            loop: integer, optional; default ``1``.
+            status_url: string (uri), optional.
+            voice: string, optional.
+            volume: number, optional; default ``0``.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.transfer",
+                "command": "calling.play",
                 "id": call_id,
                 "params": fields(
                     {
-                        "dest": dest,
+                        "play": play,
+                        "control_id": control_id,
+                        "direction": direction,
+                        "gender": gender,
+                        "language": language,
+                        "loop": loop,
+                        "status_url": status_url,
+                        "voice": voice,
+                        "volume": volume,
                     },
                     extras,
                     kwargs,
@@ -1434,7 +805,7 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
-    def send_fax_stop(
+    def play_pause(
         self,
         call_id: str,
         *,
@@ -1443,22 +814,128 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.send_fax.stop``.
+        """Send the ``calling.play.pause`` call command.
 
-        Sends ``{"command": "calling.send_fax.stop"}`` to ``POST /api/calling/calls``.
+        Sends ``{"command": "calling.play.pause"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: The control ID of the fax send operation to stop.
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
-                "command": "calling.send_fax.stop",
+                "command": "calling.play.pause",
                 "id": call_id,
                 "params": fields(
                     {
                         "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def play_resume(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.play.resume`` call command.
+
+        Sends ``{"command": "calling.play.resume"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.play.resume",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def play_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.play.stop`` call command.
+
+        Sends ``{"command": "calling.play.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.play.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def play_volume(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        volume: float,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.play.volume`` call command.
+
+        Sends ``{"command": "calling.play.volume"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+            volume: number, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.play.volume",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                        "volume": volume,
                     },
                     extras,
                     kwargs,
@@ -1476,18 +953,125 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.receive_fax.stop``.
+        """Send the ``calling.receive_fax.stop`` call command.
 
         Sends ``{"command": "calling.receive_fax.stop"}`` to ``POST /api/calling/calls``.
 
         Args:
-            control_id: The control ID of the fax receive operation to stop.
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
         """
         return self._t.call(
             "POST",
             "/api/calling/calls",
             json={
                 "command": "calling.receive_fax.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def record_pause(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        behavior: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.record.pause`` call command.
+
+        Sends ``{"command": "calling.record.pause"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+            behavior: string, optional; one of ``"skip"``, ``"silence"``; default
+                ``"skip"``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.record.pause",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                        "behavior": behavior,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def record_resume(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.record.resume`` call command.
+
+        Sends ``{"command": "calling.record.resume"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.record.resume",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def record_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.record.stop`` call command.
+
+        Sends ``{"command": "calling.record.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.record.stop",
                 "id": call_id,
                 "params": fields(
                     {
@@ -1510,13 +1094,14 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.refer``.
+        """Send the ``calling.refer`` call command.
 
         Sends ``{"command": "calling.refer"}`` to ``POST /api/calling/calls``.
 
         Args:
-            device: The SIP device to refer the call to.
-            status_url: HTTP or HTTPS URL that receives refer lifecycle webhooks.
+            call_id: string, required; the call's ``id``.
+            device: object, required.
+            status_url: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -1536,6 +1121,319 @@ class Calling(CallingHelpers[_R]):
             options=request_options,
         )
 
+    def send_fax_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.send_fax.stop`` call command.
+
+        Sends ``{"command": "calling.send_fax.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.send_fax.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def stream(
+        self,
+        call_id: str,
+        *,
+        url: str,
+        authorization_bearer_token: str | None = None,
+        codec: str | None = None,
+        control_id: str | None = None,
+        custom_parameters: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        status_url: str | None = None,
+        status_url_method: str | None = None,
+        track: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.stream`` call command.
+
+        Sends ``{"command": "calling.stream"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            url: string (uri), required.
+            authorization_bearer_token: string, optional.
+            codec: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            custom_parameters: object, optional.
+            name: string, optional.
+            status_url: string (uri), optional.
+            status_url_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            track: string, optional; one of ``"inbound_track"``, ``"outbound_track"``,
+                ``"both_tracks"``; default ``"inbound_track"``.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.stream",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "url": url,
+                        "authorization_bearer_token": authorization_bearer_token,
+                        "codec": codec,
+                        "control_id": control_id,
+                        "custom_parameters": custom_parameters,
+                        "name": name,
+                        "status_url": status_url,
+                        "status_url_method": status_url_method,
+                        "track": track,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def stream_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.stream.stop`` call command.
+
+        Sends ``{"command": "calling.stream.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.stream.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def tap(
+        self,
+        call_id: str,
+        *,
+        device: Mapping[str, Any],
+        tap: Mapping[str, Any],
+        control_id: str | None = None,
+        status_url: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.tap`` call command.
+
+        Sends ``{"command": "calling.tap"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            device: object, required.
+            tap: object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            status_url: string (uri), optional.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.tap",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "device": device,
+                        "tap": tap,
+                        "control_id": control_id,
+                        "status_url": status_url,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def tap_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.tap.stop`` call command.
+
+        Sends ``{"command": "calling.tap.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.tap.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def transcribe(
+        self,
+        call_id: str,
+        *,
+        control_id: str | None = None,
+        status_url: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.transcribe`` call command.
+
+        Sends ``{"command": "calling.transcribe"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
+            status_url: string (uri), optional.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.transcribe",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                        "status_url": status_url,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def transcribe_stop(
+        self,
+        call_id: str,
+        *,
+        control_id: str,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.transcribe.stop`` call command.
+
+        Sends ``{"command": "calling.transcribe.stop"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            control_id: string, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.transcribe.stop",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "control_id": control_id,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def transfer(
+        self,
+        call_id: str,
+        *,
+        dest: Any,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``calling.transfer`` call command.
+
+        Sends ``{"command": "calling.transfer"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            call_id: string, required; the call's ``id``.
+            dest: string or object, required.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "calling.transfer",
+                "id": call_id,
+                "params": fields(
+                    {
+                        "dest": dest,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
     def user_event(
         self,
         call_id: str,
@@ -1545,12 +1443,13 @@ class Calling(CallingHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send ``calling.user_event``.
+        """Send the ``calling.user_event`` call command.
 
         Sends ``{"command": "calling.user_event"}`` to ``POST /api/calling/calls``.
 
         Args:
-            event: Arbitrary JSON event data to fire on the call.
+            call_id: string, required; the call's ``id``.
+            event: object, required.
         """
         return self._t.call(
             "POST",
@@ -1561,6 +1460,93 @@ class Calling(CallingHelpers[_R]):
                 "params": fields(
                     {
                         "event": event,
+                    },
+                    extras,
+                    kwargs,
+                ),
+            },
+            options=request_options,
+        )
+
+    def dial(
+        self,
+        *,
+        from_: str,
+        caller_id: str | None = None,
+        codecs: Any | None = None,
+        custom_variables: Mapping[str, Any] | None = None,
+        fallback_url: str | None = None,
+        max_price_per_minute: float | None = None,
+        password: str | None = None,
+        region: Any | None = None,
+        send_digits: str | None = None,
+        status_events: Sequence[Any] | None = None,
+        status_url: str | None = None,
+        timeout: int | None = None,
+        to: str | None = None,
+        to_script: Any | None = None,
+        url: str | None = None,
+        url_method: str | None = None,
+        username: str | None = None,
+        swml: Mapping[str, Any] | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Send the ``dial`` call command.
+
+        Sends ``{"command": "dial"}`` to ``POST /api/calling/calls``.
+
+        Args:
+            from_: string, required.
+            caller_id: string, optional.
+            codecs: list of string or string, optional; one of ``"OPUS"``,
+                ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``, ``"OPUS@16000H@20I"``,
+                ``"OPUS@8000H@20I"``, ``"G722"``, ``"PCMU"``, ``"PCMA"``, ``"G729"``,
+                ``"VP8"`` and 1 more.
+            custom_variables: object, optional.
+            fallback_url: string, optional.
+            max_price_per_minute: number, optional.
+            password: string, optional.
+            region: string or list of string, optional.
+            send_digits: string, optional.
+            status_events: list of string, optional; one of ``"created"``,
+                ``"ringing"``, ``"answered"``, ``"ended"``; default ``["ended"]``.
+            status_url: string (uri), optional.
+            timeout: integer, optional.
+            to: string, optional.
+            to_script: string or object, optional.
+            url: string, optional.
+            url_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            username: string, optional.
+            swml: object, optional.
+        """
+        return self._t.call(
+            "POST",
+            "/api/calling/calls",
+            json={
+                "command": "dial",
+                "params": fields(
+                    {
+                        "from": from_,
+                        "caller_id": caller_id,
+                        "codecs": codecs,
+                        "custom_variables": custom_variables,
+                        "fallback_url": fallback_url,
+                        "max_price_per_minute": max_price_per_minute,
+                        "password": password,
+                        "region": region,
+                        "send_digits": send_digits,
+                        "status_events": status_events,
+                        "status_url": status_url,
+                        "timeout": timeout,
+                        "to": to,
+                        "to_script": to_script,
+                        "url": url,
+                        "url_method": url_method,
+                        "username": username,
+                        "swml": swml,
                     },
                     extras,
                     kwargs,

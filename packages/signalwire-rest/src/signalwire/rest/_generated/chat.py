@@ -16,39 +16,39 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Chat"]
 
 
-class Chat(Resource[_R]):
+class Chat(Resource[_R], accessor="chat"):
     """``client.chat``: chat (Chat Tokens)."""
 
     def create_token(
         self,
         *,
-        ttl: int,
         channels: Mapping[str, Any],
+        ttl: int,
         member_id: str | None = None,
         state: Mapping[str, Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create chat token.
+        """Create a chat token.
 
-        ``POST /api/chat/tokens`` (create_chat_token).
+        ``POST /api/chat/tokens`` (``create_chat_token``).
 
         Args:
-            ttl: The maximum time, in minutes, that the access token will be valid f...
-            channels: User-defined channel names with read/write permissions. Max of 500...
-            member_id: The unique identifier of the member. Up to 250 characters. If not s...
-            state: An arbitrary JSON object available to store stateful application in...
+            channels: object, required.
+            ttl: integer, required.
+            member_id: string, optional.
+            state: object, optional; default ``{}``.
         """
         return self._t.call(
             "POST",
             "/api/chat/tokens",
             json=fields(
                 {
-                    "ttl": ttl,
                     "channels": channels,
                     "member_id": member_id,
                     "state": state,
+                    "ttl": ttl,
                 },
                 extras,
                 kwargs,

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Accounts(Resource[_R]):
+class Accounts(Resource[_R], accessor="compat.accounts"):
     """``client.compat.accounts``: compat accounts (Accounts)."""
 
     def list(
@@ -46,15 +46,15 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Accounts.
+        """List accounts.
 
-        ``GET /api/laml/2010-04-01/Accounts`` (list_accounts).
+        ``GET /api/laml/2010-04-01/Accounts`` (``list_accounts``).
 
         Args:
-            FriendlyName: A named unique identifier for the resource. Allowed characters: `A-...
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results. The token is r...
+            FriendlyName: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -80,13 +80,13 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subprojects.
+        """Create subprojects.
 
-        ``POST /api/laml/2010-04-01/Accounts`` (create_subprojects).
+        ``POST /api/laml/2010-04-01/Accounts`` (``create_subprojects``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: The name of the Project, up to 250 characters long.
+            FriendlyName: string, required.
         """
         return self._t.call(
             "POST",
@@ -109,9 +109,12 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find an Account by ID.
+        """Get an account.
 
-        ``GET /api/laml/2010-04-01/Accounts/{Sid}`` (get_account).
+        ``GET /api/laml/2010-04-01/Accounts/{Sid}`` (``get_account``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -129,13 +132,14 @@ class Accounts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an Account.
+        """Update an account.
 
-        ``POST /api/laml/2010-04-01/Accounts/{Sid}`` (update_account).
+        ``POST /api/laml/2010-04-01/Accounts/{Sid}`` (``update_account``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: The new name for the Project.
+            sid: string (uuid), required.
+            FriendlyName: string, required.
         """
         return self._t.call(
             "POST",
@@ -180,7 +184,7 @@ class Accounts(Resource[_R]):
         )
 
 
-class Applications(Resource[_R]):
+class Applications(Resource[_R], accessor="compat.applications"):
     """``client.compat.applications``: compat applications (Applications)."""
 
     def list(
@@ -194,15 +198,15 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Applications.
+        """List applications.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (list_applications).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (``list_applications``).
 
         Args:
-            FriendlyName: Filter by a named unique identifier for the resource.
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results.
+            FriendlyName: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -224,41 +228,47 @@ class Applications(Resource[_R]):
         self,
         *,
         FriendlyName: str,
-        VoiceUrl: str | None = None,
-        VoiceMethod: str | None = None,
-        VoiceFallbackUrl: str | None = None,
-        VoiceFallbackMethod: str | None = None,
-        StatusCallback: str | None = None,
-        StatusCallbackMethod: str | None = None,
-        SmsUrl: str | None = None,
-        SmsMethod: str | None = None,
-        SmsFallbackUrl: str | None = None,
         SmsFallbackMethod: str | None = None,
+        SmsFallbackUrl: str | None = None,
+        SmsMethod: str | None = None,
         SmsStatusCallback: str | None = None,
         SmsStatusCallbackMethod: str | None = None,
+        SmsUrl: str | None = None,
+        StatusCallback: str | None = None,
+        StatusCallbackMethod: str | None = None,
+        VoiceFallbackMethod: str | None = None,
+        VoiceFallbackUrl: str | None = None,
+        VoiceMethod: str | None = None,
+        VoiceUrl: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create an Application.
+        """Create an application.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (create_application).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications`` (``create_application``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: A named unique identifier for the resource.
-            VoiceUrl: The URL to request when a phone number receives a call or fax.
-            VoiceMethod: Whether the request to `VoiceUrl` is a `GET` or a `POST`. Default i...
-            VoiceFallbackUrl: The URL SignalWire will request if errors occur when fetching the `...
-            VoiceFallbackMethod: Whether the request to `VoiceFallbackUrl` is a `GET` or a `POST`. D...
-            StatusCallback: The URL to pass status updates to the Application.
-            StatusCallbackMethod: Whether the request to the `StatusCallback` URL is a `GET` or a `PO...
-            SmsUrl: The URL to request when an SMS is received.
-            SmsMethod: Whether the request to `SmsUrl` is a `GET` or a `POST`. Default is...
-            SmsFallbackUrl: The URL SignalWire will request if errors occur when fetching the `...
-            SmsFallbackMethod: Whether the request to `SmsFallbackUrl` is a `GET` or a `POST`. Def...
-            SmsStatusCallback: The URL to receive status updates for messages sent via this Applic...
-            SmsStatusCallbackMethod: Whether the request to `SmsStatusCallback` is a `GET` or a `POST`....
+            FriendlyName: string, required.
+            SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsFallbackUrl: string (uri), optional.
+            SmsMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsStatusCallback: string (uri), optional.
+            SmsStatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            SmsUrl: string (uri), optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            VoiceFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceFallbackUrl: string (uri), optional.
+            VoiceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceUrl: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -266,18 +276,18 @@ class Applications(Resource[_R]):
             form=fields(
                 {
                     "FriendlyName": FriendlyName,
-                    "VoiceUrl": VoiceUrl,
-                    "VoiceMethod": VoiceMethod,
-                    "VoiceFallbackUrl": VoiceFallbackUrl,
-                    "VoiceFallbackMethod": VoiceFallbackMethod,
-                    "StatusCallback": StatusCallback,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "SmsUrl": SmsUrl,
-                    "SmsMethod": SmsMethod,
-                    "SmsFallbackUrl": SmsFallbackUrl,
                     "SmsFallbackMethod": SmsFallbackMethod,
+                    "SmsFallbackUrl": SmsFallbackUrl,
+                    "SmsMethod": SmsMethod,
                     "SmsStatusCallback": SmsStatusCallback,
                     "SmsStatusCallbackMethod": SmsStatusCallbackMethod,
+                    "SmsUrl": SmsUrl,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "VoiceFallbackMethod": VoiceFallbackMethod,
+                    "VoiceFallbackUrl": VoiceFallbackUrl,
+                    "VoiceMethod": VoiceMethod,
+                    "VoiceUrl": VoiceUrl,
                 },
                 extras,
                 kwargs,
@@ -293,9 +303,12 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find an Application by ID.
+        """Get an application.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (get_application).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (``get_application``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -308,42 +321,50 @@ class Applications(Resource[_R]):
         self,
         sid: str,
         *,
-        FriendlyName: str,
-        VoiceUrl: str | None = None,
-        VoiceMethod: str | None = None,
-        VoiceFallbackUrl: str | None = None,
-        VoiceFallbackMethod: str | None = None,
-        StatusCallback: str | None = None,
-        StatusCallbackMethod: str | None = None,
-        SmsUrl: str | None = None,
-        SmsMethod: str | None = None,
-        SmsFallbackUrl: str | None = None,
+        FriendlyName: str | None = None,
         SmsFallbackMethod: str | None = None,
+        SmsFallbackUrl: str | None = None,
+        SmsMethod: str | None = None,
         SmsStatusCallback: str | None = None,
         SmsStatusCallbackMethod: str | None = None,
+        SmsUrl: str | None = None,
+        StatusCallback: str | None = None,
+        StatusCallbackMethod: str | None = None,
+        VoiceFallbackMethod: str | None = None,
+        VoiceFallbackUrl: str | None = None,
+        VoiceMethod: str | None = None,
+        VoiceUrl: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an Application.
+        """Update an application.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (update_application).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (``update_application``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: A named unique identifier for the resource.
-            VoiceUrl: The URL to request when a phone number receives a call or fax.
-            VoiceMethod: Whether the request to `VoiceUrl` is a `GET` or a `POST`. Default i...
-            VoiceFallbackUrl: The URL SignalWire will request if errors occur when fetching the `...
-            VoiceFallbackMethod: Whether the request to `VoiceFallbackUrl` is a `GET` or a `POST`. D...
-            StatusCallback: The URL to pass status updates to the Application.
-            StatusCallbackMethod: Whether the request to the `StatusCallback` URL is a `GET` or a `PO...
-            SmsUrl: The URL to request when an SMS is received.
-            SmsMethod: Whether the request to `SmsUrl` is a `GET` or a `POST`. Default is...
-            SmsFallbackUrl: The URL SignalWire will request if errors occur when fetching the `...
-            SmsFallbackMethod: Whether the request to `SmsFallbackUrl` is a `GET` or a `POST`. Def...
-            SmsStatusCallback: The URL to receive status updates for messages sent via this Applic...
-            SmsStatusCallbackMethod: Whether the request to `SmsStatusCallback` is a `GET` or a `POST`....
+            sid: string (uuid), required.
+            FriendlyName: string, optional; the spec marks it required, the documented
+                API does not.
+            SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsFallbackUrl: string (uri), optional.
+            SmsMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsStatusCallback: string (uri), optional.
+            SmsStatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            SmsUrl: string (uri), optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            VoiceFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceFallbackUrl: string (uri), optional.
+            VoiceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceUrl: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -351,18 +372,18 @@ class Applications(Resource[_R]):
             form=fields(
                 {
                     "FriendlyName": FriendlyName,
-                    "VoiceUrl": VoiceUrl,
-                    "VoiceMethod": VoiceMethod,
-                    "VoiceFallbackUrl": VoiceFallbackUrl,
-                    "VoiceFallbackMethod": VoiceFallbackMethod,
-                    "StatusCallback": StatusCallback,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "SmsUrl": SmsUrl,
-                    "SmsMethod": SmsMethod,
-                    "SmsFallbackUrl": SmsFallbackUrl,
                     "SmsFallbackMethod": SmsFallbackMethod,
+                    "SmsFallbackUrl": SmsFallbackUrl,
+                    "SmsMethod": SmsMethod,
                     "SmsStatusCallback": SmsStatusCallback,
                     "SmsStatusCallbackMethod": SmsStatusCallbackMethod,
+                    "SmsUrl": SmsUrl,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "VoiceFallbackMethod": VoiceFallbackMethod,
+                    "VoiceFallbackUrl": VoiceFallbackUrl,
+                    "VoiceMethod": VoiceMethod,
+                    "VoiceUrl": VoiceUrl,
                 },
                 extras,
                 kwargs,
@@ -378,9 +399,12 @@ class Applications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete an Application.
+        """Delete an application.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (delete_application).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}`` (``delete_application``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -419,7 +443,7 @@ class Applications(Resource[_R]):
         )
 
 
-class Calls(Resource[_R]):
+class Calls(Resource[_R], accessor="compat.calls"):
     """``client.compat.calls``: compat calls (Calls, Recordings, Streams)."""
 
     def list(
@@ -442,24 +466,26 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Calls.
+        """List all calls.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (list_all_calls).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (``list_all_calls``).
 
         Args:
-            EndTime: The time, in RFC 2822 GMT format, on which the call was terminated.
-            EndTime_before: The time before which the call was terminated.
-            EndTime_after: The time after which the call was terminated.
-            From: The address that initiated the call.
-            ParentCallSid: The unique identifier for the call that created this call.
-            StartTime: The time, in RFC 2822 GMT format, on which the call began.
-            StartTime_before: The time before which the call began.
-            StartTime_after: The time after which the call began.
-            Status: The status of the call.
-            To: The address that received the call.
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results. Must start wit...
+            EndTime: string, optional.
+            EndTime_before: string, optional.
+            EndTime_after: string, optional.
+            From: string, optional.
+            ParentCallSid: string (uuid), optional.
+            StartTime: string, optional.
+            StartTime_before: string, optional.
+            StartTime_after: string, optional.
+            Status: string, optional; one of ``"queued"``, ``"ringing"``,
+                ``"in-progress"``, ``"canceled"``, ``"completed"``, ``"busy"``,
+                ``"failed"``, ``"no-answer"``.
+            To: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -489,121 +515,129 @@ class Calls(Resource[_R]):
     def create(
         self,
         *,
-        To: str,
         From: str,
-        Url: str | None = None,
+        To: str,
         ApplicationSid: str | None = None,
-        Method: str | None = None,
-        FallbackUrl: str | None = None,
-        FallbackMethod: str | None = None,
-        StatusCallback: str | None = None,
-        StatusCallbackMethod: str | None = None,
-        StatusCallbackEvent: Sequence[Any] | None = None,
-        CallerId: str | None = None,
-        SendDigits: str | None = None,
-        Timeout: int | None = None,
-        MachineDetection: str | None = None,
-        MachineDetectionTimeout: int | None = None,
-        MachineDetectionSpeechThreshold: int | None = None,
-        MachineDetectionSpeechEndThreshold: int | None = None,
-        MachineDetectionSilenceTimeout: int | None = None,
-        MachineWordsThreshold: int | None = None,
         AsyncAmd: bool | None = None,
-        AsyncAmdStatusCallbackMethod: str | None = None,
-        AsyncAmdStatusCallback: str | None = None,
         AsyncAmdPartialResults: bool | None = None,
+        AsyncAmdStatusCallback: str | None = None,
+        AsyncAmdStatusCallbackMethod: str | None = None,
+        CallerId: str | None = None,
+        FallbackMethod: str | None = None,
+        FallbackUrl: str | None = None,
+        MachineDetection: str | None = None,
+        MachineDetectionSilenceTimeout: int | None = None,
+        MachineDetectionSpeechEndThreshold: int | None = None,
+        MachineDetectionSpeechThreshold: int | None = None,
+        MachineDetectionTimeout: int | None = None,
+        MachineWordsThreshold: int | None = None,
+        MaxPricePerMinute: str | None = None,
+        Method: str | None = None,
         Record: bool | None = None,
         RecordingChannels: str | None = None,
-        RecordingTrack: str | None = None,
         RecordingStatusCallback: str | None = None,
-        RecordingStatusCallbackMethod: str | None = None,
         RecordingStatusCallbackEvent: str | None = None,
-        Trim: str | None = None,
-        SipAuthUsername: str | None = None,
+        RecordingStatusCallbackMethod: str | None = None,
+        RecordingTrack: str | None = None,
+        SendDigits: str | None = None,
         SipAuthPassword: str | None = None,
-        MaxPricePerMinute: str | None = None,
+        SipAuthUsername: str | None = None,
+        StatusCallback: str | None = None,
+        StatusCallbackEvent: Sequence[Any] | None = None,
+        StatusCallbackMethod: str | None = None,
+        Timeout: int | None = None,
+        Trim: str | None = None,
+        Url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Call.
+        """Create a call.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (create_a_call).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls`` (``create_a_call``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            To: The address that received the call. Can be a phone number in E.164...
-            From: The address that initiated the call. Must be a phone number in E.16...
-            Url: The URL to handle the call. Required if `ApplicationSid` and `Laml`...
-            ApplicationSid: The unique identifier of the application used to handle the call. R...
-            Method: Whether the request to `Url` is a `GET` or a `POST`. Default is `PO...
-            FallbackUrl: The URL SignalWire will request if errors occur when fetching the `...
-            FallbackMethod: Whether the request to `FallbackUrl` is a `GET` or a `POST`. Defaul...
-            StatusCallback: The URL SignalWire will send webhooks to on every requested `Status...
-            StatusCallbackMethod: Whether the request to `StatusCallback` URL is a `GET` or a `POST`....
-            StatusCallbackEvent: The status events that trigger a SignalWire webhook. Valid values:...
-            CallerId: The number, in E.164 format, or identifier of the caller. Used to o...
-            SendDigits: The digits to press after a call is connected. Valid characters are...
-            Timeout: The time in seconds SignalWire will wait before assuming the call h...
-            MachineDetection: Whether a human or machine picked up the call. Default is `none`.
-            MachineDetectionTimeout: The time in seconds SignalWire will wait for machine detection befo...
-            MachineDetectionSpeechThreshold: How many milliseconds of voice to decide it is a machine. Default i...
-            MachineDetectionSpeechEndThreshold: Number of milliseconds to wait for voice to finish. Default is `120...
-            MachineDetectionSilenceTimeout: Number of milliseconds to wait for initial voice before giving up....
-            MachineWordsThreshold: How many words to count to decide it is a machine. Default is `6`.
-            AsyncAmd: Whether or not to execute machine detection asynchronously. Default...
-            AsyncAmdStatusCallbackMethod: Whether the request to `AsyncAmdStatusCallback` is a `GET` or a `PO...
-            AsyncAmdStatusCallback: The URL to request when the machine detection is completed.
-            AsyncAmdPartialResults: Whether or not to report partial (interim) results to the callback...
-            Record: Whether or not to record a call. Default is `false`.
-            RecordingChannels: The number of channels in the recording. Default is `mono`.
-            RecordingTrack: Specifies whether to record the `inbound`, `outbound`, or `both` au...
-            RecordingStatusCallback: The URL to request when recording is available. See the [Recording...
-            RecordingStatusCallbackMethod: Whether the request to `RecordingStatusCallback` URL is a `GET` or...
-            RecordingStatusCallbackEvent: The recording status events that trigger a webhook. Space-separated...
-            Trim: Whether leading and trailing silence is trimmed from a recording. D...
-            SipAuthUsername: The username to authenticate the caller when making an outbound SIP...
-            SipAuthPassword: The password to authenticate the caller when making an outbound SIP...
-            MaxPricePerMinute: The maximum price in USD acceptable for the call to be created. For...
+            From: string, required.
+            To: string, required.
+            ApplicationSid: string (uuid), optional.
+            AsyncAmd: boolean, optional; default ``false``.
+            AsyncAmdPartialResults: boolean, optional; default ``false``.
+            AsyncAmdStatusCallback: string (uri), optional.
+            AsyncAmdStatusCallbackMethod: string, optional; one of ``"GET"``,
+                ``"POST"``; default ``"POST"``.
+            CallerId: string, optional.
+            FallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            FallbackUrl: string (uri), optional.
+            MachineDetection: string, optional; one of ``"Enable"``,
+                ``"DetectMessageEnd"``, ``"none"``; default ``"none"``.
+            MachineDetectionSilenceTimeout: integer, optional; default ``5000``.
+            MachineDetectionSpeechEndThreshold: integer, optional; default ``1200``.
+            MachineDetectionSpeechThreshold: integer, optional; default ``2400``.
+            MachineDetectionTimeout: integer, optional; default ``30``.
+            MachineWordsThreshold: integer, optional; default ``6``.
+            MaxPricePerMinute: string, optional.
+            Method: string, optional; one of ``"GET"``, ``"POST"``; default ``"POST"``.
+            Record: boolean, optional; default ``false``.
+            RecordingChannels: string, optional; one of ``"mono"``, ``"dual"``; default
+                ``"mono"``.
+            RecordingStatusCallback: string (uri), optional.
+            RecordingStatusCallbackEvent: string, optional; default ``"completed"``.
+            RecordingStatusCallbackMethod: string, optional; one of ``"GET"``,
+                ``"POST"``; default ``"POST"``.
+            RecordingTrack: string, optional; one of ``"inbound"``, ``"outbound"``,
+                ``"both"``; default ``"both"``.
+            SendDigits: string, optional.
+            SipAuthPassword: string, optional.
+            SipAuthUsername: string, optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackEvent: list of string, optional; default ``["completed"]``.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            Timeout: integer, optional; default ``60``.
+            Trim: string, optional; one of ``"trim-silence"``, ``"do-not-trim"``;
+                default ``"trim-silence"``.
+            Url: string (uri), optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Calls",
             form=fields(
                 {
-                    "To": To,
-                    "From": From,
-                    "Url": Url,
                     "ApplicationSid": ApplicationSid,
-                    "Method": Method,
-                    "FallbackUrl": FallbackUrl,
-                    "FallbackMethod": FallbackMethod,
-                    "StatusCallback": StatusCallback,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "StatusCallbackEvent": StatusCallbackEvent,
-                    "CallerId": CallerId,
-                    "SendDigits": SendDigits,
-                    "Timeout": Timeout,
-                    "MachineDetection": MachineDetection,
-                    "MachineDetectionTimeout": MachineDetectionTimeout,
-                    "MachineDetectionSpeechThreshold": MachineDetectionSpeechThreshold,
-                    "MachineDetectionSpeechEndThreshold": MachineDetectionSpeechEndThreshold,
-                    "MachineDetectionSilenceTimeout": MachineDetectionSilenceTimeout,
-                    "MachineWordsThreshold": MachineWordsThreshold,
                     "AsyncAmd": AsyncAmd,
-                    "AsyncAmdStatusCallbackMethod": AsyncAmdStatusCallbackMethod,
-                    "AsyncAmdStatusCallback": AsyncAmdStatusCallback,
                     "AsyncAmdPartialResults": AsyncAmdPartialResults,
+                    "AsyncAmdStatusCallback": AsyncAmdStatusCallback,
+                    "AsyncAmdStatusCallbackMethod": AsyncAmdStatusCallbackMethod,
+                    "CallerId": CallerId,
+                    "FallbackMethod": FallbackMethod,
+                    "FallbackUrl": FallbackUrl,
+                    "From": From,
+                    "MachineDetection": MachineDetection,
+                    "MachineDetectionSilenceTimeout": MachineDetectionSilenceTimeout,
+                    "MachineDetectionSpeechEndThreshold": MachineDetectionSpeechEndThreshold,
+                    "MachineDetectionSpeechThreshold": MachineDetectionSpeechThreshold,
+                    "MachineDetectionTimeout": MachineDetectionTimeout,
+                    "MachineWordsThreshold": MachineWordsThreshold,
+                    "MaxPricePerMinute": MaxPricePerMinute,
+                    "Method": Method,
                     "Record": Record,
                     "RecordingChannels": RecordingChannels,
-                    "RecordingTrack": RecordingTrack,
                     "RecordingStatusCallback": RecordingStatusCallback,
-                    "RecordingStatusCallbackMethod": RecordingStatusCallbackMethod,
                     "RecordingStatusCallbackEvent": RecordingStatusCallbackEvent,
-                    "Trim": Trim,
-                    "SipAuthUsername": SipAuthUsername,
+                    "RecordingStatusCallbackMethod": RecordingStatusCallbackMethod,
+                    "RecordingTrack": RecordingTrack,
+                    "SendDigits": SendDigits,
                     "SipAuthPassword": SipAuthPassword,
-                    "MaxPricePerMinute": MaxPricePerMinute,
+                    "SipAuthUsername": SipAuthUsername,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackEvent": StatusCallbackEvent,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "Timeout": Timeout,
+                    "To": To,
+                    "Trim": Trim,
+                    "Url": Url,
                 },
                 extras,
                 kwargs,
@@ -619,9 +653,12 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Call.
+        """Retrieve a call.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (retrieve_a_call).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (``retrieve_a_call``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -634,43 +671,44 @@ class Calls(Resource[_R]):
         self,
         sid: str,
         *,
-        Url: str | None = None,
+        FallbackMethod: str | None = None,
+        FallbackUrl: str | None = None,
         Method: str | None = None,
         Status: str | None = None,
-        FallbackUrl: str | None = None,
-        FallbackMethod: str | None = None,
         StatusCallback: str | None = None,
         StatusCallbackMethod: str | None = None,
+        Url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Call.
+        """Update a call.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (update_a_call).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (``update_a_call``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Url: The URL to handle the call.
-            Method: Whether the request to `Url` is a `GET` or a `POST`.
-            Status: The status to update the call to.
-            FallbackUrl: The URL SignalWire will request if errors occur.
-            FallbackMethod: Whether the request to `FallbackUrl` is a `GET` or a `POST`.
-            StatusCallback: The URL SignalWire will send webhooks to.
-            StatusCallbackMethod: Whether the request to `StatusCallback` is a `GET` or a `POST`.
+            sid: string (uuid), required.
+            FallbackMethod: string, optional; one of ``"GET"``, ``"POST"``.
+            FallbackUrl: string (uri), optional.
+            Method: string, optional; one of ``"GET"``, ``"POST"``.
+            Status: string, optional; one of ``"canceled"``, ``"completed"``.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``.
+            Url: string (uri), optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Calls/{seg(sid)}",
             form=fields(
                 {
-                    "Url": Url,
+                    "FallbackMethod": FallbackMethod,
+                    "FallbackUrl": FallbackUrl,
                     "Method": Method,
                     "Status": Status,
-                    "FallbackUrl": FallbackUrl,
-                    "FallbackMethod": FallbackMethod,
                     "StatusCallback": StatusCallback,
                     "StatusCallbackMethod": StatusCallbackMethod,
+                    "Url": Url,
                 },
                 extras,
                 kwargs,
@@ -686,9 +724,12 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Call.
+        """Delete a call.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (delete_a_call).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}`` (``delete_a_call``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -711,18 +752,23 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Recording.
+        """Create a recording.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings`` (create_recording).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings`` (``create_recording``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            RecordingChannels: The number of channels in the recording. Can be `mono` (both legs o...
-            RecordingStatusCallback: The URL to request to when recording is available. See the [Recordi...
-            RecordingStatusCallbackEvent: The different recording statuses. To specify multiple events, separ...
-            RecordingStatusCallbackMethod: Whether the request to `RecordingStatusCallback` URL is a `GET` or...
-            RecordingTrack: Specifies whether to record the `inbound` audio to SignalWire from...
-            Trim: Whether leading and trailing silence is trimmed from a recording. D...
+            call_sid: string (uuid), required.
+            RecordingChannels: string, optional; one of ``"mono"``, ``"dual"``; default
+                ``"mono"``.
+            RecordingStatusCallback: string (uri), optional.
+            RecordingStatusCallbackEvent: string, optional; default ``"completed"``.
+            RecordingStatusCallbackMethod: string, optional; one of ``"GET"``,
+                ``"POST"``; default ``"POST"``.
+            RecordingTrack: string, optional; one of ``"inbound"``, ``"outbound"``,
+                ``"both"``; default ``"both"``.
+            Trim: string, optional; one of ``"trim-silence"``, ``"do-not-trim"``;
+                default ``"do-not-trim"``.
         """
         return self._t.call(
             "POST",
@@ -747,51 +793,54 @@ class Calls(Resource[_R]):
         call_sid: str,
         *,
         Url: str,
+        AuthorizationBearerToken: str | None = None,
         Name: str | None = None,
-        Track: str | None = None,
-        StatusCallbackMethod: str | None = None,
-        StatusCallback: str | None = None,
         Parameter1_Name: str | None = None,
         Parameter1_Value: str | None = None,
         Parameter2_Name: str | None = None,
         Parameter2_Value: str | None = None,
-        AuthorizationBearerToken: str | None = None,
+        StatusCallback: str | None = None,
+        StatusCallbackMethod: str | None = None,
+        Track: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Stream.
+        """Create a stream.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams`` (create_stream).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams`` (``create_stream``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Url: Absolute or relative URL. A WebSocket connection to the url will be...
-            Name: Unique name for the Stream, per Call. It is used to stop a Stream b...
-            Track: This attribute can be one of inbound_track, outbound_track, both_tr...
-            StatusCallbackMethod: Whether the request to `StatusCallback` URL is a `GET` or a `POST`....
-            StatusCallback: The URL to request to when stream is available.
-            Parameter1_Name: Custom parameter name to pass towards the WebSocket server. You can...
-            Parameter1_Value: Custom parameter value to pass towards the WebSocket server. You ca...
-            Parameter2_Name: Custom parameter name to pass towards the WebSocket server.
-            Parameter2_Value: Custom parameter value to pass towards the WebSocket server.
-            AuthorizationBearerToken: Bearer token for authorization with the WebSocket server.
+            call_sid: string (uuid), required.
+            Url: string (uri), required.
+            AuthorizationBearerToken: string, optional.
+            Name: string, optional.
+            Parameter1_Name: string, optional.
+            Parameter1_Value: string, optional.
+            Parameter2_Name: string, optional.
+            Parameter2_Value: string, optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            Track: string, optional; one of ``"inbound_track"``, ``"outbound_track"``,
+                ``"both_tracks"``; default ``"both_tracks"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Calls/{seg(call_sid)}/Streams",
             form=fields(
                 {
+                    "AuthorizationBearerToken": AuthorizationBearerToken,
                     "Name": Name,
-                    "Track": Track,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "StatusCallback": StatusCallback,
-                    "Url": Url,
                     "Parameter1.Name": Parameter1_Name,
                     "Parameter1.Value": Parameter1_Value,
                     "Parameter2.Name": Parameter2_Name,
                     "Parameter2.Value": Parameter2_Value,
-                    "AuthorizationBearerToken": AuthorizationBearerToken,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "Track": Track,
+                    "Url": Url,
                 },
                 extras,
                 kwargs,
@@ -809,13 +858,15 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Stop a Stream.
+        """Update a stream.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}`` (update_stream).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}`` (``update_stream``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status of the stream. Only 'stopped' is allowed.
+            call_sid: string (uuid), required.
+            sid: string (uuid), required.
+            Status: string, required; one of ``"stopped"``.
         """
         return self._t.call(
             "POST",
@@ -841,22 +892,26 @@ class Calls(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Recording.
+        """Update a recording.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}`` (update_recording).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}`` (``update_recording``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status of the recording.
-            PauseBehavior: What to do while recording is paused. Default is `silence`.
+            call_sid: string (uuid), required.
+            sid: string (uuid), required.
+            Status: string, required; one of ``"paused"``, ``"in-progress"``,
+                ``"stopped"``.
+            PauseBehavior: string, optional; one of ``"skip"``, ``"silence"``; default
+                ``"silence"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Calls/{seg(call_sid)}/Recordings/{seg(sid)}",
             form=fields(
                 {
-                    "Status": Status,
                     "PauseBehavior": PauseBehavior,
+                    "Status": Status,
                 },
                 extras,
                 kwargs,
@@ -912,7 +967,7 @@ class Calls(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="compat.conferences"):
     """``client.compat.conferences``: compat conferences (Conference Participants, Conference Recordings, Conference Streams, Conferences)."""
 
     def list(
@@ -933,22 +988,23 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Conferences.
+        """List all conferences.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences`` (list_all_conferences).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences`` (``list_all_conferences``).
 
         Args:
-            DateCreated: Shows conferences that were created on the date provided. Format: Y...
-            DateCreated_before: Shows conferences that were created before the date provided. Forma...
-            DateCreated_after: Shows conferences that were created after the date provided. Format...
-            DateUpdated: Shows conferences that were updated on the date provided. Format: Y...
-            DateUpdated_before: Shows conferences that were updated before the date provided. Forma...
-            DateUpdated_after: Shows conferences that were updated after the date provided. Format...
-            FriendlyName: A description, up to 64 characters, of the conference room.
-            Status: The status of this conference.
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results. Must start wit...
+            DateCreated: string, optional.
+            DateCreated_before: string, optional.
+            DateCreated_after: string, optional.
+            DateUpdated: string, optional.
+            DateUpdated_before: string, optional.
+            DateUpdated_after: string, optional.
+            FriendlyName: string, optional.
+            Status: string, optional; one of ``"init"``, ``"in-progress"``,
+                ``"completed"``.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -981,9 +1037,12 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Conference.
+        """Retrieve a conference.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (retrieve_conference).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (``retrieve_conference``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -996,31 +1055,33 @@ class Conferences(Resource[_R]):
         self,
         sid: str,
         *,
-        Status: str | None = None,
-        AnnounceUrl: str | None = None,
         AnnounceMethod: str | None = None,
+        AnnounceUrl: str | None = None,
+        Status: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Conference.
+        """Update a conference.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (update_conference).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}`` (``update_conference``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status of this conference. Only 'completed' is allowed to end t...
-            AnnounceUrl: The URL to send conference announcements to.
-            AnnounceMethod: Whether the request to `AnnounceUrl` is a `GET` or a `POST`. Defaul...
+            sid: string (uuid), required.
+            AnnounceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            AnnounceUrl: string (uri), optional.
+            Status: string, optional; one of ``"completed"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Conferences/{seg(sid)}",
             form=fields(
                 {
-                    "Status": Status,
-                    "AnnounceUrl": AnnounceUrl,
                     "AnnounceMethod": AnnounceMethod,
+                    "AnnounceUrl": AnnounceUrl,
+                    "Status": Status,
                 },
                 extras,
                 kwargs,
@@ -1037,9 +1098,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Conference Recording.
+        """Delete a conference recording.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (delete_conference_recording).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (``delete_conference_recording``).
+
+        Args:
+            conference_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1057,9 +1122,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Participant.
+        """Retrieve a participant.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (retrieve_participant).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (``retrieve_participant``).
+
+        Args:
+            conference_sid: string (uuid), required.
+            call_sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1077,9 +1146,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a Conference Recording.
+        """Get a conference recording.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (get_conference_recording).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (``get_conference_recording``).
+
+        Args:
+            conference_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1101,16 +1174,17 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all active Participants.
+        """List all participants.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants`` (list_all_participants).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants`` (``list_all_participants``).
 
         Args:
-            Muted: Whether or not a participant is muted.
-            Hold: Whether or not a participant is on hold.
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results. Must start wit...
+            conference_sid: string (uuid), required.
+            Muted: boolean, optional.
+            Hold: boolean, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1143,17 +1217,18 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Conference Recordings.
+        """List conference recordings.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings`` (list_conference_recordings).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings`` (``list_conference_recordings``).
 
         Args:
-            DateCreated: Shows recordings that were created on the date provided. Format: YY...
-            DateCreated_before: Shows recordings that were created before the date provided. Format...
-            DateCreated_after: Shows recordings that were created after the date provided. Format:...
-            Page: The page number to retrieve. Page numbers are zero-indexed, so the...
-            PageSize: The number of results to return per page. The default is 50, and th...
-            PageToken: A token used to retrieve a specific page of results. Must start wit...
+            conference_sid: string (uuid), required.
+            DateCreated: string, optional.
+            DateCreated_before: string, optional.
+            DateCreated_after: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1182,9 +1257,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Participant.
+        """Delete a participant.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (delete_participant).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (``delete_participant``).
+
+        Args:
+            conference_sid: string (uuid), required.
+            call_sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1198,57 +1277,61 @@ class Conferences(Resource[_R]):
         conference_sid: str,
         *,
         Url: str,
+        AuthorizationBearerToken: str | None = None,
         Name: str | None = None,
-        Track: str | None = None,
-        StatusCallbackMethod: str | None = None,
-        StatusCallback: str | None = None,
-        StreamCodec: str | None = None,
-        StreamRealTime: bool | None = None,
         Parameter1_Name: str | None = None,
         Parameter1_Value: str | None = None,
         Parameter2_Name: str | None = None,
         Parameter2_Value: str | None = None,
-        AuthorizationBearerToken: str | None = None,
+        StatusCallback: str | None = None,
+        StatusCallbackMethod: str | None = None,
+        StreamCodec: str | None = None,
+        StreamRealTime: bool | None = None,
+        Track: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Conference Stream.
+        """Create a conference stream.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams`` (create_conference_stream).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams`` (``create_conference_stream``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Url: Absolute or relative URL. A WebSocket connection to the url will be...
-            Name: Unique name for the Stream, per Conference. It is used to stop a St...
-            Track: This attribute can be one of inbound_track, outbound_track, both_tr...
-            StatusCallbackMethod: Whether the request to `StatusCallback` URL is a `GET` or a `POST`....
-            StatusCallback: The URL to request to when stream is available.
-            StreamCodec: The audio codec to use for the stream.
-            StreamRealTime: Enable real-time streaming for the conference stream.
-            Parameter1_Name: Custom parameter name to pass towards the WebSocket server. You can...
-            Parameter1_Value: Custom parameter value to pass towards the WebSocket server. You ca...
-            Parameter2_Name: Custom parameter name to pass towards the WebSocket server.
-            Parameter2_Value: Custom parameter value to pass towards the WebSocket server.
-            AuthorizationBearerToken: Bearer token for authorization with the WebSocket server.
+            conference_sid: string (uuid), required.
+            Url: string (uri), required.
+            AuthorizationBearerToken: string, optional.
+            Name: string, optional.
+            Parameter1_Name: string, optional.
+            Parameter1_Value: string, optional.
+            Parameter2_Name: string, optional.
+            Parameter2_Value: string, optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            StreamCodec: string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"L16"``,
+                ``"L16@16000h"``, ``"L16@24000h"``.
+            StreamRealTime: boolean, optional.
+            Track: string, optional; one of ``"inbound_track"``, ``"outbound_track"``,
+                ``"both_tracks"``; default ``"both_tracks"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Conferences/{seg(conference_sid)}/Streams",
             form=fields(
                 {
+                    "AuthorizationBearerToken": AuthorizationBearerToken,
                     "Name": Name,
-                    "Track": Track,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "StatusCallback": StatusCallback,
-                    "Url": Url,
-                    "StreamCodec": StreamCodec,
-                    "StreamRealTime": StreamRealTime,
                     "Parameter1.Name": Parameter1_Name,
                     "Parameter1.Value": Parameter1_Value,
                     "Parameter2.Name": Parameter2_Name,
                     "Parameter2.Value": Parameter2_Value,
-                    "AuthorizationBearerToken": AuthorizationBearerToken,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "StreamCodec": StreamCodec,
+                    "StreamRealTime": StreamRealTime,
+                    "Track": Track,
+                    "Url": Url,
                 },
                 extras,
                 kwargs,
@@ -1266,13 +1349,15 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Conference Stream.
+        """Update a conference stream.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}`` (update_conference_stream).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}`` (``update_conference_stream``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status of the stream. Only 'stopped' is allowed.
+            conference_sid: string (uuid), required.
+            sid: string (uuid), required.
+            Status: string, required; one of ``"stopped"``.
         """
         return self._t.call(
             "POST",
@@ -1292,52 +1377,57 @@ class Conferences(Resource[_R]):
         conference_sid: str,
         call_sid: str,
         *,
-        AnnounceUrl: str | None = None,
         AnnounceMethod: str | None = None,
-        Coaching: bool | None = None,
+        AnnounceUrl: str | None = None,
         CallSidToCoach: str | None = None,
+        Coaching: bool | None = None,
         Hold: bool | None = None,
         HoldMethod: str | None = None,
         HoldUrl: str | None = None,
         Muted: bool | None = None,
-        WaitUrl: str | None = None,
         WaitMethod: str | None = None,
+        WaitUrl: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Participant.
+        """Update a participant.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (update_participant).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}`` (``update_participant``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            AnnounceUrl: The URL to send conference announcements to.
-            AnnounceMethod: Whether the request to `AnnounceUrl` is a `GET` or a `POST`. Defaul...
-            Coaching: Whether the participant is coaching another call. Requires `CallSid...
-            CallSidToCoach: The unique identifier of the participant who is being coached. Requ...
-            Hold: Whether or not a participant is on hold.
-            HoldMethod: Whether the request to `HoldUrl` is a `GET` or a `POST`. Default is...
-            HoldUrl: The URL to send hold music to that will be played when participant...
-            Muted: Whether or not a participant is muted.
-            WaitUrl: The URL for wait music to be played while a conference is not yet s...
-            WaitMethod: Whether the request to `WaitUrl` is a `GET` or a `POST`. Default is...
+            conference_sid: string (uuid), required.
+            call_sid: string (uuid), required.
+            AnnounceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            AnnounceUrl: string (uri), optional.
+            CallSidToCoach: string (uuid), optional.
+            Coaching: boolean, optional.
+            Hold: boolean, optional.
+            HoldMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"GET"``.
+            HoldUrl: string (uri), optional.
+            Muted: boolean, optional.
+            WaitMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            WaitUrl: string (uri), optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Conferences/{seg(conference_sid)}/Participants/{seg(call_sid)}",
             form=fields(
                 {
-                    "AnnounceUrl": AnnounceUrl,
                     "AnnounceMethod": AnnounceMethod,
-                    "Coaching": Coaching,
+                    "AnnounceUrl": AnnounceUrl,
                     "CallSidToCoach": CallSidToCoach,
+                    "Coaching": Coaching,
                     "Hold": Hold,
                     "HoldMethod": HoldMethod,
                     "HoldUrl": HoldUrl,
                     "Muted": Muted,
-                    "WaitUrl": WaitUrl,
                     "WaitMethod": WaitMethod,
+                    "WaitUrl": WaitUrl,
                 },
                 extras,
                 kwargs,
@@ -1356,22 +1446,26 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Conference Recording.
+        """Update a conference recording.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (update_conference_recording).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}`` (``update_conference_recording``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status of the recording.
-            PauseBehavior: What to do while recording is paused. Default is `silence`.
+            conference_sid: string (uuid), required.
+            sid: string (uuid), required.
+            Status: string, required; one of ``"paused"``, ``"in-progress"``,
+                ``"stopped"``.
+            PauseBehavior: string, optional; one of ``"skip"``, ``"silence"``; default
+                ``"silence"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Conferences/{seg(conference_sid)}/Recordings/{seg(sid)}",
             form=fields(
                 {
-                    "Status": Status,
                     "PauseBehavior": PauseBehavior,
+                    "Status": Status,
                 },
                 extras,
                 kwargs,
@@ -1423,7 +1517,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Faxes(Resource[_R]):
+class Faxes(Resource[_R], accessor="compat.faxes"):
     """``client.compat.faxes``: compat faxes (Fax Media, Faxes)."""
 
     def list(
@@ -1440,18 +1534,18 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Faxes.
+        """List all faxes.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (list_all_faxes).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (``list_all_faxes``).
 
         Args:
-            Page: The page index to retrieve. Zero-indexed.
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when Page > 0.
-            DateCreatedAfter: The date, in ISO 8601 format, after which the fax was sent.
-            DateCreatedOnOrBefore: The date, in ISO 8601 format, on or before which the fax was sent.
-            From: The phone number, in E.164 format, the fax was sent from.
-            To: The phone number, in E.164 format, the fax was sent to.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
+            DateCreatedAfter: string, optional.
+            DateCreatedOnOrBefore: string, optional.
+            From: string, optional.
+            To: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1475,55 +1569,58 @@ class Faxes(Resource[_R]):
     def create(
         self,
         *,
+        From: str,
         MediaUrl: str,
         To: str,
-        From: str,
         Quality: str | None = None,
+        SipAuthPassword: str | None = None,
+        SipAuthUsername: str | None = None,
         StatusCallback: str | None = None,
-        StatusCallbackMethod: str | None = None,
         StatusCallbackEvent: Sequence[Any] | None = None,
+        StatusCallbackMethod: str | None = None,
         StoreMedia: str | None = None,
         Ttl: int | None = None,
-        SipAuthUsername: str | None = None,
-        SipAuthPassword: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send a Fax.
+        """Send a fax.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (send_fax).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes`` (``send_fax``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            MediaUrl: The URL hosting the fax media to send.
-            To: The phone number, in E.164 format, or SIP URI the fax will be sent to.
-            From: The phone number, in E.164 format, or client identifier the fax wil...
-            Quality: The quality of the fax. Default is 'fine'.
-            StatusCallback: The URL to send status callback requests to when the fax status cha...
-            StatusCallbackMethod: The HTTP method to use for status callback requests. Default is 'PO...
-            StatusCallbackEvent: The events that trigger status callback requests. Valid values: 'in...
-            StoreMedia: Whether to store the fax media. Default is 'true'.
-            Ttl: Time to live in minutes for the fax. Must be between 5 and 300. Def...
-            SipAuthUsername: The username for SIP authentication.
-            SipAuthPassword: The password for SIP authentication.
+            From: string, required.
+            MediaUrl: string, required.
+            To: string, required.
+            Quality: string, optional; one of ``"standard"``, ``"fine"``,
+                ``"superfine"``; default ``"fine"``.
+            SipAuthPassword: string, optional.
+            SipAuthUsername: string, optional.
+            StatusCallback: string, optional.
+            StatusCallbackEvent: list of string, optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            StoreMedia: string, optional; one of ``"true"``, ``"false"``; default
+                ``"true"``.
+            Ttl: integer, optional; default ``60``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Faxes",
             form=fields(
                 {
-                    "MediaUrl": MediaUrl,
-                    "To": To,
                     "From": From,
+                    "MediaUrl": MediaUrl,
                     "Quality": Quality,
-                    "StatusCallback": StatusCallback,
-                    "StatusCallbackMethod": StatusCallbackMethod,
-                    "StatusCallbackEvent": StatusCallbackEvent,
-                    "StoreMedia": StoreMedia,
-                    "Ttl": Ttl,
-                    "SipAuthUsername": SipAuthUsername,
                     "SipAuthPassword": SipAuthPassword,
+                    "SipAuthUsername": SipAuthUsername,
+                    "StatusCallback": StatusCallback,
+                    "StatusCallbackEvent": StatusCallbackEvent,
+                    "StatusCallbackMethod": StatusCallbackMethod,
+                    "StoreMedia": StoreMedia,
+                    "To": To,
+                    "Ttl": Ttl,
                 },
                 extras,
                 kwargs,
@@ -1539,9 +1636,12 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Fax.
+        """Retrieve a fax.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (retrieve_fax).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (``retrieve_fax``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1559,13 +1659,14 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Fax.
+        """Update a fax.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (update_fax).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (``update_fax``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Status: The status to set. Only 'canceled' is allowed. The fax must be in '...
+            sid: string (uuid), required.
+            Status: string, required; one of ``"canceled"``.
         """
         return self._t.call(
             "POST",
@@ -1588,9 +1689,12 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Fax.
+        """Delete a fax.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (delete_fax).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{Sid}`` (``delete_fax``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1608,9 +1712,13 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Fax Media.
+        """Delete a fax media.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (delete_fax_media).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (``delete_fax_media``).
+
+        Args:
+            fax_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1628,9 +1736,13 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve Fax Media.
+        """Retrieve medias.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (retrieve_medias).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media/{Sid}`` (``retrieve_medias``).
+
+        Args:
+            fax_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1650,14 +1762,15 @@ class Faxes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Fax Media.
+        """List all fax media.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media`` (list_all_fax_media).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Faxes/{FaxSid}/Media`` (``list_all_fax_media``).
 
         Args:
-            Page: The page index to retrieve. Zero-indexed.
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when Page > 0.
+            fax_sid: string (uuid), required.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1710,7 +1823,7 @@ class Faxes(Resource[_R]):
         )
 
 
-class LamlBins(Resource[_R]):
+class LamlBins(Resource[_R], accessor="compat.laml_bins"):
     """``client.compat.laml_bins``: compat laml bins (CXML Scripts)."""
 
     def list(
@@ -1724,15 +1837,15 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All cXML Scripts.
+        """List cXML scripts.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (list_cxml_scripts).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (``list_cxml_scripts``).
 
         Args:
-            Name: A friendly name given to the cXML script.
-            Page: The page number to retrieve. Default is 0.
-            PageSize: The number of items per page. Default is 50, maximum is 1000.
-            PageToken: The token for cursor-based pagination. Must start with 'PA' or 'PB'.
+            Name: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1759,22 +1872,22 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a cXML Script.
+        """Create a cXML script.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (create_cxml_script).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins`` (``create_cxml_script``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Name: A friendly name given to the cXML script. Required.
-            Contents: The cXML contents of the script. Must be valid XML with proper Must...
+            Name: string, required.
+            Contents: string, optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/LamlBins",
             form=fields(
                 {
-                    "Name": Name,
                     "Contents": Contents,
+                    "Name": Name,
                 },
                 extras,
                 kwargs,
@@ -1790,9 +1903,12 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a cXML Script.
+        """Retrieve a cXML script.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (retrieve_cxml_script).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (``retrieve_cxml_script``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1811,22 +1927,23 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a cXML Script.
+        """Update a cXML script.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (update_cxml_script).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (``update_cxml_script``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Name: A friendly name given to the cXML script. Required.
-            Contents: The cXML contents of the script. Must be valid XML with proper Must...
+            sid: string (uuid), required.
+            Name: string, required.
+            Contents: string, optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/LamlBins/{seg(sid)}",
             form=fields(
                 {
-                    "Name": Name,
                     "Contents": Contents,
+                    "Name": Name,
                 },
                 extras,
                 kwargs,
@@ -1842,9 +1959,12 @@ class LamlBins(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a cXML Script.
+        """Delete a cXML script.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (delete_cxml_script).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/LamlBins/{Sid}`` (``delete_cxml_script``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1883,7 +2003,7 @@ class LamlBins(Resource[_R]):
         )
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="compat.messages"):
     """``client.compat.messages``: compat messages (Message Media, Messages)."""
 
     def list(
@@ -1902,20 +2022,21 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Messages.
+        """List messages.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (list_messages).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (``list_messages``).
 
         Args:
-            DateSent: Only return messages sent on this particular date, formatted as YYY...
-            DateSent_before: Only return messages sent before this date, formatted as YYYY-MM-DD...
-            DateSent_after: Only return messages sent after this date, formatted as YYYY-MM-DD...
-            From: The phone number in E.164 format. For inbound messages, this will b...
-            To: The phone number in E.164 format that received the message. For inb...
-            Status: Current status of the message.
-            Page: The page number to retrieve. Default is 0.
-            PageSize: The number of items per page. Default is 50, maximum is 1000.
-            PageToken: The token for cursor-based pagination. Must start with 'PA' or 'PB'.
+            DateSent: string, optional.
+            DateSent_before: string, optional.
+            DateSent_after: string, optional.
+            From: string, optional.
+            To: string, optional.
+            Status: string, optional; one of ``"queued"``, ``"initiated"``, ``"sent"``,
+                ``"failed"``, ``"delivered"``, ``"undelivered"``, ``"received"``.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1942,51 +2063,51 @@ class Messages(Resource[_R]):
         self,
         *,
         To: str,
-        From: str | None = None,
-        Body: str | None = None,
-        MediaUrl: Any | None = None,
-        SendAsMms: bool | None = None,
         ApplicationSid: str | None = None,
+        Body: str | None = None,
+        From: str | None = None,
         MaxPrice: str | None = None,
+        MediaUrl: Any | None = None,
+        MessagingServiceSid: str | None = None,
+        SendAsMms: bool | None = None,
         StatusCallback: str | None = None,
         ValidityPeriod: int | None = None,
-        MessagingServiceSid: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Message.
+        """Create a message.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (create_message).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages`` (``create_message``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            To: The phone number in E.164 format that will receive the message.
-            From: The phone number in E.164 format that will send the message. Either...
-            Body: The text of the message. Either `Body` or `MediaUrl` must be provided.
-            MediaUrl: URL(s) of media you wish to attach and send with the message. Can b...
-            SendAsMms: When set to true, forces the message to be sent as an MMS.
-            ApplicationSid: The SID of a SignalWire cXML Application used to configure the mess...
-            MaxPrice: The maximum price in USD acceptable for the message to be sent. For...
-            StatusCallback: A URL endpoint to receive callbacks each time the status of the mes...
-            ValidityPeriod: The number of seconds a message will allow being queued before canc...
-            MessagingServiceSid: The ID of a number group to use when sending the message. Either `F...
+            To: string, required.
+            ApplicationSid: string (uuid), optional.
+            Body: string, optional.
+            From: string, optional.
+            MaxPrice: string, optional.
+            MediaUrl: string or list of string, optional.
+            MessagingServiceSid: string (uuid), optional.
+            SendAsMms: boolean, optional.
+            StatusCallback: string (uri), optional.
+            ValidityPeriod: integer, optional; default ``14400``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Messages",
             form=fields(
                 {
-                    "To": To,
-                    "From": From,
-                    "Body": Body,
-                    "MediaUrl": MediaUrl,
-                    "SendAsMms": SendAsMms,
                     "ApplicationSid": ApplicationSid,
+                    "Body": Body,
+                    "From": From,
                     "MaxPrice": MaxPrice,
-                    "StatusCallback": StatusCallback,
-                    "ValidityPeriod": ValidityPeriod,
+                    "MediaUrl": MediaUrl,
                     "MessagingServiceSid": MessagingServiceSid,
+                    "SendAsMms": SendAsMms,
+                    "StatusCallback": StatusCallback,
+                    "To": To,
+                    "ValidityPeriod": ValidityPeriod,
                 },
                 extras,
                 kwargs,
@@ -2002,9 +2123,12 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Message.
+        """Retrieve a message.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (retrieve_message).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (``retrieve_message``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2022,13 +2146,14 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Message.
+        """Update a message.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (update_message).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (``update_message``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Body: The new body of the message. Must be an empty string to redact the...
+            sid: string (uuid), required.
+            Body: string, required.
         """
         return self._t.call(
             "POST",
@@ -2051,9 +2176,12 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Message.
+        """Delete a message.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (delete_message).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}`` (``delete_message``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2071,9 +2199,13 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Message Media.
+        """Delete a message media.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (delete_message_media).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (``delete_message_media``).
+
+        Args:
+            message_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2091,9 +2223,13 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve Message Media.
+        """Retrieve a media.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (retrieve_media).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}`` (``retrieve_media``).
+
+        Args:
+            message_sid: string (uuid), required.
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2116,17 +2252,18 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Message Media.
+        """List media.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media`` (list_media).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media`` (``list_media``).
 
         Args:
-            DateCreated: Only return media created on this particular date, formatted as YYY...
-            DateCreated_before: Only return media created before this date, formatted as YYYY-MM-DD...
-            DateCreated_after: Only return media created after this date, formatted as YYYY-MM-DD...
-            Page: The page number to retrieve. Default is 0.
-            PageSize: The number of items per page. Default is 50, maximum is 1000.
-            PageToken: The token for cursor-based pagination. Must start with 'PA' or 'PB'.
+            message_sid: string (uuid), required.
+            DateCreated: string, optional.
+            DateCreated_before: string, optional.
+            DateCreated_after: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2186,7 +2323,7 @@ class Messages(Resource[_R]):
         )
 
 
-class PhoneNumbers(Resource[_R]):
+class PhoneNumbers(Resource[_R], accessor="compat.phone_numbers"):
     """``client.compat.phone_numbers``: compat phone numbers (Available Phone Numbers, Imported Phone Numbers, Incoming Phone Numbers)."""
 
     def list(
@@ -2201,16 +2338,16 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Incoming Phone Numbers.
+        """List incoming phone numbers.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (list_incoming_phone_numbers).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (``list_incoming_phone_numbers``).
 
         Args:
-            Page: The page index to retrieve. Zero-indexed.
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when Page > 0.
-            PhoneNumber: Only show numbers that match this pattern.
-            FriendlyName: Only show numbers with this friendly name.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
+            PhoneNumber: string, optional.
+            FriendlyName: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2239,7 +2376,10 @@ class PhoneNumbers(Resource[_R]):
     ) -> _R:
         """Retrieve an incoming phone number.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (retrieve_incoming_phone_number).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (``retrieve_incoming_phone_number``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2274,26 +2414,32 @@ class PhoneNumbers(Resource[_R]):
     ) -> _R:
         """Update an incoming phone number.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (update_incoming_phone_number).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (``update_incoming_phone_number``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            AccountSid: The unique identifier for an account to which the number should be...
-            EmergencyAddressSid: The unique identifier of the address associated with E911 for this...
-            FriendlyName: A friendly name for the phone number.
-            SmsApplicationSid: The unique identifier for the application associated with SMS handl...
-            SmsFallbackMethod: Whether the request to `SmsFallbackUrl` is a `GET` or a `POST`. Def...
-            SmsFallbackUrl: The URL to request if errors occur when fetching SmsUrl.
-            SmsMethod: Whether the request to SmsUrl is a `GET` or a `POST`. Default is `P...
-            SmsUrl: The URL to request when an incoming SMS is received.
-            StatusCallback: The URL to request to pass status updates to.
-            StatusCallbackMethod: Whether the request to StatusCallback is a `GET` or a `POST`. Defau...
-            VoiceApplicationSid: The unique identifier for the application associated with call hand...
-            VoiceFallbackMethod: Whether the request to VoiceFallbackUrl is a `GET` or a `POST`. Def...
-            VoiceFallbackUrl: The URL to request if errors occur when fetching VoiceUrl.
-            VoiceMethod: Whether the request to VoiceUrl is a `GET` or a `POST`. Default is...
-            VoiceReceiveMode: Whether this number can receive voice calls or faxes.
-            VoiceUrl: The URL to request when an incoming call is received.
+            sid: string (uuid), required.
+            AccountSid: string (uuid), optional.
+            EmergencyAddressSid: string (uuid), optional.
+            FriendlyName: string, optional.
+            SmsApplicationSid: string (uuid), optional.
+            SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsFallbackUrl: string (uri), optional.
+            SmsMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsUrl: string (uri), optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            VoiceApplicationSid: string (uuid), optional.
+            VoiceFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceFallbackUrl: string (uri), optional.
+            VoiceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceReceiveMode: string, optional; one of ``"voice"``, ``"fax"``.
+            VoiceUrl: string (uri), optional.
         """
         return self._t.call(
             "POST",
@@ -2333,7 +2479,10 @@ class PhoneNumbers(Resource[_R]):
     ) -> _R:
         """Delete an incoming phone number.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (delete_incoming_phone_number).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}`` (``delete_incoming_phone_number``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2350,9 +2499,12 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List of AvailablePhoneNumber resources by country.
+        """List available phone number resources by country.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}`` (list_available_phone_number_resources_by_country).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}`` (``list_available_phone_number_resources_by_country``).
+
+        Args:
+            iso_country: string, required.
         """
         return self._t.call(
             "GET",
@@ -2371,24 +2523,25 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Import a Phone Number.
+        """Create an imported phone number.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/ImportedPhoneNumbers`` (create_imported_phone_number).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/ImportedPhoneNumbers`` (``create_imported_phone_number``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            number: The phone number to import in E.164 format. Must start with `+` fol...
-            number_type: The type of phone number being imported.
-            capabilities: The capabilities to enable for this phone number. If not provided,...
+            number: string, required.
+            number_type: string, required; one of ``"longcode"``, ``"tollfree"``.
+            capabilities: list of string, optional; one of ``"sms"``, ``"voice"``,
+                ``"fax"``, ``"mms"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/ImportedPhoneNumbers",
             form=fields(
                 {
+                    "capabilities": capabilities,
                     "number": number,
                     "number_type": number_type,
-                    "capabilities": capabilities,
                 },
                 extras,
                 kwargs,
@@ -2403,9 +2556,9 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List of AvailablePhoneNumber resources.
+        """List available phone number resources.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers`` (list_available_phone_number_resources).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers`` (``list_available_phone_number_resources``).
         """
         return self._t.call(
             "GET",
@@ -2436,35 +2589,41 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create an Incoming Phone Number.
+        """Create an incoming phone number.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (create_incoming_phone_number).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers`` (``create_incoming_phone_number``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            PhoneNumber: The phone number to purchase in E.164 format. Must start with `+` f...
-            FriendlyName: A friendly name for the phone number. If not provided, the formatte...
-            SmsApplicationSid: The unique identifier for the application associated with SMS handl...
-            SmsFallbackMethod: Whether the request to `SmsFallbackUrl` is a `GET` or a `POST`. Def...
-            SmsFallbackUrl: The URL to request if errors occur when fetching SmsUrl.
-            SmsMethod: Whether the request to SmsUrl is a `GET` or a `POST`. Default is `P...
-            SmsUrl: The URL to request when an incoming SMS is received.
-            StatusCallback: The URL to request to pass status updates to. See the [Incoming cal...
-            StatusCallbackMethod: Whether the request to StatusCallback is a `GET` or a `POST`. Defau...
-            VoiceApplicationSid: The unique identifier for the application associated with call hand...
-            VoiceFallbackMethod: Whether the request to VoiceFallbackUrl is a `GET` or a `POST`. Def...
-            VoiceFallbackUrl: The URL to request if errors occur when fetching VoiceUrl.
-            VoiceMethod: Whether the request to VoiceUrl is a `GET` or a `POST`. Default is...
-            VoiceReceiveMode: Whether this number can receive voice calls or faxes. Default is `v...
-            VoiceUrl: The URL to request when an incoming call is received.
+            PhoneNumber: string, required.
+            FriendlyName: string, optional.
+            SmsApplicationSid: string (uuid), optional.
+            SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsFallbackUrl: string (uri), optional.
+            SmsMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            SmsUrl: string (uri), optional.
+            StatusCallback: string (uri), optional.
+            StatusCallbackMethod: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            VoiceApplicationSid: string (uuid), optional.
+            VoiceFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceFallbackUrl: string (uri), optional.
+            VoiceMethod: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            VoiceReceiveMode: string, optional; one of ``"voice"``, ``"fax"``; default
+                ``"voice"``.
+            VoiceUrl: string (uri), optional.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/IncomingPhoneNumbers",
             form=fields(
                 {
-                    "PhoneNumber": PhoneNumber,
                     "FriendlyName": FriendlyName,
+                    "PhoneNumber": PhoneNumber,
                     "SmsApplicationSid": SmsApplicationSid,
                     "SmsFallbackMethod": SmsFallbackMethod,
                     "SmsFallbackUrl": SmsFallbackUrl,
@@ -2505,23 +2664,24 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Search for available phone numbers that match your criteria.
+        """Search local available phone numbers.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}/Local`` (search_local_available_phone_numbers).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}/Local`` (``search_local_available_phone_numbers``).
 
         Args:
-            AreaCode: Find numbers in the provided area code. Only available for numbers...
-            Beta: New numbers on SignalWire are marked as `beta`.
-            Contains: Find numbers based off of a pattern. Valid characters are `[0-9a-zA...
-            ExcludeAllAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            ExcludeForeignAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            ExcludeLocalAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            FaxEnabled: Not supported. Accepted for Twilio API compatibility.
-            InLocality: Limits search to a city/locality. Requires InRegion to also be set.
-            InRegion: Limits search to same region as number. Must be a two-letter state/...
-            MmsEnabled: Not supported. Accepted for Twilio API compatibility.
-            SmsEnabled: Not supported. Accepted for Twilio API compatibility.
-            VoiceEnabled: Not supported. Accepted for Twilio API compatibility.
+            iso_country: string, required.
+            AreaCode: string, optional.
+            Beta: boolean, optional.
+            Contains: string, optional.
+            ExcludeAllAddressRequired: boolean, optional.
+            ExcludeForeignAddressRequired: boolean, optional.
+            ExcludeLocalAddressRequired: boolean, optional.
+            FaxEnabled: boolean, optional.
+            InLocality: string, optional.
+            InRegion: string, optional.
+            MmsEnabled: boolean, optional.
+            SmsEnabled: boolean, optional.
+            VoiceEnabled: boolean, optional.
         """
         return self._t.call(
             "GET",
@@ -2567,23 +2727,24 @@ class PhoneNumbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Find toll-free numbers.
+        """Search toll free available phone numbers.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}/TollFree`` (search_toll_free_available_phone_numbers).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{IsoCountry}/TollFree`` (``search_toll_free_available_phone_numbers``).
 
         Args:
-            AreaCode: Find numbers in the provided area code. Only available for numbers...
-            Beta: New numbers on SignalWire are marked as `beta`.
-            Contains: Find numbers based off of a pattern. Valid characters are `[0-9a-zA...
-            ExcludeAllAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            ExcludeForeignAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            ExcludeLocalAddressRequired: Accepted for Twilio compatibility but has no effect on the response.
-            FaxEnabled: Not supported. Accepted for Twilio API compatibility.
-            InLocality: Limits search to a city/locality. Requires InRegion to also be set.
-            InRegion: Limits search to same region as number. Must be a two-letter state/...
-            MmsEnabled: Not supported. Accepted for Twilio API compatibility.
-            SmsEnabled: Not supported. Accepted for Twilio API compatibility.
-            VoiceEnabled: Not supported. Accepted for Twilio API compatibility.
+            iso_country: string, required.
+            AreaCode: string, optional.
+            Beta: boolean, optional.
+            Contains: string, optional.
+            ExcludeAllAddressRequired: boolean, optional.
+            ExcludeForeignAddressRequired: boolean, optional.
+            ExcludeLocalAddressRequired: boolean, optional.
+            FaxEnabled: boolean, optional.
+            InLocality: string, optional.
+            InRegion: string, optional.
+            MmsEnabled: boolean, optional.
+            SmsEnabled: boolean, optional.
+            VoiceEnabled: boolean, optional.
         """
         return self._t.call(
             "GET",
@@ -2641,7 +2802,7 @@ class PhoneNumbers(Resource[_R]):
         )
 
 
-class Queues(Resource[_R]):
+class Queues(Resource[_R], accessor="compat.queues"):
     """``client.compat.queues``: compat queues (Queue Members, Queues)."""
 
     def list(
@@ -2654,14 +2815,14 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Queues.
+        """List queues.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (list_queues).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (``list_queues``).
 
         Args:
-            Page: The page number to retrieve (zero-indexed).
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when navigating to page...
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2687,14 +2848,14 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a Queue.
+        """Create a queue.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (create_queue).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues`` (``create_queue``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: A unique name for the queue. Must contain only alphanumeric charact...
-            MaxSize: The maximum number of calls that are allowed to wait in a queue. Mu...
+            FriendlyName: string, required.
+            MaxSize: integer, optional.
         """
         return self._t.call(
             "POST",
@@ -2718,9 +2879,12 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Queue.
+        """Retrieve a queue.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (retrieve_queue).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (``retrieve_queue``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2739,14 +2903,15 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Queue.
+        """Update a queue.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (update_queue).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (``update_queue``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            FriendlyName: A unique name for the queue. Must contain only alphanumeric charact...
-            MaxSize: The maximum number of calls that are allowed to wait in a queue. Mu...
+            sid: string (uuid), required.
+            FriendlyName: string, required.
+            MaxSize: integer, optional.
         """
         return self._t.call(
             "POST",
@@ -2770,9 +2935,12 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Queue.
+        """Delete a queue.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (delete_queue).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}`` (``delete_queue``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2792,22 +2960,24 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a Queue Member.
+        """Update a queue member.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (update_queue_member).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (``update_queue_member``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            Url: The URL to redirect the dequeued member to. This URL should return...
-            Method: The HTTP method to use when requesting the URL. Default is `POST`.
+            queue_sid: string (uuid), required.
+            call_sid: string, required.
+            Url: string (uri), required.
+            Method: string, optional; one of ``"GET"``, ``"POST"``; default ``"POST"``.
         """
         return self._t.call(
             "POST",
             f"{self._t.compat_base}/Queues/{seg(queue_sid)}/Members/{seg(call_sid)}",
             form=fields(
                 {
-                    "Url": Url,
                     "Method": Method,
+                    "Url": Url,
                 },
                 extras,
                 kwargs,
@@ -2824,9 +2994,13 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Queue Member.
+        """Retrieve a queue member.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (retrieve_queue_member).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}`` (``retrieve_queue_member``).
+
+        Args:
+            queue_sid: string (uuid), required.
+            call_sid: string, required.
         """
         return self._t.call(
             "GET",
@@ -2846,14 +3020,15 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List All Queue Members.
+        """List all queue members.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members`` (list_all_queue_members).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members`` (``list_all_queue_members``).
 
         Args:
-            Page: The page number to retrieve (zero-indexed).
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when navigating to page...
+            queue_sid: string (uuid), required.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2898,7 +3073,7 @@ class Queues(Resource[_R]):
         )
 
 
-class Recordings(Resource[_R]):
+class Recordings(Resource[_R], accessor="compat.recordings"):
     """``client.compat.recordings``: compat recordings (Recordings)."""
 
     def list(
@@ -2916,19 +3091,19 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Recordings.
+        """List recordings.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings`` (list_recordings).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings`` (``list_recordings``).
 
         Args:
-            DateCreated: Filter by recordings created on this exact date (RFC 2822 format).
-            DateCreated_before: Filter by recordings created before this date (RFC 2822 format).
-            DateCreated_after: Filter by recordings created after this date (RFC 2822 format).
-            CallSid: Filter by recordings associated with a specific call.
-            ConferenceSid: Filter by recordings associated with a specific conference.
-            Page: The page number to retrieve (zero-indexed).
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when navigating to page...
+            DateCreated: string, optional.
+            DateCreated_before: string, optional.
+            DateCreated_after: string, optional.
+            CallSid: string (uuid), optional.
+            ConferenceSid: string (uuid), optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2958,9 +3133,12 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Recording.
+        """Retrieve a recording.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}`` (retrieve_recording).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}`` (``retrieve_recording``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2977,9 +3155,12 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Recording.
+        """Delete a recording.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}`` (delete_recording).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}`` (``delete_recording``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -3026,7 +3207,7 @@ class Recordings(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="compat.tokens"):
     """``client.compat.tokens``: compat tokens (Tokens)."""
 
     def create(
@@ -3039,15 +3220,15 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Generate a new API Token.
+        """Create a token.
 
-        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/tokens`` (create_token).
+        ``POST /api/laml/2010-04-01/Accounts/{AccountSid}/tokens`` (``create_token``).
         The body is sent as ``application/x-www-form-urlencoded``.
 
         Args:
-            name: The name representing the project API token.
-            permissions: The permissions you would like to enable for this project API token...
-            subproject_id: The unique identifier of the subproject you would like to create a...
+            name: string, required.
+            permissions: list of string, required.
+            subproject_id: string (uuid), optional.
         """
         return self._t.call(
             "POST",
@@ -3074,13 +3255,14 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update an API Token.
+        """Update a token.
 
-        ``PATCH /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (update_token).
+        ``PATCH /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (``update_token``).
 
         Args:
-            name: The name representing the project API token.
-            permissions: The permissions you would like to enable for this project API token...
+            token_id: string (uuid), required.
+            name: string, optional.
+            permissions: list of string, optional.
         """
         return self._t.call(
             "PATCH",
@@ -3104,9 +3286,12 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete an API Token.
+        """Delete a token.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (delete_token).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/tokens/{token_id}`` (``delete_token``).
+
+        Args:
+            token_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -3116,7 +3301,7 @@ class Tokens(Resource[_R]):
         )
 
 
-class Transcriptions(Resource[_R]):
+class Transcriptions(Resource[_R], accessor="compat.transcriptions"):
     """``client.compat.transcriptions``: compat transcriptions (Recording Transcriptions)."""
 
     def list(
@@ -3132,17 +3317,17 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List all Transcriptions.
+        """List transcriptions.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions`` (list_transcriptions).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions`` (``list_transcriptions``).
 
         Args:
-            DateCreated: Filter by transcriptions created on this exact date (RFC 2822 format).
-            DateCreated_before: Filter by transcriptions created before this date (RFC 2822 format).
-            DateCreated_after: Filter by transcriptions created after this date (RFC 2822 format).
-            Page: The page number to retrieve (zero-indexed).
-            PageSize: The number of results per page. Default is 50, maximum is 1000.
-            PageToken: Token for cursor-based pagination. Required when navigating to page...
+            DateCreated: string, optional.
+            DateCreated_before: string, optional.
+            DateCreated_after: string, optional.
+            Page: integer, optional; default ``0``.
+            PageSize: integer, optional; default ``50``.
+            PageToken: string, optional.
         """
         return self._t.call(
             "GET",
@@ -3170,9 +3355,12 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a Transcription.
+        """Retrieve a transcription.
 
-        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (retrieve_transcription).
+        ``GET /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (``retrieve_transcription``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -3189,9 +3377,12 @@ class Transcriptions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a Recording Transcription.
+        """Delete a transcription.
 
-        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (delete_transcription).
+        ``DELETE /api/laml/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}`` (``delete_transcription``).
+
+        Args:
+            sid: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["DatasphereNamespace", "Documents"]
 
 
-class Documents(Resource[_R]):
+class Documents(Resource[_R], accessor="datasphere.documents"):
     """``client.datasphere.documents``: datasphere documents (Chunks, Documents)."""
 
     def list(
@@ -33,12 +33,12 @@ class Documents(Resource[_R]):
     ) -> _R:
         """List documents.
 
-        ``GET /api/datasphere/documents`` (list_documents).
+        ``GET /api/datasphere/documents`` (``list_documents``).
 
         Args:
-            page_number: The page number to retrieve (0-indexed).
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` > 0.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -60,10 +60,10 @@ class Documents(Resource[_R]):
         body: Mapping[str, Any] | None = None,
         /,
         *,
-        url: str | None = None,
         tags: Sequence[Any] | None = None,
-        max_sentences_per_chunk: int | None = None,
+        url: str | None = None,
         chunking_strategy: str | None = None,
+        max_sentences_per_chunk: int | None = None,
         split_newlines: bool | None = None,
         chunk_size: int | None = None,
         overlap_size: int | None = None,
@@ -71,28 +71,29 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create document.
+        """Create a document.
 
-        ``POST /api/datasphere/documents`` (create_document).
+        ``POST /api/datasphere/documents`` (``create_document``).
+        ``body`` is the whole request body; keywords add or override fields.
 
         Args:
-            url: URL of the document.
-            tags: Document tags.
-            max_sentences_per_chunk: Maximum number of sentences per chunk.
-            chunking_strategy: Strategy for chunking the document
-            split_newlines: Whether to split chunks on new lines.
-            chunk_size: Number of words per chunk.
-            overlap_size: Amount of overlap between chunks, in number of words.
+            tags: list of string, optional.
+            url: string (uri), optional.
+            chunking_strategy: string, optional; one of ``"sentence"``.
+            max_sentences_per_chunk: integer, optional; default ``50``.
+            split_newlines: boolean, optional; default ``false``.
+            chunk_size: integer, optional; default ``50``.
+            overlap_size: integer, optional; default ``10``.
         """
         return self._t.call(
             "POST",
             "/api/datasphere/documents",
             json=fields(
                 {
-                    "url": url,
                     "tags": tags,
-                    "max_sentences_per_chunk": max_sentences_per_chunk,
+                    "url": url,
                     "chunking_strategy": chunking_strategy,
+                    "max_sentences_per_chunk": max_sentences_per_chunk,
                     "split_newlines": split_newlines,
                     "chunk_size": chunk_size,
                     "overlap_size": overlap_size,
@@ -112,9 +113,12 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get document.
+        """Get a document.
 
-        ``GET /api/datasphere/documents/{id}`` (get_document).
+        ``GET /api/datasphere/documents/{id}`` (``get_document``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -127,17 +131,19 @@ class Documents(Resource[_R]):
         self,
         id: str,
         *,
-        tags: Sequence[Any],
+        tags: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update document.
+        """Update a document.
 
-        ``PATCH /api/datasphere/documents/{id}`` (update_document).
+        ``PATCH /api/datasphere/documents/{id}`` (``update_document``).
 
         Args:
-            tags: Document tags.
+            id: string (uuid), required.
+            tags: list of string, optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "PATCH",
@@ -160,9 +166,12 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete document.
+        """Delete a document.
 
-        ``DELETE /api/datasphere/documents/{id}`` (delete_document).
+        ``DELETE /api/datasphere/documents/{id}`` (``delete_document``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -180,9 +189,13 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete chunk.
+        """Delete a document chunk.
 
-        ``DELETE /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (delete_document_chunk).
+        ``DELETE /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (``delete_document_chunk``).
+
+        Args:
+            document_id: string (uuid), required.
+            chunk_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -200,9 +213,13 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get chunk.
+        """Get a document chunk.
 
-        ``GET /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (get_document_chunk).
+        ``GET /api/datasphere/documents/{documentId}/chunks/{chunkId}`` (``get_document_chunk``).
+
+        Args:
+            document_id: string (uuid), required.
+            chunk_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -222,14 +239,15 @@ class Documents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List chunks.
+        """List document chunks.
 
-        ``GET /api/datasphere/documents/{documentId}/chunks`` (list_document_chunks).
+        ``GET /api/datasphere/documents/{documentId}/chunks`` (``list_document_chunks``).
 
         Args:
-            page_number: The page number to retrieve (0-indexed).
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` > 0.
+            document_id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -250,44 +268,45 @@ class Documents(Resource[_R]):
         self,
         *,
         query_string: str,
-        tags: Sequence[Any] | None = None,
-        document_id: str | None = None,
-        distance: float | None = None,
         count: int | None = None,
+        distance: float | None = None,
+        document_id: str | None = None,
         language: str | None = None,
-        pos_to_expand: Sequence[Any] | None = None,
         max_synonyms: int | None = None,
+        pos_to_expand: Sequence[Any] | None = None,
+        tags: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
         """Search documents.
 
-        ``POST /api/datasphere/documents/search`` (search_documents).
+        ``POST /api/datasphere/documents/search`` (``search_documents``).
 
         Args:
-            query_string: Search term.
-            tags: Document tags.
-            document_id: Unique ID of a Document.
-            distance: Specifies how closely related the query is to the document. Low dis...
-            count: Specifies number of returned Chunks.
-            language: Language of the Document.
-            pos_to_expand: Part of Speech considered for expansion or analysis.
-            max_synonyms: Maximum number of synonyms to consider.
+            query_string: string, required.
+            count: integer, optional; default ``5``.
+            distance: number, optional.
+            document_id: string (uuid), optional.
+            language: string, optional; default ``"en"``.
+            max_synonyms: integer, optional; default ``10``.
+            pos_to_expand: list of string, optional; default ``["NOUN", "VERB", "ADJ",
+                "ADV"]``.
+            tags: list of string, optional.
         """
         return self._t.call(
             "POST",
             "/api/datasphere/documents/search",
             json=fields(
                 {
-                    "tags": tags,
-                    "document_id": document_id,
-                    "query_string": query_string,
-                    "distance": distance,
                     "count": count,
+                    "distance": distance,
+                    "document_id": document_id,
                     "language": language,
-                    "pos_to_expand": pos_to_expand,
                     "max_synonyms": max_synonyms,
+                    "pos_to_expand": pos_to_expand,
+                    "query_string": query_string,
+                    "tags": tags,
                 },
                 extras,
                 kwargs,

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["DomainApplications"]
 
 
-class DomainApplications(Resource[_R]):
+class DomainApplications(Resource[_R], accessor="domain_applications"):
     """``client.domain_applications``: domain applications (Space Domain Applications)."""
 
     def list(
@@ -34,14 +34,14 @@ class DomainApplications(Resource[_R]):
     ) -> _R:
         """List domain applications.
 
-        ``GET /api/relay/rest/domain_applications`` (list_domain_applications).
+        ``GET /api/relay/rest/domain_applications`` (``list_domain_applications``).
 
         Args:
-            filter_domain: String representing the domain portion of the domain application. W...
-            filter_name: String representing the name portion of the domain application. Wil...
-            page_number: The page number to retrieve (0-indexed).
-            page_size: The number of items per page (1-1000).
-            page_token: Token for cursor-based pagination. Required when page_number > 0.
+            filter_domain: string, optional.
+            filter_name: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -63,102 +63,110 @@ class DomainApplications(Resource[_R]):
     def create(
         self,
         *,
-        name: str,
         identifier: str,
-        user: str | None = None,
-        ip_auth_enabled: bool | None = None,
-        ip_auth: Sequence[Any] | None = None,
-        encryption: str | None = None,
-        codecs: Sequence[Any] | None = None,
-        ciphers: Sequence[Any] | None = None,
-        call_handler: str | None = None,
-        call_relay_topic: str | None = None,
-        call_relay_topic_status_callback_url: str | None = None,
-        call_relay_application: str | None = None,
-        call_request_url: str | None = None,
-        call_request_method: str | None = None,
-        call_fallback_url: str | None = None,
-        call_fallback_method: str | None = None,
-        call_status_callback_url: str | None = None,
-        call_status_callback_method: str | None = None,
-        call_laml_application_id: str | None = None,
-        call_video_room_id: str | None = None,
-        call_relay_script_url: str | None = None,
-        call_dialogflow_agent_id: str | None = None,
+        name: str,
         call_ai_agent_id: str | None = None,
+        call_dialogflow_agent_id: str | None = None,
+        call_fallback_method: str | None = None,
+        call_fallback_url: str | None = None,
         call_flow_id: str | None = None,
         call_flow_version: str | None = None,
+        call_handler: str | None = None,
+        call_laml_application_id: str | None = None,
+        call_relay_application: str | None = None,
         call_relay_context: str | None = None,
         call_relay_context_status_callback_url: str | None = None,
+        call_relay_script_url: str | None = None,
+        call_relay_topic: str | None = None,
+        call_relay_topic_status_callback_url: str | None = None,
+        call_request_method: str | None = None,
+        call_request_url: str | None = None,
+        call_status_callback_method: str | None = None,
+        call_status_callback_url: str | None = None,
+        call_video_room_id: str | None = None,
+        ciphers: Sequence[Any] | None = None,
+        codecs: Sequence[Any] | None = None,
+        encryption: str | None = None,
+        ip_auth: Sequence[Any] | None = None,
+        ip_auth_enabled: bool | None = None,
+        user: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create domain application.
+        """Create a domain application.
 
-        ``POST /api/relay/rest/domain_applications`` (create_domain_application).
+        ``POST /api/relay/rest/domain_applications`` (``create_domain_application``).
 
         Args:
-            name: A string representing the friendly name for this domain application.
-            identifier: A string representing the identifier portion of the domain applicat...
-            user: The user portion of the domain application.
-            ip_auth_enabled: Whether the domain application will enforce IP authentication for i...
-            ip_auth: A list containing whitelisted IP addresses and IP blocks used if ip...
-            encryption: Whether connections to this domain application require encryption o...
-            codecs: A list of codecs this domain application will support.
-            ciphers: A list of encryption ciphers this domain application will support.
-            call_handler: Specify how the domain application will handle calls.
-            call_relay_topic: A string representing the Relay topic to forward incoming calls to....
-            call_relay_topic_status_callback_url: A string representing a URL to send status change messages to.
-            call_relay_application: A string representing the Relay Application to forward incoming cal...
-            call_request_url: A string representing the LaML URL to access when a call is receive...
-            call_request_method: A string representing the HTTP method to use with call_request_url.
-            call_fallback_url: A string representing the LaML URL to access when the call to call_...
-            call_fallback_method: A string representing the HTTP method to use with call_fallback_url.
-            call_status_callback_url: A string representing a URL to send status change messages to.
-            call_status_callback_method: A string representing the HTTP method to use with call_status_callb...
-            call_laml_application_id: A string representing the ID of the LaML application to forward inc...
-            call_video_room_id: A string representing the ID of the Video Room to forward incoming...
-            call_relay_script_url: A string representing the URL of the Relay script to execute when a...
-            call_dialogflow_agent_id: A string representing the ID of the Dialogflow Agent to forward inc...
-            call_ai_agent_id: A string representing the ID of the AI Agent to forward incoming ca...
-            call_flow_id: A string representing the ID of the Call Flow to forward incoming c...
-            call_flow_version: A string representing the version of your Call Flow you'd like to use.
-            call_relay_context: This handler type is deprecated. Please use call_relay_application...
-            call_relay_context_status_callback_url: This property is deprecated. Please use call_relay_topic_status_cal...
+            identifier: string, required.
+            name: string, required.
+            call_ai_agent_id: string (uuid), optional.
+            call_dialogflow_agent_id: string (uuid), optional.
+            call_fallback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            call_fallback_url: string, optional.
+            call_flow_id: string (uuid), optional.
+            call_flow_version: string, optional; one of ``"working_copy"``,
+                ``"current_deployed"``.
+            call_handler: string, optional; one of ``"relay_topic"``,
+                ``"relay_application"``, ``"laml_webhooks"``, ``"laml_application"``,
+                ``"video_room"``, ``"relay_script"``, ``"dialogflow"``, ``"ai_agent"``,
+                ``"call_flow"``, ``"relay_context"``.
+            call_laml_application_id: string, optional.
+            call_relay_application: string, optional.
+            call_relay_context: string, optional.
+            call_relay_context_status_callback_url: string, optional.
+            call_relay_script_url: string, optional.
+            call_relay_topic: string, optional.
+            call_relay_topic_status_callback_url: string, optional.
+            call_request_method: string, optional; one of ``"GET"``, ``"POST"``; default
+                ``"POST"``.
+            call_request_url: string, optional.
+            call_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            call_status_callback_url: string, optional.
+            call_video_room_id: string (uuid), optional.
+            ciphers: list of string, optional.
+            codecs: list of string, optional; default ``["PCMU", "PCMA"]``.
+            encryption: string, optional; one of ``"optional"``, ``"required"``,
+                ``"forbidden"``; default ``"optional"``.
+            ip_auth: list of string, optional; default ``[]``.
+            ip_auth_enabled: boolean, optional.
+            user: string, optional; default ``"*"``.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/domain_applications",
             json=fields(
                 {
-                    "name": name,
-                    "identifier": identifier,
-                    "user": user,
-                    "ip_auth_enabled": ip_auth_enabled,
-                    "ip_auth": ip_auth,
-                    "encryption": encryption,
-                    "codecs": codecs,
-                    "ciphers": ciphers,
-                    "call_handler": call_handler,
-                    "call_relay_topic": call_relay_topic,
-                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
-                    "call_relay_application": call_relay_application,
-                    "call_request_url": call_request_url,
-                    "call_request_method": call_request_method,
-                    "call_fallback_url": call_fallback_url,
-                    "call_fallback_method": call_fallback_method,
-                    "call_status_callback_url": call_status_callback_url,
-                    "call_status_callback_method": call_status_callback_method,
-                    "call_laml_application_id": call_laml_application_id,
-                    "call_video_room_id": call_video_room_id,
-                    "call_relay_script_url": call_relay_script_url,
-                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
                     "call_ai_agent_id": call_ai_agent_id,
+                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
+                    "call_fallback_method": call_fallback_method,
+                    "call_fallback_url": call_fallback_url,
                     "call_flow_id": call_flow_id,
                     "call_flow_version": call_flow_version,
+                    "call_handler": call_handler,
+                    "call_laml_application_id": call_laml_application_id,
+                    "call_relay_application": call_relay_application,
                     "call_relay_context": call_relay_context,
                     "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_relay_script_url": call_relay_script_url,
+                    "call_relay_topic": call_relay_topic,
+                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
+                    "call_request_method": call_request_method,
+                    "call_request_url": call_request_url,
+                    "call_status_callback_method": call_status_callback_method,
+                    "call_status_callback_url": call_status_callback_url,
+                    "call_video_room_id": call_video_room_id,
+                    "ciphers": ciphers,
+                    "codecs": codecs,
+                    "encryption": encryption,
+                    "identifier": identifier,
+                    "ip_auth": ip_auth,
+                    "ip_auth_enabled": ip_auth_enabled,
+                    "name": name,
+                    "user": user,
                 },
                 extras,
                 kwargs,
@@ -174,9 +182,12 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get domain application.
+        """Retrieve a domain application.
 
-        ``GET /api/relay/rest/domain_applications/{id}`` (retrieve_domain_application).
+        ``GET /api/relay/rest/domain_applications/{id}`` (``retrieve_domain_application``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -189,102 +200,108 @@ class DomainApplications(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        identifier: str | None = None,
-        user: str | None = None,
-        ip_auth_enabled: bool | None = None,
-        ip_auth: Sequence[Any] | None = None,
-        encryption: str | None = None,
-        codecs: Sequence[Any] | None = None,
-        ciphers: Sequence[Any] | None = None,
-        call_handler: str | None = None,
-        call_relay_topic: str | None = None,
-        call_relay_topic_status_callback_url: str | None = None,
-        call_relay_application: str | None = None,
-        call_request_url: str | None = None,
-        call_request_method: str | None = None,
-        call_fallback_url: str | None = None,
-        call_fallback_method: str | None = None,
-        call_status_callback_url: str | None = None,
-        call_status_callback_method: str | None = None,
-        call_laml_application_id: str | None = None,
-        call_video_room_id: str | None = None,
-        call_relay_script_url: str | None = None,
-        call_dialogflow_agent_id: str | None = None,
         call_ai_agent_id: str | None = None,
+        call_dialogflow_agent_id: str | None = None,
+        call_fallback_method: str | None = None,
+        call_fallback_url: str | None = None,
         call_flow_id: str | None = None,
         call_flow_version: str | None = None,
+        call_handler: str | None = None,
+        call_laml_application_id: str | None = None,
+        call_relay_application: str | None = None,
         call_relay_context: str | None = None,
         call_relay_context_status_callback_url: str | None = None,
+        call_relay_script_url: str | None = None,
+        call_relay_topic: str | None = None,
+        call_relay_topic_status_callback_url: str | None = None,
+        call_request_method: str | None = None,
+        call_request_url: str | None = None,
+        call_status_callback_method: str | None = None,
+        call_status_callback_url: str | None = None,
+        call_video_room_id: str | None = None,
+        ciphers: Sequence[Any] | None = None,
+        codecs: Sequence[Any] | None = None,
+        encryption: str | None = None,
+        identifier: str | None = None,
+        ip_auth: Sequence[Any] | None = None,
+        ip_auth_enabled: bool | None = None,
+        name: str | None = None,
+        user: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update domain application.
+        """Update a domain application.
 
-        ``PUT /api/relay/rest/domain_applications/{id}`` (update_domain_application).
+        ``PUT /api/relay/rest/domain_applications/{id}`` (``update_domain_application``).
 
         Args:
-            name: A string representing the friendly name for this domain application.
-            identifier: A string representing the identifier portion of the domain applicat...
-            user: A string representing the user portion of the domain application.
-            ip_auth_enabled: Whether the domain application will enforce IP authentication for i...
-            ip_auth: A list containing whitelisted IP addresses and IP blocks used if ip...
-            encryption: Whether connections to this domain application require encryption o...
-            codecs: A list of codecs this domain application will support.
-            ciphers: A list of encryption ciphers this domain application will support.
-            call_handler: Specify how the domain application will handle calls.
-            call_relay_topic: A string representing the Relay topic to forward incoming calls to.
-            call_relay_topic_status_callback_url: A string representing a URL to send status change messages to.
-            call_relay_application: A string representing the Relay Application to forward incoming cal...
-            call_request_url: A string representing the LaML URL to access when a call is received.
-            call_request_method: A string representing the HTTP method to use with call_request_url.
-            call_fallback_url: A string representing the LaML URL to access when the call to call_...
-            call_fallback_method: A string representing the HTTP method to use with call_fallback_url.
-            call_status_callback_url: A string representing a URL to send status change messages to.
-            call_status_callback_method: A string representing the HTTP method to use with call_status_callb...
-            call_laml_application_id: A string representing the ID of the LaML application to forward inc...
-            call_video_room_id: A string representing the ID of the Video Room to forward incoming...
-            call_relay_script_url: A string representing the URL of the Relay script to execute when a...
-            call_dialogflow_agent_id: A string representing the ID of the Dialogflow Agent to forward inc...
-            call_ai_agent_id: A string representing the ID of the AI Agent to forward incoming ca...
-            call_flow_id: A string representing the ID of the Call Flow to forward incoming c...
-            call_flow_version: A string representing the version of your Call Flow you'd like to use.
-            call_relay_context: This handler type is deprecated. Please use call_relay_application...
-            call_relay_context_status_callback_url: This property is deprecated. Please use call_relay_topic_status_cal...
+            id: string (uuid), required.
+            call_ai_agent_id: string (uuid), optional.
+            call_dialogflow_agent_id: string (uuid), optional.
+            call_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_fallback_url: string, optional.
+            call_flow_id: string (uuid), optional.
+            call_flow_version: string, optional; one of ``"working_copy"``,
+                ``"current_deployed"``.
+            call_handler: string, optional; one of ``"relay_topic"``,
+                ``"relay_application"``, ``"laml_webhooks"``, ``"laml_application"``,
+                ``"video_room"``, ``"relay_script"``, ``"dialogflow"``, ``"ai_agent"``,
+                ``"call_flow"``, ``"relay_context"``.
+            call_laml_application_id: string, optional.
+            call_relay_application: string, optional.
+            call_relay_context: string, optional.
+            call_relay_context_status_callback_url: string, optional.
+            call_relay_script_url: string, optional.
+            call_relay_topic: string, optional.
+            call_relay_topic_status_callback_url: string, optional.
+            call_request_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_request_url: string, optional.
+            call_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_status_callback_url: string, optional.
+            call_video_room_id: string (uuid), optional.
+            ciphers: list of string, optional.
+            codecs: list of string, optional.
+            encryption: string, optional; one of ``"optional"``, ``"required"``,
+                ``"forbidden"``.
+            identifier: string, optional.
+            ip_auth: list of string, optional.
+            ip_auth_enabled: boolean, optional.
+            name: string, optional.
+            user: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/domain_applications/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "identifier": identifier,
-                    "user": user,
-                    "ip_auth_enabled": ip_auth_enabled,
-                    "ip_auth": ip_auth,
-                    "encryption": encryption,
-                    "codecs": codecs,
-                    "ciphers": ciphers,
-                    "call_handler": call_handler,
-                    "call_relay_topic": call_relay_topic,
-                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
-                    "call_relay_application": call_relay_application,
-                    "call_request_url": call_request_url,
-                    "call_request_method": call_request_method,
-                    "call_fallback_url": call_fallback_url,
-                    "call_fallback_method": call_fallback_method,
-                    "call_status_callback_url": call_status_callback_url,
-                    "call_status_callback_method": call_status_callback_method,
-                    "call_laml_application_id": call_laml_application_id,
-                    "call_video_room_id": call_video_room_id,
-                    "call_relay_script_url": call_relay_script_url,
-                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
                     "call_ai_agent_id": call_ai_agent_id,
+                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
+                    "call_fallback_method": call_fallback_method,
+                    "call_fallback_url": call_fallback_url,
                     "call_flow_id": call_flow_id,
                     "call_flow_version": call_flow_version,
+                    "call_handler": call_handler,
+                    "call_laml_application_id": call_laml_application_id,
+                    "call_relay_application": call_relay_application,
                     "call_relay_context": call_relay_context,
                     "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_relay_script_url": call_relay_script_url,
+                    "call_relay_topic": call_relay_topic,
+                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
+                    "call_request_method": call_request_method,
+                    "call_request_url": call_request_url,
+                    "call_status_callback_method": call_status_callback_method,
+                    "call_status_callback_url": call_status_callback_url,
+                    "call_video_room_id": call_video_room_id,
+                    "ciphers": ciphers,
+                    "codecs": codecs,
+                    "encryption": encryption,
+                    "identifier": identifier,
+                    "ip_auth": ip_auth,
+                    "ip_auth_enabled": ip_auth_enabled,
+                    "name": name,
+                    "user": user,
                 },
                 extras,
                 kwargs,
@@ -300,9 +317,12 @@ class DomainApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete domain application.
+        """Delete a domain application.
 
-        ``DELETE /api/relay/rest/domain_applications/{id}`` (delete_domain_application).
+        ``DELETE /api/relay/rest/domain_applications/{id}`` (``delete_domain_application``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

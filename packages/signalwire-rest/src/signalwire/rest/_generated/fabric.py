@@ -38,49 +38,61 @@ __all__ = [
 ]
 
 
-class Addresses(Resource[_R]):
+class Addresses(Resource[_R], accessor="fabric.addresses"):
     """``client.fabric.addresses``: fabric addresses (Addresses)."""
 
     def list(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resource Addresses from a Client.
+        """List resource addresses client.
 
-        ``GET /api/fabric/addresses`` (list_resource_addresses_client).
+        ``GET /api/fabric/addresses`` (``list_resource_addresses_client``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
         """
         return self._t.call(
             "GET",
             "/api/fabric/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def get(
         self,
         resource_id: str,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Resource Address from a Client.
+        """Get a resource address client.
 
-        ``GET /api/fabric/addresses/{id}`` (get_resource_address_client).
+        ``GET /api/fabric/addresses/{id}`` (``get_resource_address_client``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
             f"/api/fabric/addresses/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def paginate(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -91,12 +103,18 @@ class Addresses(Resource[_R]):
         :class:`AsyncRestClient`; ``.pages()`` yields whole pages instead.
         """
         return self._t.paginate(
-            lambda: self.list(extras=extras, request_options=request_options, **kwargs),
+            lambda: self.list(
+                subscriber_token=subscriber_token,
+                extras=extras,
+                request_options=request_options,
+                **kwargs,
+            ),
             request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
 
-class AiAgents(Resource[_R]):
+class AiAgents(Resource[_R], accessor="fabric.ai_agents"):
     """``client.fabric.ai_agents``: fabric ai agents (AI Agents: Custom)."""
 
     def list(
@@ -108,7 +126,7 @@ class AiAgents(Resource[_R]):
     ) -> _R:
         """List AI agents.
 
-        ``GET /api/fabric/resources/ai_agents`` (list_ai_agents).
+        ``GET /api/fabric/resources/ai_agents`` (``list_ai_agents``).
         """
         return self._t.call(
             "GET",
@@ -120,9 +138,10 @@ class AiAgents(Resource[_R]):
     def create(
         self,
         *,
-        prompt: Mapping[str, Any],
-        agent_id: str,
         name: str,
+        prompt: Mapping[str, Any],
+        SWAIG: Mapping[str, Any] | None = None,
+        agent_id: str | None = None,
         global_data: Mapping[str, Any] | None = None,
         hints: Sequence[Any] | None = None,
         languages: Sequence[Any] | None = None,
@@ -131,46 +150,46 @@ class AiAgents(Resource[_R]):
         post_prompt: Mapping[str, Any] | None = None,
         post_prompt_url: str | None = None,
         pronounce: Sequence[Any] | None = None,
-        SWAIG: Mapping[str, Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create AI agent.
+        """Create an AI agent resource.
 
-        ``POST /api/fabric/resources/ai_agents`` (create_ai_agent).
+        ``POST /api/fabric/resources/ai_agents`` (``create_ai_agent``).
 
         Args:
-            prompt: Defines the AI agent's personality, goals, behaviors, and instructi...
-            agent_id: Unique ID of an AI Agent.
-            name: Name of the AI Agent.
-            global_data: A key-value object for storing data that persists throughout the AI...
-            hints: Hints help the AI agent understand certain words or phrases better....
-            languages: An array of JSON objects defining supported languages in the conver...
-            multilingual: Configures a single agent to detect the caller's language and answe...
-            params: A JSON object containing parameters as key-value pairs.
-            post_prompt: The final set of instructions and configuration settings to send to...
-            post_prompt_url: The URL to which to send status callbacks and reports. Authenticati...
-            pronounce: An array of JSON objects to clarify the AI's pronunciation of words...
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints...
+            name: string, required.
+            prompt: object, required.
+            SWAIG: object, optional.
+            agent_id: string (uuid), optional; the spec marks it required, the
+                documented API does not.
+            global_data: object, optional.
+            hints: list of string or object, optional.
+            languages: list of object, optional.
+            multilingual: object, optional.
+            params: object, optional.
+            post_prompt: object, optional.
+            post_prompt_url: string (uri), optional.
+            pronounce: list of object, optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/ai_agents",
             json=fields(
                 {
+                    "SWAIG": SWAIG,
+                    "agent_id": agent_id,
                     "global_data": global_data,
                     "hints": hints,
                     "languages": languages,
                     "multilingual": multilingual,
+                    "name": name,
                     "params": params,
                     "post_prompt": post_prompt,
                     "post_prompt_url": post_prompt_url,
-                    "pronounce": pronounce,
                     "prompt": prompt,
-                    "SWAIG": SWAIG,
-                    "agent_id": agent_id,
-                    "name": name,
+                    "pronounce": pronounce,
                 },
                 extras,
                 kwargs,
@@ -186,9 +205,12 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get AI agent.
+        """Get an AI agent resource.
 
-        ``GET /api/fabric/resources/ai_agents/{id}`` (get_ai_agent).
+        ``GET /api/fabric/resources/ai_agents/{id}`` (``get_ai_agent``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -201,57 +223,58 @@ class AiAgents(Resource[_R]):
         self,
         id: str,
         *,
+        SWAIG: Mapping[str, Any] | None = None,
+        agent_id: str | None = None,
         global_data: Mapping[str, Any] | None = None,
         hints: Sequence[Any] | None = None,
         languages: Sequence[Any] | None = None,
         multilingual: Mapping[str, Any] | None = None,
+        name: str | None = None,
         params: Mapping[str, Any] | None = None,
         post_prompt: Mapping[str, Any] | None = None,
         post_prompt_url: str | None = None,
-        pronounce: Sequence[Any] | None = None,
         prompt: Mapping[str, Any] | None = None,
-        SWAIG: Mapping[str, Any] | None = None,
-        agent_id: str | None = None,
-        name: str | None = None,
+        pronounce: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update AI agent.
+        """Update an AI agent resource.
 
-        ``PATCH /api/fabric/resources/ai_agents/{id}`` (update_ai_agent).
+        ``PATCH /api/fabric/resources/ai_agents/{id}`` (``update_ai_agent``).
 
         Args:
-            global_data: A key-value object for storing data that persists throughout the AI...
-            hints: Hints help the AI agent understand certain words or phrases better....
-            languages: An array of JSON objects defining supported languages in the conver...
-            multilingual: Configures a single agent to detect the caller's language and answe...
-            params: A JSON object containing parameters as key-value pairs.
-            post_prompt: The final set of instructions and configuration settings to send to...
-            post_prompt_url: The URL to which to send status callbacks and reports. Authenticati...
-            pronounce: An array of JSON objects to clarify the AI's pronunciation of words...
-            prompt: Defines the AI agent's personality, goals, behaviors, and instructi...
-            SWAIG: An array of JSON objects to create user-defined functions/endpoints...
-            agent_id: Unique ID of an AI Agent.
-            name: Name of the AI Agent.
+            id: string (uuid), required.
+            SWAIG: object, optional.
+            agent_id: string (uuid), optional.
+            global_data: object, optional.
+            hints: list of string or object, optional.
+            languages: list of object, optional.
+            multilingual: object, optional.
+            name: string, optional.
+            params: object, optional.
+            post_prompt: object, optional.
+            post_prompt_url: string (uri), optional.
+            prompt: object, optional.
+            pronounce: list of object, optional.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/resources/ai_agents/{seg(id)}",
             json=fields(
                 {
+                    "SWAIG": SWAIG,
+                    "agent_id": agent_id,
                     "global_data": global_data,
                     "hints": hints,
                     "languages": languages,
                     "multilingual": multilingual,
+                    "name": name,
                     "params": params,
                     "post_prompt": post_prompt,
                     "post_prompt_url": post_prompt_url,
-                    "pronounce": pronounce,
                     "prompt": prompt,
-                    "SWAIG": SWAIG,
-                    "agent_id": agent_id,
-                    "name": name,
+                    "pronounce": pronounce,
                 },
                 extras,
                 kwargs,
@@ -267,9 +290,12 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete AI agent.
+        """Delete an AI agent resource.
 
-        ``DELETE /api/fabric/resources/ai_agents/{id}`` (delete_ai_agent).
+        ``DELETE /api/fabric/resources/ai_agents/{id}`` (``delete_ai_agent``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -286,9 +312,12 @@ class AiAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List AI agent Addresses.
+        """List AI agent addresses.
 
-        ``GET /api/fabric/resources/ai_agents/{ai_agent_id}/addresses`` (list_ai_agent_addresses).
+        ``GET /api/fabric/resources/ai_agents/{ai_agent_id}/addresses`` (``list_ai_agent_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -315,7 +344,7 @@ class AiAgents(Resource[_R]):
         )
 
 
-class CallFlows(Resource[_R]):
+class CallFlows(Resource[_R], accessor="fabric.call_flows"):
     """``client.fabric.call_flows``: fabric call flows (Call Flows)."""
 
     def list(
@@ -327,7 +356,7 @@ class CallFlows(Resource[_R]):
     ) -> _R:
         """List call flows.
 
-        ``GET /api/fabric/resources/call_flows`` (list_call_flows).
+        ``GET /api/fabric/resources/call_flows`` (``list_call_flows``).
         """
         return self._t.call(
             "GET",
@@ -346,23 +375,23 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create call flow.
+        """Create a call flow resource.
 
-        ``POST /api/fabric/resources/call_flows`` (create_call_flow).
+        ``POST /api/fabric/resources/call_flows`` (``create_call_flow``).
 
         Args:
-            title: The name of the Call Flow
-            flow_data: Call Flow Builder state, stored as an opaque JSON object. Optional...
-            relayml: The calling SWML document this Call Flow should execute. Uses [call...
+            title: string, required.
+            flow_data: object, optional.
+            relayml: object, optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/call_flows",
             json=fields(
                 {
-                    "title": title,
                     "flow_data": flow_data,
                     "relayml": relayml,
+                    "title": title,
                 },
                 extras,
                 kwargs,
@@ -378,9 +407,12 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get call flow.
+        """Get a call flow resource.
 
-        ``GET /api/fabric/resources/call_flows/{id}`` (get_call_flow).
+        ``GET /api/fabric/resources/call_flows/{id}`` (``get_call_flow``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -393,33 +425,37 @@ class CallFlows(Resource[_R]):
         self,
         id: str,
         *,
-        document_version: int,
-        flow_data: Mapping[str, Any],
-        relayml: Mapping[str, Any],
+        document_version: int | None = None,
+        flow_data: Mapping[str, Any] | None = None,
+        relayml: Mapping[str, Any] | None = None,
         title: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update call flow.
+        """Update a call flow resource.
 
-        ``PUT /api/fabric/resources/call_flows/{id}`` (update_call_flow).
+        ``PUT /api/fabric/resources/call_flows/{id}`` (``update_call_flow``).
 
         Args:
-            document_version: The current revision of the call flow. Must equal the call flow's e...
-            flow_data: Call Flow Builder state, stored as an opaque JSON object.
-            relayml: The calling SWML document this Call Flow should execute. Uses [call...
-            title: The name of the Call Flow
+            id: string (uuid), required.
+            document_version: integer, optional; the spec marks it required, the
+                documented API does not.
+            flow_data: object, optional; the spec marks it required, the documented API
+                does not.
+            relayml: object, optional; the spec marks it required, the documented API
+                does not.
+            title: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/call_flows/{seg(id)}",
             json=fields(
                 {
-                    "title": title,
                     "document_version": document_version,
                     "flow_data": flow_data,
                     "relayml": relayml,
+                    "title": title,
                 },
                 extras,
                 kwargs,
@@ -435,9 +471,12 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete call flow.
+        """Delete a call flow resource.
 
-        ``DELETE /api/fabric/resources/call_flows/{id}`` (delete_call_flow).
+        ``DELETE /api/fabric/resources/call_flows/{id}`` (``delete_call_flow``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -458,13 +497,15 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Deploy call flow version.
+        """Deploy a call flow version resource.
 
-        ``POST /api/fabric/resources/call_flow/{id}/versions`` (deploy_call_flow_version).
+        ``POST /api/fabric/resources/call_flow/{id}/versions`` (``deploy_call_flow_version``).
+        ``body`` is the whole request body; keywords add or override fields.
 
         Args:
-            document_version: The current revision of the call flow.
-            call_flow_version_id: Any call flow version ID for this call flow.
+            id: string, required.
+            document_version: integer, optional.
+            call_flow_version_id: string (uuid), optional.
         """
         return self._t.call(
             "POST",
@@ -489,9 +530,12 @@ class CallFlows(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List call flow Addresses.
+        """List call flow addresses.
 
-        ``GET /api/fabric/resources/call_flow/{id}/addresses`` (list_call_flow_addresses).
+        ``GET /api/fabric/resources/call_flow/{id}/addresses`` (``list_call_flow_addresses``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -510,7 +554,10 @@ class CallFlows(Resource[_R]):
     ) -> _R:
         """List call flow versions.
 
-        ``GET /api/fabric/resources/call_flow/{id}/versions`` (list_call_flow_versions).
+        ``GET /api/fabric/resources/call_flow/{id}/versions`` (``list_call_flow_versions``).
+
+        Args:
+            id: string, required.
         """
         return self._t.call(
             "GET",
@@ -537,7 +584,7 @@ class CallFlows(Resource[_R]):
         )
 
 
-class ConferenceRooms(Resource[_R]):
+class ConferenceRooms(Resource[_R], accessor="fabric.conference_rooms"):
     """``client.fabric.conference_rooms``: fabric conference rooms (Conference Rooms)."""
 
     def list(
@@ -549,7 +596,7 @@ class ConferenceRooms(Resource[_R]):
     ) -> _R:
         """List conference rooms.
 
-        ``GET /api/fabric/resources/conference_rooms`` (list_conference_rooms).
+        ``GET /api/fabric/resources/conference_rooms`` (``list_conference_rooms``).
         """
         return self._t.call(
             "GET",
@@ -561,71 +608,75 @@ class ConferenceRooms(Resource[_R]):
     def create(
         self,
         *,
-        name: str,
         enable_room_previews: bool,
-        display_name: str | None = None,
+        name: str,
         description: str | None = None,
+        display_name: str | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
-        max_members: int | None = None,
-        quality: str | None = None,
-        remove_at: str | None = None,
-        remove_after_seconds_elapsed: int | None = None,
         layout: str | None = None,
-        record_on_start: bool | None = None,
+        max_members: int | None = None,
         meta: Mapping[str, Any] | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        remove_after_seconds_elapsed: int | None = None,
+        remove_at: str | None = None,
+        room_join_video_off: bool | None = None,
         sync_audio_video: bool | None = None,
         tone_on_entry_and_exit: bool | None = None,
-        room_join_video_off: bool | None = None,
         user_join_video_off: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create conference room.
+        """Create a conference room resource.
 
-        ``POST /api/fabric/resources/conference_rooms`` (create_conference_room).
+        ``POST /api/fabric/resources/conference_rooms`` (``create_conference_room``).
 
         Args:
-            name: The name of the Conference Room
-            enable_room_previews: Enables live video room previews for the conference.
-            display_name: Display name of the Conference Room
-            description: The descrption of the Conference Room
-            join_from: The time users are allowed to start joining the conference. Joining...
-            join_until: The time users are allowed to until the conference is locked. Attem...
-            max_members: Maximum number of members allowed in the conference room
-            quality: The viudeo quality of the Conference Room.
-            remove_at: The time to remove all participants from the conference.
-            remove_after_seconds_elapsed: The amount of time in seconds to remove a particpant from a confere...
-            layout: The video layout of the conference.
-            record_on_start: Starts recording when the conference starts.
-            meta: Metadata of the conference.
-            sync_audio_video: Syncs the participants audio and video.
-            tone_on_entry_and_exit: Plays a tone when a participant joins or leaves the conference.
-            room_join_video_off: Turns the conference video off when the participant joins the room...
-            user_join_video_off: Turns the participants video off when the participant joins the roo...
+            enable_room_previews: boolean, required.
+            name: string, required.
+            description: string, optional.
+            display_name: string, optional.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more.
+            max_members: integer, optional.
+            meta: object, optional.
+            quality: string, optional; one of ``"1080p"``, ``"720p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional.
+            remove_after_seconds_elapsed: integer, optional.
+            remove_at: string (date-time), optional.
+            room_join_video_off: boolean, optional.
+            sync_audio_video: boolean, optional.
+            tone_on_entry_and_exit: boolean, optional.
+            user_join_video_off: boolean, optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/conference_rooms",
             json=fields(
                 {
-                    "name": name,
-                    "display_name": display_name,
                     "description": description,
+                    "display_name": display_name,
+                    "enable_room_previews": enable_room_previews,
                     "join_from": join_from,
                     "join_until": join_until,
-                    "max_members": max_members,
-                    "quality": quality,
-                    "remove_at": remove_at,
-                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
                     "layout": layout,
-                    "record_on_start": record_on_start,
-                    "enable_room_previews": enable_room_previews,
+                    "max_members": max_members,
                     "meta": meta,
+                    "name": name,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
+                    "remove_at": remove_at,
+                    "room_join_video_off": room_join_video_off,
                     "sync_audio_video": sync_audio_video,
                     "tone_on_entry_and_exit": tone_on_entry_and_exit,
-                    "room_join_video_off": room_join_video_off,
                     "user_join_video_off": user_join_video_off,
                 },
                 extras,
@@ -642,9 +693,12 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get conference room.
+        """Get a conference room resource.
 
-        ``GET /api/fabric/resources/conference_rooms/{id}`` (get_conference_room).
+        ``GET /api/fabric/resources/conference_rooms/{id}`` (``get_conference_room``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -657,71 +711,78 @@ class ConferenceRooms(Resource[_R]):
         self,
         id: str,
         *,
-        enable_room_previews: bool,
-        sync_audio_video: bool,
-        name: str | None = None,
-        display_name: str | None = None,
         description: str | None = None,
+        display_name: str | None = None,
+        enable_room_previews: bool | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
-        max_members: int | None = None,
-        quality: str | None = None,
-        remove_at: str | None = None,
-        remove_after_seconds_elapsed: int | None = None,
         layout: str | None = None,
-        record_on_start: bool | None = None,
+        max_members: int | None = None,
         meta: Mapping[str, Any] | None = None,
-        tone_on_entry_and_exit: bool | None = None,
+        name: str | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        remove_after_seconds_elapsed: int | None = None,
+        remove_at: str | None = None,
         room_join_video_off: bool | None = None,
+        sync_audio_video: bool | None = None,
+        tone_on_entry_and_exit: bool | None = None,
         user_join_video_off: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update conference room.
+        """Update a conference room resource.
 
-        ``PUT /api/fabric/resources/conference_rooms/{id}`` (update_conference_room).
+        ``PUT /api/fabric/resources/conference_rooms/{id}`` (``update_conference_room``).
 
         Args:
-            enable_room_previews: Enables live video room previews for the conference.
-            sync_audio_video: Syncs the participants audio and video.
-            name: The name of the Conference Room
-            display_name: Display name of the Conference Room
-            description: The descrption of the Conference Room
-            join_from: The time users are allowed to start joining the conference. Joining...
-            join_until: The time users are allowed to until the conference is locked. Attem...
-            max_members: Maximum number of members allowed in the conference room
-            quality: The viudeo quality of the Conference Room.
-            remove_at: The time to remove all participants from the conference.
-            remove_after_seconds_elapsed: The amount of time in seconds to remove a particpant from a confere...
-            layout: The video layout of the conference.
-            record_on_start: Starts recording when the conference starts.
-            meta: Metadata of the conference.
-            tone_on_entry_and_exit: Plays a tone when a participant joins or leaves the conference.
-            room_join_video_off: Turns the conference video off when the participant joins the room...
-            user_join_video_off: Turns the participants video off when the participant joins the roo...
+            id: string (uuid), required.
+            description: string, optional.
+            display_name: string, optional.
+            enable_room_previews: boolean, optional; the spec marks it required, the
+                documented API does not.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more; default ``"grid-responsive"``.
+            max_members: integer, optional.
+            meta: object, optional.
+            name: string, optional.
+            quality: string, optional; one of ``"1080p"``, ``"720p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional.
+            remove_after_seconds_elapsed: integer, optional.
+            remove_at: string (date-time), optional.
+            room_join_video_off: boolean, optional.
+            sync_audio_video: boolean, optional; the spec marks it required, the
+                documented API does not.
+            tone_on_entry_and_exit: boolean, optional.
+            user_join_video_off: boolean, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/conference_rooms/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "display_name": display_name,
                     "description": description,
+                    "display_name": display_name,
+                    "enable_room_previews": enable_room_previews,
                     "join_from": join_from,
                     "join_until": join_until,
-                    "max_members": max_members,
-                    "quality": quality,
-                    "remove_at": remove_at,
-                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
                     "layout": layout,
-                    "record_on_start": record_on_start,
-                    "enable_room_previews": enable_room_previews,
+                    "max_members": max_members,
                     "meta": meta,
+                    "name": name,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
+                    "remove_at": remove_at,
+                    "room_join_video_off": room_join_video_off,
                     "sync_audio_video": sync_audio_video,
                     "tone_on_entry_and_exit": tone_on_entry_and_exit,
-                    "room_join_video_off": room_join_video_off,
                     "user_join_video_off": user_join_video_off,
                 },
                 extras,
@@ -738,9 +799,12 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete conference room.
+        """Delete a conference room resource.
 
-        ``DELETE /api/fabric/resources/conference_rooms/{id}`` (delete_conference_room).
+        ``DELETE /api/fabric/resources/conference_rooms/{id}`` (``delete_conference_room``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -757,9 +821,12 @@ class ConferenceRooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference room Addresses.
+        """List conference room addresses.
 
-        ``GET /api/fabric/resources/conference_room/{id}/addresses`` (list_conference_room_addresses).
+        ``GET /api/fabric/resources/conference_room/{id}/addresses`` (``list_conference_room_addresses``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -786,7 +853,7 @@ class ConferenceRooms(Resource[_R]):
         )
 
 
-class CxmlApplications(Resource[_R]):
+class CxmlApplications(Resource[_R], accessor="fabric.cxml_applications"):
     """``client.fabric.cxml_applications``: fabric cxml applications (cXML Applications)."""
 
     def list(
@@ -798,7 +865,7 @@ class CxmlApplications(Resource[_R]):
     ) -> _R:
         """List cXML applications.
 
-        ``GET /api/fabric/resources/cxml_applications`` (list_cxml_applications).
+        ``GET /api/fabric/resources/cxml_applications`` (``list_cxml_applications``).
         """
         return self._t.call(
             "GET",
@@ -815,9 +882,12 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML application.
+        """Get a cXML application resource.
 
-        ``GET /api/fabric/resources/cxml_applications/{id}`` (get_cxml_application).
+        ``GET /api/fabric/resources/cxml_applications/{id}`` (``get_cxml_application``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -830,63 +900,64 @@ class CxmlApplications(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str | None = None,
         account_sid: str | None = None,
-        voice_url: str | None = None,
-        voice_method: str | None = None,
-        voice_fallback_url: str | None = None,
-        voice_fallback_method: str | None = None,
-        status_callback: str | None = None,
-        status_callback_method: str | None = None,
-        sms_url: str | None = None,
-        sms_method: str | None = None,
-        sms_fallback_url: str | None = None,
+        display_name: str | None = None,
         sms_fallback_method: str | None = None,
+        sms_fallback_url: str | None = None,
+        sms_method: str | None = None,
         sms_status_callback: str | None = None,
         sms_status_callback_method: str | None = None,
+        sms_url: str | None = None,
+        status_callback: str | None = None,
+        status_callback_method: str | None = None,
+        voice_fallback_method: str | None = None,
+        voice_fallback_url: str | None = None,
+        voice_method: str | None = None,
+        voice_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML application.
+        """Update a cXML application resource.
 
-        ``PUT /api/fabric/resources/cxml_applications/{id}`` (update_cxml_application).
+        ``PUT /api/fabric/resources/cxml_applications/{id}`` (``update_cxml_application``).
 
         Args:
-            display_name: Display name of the cXML Application
-            account_sid: Project ID for the cXML Application
-            voice_url: URL to handle incoming calls
-            voice_method: HTTP method for voice URL
-            voice_fallback_url: Fallback URL for voice errors
-            voice_fallback_method: HTTP method for voice fallback URL
-            status_callback: URL to receive status callbacks
-            status_callback_method: HTTP method for status callbacks
-            sms_url: URL to handle incoming messages
-            sms_method: HTTP method for SMS URL
-            sms_fallback_url: Fallback URL for SMS errors
-            sms_fallback_method: HTTP method for SMS fallback URL
-            sms_status_callback: URL to receive SMS status callbacks
-            sms_status_callback_method: HTTP method for SMS status callbacks
+            id: string (uuid), required.
+            account_sid: string (uuid), optional.
+            display_name: string, optional.
+            sms_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            sms_fallback_url: string, optional.
+            sms_method: string, optional; one of ``"GET"``, ``"POST"``.
+            sms_status_callback: string, optional.
+            sms_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            sms_url: string, optional.
+            status_callback: string, optional.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            voice_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            voice_fallback_url: string, optional.
+            voice_method: string, optional; one of ``"GET"``, ``"POST"``.
+            voice_url: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/cxml_applications/{seg(id)}",
             json=fields(
                 {
-                    "display_name": display_name,
                     "account_sid": account_sid,
-                    "voice_url": voice_url,
-                    "voice_method": voice_method,
-                    "voice_fallback_url": voice_fallback_url,
-                    "voice_fallback_method": voice_fallback_method,
-                    "status_callback": status_callback,
-                    "status_callback_method": status_callback_method,
-                    "sms_url": sms_url,
-                    "sms_method": sms_method,
-                    "sms_fallback_url": sms_fallback_url,
+                    "display_name": display_name,
                     "sms_fallback_method": sms_fallback_method,
+                    "sms_fallback_url": sms_fallback_url,
+                    "sms_method": sms_method,
                     "sms_status_callback": sms_status_callback,
                     "sms_status_callback_method": sms_status_callback_method,
+                    "sms_url": sms_url,
+                    "status_callback": status_callback,
+                    "status_callback_method": status_callback_method,
+                    "voice_fallback_method": voice_fallback_method,
+                    "voice_fallback_url": voice_fallback_url,
+                    "voice_method": voice_method,
+                    "voice_url": voice_url,
                 },
                 extras,
                 kwargs,
@@ -902,9 +973,12 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML application.
+        """Delete a cXML application resource.
 
-        ``DELETE /api/fabric/resources/cxml_applications/{id}`` (delete_cxml_application).
+        ``DELETE /api/fabric/resources/cxml_applications/{id}`` (``delete_cxml_application``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -921,9 +995,12 @@ class CxmlApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML application Addresses.
+        """List cXML application addresses.
 
-        ``GET /api/fabric/resources/cxml_applications/{id}/addresses`` (list_cxml_application_addresses).
+        ``GET /api/fabric/resources/cxml_applications/{id}/addresses`` (``list_cxml_application_addresses``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -950,7 +1027,7 @@ class CxmlApplications(Resource[_R]):
         )
 
 
-class CxmlScripts(Resource[_R]):
+class CxmlScripts(Resource[_R], accessor="fabric.cxml_scripts"):
     """``client.fabric.cxml_scripts``: fabric cxml scripts (cXML Scripts)."""
 
     def list(
@@ -960,9 +1037,9 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML Scripts.
+        """List cXML scripts.
 
-        ``GET /api/fabric/resources/cxml_scripts`` (list_cxml_scripts).
+        ``GET /api/fabric/resources/cxml_scripts`` (``list_cxml_scripts``).
         """
         return self._t.call(
             "GET",
@@ -974,33 +1051,33 @@ class CxmlScripts(Resource[_R]):
     def create(
         self,
         *,
-        display_name: str,
         contents: str,
-        status_callback_url: str | None = None,
+        display_name: str,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create cXML Script.
+        """Create a cXML script resource.
 
-        ``POST /api/fabric/resources/cxml_scripts`` (create_cxml_script).
+        ``POST /api/fabric/resources/cxml_scripts`` (``create_cxml_script``).
 
         Args:
-            display_name: Display name of the cXML Script
-            contents: The cXML script contents
-            status_callback_url: URL to send status callbacks to
-            status_callback_method: HTTP method to use for status callbacks
+            contents: string, required.
+            display_name: string, required.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            status_callback_url: string (uri), optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/cxml_scripts",
             json=fields(
                 {
-                    "display_name": display_name,
                     "contents": contents,
-                    "status_callback_url": status_callback_url,
+                    "display_name": display_name,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
                 },
                 extras,
                 kwargs,
@@ -1016,9 +1093,12 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML Script.
+        """Get a cXML script resource.
 
-        ``GET /api/fabric/resources/cxml_scripts/{id}`` (get_cxml_script).
+        ``GET /api/fabric/resources/cxml_scripts/{id}`` (``get_cxml_script``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1031,33 +1111,34 @@ class CxmlScripts(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str | None = None,
         contents: str | None = None,
-        status_callback_url: str | None = None,
+        display_name: str | None = None,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML Script.
+        """Update a cXML script resource.
 
-        ``PUT /api/fabric/resources/cxml_scripts/{id}`` (update_cxml_script).
+        ``PUT /api/fabric/resources/cxml_scripts/{id}`` (``update_cxml_script``).
 
         Args:
-            display_name: Display name of the cXML Script
-            contents: The cXML script contents
-            status_callback_url: URL to send status callbacks to
-            status_callback_method: HTTP method to use for status callbacks
+            id: string (uuid), required.
+            contents: string, optional.
+            display_name: string, optional.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            status_callback_url: string (uri), optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/cxml_scripts/{seg(id)}",
             json=fields(
                 {
-                    "display_name": display_name,
                     "contents": contents,
-                    "status_callback_url": status_callback_url,
+                    "display_name": display_name,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
                 },
                 extras,
                 kwargs,
@@ -1073,9 +1154,12 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML Script.
+        """Delete a cXML script resource.
 
-        ``DELETE /api/fabric/resources/cxml_scripts/{id}`` (delete_cxml_script).
+        ``DELETE /api/fabric/resources/cxml_scripts/{id}`` (``delete_cxml_script``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1092,9 +1176,12 @@ class CxmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML Script Addresses.
+        """List cXML script addresses.
 
-        ``GET /api/fabric/resources/cxml_scripts/{id}/addresses`` (list_cxml_script_addresses).
+        ``GET /api/fabric/resources/cxml_scripts/{id}/addresses`` (``list_cxml_script_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1121,7 +1208,7 @@ class CxmlScripts(Resource[_R]):
         )
 
 
-class CxmlWebhooks(Resource[_R]):
+class CxmlWebhooks(Resource[_R], accessor="fabric.cxml_webhooks"):
     """``client.fabric.cxml_webhooks``: fabric cxml webhooks (cXML Webhook)."""
 
     def list(
@@ -1133,7 +1220,7 @@ class CxmlWebhooks(Resource[_R]):
     ) -> _R:
         """List cXML webhooks.
 
-        ``GET /api/fabric/resources/cxml_webhooks`` (list_cxml_webhooks).
+        ``GET /api/fabric/resources/cxml_webhooks`` (``list_cxml_webhooks``).
         """
         return self._t.call(
             "GET",
@@ -1146,44 +1233,48 @@ class CxmlWebhooks(Resource[_R]):
         self,
         *,
         primary_request_url: str,
-        name: str | None = None,
-        used_for: str | None = None,
-        primary_request_method: str | None = None,
-        fallback_request_url: str | None = None,
         fallback_request_method: str | None = None,
-        status_callback_url: str | None = None,
+        fallback_request_url: str | None = None,
+        name: str | None = None,
+        primary_request_method: str | None = None,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
+        used_for: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create cXML webhook.
+        """Create a cXML webhook resource.
 
-        ``POST /api/fabric/resources/cxml_webhooks`` (create_cxml_webhook).
+        ``POST /api/fabric/resources/cxml_webhooks`` (``create_cxml_webhook``).
 
         Args:
-            primary_request_url: Primary request url of the CXML Webhook.
-            name: Name of the CXML Webhook.
-            used_for: Used for of the CXML Webhook.
-            primary_request_method: Primary request method of the CXML Webhook.
-            fallback_request_url: Fallback request url of the CXML Webhook.
-            fallback_request_method: Fallback request method of the CXML Webhook.
-            status_callback_url: Status callback url of the CXML Webhook.
-            status_callback_method: Status callback method of the CXML Webhook.
+            primary_request_url: string (uri), required.
+            fallback_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            fallback_request_url: string (uri), optional.
+            name: string, optional.
+            primary_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_url: string (uri), optional.
+            used_for: string, optional; one of ``"calling"``, ``"messaging"``; default
+                ``"calling"``.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/cxml_webhooks",
             json=fields(
                 {
-                    "name": name,
-                    "used_for": used_for,
-                    "primary_request_url": primary_request_url,
-                    "primary_request_method": primary_request_method,
-                    "fallback_request_url": fallback_request_url,
                     "fallback_request_method": fallback_request_method,
-                    "status_callback_url": status_callback_url,
+                    "fallback_request_url": fallback_request_url,
+                    "name": name,
+                    "primary_request_method": primary_request_method,
+                    "primary_request_url": primary_request_url,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
+                    "used_for": used_for,
                 },
                 extras,
                 kwargs,
@@ -1199,9 +1290,12 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get cXML webhook.
+        """Get a cXML webhook resource.
 
-        ``GET /api/fabric/resources/cxml_webhooks/{id}`` (get_cxml_webhook).
+        ``GET /api/fabric/resources/cxml_webhooks/{id}`` (``get_cxml_webhook``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1214,45 +1308,50 @@ class CxmlWebhooks(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        used_for: str | None = None,
-        primary_request_url: str | None = None,
-        primary_request_method: str | None = None,
-        fallback_request_url: str | None = None,
         fallback_request_method: str | None = None,
-        status_callback_url: str | None = None,
+        fallback_request_url: str | None = None,
+        name: str | None = None,
+        primary_request_method: str | None = None,
+        primary_request_url: str | None = None,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
+        used_for: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update cXML webhook.
+        """Update a cXML webhook resource.
 
-        ``PATCH /api/fabric/resources/cxml_webhooks/{id}`` (update_cxml_webhook).
+        ``PATCH /api/fabric/resources/cxml_webhooks/{id}`` (``update_cxml_webhook``).
 
         Args:
-            name: Name of the CXML Webhook.
-            used_for: Used for of the CXML Webhook.
-            primary_request_url: Primary request url of the CXML Webhook.
-            primary_request_method: Primary request method of the CXML Webhook.
-            fallback_request_url: Fallback request url of the CXML Webhook.
-            fallback_request_method: Fallback request method of the CXML Webhook.
-            status_callback_url: Status callback url of the CXML Webhook.
-            status_callback_method: Status callback method of the CXML Webhook.
+            id: string (uuid), required.
+            fallback_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            fallback_request_url: string (uri), optional.
+            name: string, optional.
+            primary_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            primary_request_url: string (uri), optional.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_url: string (uri), optional.
+            used_for: string, optional; one of ``"calling"``, ``"messaging"``; default
+                ``"calling"``.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/resources/cxml_webhooks/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "used_for": used_for,
-                    "primary_request_url": primary_request_url,
-                    "primary_request_method": primary_request_method,
-                    "fallback_request_url": fallback_request_url,
                     "fallback_request_method": fallback_request_method,
-                    "status_callback_url": status_callback_url,
+                    "fallback_request_url": fallback_request_url,
+                    "name": name,
+                    "primary_request_method": primary_request_method,
+                    "primary_request_url": primary_request_url,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
+                    "used_for": used_for,
                 },
                 extras,
                 kwargs,
@@ -1268,9 +1367,12 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete cXML webhook.
+        """Delete a cXML webhook resource.
 
-        ``DELETE /api/fabric/resources/cxml_webhooks/{id}`` (delete_cxml_webhook).
+        ``DELETE /api/fabric/resources/cxml_webhooks/{id}`` (``delete_cxml_webhook``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1287,9 +1389,12 @@ class CxmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List cXML webhook Addresses.
+        """List cXML webhook addresses.
 
-        ``GET /api/fabric/resources/cxml_webhooks/{cxml_webhook_id}/addresses`` (list_cxml_webhook_addresses).
+        ``GET /api/fabric/resources/cxml_webhooks/{cxml_webhook_id}/addresses`` (``list_cxml_webhook_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1316,7 +1421,7 @@ class CxmlWebhooks(Resource[_R]):
         )
 
 
-class DialogflowAgents(Resource[_R]):
+class DialogflowAgents(Resource[_R], accessor="fabric.dialogflow_agents"):
     """``client.fabric.dialogflow_agents``: fabric dialogflow agents (AI Agents: Dialogflow)."""
 
     def list(
@@ -1328,7 +1433,7 @@ class DialogflowAgents(Resource[_R]):
     ) -> _R:
         """List Dialogflow agents.
 
-        ``GET /api/fabric/resources/dialogflow_agents`` (list_dialogflow_agents).
+        ``GET /api/fabric/resources/dialogflow_agents`` (``list_dialogflow_agents``).
         """
         return self._t.call(
             "GET",
@@ -1345,9 +1450,12 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Dialogflow agent.
+        """Get a Dialogflow agent resource.
 
-        ``GET /api/fabric/resources/dialogflow_agents/{id}`` (get_dialogflow_agent).
+        ``GET /api/fabric/resources/dialogflow_agents/{id}`` (``get_dialogflow_agent``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1361,22 +1469,23 @@ class DialogflowAgents(Resource[_R]):
         id: str,
         *,
         name: str | None = None,
-        say_enabled: bool | None = None,
         say: str | None = None,
+        say_enabled: bool | None = None,
         voice: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Dialogflow agent.
+        """Update a Dialogflow agent resource.
 
-        ``PUT /api/fabric/resources/dialogflow_agents/{id}`` (update_dialogflow_agent).
+        ``PUT /api/fabric/resources/dialogflow_agents/{id}`` (``update_dialogflow_agent``).
 
         Args:
-            name: Name of the Dialogflow Agent
-            say_enabled: Whether to enable the 'say' feature
-            say: Default message to say
-            voice: Voice to use for speech
+            id: string (uuid), required.
+            name: string, optional.
+            say: string, optional.
+            say_enabled: boolean, optional.
+            voice: string, optional.
         """
         return self._t.call(
             "PUT",
@@ -1384,8 +1493,8 @@ class DialogflowAgents(Resource[_R]):
             json=fields(
                 {
                     "name": name,
-                    "say_enabled": say_enabled,
                     "say": say,
+                    "say_enabled": say_enabled,
                     "voice": voice,
                 },
                 extras,
@@ -1402,9 +1511,12 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Dialogflow agent.
+        """Delete a Dialogflow agent resource.
 
-        ``DELETE /api/fabric/resources/dialogflow_agents/{id}`` (delete_dialogflow_agent).
+        ``DELETE /api/fabric/resources/dialogflow_agents/{id}`` (``delete_dialogflow_agent``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1421,9 +1533,12 @@ class DialogflowAgents(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Dialogflow agent Addresses.
+        """List Dialogflow agent addresses.
 
-        ``GET /api/fabric/resources/dialogflow_agents/{id}/addresses`` (list_dialogflow_agent_addresses).
+        ``GET /api/fabric/resources/dialogflow_agents/{id}/addresses`` (``list_dialogflow_agent_addresses``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1450,7 +1565,7 @@ class DialogflowAgents(Resource[_R]):
         )
 
 
-class FreeswitchConnectors(Resource[_R]):
+class FreeswitchConnectors(Resource[_R], accessor="fabric.freeswitch_connectors"):
     """``client.fabric.freeswitch_connectors``: fabric freeswitch connectors (FreeSWITCH Connector)."""
 
     def list(
@@ -1462,7 +1577,7 @@ class FreeswitchConnectors(Resource[_R]):
     ) -> _R:
         """List FreeSWITCH connectors.
 
-        ``GET /api/fabric/resources/freeswitch_connectors`` (list_freeswitch_connectors).
+        ``GET /api/fabric/resources/freeswitch_connectors`` (``list_freeswitch_connectors``).
         """
         return self._t.call(
             "GET",
@@ -1475,18 +1590,19 @@ class FreeswitchConnectors(Resource[_R]):
         self,
         *,
         name: str,
-        token: str,
+        token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create FreeSWITCH connector.
+        """Create a FreeSWITCH connector resource.
 
-        ``POST /api/fabric/resources/freeswitch_connectors`` (create_freeswitch_connector).
+        ``POST /api/fabric/resources/freeswitch_connectors`` (``create_freeswitch_connector``).
 
         Args:
-            name: Name of the FreeSWITCH Connector
-            token: FreeSWITCH token
+            name: string, required.
+            token: string (uuid), optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "POST",
@@ -1510,9 +1626,12 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get FreeSWITCH connector.
+        """Get a FreeSWITCH connector resource.
 
-        ``GET /api/fabric/resources/freeswitch_connectors/{id}`` (get_freeswitch_connector).
+        ``GET /api/fabric/resources/freeswitch_connectors/{id}`` (``get_freeswitch_connector``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1525,29 +1644,30 @@ class FreeswitchConnectors(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
         caller_id: str | None = None,
+        name: str | None = None,
         send_as: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update FreeSWITCH connector.
+        """Update a FreeSWITCH connector resource.
 
-        ``PUT /api/fabric/resources/freeswitch_connectors/{id}`` (update_freeswitch_connector).
+        ``PUT /api/fabric/resources/freeswitch_connectors/{id}`` (``update_freeswitch_connector``).
 
         Args:
-            name: Name of the FreeSWITCH Connector
-            caller_id: Caller ID for the connector
-            send_as: Send as identifier
+            id: string (uuid), required.
+            caller_id: string, optional.
+            name: string, optional.
+            send_as: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/freeswitch_connectors/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
                     "caller_id": caller_id,
+                    "name": name,
                     "send_as": send_as,
                 },
                 extras,
@@ -1564,9 +1684,12 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete FreeSWITCH connector.
+        """Delete a FreeSWITCH connector resource.
 
-        ``DELETE /api/fabric/resources/freeswitch_connectors/{id}`` (delete_freeswitch_connector).
+        ``DELETE /api/fabric/resources/freeswitch_connectors/{id}`` (``delete_freeswitch_connector``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1583,9 +1706,12 @@ class FreeswitchConnectors(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List FreeSWITCH connector Addresses.
+        """List FreeSWITCH connector addresses.
 
-        ``GET /api/fabric/resources/freeswitch_connectors/{id}/addresses`` (list_freeswitch_connector_addresses).
+        ``GET /api/fabric/resources/freeswitch_connectors/{id}/addresses`` (``list_freeswitch_connector_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1612,7 +1738,7 @@ class FreeswitchConnectors(Resource[_R]):
         )
 
 
-class RelayApplications(Resource[_R]):
+class RelayApplications(Resource[_R], accessor="fabric.relay_applications"):
     """``client.fabric.relay_applications``: fabric relay applications (Relay Application)."""
 
     def list(
@@ -1622,9 +1748,9 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Relay applications.
+        """List relay applications.
 
-        ``GET /api/fabric/resources/relay_applications`` (list_relay_applications).
+        ``GET /api/fabric/resources/relay_applications`` (``list_relay_applications``).
         """
         return self._t.call(
             "GET",
@@ -1637,29 +1763,30 @@ class RelayApplications(Resource[_R]):
         self,
         *,
         name: str,
-        topic: str,
         call_status_callback_url: str | None = None,
+        topic: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Relay application.
+        """Create a relay application resource.
 
-        ``POST /api/fabric/resources/relay_applications`` (create_relay_application).
+        ``POST /api/fabric/resources/relay_applications`` (``create_relay_application``).
 
         Args:
-            name: Name of the Relay Application
-            topic: Topic of the Relay Application
-            call_status_callback_url: Call status callback URL
+            name: string, required.
+            call_status_callback_url: string, optional.
+            topic: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/relay_applications",
             json=fields(
                 {
+                    "call_status_callback_url": call_status_callback_url,
                     "name": name,
                     "topic": topic,
-                    "call_status_callback_url": call_status_callback_url,
                 },
                 extras,
                 kwargs,
@@ -1675,9 +1802,12 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Relay application.
+        """Get a relay application resource.
 
-        ``GET /api/fabric/resources/relay_applications/{id}`` (get_relay_application).
+        ``GET /api/fabric/resources/relay_applications/{id}`` (``get_relay_application``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1690,30 +1820,31 @@ class RelayApplications(Resource[_R]):
         self,
         id: str,
         *,
+        call_status_callback_url: str | None = None,
         name: str | None = None,
         topic: str | None = None,
-        call_status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Relay application.
+        """Update a relay application resource.
 
-        ``PUT /api/fabric/resources/relay_applications/{id}`` (update_relay_application).
+        ``PUT /api/fabric/resources/relay_applications/{id}`` (``update_relay_application``).
 
         Args:
-            name: Name of the Relay Application
-            topic: Topic of the Relay Application
-            call_status_callback_url: Call status callback URL
+            id: string (uuid), required.
+            call_status_callback_url: string, optional.
+            name: string, optional.
+            topic: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/relay_applications/{seg(id)}",
             json=fields(
                 {
+                    "call_status_callback_url": call_status_callback_url,
                     "name": name,
                     "topic": topic,
-                    "call_status_callback_url": call_status_callback_url,
                 },
                 extras,
                 kwargs,
@@ -1729,9 +1860,12 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Relay application.
+        """Delete a relay application resource.
 
-        ``DELETE /api/fabric/resources/relay_applications/{id}`` (delete_relay_application).
+        ``DELETE /api/fabric/resources/relay_applications/{id}`` (``delete_relay_application``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1748,9 +1882,12 @@ class RelayApplications(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Relay application Addresses.
+        """List relay application addresses.
 
-        ``GET /api/fabric/resources/relay_applications/{id}/addresses`` (list_relay_application_addresses).
+        ``GET /api/fabric/resources/relay_applications/{id}/addresses`` (``list_relay_application_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1777,7 +1914,7 @@ class RelayApplications(Resource[_R]):
         )
 
 
-class Resources(Resource[_R]):
+class Resources(Resource[_R], accessor="fabric.resources"):
     """``client.fabric.resources``: fabric resources (Addresses, Domain Applications, Phone Routes, Resources, SIP Credentials)."""
 
     def list(
@@ -1787,9 +1924,9 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resources.
+        """List resources.
 
-        ``GET /api/fabric/resources`` (list_resources).
+        ``GET /api/fabric/resources`` (``list_resources``).
         """
         return self._t.call(
             "GET",
@@ -1806,9 +1943,12 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Resource.
+        """Get a resource.
 
-        ``GET /api/fabric/resources/{id}`` (get_resource).
+        ``GET /api/fabric/resources/{id}`` (``get_resource``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1825,9 +1965,12 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Resource.
+        """Delete a resource.
 
-        ``DELETE /api/fabric/resources/{id}`` (delete_resource).
+        ``DELETE /api/fabric/resources/{id}`` (``delete_resource``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1845,12 +1988,13 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign domain application handler.
+        """Assign a resource domain application.
 
-        ``POST /api/fabric/resources/{id}/domain_applications`` (assign_resource_domain_application).
+        ``POST /api/fabric/resources/{id}/domain_applications`` (``assign_resource_domain_application``).
 
         Args:
-            domain_application_id: The id of the domain application you wish to assign a resource to.
+            id: string (uuid), required.
+            domain_application_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -1869,27 +2013,28 @@ class Resources(Resource[_R]):
         self,
         id: str,
         *,
-        phone_route_id: str,
         handler: str,
+        phone_route_id: str,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign Resource to phone route.
+        """Assign a resource phone route.
 
-        ``POST /api/fabric/resources/{id}/phone_routes`` (assign_resource_phone_route).
+        ``POST /api/fabric/resources/{id}/phone_routes`` (``assign_resource_phone_route``).
 
         Args:
-            phone_route_id: The id of the phone route.
-            handler: Indicates if the resource should be assigned to a `calling` or `mes...
+            id: string (uuid), required.
+            handler: string, required; one of ``"calling"``, ``"messaging"``.
+            phone_route_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
             f"/api/fabric/resources/{seg(id)}/phone_routes",
             json=fields(
                 {
-                    "phone_route_id": phone_route_id,
                     "handler": handler,
+                    "phone_route_id": phone_route_id,
                 },
                 extras,
                 kwargs,
@@ -1906,12 +2051,13 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign Resource to SIP credential.
+        """Assign a resource to SIP credential.
 
-        ``POST /api/fabric/resources/{id}/sip_endpoints`` (assign_resource_to_sip_credential).
+        ``POST /api/fabric/resources/{id}/sip_endpoints`` (``assign_resource_to_sip_credential``).
 
         Args:
-            sip_endpoint_id: The unique identifier of the SIP endpoint.
+            id: string (uuid), required.
+            sip_endpoint_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -1934,9 +2080,12 @@ class Resources(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Resource Addresses.
+        """List resource addresses.
 
-        ``GET /api/fabric/resources/{id}/addresses`` (list_resource_addresses).
+        ``GET /api/fabric/resources/{id}/addresses`` (``list_resource_addresses``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1963,7 +2112,7 @@ class Resources(Resource[_R]):
         )
 
 
-class SipAddresses(Resource[_R]):
+class SipAddresses(Resource[_R], accessor="fabric.sip_addresses"):
     """``client.fabric.sip_addresses``: fabric sip addresses (SIP Addresses)."""
 
     def list(
@@ -1978,12 +2127,12 @@ class SipAddresses(Resource[_R]):
     ) -> _R:
         """List SIP addresses.
 
-        ``GET /api/fabric/sip_addresses`` (list_sip_addresses).
+        ``GET /api/fabric/sip_addresses`` (``list_sip_addresses``).
 
         Args:
-            page_size: The number of results per page.
-            page_number: The page index, used together with `page_token`.
-            page_token: Opaque cursor token from a previous response's `links.next` or `lin...
+            page_size: integer, optional; default ``50``.
+            page_number: integer, optional; default ``0``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -2003,51 +2152,56 @@ class SipAddresses(Resource[_R]):
     def create(
         self,
         *,
-        name: str,
         calling_handler_resource_id: str,
-        user: str | None = None,
-        context_id: str | None = None,
-        ip_auth_enabled: bool | None = None,
-        ip_auth: Sequence[Any] | None = None,
-        codecs: Sequence[Any] | None = None,
+        name: str,
         ciphers: Sequence[Any] | None = None,
+        codecs: Sequence[Any] | None = None,
+        context_id: str | None = None,
         encryption: str | None = None,
+        ip_auth: Sequence[Any] | None = None,
+        ip_auth_enabled: bool | None = None,
         password: str | None = None,
+        user: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP address.
+        """Create a SIP address.
 
-        ``POST /api/fabric/sip_addresses`` (create_sip_address).
+        ``POST /api/fabric/sip_addresses`` (``create_sip_address``).
 
         Args:
-            name: URL-safe name for the SIP address — lowercase letters, numbers, and...
-            calling_handler_resource_id: ID of the resource that handles inbound calls to this address. Must...
-            user: SIP username used to reach this address (no spaces). Defaults to `*...
-            context_id: ID of the Domain this address should be grouped under. Must exist i...
-            ip_auth_enabled: Whether to enforce IP authentication for this address.
-            ip_auth: Whitelisted IP/CIDR entries. Required (at least one) when `ip_auth_...
-            codecs: Non-empty subset of enabled codecs.
-            ciphers: Non-empty subset of enabled SRTP ciphers.
-            encryption: SRTP encryption requirement for calls to this address.
-            password: Write-only SIP registration password. Never returned in any response.
+            calling_handler_resource_id: string (uuid), required.
+            name: string, required.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"OPUS"``, ``"G722"``, ``"PCMU"``,
+                ``"PCMA"``, ``"G729"``, ``"VP8"``, ``"H264"``; default ``["PCMU",
+                "PCMA"]``.
+            context_id: string (uuid), optional.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"forbidden"``; default ``"optional"``.
+            ip_auth: list of string, optional; default ``[]``.
+            ip_auth_enabled: boolean, optional; default ``false``.
+            password: string, optional.
+            user: string, optional; default ``"*"``.
         """
         return self._t.call(
             "POST",
             "/api/fabric/sip_addresses",
             json=fields(
                 {
-                    "name": name,
-                    "user": user,
-                    "context_id": context_id,
                     "calling_handler_resource_id": calling_handler_resource_id,
-                    "ip_auth_enabled": ip_auth_enabled,
-                    "ip_auth": ip_auth,
-                    "codecs": codecs,
                     "ciphers": ciphers,
+                    "codecs": codecs,
+                    "context_id": context_id,
                     "encryption": encryption,
+                    "ip_auth": ip_auth,
+                    "ip_auth_enabled": ip_auth_enabled,
+                    "name": name,
                     "password": password,
+                    "user": user,
                 },
                 extras,
                 kwargs,
@@ -2063,9 +2217,12 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP address.
+        """Get a SIP address.
 
-        ``GET /api/fabric/sip_addresses/{id}`` (get_sip_address).
+        ``GET /api/fabric/sip_addresses/{id}`` (``get_sip_address``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2078,48 +2235,53 @@ class SipAddresses(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        user: str | None = None,
-        context_id: str | None = None,
-        ip_auth_enabled: bool | None = None,
-        ip_auth: Sequence[Any] | None = None,
-        codecs: Sequence[Any] | None = None,
         ciphers: Sequence[Any] | None = None,
+        codecs: Sequence[Any] | None = None,
+        context_id: str | None = None,
         encryption: str | None = None,
+        ip_auth: Sequence[Any] | None = None,
+        ip_auth_enabled: bool | None = None,
+        name: str | None = None,
         password: str | None = None,
+        user: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP address.
+        """Update a SIP address.
 
-        ``PATCH /api/fabric/sip_addresses/{id}`` (update_sip_address).
+        ``PATCH /api/fabric/sip_addresses/{id}`` (``update_sip_address``).
 
         Args:
-            name: URL-safe name for the SIP address — lowercase letters, numbers, and...
-            user: SIP username used to reach this address (no spaces). Together with...
-            context_id: ID of the Domain this address should be grouped under. Must exist i...
-            ip_auth_enabled: Whether to enforce IP authentication for this address.
-            ip_auth: Whitelisted IP/CIDR entries. Required (at least one) when `ip_auth_...
-            codecs: Non-empty subset of enabled codecs.
-            ciphers: Non-empty subset of enabled SRTP ciphers.
-            encryption: SRTP encryption requirement for calls to this address.
-            password: Write-only SIP registration password. Never returned in any response.
+            id: string (uuid), required.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"OPUS"``, ``"G722"``, ``"PCMU"``,
+                ``"PCMA"``, ``"G729"``, ``"VP8"``, ``"H264"``.
+            context_id: string (uuid), optional.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"forbidden"``.
+            ip_auth: list of string, optional.
+            ip_auth_enabled: boolean, optional.
+            name: string, optional.
+            password: string, optional.
+            user: string, optional.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/sip_addresses/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "user": user,
-                    "context_id": context_id,
-                    "ip_auth_enabled": ip_auth_enabled,
-                    "ip_auth": ip_auth,
-                    "codecs": codecs,
                     "ciphers": ciphers,
+                    "codecs": codecs,
+                    "context_id": context_id,
                     "encryption": encryption,
+                    "ip_auth": ip_auth,
+                    "ip_auth_enabled": ip_auth_enabled,
+                    "name": name,
                     "password": password,
+                    "user": user,
                 },
                 extras,
                 kwargs,
@@ -2135,9 +2297,12 @@ class SipAddresses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP address.
+        """Delete a SIP address.
 
-        ``DELETE /api/fabric/sip_addresses/{id}`` (delete_sip_address).
+        ``DELETE /api/fabric/sip_addresses/{id}`` (``delete_sip_address``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2174,7 +2339,7 @@ class SipAddresses(Resource[_R]):
         )
 
 
-class SipEndpoints(Resource[_R]):
+class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
     """``client.fabric.sip_endpoints``: fabric sip endpoints (SIP Credentials)."""
 
     def list(
@@ -2186,7 +2351,7 @@ class SipEndpoints(Resource[_R]):
     ) -> _R:
         """List SIP credentials.
 
-        ``GET /api/fabric/resources/sip_endpoints`` (list_sip_credentials).
+        ``GET /api/fabric/resources/sip_endpoints`` (``list_sip_credentials``).
         """
         return self._t.call(
             "GET",
@@ -2198,48 +2363,55 @@ class SipEndpoints(Resource[_R]):
     def create(
         self,
         *,
-        id: str,
-        username: str,
+        call_handler: str,
         caller_id: str,
-        send_as: str,
+        calling_handler_resource_id: Any,
         ciphers: Sequence[Any],
         codecs: Sequence[Any],
         encryption: str,
-        call_handler: str,
-        calling_handler_resource_id: Any,
+        send_as: str,
+        username: str,
+        id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP credential.
+        """Create a SIP credential resource.
 
-        ``POST /api/fabric/resources/sip_endpoints`` (create_sip_credential).
+        ``POST /api/fabric/resources/sip_endpoints`` (``create_sip_credential``).
 
         Args:
-            id: The id of the Sip Endpoint
-            username: The username of the Sip Endpoint
-            caller_id: The caller ID that will showup when dialing from this Sip Endpoint
-            send_as: The Sip username that will show up on the calle's side. Overrides t...
-            ciphers: Ciphers that can be enabled for calls on this Sip Endpoint.
-            codecs: Codecs that can be enabled for calls on this Sip Endpoint.
-            encryption: The set encryption type on the Sip Endpoint.
-            call_handler: Specify how the SIP endpoint will handle outbound calls. - **defaul...
-            calling_handler_resource_id: If `call_handler` is set to `resource`, this field expects the id o...
+            call_handler: string, required; one of ``"default"``, ``"passthrough"``,
+                ``"block-pstn"``, ``"resource"``.
+            caller_id: string, required.
+            calling_handler_resource_id: string (uuid) or any, required.
+            ciphers: list of string, required; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, required; one of ``"required"``, ``"optional"``,
+                ``"default"``; default ``"default"``.
+            send_as: string, required.
+            username: string, required.
+            id: string (uuid), optional; the spec marks it required, the documented API
+                does not.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/sip_endpoints",
             json=fields(
                 {
-                    "id": id,
-                    "username": username,
+                    "call_handler": call_handler,
                     "caller_id": caller_id,
-                    "send_as": send_as,
+                    "calling_handler_resource_id": calling_handler_resource_id,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
-                    "call_handler": call_handler,
-                    "calling_handler_resource_id": calling_handler_resource_id,
+                    "id": id,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -2255,9 +2427,12 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP credential.
+        """Get a SIP credential resource.
 
-        ``GET /api/fabric/resources/sip_endpoints/{id}`` (get_sip_credential).
+        ``GET /api/fabric/resources/sip_endpoints/{id}`` (``get_sip_credential``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2270,45 +2445,53 @@ class SipEndpoints(Resource[_R]):
         self,
         id: str,
         *,
-        calling_handler_resource_id: Any,
-        username: str | None = None,
+        call_handler: str | None = None,
         caller_id: str | None = None,
-        send_as: str | None = None,
+        calling_handler_resource_id: Any | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
-        call_handler: str | None = None,
+        send_as: str | None = None,
+        username: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP credential.
+        """Update a SIP credential resource.
 
-        ``PUT /api/fabric/resources/sip_endpoints/{id}`` (update_sip_credential).
+        ``PUT /api/fabric/resources/sip_endpoints/{id}`` (``update_sip_credential``).
 
         Args:
-            calling_handler_resource_id: If `call_handler` is set to `resource`, this field will contain the...
-            username: The username of the Sip Endpoint
-            caller_id: The caller ID that will showup when dialing from this Sip Endpoint
-            send_as: The Sip username that will show up on the calle's side. Overrides t...
-            ciphers: Ciphers that can be enabled for calls on this Sip Endpoint.
-            codecs: Codecs that can be enabled for calls on this Sip Endpoint.
-            encryption: The set encryption type on the Sip Endpoint.
-            call_handler: Specify how the SIP endpoint will handle outbound calls. - **defaul...
+            id: string (uuid), required.
+            call_handler: string, optional; one of ``"default"``, ``"passthrough"``,
+                ``"block-pstn"``, ``"resource"``.
+            caller_id: string, optional.
+            calling_handler_resource_id: string (uuid) or any, optional; the spec marks
+                it required, the documented API does not.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"default"``; default ``"default"``.
+            send_as: string, optional.
+            username: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/sip_endpoints/{seg(id)}",
             json=fields(
                 {
-                    "username": username,
+                    "call_handler": call_handler,
                     "caller_id": caller_id,
-                    "send_as": send_as,
+                    "calling_handler_resource_id": calling_handler_resource_id,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
-                    "call_handler": call_handler,
-                    "calling_handler_resource_id": calling_handler_resource_id,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -2324,9 +2507,12 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP credential.
+        """Delete a SIP credential resource.
 
-        ``DELETE /api/fabric/resources/sip_endpoints/{id}`` (delete_sip_credential).
+        ``DELETE /api/fabric/resources/sip_endpoints/{id}`` (``delete_sip_credential``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2343,9 +2529,12 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP credential Addresses.
+        """List SIP credential addresses.
 
-        ``GET /api/fabric/resources/sip_endpoints/{id}/addresses`` (list_sip_credential_addresses).
+        ``GET /api/fabric/resources/sip_endpoints/{id}/addresses`` (``list_sip_credential_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2372,7 +2561,7 @@ class SipEndpoints(Resource[_R]):
         )
 
 
-class SipGateways(Resource[_R]):
+class SipGateways(Resource[_R], accessor="fabric.sip_gateways"):
     """``client.fabric.sip_gateways``: fabric sip gateways (SIP Gateway)."""
 
     def list(
@@ -2384,7 +2573,7 @@ class SipGateways(Resource[_R]):
     ) -> _R:
         """List SIP gateways.
 
-        ``GET /api/fabric/resources/sip_gateways`` (list_sip_gateways).
+        ``GET /api/fabric/resources/sip_gateways`` (``list_sip_gateways``).
         """
         return self._t.call(
             "GET",
@@ -2396,36 +2585,41 @@ class SipGateways(Resource[_R]):
     def create(
         self,
         *,
-        name: str,
-        uri: str,
-        encryption: str,
         ciphers: Sequence[Any],
         codecs: Sequence[Any],
+        encryption: str,
+        name: str,
+        uri: str,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP gateway.
+        """Create a SIP gateway resource.
 
-        ``POST /api/fabric/resources/sip_gateways`` (create_sip_gateway).
+        ``POST /api/fabric/resources/sip_gateways`` (``create_sip_gateway``).
 
         Args:
-            name: Display name for the SIP Gateway.
-            uri: External SIP URI.
-            encryption: Specifies the encryption requirement for the SIP connection.
-            ciphers: List of supported SIP ciphers.
-            codecs: List of supported codecs for media transmission.
+            ciphers: list of string, required; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, required; one of ``"required"``, ``"optional"``,
+                ``"default"``.
+            name: string, required.
+            uri: string, required.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/sip_gateways",
             json=fields(
                 {
-                    "name": name,
-                    "uri": uri,
-                    "encryption": encryption,
                     "ciphers": ciphers,
                     "codecs": codecs,
+                    "encryption": encryption,
+                    "name": name,
+                    "uri": uri,
                 },
                 extras,
                 kwargs,
@@ -2441,9 +2635,12 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP gateway.
+        """Get a SIP gateway resource.
 
-        ``GET /api/fabric/resources/sip_gateways/{id}`` (get_sip_gateway).
+        ``GET /api/fabric/resources/sip_gateways/{id}`` (``get_sip_gateway``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2456,36 +2653,42 @@ class SipGateways(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        uri: str | None = None,
-        encryption: str | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
+        encryption: str | None = None,
+        name: str | None = None,
+        uri: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP gateway.
+        """Update a SIP gateway resource.
 
-        ``PATCH /api/fabric/resources/sip_gateways/{id}`` (update_sip_gateway).
+        ``PATCH /api/fabric/resources/sip_gateways/{id}`` (``update_sip_gateway``).
 
         Args:
-            name: Display name for the SIP Gateway.
-            uri: External SIP URI.
-            encryption: Specifies the encryption requirement for the SIP connection.
-            ciphers: List of supported SIP ciphers.
-            codecs: List of supported codecs for media transmission.
+            id: string (uuid), required.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"default"``.
+            name: string, optional.
+            uri: string, optional.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/resources/sip_gateways/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "uri": uri,
-                    "encryption": encryption,
                     "ciphers": ciphers,
                     "codecs": codecs,
+                    "encryption": encryption,
+                    "name": name,
+                    "uri": uri,
                 },
                 extras,
                 kwargs,
@@ -2501,9 +2704,12 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP gateway.
+        """Delete a SIP gateway resource.
 
-        ``DELETE /api/fabric/resources/sip_gateways/{id}`` (delete_sip_gateway).
+        ``DELETE /api/fabric/resources/sip_gateways/{id}`` (``delete_sip_gateway``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2520,9 +2726,12 @@ class SipGateways(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SIP gateway Addresses.
+        """List SIP gateway addresses.
 
-        ``GET /api/fabric/resources/sip_gateways/{id}/addresses`` (list_sip_gateway_addresses).
+        ``GET /api/fabric/resources/sip_gateways/{id}/addresses`` (``list_sip_gateway_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2549,7 +2758,7 @@ class SipGateways(Resource[_R]):
         )
 
 
-class Subscribers(Resource[_R]):
+class Subscribers(Resource[_R], accessor="fabric.subscribers"):
     """``client.fabric.subscribers``: fabric subscribers (Subscriber SIP Credentials, Subscribers)."""
 
     def list(
@@ -2559,9 +2768,9 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscribers.
+        """List subscribers.
 
-        ``GET /api/fabric/resources/subscribers`` (list_subscribers).
+        ``GET /api/fabric/resources/subscribers`` (``list_subscribers``).
         """
         return self._t.call(
             "GET",
@@ -2574,47 +2783,47 @@ class Subscribers(Resource[_R]):
         self,
         *,
         email: str,
-        password: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        display_name: str | None = None,
-        job_title: str | None = None,
-        timezone: str | None = None,
-        country: str | None = None,
         company_name: str | None = None,
+        country: str | None = None,
+        display_name: str | None = None,
+        first_name: str | None = None,
+        job_title: str | None = None,
+        last_name: str | None = None,
+        password: str | None = None,
+        timezone: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber.
+        """Create a subscriber resource.
 
-        ``POST /api/fabric/resources/subscribers`` (create_subscriber).
+        ``POST /api/fabric/resources/subscribers`` (``create_subscriber``).
 
         Args:
-            email: Email of the Subscriber.
-            password: Password of the Subscriber. Defaults to a secure random password if...
-            first_name: First name of the Subscriber.
-            last_name: Last name of the Subscriber.
-            display_name: Display name of the Subscriber.
-            job_title: Job title of the Subscriber.
-            timezone: Timezone of the Subscriber.
-            country: Country of the Subscriber.
-            company_name: Company name of the Subscriber.
+            email: string, required.
+            company_name: string, optional.
+            country: string, optional.
+            display_name: string, optional.
+            first_name: string, optional.
+            job_title: string, optional.
+            last_name: string, optional.
+            password: string, optional.
+            timezone: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/subscribers",
             json=fields(
                 {
-                    "password": password,
+                    "company_name": company_name,
+                    "country": country,
+                    "display_name": display_name,
                     "email": email,
                     "first_name": first_name,
-                    "last_name": last_name,
-                    "display_name": display_name,
                     "job_title": job_title,
+                    "last_name": last_name,
+                    "password": password,
                     "timezone": timezone,
-                    "country": country,
-                    "company_name": company_name,
                 },
                 extras,
                 kwargs,
@@ -2630,9 +2839,12 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Subscriber.
+        """Get a subscriber resource.
 
-        ``GET /api/fabric/resources/subscribers/{id}`` (get_subscriber).
+        ``GET /api/fabric/resources/subscribers/{id}`` (``get_subscriber``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2645,48 +2857,50 @@ class Subscribers(Resource[_R]):
         self,
         id: str,
         *,
-        email: str,
-        password: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        display_name: str | None = None,
-        job_title: str | None = None,
-        timezone: str | None = None,
-        country: str | None = None,
         company_name: str | None = None,
+        country: str | None = None,
+        display_name: str | None = None,
+        email: str | None = None,
+        first_name: str | None = None,
+        job_title: str | None = None,
+        last_name: str | None = None,
+        password: str | None = None,
+        timezone: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Subscriber.
+        """Update a subscriber resource.
 
-        ``PUT /api/fabric/resources/subscribers/{id}`` (update_subscriber).
+        ``PUT /api/fabric/resources/subscribers/{id}`` (``update_subscriber``).
 
         Args:
-            email: Email of the Subscriber.
-            password: Password of the Subscriber. Defaults to a secure random password if...
-            first_name: First name of the Subscriber.
-            last_name: Last name of the Subscriber.
-            display_name: Display name of the Subscriber.
-            job_title: Job title of the Subscriber.
-            timezone: Timezone of the Subscriber.
-            country: Country of the Subscriber.
-            company_name: Company name of the Subscriber.
+            id: string (uuid), required.
+            company_name: string, optional.
+            country: string, optional.
+            display_name: string, optional.
+            email: string, optional; the spec marks it required, the documented API does
+                not.
+            first_name: string, optional.
+            job_title: string, optional.
+            last_name: string, optional.
+            password: string, optional.
+            timezone: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/subscribers/{seg(id)}",
             json=fields(
                 {
-                    "password": password,
+                    "company_name": company_name,
+                    "country": country,
+                    "display_name": display_name,
                     "email": email,
                     "first_name": first_name,
-                    "last_name": last_name,
-                    "display_name": display_name,
                     "job_title": job_title,
+                    "last_name": last_name,
+                    "password": password,
                     "timezone": timezone,
-                    "country": country,
-                    "company_name": company_name,
                 },
                 extras,
                 kwargs,
@@ -2702,9 +2916,12 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Subscriber.
+        """Delete a subscriber resource.
 
-        ``DELETE /api/fabric/resources/subscribers/{id}`` (delete_subscriber).
+        ``DELETE /api/fabric/resources/subscribers/{id}`` (``delete_subscriber``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2717,42 +2934,48 @@ class Subscribers(Resource[_R]):
         self,
         fabric_subscriber_id: str,
         *,
-        username: str,
         password: str,
+        username: str,
         caller_id: str | None = None,
-        send_as: str | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
+        send_as: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber SIP credential.
+        """Create a subscriber SIP credential resource.
 
-        ``POST /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (create_subscriber_sip_credential).
+        ``POST /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (``create_subscriber_sip_credential``).
 
         Args:
-            username: Username of the Sip Endpoint.
-            password: Password of the Sip Endpoint.
-            caller_id: Caller ID of the Sip Endpoint.
-            send_as: The Number to send as.
-            ciphers: Ciphers of the Sip Endpoint.
-            codecs: Codecs of the Sip Endpoint.
-            encryption: Encryption requirement of the Sip Endpoint.
+            fabric_subscriber_id: string (uuid), required.
+            password: string, required.
+            username: string, required.
+            caller_id: string, optional.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"default"``; default ``"default"``.
+            send_as: string, optional.
         """
         return self._t.call(
             "POST",
             f"/api/fabric/resources/subscribers/{seg(fabric_subscriber_id)}/sip_endpoints",
             json=fields(
                 {
-                    "username": username,
-                    "password": password,
                     "caller_id": caller_id,
-                    "send_as": send_as,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
+                    "password": password,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -2769,9 +2992,13 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete Subscriber SIP credential.
+        """Delete a subscriber SIP credential resource.
 
-        ``DELETE /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (delete_subscriber_sip_credential).
+        ``DELETE /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (``delete_subscriber_sip_credential``).
+
+        Args:
+            fabric_subscriber_id: string (uuid), required.
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -2789,9 +3016,13 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get Subscriber SIP credential.
+        """Get a subscriber SIP credential resource.
 
-        ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (get_subscriber_sip_credential).
+        ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (``get_subscriber_sip_credential``).
+
+        Args:
+            fabric_subscriber_id: string (uuid), required.
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2808,9 +3039,12 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscriber Addresses.
+        """List subscriber addresses.
 
-        ``GET /api/fabric/resources/subscribers/{id}/addresses`` (list_subscriber_addresses).
+        ``GET /api/fabric/resources/subscribers/{id}/addresses`` (``list_subscriber_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2827,9 +3061,12 @@ class Subscribers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List Subscriber SIP credentials.
+        """List subscriber SIP credentials.
 
-        ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (list_subscriber_sip_credentials).
+        ``GET /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`` (``list_subscriber_sip_credentials``).
+
+        Args:
+            fabric_subscriber_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2843,42 +3080,49 @@ class Subscribers(Resource[_R]):
         fabric_subscriber_id: str,
         id: str,
         *,
-        username: str | None = None,
-        password: str | None = None,
         caller_id: str | None = None,
-        send_as: str | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
+        password: str | None = None,
+        send_as: str | None = None,
+        username: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update Subscriber SIP credential.
+        """Update a subscriber SIP credential resource.
 
-        ``PATCH /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (update_subscriber_sip_credential).
+        ``PATCH /api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints/{id}`` (``update_subscriber_sip_credential``).
 
         Args:
-            username: Username of the Sip Endpoint.
-            password: Password of the Sip Endpoint.
-            caller_id: Caller ID of the Sip Endpoint.
-            send_as: The Number to send as.
-            ciphers: Ciphers of the Sip Endpoint.
-            codecs: Codecs of the Sip Endpoint.
-            encryption: Encryption requirement of the Sip Endpoint.
+            fabric_subscriber_id: string (uuid), required.
+            id: string (uuid), required.
+            caller_id: string, optional.
+            ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
+                ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
+                ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
+            codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
+                ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+            encryption: string, optional; one of ``"required"``, ``"optional"``,
+                ``"default"``; default ``"default"``.
+            password: string, optional.
+            send_as: string, optional.
+            username: string, optional.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/resources/subscribers/{seg(fabric_subscriber_id)}/sip_endpoints/{seg(id)}",
             json=fields(
                 {
-                    "username": username,
-                    "password": password,
                     "caller_id": caller_id,
-                    "send_as": send_as,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
+                    "password": password,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -2904,7 +3148,7 @@ class Subscribers(Resource[_R]):
         )
 
 
-class SwmlScripts(Resource[_R]):
+class SwmlScripts(Resource[_R], accessor="fabric.swml_scripts"):
     """``client.fabric.swml_scripts``: fabric swml scripts (SWML Scripts)."""
 
     def list(
@@ -2914,9 +3158,9 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML Scripts.
+        """List SWML scripts.
 
-        ``GET /api/fabric/resources/swml_scripts`` (list_swml_scripts).
+        ``GET /api/fabric/resources/swml_scripts`` (``list_swml_scripts``).
         """
         return self._t.call(
             "GET",
@@ -2929,31 +3173,32 @@ class SwmlScripts(Resource[_R]):
         self,
         *,
         name: str,
-        contents: Mapping[str, Any],
+        contents: Mapping[str, Any] | None = None,
         script_type: str | None = None,
         status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SWML Script.
+        """Create a SWML script resource.
 
-        ``POST /api/fabric/resources/swml_scripts`` (create_swml_script).
+        ``POST /api/fabric/resources/swml_scripts`` (``create_swml_script``).
 
         Args:
-            name: Display name of the SWML Script
-            contents: The calling SWML document. Uses [calling SWML methods](/docs/swml/r...
-            script_type: Set to `calling` for a Calling Script. This is the default when `sc...
-            status_callback_url: URL that receives status callbacks for messages sent or calls made...
+            name: string, required.
+            contents: object, optional; the spec marks it required, the documented API
+                does not.
+            script_type: string, optional; one of ``"calling"``; default ``"calling"``.
+            status_callback_url: string (uri), optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/swml_scripts",
             json=fields(
                 {
+                    "contents": contents,
                     "name": name,
                     "script_type": script_type,
-                    "contents": contents,
                     "status_callback_url": status_callback_url,
                 },
                 extras,
@@ -2970,9 +3215,12 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SWML Script.
+        """Get a SWML script resource.
 
-        ``GET /api/fabric/resources/swml_scripts/{id}`` (get_swml_script).
+        ``GET /api/fabric/resources/swml_scripts/{id}`` (``get_swml_script``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -2985,32 +3233,33 @@ class SwmlScripts(Resource[_R]):
         self,
         id: str,
         *,
+        contents: Mapping[str, Any] | None = None,
         display_name: str | None = None,
         script_type: str | None = None,
-        contents: Mapping[str, Any] | None = None,
         status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SWML Script.
+        """Update a SWML script resource.
 
-        ``PUT /api/fabric/resources/swml_scripts/{id}`` (update_swml_script).
+        ``PUT /api/fabric/resources/swml_scripts/{id}`` (``update_swml_script``).
 
         Args:
-            display_name: Display name of the SWML Script
-            script_type: Set to `calling` for a Calling Script.
-            contents: The calling SWML document. Uses [calling SWML methods](/docs/swml/r...
-            status_callback_url: URL that receives status callbacks for messages sent or calls made...
+            id: string (uuid), required.
+            contents: object, optional.
+            display_name: string, optional.
+            script_type: string, optional; one of ``"calling"``; default ``"calling"``.
+            status_callback_url: string (uri), optional.
         """
         return self._t.call(
             "PUT",
             f"/api/fabric/resources/swml_scripts/{seg(id)}",
             json=fields(
                 {
+                    "contents": contents,
                     "display_name": display_name,
                     "script_type": script_type,
-                    "contents": contents,
                     "status_callback_url": status_callback_url,
                 },
                 extras,
@@ -3027,9 +3276,12 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SWML Script.
+        """Delete a SWML script resource.
 
-        ``DELETE /api/fabric/resources/swml_scripts/{id}`` (delete_swml_script).
+        ``DELETE /api/fabric/resources/swml_scripts/{id}`` (``delete_swml_script``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -3046,9 +3298,12 @@ class SwmlScripts(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML Script Addresses.
+        """List SWML script addresses.
 
-        ``GET /api/fabric/resources/swml_scripts/{id}/addresses`` (list_swml_script_addresses).
+        ``GET /api/fabric/resources/swml_scripts/{id}/addresses`` (``list_swml_script_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -3075,7 +3330,7 @@ class SwmlScripts(Resource[_R]):
         )
 
 
-class SwmlWebhooks(Resource[_R]):
+class SwmlWebhooks(Resource[_R], accessor="fabric.swml_webhooks"):
     """``client.fabric.swml_webhooks``: fabric swml webhooks (SWML Webhook)."""
 
     def list(
@@ -3087,7 +3342,7 @@ class SwmlWebhooks(Resource[_R]):
     ) -> _R:
         """List SWML webhooks.
 
-        ``GET /api/fabric/resources/swml_webhooks`` (list_swml_webhooks).
+        ``GET /api/fabric/resources/swml_webhooks`` (``list_swml_webhooks``).
         """
         return self._t.call(
             "GET",
@@ -3100,44 +3355,48 @@ class SwmlWebhooks(Resource[_R]):
         self,
         *,
         primary_request_url: str,
-        name: str | None = None,
-        used_for: str | None = None,
-        primary_request_method: str | None = None,
-        fallback_request_url: str | None = None,
         fallback_request_method: str | None = None,
-        status_callback_url: str | None = None,
+        fallback_request_url: str | None = None,
+        name: str | None = None,
+        primary_request_method: str | None = None,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
+        used_for: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SWML webhook.
+        """Create a SWML webhook resource.
 
-        ``POST /api/fabric/resources/swml_webhooks`` (create_swml_webhook).
+        ``POST /api/fabric/resources/swml_webhooks`` (``create_swml_webhook``).
 
         Args:
-            primary_request_url: Primary URL SignalWire fetches the SWML document from when the webh...
-            name: Name of the SWML Webhook.
-            used_for: Indicates whether this SWML Webhook handles inbound calls or inboun...
-            primary_request_method: Primary request method of the SWML Webhook.
-            fallback_request_url: Fallback URL SignalWire fetches the SWML document from if the prima...
-            fallback_request_method: Fallback request method of the SWML Webhook.
-            status_callback_url: URL to receive message status callback events for outbound messages...
-            status_callback_method: Status callback method of the SWML Webhook.
+            primary_request_url: string (uri), required.
+            fallback_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            fallback_request_url: string (uri), optional.
+            name: string, optional.
+            primary_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_url: string (uri), optional.
+            used_for: string, optional; one of ``"calling"``, ``"messaging"``; default
+                ``"calling"``.
         """
         return self._t.call(
             "POST",
             "/api/fabric/resources/swml_webhooks",
             json=fields(
                 {
-                    "name": name,
-                    "used_for": used_for,
-                    "primary_request_url": primary_request_url,
-                    "primary_request_method": primary_request_method,
-                    "fallback_request_url": fallback_request_url,
                     "fallback_request_method": fallback_request_method,
-                    "status_callback_url": status_callback_url,
+                    "fallback_request_url": fallback_request_url,
+                    "name": name,
+                    "primary_request_method": primary_request_method,
+                    "primary_request_url": primary_request_url,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
+                    "used_for": used_for,
                 },
                 extras,
                 kwargs,
@@ -3153,9 +3412,12 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SWML webhook.
+        """Get a SWML webhook resource.
 
-        ``GET /api/fabric/resources/swml_webhooks/{id}`` (get_swml_webhook).
+        ``GET /api/fabric/resources/swml_webhooks/{id}`` (``get_swml_webhook``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -3168,45 +3430,50 @@ class SwmlWebhooks(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        used_for: str | None = None,
-        primary_request_url: str | None = None,
-        primary_request_method: str | None = None,
-        fallback_request_url: str | None = None,
         fallback_request_method: str | None = None,
-        status_callback_url: str | None = None,
+        fallback_request_url: str | None = None,
+        name: str | None = None,
+        primary_request_method: str | None = None,
+        primary_request_url: str | None = None,
         status_callback_method: str | None = None,
+        status_callback_url: str | None = None,
+        used_for: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SWML webhook.
+        """Update a SWML webhook resource.
 
-        ``PATCH /api/fabric/resources/swml_webhooks/{id}`` (update_swml_webhook).
+        ``PATCH /api/fabric/resources/swml_webhooks/{id}`` (``update_swml_webhook``).
 
         Args:
-            name: Name of the SWML Webhook.
-            used_for: Indicates whether this SWML Webhook handles inbound calls or inboun...
-            primary_request_url: Primary URL SignalWire fetches the SWML document from when the webh...
-            primary_request_method: Primary request method of the SWML Webhook.
-            fallback_request_url: Fallback URL SignalWire fetches the SWML document from if the prima...
-            fallback_request_method: Fallback request method of the SWML Webhook.
-            status_callback_url: URL to receive message status callback events for outbound messages...
-            status_callback_method: Status callback method of the SWML Webhook.
+            id: string (uuid), required.
+            fallback_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            fallback_request_url: string (uri), optional.
+            name: string, optional.
+            primary_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            primary_request_url: string (uri), optional.
+            status_callback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            status_callback_url: string (uri), optional.
+            used_for: string, optional; one of ``"calling"``, ``"messaging"``; default
+                ``"calling"``.
         """
         return self._t.call(
             "PATCH",
             f"/api/fabric/resources/swml_webhooks/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "used_for": used_for,
-                    "primary_request_url": primary_request_url,
-                    "primary_request_method": primary_request_method,
-                    "fallback_request_url": fallback_request_url,
                     "fallback_request_method": fallback_request_method,
-                    "status_callback_url": status_callback_url,
+                    "fallback_request_url": fallback_request_url,
+                    "name": name,
+                    "primary_request_method": primary_request_method,
+                    "primary_request_url": primary_request_url,
                     "status_callback_method": status_callback_method,
+                    "status_callback_url": status_callback_url,
+                    "used_for": used_for,
                 },
                 extras,
                 kwargs,
@@ -3222,9 +3489,12 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SWML webhook.
+        """Delete a SWML webhook resource.
 
-        ``DELETE /api/fabric/resources/swml_webhooks/{id}`` (delete_swml_webhook).
+        ``DELETE /api/fabric/resources/swml_webhooks/{id}`` (``delete_swml_webhook``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -3241,9 +3511,12 @@ class SwmlWebhooks(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List SWML webhook Addresses.
+        """List SWML webhook addresses.
 
-        ``GET /api/fabric/resources/swml_webhooks/{swml_webhook_id}/addresses`` (list_swml_webhook_addresses).
+        ``GET /api/fabric/resources/swml_webhooks/{swml_webhook_id}/addresses`` (``list_swml_webhook_addresses``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -3270,7 +3543,7 @@ class SwmlWebhooks(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="fabric.tokens"):
     """``client.fabric.tokens``: fabric tokens (Subscriber Tokens)."""
 
     def create_embed_token(
@@ -3281,12 +3554,12 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create guest embed token.
+        """Create a guest embed token.
 
-        ``POST /api/fabric/embeds/tokens`` (create_guest_embed_token).
+        ``POST /api/fabric/embeds/tokens`` (``create_guest_embed_token``).
 
         Args:
-            token: Click to Call Token
+            token: string, required.
         """
         return self._t.call(
             "POST",
@@ -3305,22 +3578,22 @@ class Tokens(Resource[_R]):
         self,
         *,
         allowed_addresses: Sequence[Any],
+        ch: str | None = None,
         expire_at: int | None = None,
         region: str | None = None,
-        ch: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber guest token.
+        """Create a subscriber guest token.
 
-        ``POST /api/fabric/guests/tokens`` (create_subscriber_guest_token).
+        ``POST /api/fabric/guests/tokens`` (``create_subscriber_guest_token``).
 
         Args:
-            allowed_addresses: List of up to 10 UUIDs representing the allowed Fabric addresses.
-            expire_at: A unixtime (the number of seconds since 1970-01-01 00:00:00) at whi...
-            region: A routing override that controls which regional cluster the SDK con...
-            ch: A direct routing override specifying the regional cluster endpoint,...
+            allowed_addresses: list of string (uuid), required.
+            ch: string, optional; one of ``"us-central"``.
+            expire_at: integer, optional.
+            region: string, optional; one of ``"us-central"``.
         """
         return self._t.call(
             "POST",
@@ -3328,9 +3601,9 @@ class Tokens(Resource[_R]):
             json=fields(
                 {
                     "allowed_addresses": allowed_addresses,
+                    "ch": ch,
                     "expire_at": expire_at,
                     "region": region,
-                    "ch": ch,
                 },
                 extras,
                 kwargs,
@@ -3343,17 +3616,20 @@ class Tokens(Resource[_R]):
         *,
         address_id: str,
         expires_at: int | None = None,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber invite token.
+        """Create a subscriber invite token.
 
-        ``POST /api/fabric/subscriber/invites`` (create_subscriber_invite_token).
+        ``POST /api/fabric/subscriber/invites`` (``create_subscriber_invite_token``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
 
         Args:
-            address_id: Unique ID of a Subscriber Address
-            expires_at: A unixtime (the number of seconds since 1970-01-01 00:00:00) at whi...
+            address_id: string (uuid), required.
+            expires_at: integer, optional.
         """
         return self._t.call(
             "POST",
@@ -3367,68 +3643,69 @@ class Tokens(Resource[_R]):
                 kwargs,
             ),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def create_subscriber_token(
         self,
         *,
         reference: str,
-        expire_at: int | None = None,
         application_id: str | None = None,
-        password: str | None = None,
-        fingerprint: str | None = None,
-        scope: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        display_name: str | None = None,
-        job_title: str | None = None,
-        time_zone: str | None = None,
-        country: str | None = None,
-        region: str | None = None,
         company_name: str | None = None,
+        country: str | None = None,
+        display_name: str | None = None,
+        expire_at: int | None = None,
+        fingerprint: str | None = None,
+        first_name: str | None = None,
+        job_title: str | None = None,
+        last_name: str | None = None,
+        password: str | None = None,
+        region: str | None = None,
+        scope: str | None = None,
+        time_zone: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create Subscriber token.
+        """Create a subscriber token.
 
-        ``POST /api/fabric/subscribers/tokens`` (create_subscriber_token).
+        ``POST /api/fabric/subscribers/tokens`` (``create_subscriber_token``).
 
         Args:
-            reference: A string that uniquely identifies the subscriber. Often it's an ema...
-            expire_at: A unixtime (the number of seconds since 1970-01-01 00:00:00) at whi...
-            application_id: The ID of the application that the token is associated with.
-            password: Set or update the subscriber's password. Omit this field or pass an...
-            fingerprint: Binds the token to a specific device or browser session, letting th...
-            scope: Grants the token's holder permission to refresh it directly from th...
-            first_name: Set or update the first name of the subscriber.
-            last_name: Set or update the last name of the subscriber.
-            display_name: Set or update the display name of the subscriber.
-            job_title: Set or update the job title of the subscriber.
-            time_zone: Set or update the time zone of the subscriber.
-            country: Set or update the country of the subscriber.
-            region: A routing override that controls which regional cluster the SDK con...
-            company_name: Set or update the company name of the subscriber.
+            reference: string, required.
+            application_id: string (uuid), optional.
+            company_name: string, optional.
+            country: string, optional.
+            display_name: string, optional.
+            expire_at: integer, optional.
+            fingerprint: string, optional.
+            first_name: string, optional.
+            job_title: string, optional.
+            last_name: string, optional.
+            password: string, optional.
+            region: string, optional; one of ``"us-central"``.
+            scope: string, optional; one of ``"sat:refresh"``.
+            time_zone: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/fabric/subscribers/tokens",
             json=fields(
                 {
-                    "reference": reference,
-                    "expire_at": expire_at,
                     "application_id": application_id,
-                    "password": password,
-                    "fingerprint": fingerprint,
-                    "scope": scope,
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "display_name": display_name,
-                    "job_title": job_title,
-                    "time_zone": time_zone,
-                    "country": country,
-                    "region": region,
                     "company_name": company_name,
+                    "country": country,
+                    "display_name": display_name,
+                    "expire_at": expire_at,
+                    "fingerprint": fingerprint,
+                    "first_name": first_name,
+                    "job_title": job_title,
+                    "last_name": last_name,
+                    "password": password,
+                    "reference": reference,
+                    "region": region,
+                    "scope": scope,
+                    "time_zone": time_zone,
                 },
                 extras,
                 kwargs,
@@ -3444,12 +3721,12 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Refresh Subscriber token.
+        """Refresh subscriber token.
 
-        ``POST /api/fabric/subscribers/tokens/refresh`` (refresh_subscriber_token).
+        ``POST /api/fabric/subscribers/tokens/refresh`` (``refresh_subscriber_token``).
 
         Args:
-            refresh_token: The refresh token previously issued alongside a subscriber access t...
+            refresh_token: string (jwt), required.
         """
         return self._t.call(
             "POST",

@@ -16,36 +16,38 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ImportedNumbers"]
 
 
-class ImportedNumbers(Resource[_R]):
+class ImportedNumbers(Resource[_R], accessor="imported_numbers"):
     """``client.imported_numbers``: imported numbers (Imported Phone Numbers)."""
 
     def create(
         self,
         *,
         number: str,
-        number_type: str,
         capabilities: Sequence[Any] | None = None,
+        number_type: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Import phone number.
+        """Create an imported phone number.
 
-        ``POST /api/relay/rest/imported_phone_numbers`` (create_imported_phone_number).
+        ``POST /api/relay/rest/imported_phone_numbers`` (``create_imported_phone_number``).
 
         Args:
-            number: The phone number to import in E.164 format. Number must be between...
-            number_type: The type of phone number being imported.
-            capabilities: The capabilities to enable for this phone number. Can include any c...
+            number: string, required.
+            capabilities: list of string, optional; one of ``"sms"``, ``"voice"``,
+                ``"fax"``, ``"mms"``.
+            number_type: string, optional; one of ``"longcode"``, ``"tollfree"``; the
+                spec marks it required, the documented API does not.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/imported_phone_numbers",
             json=fields(
                 {
+                    "capabilities": capabilities,
                     "number": number,
                     "number_type": number_type,
-                    "capabilities": capabilities,
                 },
                 extras,
                 kwargs,

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Conferences", "Fax", "LogsNamespace", "Messages", "Voice"]
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="logs.conferences"):
     """``client.logs.conferences``: logs conferences (Conference Logs)."""
 
     def list(
@@ -35,18 +35,18 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List conference logs.
+        """List conferences.
 
-        ``GET /api/logs/conferences`` (list_conferences).
+        ``GET /api/logs/conferences`` (``list_conferences``).
 
         Args:
-            include_deleted: Include logs for deleted activity.
-            created_on: Return logs for activity on this date. Accepts a date (YYYY-MM-DD)...
-            created_before: Return logs for activity prior to this date. Accepts a date (YYYY-M...
-            created_after: Return logs for activity after this date. Accepts a date (YYYY-MM-D...
-            page_number: The page number to retrieve (0-indexed).
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` > 0.
+            include_deleted: boolean, optional.
+            created_on: string, optional.
+            created_before: string, optional.
+            created_after: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -103,7 +103,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Fax(Resource[_R]):
+class Fax(Resource[_R], accessor="logs.fax"):
     """``client.logs.fax``: logs fax (Fax Logs)."""
 
     def list(
@@ -122,16 +122,16 @@ class Fax(Resource[_R]):
     ) -> _R:
         """List fax logs.
 
-        ``GET /api/fax/logs`` (list_fax_logs).
+        ``GET /api/fax/logs`` (``list_fax_logs``).
 
         Args:
-            include_deleted: Include logs for deleted activity.
-            created_before: Return logs for activity prior to this date.
-            created_on: Return logs for activity on this date.
-            created_after: Return logs for activity after this date.
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_number: Page number to retrieve. Requires `page_token` when greater than `0`.
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            include_deleted: boolean, optional; default ``false``.
+            created_before: string, optional.
+            created_on: string, optional.
+            created_after: string, optional.
+            page_size: integer, optional; default ``50``.
+            page_number: integer, optional; default ``0``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -160,9 +160,12 @@ class Fax(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get fax log.
+        """Get a fax log.
 
-        ``GET /api/fax/logs/{id}`` (get_fax_log).
+        ``GET /api/fax/logs/{id}`` (``get_fax_log``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -207,7 +210,7 @@ class Fax(Resource[_R]):
         )
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="logs.messages"):
     """``client.logs.messages``: logs messages (Message Logs)."""
 
     def list(
@@ -226,16 +229,16 @@ class Messages(Resource[_R]):
     ) -> _R:
         """List message logs.
 
-        ``GET /api/messaging/logs`` (list_message_logs).
+        ``GET /api/messaging/logs`` (``list_message_logs``).
 
         Args:
-            include_deleted: Include logs for deleted activity.
-            created_before: Return logs for activity prior to this date.
-            created_on: Return logs for activity on this date.
-            created_after: Return logs for activity after this date.
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_number: Page number to retrieve. Requires `page_token` when greater than `0`.
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            include_deleted: boolean, optional; default ``false``.
+            created_before: string, optional.
+            created_on: string, optional.
+            created_after: string, optional.
+            page_size: integer, optional; default ``50``.
+            page_number: integer, optional; default ``0``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -264,9 +267,12 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get message log.
+        """Get a message log.
 
-        ``GET /api/messaging/logs/{id}`` (get_message_log).
+        ``GET /api/messaging/logs/{id}`` (``get_message_log``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -311,7 +317,7 @@ class Messages(Resource[_R]):
         )
 
 
-class Voice(Resource[_R]):
+class Voice(Resource[_R], accessor="logs.voice"):
     """``client.logs.voice``: logs voice (Voice Logs)."""
 
     def list(
@@ -330,16 +336,16 @@ class Voice(Resource[_R]):
     ) -> _R:
         """List voice logs.
 
-        ``GET /api/voice/logs`` (list_voice_logs).
+        ``GET /api/voice/logs`` (``list_voice_logs``).
 
         Args:
-            include_deleted: Include logs for deleted activity.
-            created_before: Return logs for activity prior to this date.
-            created_on: Return logs for activity on this date.
-            created_after: Return logs for activity after this date.
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            include_deleted: boolean, optional; default ``false``.
+            created_before: string, optional.
+            created_on: string, optional.
+            created_after: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -368,9 +374,12 @@ class Voice(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get voice log.
+        """Get a voice log.
 
-        ``GET /api/voice/logs/{id}`` (get_voice_log).
+        ``GET /api/voice/logs/{id}`` (``get_voice_log``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -389,7 +398,10 @@ class Voice(Resource[_R]):
     ) -> _R:
         """List voice log events.
 
-        ``GET /api/voice/logs/{id}/events`` (list_voice_log_events).
+        ``GET /api/voice/logs/{id}/events`` (``list_voice_log_events``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Lookup"]
 
 
-class Lookup(Resource[_R]):
+class Lookup(Resource[_R], accessor="lookup"):
     """``client.lookup``: lookup (Phone Number Lookup)."""
 
     def phone_number(
@@ -28,12 +28,13 @@ class Lookup(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Look up phone number.
+        """Look up a phone number.
 
-        ``GET /api/relay/rest/lookup/phone_number/{e164_number}`` (lookup_phone_number).
+        ``GET /api/relay/rest/lookup/phone_number/{e164_number}`` (``lookup_phone_number``).
 
         Args:
-            include: Further number information to include in the response, some of whic...
+            e164_number: string, required.
+            include: string, optional.
         """
         return self._t.call(
             "GET",

@@ -16,62 +16,63 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Messages"]
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="messages"):
     """``client.messages``: messages (Messages)."""
 
     def create(
         self,
         *,
-        to: str,
         from_: str,
+        to: str,
         body: str | None = None,
+        custom_variables: Mapping[str, Any] | None = None,
         media: Sequence[Any] | None = None,
         send_as_mms: bool | None = None,
         status_callback: str | None = None,
-        custom_variables: Mapping[str, Any] | None = None,
         message_type: str | None = None,
-        template_id: str | None = None,
-        header_template_parameters: Any | None = None,
         body_template_parameters: Any | None = None,
         button_template_parameters: Sequence[Any] | None = None,
+        header_template_parameters: Any | None = None,
+        template_id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Send a message.
+        """Create a message.
 
-        ``POST /api/messaging/messages`` (create_message).
+        ``POST /api/messaging/messages`` (``create_message``).
 
         Args:
-            to: Destination phone number in E.164 format (`+` followed by 5-17 digi...
-            from_: Source phone number. Must be a purchased SignalWire phone number on...
-            body: Message body text. Required if `media` is not provided. Subject to...
-            media: Array of HTTP or HTTPS URLs for media attachments. Presence of medi...
-            send_as_mms: Force the message to be sent as MMS even when no media attachments...
-            status_callback: A valid URL to receive message status callback events at each state...
-            custom_variables: Your own key/value string pairs to attach to the message — for exam...
-            template_id: The template to send, by SignalWire template ID or Meta template ID...
-            header_template_parameters: Values for the placeholders in the template header. An array for po...
-            body_template_parameters: Values for the placeholders in the template body. An array for posi...
-            button_template_parameters: Values for URL-button placeholders. Positional only (an array); nam...
+            from_: string, required.
+            to: string, required.
+            body: string, optional.
+            custom_variables: object, optional.
+            media: list of string (uri), optional.
+            send_as_mms: boolean, optional; default ``false``.
+            status_callback: string (uri), optional.
+            message_type: string, optional; one of ``"whatsapp_media_text"``.
+            body_template_parameters: list of string or object, optional.
+            button_template_parameters: list of string, optional.
+            header_template_parameters: list of string or object or string, optional.
+            template_id: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/messaging/messages",
             json=fields(
                 {
-                    "to": to,
-                    "from": from_,
                     "body": body,
+                    "custom_variables": custom_variables,
+                    "from": from_,
                     "media": media,
                     "send_as_mms": send_as_mms,
                     "status_callback": status_callback,
-                    "custom_variables": custom_variables,
+                    "to": to,
                     "message_type": message_type,
-                    "template_id": template_id,
-                    "header_template_parameters": header_template_parameters,
                     "body_template_parameters": body_template_parameters,
                     "button_template_parameters": button_template_parameters,
+                    "header_template_parameters": header_template_parameters,
+                    "template_id": template_id,
                 },
                 extras,
                 kwargs,
@@ -88,12 +89,13 @@ class Messages(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Redact a message.
+        """Update a message.
 
-        ``PATCH /api/messaging/messages/{message_id}`` (update_message).
+        ``PATCH /api/messaging/messages/{message_id}`` (``update_message``).
 
         Args:
-            body: Must be an empty string (`""`) to redact the message. Any non-empty...
+            message_id: string (uuid), required.
+            body: string, required.
         """
         return self._t.call(
             "PATCH",

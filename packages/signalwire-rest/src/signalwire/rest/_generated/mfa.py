@@ -16,48 +16,49 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Mfa"]
 
 
-class Mfa(Resource[_R]):
+class Mfa(Resource[_R], accessor="mfa"):
     """``client.mfa``: mfa (Multi-Factor Authentication)."""
 
     def call(
         self,
         *,
         to: str,
+        allow_alphas: bool | None = None,
         from_: str | None = None,
+        max_attempts: int | None = None,
         message: str | None = None,
         token_length: int | None = None,
         valid_for: int | None = None,
-        max_attempts: int | None = None,
-        allow_alphas: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request MFA token via call.
+        """Request a MFA call.
 
-        ``POST /api/relay/rest/mfa/call`` (request_mfa_call).
+        ``POST /api/relay/rest/mfa/call`` (``request_mfa_call``).
 
         Args:
-            to: The E164 number to use as the destination.
-            from_: The E164 number from your account to use as the origin of the messa...
-            message: Specify a custom message to send before the token. The message must...
-            token_length: The number of characters in the token, from 4 to 20. Defaults to 6.
-            valid_for: The number of seconds the token is considered valid for. Defaults t...
-            max_attempts: The number of allowed verification attempts, including the first on...
-            allow_alphas: Set to true or false, whether to include letters or just numbers in...
+            to: string, required.
+            allow_alphas: boolean, optional; default ``false``.
+            from_: string, optional.
+            max_attempts: integer, optional; default ``3``.
+            message: string, optional; default ``"Your Personal Authorization Code
+                is:"``.
+            token_length: integer, optional; default ``6``.
+            valid_for: integer, optional; default ``3600``.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/mfa/call",
             json=fields(
                 {
-                    "to": to,
+                    "allow_alphas": allow_alphas,
                     "from": from_,
+                    "max_attempts": max_attempts,
                     "message": message,
+                    "to": to,
                     "token_length": token_length,
                     "valid_for": valid_for,
-                    "max_attempts": max_attempts,
-                    "allow_alphas": allow_alphas,
                 },
                 extras,
                 kwargs,
@@ -69,41 +70,42 @@ class Mfa(Resource[_R]):
         self,
         *,
         to: str,
+        allow_alphas: bool | None = None,
         from_: str | None = None,
+        max_attempts: int | None = None,
         message: str | None = None,
         token_length: int | None = None,
         valid_for: int | None = None,
-        max_attempts: int | None = None,
-        allow_alphas: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request MFA token via SMS.
+        """Request a MFA SMS.
 
-        ``POST /api/relay/rest/mfa/sms`` (request_mfa_sms).
+        ``POST /api/relay/rest/mfa/sms`` (``request_mfa_sms``).
 
         Args:
-            to: The E164 number to use as the destination.
-            from_: The E164 number from your account to use as the origin of the messa...
-            message: Specify a custom message to send before the token. The message must...
-            token_length: The number of characters in the token, from 4 to 20. Defaults to 6.
-            valid_for: The number of seconds the token is considered valid for. Defaults t...
-            max_attempts: The number of allowed verification attempts, including the first on...
-            allow_alphas: Set to true or false, whether to include letters or just numbers in...
+            to: string, required.
+            allow_alphas: boolean, optional; default ``false``.
+            from_: string, optional.
+            max_attempts: integer, optional; default ``3``.
+            message: string, optional; default ``"Your Personal Authorization Code
+                is:"``.
+            token_length: integer, optional; default ``6``.
+            valid_for: integer, optional; default ``3600``.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/mfa/sms",
             json=fields(
                 {
-                    "to": to,
+                    "allow_alphas": allow_alphas,
                     "from": from_,
+                    "max_attempts": max_attempts,
                     "message": message,
+                    "to": to,
                     "token_length": token_length,
                     "valid_for": valid_for,
-                    "max_attempts": max_attempts,
-                    "allow_alphas": allow_alphas,
                 },
                 extras,
                 kwargs,
@@ -120,12 +122,13 @@ class Mfa(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Verify MFA token.
+        """Verify a MFA token.
 
-        ``POST /api/relay/rest/mfa/{mfa_request_id}/verify`` (verify_mfa_token).
+        ``POST /api/relay/rest/mfa/{mfa_request_id}/verify`` (``verify_mfa_token``).
 
         Args:
-            token: The token to verify.
+            mfa_request_id: string (uuid), required.
+            token: string, required.
         """
         return self._t.call(
             "POST",

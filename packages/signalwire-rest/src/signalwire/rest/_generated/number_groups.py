@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["NumberGroups"]
 
 
-class NumberGroups(Resource[_R]):
+class NumberGroups(Resource[_R], accessor="number_groups"):
     """``client.number_groups``: number groups (Number Group Membership, Number Groups)."""
 
     def list(
@@ -33,13 +33,13 @@ class NumberGroups(Resource[_R]):
     ) -> _R:
         """List number groups.
 
-        ``GET /api/relay/rest/number_groups`` (list_number_groups).
+        ``GET /api/relay/rest/number_groups`` (``list_number_groups``).
 
         Args:
-            filter_name: Filter by name. Returns all number groups containing this value as...
-            page_number: The page number to retrieve.
-            page_size: The number of results per page.
-            page_token: Token for cursor-based pagination.
+            filter_name: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -66,13 +66,13 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create number group.
+        """Create a number group.
 
-        ``POST /api/relay/rest/number_groups`` (create_number_group).
+        ``POST /api/relay/rest/number_groups`` (``create_number_group``).
 
         Args:
-            name: The name given to the number group. Helps to distinguish different...
-            sticky_sender: Whether the number group uses the same 'From' number for outbound r...
+            name: string, required.
+            sticky_sender: boolean, optional; default ``false``.
         """
         return self._t.call(
             "POST",
@@ -96,9 +96,12 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get number group.
+        """Retrieve a number group.
 
-        ``GET /api/relay/rest/number_groups/{id}`` (retrieve_number_group).
+        ``GET /api/relay/rest/number_groups/{id}`` (``retrieve_number_group``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -111,19 +114,21 @@ class NumberGroups(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
+        name: str | None = None,
         sticky_sender: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update number group.
+        """Update a number group.
 
-        ``PUT /api/relay/rest/number_groups/{id}`` (update_number_group).
+        ``PUT /api/relay/rest/number_groups/{id}`` (``update_number_group``).
 
         Args:
-            name: The name given to the number group. Helps to distinguish different...
-            sticky_sender: Whether the number group uses the same 'From' number for outbound r...
+            id: string (uuid), required.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
+            sticky_sender: boolean, optional.
         """
         return self._t.call(
             "PUT",
@@ -147,9 +152,12 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete number group.
+        """Delete a number group.
 
-        ``DELETE /api/relay/rest/number_groups/{id}`` (delete_number_group).
+        ``DELETE /api/relay/rest/number_groups/{id}`` (``delete_number_group``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -167,12 +175,13 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create number group membership.
+        """Create a number group membership.
 
-        ``POST /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (create_number_group_membership).
+        ``POST /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (``create_number_group_membership``).
 
         Args:
-            phone_number_id: The phone number ID to add to the group.
+            number_group_id: string (uuid), required.
+            phone_number_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -195,9 +204,12 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete number group membership.
+        """Delete a number group membership.
 
-        ``DELETE /api/relay/rest/number_group_memberships/{id}`` (delete_number_group_membership).
+        ``DELETE /api/relay/rest/number_group_memberships/{id}`` (``delete_number_group_membership``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -214,9 +226,12 @@ class NumberGroups(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get number group membership.
+        """Retrieve a number group membership.
 
-        ``GET /api/relay/rest/number_group_memberships/{id}`` (retrieve_number_group_membership).
+        ``GET /api/relay/rest/number_group_memberships/{id}`` (``retrieve_number_group_membership``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -238,12 +253,13 @@ class NumberGroups(Resource[_R]):
     ) -> _R:
         """List number group memberships.
 
-        ``GET /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (list_number_group_memberships).
+        ``GET /api/relay/rest/number_groups/{NumberGroupId}/number_group_memberships`` (``list_number_group_memberships``).
 
         Args:
-            page_number: The page number to retrieve.
-            page_size: The number of results per page.
-            page_token: Token for cursor-based pagination.
+            number_group_id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",

@@ -18,7 +18,7 @@ from signalwire.rest._helpers import PhoneNumberHelpers
 __all__ = ["PhoneNumbers"]
 
 
-class PhoneNumbers(PhoneNumberHelpers[_R]):
+class PhoneNumbers(PhoneNumberHelpers[_R], accessor="phone_numbers"):
     """``client.phone_numbers``: phone numbers (Phone Numbers)."""
 
     def list(
@@ -35,14 +35,14 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
     ) -> _R:
         """List phone numbers.
 
-        ``GET /api/relay/rest/phone_numbers`` (list_phone_numbers).
+        ``GET /api/relay/rest/phone_numbers`` (``list_phone_numbers``).
 
         Args:
-            filter_name: The name given to the phone number. Will return all Phone Numbers c...
-            filter_number: The phone number in E164 format. Will return all Phone Numbers cont...
-            page_number: The page number to retrieve (0-indexed).
-            page_size: The number of items per page (1-1000).
-            page_token: Token for cursor-based pagination. Required when page_number > 0.
+            filter_name: string, optional.
+            filter_number: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -69,12 +69,12 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Purchase phone number.
+        """Purchase a phone number.
 
-        ``POST /api/relay/rest/phone_numbers`` (purchase_phone_number).
+        ``POST /api/relay/rest/phone_numbers`` (``purchase_phone_number``).
 
         Args:
-            number: The phone number in E164 format.
+            number: string, required.
         """
         return self._t.call(
             "POST",
@@ -97,9 +97,12 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get phone number.
+        """Retrieve a phone number.
 
-        ``GET /api/relay/rest/phone_numbers/{id}`` (retrieve_phone_number).
+        ``GET /api/relay/rest/phone_numbers/{id}`` (``retrieve_phone_number``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -112,111 +115,118 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        call_handler: str | None = None,
-        call_receive_mode: str | None = None,
-        call_request_url: str | None = None,
-        call_request_method: str | None = None,
-        call_fallback_url: str | None = None,
-        call_fallback_method: str | None = None,
-        call_status_callback_url: str | None = None,
-        call_status_callback_method: str | None = None,
-        call_laml_application_id: str | None = None,
         call_dialogflow_agent_id: str | None = None,
-        call_relay_topic: str | None = None,
-        call_relay_topic_status_callback_url: str | None = None,
-        call_relay_script_url: str | None = None,
-        call_relay_context: str | None = None,
-        call_relay_context_status_callback_url: str | None = None,
+        call_fallback_method: str | None = None,
+        call_fallback_url: str | None = None,
+        call_handler: str | None = None,
+        call_laml_application_id: str | None = None,
+        call_receive_mode: str | None = None,
         call_relay_application: str | None = None,
         call_relay_connector_id: str | None = None,
+        call_relay_context: str | None = None,
+        call_relay_context_status_callback_url: str | None = None,
+        call_relay_script_url: str | None = None,
+        call_relay_topic: str | None = None,
+        call_relay_topic_status_callback_url: str | None = None,
+        call_request_method: str | None = None,
+        call_request_url: str | None = None,
         call_sip_endpoint_id: str | None = None,
+        call_status_callback_method: str | None = None,
+        call_status_callback_url: str | None = None,
         call_verto_resource: str | None = None,
         call_video_room_id: str | None = None,
-        message_handler: str | None = None,
-        message_request_url: str | None = None,
-        message_request_method: str | None = None,
-        message_fallback_url: str | None = None,
         message_fallback_method: str | None = None,
+        message_fallback_url: str | None = None,
+        message_handler: str | None = None,
         message_laml_application_id: str | None = None,
-        message_relay_topic: str | None = None,
-        message_relay_context: str | None = None,
         message_relay_application: str | None = None,
+        message_relay_context: str | None = None,
+        message_relay_topic: str | None = None,
+        message_request_method: str | None = None,
+        message_request_url: str | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update phone number.
+        """Update a phone number.
 
-        ``PUT /api/relay/rest/phone_numbers/{id}`` (update_phone_number).
+        ``PUT /api/relay/rest/phone_numbers/{id}`` (``update_phone_number``).
 
         Args:
-            name: The friendly name for the phone number.
-            call_handler: The call handler for the phone number.
-            call_receive_mode: The call receive mode for the phone number.
-            call_request_url: The call request URL for the phone number.
-            call_request_method: The call request method for the phone number.
-            call_fallback_url: The call fallback URL for the phone number.
-            call_fallback_method: The call fallback method for the phone number.
-            call_status_callback_url: The call status callback URL for the phone number.
-            call_status_callback_method: The call status callback method for the phone number.
-            call_laml_application_id: The ID of the LaML Application to use when using the laml_applicati...
-            call_dialogflow_agent_id: The ID of the Dialogflow Agent to start when using the dialogflow c...
-            call_relay_topic: A string representing the Relay topic to forward incoming calls to.
-            call_relay_topic_status_callback_url: A string representing a URL to send status change messages to when...
-            call_relay_script_url: The URL to make a request to when using the relay_script call handler.
-            call_relay_context: This handler type is deprecated. Please use call_relay_application...
-            call_relay_context_status_callback_url: This property is deprecated. Please use call_relay_topic_status_cal...
-            call_relay_application: A string representing the Relay Application to forward incoming cal...
-            call_relay_connector_id: The ID of the Relay Connector to use when using the relay_connector...
-            call_sip_endpoint_id: The ID of the SIP Endpoint to use when using the relay_sip_endpoint...
-            call_verto_resource: The Verto resource to use when using the relay_verto_endpoint call...
-            call_video_room_id: The ID of the Video Room to forward incoming calls to when using th...
-            message_handler: The message handler for the phone number.
-            message_request_url: The message request URL for the phone number.
-            message_request_method: The message request method for the phone number.
-            message_fallback_url: The message fallback URL for the phone number.
-            message_fallback_method: The message fallback method for the phone number.
-            message_laml_application_id: The ID of the LaML Application to use for messages.
-            message_relay_topic: A string representing the Relay topic to forward incoming messages to.
-            message_relay_context: This handler type is deprecated. Please use message_relay_applicati...
-            message_relay_application: A string representing the Relay Application to forward incoming mes...
+            id: string (uuid), required.
+            call_dialogflow_agent_id: string, optional.
+            call_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_fallback_url: string, optional.
+            call_handler: string, optional; one of ``"relay_context"``,
+                ``"relay_topic"``, ``"relay_script"``, ``"relay_application"``,
+                ``"relay_connector"``, ``"relay_sip_endpoint"``,
+                ``"relay_verto_endpoint"``, ``"laml_webhooks"``, ``"laml_application"``,
+                ``"dialogflow"`` and 1 more.
+            call_laml_application_id: string, optional.
+            call_receive_mode: string, optional.
+            call_relay_application: string, optional.
+            call_relay_connector_id: string, optional.
+            call_relay_context: string, optional.
+            call_relay_context_status_callback_url: string, optional.
+            call_relay_script_url: string, optional.
+            call_relay_topic: string, optional.
+            call_relay_topic_status_callback_url: string, optional.
+            call_request_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_request_url: string, optional.
+            call_sip_endpoint_id: string, optional.
+            call_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_status_callback_url: string, optional.
+            call_verto_resource: string, optional.
+            call_video_room_id: string (uuid), optional.
+            message_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            message_fallback_url: string, optional.
+            message_handler: string, optional; one of ``"relay_context"``,
+                ``"relay_topic"``, ``"relay_application"``, ``"laml_webhooks"``,
+                ``"laml_application"``.
+            message_laml_application_id: string, optional.
+            message_relay_application: string, optional.
+            message_relay_context: string, optional.
+            message_relay_topic: string, optional.
+            message_request_method: string, optional; one of ``"GET"``, ``"POST"``.
+            message_request_url: string, optional.
+            name: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/phone_numbers/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "call_handler": call_handler,
-                    "call_receive_mode": call_receive_mode,
-                    "call_request_url": call_request_url,
-                    "call_request_method": call_request_method,
-                    "call_fallback_url": call_fallback_url,
-                    "call_fallback_method": call_fallback_method,
-                    "call_status_callback_url": call_status_callback_url,
-                    "call_status_callback_method": call_status_callback_method,
-                    "call_laml_application_id": call_laml_application_id,
                     "call_dialogflow_agent_id": call_dialogflow_agent_id,
-                    "call_relay_topic": call_relay_topic,
-                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
-                    "call_relay_script_url": call_relay_script_url,
-                    "call_relay_context": call_relay_context,
-                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_fallback_method": call_fallback_method,
+                    "call_fallback_url": call_fallback_url,
+                    "call_handler": call_handler,
+                    "call_laml_application_id": call_laml_application_id,
+                    "call_receive_mode": call_receive_mode,
                     "call_relay_application": call_relay_application,
                     "call_relay_connector_id": call_relay_connector_id,
+                    "call_relay_context": call_relay_context,
+                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_relay_script_url": call_relay_script_url,
+                    "call_relay_topic": call_relay_topic,
+                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
+                    "call_request_method": call_request_method,
+                    "call_request_url": call_request_url,
                     "call_sip_endpoint_id": call_sip_endpoint_id,
+                    "call_status_callback_method": call_status_callback_method,
+                    "call_status_callback_url": call_status_callback_url,
                     "call_verto_resource": call_verto_resource,
                     "call_video_room_id": call_video_room_id,
-                    "message_handler": message_handler,
-                    "message_request_url": message_request_url,
-                    "message_request_method": message_request_method,
-                    "message_fallback_url": message_fallback_url,
                     "message_fallback_method": message_fallback_method,
+                    "message_fallback_url": message_fallback_url,
+                    "message_handler": message_handler,
                     "message_laml_application_id": message_laml_application_id,
-                    "message_relay_topic": message_relay_topic,
-                    "message_relay_context": message_relay_context,
                     "message_relay_application": message_relay_application,
+                    "message_relay_context": message_relay_context,
+                    "message_relay_topic": message_relay_topic,
+                    "message_request_method": message_request_method,
+                    "message_request_url": message_request_url,
+                    "name": name,
                 },
                 extras,
                 kwargs,
@@ -232,9 +242,12 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Release phone number.
+        """Release a phone number.
 
-        ``DELETE /api/relay/rest/phone_numbers/{id}`` (release_phone_number).
+        ``DELETE /api/relay/rest/phone_numbers/{id}`` (``release_phone_number``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -252,12 +265,13 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Assign an E911 address to a phone number.
+        """Assign an E911 address.
 
-        ``POST /api/relay/rest/phone_numbers/{id}/e911_address`` (assign_e911_address).
+        ``POST /api/relay/rest/phone_numbers/{id}/e911_address`` (``assign_e911_address``).
 
         Args:
-            e911_address_id: The ID of a validated E911 address in the same project to assign to...
+            id: string (uuid), required.
+            e911_address_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -280,9 +294,12 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Remove the E911 address from a phone number.
+        """Remove an E911 address.
 
-        ``DELETE /api/relay/rest/phone_numbers/{id}/e911_address`` (remove_e911_address).
+        ``DELETE /api/relay/rest/phone_numbers/{id}/e911_address`` (``remove_e911_address``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -306,19 +323,19 @@ class PhoneNumbers(PhoneNumberHelpers[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Search phone numbers.
+        """Search available phone numbers.
 
-        ``GET /api/relay/rest/phone_numbers/search`` (search_available_phone_numbers).
+        ``GET /api/relay/rest/phone_numbers/search`` (``search_available_phone_numbers``).
 
         Args:
-            areacode: An areacode to search within.
-            number_type: Search for either local or toll-free numbers. Defaults to local.
-            starts_with: A string of 3 to 7 digits that should be used as the start of a num...
-            contains: A string of 3 to 7 digits that should appear somewhere in the numbe...
-            ends_with: A string of 3 to 7 digits that should be used as the end of a numbe...
-            max_results: The maximum number of matches to return. Upper limit of 100. Defaul...
-            region: A region or state to search within. Must be an ISO 3166-2 alpha-2 c...
-            city: A specific City to search within. Must be used in combination with...
+            areacode: string, optional.
+            number_type: string, optional.
+            starts_with: string, optional.
+            contains: string, optional.
+            ends_with: string, optional.
+            max_results: integer, optional.
+            region: string, optional.
+            city: string, optional.
         """
         return self._t.call(
             "GET",

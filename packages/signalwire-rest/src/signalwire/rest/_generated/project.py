@@ -17,27 +17,30 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["ProjectNamespace", "Tokens"]
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="project.tokens"):
     """``client.project.tokens``: project tokens (Project Tokens)."""
 
     def create(
         self,
         *,
         name: str,
-        permissions: Sequence[Any],
+        permissions: Sequence[Any] | None = None,
         subproject_id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create API token.
+        """Create a token.
 
-        ``POST /api/project/tokens`` (create_token).
+        ``POST /api/project/tokens`` (``create_token``).
 
         Args:
-            name: The name representing the API token.
-            permissions: The permissions you would like to enable for this token. Valid perm...
-            subproject_id: The unique identifier of the subproject you would like to create a...
+            name: string, required.
+            permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
+                ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more;
+                the spec marks it required, the documented API does not.
+            subproject_id: string (uuid), optional.
         """
         return self._t.call(
             "POST",
@@ -64,13 +67,16 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update API token.
+        """Update a token.
 
-        ``PATCH /api/project/tokens/{token_id}`` (update_token).
+        ``PATCH /api/project/tokens/{token_id}`` (``update_token``).
 
         Args:
-            name: The name representing the API token.
-            permissions: The permissions you would like to enable for this token. Valid perm...
+            token_id: string (uuid), required.
+            name: string, optional.
+            permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
+                ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
         """
         return self._t.call(
             "PATCH",
@@ -94,9 +100,12 @@ class Tokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete API token.
+        """Delete a token.
 
-        ``DELETE /api/project/tokens/{token_id}`` (delete_token).
+        ``DELETE /api/project/tokens/{token_id}`` (``delete_token``).
+
+        Args:
+            token_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

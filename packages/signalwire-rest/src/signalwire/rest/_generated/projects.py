@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Projects"]
 
 
-class Projects(Resource[_R]):
+class Projects(Resource[_R], accessor="projects"):
     """``client.projects``: projects (Projects)."""
 
     def list(
@@ -33,13 +33,13 @@ class Projects(Resource[_R]):
     ) -> _R:
         """List projects.
 
-        ``GET /api/projects`` (list_projects).
+        ``GET /api/projects`` (``list_projects``).
 
         Args:
-            name: Filter projects by name.
-            page_size: The number of results per page.
-            page_token: Cursor token for paging, taken from the `links` in a previous respo...
-            page_number: The page index, used together with `page_token`.
+            name: string, optional.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
+            page_number: integer, optional; default ``0``.
         """
         return self._t.call(
             "GET",
@@ -61,35 +61,35 @@ class Projects(Resource[_R]):
         self,
         *,
         name: str,
-        protect_recordings: bool | None = None,
-        protect_message_media: bool | None = None,
-        protect_fax_media: bool | None = None,
         force_https_requests: bool | None = None,
+        protect_fax_media: bool | None = None,
+        protect_message_media: bool | None = None,
+        protect_recordings: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
         """Create a subproject.
 
-        ``POST /api/projects`` (create_subproject).
+        ``POST /api/projects`` (``create_subproject``).
 
         Args:
-            name: The name of the subproject.
-            protect_recordings: When enabled, recordings created within the project require authent...
-            protect_message_media: When enabled, message media created within the project requires aut...
-            protect_fax_media: When enabled, fax media created within the project requires authent...
-            force_https_requests: When enabled, requests made to the project's webhooks and callbacks...
+            name: string, required.
+            force_https_requests: boolean, optional.
+            protect_fax_media: boolean, optional.
+            protect_message_media: boolean, optional.
+            protect_recordings: boolean, optional.
         """
         return self._t.call(
             "POST",
             "/api/projects",
             json=fields(
                 {
-                    "name": name,
-                    "protect_recordings": protect_recordings,
-                    "protect_message_media": protect_message_media,
-                    "protect_fax_media": protect_fax_media,
                     "force_https_requests": force_https_requests,
+                    "name": name,
+                    "protect_fax_media": protect_fax_media,
+                    "protect_message_media": protect_message_media,
+                    "protect_recordings": protect_recordings,
                 },
                 extras,
                 kwargs,
@@ -105,9 +105,12 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Retrieve a project.
+        """Get a project.
 
-        ``GET /api/projects/{id}`` (get_project).
+        ``GET /api/projects/{id}`` (``get_project``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -120,36 +123,37 @@ class Projects(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
-        protect_recordings: bool | None = None,
-        protect_message_media: bool | None = None,
-        protect_fax_media: bool | None = None,
         force_https_requests: bool | None = None,
+        name: str | None = None,
+        protect_fax_media: bool | None = None,
+        protect_message_media: bool | None = None,
+        protect_recordings: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
         """Update a project.
 
-        ``PATCH /api/projects/{id}`` (update_project).
+        ``PATCH /api/projects/{id}`` (``update_project``).
 
         Args:
-            name: The name of the project.
-            protect_recordings: When enabled, recordings created within the project require authent...
-            protect_message_media: When enabled, message media created within the project requires aut...
-            protect_fax_media: When enabled, fax media created within the project requires authent...
-            force_https_requests: When enabled, requests made to the project's webhooks and callbacks...
+            id: string (uuid), required.
+            force_https_requests: boolean, optional.
+            name: string, optional.
+            protect_fax_media: boolean, optional.
+            protect_message_media: boolean, optional.
+            protect_recordings: boolean, optional.
         """
         return self._t.call(
             "PATCH",
             f"/api/projects/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "protect_recordings": protect_recordings,
-                    "protect_message_media": protect_message_media,
-                    "protect_fax_media": protect_fax_media,
                     "force_https_requests": force_https_requests,
+                    "name": name,
+                    "protect_fax_media": protect_fax_media,
+                    "protect_message_media": protect_message_media,
+                    "protect_recordings": protect_recordings,
                 },
                 extras,
                 kwargs,
@@ -167,7 +171,10 @@ class Projects(Resource[_R]):
     ) -> _R:
         """Delete a subproject.
 
-        ``DELETE /api/projects/{id}`` (delete_subproject).
+        ``DELETE /api/projects/{id}`` (``delete_subproject``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -184,9 +191,12 @@ class Projects(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Rotate a project's signing key.
+        """Rotate a signing key.
 
-        ``POST /api/projects/{id}/signing-key/rotate`` (rotate_signing_key).
+        ``POST /api/projects/{id}/signing-key/rotate`` (``rotate_signing_key``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "POST",

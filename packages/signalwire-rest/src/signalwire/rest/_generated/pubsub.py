@@ -16,39 +16,39 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Pubsub"]
 
 
-class Pubsub(Resource[_R]):
+class Pubsub(Resource[_R], accessor="pubsub"):
     """``client.pubsub``: pubsub (PubSub Tokens)."""
 
     def create_token(
         self,
         *,
-        ttl: int,
         channels: Mapping[str, Any],
+        ttl: int,
         member_id: str | None = None,
         state: Mapping[str, Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create PubSub token.
+        """Create a token.
 
-        ``POST /api/pubsub/tokens`` (create_token).
+        ``POST /api/pubsub/tokens`` (``create_token``).
 
         Args:
-            ttl: The maximum time, in minutes, for which the access token will be va...
-            channels: Each channel with `write` and `read` objects with boolean as values...
-            member_id: The unique identifier of the member. Up to 250 characters. If not s...
-            state: An arbitrary JSON object available to store stateful application in...
+            channels: object, required.
+            ttl: integer, required.
+            member_id: string, optional.
+            state: object, optional; default ``{}``.
         """
         return self._t.call(
             "POST",
             "/api/pubsub/tokens",
             json=fields(
                 {
-                    "ttl": ttl,
                     "channels": channels,
                     "member_id": member_id,
                     "state": state,
+                    "ttl": ttl,
                 },
                 extras,
                 kwargs,

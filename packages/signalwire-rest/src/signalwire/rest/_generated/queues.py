@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Queues"]
 
 
-class Queues(Resource[_R]):
+class Queues(Resource[_R], accessor="queues"):
     """``client.queues``: queues (Queue Members, Queues)."""
 
     def list(
@@ -29,7 +29,7 @@ class Queues(Resource[_R]):
     ) -> _R:
         """List queues.
 
-        ``GET /api/relay/rest/queues`` (list_queues).
+        ``GET /api/relay/rest/queues`` (``list_queues``).
         """
         return self._t.call(
             "GET",
@@ -41,27 +41,27 @@ class Queues(Resource[_R]):
     def create(
         self,
         *,
-        name: str | None = None,
         max_size: int | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create queue.
+        """Create a queue.
 
-        ``POST /api/relay/rest/queues`` (create_queue).
+        ``POST /api/relay/rest/queues`` (``create_queue``).
 
         Args:
-            name: The name of the queue.
-            max_size: The maximum number of callers allowed in the queue.
+            max_size: integer, optional.
+            name: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/queues",
             json=fields(
                 {
-                    "name": name,
                     "max_size": max_size,
+                    "name": name,
                 },
                 extras,
                 kwargs,
@@ -77,9 +77,12 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get queue.
+        """Get a queue.
 
-        ``GET /api/relay/rest/queues/{id}`` (get_queue).
+        ``GET /api/relay/rest/queues/{id}`` (``get_queue``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -92,27 +95,28 @@ class Queues(Resource[_R]):
         self,
         id: str,
         *,
-        name: str | None = None,
         max_size: int | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update queue.
+        """Update a queue.
 
-        ``PUT /api/relay/rest/queues/{id}`` (update_queue).
+        ``PUT /api/relay/rest/queues/{id}`` (``update_queue``).
 
         Args:
-            name: The name of the queue.
-            max_size: The maximum number of callers allowed in the queue.
+            id: string (uuid), required.
+            max_size: integer, optional.
+            name: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/queues/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
                     "max_size": max_size,
+                    "name": name,
                 },
                 extras,
                 kwargs,
@@ -128,9 +132,12 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete queue.
+        """Delete a queue.
 
-        ``DELETE /api/relay/rest/queues/{id}`` (delete_queue).
+        ``DELETE /api/relay/rest/queues/{id}`` (``delete_queue``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -148,9 +155,13 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get queue member.
+        """Retrieve a queue member.
 
-        ``GET /api/relay/rest/queues/{queue_id}/members/{id}`` (retrieve_queue_member).
+        ``GET /api/relay/rest/queues/{queue_id}/members/{id}`` (``retrieve_queue_member``).
+
+        Args:
+            queue_id: string (uuid), required.
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -167,9 +178,12 @@ class Queues(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get next queue member.
+        """Retrieve a next queue member.
 
-        ``GET /api/relay/rest/queues/{queue_id}/members/next`` (retrieve_next_queue_member).
+        ``GET /api/relay/rest/queues/{queue_id}/members/next`` (``retrieve_next_queue_member``).
+
+        Args:
+            queue_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -188,7 +202,10 @@ class Queues(Resource[_R]):
     ) -> _R:
         """List queue members.
 
-        ``GET /api/relay/rest/queues/{queue_id}/members`` (list_queue_members).
+        ``GET /api/relay/rest/queues/{queue_id}/members`` (``list_queue_members``).
+
+        Args:
+            queue_id: string (uuid), required.
         """
         return self._t.call(
             "GET",

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Recordings"]
 
 
-class Recordings(Resource[_R]):
+class Recordings(Resource[_R], accessor="recordings"):
     """``client.recordings``: recordings (Recordings)."""
 
     def list(
@@ -27,9 +27,9 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List recordings.
+        """List call recordings.
 
-        ``GET /api/relay/rest/recordings`` (list_call_recordings).
+        ``GET /api/relay/rest/recordings`` (``list_call_recordings``).
         """
         return self._t.call(
             "GET",
@@ -46,9 +46,12 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get recording.
+        """Get a call recording.
 
-        ``GET /api/relay/rest/recordings/{id}`` (get_call_recording).
+        ``GET /api/relay/rest/recordings/{id}`` (``get_call_recording``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -65,9 +68,12 @@ class Recordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete recording.
+        """Delete a call recording.
 
-        ``DELETE /api/relay/rest/recordings/{id}`` (delete_call_recording).
+        ``DELETE /api/relay/rest/recordings/{id}`` (``delete_call_recording``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Brands", "Campaigns", "Numbers", "Orders", "RegistryNamespace"]
 
 
-class Brands(Resource[_R]):
+class Brands(Resource[_R], accessor="registry.brands"):
     """``client.registry.brands``: registry brands (Campaign Registry: Brands, Campaign Registry: Campaigns)."""
 
     def list(
@@ -32,11 +32,11 @@ class Brands(Resource[_R]):
     ) -> _R:
         """List brands.
 
-        ``GET /api/relay/rest/registry/beta/brands`` (list_brands).
+        ``GET /api/relay/rest/registry/beta/brands`` (``list_brands``).
 
         Args:
-            filter_name: The name given to the brand. Will return all Brands containing this...
-            filter_state: The state of the brand in the registration process, such as pending...
+            filter_name: string, optional.
+            filter_state: string, optional.
         """
         return self._t.call(
             "GET",
@@ -57,60 +57,70 @@ class Brands(Resource[_R]):
         body: Mapping[str, Any] | None = None,
         /,
         *,
-        name: str | None = None,
-        company_name: str | None = None,
-        contact_email: str | None = None,
-        contact_phone: str | None = None,
-        ein_issuing_country: str | None = None,
-        legal_entity_type: str | None = None,
-        ein: str | None = None,
         company_address: str | None = None,
+        company_name: str | None = None,
         company_vertical: str | None = None,
         company_website: str | None = None,
+        contact_email: str | None = None,
+        contact_phone: str | None = None,
+        ein: str | None = None,
+        ein_issuing_country: str | None = None,
+        legal_entity_type: str | None = None,
+        name: str | None = None,
         status_callback_url: str | None = None,
-        csp_self_registered: bool | None = None,
         csp_brand_reference: str | None = None,
+        csp_self_registered: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create brand.
+        """Create a brand.
 
-        ``POST /api/relay/rest/registry/beta/brands`` (create_brand).
+        ``POST /api/relay/rest/registry/beta/brands`` (``create_brand``).
+        ``body`` is the whole request body; keywords add or override fields.
 
         Args:
-            name: Brand/Marketing/DBA name of the business.
-            company_name: The legal name of the business.
-            contact_email: A company contact email for this brand.
-            contact_phone: A contact phone number for this brand.
-            ein_issuing_country: Country of registration.
-            legal_entity_type: What type of legal entity is the organization?
-            ein: Company EIN Number/Tax ID.
-            company_address: Full company address.
-            company_vertical: An optional Vertical for the brand.
-            company_website: Link to the company website.
-            status_callback_url: Specify a URL to receive webhook notifications when your brand's st...
-            csp_self_registered: Set to true to indicate this is a self-registered CSP brand.
-            csp_brand_reference: The approved Brand ID from TCR. Required for CSP/self-registered br...
+            company_address: string, optional; the spec marks it required, the
+                documented API does not.
+            company_name: string, optional.
+            company_vertical: string, optional; one of ``"AGRICULTURE"``,
+                ``"COMMUNICATION"``, ``"CONSTRUCTION"``, ``"EDUCATION"``, ``"ENERGY"``,
+                ``"ENTERTAINMENT"``, ``"FINANCIAL"``, ``"GAMBLING"``, ``"GOVERNMENT"``,
+                ``"HEALTHCARE"`` and 13 more.
+            company_website: string, optional.
+            contact_email: string, optional; the spec marks it required, the documented
+                API does not.
+            contact_phone: string, optional; the spec marks it required, the documented
+                API does not.
+            ein: string, optional.
+            ein_issuing_country: string, optional; the spec marks it required, the
+                documented API does not.
+            legal_entity_type: string, optional; one of ``"PRIVATE_PROFIT"``,
+                ``"PUBLIC_PROFIT"``, ``"NON_PROFIT"``, ``"GOVERNMENT"``.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
+            status_callback_url: string (uri), optional.
+            csp_brand_reference: string, optional.
+            csp_self_registered: boolean, optional; one of ``true``.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/registry/beta/brands",
             json=fields(
                 {
-                    "name": name,
-                    "company_name": company_name,
-                    "contact_email": contact_email,
-                    "contact_phone": contact_phone,
-                    "ein_issuing_country": ein_issuing_country,
-                    "legal_entity_type": legal_entity_type,
-                    "ein": ein,
                     "company_address": company_address,
+                    "company_name": company_name,
                     "company_vertical": company_vertical,
                     "company_website": company_website,
+                    "contact_email": contact_email,
+                    "contact_phone": contact_phone,
+                    "ein": ein,
+                    "ein_issuing_country": ein_issuing_country,
+                    "legal_entity_type": legal_entity_type,
+                    "name": name,
                     "status_callback_url": status_callback_url,
-                    "csp_self_registered": csp_self_registered,
                     "csp_brand_reference": csp_brand_reference,
+                    "csp_self_registered": csp_self_registered,
                 },
                 extras,
                 kwargs,
@@ -127,9 +137,12 @@ class Brands(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get brand.
+        """Retrieve a brand.
 
-        ``GET /api/relay/rest/registry/beta/brands/{id}`` (retrieve_brand).
+        ``GET /api/relay/rest/registry/beta/brands/{id}`` (``retrieve_brand``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -144,107 +157,123 @@ class Brands(Resource[_R]):
         body: Mapping[str, Any] | None = None,
         /,
         *,
-        name: str | None = None,
+        age_gated_content: bool | None = None,
         brand_id: str | None = None,
-        sms_use_case: str | None = None,
-        sub_use_cases: Sequence[Any] | None = None,
         campaign_verify_token: str | None = None,
         description: str | None = None,
+        direct_lending: bool | None = None,
+        dynamic_messages: str | None = None,
+        embedded_link: bool | None = None,
+        embedded_phone: bool | None = None,
+        help_keywords: str | None = None,
+        help_message: str | None = None,
+        lead_generation: bool | None = None,
+        message_flow: str | None = None,
+        name: str | None = None,
+        number_pooling_per_campaign: str | None = None,
+        number_pooling_required: bool | None = None,
+        opt_in_keywords: str | None = None,
+        opt_in_message: str | None = None,
+        opt_out_keywords: str | None = None,
+        opt_out_message: str | None = None,
         sample1: str | None = None,
         sample2: str | None = None,
         sample3: str | None = None,
         sample4: str | None = None,
         sample5: str | None = None,
-        dynamic_messages: str | None = None,
-        message_flow: str | None = None,
-        opt_in_message: str | None = None,
-        opt_out_message: str | None = None,
-        help_message: str | None = None,
-        opt_in_keywords: str | None = None,
-        opt_out_keywords: str | None = None,
-        help_keywords: str | None = None,
-        number_pooling_required: bool | None = None,
-        number_pooling_per_campaign: str | None = None,
-        direct_lending: bool | None = None,
-        embedded_link: bool | None = None,
-        embedded_phone: bool | None = None,
-        age_gated_content: bool | None = None,
-        lead_generation: bool | None = None,
-        terms_and_conditions: bool | None = None,
+        sms_use_case: str | None = None,
         status_callback_url: str | None = None,
+        sub_use_cases: Sequence[Any] | None = None,
+        terms_and_conditions: bool | None = None,
         csp_campaign_reference: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create campaign.
+        """Create a campaign.
 
-        ``POST /api/relay/rest/registry/beta/brands/{id}/campaigns`` (create_campaign).
+        ``POST /api/relay/rest/registry/beta/brands/{id}/campaigns`` (``create_campaign``).
+        ``body`` is the whole request body; keywords add or override fields.
 
         Args:
-            name: A name for the campaign.
-            brand_id: The ID of the brand to associate with this campaign.
-            sms_use_case: An SMS Use Case category for the campaign.
-            sub_use_cases: A sub use case category. Required for MIXED (2-5 sub use cases) or...
-            campaign_verify_token: Campaign Verify token. Required if sms_use_case is POLITICAL_SECTIO...
-            description: A description for the campaign.
-            sample1: Sample message template/content.
-            sample2: Second sample message template/content.
-            sample3: Third sample message template/content.
-            sample4: Fourth sample message template/content.
-            sample5: Fifth sample message template/content.
-            dynamic_messages: If your messaging content will be modified in any way beyond what y...
-            message_flow: Please describe the call to action/message flow your intended recip...
-            opt_in_message: Please share the message subscribers receive when they opt in.
-            opt_out_message: Please share the message subscribers receive when they opt out.
-            help_message: Please share the message subscribers receive when they request help.
-            opt_in_keywords: Opt in keywords that subscribers can use. Must be comma-separated v...
-            opt_out_keywords: Opt out keywords that subscribers can use. Must be comma-separated...
-            help_keywords: Help keywords that subscribers can use. Must be comma-separated val...
-            number_pooling_required: Will 50 or more numbers be used with this single campaign?
-            number_pooling_per_campaign: If you will be using number pooling, please provide an explanation...
-            direct_lending: Will this campaign include content related to direct lending or oth...
-            embedded_link: Will you be using an embedded link of any kind? Note that public UR...
-            embedded_phone: Are you using an embedded phone number (except the required HELP in...
-            age_gated_content: Will this campaign include any age gated content as defined by carr...
-            lead_generation: Is there any intent of this campaign to generate leads?
-            terms_and_conditions: I agree to the terms and conditions which do not allow me to use th...
-            status_callback_url: Specify a URL to receive webhook notifications when your campaign's...
-            csp_campaign_reference: The approved Campaign ID from TCR. Required for CSP/self-registered...
+            id: string (uuid), required.
+            age_gated_content: boolean, optional; the spec marks it required, the
+                documented API does not.
+            brand_id: string (uuid), optional; the spec marks it required, the
+                documented API does not.
+            campaign_verify_token: string, optional.
+            description: string, optional.
+            direct_lending: boolean, optional; the spec marks it required, the
+                documented API does not.
+            dynamic_messages: string, optional.
+            embedded_link: boolean, optional; the spec marks it required, the documented
+                API does not.
+            embedded_phone: boolean, optional; the spec marks it required, the
+                documented API does not.
+            help_keywords: string, optional.
+            help_message: string, optional; the spec marks it required, the documented
+                API does not.
+            lead_generation: boolean, optional; the spec marks it required, the
+                documented API does not.
+            message_flow: string, optional; the spec marks it required, the documented
+                API does not.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
+            number_pooling_per_campaign: string, optional.
+            number_pooling_required: boolean, optional; the spec marks it required, the
+                documented API does not.
+            opt_in_keywords: string, optional.
+            opt_in_message: string, optional.
+            opt_out_keywords: string, optional.
+            opt_out_message: string, optional; the spec marks it required, the
+                documented API does not.
+            sample1: string, optional; the spec marks it required, the documented API
+                does not.
+            sample2: string, optional; the spec marks it required, the documented API
+                does not.
+            sample3: string, optional.
+            sample4: string, optional.
+            sample5: string, optional.
+            sms_use_case: string, optional.
+            status_callback_url: string (uri), optional.
+            sub_use_cases: list of string, optional.
+            terms_and_conditions: boolean, optional; the spec marks it required, the
+                documented API does not.
+            csp_campaign_reference: string, optional.
         """
         return self._t.call(
             "POST",
             f"/api/relay/rest/registry/beta/brands/{seg(id)}/campaigns",
             json=fields(
                 {
-                    "name": name,
+                    "age_gated_content": age_gated_content,
                     "brand_id": brand_id,
-                    "sms_use_case": sms_use_case,
-                    "sub_use_cases": sub_use_cases,
                     "campaign_verify_token": campaign_verify_token,
                     "description": description,
+                    "direct_lending": direct_lending,
+                    "dynamic_messages": dynamic_messages,
+                    "embedded_link": embedded_link,
+                    "embedded_phone": embedded_phone,
+                    "help_keywords": help_keywords,
+                    "help_message": help_message,
+                    "lead_generation": lead_generation,
+                    "message_flow": message_flow,
+                    "name": name,
+                    "number_pooling_per_campaign": number_pooling_per_campaign,
+                    "number_pooling_required": number_pooling_required,
+                    "opt_in_keywords": opt_in_keywords,
+                    "opt_in_message": opt_in_message,
+                    "opt_out_keywords": opt_out_keywords,
+                    "opt_out_message": opt_out_message,
                     "sample1": sample1,
                     "sample2": sample2,
                     "sample3": sample3,
                     "sample4": sample4,
                     "sample5": sample5,
-                    "dynamic_messages": dynamic_messages,
-                    "message_flow": message_flow,
-                    "opt_in_message": opt_in_message,
-                    "opt_out_message": opt_out_message,
-                    "help_message": help_message,
-                    "opt_in_keywords": opt_in_keywords,
-                    "opt_out_keywords": opt_out_keywords,
-                    "help_keywords": help_keywords,
-                    "number_pooling_required": number_pooling_required,
-                    "number_pooling_per_campaign": number_pooling_per_campaign,
-                    "direct_lending": direct_lending,
-                    "embedded_link": embedded_link,
-                    "embedded_phone": embedded_phone,
-                    "age_gated_content": age_gated_content,
-                    "lead_generation": lead_generation,
-                    "terms_and_conditions": terms_and_conditions,
+                    "sms_use_case": sms_use_case,
                     "status_callback_url": status_callback_url,
+                    "sub_use_cases": sub_use_cases,
+                    "terms_and_conditions": terms_and_conditions,
                     "csp_campaign_reference": csp_campaign_reference,
                 },
                 extras,
@@ -266,11 +295,12 @@ class Brands(Resource[_R]):
     ) -> _R:
         """List campaigns.
 
-        ``GET /api/relay/rest/registry/beta/brands/{id}/campaigns`` (list_campaigns).
+        ``GET /api/relay/rest/registry/beta/brands/{id}/campaigns`` (``list_campaigns``).
 
         Args:
-            filter_name: The name given to the campaign. Will return all Campaigns containin...
-            filter_state: The state of the campaign in the registration process, such as pend...
+            id: string (uuid), required.
+            filter_name: string, optional.
+            filter_state: string, optional.
         """
         return self._t.call(
             "GET",
@@ -312,7 +342,7 @@ class Brands(Resource[_R]):
         )
 
 
-class Campaigns(Resource[_R]):
+class Campaigns(Resource[_R], accessor="registry.campaigns"):
     """``client.registry.campaigns``: registry campaigns (Campaign Registry: Campaigns, Campaign Registry: Phone Number Assignments)."""
 
     def get(
@@ -323,9 +353,12 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get campaign.
+        """Retrieve a campaign.
 
-        ``GET /api/relay/rest/registry/beta/campaigns/{id}`` (retrieve_campaign).
+        ``GET /api/relay/rest/registry/beta/campaigns/{id}`` (``retrieve_campaign``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -343,12 +376,13 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update campaign.
+        """Update a campaign.
 
-        ``PUT /api/relay/rest/registry/beta/campaigns/{id}`` (update_campaign).
+        ``PUT /api/relay/rest/registry/beta/campaigns/{id}`` (``update_campaign``).
 
         Args:
-            name: A name for the campaign.
+            id: string (uuid), required.
+            name: string, optional.
         """
         return self._t.call(
             "PUT",
@@ -373,13 +407,14 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create phone number assignment order.
+        """Create an order.
 
-        ``POST /api/relay/rest/registry/beta/campaigns/{id}/orders`` (create_order).
+        ``POST /api/relay/rest/registry/beta/campaigns/{id}/orders`` (``create_order``).
 
         Args:
-            phone_numbers: A list of phone numbers in E164 format.
-            status_callback_url: Optional: Specify a URL to receive webhook notifications when your...
+            id: string (uuid), required.
+            phone_numbers: list of string, optional.
+            status_callback_url: string, optional.
         """
         return self._t.call(
             "POST",
@@ -404,12 +439,13 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List phone number assignments.
+        """List number assignments.
 
-        ``GET /api/relay/rest/registry/beta/campaigns/{id}/numbers`` (list_number_assignments).
+        ``GET /api/relay/rest/registry/beta/campaigns/{id}/numbers`` (``list_number_assignments``).
 
         Args:
-            filter_state: The state of the assignments in the registration process, such as p...
+            id: string (uuid), required.
+            filter_state: string, optional.
         """
         return self._t.call(
             "GET",
@@ -433,12 +469,13 @@ class Campaigns(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List phone number assignment orders.
+        """List orders.
 
-        ``GET /api/relay/rest/registry/beta/campaigns/{id}/orders`` (list_orders).
+        ``GET /api/relay/rest/registry/beta/campaigns/{id}/orders`` (``list_orders``).
 
         Args:
-            filter_state: The state of the orders in the registration process, such as pendin...
+            id: string (uuid), required.
+            filter_state: string, optional.
         """
         return self._t.call(
             "GET",
@@ -454,7 +491,7 @@ class Campaigns(Resource[_R]):
         )
 
 
-class Numbers(Resource[_R]):
+class Numbers(Resource[_R], accessor="registry.numbers"):
     """``client.registry.numbers``: registry numbers (Campaign Registry: Phone Number Assignments)."""
 
     def delete(
@@ -465,9 +502,12 @@ class Numbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete phone number assignment.
+        """Delete a number assignment.
 
-        ``DELETE /api/relay/rest/registry/beta/numbers/{id}`` (delete_number_assignment).
+        ``DELETE /api/relay/rest/registry/beta/numbers/{id}`` (``delete_number_assignment``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -477,7 +517,7 @@ class Numbers(Resource[_R]):
         )
 
 
-class Orders(Resource[_R]):
+class Orders(Resource[_R], accessor="registry.orders"):
     """``client.registry.orders``: registry orders (Campaign Registry: Phone Number Assignments)."""
 
     def get(
@@ -488,9 +528,12 @@ class Orders(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get phone number assignment order.
+        """Retrieve an order.
 
-        ``GET /api/relay/rest/registry/beta/orders/{id}`` (retrieve_order).
+        ``GET /api/relay/rest/registry/beta/orders/{id}`` (``retrieve_order``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ShortCodes"]
 
 
-class ShortCodes(Resource[_R]):
+class ShortCodes(Resource[_R], accessor="short_codes"):
     """``client.short_codes``: short codes (Short Codes)."""
 
     def list(
@@ -34,14 +34,14 @@ class ShortCodes(Resource[_R]):
     ) -> _R:
         """List short codes.
 
-        ``GET /api/relay/rest/short_codes`` (list_short_codes).
+        ``GET /api/relay/rest/short_codes`` (``list_short_codes``).
 
         Args:
-            filter_name: Filter by name. Returns all short codes containing this value as a...
-            filter_number: Filter by number. Returns all short codes containing this value as...
-            page_number: The page number to retrieve.
-            page_size: The number of results per page.
-            page_token: Token for cursor-based pagination.
+            filter_name: string, optional.
+            filter_number: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -68,9 +68,12 @@ class ShortCodes(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get short code.
+        """Retrieve a short code.
 
-        ``GET /api/relay/rest/short_codes/{id}`` (retrieve_short_code).
+        ``GET /api/relay/rest/short_codes/{id}`` (``retrieve_short_code``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -83,45 +86,51 @@ class ShortCodes(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
-        message_handler: str,
-        message_request_url: str | None = None,
-        message_request_method: str | None = None,
-        message_fallback_url: str | None = None,
         message_fallback_method: str | None = None,
+        message_fallback_url: str | None = None,
+        message_handler: str | None = None,
         message_laml_application_id: str | None = None,
         message_relay_context: str | None = None,
+        message_request_method: str | None = None,
+        message_request_url: str | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update short code.
+        """Update a short code.
 
-        ``PUT /api/relay/rest/short_codes/{id}`` (update_short_code).
+        ``PUT /api/relay/rest/short_codes/{id}`` (``update_short_code``).
 
         Args:
-            name: The name given to the short code.
-            message_handler: The message handler type for incoming messages.
-            message_request_url: The URL to send message requests to when using laml_webhooks handler.
-            message_request_method: The HTTP method to use for message requests. Defaults to POST.
-            message_fallback_url: The fallback URL for message requests.
-            message_fallback_method: The HTTP method to use for fallback requests. Defaults to POST.
-            message_laml_application_id: The ID of the LāML application to handle messages when using laml_a...
-            message_relay_context: The Relay context to use when using relay_context handler.
+            id: string (uuid), required.
+            message_fallback_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            message_fallback_url: string, optional.
+            message_handler: string, optional; one of ``"relay_context"``,
+                ``"laml_webhooks"``, ``"laml_application"``; the spec marks it required,
+                the documented API does not.
+            message_laml_application_id: string (uuid), optional.
+            message_relay_context: string, optional.
+            message_request_method: string, optional; one of ``"GET"``, ``"POST"``;
+                default ``"POST"``.
+            message_request_url: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/short_codes/{seg(id)}",
             json=fields(
                 {
-                    "name": name,
-                    "message_handler": message_handler,
-                    "message_request_url": message_request_url,
-                    "message_request_method": message_request_method,
-                    "message_fallback_url": message_fallback_url,
                     "message_fallback_method": message_fallback_method,
+                    "message_fallback_url": message_fallback_url,
+                    "message_handler": message_handler,
                     "message_laml_application_id": message_laml_application_id,
                     "message_relay_context": message_relay_context,
+                    "message_request_method": message_request_method,
+                    "message_request_url": message_request_url,
+                    "name": name,
                 },
                 extras,
                 kwargs,

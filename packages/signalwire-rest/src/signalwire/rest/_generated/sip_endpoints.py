@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["SipEndpoints"]
 
 
-class SipEndpoints(Resource[_R]):
+class SipEndpoints(Resource[_R], accessor="sip_endpoints"):
     """``client.sip_endpoints``: sip endpoints (SIP Endpoints (Legacy))."""
 
     def list(
@@ -34,14 +34,14 @@ class SipEndpoints(Resource[_R]):
     ) -> _R:
         """List SIP endpoints.
 
-        ``GET /api/relay/rest/endpoints/sip`` (list_sip_endpoints).
+        ``GET /api/relay/rest/endpoints/sip`` (``list_sip_endpoints``).
 
         Args:
-            filter_username: Filter SIP endpoints by username (partial match).
-            filter_caller_id: Filter SIP endpoints by caller ID (partial match).
-            page_number: The page number to retrieve (0-indexed).
-            page_size: The number of items per page (1-1000).
-            page_token: Token for cursor-based pagination. Required when page_number > 0.
+            filter_username: string, optional.
+            filter_caller_id: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -63,99 +63,103 @@ class SipEndpoints(Resource[_R]):
     def create(
         self,
         *,
-        username: str,
         password: str,
+        username: str,
+        call_ai_agent_id: str | None = None,
+        call_dialogflow_agent_id: str | None = None,
+        call_fallback_method: str | None = None,
+        call_fallback_url: str | None = None,
+        call_flow_id: str | None = None,
+        call_flow_version: str | None = None,
+        call_handler: str | None = None,
+        call_laml_application_id: str | None = None,
+        call_relay_application: str | None = None,
+        call_relay_context: str | None = None,
+        call_relay_context_status_callback_url: str | None = None,
+        call_relay_script_url: str | None = None,
+        call_relay_topic: str | None = None,
+        call_relay_topic_status_callback_url: str | None = None,
+        call_request_method: str | None = None,
+        call_request_url: str | None = None,
+        call_status_callback_method: str | None = None,
+        call_status_callback_url: str | None = None,
+        call_video_room_id: str | None = None,
         caller_id: str | None = None,
-        send_as: str | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
-        call_handler: str | None = None,
-        call_request_url: str | None = None,
-        call_request_method: str | None = None,
-        call_fallback_url: str | None = None,
-        call_fallback_method: str | None = None,
-        call_status_callback_url: str | None = None,
-        call_status_callback_method: str | None = None,
-        call_laml_application_id: str | None = None,
-        call_dialogflow_agent_id: str | None = None,
-        call_relay_topic: str | None = None,
-        call_relay_topic_status_callback_url: str | None = None,
-        call_relay_context: str | None = None,
-        call_relay_context_status_callback_url: str | None = None,
-        call_relay_application: str | None = None,
-        call_video_room_id: str | None = None,
-        call_flow_id: str | None = None,
-        call_flow_version: str | None = None,
-        call_ai_agent_id: str | None = None,
-        call_relay_script_url: str | None = None,
+        send_as: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create SIP endpoint.
+        """Create a SIP endpoint.
 
-        ``POST /api/relay/rest/endpoints/sip`` (create_sip_endpoint).
+        ``POST /api/relay/rest/endpoints/sip`` (``create_sip_endpoint``).
 
         Args:
-            username: String representing the username portion of the endpoint. Must be u...
-            password: A password to authenticate registrations to this endpoint.
-            caller_id: Friendly Caller ID used as the CNAM when dialing a phone number or...
-            send_as: When dialing a PSTN phone number, you must send it From a number yo...
-            ciphers: A list of encryption ciphers this endpoint will support.
-            codecs: A list of codecs this endpoint will support.
-            encryption: Specifies the encryption requirements for connections to this endpo...
-            call_handler: What type of handler you want to run on inbound calls.
-            call_request_url: The LaML URL to access when a call is received. Required when call_...
-            call_request_method: The HTTP method to use with call_request_url.
-            call_fallback_url: The LaML URL to access when the call to call_request_url fails. Req...
-            call_fallback_method: The HTTP method to use with call_fallback_url.
-            call_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_status_callback_method: The HTTP method to use with call_status_callback_url.
-            call_laml_application_id: The ID of the LaML application to forward incoming calls to. Requir...
-            call_dialogflow_agent_id: The ID of the Dialogflow agent to forward incoming calls to. Requir...
-            call_relay_topic: The Relay topic to forward incoming calls to. Required when call_ha...
-            call_relay_topic_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_relay_context: The Relay context to forward incoming calls to. Required when call_...
-            call_relay_context_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_relay_application: The Relay application to forward incoming calls to. Required when c...
-            call_video_room_id: The ID of the Video Room to forward incoming calls to. Required whe...
-            call_flow_id: The ID of the Call Flow to forward incoming calls to. Required when...
-            call_flow_version: The version of the Call Flow to use. Valid values are 'working_copy...
-            call_ai_agent_id: The ID of the AI Agent to forward incoming calls to. Required when...
-            call_relay_script_url: A URL of a SWML script to respond to incoming calls. Required when...
+            password: string, required.
+            username: string, required.
+            call_ai_agent_id: string (uuid), optional.
+            call_dialogflow_agent_id: string, optional.
+            call_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_fallback_url: string, optional.
+            call_flow_id: string (uuid), optional.
+            call_flow_version: string, optional.
+            call_handler: string, optional; one of ``"relay_context"``,
+                ``"relay_topic"``, ``"relay_application"``, ``"relay_connector"``,
+                ``"relay_script"``, ``"laml_webhooks"``, ``"laml_application"``,
+                ``"dialogflow"``, ``"video_room"``, ``"call_flow"`` and 1 more.
+            call_laml_application_id: string, optional.
+            call_relay_application: string, optional.
+            call_relay_context: string, optional.
+            call_relay_context_status_callback_url: string, optional.
+            call_relay_script_url: string, optional.
+            call_relay_topic: string, optional.
+            call_relay_topic_status_callback_url: string, optional.
+            call_request_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_request_url: string, optional.
+            call_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_status_callback_url: string, optional.
+            call_video_room_id: string (uuid), optional.
+            caller_id: string, optional.
+            ciphers: list of string, optional.
+            codecs: list of string, optional.
+            encryption: string, optional; one of ``"default"``, ``"required"``,
+                ``"optional"``.
+            send_as: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/endpoints/sip",
             json=fields(
                 {
-                    "username": username,
-                    "password": password,
+                    "call_ai_agent_id": call_ai_agent_id,
+                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
+                    "call_fallback_method": call_fallback_method,
+                    "call_fallback_url": call_fallback_url,
+                    "call_flow_id": call_flow_id,
+                    "call_flow_version": call_flow_version,
+                    "call_handler": call_handler,
+                    "call_laml_application_id": call_laml_application_id,
+                    "call_relay_application": call_relay_application,
+                    "call_relay_context": call_relay_context,
+                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_relay_script_url": call_relay_script_url,
+                    "call_relay_topic": call_relay_topic,
+                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
+                    "call_request_method": call_request_method,
+                    "call_request_url": call_request_url,
+                    "call_status_callback_method": call_status_callback_method,
+                    "call_status_callback_url": call_status_callback_url,
+                    "call_video_room_id": call_video_room_id,
                     "caller_id": caller_id,
-                    "send_as": send_as,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
-                    "call_handler": call_handler,
-                    "call_request_url": call_request_url,
-                    "call_request_method": call_request_method,
-                    "call_fallback_url": call_fallback_url,
-                    "call_fallback_method": call_fallback_method,
-                    "call_status_callback_url": call_status_callback_url,
-                    "call_status_callback_method": call_status_callback_method,
-                    "call_laml_application_id": call_laml_application_id,
-                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
-                    "call_relay_topic": call_relay_topic,
-                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
-                    "call_relay_context": call_relay_context,
-                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
-                    "call_relay_application": call_relay_application,
-                    "call_video_room_id": call_video_room_id,
-                    "call_flow_id": call_flow_id,
-                    "call_flow_version": call_flow_version,
-                    "call_ai_agent_id": call_ai_agent_id,
-                    "call_relay_script_url": call_relay_script_url,
+                    "password": password,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -171,9 +175,12 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP endpoint.
+        """Retrieve a SIP endpoint.
 
-        ``GET /api/relay/rest/endpoints/sip/{id}`` (retrieve_sip_endpoint).
+        ``GET /api/relay/rest/endpoints/sip/{id}`` (``retrieve_sip_endpoint``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -186,99 +193,104 @@ class SipEndpoints(Resource[_R]):
         self,
         id: str,
         *,
-        username: str | None = None,
-        password: str | None = None,
+        call_ai_agent_id: str | None = None,
+        call_dialogflow_agent_id: str | None = None,
+        call_fallback_method: str | None = None,
+        call_fallback_url: str | None = None,
+        call_flow_id: str | None = None,
+        call_flow_version: str | None = None,
+        call_handler: str | None = None,
+        call_laml_application_id: str | None = None,
+        call_relay_application: str | None = None,
+        call_relay_context: str | None = None,
+        call_relay_context_status_callback_url: str | None = None,
+        call_relay_script_url: str | None = None,
+        call_relay_topic: str | None = None,
+        call_relay_topic_status_callback_url: str | None = None,
+        call_request_method: str | None = None,
+        call_request_url: str | None = None,
+        call_status_callback_method: str | None = None,
+        call_status_callback_url: str | None = None,
+        call_video_room_id: str | None = None,
         caller_id: str | None = None,
-        send_as: str | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
-        call_handler: str | None = None,
-        call_request_url: str | None = None,
-        call_request_method: str | None = None,
-        call_fallback_url: str | None = None,
-        call_fallback_method: str | None = None,
-        call_status_callback_url: str | None = None,
-        call_status_callback_method: str | None = None,
-        call_laml_application_id: str | None = None,
-        call_dialogflow_agent_id: str | None = None,
-        call_relay_topic: str | None = None,
-        call_relay_topic_status_callback_url: str | None = None,
-        call_relay_context: str | None = None,
-        call_relay_context_status_callback_url: str | None = None,
-        call_relay_application: str | None = None,
-        call_video_room_id: str | None = None,
-        call_flow_id: str | None = None,
-        call_flow_version: str | None = None,
-        call_ai_agent_id: str | None = None,
-        call_relay_script_url: str | None = None,
+        password: str | None = None,
+        send_as: str | None = None,
+        username: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP endpoint.
+        """Update a SIP endpoint.
 
-        ``PUT /api/relay/rest/endpoints/sip/{id}`` (update_sip_endpoint).
+        ``PUT /api/relay/rest/endpoints/sip/{id}`` (``update_sip_endpoint``).
 
         Args:
-            username: String representing the username portion of the endpoint. Must be u...
-            password: A password to authenticate registrations to this endpoint.
-            caller_id: Friendly Caller ID used as the CNAM when dialing a phone number or...
-            send_as: When dialing a PSTN phone number, you must send it From a number yo...
-            ciphers: A list of encryption ciphers this endpoint will support.
-            codecs: A list of codecs this endpoint will support.
-            encryption: Specifies the encryption requirements for connections to this endpo...
-            call_handler: What type of handler you want to run on inbound calls.
-            call_request_url: The LaML URL to access when a call is received. Required when call_...
-            call_request_method: The HTTP method to use with call_request_url.
-            call_fallback_url: The LaML URL to access when the call to call_request_url fails. Req...
-            call_fallback_method: The HTTP method to use with call_fallback_url.
-            call_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_status_callback_method: The HTTP method to use with call_status_callback_url.
-            call_laml_application_id: The ID of the LaML application to forward incoming calls to. Requir...
-            call_dialogflow_agent_id: The ID of the Dialogflow agent to forward incoming calls to. Requir...
-            call_relay_topic: The Relay topic to forward incoming calls to. Required when call_ha...
-            call_relay_topic_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_relay_context: The Relay context to forward incoming calls to. Required when call_...
-            call_relay_context_status_callback_url: A URL to send status change messages to. Required when call_handler...
-            call_relay_application: The Relay application to forward incoming calls to. Required when c...
-            call_video_room_id: The ID of the Video Room to forward incoming calls to. Required whe...
-            call_flow_id: The ID of the Call Flow to forward incoming calls to. Required when...
-            call_flow_version: The version of the Call Flow to use. Valid values are 'working_copy...
-            call_ai_agent_id: The ID of the AI Agent to forward incoming calls to. Required when...
-            call_relay_script_url: A URL of a SWML script to respond to incoming calls. Required when...
+            id: string (uuid), required.
+            call_ai_agent_id: string (uuid), optional.
+            call_dialogflow_agent_id: string, optional.
+            call_fallback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_fallback_url: string, optional.
+            call_flow_id: string (uuid), optional.
+            call_flow_version: string, optional.
+            call_handler: string, optional; one of ``"relay_context"``,
+                ``"relay_topic"``, ``"relay_application"``, ``"relay_connector"``,
+                ``"relay_script"``, ``"laml_webhooks"``, ``"laml_application"``,
+                ``"dialogflow"``, ``"video_room"``, ``"call_flow"`` and 1 more.
+            call_laml_application_id: string, optional.
+            call_relay_application: string, optional.
+            call_relay_context: string, optional.
+            call_relay_context_status_callback_url: string, optional.
+            call_relay_script_url: string, optional.
+            call_relay_topic: string, optional.
+            call_relay_topic_status_callback_url: string, optional.
+            call_request_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_request_url: string, optional.
+            call_status_callback_method: string, optional; one of ``"GET"``, ``"POST"``.
+            call_status_callback_url: string, optional.
+            call_video_room_id: string (uuid), optional.
+            caller_id: string, optional.
+            ciphers: list of string, optional.
+            codecs: list of string, optional.
+            encryption: string, optional; one of ``"default"``, ``"required"``,
+                ``"optional"``.
+            password: string, optional.
+            send_as: string, optional.
+            username: string, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/relay/rest/endpoints/sip/{seg(id)}",
             json=fields(
                 {
-                    "username": username,
-                    "password": password,
+                    "call_ai_agent_id": call_ai_agent_id,
+                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
+                    "call_fallback_method": call_fallback_method,
+                    "call_fallback_url": call_fallback_url,
+                    "call_flow_id": call_flow_id,
+                    "call_flow_version": call_flow_version,
+                    "call_handler": call_handler,
+                    "call_laml_application_id": call_laml_application_id,
+                    "call_relay_application": call_relay_application,
+                    "call_relay_context": call_relay_context,
+                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
+                    "call_relay_script_url": call_relay_script_url,
+                    "call_relay_topic": call_relay_topic,
+                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
+                    "call_request_method": call_request_method,
+                    "call_request_url": call_request_url,
+                    "call_status_callback_method": call_status_callback_method,
+                    "call_status_callback_url": call_status_callback_url,
+                    "call_video_room_id": call_video_room_id,
                     "caller_id": caller_id,
-                    "send_as": send_as,
                     "ciphers": ciphers,
                     "codecs": codecs,
                     "encryption": encryption,
-                    "call_handler": call_handler,
-                    "call_request_url": call_request_url,
-                    "call_request_method": call_request_method,
-                    "call_fallback_url": call_fallback_url,
-                    "call_fallback_method": call_fallback_method,
-                    "call_status_callback_url": call_status_callback_url,
-                    "call_status_callback_method": call_status_callback_method,
-                    "call_laml_application_id": call_laml_application_id,
-                    "call_dialogflow_agent_id": call_dialogflow_agent_id,
-                    "call_relay_topic": call_relay_topic,
-                    "call_relay_topic_status_callback_url": call_relay_topic_status_callback_url,
-                    "call_relay_context": call_relay_context,
-                    "call_relay_context_status_callback_url": call_relay_context_status_callback_url,
-                    "call_relay_application": call_relay_application,
-                    "call_video_room_id": call_video_room_id,
-                    "call_flow_id": call_flow_id,
-                    "call_flow_version": call_flow_version,
-                    "call_ai_agent_id": call_ai_agent_id,
-                    "call_relay_script_url": call_relay_script_url,
+                    "password": password,
+                    "send_as": send_as,
+                    "username": username,
                 },
                 extras,
                 kwargs,
@@ -294,9 +306,12 @@ class SipEndpoints(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete SIP endpoint.
+        """Delete a SIP endpoint.
 
-        ``DELETE /api/relay/rest/endpoints/sip/{id}`` (delete_sip_endpoint).
+        ``DELETE /api/relay/rest/endpoints/sip/{id}`` (``delete_sip_endpoint``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["SipProfile"]
 
 
-class SipProfile(Resource[_R]):
+class SipProfile(Resource[_R], accessor="sip_profile"):
     """``client.sip_profile``: sip profile (SIP Profile)."""
 
     def get(
@@ -26,9 +26,9 @@ class SipProfile(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get SIP profile.
+        """Retrieve a SIP profile.
 
-        ``GET /api/relay/rest/sip_profile`` (retrieve_sip_profile).
+        ``GET /api/relay/rest/sip_profile`` (``retrieve_sip_profile``).
         """
         return self._t.call(
             "GET",
@@ -40,36 +40,36 @@ class SipProfile(Resource[_R]):
     def update(
         self,
         *,
-        domain_identifier: str | None = None,
-        default_codecs: Sequence[Any] | None = None,
         default_ciphers: Sequence[Any] | None = None,
+        default_codecs: Sequence[Any] | None = None,
         default_encryption: str | None = None,
         default_send_as: str | None = None,
+        domain_identifier: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update SIP profile.
+        """Update a SIP profile.
 
-        ``PUT /api/relay/rest/sip_profile`` (update_sip_profile).
+        ``PUT /api/relay/rest/sip_profile`` (``update_sip_profile``).
 
         Args:
-            domain_identifier: String representing the domain_identifier portion of the profile. M...
-            default_codecs: A list of codecs this profile will support. Currently supported val...
-            default_ciphers: A list of encryption ciphers this profile will support. Currently s...
-            default_encryption: A string representing whether connections to an endpoint that uses...
-            default_send_as: The e164 formatted number you wish to set as the originating number...
+            default_ciphers: list of string, optional.
+            default_codecs: list of string, optional.
+            default_encryption: string, optional; one of ``"required"``, ``"optional"``.
+            default_send_as: string, optional.
+            domain_identifier: string, optional.
         """
         return self._t.call(
             "PUT",
             "/api/relay/rest/sip_profile",
             json=fields(
                 {
-                    "domain_identifier": domain_identifier,
-                    "default_codecs": default_codecs,
                     "default_ciphers": default_ciphers,
+                    "default_codecs": default_codecs,
                     "default_encryption": default_encryption,
                     "default_send_as": default_send_as,
+                    "domain_identifier": domain_identifier,
                 },
                 extras,
                 kwargs,

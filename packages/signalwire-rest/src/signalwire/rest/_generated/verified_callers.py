@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["VerifiedCallers"]
 
 
-class VerifiedCallers(Resource[_R]):
+class VerifiedCallers(Resource[_R], accessor="verified_callers"):
     """``client.verified_callers``: verified callers (Verified Caller ID)."""
 
     def list(
@@ -31,11 +31,11 @@ class VerifiedCallers(Resource[_R]):
     ) -> _R:
         """List verified caller IDs.
 
-        ``GET /api/relay/rest/verified_caller_ids`` (list_verified_caller_ids).
+        ``GET /api/relay/rest/verified_caller_ids`` (``list_verified_caller_ids``).
 
         Args:
-            filter_name: String representing the name assigned to the caller ID. Will return...
-            filter_number: String representing the number assigned to the caller ID. Will retu...
+            filter_name: string, optional.
+            filter_number: string, optional.
         """
         return self._t.call(
             "GET",
@@ -55,29 +55,29 @@ class VerifiedCallers(Resource[_R]):
         self,
         *,
         number: str,
-        name: str | None = None,
         extension: str | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create verified caller ID.
+        """Create a verified caller ID.
 
-        ``POST /api/relay/rest/verified_caller_ids`` (create_verified_caller_id).
+        ``POST /api/relay/rest/verified_caller_ids`` (``create_verified_caller_id``).
 
         Args:
-            number: String representing the phone number for the caller ID. This must b...
-            name: The name portion of the caller ID. If not provided, the default wil...
-            extension: The extension of the phone number for the caller ID. This is only u...
+            number: string, required.
+            extension: string, optional.
+            name: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/relay/rest/verified_caller_ids",
             json=fields(
                 {
-                    "number": number,
-                    "name": name,
                     "extension": extension,
+                    "name": name,
+                    "number": number,
                 },
                 extras,
                 kwargs,
@@ -93,9 +93,12 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get verified caller ID.
+        """Retrieve a verified caller ID.
 
-        ``GET /api/relay/rest/verified_caller_ids/{id}`` (retrieve_verified_caller_id).
+        ``GET /api/relay/rest/verified_caller_ids/{id}`` (``retrieve_verified_caller_id``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -108,17 +111,19 @@ class VerifiedCallers(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update verified caller ID.
+        """Update a verified caller ID.
 
-        ``PUT /api/relay/rest/verified_caller_ids/{id}`` (update_verified_caller_id).
+        ``PUT /api/relay/rest/verified_caller_ids/{id}`` (``update_verified_caller_id``).
 
         Args:
-            name: The name portion of the caller ID.
+            id: string (uuid), required.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",
@@ -141,9 +146,12 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete verified caller ID.
+        """Delete a verified caller ID.
 
-        ``DELETE /api/relay/rest/verified_caller_ids/{id}`` (delete_verified_caller_id).
+        ``DELETE /api/relay/rest/verified_caller_ids/{id}`` (``delete_verified_caller_id``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -160,9 +168,12 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Redial verification call.
+        """Redial a verification call.
 
-        ``POST /api/relay/rest/verified_caller_ids/{id}/verification`` (redial_verification_call).
+        ``POST /api/relay/rest/verified_caller_ids/{id}/verification`` (``redial_verification_call``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -180,12 +191,13 @@ class VerifiedCallers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Validate verification code.
+        """Validate a verification code.
 
-        ``PUT /api/relay/rest/verified_caller_ids/{id}/verification`` (validate_verification_code).
+        ``PUT /api/relay/rest/verified_caller_ids/{id}/verification`` (``validate_verification_code``).
 
         Args:
-            verification_code: The verification code received via call or SMS.
+            id: string (uuid), required.
+            verification_code: string, required.
         """
         return self._t.call(
             "PUT",

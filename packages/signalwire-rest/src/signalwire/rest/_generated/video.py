@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class ConferenceTokens(Resource[_R]):
+class ConferenceTokens(Resource[_R], accessor="video.conference_tokens"):
     """``client.video.conference_tokens``: video conference tokens (Conference Tokens)."""
 
     def get(
@@ -39,9 +39,12 @@ class ConferenceTokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get conference token.
+        """Get a conference token.
 
-        ``GET /api/video/conference_tokens/{id}`` (get_conference_token).
+        ``GET /api/video/conference_tokens/{id}`` (``get_conference_token``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -58,9 +61,12 @@ class ConferenceTokens(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Reset conference token.
+        """Reset a conference token.
 
-        ``POST /api/video/conference_tokens/{id}/reset`` (reset_conference_token).
+        ``POST /api/video/conference_tokens/{id}/reset`` (``reset_conference_token``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "POST",
@@ -70,7 +76,7 @@ class ConferenceTokens(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="video.conferences"):
     """``client.video.conferences``: video conferences (Conference Tokens, Streams, Video Conferences)."""
 
     def list(
@@ -88,15 +94,15 @@ class Conferences(Resource[_R]):
     ) -> _R:
         """List video conferences.
 
-        ``GET /api/video/conferences`` (list_video_conferences).
+        ``GET /api/video/conferences`` (``list_video_conferences``).
 
         Args:
-            starts_after: Return conferences with a `join_from` time on or after this timesta...
-            ends_before: Return conferences with a `join_until` time on or before this times...
-            include_active_session: Specifies whether to include information about the conference's act...
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            starts_after: string, optional.
+            ends_before: string, optional.
+            include_active_session: boolean, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -120,83 +126,88 @@ class Conferences(Resource[_R]):
         self,
         *,
         display_name: str,
-        name: str | None = None,
-        description: str | None = None,
-        join_from: str | None = None,
-        join_until: str | None = None,
-        quality: str | None = None,
-        layout: str | None = None,
-        size: str | None = None,
-        record_on_start: bool | None = None,
-        enable_room_previews: bool | None = None,
-        enable_chat: bool | None = None,
-        dark_primary: str | None = None,
         dark_background: str | None = None,
         dark_foreground: str | None = None,
-        dark_success: str | None = None,
         dark_negative: str | None = None,
-        light_primary: str | None = None,
+        dark_primary: str | None = None,
+        dark_success: str | None = None,
+        description: str | None = None,
+        enable_chat: bool | None = None,
+        enable_room_previews: bool | None = None,
+        join_from: str | None = None,
+        join_until: str | None = None,
+        layout: str | None = None,
         light_background: str | None = None,
         light_foreground: str | None = None,
-        light_success: str | None = None,
         light_negative: str | None = None,
+        light_primary: str | None = None,
+        light_success: str | None = None,
+        name: str | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        size: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create video conference.
+        """Create a video conference.
 
-        ``POST /api/video/conferences`` (create_video_conference).
+        ``POST /api/video/conferences`` (``create_video_conference``).
 
         Args:
-            display_name: Display name of the video conference. Maximum of 200 characters.
-            name: A named unique identifier for the conference. Allowed characters: `...
-            description: Description of the conference. Maximum of 3000 characters.
-            join_from: Conference does not accept new participants before this time. Expec...
-            join_until: Conference stops accepting new participants at this time, but keeps...
-            quality: The conference's resolution.
-            layout: The conference's initial layout.
-            size: The size of the video conference.
-            record_on_start: Whether to start recording when a conference session begins.
-            enable_room_previews: Whether a preview video of the conference content is generated.
-            enable_chat: Whether group chat is enabled for conference participants.
-            dark_primary: CTA buttons and selected items color (dark theme).
-            dark_background: Main background color (dark theme).
-            dark_foreground: Main foreground color (dark theme).
-            dark_success: Success indication color (dark theme).
-            dark_negative: Error indication color (dark theme).
-            light_primary: CTA buttons and selected items color (light theme).
-            light_background: Main background color (light theme).
-            light_foreground: Main foreground color (light theme).
-            light_success: Success indication color (light theme).
-            light_negative: Error indication color (light theme).
+            display_name: string, required.
+            dark_background: string, optional; default ``"#FFFFFF"``.
+            dark_foreground: string, optional; default ``"#1D2127"``.
+            dark_negative: string, optional; default ``"#F42C50"``.
+            dark_primary: string, optional; default ``"#044EF4"``.
+            dark_success: string, optional; default ``"#17BB58"``.
+            description: string, optional.
+            enable_chat: boolean, optional; default ``true``.
+            enable_room_previews: boolean, optional.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more; default ``"grid-responsive"``.
+            light_background: string, optional; default ``"#FFFFFF"``.
+            light_foreground: string, optional; default ``"#1D2127"``.
+            light_negative: string, optional; default ``"#F42C50"``.
+            light_primary: string, optional; default ``"#044EF4"``.
+            light_success: string, optional; default ``"#17BB58"``.
+            name: string, optional.
+            quality: string, optional; one of ``"720p"``, ``"1080p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional.
+            size: string, optional; one of ``"small"``, ``"medium"``, ``"large"``;
+                default ``"medium"``.
         """
         return self._t.call(
             "POST",
             "/api/video/conferences",
             json=fields(
                 {
-                    "name": name,
-                    "display_name": display_name,
-                    "description": description,
-                    "join_from": join_from,
-                    "join_until": join_until,
-                    "quality": quality,
-                    "layout": layout,
-                    "size": size,
-                    "record_on_start": record_on_start,
-                    "enable_room_previews": enable_room_previews,
-                    "enable_chat": enable_chat,
-                    "dark_primary": dark_primary,
                     "dark_background": dark_background,
                     "dark_foreground": dark_foreground,
-                    "dark_success": dark_success,
                     "dark_negative": dark_negative,
-                    "light_primary": light_primary,
+                    "dark_primary": dark_primary,
+                    "dark_success": dark_success,
+                    "description": description,
+                    "display_name": display_name,
+                    "enable_chat": enable_chat,
+                    "enable_room_previews": enable_room_previews,
+                    "join_from": join_from,
+                    "join_until": join_until,
+                    "layout": layout,
                     "light_background": light_background,
                     "light_foreground": light_foreground,
-                    "light_success": light_success,
                     "light_negative": light_negative,
+                    "light_primary": light_primary,
+                    "light_success": light_success,
+                    "name": name,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "size": size,
                 },
                 extras,
                 kwargs,
@@ -213,12 +224,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get video conference.
+        """Get a video conference.
 
-        ``GET /api/video/conferences/{id}`` (get_video_conference).
+        ``GET /api/video/conferences/{id}`` (``get_video_conference``).
 
         Args:
-            include_active_session: Specifies whether to include information about the conference's act...
+            resource_id: string (uuid), required.
+            include_active_session: boolean, optional.
         """
         return self._t.call(
             "GET",
@@ -237,90 +249,97 @@ class Conferences(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str,
-        description: str | None = None,
-        join_from: str | None = None,
-        join_until: str | None = None,
-        quality: str | None = None,
-        layout: str | None = None,
-        size: str | None = None,
-        record_on_start: bool | None = None,
-        tone_on_entry_and_exit: bool | None = None,
-        room_join_video_off: bool | None = None,
-        user_join_video_off: bool | None = None,
-        enable_room_previews: bool | None = None,
-        enable_chat: bool | None = None,
-        dark_primary: str | None = None,
         dark_background: str | None = None,
         dark_foreground: str | None = None,
-        dark_success: str | None = None,
         dark_negative: str | None = None,
-        light_primary: str | None = None,
+        dark_primary: str | None = None,
+        dark_success: str | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        enable_chat: bool | None = None,
+        enable_room_previews: bool | None = None,
+        join_from: str | None = None,
+        join_until: str | None = None,
+        layout: str | None = None,
         light_background: str | None = None,
         light_foreground: str | None = None,
-        light_success: str | None = None,
         light_negative: str | None = None,
+        light_primary: str | None = None,
+        light_success: str | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        room_join_video_off: bool | None = None,
+        size: str | None = None,
+        tone_on_entry_and_exit: bool | None = None,
+        user_join_video_off: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update video conference.
+        """Update a video conference.
 
-        ``PUT /api/video/conferences/{id}`` (update_video_conference).
+        ``PUT /api/video/conferences/{id}`` (``update_video_conference``).
 
         Args:
-            display_name: Display name of the video conference. Maximum of 200 characters.
-            description: Description of the conference. Maximum of 3000 characters.
-            join_from: Conference does not accept new participants before this time. Expec...
-            join_until: Conference stops accepting new participants at this time, but keeps...
-            quality: The conference's resolution.
-            layout: The conference's initial layout.
-            size: The size of the video conference.
-            record_on_start: Whether to start recording when a conference session begins.
-            tone_on_entry_and_exit: Whether a tone is played when a member enters or exits the conference.
-            room_join_video_off: Whether participants join with video off by room setting.
-            user_join_video_off: Whether participants join with video off by user setting.
-            enable_room_previews: Whether a preview video of the conference content is generated.
-            enable_chat: Whether group chat is enabled for conference participants.
-            dark_primary: CTA buttons and selected items color (dark theme).
-            dark_background: Main background color (dark theme).
-            dark_foreground: Main foreground color (dark theme).
-            dark_success: Success indication color (dark theme).
-            dark_negative: Error indication color (dark theme).
-            light_primary: CTA buttons and selected items color (light theme).
-            light_background: Main background color (light theme).
-            light_foreground: Main foreground color (light theme).
-            light_success: Success indication color (light theme).
-            light_negative: Error indication color (light theme).
+            id: string (uuid), required.
+            dark_background: string, optional.
+            dark_foreground: string, optional.
+            dark_negative: string, optional.
+            dark_primary: string, optional.
+            dark_success: string, optional.
+            description: string, optional.
+            display_name: string, optional; the spec marks it required, the documented
+                API does not.
+            enable_chat: boolean, optional.
+            enable_room_previews: boolean, optional.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more; default ``"grid-responsive"``.
+            light_background: string, optional.
+            light_foreground: string, optional.
+            light_negative: string, optional.
+            light_primary: string, optional.
+            light_success: string, optional.
+            quality: string, optional; one of ``"720p"``, ``"1080p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional.
+            room_join_video_off: boolean, optional.
+            size: string, optional; one of ``"small"``, ``"medium"``, ``"large"``;
+                default ``"medium"``.
+            tone_on_entry_and_exit: boolean, optional.
+            user_join_video_off: boolean, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/video/conferences/{seg(id)}",
             json=fields(
                 {
-                    "display_name": display_name,
-                    "description": description,
-                    "join_from": join_from,
-                    "join_until": join_until,
-                    "quality": quality,
-                    "layout": layout,
-                    "size": size,
-                    "record_on_start": record_on_start,
-                    "tone_on_entry_and_exit": tone_on_entry_and_exit,
-                    "room_join_video_off": room_join_video_off,
-                    "user_join_video_off": user_join_video_off,
-                    "enable_room_previews": enable_room_previews,
-                    "enable_chat": enable_chat,
-                    "dark_primary": dark_primary,
                     "dark_background": dark_background,
                     "dark_foreground": dark_foreground,
-                    "dark_success": dark_success,
                     "dark_negative": dark_negative,
-                    "light_primary": light_primary,
+                    "dark_primary": dark_primary,
+                    "dark_success": dark_success,
+                    "description": description,
+                    "display_name": display_name,
+                    "enable_chat": enable_chat,
+                    "enable_room_previews": enable_room_previews,
+                    "join_from": join_from,
+                    "join_until": join_until,
+                    "layout": layout,
                     "light_background": light_background,
                     "light_foreground": light_foreground,
-                    "light_success": light_success,
                     "light_negative": light_negative,
+                    "light_primary": light_primary,
+                    "light_success": light_success,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "room_join_video_off": room_join_video_off,
+                    "size": size,
+                    "tone_on_entry_and_exit": tone_on_entry_and_exit,
+                    "user_join_video_off": user_join_video_off,
                 },
                 extras,
                 kwargs,
@@ -336,9 +355,12 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete video conference.
+        """Delete a video conference.
 
-        ``DELETE /api/video/conferences/{id}`` (delete_video_conference).
+        ``DELETE /api/video/conferences/{id}`` (``delete_video_conference``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -356,12 +378,13 @@ class Conferences(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create conference stream.
+        """Create a conference stream.
 
-        ``POST /api/video/conferences/{id}/streams`` (create_conference_stream).
+        ``POST /api/video/conferences/{id}/streams`` (``create_conference_stream``).
 
         Args:
-            url: RTMP or RTMPS URL. This must be the address of a server accepting i...
+            id: string, required.
+            url: string, required.
         """
         return self._t.call(
             "POST",
@@ -389,12 +412,13 @@ class Conferences(Resource[_R]):
     ) -> _R:
         """List conference tokens.
 
-        ``GET /api/video/conferences/{id}/conference_tokens`` (list_conference_tokens).
+        ``GET /api/video/conferences/{id}/conference_tokens`` (``list_conference_tokens``).
 
         Args:
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -421,7 +445,10 @@ class Conferences(Resource[_R]):
     ) -> _R:
         """List conference streams.
 
-        ``GET /api/video/conferences/{id}/streams`` (list_conference_streams).
+        ``GET /api/video/conferences/{id}/streams`` (``list_conference_streams``).
+
+        Args:
+            id: string, required.
         """
         return self._t.call(
             "GET",
@@ -464,7 +491,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Logs(Resource[_R]):
+class Logs(Resource[_R], accessor="video.logs"):
     """``client.video.logs``: video logs (Video Logs)."""
 
     def list(
@@ -481,18 +508,18 @@ class Logs(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List video logs.
+        """List logs.
 
-        ``GET /api/video/logs`` (list_logs).
+        ``GET /api/video/logs`` (``list_logs``).
 
         Args:
-            include_deleted: Include logs for deleted activity.
-            created_before: Return logs for activity prior to this date. Accepts date (YYYY-MM-...
-            created_on: Return logs for activity on this date. Accepts date (YYYY-MM-DD) or...
-            created_after: Return logs for activity after this date. Accepts date (YYYY-MM-DD)...
-            page_number: Page number to return.
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination.
+            include_deleted: boolean, optional; default ``false``.
+            created_before: string, optional.
+            created_on: string, optional.
+            created_after: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -521,9 +548,12 @@ class Logs(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get video log.
+        """Get a log.
 
-        ``GET /api/video/logs/{id}`` (get_log).
+        ``GET /api/video/logs/{id}`` (``get_log``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -568,7 +598,7 @@ class Logs(Resource[_R]):
         )
 
 
-class RoomRecordings(Resource[_R]):
+class RoomRecordings(Resource[_R], accessor="video.room_recordings"):
     """``client.video.room_recordings``: video room recordings (Room Recordings)."""
 
     def list(
@@ -584,13 +614,13 @@ class RoomRecordings(Resource[_R]):
     ) -> _R:
         """List room recordings.
 
-        ``GET /api/video/room_recordings`` (list_room_recordings).
+        ``GET /api/video/room_recordings`` (``list_room_recordings``).
 
         Args:
-            media_ttl: Generated media links will be valid for this many seconds. Default...
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            media_ttl: integer, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -617,12 +647,13 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room recording.
+        """Get a room recording.
 
-        ``GET /api/video/room_recordings/{id}`` (get_room_recording).
+        ``GET /api/video/room_recordings/{id}`` (``get_room_recording``).
 
         Args:
-            media_ttl: Generated media links will be valid for this many seconds. Default...
+            id: string (uuid), required.
+            media_ttl: integer, optional.
         """
         return self._t.call(
             "GET",
@@ -645,9 +676,12 @@ class RoomRecordings(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete room recording.
+        """Delete a room recording.
 
-        ``DELETE /api/video/room_recordings/{id}`` (delete_room_recording).
+        ``DELETE /api/video/room_recordings/{id}`` (``delete_room_recording``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -669,12 +703,13 @@ class RoomRecordings(Resource[_R]):
     ) -> _R:
         """List room recording events.
 
-        ``GET /api/video/room_recordings/{id}/events`` (list_room_recording_events).
+        ``GET /api/video/room_recordings/{id}/events`` (``list_room_recording_events``).
 
         Args:
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -721,7 +756,7 @@ class RoomRecordings(Resource[_R]):
         )
 
 
-class RoomSessions(Resource[_R]):
+class RoomSessions(Resource[_R], accessor="video.room_sessions"):
     """``client.video.room_sessions``: video room sessions (Room Sessions)."""
 
     def list(
@@ -740,16 +775,16 @@ class RoomSessions(Resource[_R]):
     ) -> _R:
         """List room sessions.
 
-        ``GET /api/video/room_sessions`` (list_room_sessions).
+        ``GET /api/video/room_sessions`` (``list_room_sessions``).
 
         Args:
-            room_id: Return Sessions started from this Room.
-            room_name: Return Sessions with a matching room name.
-            room_name_matches: Return Sessions with a room name matching this pattern (substring m...
-            status: Return Sessions currently in this state.
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            room_id: string (uuid), optional.
+            room_name: string, optional.
+            room_name_matches: string, optional.
+            status: string, optional; one of ``"in-progress"``, ``"completed"``.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -778,9 +813,12 @@ class RoomSessions(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room session.
+        """Get a room session.
 
-        ``GET /api/video/room_sessions/{id}`` (get_room_session).
+        ``GET /api/video/room_sessions/{id}`` (``get_room_session``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -802,12 +840,13 @@ class RoomSessions(Resource[_R]):
     ) -> _R:
         """List room session events.
 
-        ``GET /api/video/room_sessions/{id}/events`` (list_room_session_events).
+        ``GET /api/video/room_sessions/{id}/events`` (``list_room_session_events``).
 
         Args:
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -837,12 +876,13 @@ class RoomSessions(Resource[_R]):
     ) -> _R:
         """List room session members.
 
-        ``GET /api/video/room_sessions/{id}/members`` (list_room_session_members).
+        ``GET /api/video/room_sessions/{id}/members`` (``list_room_session_members``).
 
         Args:
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            id: string (uuid), required.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -873,13 +913,14 @@ class RoomSessions(Resource[_R]):
     ) -> _R:
         """List room session recordings.
 
-        ``GET /api/video/room_sessions/{id}/recordings`` (list_room_session_recordings).
+        ``GET /api/video/room_sessions/{id}/recordings`` (``list_room_session_recordings``).
 
         Args:
-            media_ttl: Generated media links will be valid for this many seconds. Default...
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            id: string (uuid), required.
+            media_ttl: integer, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -933,81 +974,89 @@ class RoomSessions(Resource[_R]):
         )
 
 
-class RoomTokens(Resource[_R]):
+class RoomTokens(Resource[_R], accessor="video.room_tokens"):
     """``client.video.room_tokens``: video room tokens (Room Tokens)."""
 
     def create(
         self,
         *,
         room_name: str,
-        user_name: str | None = None,
-        permissions: Sequence[Any] | None = None,
-        join_from: str | None = None,
-        join_until: str | None = None,
-        remove_at: str | None = None,
-        remove_after_seconds_elapsed: int | None = None,
-        join_audio_muted: bool | None = None,
-        join_video_muted: bool | None = None,
         auto_create_room: bool | None = None,
         enable_room_previews: bool | None = None,
-        room_display_name: str | None = None,
         end_room_session_on_leave: bool | None = None,
         join_as: str | None = None,
+        join_audio_muted: bool | None = None,
+        join_from: str | None = None,
+        join_until: str | None = None,
+        join_video_muted: bool | None = None,
         media_allowed: str | None = None,
-        room_meta: Mapping[str, Any] | None = None,
         meta: Mapping[str, Any] | None = None,
+        permissions: Sequence[Any] | None = None,
+        remove_after_seconds_elapsed: int | None = None,
+        remove_at: str | None = None,
+        room_display_name: str | None = None,
+        room_meta: Mapping[str, Any] | None = None,
         sync_audio_video: bool | None = None,
+        user_name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room token.
+        """Create a room token.
 
-        ``POST /api/video/room_tokens`` (create_room_token).
+        ``POST /api/video/room_tokens`` (``create_room_token``).
 
         Args:
-            room_name: Room's unique named identifier. Allowed characters: A-Za-z0-9_-. Up...
-            user_name: A display name to use for the user. Up to 100 characters. (If not s...
-            permissions: A list of permissions, which define what user can do once they join...
-            join_from: The user can't join the room before this time. Expects RFC 3339 dat...
-            join_until: The user can't join the room after this time. Expects RFC 3339 date...
-            remove_at: Remove user from the room at this time. Expects RFC 3339 datetime:...
-            remove_after_seconds_elapsed: Remove user after they are in the room for N seconds.
-            join_audio_muted: Whether the user joins the room with their audio muted.
-            join_video_muted: Whether the user joins the room with their video muted.
-            auto_create_room: By default, if the user tries to use this token to join a room that...
-            enable_room_previews: Whether to generate a video with a preview of the content of the ro...
-            room_display_name: Display name used if a room is auto-created when the token joins. M...
-            end_room_session_on_leave: Whether to end the room session when the member using this token le...
-            join_as: Whether the user should join as a member or as a non-interactive au...
-            media_allowed: Indicates what media the user is allowed to receive.
-            room_meta: Set the room meta. Maximum of 2000 characters when serialized to JSON.
-            meta: Set the member meta. Maximum of 2000 characters when serialized to...
-            sync_audio_video: Enable/disable jitter buffer audio-video sync.
+            room_name: string, required.
+            auto_create_room: boolean, optional; default ``true``.
+            enable_room_previews: boolean, optional; default ``false``.
+            end_room_session_on_leave: boolean, optional; default ``false``.
+            join_as: string, optional; one of ``"audience"``, ``"member"``; default
+                ``"member"``.
+            join_audio_muted: boolean, optional; default ``false``.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            join_video_muted: boolean, optional; default ``false``.
+            media_allowed: string, optional; one of ``"all"``, ``"video-only"``,
+                ``"audio-only"``; default ``"all"``.
+            meta: object, optional.
+            permissions: list of string, optional; one of ``"room.member.audio_mute"``,
+                ``"room.member.audio_unmute"``, ``"room.member.video_mute"``,
+                ``"room.member.video_unmute"``, ``"room.member.deaf"``,
+                ``"room.member.undeaf"``, ``"room.member.set_input_volume"``,
+                ``"room.member.set_output_volume"``,
+                ``"room.member.set_input_sensitivity"``, ``"room.member.set_position"``
+                and 34 more.
+            remove_after_seconds_elapsed: integer, optional.
+            remove_at: string (date-time), optional.
+            room_display_name: string, optional.
+            room_meta: object, optional.
+            sync_audio_video: boolean, optional; default ``false``.
+            user_name: string, optional.
         """
         return self._t.call(
             "POST",
             "/api/video/room_tokens",
             json=fields(
                 {
-                    "room_name": room_name,
-                    "user_name": user_name,
-                    "permissions": permissions,
-                    "join_from": join_from,
-                    "join_until": join_until,
-                    "remove_at": remove_at,
-                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
-                    "join_audio_muted": join_audio_muted,
-                    "join_video_muted": join_video_muted,
                     "auto_create_room": auto_create_room,
                     "enable_room_previews": enable_room_previews,
-                    "room_display_name": room_display_name,
                     "end_room_session_on_leave": end_room_session_on_leave,
                     "join_as": join_as,
+                    "join_audio_muted": join_audio_muted,
+                    "join_from": join_from,
+                    "join_until": join_until,
+                    "join_video_muted": join_video_muted,
                     "media_allowed": media_allowed,
-                    "room_meta": room_meta,
                     "meta": meta,
+                    "permissions": permissions,
+                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
+                    "remove_at": remove_at,
+                    "room_display_name": room_display_name,
+                    "room_meta": room_meta,
+                    "room_name": room_name,
                     "sync_audio_video": sync_audio_video,
+                    "user_name": user_name,
                 },
                 extras,
                 kwargs,
@@ -1016,7 +1065,7 @@ class RoomTokens(Resource[_R]):
         )
 
 
-class Rooms(Resource[_R]):
+class Rooms(Resource[_R], accessor="video.rooms"):
     """``client.video.rooms``: video rooms (Rooms, Streams)."""
 
     def list(
@@ -1034,15 +1083,15 @@ class Rooms(Resource[_R]):
     ) -> _R:
         """List rooms.
 
-        ``GET /api/video/rooms`` (list_rooms).
+        ``GET /api/video/rooms`` (``list_rooms``).
 
         Args:
-            include_active_session: Specifies whether or not to include information about the room's ac...
-            starts_after: Return rooms with a join_from date on or after this date. Expects R...
-            ends_before: Return rooms with a join_until date on or before this date. Expects...
-            page_number: Page number to return. Requires `page_token` for values greater tha...
-            page_size: Specify the number of results to return on a single page. The defau...
-            page_token: Token for cursor-based pagination. Required when `page_number` is g...
+            include_active_session: boolean, optional.
+            starts_after: string, optional.
+            ends_before: string, optional.
+            page_number: integer, optional; default ``0``.
+            page_size: integer, optional; default ``50``.
+            page_token: string, optional.
         """
         return self._t.call(
             "GET",
@@ -1066,61 +1115,65 @@ class Rooms(Resource[_R]):
         self,
         *,
         name: str,
-        display_name: str | None = None,
         description: str | None = None,
-        max_members: int | None = None,
-        quality: str | None = None,
+        display_name: str | None = None,
+        enable_room_previews: bool | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
-        remove_at: str | None = None,
-        remove_after_seconds_elapsed: int | None = None,
         layout: str | None = None,
-        record_on_start: bool | None = None,
-        enable_room_previews: bool | None = None,
+        max_members: int | None = None,
         meta: Mapping[str, Any] | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        remove_after_seconds_elapsed: int | None = None,
+        remove_at: str | None = None,
         sync_audio_video: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room.
+        """Create a room.
 
-        ``POST /api/video/rooms`` (create_room).
+        ``POST /api/video/rooms`` (``create_room``).
 
         Args:
-            name: A named unique identifier for the room. Allowed characters: `A-Za-z...
-            display_name: Display name of the room. Maximum of 200 characters. Defaults to th...
-            description: Description of the room. Maximum of 3000 characters.
-            max_members: The maximum number of members in the room at a time. Must be at lea...
-            quality: The room's resolution.
-            join_from: Room does not accept new participants before this time. Expects RFC...
-            join_until: Room stops accepting new participants at this time, but keeps runni...
-            remove_at: Remove users from the room at this time. Expects RFC 3339 datetime:...
-            remove_after_seconds_elapsed: Remove users after they are in the room for N seconds.
-            layout: The room's initial layout.
-            record_on_start: Specifies whether to start recording a Room Session when one is sta...
-            enable_room_previews: Whether a video with a preview of the content of the room is to be...
-            meta: User-defined metadata for the room. Must be a valid JSON object. Ma...
-            sync_audio_video: Enable/disable jitter buffer audio-video sync.
+            name: string, required.
+            description: string, optional.
+            display_name: string, optional.
+            enable_room_previews: boolean, optional; default ``false``.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more; default ``"grid-responsive"``.
+            max_members: integer, optional; default ``20``.
+            meta: object, optional.
+            quality: string, optional; one of ``"720p"``, ``"1080p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional; default ``false``.
+            remove_after_seconds_elapsed: integer, optional.
+            remove_at: string (date-time), optional.
+            sync_audio_video: boolean, optional.
         """
         return self._t.call(
             "POST",
             "/api/video/rooms",
             json=fields(
                 {
-                    "name": name,
-                    "display_name": display_name,
                     "description": description,
-                    "max_members": max_members,
-                    "quality": quality,
+                    "display_name": display_name,
+                    "enable_room_previews": enable_room_previews,
                     "join_from": join_from,
                     "join_until": join_until,
-                    "remove_at": remove_at,
-                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
                     "layout": layout,
-                    "record_on_start": record_on_start,
-                    "enable_room_previews": enable_room_previews,
+                    "max_members": max_members,
                     "meta": meta,
+                    "name": name,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
+                    "remove_at": remove_at,
                     "sync_audio_video": sync_audio_video,
                 },
                 extras,
@@ -1138,12 +1191,13 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room.
+        """Get a room.
 
-        ``GET /api/video/rooms/{id}`` (get_room).
+        ``GET /api/video/rooms/{id}`` (``get_room``).
 
         Args:
-            include_active_session: Specifies whether or not to include information about the room's ac...
+            resource_id: string (uuid), required.
+            include_active_session: boolean, optional.
         """
         return self._t.call(
             "GET",
@@ -1162,59 +1216,64 @@ class Rooms(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str | None = None,
         description: str | None = None,
-        max_members: int | None = None,
-        quality: str | None = None,
+        display_name: str | None = None,
+        enable_room_previews: bool | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
-        remove_at: str | None = None,
-        remove_after_seconds_elapsed: int | None = None,
         layout: str | None = None,
-        record_on_start: bool | None = None,
-        enable_room_previews: bool | None = None,
+        max_members: int | None = None,
         meta: Mapping[str, Any] | None = None,
+        quality: str | None = None,
+        record_on_start: bool | None = None,
+        remove_after_seconds_elapsed: int | None = None,
+        remove_at: str | None = None,
         sync_audio_video: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update room.
+        """Update a room.
 
-        ``PUT /api/video/rooms/{id}`` (update_room).
+        ``PUT /api/video/rooms/{id}`` (``update_room``).
 
         Args:
-            display_name: Display name of the room. Maximum of 200 characters. Defaults to th...
-            description: Description of the room. Maximum of 3000 characters.
-            max_members: The maximum number of members in the room at a time. Must be at lea...
-            quality: The room's resolution.
-            join_from: Room does not accept new participants before this time. Expects RFC...
-            join_until: Room stops accepting new participants at this time, but keeps runni...
-            remove_at: Remove users from the room at this time. Expects RFC 3339 datetime:...
-            remove_after_seconds_elapsed: Remove users after they are in the room for N seconds.
-            layout: The room's initial layout.
-            record_on_start: Specifies whether to start recording a Room Session when one is sta...
-            enable_room_previews: Whether a video with a preview of the content of the room is to be...
-            meta: User-defined metadata for the room. Must be a valid JSON object. Ma...
-            sync_audio_video: Enable/disable jitter buffer audio-video sync.
+            id: string (uuid), required.
+            description: string, optional.
+            display_name: string, optional.
+            enable_room_previews: boolean, optional; default ``false``.
+            join_from: string (date-time), optional.
+            join_until: string (date-time), optional.
+            layout: string, optional; one of ``"grid-responsive"``,
+                ``"grid-responsive-mobile"``, ``"highlight-1-responsive"``, ``"1x1"``,
+                ``"2x1"``, ``"2x2"``, ``"5up"``, ``"3x3"``, ``"4x4"``, ``"5x5"`` and 3
+                more; default ``"grid-responsive"``.
+            max_members: integer, optional; default ``20``.
+            meta: object, optional.
+            quality: string, optional; one of ``"720p"``, ``"1080p"``; default
+                ``"720p"``.
+            record_on_start: boolean, optional; default ``false``.
+            remove_after_seconds_elapsed: integer, optional.
+            remove_at: string (date-time), optional.
+            sync_audio_video: boolean, optional.
         """
         return self._t.call(
             "PUT",
             f"/api/video/rooms/{seg(id)}",
             json=fields(
                 {
-                    "display_name": display_name,
                     "description": description,
-                    "max_members": max_members,
-                    "quality": quality,
+                    "display_name": display_name,
+                    "enable_room_previews": enable_room_previews,
                     "join_from": join_from,
                     "join_until": join_until,
-                    "remove_at": remove_at,
-                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
                     "layout": layout,
-                    "record_on_start": record_on_start,
-                    "enable_room_previews": enable_room_previews,
+                    "max_members": max_members,
                     "meta": meta,
+                    "quality": quality,
+                    "record_on_start": record_on_start,
+                    "remove_after_seconds_elapsed": remove_after_seconds_elapsed,
+                    "remove_at": remove_at,
                     "sync_audio_video": sync_audio_video,
                 },
                 extras,
@@ -1231,9 +1290,12 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete room.
+        """Delete a room.
 
-        ``DELETE /api/video/rooms/{id}`` (delete_room).
+        ``DELETE /api/video/rooms/{id}`` (``delete_room``).
+
+        Args:
+            resource_id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",
@@ -1251,12 +1313,13 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create room stream.
+        """Create a room stream.
 
-        ``POST /api/video/rooms/{id}/streams`` (create_room_stream).
+        ``POST /api/video/rooms/{id}/streams`` (``create_room_stream``).
 
         Args:
-            url: RTMP or RTMPS URL. This must be the address of a server accepting i...
+            id: string (uuid), required.
+            url: string, required.
         """
         return self._t.call(
             "POST",
@@ -1280,12 +1343,13 @@ class Rooms(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get room by name.
+        """Get a room by name.
 
-        ``GET /api/video/rooms/{name}`` (get_room_by_name).
+        ``GET /api/video/rooms/{name}`` (``get_room_by_name``).
 
         Args:
-            include_active_session: Specifies whether or not to include information about the room's ac...
+            name: string, required.
+            include_active_session: boolean, optional.
         """
         return self._t.call(
             "GET",
@@ -1310,7 +1374,10 @@ class Rooms(Resource[_R]):
     ) -> _R:
         """List room streams.
 
-        ``GET /api/video/rooms/{id}/streams`` (list_room_streams).
+        ``GET /api/video/rooms/{id}/streams`` (``list_room_streams``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1353,7 +1420,7 @@ class Rooms(Resource[_R]):
         )
 
 
-class Streams(Resource[_R]):
+class Streams(Resource[_R], accessor="video.streams"):
     """``client.video.streams``: video streams (Streams)."""
 
     def get(
@@ -1364,9 +1431,12 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get stream.
+        """Get a stream.
 
-        ``GET /api/video/streams/{id}`` (get_stream).
+        ``GET /api/video/streams/{id}`` (``get_stream``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -1384,12 +1454,13 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update stream.
+        """Update a stream.
 
-        ``PUT /api/video/streams/{id}`` (update_stream).
+        ``PUT /api/video/streams/{id}`` (``update_stream``).
 
         Args:
-            url: RTMP or RTMPS URL. This must be the address of a server accepting i...
+            id: string (uuid), required.
+            url: string, required.
         """
         return self._t.call(
             "PUT",
@@ -1412,9 +1483,12 @@ class Streams(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete stream.
+        """Delete a stream.
 
-        ``DELETE /api/video/streams/{id}`` (delete_stream).
+        ``DELETE /api/video/streams/{id}`` (``delete_stream``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "DELETE",

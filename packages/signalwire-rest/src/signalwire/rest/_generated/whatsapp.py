@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Businesses", "Numbers", "Templates", "WhatsappNamespace"]
 
 
-class Businesses(Resource[_R]):
+class Businesses(Resource[_R], accessor="whatsapp.businesses"):
     """``client.whatsapp.businesses``: whatsapp businesses (WhatsApp Businesses)."""
 
     def list(
@@ -28,9 +28,9 @@ class Businesses(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List WhatsApp Business Accounts.
+        """List WhatsApp businesses.
 
-        ``GET /api/messaging/whatsapp/businesses`` (list_whatsapp_businesses).
+        ``GET /api/messaging/whatsapp/businesses`` (``list_whatsapp_businesses``).
         """
         return self._t.call(
             "GET",
@@ -57,7 +57,7 @@ class Businesses(Resource[_R]):
         )
 
 
-class Numbers(Resource[_R]):
+class Numbers(Resource[_R], accessor="whatsapp.numbers"):
     """``client.whatsapp.numbers``: whatsapp numbers (WhatsApp Numbers)."""
 
     def list(
@@ -69,7 +69,7 @@ class Numbers(Resource[_R]):
     ) -> _R:
         """List WhatsApp numbers.
 
-        ``GET /api/messaging/whatsapp/numbers`` (list_whatsapp_numbers).
+        ``GET /api/messaging/whatsapp/numbers`` (``list_whatsapp_numbers``).
         """
         return self._t.call(
             "GET",
@@ -86,9 +86,12 @@ class Numbers(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a WhatsApp number.
+        """Retrieve a WhatsApp number.
 
-        ``GET /api/messaging/whatsapp/numbers/{id}`` (retrieve_whatsapp_number).
+        ``GET /api/messaging/whatsapp/numbers/{id}`` (``retrieve_whatsapp_number``).
+
+        Args:
+            id: string (uuid), required.
         """
         return self._t.call(
             "GET",
@@ -115,7 +118,7 @@ class Numbers(Resource[_R]):
         )
 
 
-class Templates(Resource[_R]):
+class Templates(Resource[_R], accessor="whatsapp.templates"):
     """``client.whatsapp.templates``: whatsapp templates (WhatsApp Templates)."""
 
     def list(
@@ -127,13 +130,16 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """List message templates.
+        """List WhatsApp templates.
 
-        ``GET /api/messaging/whatsapp/templates`` (list_whatsapp_templates).
+        ``GET /api/messaging/whatsapp/templates`` (``list_whatsapp_templates``).
 
         Args:
-            whatsapp_business_id: Filter to templates belonging to a specific WhatsApp Business Account.
-            status: Filter by approval status.
+            whatsapp_business_id: string (uuid), optional.
+            status: string, optional; one of ``"approved"``, ``"archived"``,
+                ``"deleted"``, ``"disabled"``, ``"flagged"``, ``"in_appeal"``,
+                ``"limit_exceeded"``, ``"locked"``, ``"paused"``, ``"pending"`` and 3
+                more.
         """
         return self._t.call(
             "GET",
@@ -152,39 +158,40 @@ class Templates(Resource[_R]):
     def create(
         self,
         *,
-        whatsapp_business_id: str,
-        name: str,
-        language: str,
         category: str,
-        parameter_format: str,
         components: Sequence[Any],
+        language: str,
+        name: str,
+        parameter_format: str,
+        whatsapp_business_id: str,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Create a message template.
+        """Create a WhatsApp template.
 
-        ``POST /api/messaging/whatsapp/templates`` (create_whatsapp_template).
+        ``POST /api/messaging/whatsapp/templates`` (``create_whatsapp_template``).
 
         Args:
-            whatsapp_business_id: The WhatsApp Business Account the template belongs to. List your ac...
-            name: The template name. Maximum 512 characters; lowercase letters, numbe...
-            language: The template language code.
-            category: The template category.
-            parameter_format: How the template's variable placeholders are referenced.
-            components: The template's components. Must include a `BODY` component. Each co...
+            category: string, required; one of ``"utility"``, ``"marketing"``,
+                ``"authentication"``.
+            components: list of object, required.
+            language: string, required.
+            name: string, required.
+            parameter_format: string, required; one of ``"named"``, ``"positional"``.
+            whatsapp_business_id: string (uuid), required.
         """
         return self._t.call(
             "POST",
             "/api/messaging/whatsapp/templates",
             json=fields(
                 {
-                    "whatsapp_business_id": whatsapp_business_id,
-                    "name": name,
-                    "language": language,
                     "category": category,
-                    "parameter_format": parameter_format,
                     "components": components,
+                    "language": language,
+                    "name": name,
+                    "parameter_format": parameter_format,
+                    "whatsapp_business_id": whatsapp_business_id,
                 },
                 extras,
                 kwargs,
@@ -200,9 +207,12 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Get a message template.
+        """Retrieve a WhatsApp template.
 
-        ``GET /api/messaging/whatsapp/templates/{id}`` (retrieve_whatsapp_template).
+        ``GET /api/messaging/whatsapp/templates/{id}`` (``retrieve_whatsapp_template``).
+
+        Args:
+            id: string, required.
         """
         return self._t.call(
             "GET",
@@ -221,13 +231,15 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Update a message template.
+        """Update a WhatsApp template.
 
-        ``PATCH /api/messaging/whatsapp/templates/{id}`` (update_whatsapp_template).
+        ``PATCH /api/messaging/whatsapp/templates/{id}`` (``update_whatsapp_template``).
 
         Args:
-            category: The updated template category. Required if `components` is omitted.
-            components: The updated components. Required if `category` is omitted.
+            id: string, required.
+            category: string, optional; one of ``"utility"``, ``"marketing"``,
+                ``"authentication"``.
+            components: list of object, optional.
         """
         return self._t.call(
             "PATCH",
@@ -251,9 +263,12 @@ class Templates(Resource[_R]):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Delete a message template.
+        """Delete a WhatsApp template.
 
-        ``DELETE /api/messaging/whatsapp/templates/{id}`` (delete_whatsapp_template).
+        ``DELETE /api/messaging/whatsapp/templates/{id}`` (``delete_whatsapp_template``).
+
+        Args:
+            id: string, required.
         """
         return self._t.call(
             "DELETE",
