@@ -33,6 +33,13 @@ async def slow() -> str:
     return "finally"
 
 
+@agent.tool(secure=False)
+def shutdown() -> str:
+    """Stops the whole server (every worker) through agent.stop()."""
+    agent.stop()
+    return "stopping"
+
+
 settings = json.loads(os.environ.get("SERVE_SETTINGS", "{}"))
 agent.run(host="127.0.0.1", port=int(os.environ.get("PORT", "0")), **settings)
 '''

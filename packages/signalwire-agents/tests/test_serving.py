@@ -212,3 +212,15 @@ async def test_stalled_body_after_an_early_answer_is_closed(server: ServerProces
     data = await read_until_closed(reader)
     assert data.startswith(b"HTTP/1.1 401 ")
     writer.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_stop_from_a_tool_ends_the_server(tmp_path: Path, workers: int) -> None:
+    proc = ServerProcess(write_script(tmp_path), env_for(workers=workers))
+    try:
+        async with httpx.AsyncClient(base_url=proc.base, auth=CREDS, timeout=15) as client:
+            resp = await client.post("/live/swaig/", json=swaig_body("shutdown", {}, "s-1"))
+        assert resp.json() == {"response": "stopping"}
+        assert proc.proc.wait(timeout=30) == 0  # every worker and the parent exit cleanly
+    finally:
+        proc.stop()

@@ -30,6 +30,7 @@ from typing import Any
 
 __all__ = [
     "ServeOptions",
+    "WorkerGroup",
     "bind_socket",
     "fast_mode",
     "protocol_class",
@@ -302,6 +303,8 @@ def run_server(
 
     configure_logging()
     if opts.workers > 1:
+        if on_server is not None:
+            on_server(WorkerGroup())
         _run_workers(app, opts, banner)
         return
     import uvicorn
@@ -317,6 +320,33 @@ def run_server(
         server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+class WorkerGroup:
+    """What ``on_server`` receives in ``workers`` mode, so ``stop()`` works there too.
+
+    Setting ``should_exit`` (as on a ``uvicorn.Server``) signals the parent,
+    from the parent or from any worker, and the parent stops every worker.
+    """
+
+    def __init__(self) -> None:
+        self._parent = os.getpid()
+        self._stopping = False
+
+    def __repr__(self) -> str:
+        return f"WorkerGroup(parent={self._parent})"
+
+    @property
+    def should_exit(self) -> bool:
+        """True once a stop was asked for (in this process)."""
+        return self._stopping
+
+    @should_exit.setter
+    def should_exit(self, value: bool) -> None:
+        if value and not self._stopping:
+            self._stopping = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._parent, signal.SIGTERM)
 
 
 def _run_workers(app: Any, opts: ServeOptions, banner: Callable[[str, int], None] | None) -> None:
