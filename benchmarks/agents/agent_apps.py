@@ -103,12 +103,17 @@ def _bare(port: int, fast: bool) -> None:
         await request.body()
         return Response(body, media_type="application/json")
 
+    from starlette.concurrency import run_in_threadpool
+
+    def get_weather(args: dict[str, Any]) -> dict[str, Any]:
+        return {"response": f"It is sunny in {args.get('city', 'town')}."}
+
     async def swaig(request: Any) -> Response:
-        # The same work a tool call needs at least: parse the body, answer a JSON result.
+        # What a tool call needs at least: parse the body, run the same sync handler in a
+        # worker thread (as the agent does for sync tools), answer its JSON result.
         data = json.loads(await request.body())
-        city = data["argument"]["parsed"][0].get("city", "town")
-        answer = json.dumps({"response": f"It is sunny in {city}."}).encode()
-        return Response(answer, media_type="application/json")
+        result = await run_in_threadpool(get_weather, data["argument"]["parsed"][0])
+        return Response(json.dumps(result).encode(), media_type="application/json")
 
     app = Starlette(
         routes=[
