@@ -230,3 +230,62 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+class _FlaskLike:
+    """The parts of a Flask request that Cloud Functions hands over."""
+
+    def __init__(self, path: str, query: str, headers: dict[str, str], body: bytes) -> None:
+        self.method, self.path, self.headers = "POST", path, headers
+        self.query_string = query.encode()
+        self.remote_addr = "198.51.100.40"
+        self._body = body
+
+    def get_data(self) -> bytes:
+        return self._body
+
+
+class _AzureLike:
+    """The parts of azure.functions.HttpRequest the adapter reads."""
+
+    def __init__(self, path: str, query: str, headers: dict[str, str], body: bytes) -> None:
+        self.method, self.headers = "POST", headers
+        self.url = f"https://site.azurewebsites.net/api/agent{path}{query}"
+        self.params: dict[str, str] = {}
+        self.route_params = {"route": path.lstrip("/")}
+        self._body = body
+
+    def get_body(self) -> bytes:
+        return self._body
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=paths,
+    query=queries,
+    body=bodies,
+    headers=extra_headers,
+    auth=st.booleans(),
+    mode=st.sampled_from(["gcf", "azure"]),
+)
+def test_no_5xx_in_cloud_functions_and_azure_modes(
+    tracebacks: _Tracebacks,
+    path: str,
+    query: str,
+    body: bytes,
+    headers: dict[str, str],
+    auth: bool,
+    mode: str,
+) -> None:
+    all_headers = {"Content-Type": "application/json", **headers}
+    if auth:
+        all_headers.update(basic())
+    if mode == "gcf":
+        payload, status, _ = serverless.handle_gcf(
+            LAMBDA_APP, _FlaskLike(path, query.lstrip("?"), all_headers, body)
+        )
+    else:
+        answer = serverless.handle_azure(LAMBDA_APP, _AzureLike(path, query, all_headers, body))
+        payload, status = answer.get_body(), answer.status_code
+    _check(status, payload.decode())
+    assert not tracebacks.records, tracebacks.records[0].getMessage()

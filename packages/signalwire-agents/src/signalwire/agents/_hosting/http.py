@@ -385,11 +385,13 @@ class ServiceApp:
             if ctype and ctype != "application/json" and not ctype.endswith("+json"):
                 await _send(send, _error(415, "Content-Type must be application/json"))
                 return
-        client = scope.get("client")
-        trusted = policy.forwarded_trusted(client[0] if client else None)
-        if trusted and "x-forwarded-host" in headers:
-            # A proxy we trust may still relay a client's header: only allowed hosts count.
-            trusted = policy.host_allowed(headers["x-forwarded-host"].split(",")[0].strip())
+        trusted = False
+        if "x-forwarded-host" in headers or "forwarded" in headers:
+            client = scope.get("client")
+            trusted = policy.forwarded_trusted(client[0] if client else None)
+            if trusted and "x-forwarded-host" in headers:
+                # A proxy we trust may still relay a client's header: only allowed hosts count.
+                trusted = policy.host_allowed(headers["x-forwarded-host"].split(",")[0].strip())
         request = Request(
             method,
             root_path + path,

@@ -18,7 +18,7 @@ class HttpPolicy:
     """A snapshot of the enforced settings, cheap to consult on every request."""
 
     __slots__ = (
-        "_trusted_peers",
+        "_peer_cache",
         "check_hosts",
         "cors_any",
         "cors_origins",
@@ -39,7 +39,7 @@ class HttpPolicy:
             value = f"max-age={int(security.hsts_max_age)}; includeSubDomains"
             self.hsts = (b"strict-transport-security", value.encode())
         self.trust_all_peers = security.trust_proxy_headers or "*" in security.forwarded_allow_ips
-        self._trusted_peers: dict[str | None, bool] = {}  # peer -> verdict (parsing IPs is slow)
+        self._peer_cache: dict[str | None, bool] = {}
 
     def host_allowed(self, host: str | None) -> bool:
         """Whether the ``Host`` (or a forwarded host) is one this service answers for."""
@@ -65,13 +65,13 @@ class HttpPolicy:
         return None
 
     def forwarded_trusted(self, peer: str | None) -> bool:
-        """Whether forwarded headers from ``peer`` may set the public URL."""
+        """Whether forwarded headers from ``peer`` may set the public URL (cached per peer)."""
         if self.trust_all_peers:
             return True
-        verdict = self._trusted_peers.get(peer)
-        if verdict is None:
-            verdict = self.security.is_trusted_proxy(peer)
-            if len(self._trusted_peers) > 1024:  # peers are many on a public server: stay bounded
-                self._trusted_peers.clear()
-            self._trusted_peers[peer] = verdict
-        return verdict
+        known = self._peer_cache.get(peer)
+        if known is None:
+            known = self.security.is_trusted_proxy(peer)
+            if len(self._peer_cache) > 1024:  # peers are many behind the internet: stay bounded
+                self._peer_cache.clear()
+            self._peer_cache[peer] = known
+        return known
