@@ -224,3 +224,36 @@ async def test_stop_from_a_tool_ends_the_server(tmp_path: Path, workers: int) ->
         assert proc.proc.wait(timeout=30) == 0  # every worker and the parent exit cleanly
     finally:
         proc.stop()
+
+
+SERVER_SCRIPT = """
+import os
+from signalwire.agents import AgentBase, AgentServer
+
+server = AgentServer(host="127.0.0.1", port=0)
+for name in ("sales", "support"):
+    agent = AgentBase(name, route=f"/{name}")
+    agent.prompt_add_section("Role", f"You are {name}.")
+    agent.define_tool("pid", "Which process", {}, lambda args, raw: str(os.getpid()))
+    server.register(agent)
+server.run(workers=2, request_timeout=1)
+"""
+
+
+async def test_agent_server_takes_the_serving_settings(tmp_path: Path) -> None:
+    proc = ServerProcess(write_script(tmp_path, SERVER_SCRIPT), env_for())
+    try:
+        text = "".join(proc.output)
+        assert "(2 worker processes)" in text and "sales: serving SWML at" in text
+        async with httpx.AsyncClient(base_url=proc.base, auth=CREDS, timeout=15) as client:
+            for route in ("/sales", "/support"):
+                doc = validate_swml((await client.post(f"{route}/", json=swml_fetch_body())).json())
+                url = ai_of(doc)["SWAIG"]["functions"][0]["web_hook_url"]
+                assert url.startswith(
+                    f"http://signalwire:s3cret@localhost:{proc.port}{route}/swaig/"
+                )
+        reader, writer = await asyncio.open_connection("127.0.0.1", proc.port)
+        assert (await read_until_closed(reader)).startswith(b"HTTP/1.1 408 ")
+        writer.close()
+    finally:
+        assert proc.stop() in (0, -15)
