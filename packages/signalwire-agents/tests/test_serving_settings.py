@@ -236,10 +236,12 @@ def test_log_modes(clean_loggers: None, capsys: pytest.CaptureFixture[str]) -> N
     env = {"SIGNALWIRE_LOG_MODE": "default", "SIGNALWIRE_LOG_FORMAT": "json"}
     logconfig.configure_logging(logconfig.log_settings({**env, "SIGNALWIRE_LOG_LEVEL": "warning"}))
     sw.info("hidden")
-    sw.warning("shown %d", 1)
+    sw.warning("shown %d", 1, extra={"call_id": "c-1", "tool": "lookup"})
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1  # the handler was replaced, not doubled; INFO is below the level
-    assert json.loads(lines[0])["message"] == "shown 1"
+    record = json.loads(lines[0])
+    assert record["message"] == "shown 1"
+    assert (record["call_id"], record["tool"], record["level"]) == ("c-1", "lookup", "warning")
     logconfig.configure_logging(logconfig.log_settings({"SIGNALWIRE_LOG_MODE": "off"}))
     sw.critical("silenced")
     logging.getLogger("uvicorn.error").critical("silenced too")

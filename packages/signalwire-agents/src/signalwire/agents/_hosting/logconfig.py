@@ -78,8 +78,16 @@ def log_settings(environ: Mapping[str, str] | None = None, *, cgi: bool = False)
     return LogSettings(mode, _LEVELS[level_name], fmt, explicit_level=bool(env.get(ENV_LEVEL)))
 
 
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message (and the exception, if any)."""
+    """One JSON object per record: time, level, logger, message, the exception if any, and any
+    ``extra=`` fields (key-value logging puts its fields there)."""
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
@@ -89,6 +97,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in data and not key.startswith("_"):
+                data[key] = value
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str)
