@@ -46,7 +46,7 @@ SINGLE = {
     "verify",
 }
 VERBS = {"lookup": "Look up"}
-#: Enum values listed in full up to this many; beyond, the count of the rest is given.
+#: Enum values listed in full up to this many (plus two); beyond, the rest are counted.
 ENUM_LIMIT = 10
 #: Defaults are shown when their JSON is at most this long.
 DEFAULT_LIMIT = 60
@@ -143,8 +143,9 @@ def facts(resolve: Any, schema: Any) -> str:
     phrase = type_phrase(resolve, schema)
     values = _enum_values(resolve, schema)
     if values:
-        shown = ", ".join(_literal(v) for v in values[:ENUM_LIMIT])
-        more = len(values) - ENUM_LIMIT
+        cut = len(values) if len(values) <= ENUM_LIMIT + 2 else ENUM_LIMIT
+        shown = ", ".join(_literal(v) for v in values[:cut])
+        more = len(values) - cut
         phrase += f"; one of {shown}" + (f" and {more} more" if more > 0 else "")
     node = resolve(schema)
     default = schema.get("default") if isinstance(schema, dict) else None

@@ -1,6 +1,6 @@
 """Every documented method of the implemented classes exists with the documented parameters.
 
-The reference is ../shared/surface/python-api.json (the vendor's documented
+The reference is the committed python-api.json (``signalwire_fakes.surface``, the vendor's documented
 Python API). Classes the package deliberately leaves out (skills, prefabs,
 AgentServer, ...) are listed in the README and are not checked here.
 """

@@ -2367,7 +2367,7 @@ class SipEndpoints(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, required; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             id: string (uuid), required.
@@ -2448,7 +2448,7 @@ class SipEndpoints(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             send_as: string, optional.
@@ -2579,7 +2579,7 @@ class SipGateways(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, required; one of ``"required"``, ``"optional"``,
                 ``"default"``.
             name: string, required.
@@ -2648,7 +2648,7 @@ class SipGateways(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``.
             name: string, optional.
@@ -2933,7 +2933,7 @@ class Subscribers(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             send_as: string, optional.
@@ -3078,7 +3078,7 @@ class Subscribers(Resource[_R]):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             password: string, optional.

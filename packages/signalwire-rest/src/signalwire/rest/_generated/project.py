@@ -38,7 +38,7 @@ class Tokens(Resource[_R]):
             name: string, required.
             permissions: list of string, required; one of ``"calling"``, ``"chat"``,
                 ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
-                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``.
             subproject_id: string (uuid), optional.
         """
         return self._t.call(
@@ -75,7 +75,7 @@ class Tokens(Resource[_R]):
             name: string, optional.
             permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
                 ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
-                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``.
         """
         return self._t.call(
             "PATCH",
