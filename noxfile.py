@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -58,12 +59,15 @@ def tests(session: nox.Session, pkg: str) -> None:
 
 def _test_group(pyproject: Path) -> list[str]:
     """The ``test`` dependency group of a package, without the workspace's fakes."""
+    text = pyproject.read_text("utf-8")
     if sys.version_info >= (3, 11):
         import tomllib
-    else:  # pragma: no cover - nox itself runs on 3.11+ in CI
-        import tomli as tomllib
-    groups = tomllib.loads(pyproject.read_text("utf-8")).get("dependency-groups", {})
-    return [r for r in groups.get("test", []) if isinstance(r, str) and r != "signalwire-fakes"]
+
+        group = tomllib.loads(text).get("dependency-groups", {}).get("test", [])
+    else:  # nox on 3.10: the group is a flat list of quoted requirements
+        block = re.search(r"^\[dependency-groups\].*?^test = \[(.*?)\]", text, re.M | re.S)
+        group = re.findall(r'"([^"]+)"', block.group(1)) if block else []
+    return [r for r in group if isinstance(r, str) and r != "signalwire-fakes"]
 
 
 @nox.session
