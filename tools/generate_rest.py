@@ -14,6 +14,7 @@ ruff so that a spec update reads as a small diff.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -23,11 +24,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from rest_codegen import relaxed  # noqa: E402
 from rest_codegen.emit import render_all  # noqa: E402
 from rest_codegen.spec import Spec, load  # noqa: E402
 from spec_data import DATA_DIR, SPEC_FILES  # noqa: E402
 
 OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
+#: The spec deviations, for the fake platform (which never imports the generator).
+EXCEPTIONS_JSON = ROOT / "tools/signalwire-fakes/src/signalwire_fakes/rest/platform_exceptions.json"
+
+
+def exceptions_json() -> str:
+    return json.dumps(relaxed.as_json(), indent=2) + "\n"
 
 
 def generate(out: Path, data: Path = DATA_DIR, fmt: bool = True) -> int:
@@ -38,6 +46,7 @@ def generate(out: Path, data: Path = DATA_DIR, fmt: bool = True) -> int:
     rest = Spec(data / SPEC_FILES["signalwire-rest.openapi.yaml"])
     compat = Spec(data / SPEC_FILES["compatibility.openapi.yaml"])
     ops = load(rest, "rest") + load(compat, "compat")
+    relaxed.apply(rest, compat, ops)
     files = render_all(rest, compat, ops)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.py"):
@@ -60,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.check:
         count = generate(OUT)
+        EXCEPTIONS_JSON.write_text(exceptions_json(), encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)} ({count} operations)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             if not (OUT / p.name).is_file() or (OUT / p.name).read_text() != p.read_text()
         ]
         extra = [p.name for p in OUT.glob("*.py") if not (Path(tmp) / p.name).exists()]
+    if not EXCEPTIONS_JSON.is_file() or EXCEPTIONS_JSON.read_text() != exceptions_json():
+        extra.append(EXCEPTIONS_JSON.name)
     if stale or extra:
         print(f"generated REST code is stale: {stale + extra}; run tools/generate.py")
         return 1

@@ -5,8 +5,6 @@ uv run python examples/rest/create_ai_agent.py [--fake]
 
 from __future__ import annotations
 
-import uuid
-
 from _platform import platform
 
 from signalwire.rest import RestClient
@@ -14,8 +12,8 @@ from signalwire.rest import RestClient
 
 def main() -> None:
     with platform() as settings, RestClient(**settings) as client:
+        # As documented: the platform assigns the agent_id the spec marks required.
         agent = client.fabric.ai_agents.create(
-            agent_id=str(uuid.uuid4()),
             name="Booking Assistant",
             prompt={"text": "You help callers book a table. Ask for a date, a time and a name."},
             hints=["reservation", "party size"],

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from codegen_docs import facts, summary_line
 
 from rest_codegen.naming import method_of, resource_of
+from rest_codegen.relaxed import RELAXED_NOTE, command_key, relaxed_fields
 from rest_codegen.spec import Operation, Param, Spec, py_name
 from rest_codegen.vendor_names import VENDOR_PATH_PARAMS
 
@@ -45,6 +46,9 @@ MIXINS = {"phone_numbers": ("signalwire.rest._helpers", "PhoneNumberHelpers")}
 
 #: Calling command -> method name.
 _CALL_SPECIAL = {"dial": "dial", "update": "update"}
+#: Commands whose method is hand-written in ``signalwire.rest._helpers.CallingHelpers``
+#: (they also take the documented spellings ``call_id=`` / ``audio=``).
+HAND_WRITTEN_COMMANDS = {"update", "calling.record"}
 
 
 def camel(name: str) -> str:
@@ -143,6 +147,8 @@ def _method_source(res: Resource, m: Method) -> str:
             continue
         seen.add(p.py)
         sig.append(_param_decl(p, force_optional=positional_body))
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
     sig.append("extras: Mapping[str, Any] | None = None")
     sig.append("request_options: RequestOptions | None = None")
     sig.append("**kwargs: Any")
@@ -152,6 +158,9 @@ def _method_source(res: Resource, m: Method) -> str:
     doc = [f'{ind}"""{summary}', "", f"{ind}``{op.verb} {op.path}`` (``{op.operation_id}``)."]
     if op.body and op.body.content_type != "application/json":
         doc.append(f"{ind}The body is sent as ``{op.body.content_type}``.")
+    if op.bearer:
+        doc.append(f"{ind}Sent with a subscriber's Bearer token: ``subscriber_token`` or the")
+        doc.append(f"{ind}client's; without either, with the project's Basic auth.")
     if positional_body:
         doc.append(f"{ind}``body`` is the whole request body; keywords add or override fields.")
     if path_params or ordered:
@@ -189,6 +198,8 @@ def _method_source(res: Resource, m: Method) -> str:
         key = "form" if op.body.content_type == "application/x-www-form-urlencoded" else "json"
         args.append(f"{key}={merged}")
     args.append("options=request_options")
+    if op.bearer:
+        args.append("auth=self._t.subscriber_auth(subscriber_token)")
     lines.append(f"{ind}return self._t.call(")
     lines += [f"{ind}    {a}," for a in args]
     lines.append(f"{ind})")
@@ -203,6 +214,9 @@ def _paginate_source(list_method: Method) -> str:
     for p in op.query:
         sig.append(_param_decl(p, force_optional=not p.required) if p.required else _param_decl(p))
         passes.append(f"{p.py}={p.py}")
+    if op.bearer:
+        sig.append("subscriber_token: str | None = None")
+        passes.append("subscriber_token=subscriber_token")
     sig += [
         "extras: Mapping[str, Any] | None = None",
         "request_options: RequestOptions | None = None",
@@ -221,6 +235,7 @@ def _paginate_source(list_method: Method) -> str:
         f"{ind}return self._t.paginate(",
         f"{ind}    lambda: self.list({', '.join(passes)}),",
         f"{ind}    request_options,",
+        *([f"{ind}    auth=self._t.subscriber_auth(subscriber_token),"] if op.bearer else []),
         f"{ind})",
     ]
     return "\n".join(lines)
@@ -231,7 +246,7 @@ def _resource_source(res: Resource) -> str:
     ops = ", ".join(sorted({m.op.tag for m in res.methods if m.op.tag}))
     base = MIXINS[res.accessor][1] if res.accessor in MIXINS else "Resource"
     lines = [
-        f"class {res.class_name}({base}[_R]):",
+        f"class {res.class_name}({base}[_R], accessor={res.accessor!r}):",
         f'    """``client.{res.accessor}``: {title} ({ops})."""',
         "",
     ]
@@ -344,8 +359,16 @@ def calling_commands(spec: Spec) -> list[tuple[str, str, list[Param], bool, str]
         props, required, _ = spec.merged_object(schema)
         params_schema = props.get("params", {})
         pprops, preq, _ = spec.merged_object(params_schema)
+        relaxed = relaxed_fields(command_key(command))
         params = [
-            Param(name, py_name(name), spec.annotation(sub), name in preq, facts(spec.resolve, sub))
+            Param(
+                name,
+                py_name(name),
+                spec.annotation(sub),
+                name in preq and name not in relaxed,
+                facts(spec.resolve, sub)
+                + (RELAXED_NOTE if name in preq and name in relaxed else ""),
+            )
             for name, sub in pprops.items()
         ]
         desc = f"Send the ``{command}`` call command."
@@ -367,7 +390,7 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
         "__all__ = ['Calling']",
         "",
         "",
-        "class Calling(CallingHelpers[_R]):",
+        "class Calling(CallingHelpers[_R], accessor='calling'):",
         '    """``client.calling``: one method per command of ``POST /api/calling/calls``.',
         "",
         '    Each sends ``{"command": <command>, "id": call_id, "params": {<fields>}}``; ``dial``',
@@ -376,6 +399,8 @@ def calling_source(commands: list[tuple[str, str, list[Param], bool, str]]) -> s
         '    """',
     ]
     for command, name, params, needs_id, desc in commands:
+        if command in HAND_WRITTEN_COMMANDS:
+            continue
         sig = ["self"]
         if needs_id:
             sig.append("call_id: str")

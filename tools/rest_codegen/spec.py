@@ -62,6 +62,8 @@ class Operation:
     items_key: str | None = None
     #: The raw request-body schema (resolved), for special cases such as calling.
     body_schema: dict[str, Any] | None = None
+    #: The spec authenticates this operation with a subscriber's Bearer token.
+    bearer: bool = False
 
     @property
     def key(self) -> str:
@@ -177,6 +179,7 @@ def load(spec: Spec, api: str) -> list[Operation]:
                 spec_path=spec_path,
                 operation_id=raw.get("operationId", ""),
                 tag=(raw.get("tags") or [""])[0],
+                bearer=any("SignalWireBearerAuth" in r for r in raw.get("security") or []),
             )
             params = [
                 spec.resolve(p) for p in item.get("parameters", []) + raw.get("parameters", [])

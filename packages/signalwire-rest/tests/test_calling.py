@@ -73,9 +73,14 @@ def test_envelopes_match_the_spec() -> None:
     assert {r.url.path for r in seen} == {"/api/calling/calls"}
 
 
-def test_starting_operations_require_a_control_id() -> None:
+def test_control_id_is_optional_to_start_and_required_to_stop() -> None:
+    # The platform assigns a control_id when a start command sends none (a documented
+    # exception to the spec); the commands acting on a running operation need one.
     client = RestClient("p", "t", "example.signalwire.com")
     for name in ("play", "record", "collect", "detect", "tap", "stream", "transcribe"):
+        param = inspect.signature(getattr(client.calling, name)).parameters["control_id"]
+        assert param.default is None, name
+    for name in ("play_stop", "record_stop", "collect_stop", "detect_stop", "tap_stop"):
         param = inspect.signature(getattr(client.calling, name)).parameters["control_id"]
         assert param.default is inspect.Parameter.empty, name
     client.close()

@@ -16,6 +16,7 @@ EXPECTED = {
     "call_logs.py": "12 calls in all",
     "compat_sms.py": "is queued",
     "async_fanout.py": "50 requests in",
+    "subscriber_addresses.py": "a made-up token is refused (401): Check the subscriber token",
 }
 
 

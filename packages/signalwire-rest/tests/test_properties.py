@@ -47,3 +47,23 @@ def test_head_parser_reads_framing() -> None:
     assert head.chunked and head.length is None and not head.keep_alive
     assert head.header(b"retry-after") == "3"
     assert head.header_dict() == {"retry-after": "3", "transfer-encoding": "chunked"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(["prompt", "name"])))
+def test_missing_required_keywords_are_named_exactly(given_names: set[str]) -> None:
+    import pytest
+
+    from signalwire.rest import RestClient
+
+    client = RestClient("p", "t", "example.signalwire.com")
+    kwargs = {name: {"text": "x"} if name == "prompt" else "x" for name in given_names}
+    missing = {"prompt", "name"} - given_names
+    if not missing:
+        client.close()
+        return
+    with pytest.raises(TypeError) as info:
+        client.fabric.ai_agents.create(**kwargs)
+    said = str(info.value).split(" needs ", 1)[1].replace(" and ", ", ").split(", ")
+    assert {s.removesuffix("=") for s in said} == missing
+    client.close()

@@ -66,15 +66,39 @@ async def test_compat_account_sid_must_be_the_project(client: httpx.AsyncClient)
     assert (await client.get(f"{B}/Calls")).status_code == 200
 
 
-async def test_unauthenticated_and_bearer_operations(client: httpx.AsyncClient) -> None:
+async def test_unauthenticated_and_bearer_operations(
+    client: httpx.AsyncClient, fake_rest: FakeRestPlatform
+) -> None:
     r = await client.post("/api/fabric/embeds/tokens", json={"token": "t"}, auth=None)
     assert r.status_code == 201 or r.status_code == 200
+    issued = fake_rest.issue_subscriber_token()
     r = await client.get(
-        "/api/fabric/addresses", headers={"Authorization": "Bearer sub-token"}, auth=None
+        "/api/fabric/addresses", headers={"Authorization": f"Bearer {issued}"}, auth=None
     )
     assert r.status_code == 200
-    r = await client.get("/api/video/rooms", headers={"Authorization": "Bearer x"}, auth=None)
+    r = await client.get(
+        "/api/fabric/addresses", headers={"Authorization": "Bearer made-up"}, auth=None
+    )
     assert r.status_code == 401
+    assert fake_rest.journal.last.note == "401: unknown subscriber token"
+    r = await client.get(
+        "/api/video/rooms", headers={"Authorization": f"Bearer {issued}"}, auth=None
+    )
+    assert r.status_code == 401
+
+
+async def test_subscriber_tokens_from_the_api_are_accepted(client: httpx.AsyncClient) -> None:
+    r = await client.post("/api/fabric/subscribers/tokens", json={"reference": "a@example.com"})
+    token = r.json()["token"]
+    other = (await client.post("/api/fabric/subscribers/tokens", json={"reference": "b"})).json()
+    assert other["token"] != token
+    r = await client.post(
+        "/api/fabric/subscriber/invites",
+        json={"address_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+        headers={"Authorization": f"Bearer {token}"},
+        auth=None,
+    )
+    assert r.status_code in (200, 201), r.text
 
 
 # -- routing errors -----------------------------------------------------------
@@ -311,14 +335,26 @@ async def test_calling_unknown_command_is_422_naming_command(client: httpx.Async
 async def test_calling_command_params_are_validated(client: httpx.AsyncClient) -> None:
     r = await client.post(
         "/api/calling/calls",
+        json={"command": "calling.play.stop", "id": CALL_ID, "params": {}},
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["attribute"] == "params.control_id"
+    # Starting a play without a control_id is a documented exception: the platform assigns one.
+    r = await client.post(
+        "/api/calling/calls",
         json={
             "command": "calling.play",
             "id": CALL_ID,
             "params": {"play": [{"type": "tts", "params": {"text": "hi"}}]},
         },
     )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/calling/calls",
+        json={"command": "calling.play", "id": CALL_ID, "params": {"control_id": "c1"}},
+    )
     assert r.status_code == 422
-    assert r.json()["errors"][0]["attribute"] == "params.control_id"
+    assert r.json()["errors"][0]["attribute"] == "params.play"
     r = await client.post(
         "/api/calling/calls",
         json={

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from signalwire.rest._client import AsyncRestClient, RestClient
     from signalwire.rest._enums import PhoneCallHandler
     from signalwire.rest._errors import (
+        SignalWireRestAuthError,
         SignalWireRestError,
         SignalWireRestTimeoutError,
         SignalWireRestTransportError,
@@ -40,6 +41,7 @@ __all__ = [
     "PhoneCallHandler",
     "RequestOptions",
     "RestClient",
+    "SignalWireRestAuthError",
     "SignalWireRestError",
     "SignalWireRestTimeoutError",
     "SignalWireRestTransportError",
@@ -50,6 +52,7 @@ _LAZY = {
     "AsyncRestClient": "signalwire.rest._client",
     "RestClient": "signalwire.rest._client",
     "PhoneCallHandler": "signalwire.rest._enums",
+    "SignalWireRestAuthError": "signalwire.rest._errors",
     "SignalWireRestError": "signalwire.rest._errors",
     "SignalWireRestTimeoutError": "signalwire.rest._errors",
     "SignalWireRestTransportError": "signalwire.rest._errors",

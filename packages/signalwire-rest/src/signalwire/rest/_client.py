@@ -61,6 +61,23 @@ def _verify(verify: Verify | None, environ: Mapping[str, str] | None) -> Verify:
     return env.get(CA_FILE_ENV) or True
 
 
+def _with_shortcuts(
+    options: RequestOptions | None, timeout: float | None, retries: int | None
+) -> RequestOptions | None:
+    """``request_options`` with the client's ``timeout=``/``retries=`` shortcuts applied."""
+    if timeout is None and retries is None:
+        return options
+    from signalwire.rest._options import RequestOptions
+
+    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if retries is not None and (
+        isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
+    ):
+        raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
+    return (options or RequestOptions()).merge(RequestOptions(timeout=timeout, retries=retries))
+
+
 class RestClient(ClientTree[Any]):
     """Synchronous client for the SignalWire REST and compatibility (LaML) APIs.
 
@@ -78,6 +95,16 @@ class RestClient(ClientTree[Any]):
     ``httpx.BaseTransport``, e.g. ``httpx.HTTPTransport(proxy=...)``.
     ``verify`` (True, False, a CA bundle path or an ``ssl.SSLContext``; default
     from ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
+
+    ``timeout=`` (seconds per attempt) and ``retries=`` (extra attempts) are
+    shortcuts for the same fields of ``request_options``, and win over them.
+
+    ``subscriber_token`` is a subscriber's token (from
+    ``fabric.tokens.create_subscriber_token``): the operations the spec
+    authenticates with a subscriber's Bearer token (``fabric.addresses.list``/
+    ``get``, ``fabric.tokens.create_invite_token``) send it, every other request
+    keeps the project's Basic auth. Those methods also take ``subscriber_token=``
+    per call.
     """
 
     def __init__(
@@ -88,8 +115,11 @@ class RestClient(ClientTree[Any]):
         request_options: RequestOptions | None = None,
         *,
         space: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
         transport: httpx.BaseTransport | None = None,
         verify: Verify | None = None,
+        subscriber_token: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         key, netloc, auth, compat_base, project_id = _settings(
@@ -107,8 +137,9 @@ class RestClient(ClientTree[Any]):
             netloc,
             auth,
             USER_AGENT,
-            request_options,
+            _with_shortcuts(request_options, timeout, retries),
             compat_base,
+            subscriber_token=subscriber_token,
         )
         self._t = self._engine
 
@@ -174,7 +205,8 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
 
     ``transport`` accepts any ``httpx.AsyncBaseTransport``, e.g.
     ``httpx.AsyncHTTPTransport()`` or ``httpx.ASGITransport(app)``.
-    ``max_connections`` bounds the default transport's pool.
+    ``max_connections`` bounds the default transport's pool. ``subscriber_token``
+    works as on :class:`RestClient`.
     """
 
     def __init__(
@@ -185,9 +217,12 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
         request_options: RequestOptions | None = None,
         *,
         space: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         verify: Verify | None = None,
         max_connections: int = 100,
+        subscriber_token: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         key, netloc, auth, compat_base, project_id = _settings(
@@ -204,8 +239,9 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
             netloc,
             auth,
             USER_AGENT,
-            request_options,
+            _with_shortcuts(request_options, timeout, retries),
             compat_base,
+            subscriber_token=subscriber_token,
         )
         self._t = self._engine
 

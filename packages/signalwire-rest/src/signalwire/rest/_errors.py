@@ -4,6 +4,7 @@
 
     SignalWireError (signalwire.core)
     └── SignalWireRestError                 the platform answered with an error status
+        ├── SignalWireRestAuthError         401 or 403: the credentials were refused
         └── SignalWireRestTransportError    no usable answer: connection, timeout, abort
             └── SignalWireRestTimeoutError  an attempt ran out of time
 """
@@ -15,7 +16,13 @@ from typing import Any
 
 from signalwire.core import SignalWireError
 
-__all__ = ["SignalWireRestError", "SignalWireRestTimeoutError", "SignalWireRestTransportError"]
+__all__ = [
+    "SignalWireRestAuthError",
+    "SignalWireRestError",
+    "SignalWireRestTimeoutError",
+    "SignalWireRestTransportError",
+    "rest_error",
+]
 
 _REQUEST_ID_HEADERS = ("x-request-id", "x-signalwire-request-id", "request-id", "x-amzn-requestid")
 _MAX_BODY_IN_MESSAGE = 500
@@ -68,6 +75,66 @@ class SignalWireRestError(SignalWireError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.status_code, self.body, self.url, self.method, self.headers))
+
+
+class SignalWireRestAuthError(SignalWireRestError):
+    """The platform refused the request's credentials: 401 (not authenticated) or 403
+    (authenticated, but not allowed). The message says which credential to check.
+
+    ``credential`` is ``"project"`` (Basic project id and API token) or
+    ``"subscriber"`` (a subscriber's Bearer token).
+    """
+
+    def __init__(
+        self,
+        status_code: int | None,
+        body: Any,
+        url: str,
+        method: str = "GET",
+        headers: Mapping[str, str] | None = None,
+        credential: str = "project",
+    ) -> None:
+        #: Which credential the request carried: ``"project"`` or ``"subscriber"``.
+        self.credential = credential
+        super().__init__(status_code, body, url, method, headers)
+
+    def _message(self) -> str:
+        return f"{super()._message()}. {self.hint}"
+
+    @property
+    def hint(self) -> str:
+        """What to check, in words."""
+        if self.credential == "subscriber":
+            if self.status_code == 403:
+                return "The subscriber token is valid but may not use this resource"
+            return "Check the subscriber token (subscriber_token=): it may be wrong or expired"
+        if self.status_code == 403:
+            return (
+                "The API token was accepted but lacks the permission (scope) this "
+                "operation needs; check the token's scopes in your space"
+            )
+        return (
+            "Check the project id and API token (project=/token= or SIGNALWIRE_PROJECT_ID/"
+            "SIGNALWIRE_API_TOKEN) and that host is the space they belong to"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.status_code, self.body, self.url, self.method, self.headers)
+        return (type(self), (*args, self.credential))
+
+
+def rest_error(
+    status_code: int,
+    body: Any,
+    url: str,
+    method: str,
+    headers: Mapping[str, str] | None,
+    credential: str = "project",
+) -> SignalWireRestError:
+    """The error for an error status: :class:`SignalWireRestAuthError` for 401/403."""
+    if status_code in (401, 403):
+        return SignalWireRestAuthError(status_code, body, url, method, headers, credential)
+    return SignalWireRestError(status_code, body, url, method, headers)
 
 
 class SignalWireRestTransportError(SignalWireRestError):

@@ -2,15 +2,18 @@
 
 ``client.phone_numbers.set_*`` each send one ``PUT /api/relay/rest/phone_numbers/{id}``
 with a preset ``call_handler`` and the fields that handler reads.
-``client.calling.rpc`` calls the JSON-RPC twin of the calling API.
+``client.calling.rpc`` calls the JSON-RPC twin of the calling API; ``calling.update``
+and ``calling.record`` are written here because they accept the documented spellings
+(``call_id=``, ``audio=``) besides the spec's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from signalwire.rest._enums import PhoneCallHandler
-from signalwire.rest._resource import _R, Resource, seg
+from signalwire.rest._resource import _R, Resource, fields, seg
 
 if TYPE_CHECKING:
     from signalwire.rest._options import RequestOptions
@@ -18,9 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["CallingHelpers", "PhoneNumberHelpers"]
 
 CALLING_RPC_PATH = "/api/calling/rpc"
+CALLING_PATH = "/api/calling/calls"
 
 
-class PhoneNumberHelpers(Resource[_R]):
+class PhoneNumberHelpers(Resource[_R], accessor="phone_numbers"):
     """Routing shortcuts for ``client.phone_numbers``."""
 
     __slots__ = ()
@@ -91,7 +95,7 @@ class PhoneNumberHelpers(Resource[_R]):
         return self._route(resource_id, PhoneCallHandler.RELAY_TOPIC, fields)
 
 
-class CallingHelpers(Resource[_R]):
+class CallingHelpers(Resource[_R], accessor="calling"):
     """``client.calling.rpc``: the JSON-RPC form of the calling API."""
 
     __slots__ = ()
@@ -108,3 +112,71 @@ class CallingHelpers(Resource[_R]):
         their wire names (``from``: pass ``**{"from": ...}``).
         """
         return self._t.rpc(CALLING_RPC_PATH, method, params, request_options)
+
+    def update(
+        self,
+        call_id: str | None = None,
+        *,
+        id: str | None = None,
+        url: str | None = None,
+        swml: Mapping[str, Any] | None = None,
+        status: str | None = None,
+        fallback_url: str | None = None,
+        status_url: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Update a call in progress: redirect it (``url`` or ``swml``) or end it
+        (``status="canceled"`` / ``"completed"``).
+
+        Sends ``{"command": "update", "params": {"id": call_id, ...}}`` to
+        ``POST /api/calling/calls`` (no top-level id). The call is named by
+        ``call_id`` (as the reference example writes it) or ``id=`` (the
+        spec's name, and signalwire-sdk 3.7.5's keyword).
+        """
+        if call_id is None and id is None:
+            raise TypeError("calling.update() needs call_id= (or id=)")
+        if call_id is not None and id is not None and call_id != id:
+            raise TypeError("calling.update() takes call_id= or id=, not two different ids")
+        values = {
+            "id": call_id if call_id is not None else id,
+            "url": url,
+            "swml": swml,
+            "status": status,
+            "fallback_url": fallback_url,
+            "status_url": status_url,
+        }
+        body = {"command": "update", "params": fields(values, extras, kwargs)}
+        return self._t.call("POST", CALLING_PATH, json=body, options=request_options)
+
+    def record(
+        self,
+        call_id: str,
+        *,
+        control_id: str | None = None,
+        record: Mapping[str, Any] | None = None,
+        audio: Mapping[str, Any] | None = None,
+        status_url: str | None = None,
+        extras: Mapping[str, Any] | None = None,
+        request_options: RequestOptions | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Start recording a call (``calling.record``).
+
+        ``record={"audio": {...}}`` is the spec's shape; ``audio={...}`` (the
+        documented and signalwire-sdk 3.7.5 spelling) is sent the same way, as
+        ``params.record.audio``. Without ``control_id`` the platform assigns one.
+        """
+        if record is None and audio is None:
+            raise TypeError("calling.record() needs record= (or audio=)")
+        if record is not None and audio is not None:
+            raise TypeError("calling.record() takes record= or audio=, not both")
+        values = {
+            "control_id": control_id,
+            "record": record if record is not None else {"audio": audio},
+            "status_url": status_url,
+        }
+        params = fields(values, extras, kwargs)
+        body = {"command": "calling.record", "id": call_id, "params": params}
+        return self._t.call("POST", CALLING_PATH, json=body, options=request_options)

@@ -25,6 +25,7 @@ from signalwire.rest._errors import (
     SignalWireRestError,
     SignalWireRestTimeoutError,
     SignalWireRestTransportError,
+    rest_error,
 )
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
@@ -96,13 +97,15 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Prepared:
     """A request ready to send (re-sent unchanged on each retry)."""
 
-    __slots__ = ("content", "content_type", "method", "url")
+    __slots__ = ("auth", "content", "content_type", "method", "url")
 
     def __init__(self, method: str, url: str, content_type: str | None, content: bytes):
         self.method = method
         self.url = url
         self.content_type = content_type
         self.content = content
+        #: An ``Authorization`` value replacing the client's (subscriber Bearer auth).
+        self.auth: str | None = None
 
 
 class _Reply:
@@ -135,9 +138,11 @@ class _EngineBase:
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
+        subscriber_token: str | None = None,
     ) -> None:
         scheme, _, _ = key
         self._base_url = f"{scheme}://{netloc}"
+        self._subscriber_token = subscriber_token
         self._headers = [
             ("Authorization", auth_header),
             ("Accept", _JSON),
@@ -159,6 +164,16 @@ class _EngineBase:
     def base_url(self) -> str:
         """``scheme://host[:port]`` every path is appended to."""
         return self._base_url
+
+    def subscriber_auth(self, token: str | None) -> str | None:
+        """``Bearer <token>`` for a per-call or the client's subscriber token, else None
+        (the request then keeps the project's Basic auth)."""
+        token = token if token is not None else self._subscriber_token
+        if token is None:
+            return None
+        if not token or any(c in token for c in "\r\n"):
+            raise ValueError("subscriber_token must be a non-empty single-line string")
+        return f"Bearer {token}"
 
     @staticmethod
     def _timeout_ext(timeout: float) -> dict[str, float]:
@@ -205,12 +220,16 @@ class _EngineBase:
             if len(self._url_cache) >= _URL_CACHE_SIZE:
                 self._url_cache.clear()
             url = self._url_cache[prep.url] = httpx.URL(prep.url)
-        headers = self._header_cache.get(prep.content_type)
+        headers = self._header_cache.get(prep.content_type) if prep.auth is None else None
         if headers is None:
             extra = [] if prep.content_type is None else [("Content-Type", prep.content_type)]
-            headers = self._header_cache[prep.content_type] = httpx.Headers(
-                [*self._headers, *extra]
-            )
+            if prep.auth is None:
+                headers = self._header_cache[prep.content_type] = httpx.Headers(
+                    [*self._headers, *extra]
+                )
+            else:  # rare: a subscriber's request, built uncached
+                base = [("Authorization", prep.auth), *self._headers[1:]]
+                headers = httpx.Headers([*base, *extra])
         return httpx.Request(
             prep.method,
             url,
@@ -275,12 +294,30 @@ class _EngineBase:
             body: Any = jsonlib.loads(content) if content else None
         except ValueError:
             body = content.decode("utf-8", "replace")
-        raise SignalWireRestError(status, body, prep.url, prep.method, reply.headers)
+        credential = "subscriber" if prep.auth is not None else "project"
+        raise rest_error(status, body, prep.url, prep.method, reply.headers, credential)
 
-    def _log(self, prep: _Prepared, status: int | None, attempt: int) -> None:
+    def _log(self, prep: _Prepared, outcome: int | str, attempt: int) -> None:
+        """One attempt's outcome: its status, or the transport error's reason."""
         if log.isEnabledFor(logging.DEBUG):
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
-            log.debug("%s %s -> %s (attempt %d)", prep.method, path, status, attempt)
+            log.debug("%s %s -> %s (attempt %d)", prep.method, path, outcome, attempt)
+
+    def _log_retry(
+        self, prep: _Prepared, cause: int | str, delay: float, attempt: int, opts: ResolvedOptions
+    ) -> None:
+        """Say what is retried and why: ``retrying after 503 in 0.50 s``."""
+        if log.isEnabledFor(logging.DEBUG):
+            path = prep.url[len(self._base_url) :].split("?", 1)[0]
+            log.debug(
+                "%s %s: retrying after %s in %.2f s (retry %d of %d)",
+                prep.method,
+                path,
+                cause,
+                delay,
+                attempt,
+                opts.retries,
+            )
 
 
 def _wire_failure(exc: Exception) -> WireFailure:
@@ -312,8 +349,11 @@ class SyncEngine(_EngineBase):
         options: RequestOptions | None,
         compat_base: str,
         sleep: Callable[[float], None] = time.sleep,
+        subscriber_token: str | None = None,
     ) -> None:
-        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
+        super().__init__(
+            key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
+        )
         self._sleep = sleep
         self._transport = transport
 
@@ -340,10 +380,12 @@ class SyncEngine(_EngineBase):
         json: Any = None,
         form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
+        prep.auth = auth
         attempt = 0
         while True:
             attempt += 1
@@ -352,10 +394,12 @@ class SyncEngine(_EngineBase):
                 reply = self._send(prep, opts)
             except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
-                self._log(prep, None, attempt)
+                self._log(prep, str(err.body), attempt)
                 if not retry:
                     raise err from exc
-                self._wait(prep, opts, opts.delay(attempt, None))
+                delay = opts.delay(attempt, None)
+                self._log_retry(prep, str(err.body), delay, attempt, opts)
+                self._wait(prep, opts, delay)
                 continue
             status = reply.status
             self._log(prep, status, attempt)
@@ -364,7 +408,9 @@ class SyncEngine(_EngineBase):
                 # A server that asks for a longer pause than we may wait gets its answer
                 # raised rather than a retry it said it would refuse.
                 if after is None or after <= opts.max_retry_delay:
-                    self._wait(prep, opts, opts.delay(attempt, after))
+                    delay = opts.delay(attempt, after)
+                    self._log_retry(prep, status, delay, attempt, opts)
+                    self._wait(prep, opts, delay)
                     continue
             return self._decode(prep, reply)
 
@@ -373,9 +419,17 @@ class SyncEngine(_EngineBase):
         if delay > 0:
             self._sleep(delay)
 
-    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+    def paginate(
+        self, first: Callable[[], Any], options: RequestOptions | None, auth: str | None = None
+    ) -> Paginator:
         """A lazy iterator over ``first()``'s items and the pages it links to."""
-        return Paginator(first, self._fetch_page, options, is_async=False)
+        if auth is None:
+            return Paginator(first, self._fetch_page, options, is_async=False)
+
+        def fetch(path: str, opts: RequestOptions | None) -> Any:
+            return self.call("GET", path, options=opts, auth=auth)
+
+        return Paginator(first, fetch, options, is_async=False)
 
     def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return self.call("GET", path, options=options)
@@ -410,8 +464,11 @@ class AsyncEngine(_EngineBase):
         user_agent: str,
         options: RequestOptions | None,
         compat_base: str,
+        subscriber_token: str | None = None,
     ) -> None:
-        super().__init__(key, netloc, auth_header, user_agent, options, compat_base)
+        super().__init__(
+            key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
+        )
         self._transport = transport
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
@@ -437,10 +494,12 @@ class AsyncEngine(_EngineBase):
         json: Any = None,
         form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
+        prep.auth = auth
         attempt = 0
         while True:
             attempt += 1
@@ -449,10 +508,12 @@ class AsyncEngine(_EngineBase):
                 reply = await self._send(prep, opts)
             except (WireFailure, OSError) as exc:
                 err, retry = self._transport_error(prep, exc, attempt, opts)
-                self._log(prep, None, attempt)
+                self._log(prep, str(err.body), attempt)
                 if not retry:
                     raise err from exc
-                await self._wait(prep, opts, opts.delay(attempt, None))
+                delay = opts.delay(attempt, None)
+                self._log_retry(prep, str(err.body), delay, attempt, opts)
+                await self._wait(prep, opts, delay)
                 continue
             status = reply.status
             self._log(prep, status, attempt)
@@ -461,7 +522,9 @@ class AsyncEngine(_EngineBase):
                 # A server that asks for a longer pause than we may wait gets its answer
                 # raised rather than a retry it said it would refuse.
                 if after is None or after <= opts.max_retry_delay:
-                    await self._wait(prep, opts, opts.delay(attempt, after))
+                    delay = opts.delay(attempt, after)
+                    self._log_retry(prep, status, delay, attempt, opts)
+                    await self._wait(prep, opts, delay)
                     continue
             return self._decode(prep, reply)
 
@@ -470,9 +533,17 @@ class AsyncEngine(_EngineBase):
         if delay > 0:
             await asyncio.sleep(delay)
 
-    def paginate(self, first: Callable[[], Any], options: RequestOptions | None) -> Paginator:
+    def paginate(
+        self, first: Callable[[], Any], options: RequestOptions | None, auth: str | None = None
+    ) -> Paginator:
         """A lazy async iterator over ``first()``'s items and the pages it links to."""
-        return Paginator(first, self._fetch_page, options, is_async=True)
+        if auth is None:
+            return Paginator(first, self._fetch_page, options, is_async=True)
+
+        async def fetch(path: str, opts: RequestOptions | None) -> Any:
+            return await self.call("GET", path, options=opts, auth=auth)
+
+        return Paginator(first, fetch, options, is_async=True)
 
     async def _fetch_page(self, path: str, options: RequestOptions | None) -> Any:
         return await self.call("GET", path, options=options)

@@ -42,7 +42,11 @@ Auth
     HTTP Basic ``project:token`` (``FakeRestPlatform.auth``). Failure: 401
     (REST ``{"error": "Unauthorized"}``; compat ``{"code": 20003, ...}``) and
     ``WWW-Authenticate``. Compat paths also need ``{AccountSid} == project``.
-    The three Bearer operations accept Basic or any Bearer token;
+    The three Bearer operations (``GET /api/fabric/addresses[/{id}]``,
+    ``POST /api/fabric/subscriber/invites``) accept Basic, or a Bearer
+    subscriber token the fake issued: one from ``POST
+    /api/fabric/subscribers/tokens`` (or its refresh), or
+    ``issue_subscriber_token()``; any other Bearer token is a 401;
     ``POST /api/fabric/embeds/tokens`` needs none. The default project is a
     UUID because the compat spec types ``AccountSid`` as one.
 Validation (JSON Schema 2020-12 via jsonschema; validators compiled lazily
@@ -96,6 +100,14 @@ Lists
     The three bare-array list operations return a JSON array of ``total``
     items. ``set_list_size(total, page_size=None, *, path_prefix=None)``; an
     unknown page token, or ``page_number > 0`` without ``page_token``, is a 422.
+Documented-API exceptions
+    ``platform_exceptions()`` (from ``platform_exceptions.json``, written by
+    ``tools/generate_rest.py`` from the SDK generator's ``relaxed.py``) lists,
+    each with its reason, the request fields the spec requires but documented
+    calls omit (``relaxed``: server-assigned ids, partial updates sent as PUT,
+    the ``control_id`` of starting call commands) and the undeclared fields
+    documented examples send (``undeclared``). The fake accepts those and
+    nothing else: any other missing or unknown field is still a 422 naming it.
 Known departures from the spec
     ``links.next`` is omitted on the last page although four list schemas
     require it (clients stop on its absence). A few spec examples violate their
@@ -139,6 +151,7 @@ if TYPE_CHECKING:
         FakeRestPlatform,
     )
     from signalwire_fakes.rest._controls import FailureRule, Stub
+    from signalwire_fakes.rest._exceptions import platform_exceptions
     from signalwire_fakes.rest._journal import Journal, JournalEntry
     from signalwire_fakes.rest._server import BackgroundServer, FakeRestServer
     from signalwire_fakes.rest._spec import Operation, Parameter, load_operations, load_spec
@@ -158,6 +171,7 @@ __all__ = [
     "Stub",
     "load_operations",
     "load_spec",
+    "platform_exceptions",
 ]
 
 _LAZY = {
@@ -175,6 +189,7 @@ _LAZY = {
     "Parameter": "_spec",
     "load_operations": "_spec",
     "load_spec": "_spec",
+    "platform_exceptions": "_exceptions",
 }
 
 

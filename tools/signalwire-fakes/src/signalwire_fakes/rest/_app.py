@@ -48,6 +48,8 @@ _RPC_OPERATION = Operation(
     spec="rpc", method="POST", path=RPC_PATH, operation_id="calling_rpc", spec_path=RPC_PATH, raw={}
 )
 _router: Router | None = None
+#: Operations whose answer carries a new subscriber token (for the Bearer operations).
+_ISSUES_SUBSCRIBER_TOKENS = frozenset({"create_subscriber_token", "refresh_subscriber_token"})
 
 
 def _shared_router() -> Router:
@@ -112,6 +114,9 @@ class FakeRestPlatform(Starlette):
         self._stubs: list[Stub] = []
         self._lists: list[ListConfig] = [ListConfig(list_size, page_size, None)]
         self._request_ids = itertools.count(1)
+        #: Subscriber tokens the fake issued; Bearer operations accept only these.
+        self.subscriber_tokens: set[str] = set()
+        self._token_ids = itertools.count(1)
         self._router = _shared_router()
         # One catch-all route: the spec router below does the real matching.
         super().__init__(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
@@ -153,6 +158,14 @@ class FakeRestPlatform(Starlette):
         """The ``Authorization`` header value a correct client sends."""
         raw = f"{self.project}:{self.token}".encode()
         return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    def issue_subscriber_token(self) -> str:
+        """A new subscriber token the Bearer operations accept (as the
+        ``POST /api/fabric/subscribers/tokens`` operation hands out)."""
+        token = f"fake-subscriber-token-{next(self._token_ids):04d}"
+        with self._lock:
+            self.subscriber_tokens.add(token)
+        return token
 
     def inject_failure(
         self,
@@ -505,8 +518,8 @@ class FakeRestPlatform(Starlette):
             ok = bool(sep) and user == self.project and password == self.token
             reason = "wrong project or token"
         elif scheme.lower() == "bearer" and bearer_ok:
-            ok = bool(value.strip())
-            reason = "empty bearer token"
+            ok = value.strip() in self.subscriber_tokens
+            reason = "unknown subscriber token"
         elif header:
             reason = f"unsupported auth scheme {scheme!r}"
         if ok and op.spec == "compat" and params.get("AccountSid", self.project) != self.project:
@@ -643,6 +656,8 @@ class FakeRestPlatform(Starlette):
             body = [make_item(op, tpl, i) for i in range(cfg.total)]
         elif isinstance(body, dict):
             echo(op, body, entry.path_params, entry.body)
+            if op.operation_id in _ISSUES_SUBSCRIBER_TOKENS and "token" in body:
+                body["token"] = self.issue_subscriber_token()
         if isinstance(body, Problem):
             return self._validation_error(op, body)
         entry.response = body

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signalwire_fakes.rest._examples import SchemaTools
+from signalwire_fakes.rest._exceptions import command_key, relaxed_schema
 from signalwire_fakes.rest._spec import Operation, Parameter, load_spec
 
 __all__ = ["Problem", "SpecContext", "context_for"]
@@ -171,7 +172,15 @@ class SpecContext:
                     f"{prop!r} must be one of the {len(disc['mapping'])} known values "
                     f"({allowed}), got {body[prop]!r}",
                 )
+            key = command_key(body[prop])
+            patched = relaxed_schema(key, self.tools.lookup(target), self.tools, under="params")
+            if patched is not None:
+                return self.check(self.validator(f"exceptions|{key}", patched), body)
             return self.check(self.pointer_validator(target[1:]), body)
+        key = f"{op.method} {op.path}"
+        patched = relaxed_schema(key, root, self.tools)
+        if patched is not None:
+            return self.check(self.validator(f"exceptions|{key}|{media_type}", patched), body)
         return self.check(self.pointer_validator(pointer), body)
 
     # -- coercion of strings (query strings and form bodies) ----------------

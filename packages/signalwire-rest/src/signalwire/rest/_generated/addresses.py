@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Addresses"]
 
 
-class Addresses(Resource[_R]):
+class Addresses(Resource[_R], accessor="addresses"):
     """``client.addresses``: addresses (E911 Addresses)."""
 
     def list(

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Ai"]
 
 
-class Ai(Resource[_R]):
+class Ai(Resource[_R], accessor="ai"):
     """``client.ai``: ai (AI Chat)."""
 
     def chat(

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, fields
 __all__ = ["Calling"]
 
 
-class Calling(CallingHelpers[_R]):
+class Calling(CallingHelpers[_R], accessor="calling"):
     """``client.calling``: one method per command of ``POST /api/calling/calls``.
 
     Each sends ``{"command": <command>, "id": call_id, "params": {<fields>}}``; ``dial``
@@ -359,8 +359,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         continuous: bool | None = None,
+        control_id: str | None = None,
         digits: Mapping[str, Any] | None = None,
         initial_timeout: float | None = None,
         partial_results: bool | None = None,
@@ -378,8 +378,9 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
             continuous: boolean, optional; default ``false``.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             digits: object, optional.
             initial_timeout: number, optional.
             partial_results: boolean, optional; default ``false``.
@@ -396,8 +397,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "continuous": continuous,
+                        "control_id": control_id,
                         "digits": digits,
                         "initial_timeout": initial_timeout,
                         "partial_results": partial_results,
@@ -537,8 +538,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         detect: Mapping[str, Any],
+        control_id: str | None = None,
         status_url: str | None = None,
         timeout: float | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -551,8 +552,9 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
             detect: object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
             timeout: number, optional; default ``30``.
         """
@@ -564,8 +566,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "detect": detect,
+                        "control_id": control_id,
                         "status_url": status_url,
                         "timeout": timeout,
                     },
@@ -746,8 +748,8 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         play: Sequence[Any],
+        control_id: str | None = None,
         direction: str | None = None,
         gender: str | None = None,
         language: str | None = None,
@@ -765,8 +767,9 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
             play: list of object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             direction: string, optional; one of ``"listen"``, ``"speak"``, ``"both"``;
                 default ``"listen"``.
             gender: string, optional; one of ``"male"``, ``"female"``; default
@@ -785,8 +788,8 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "play": play,
+                        "control_id": control_id,
                         "direction": direction,
                         "gender": gender,
                         "language": language,
@@ -967,46 +970,6 @@ class Calling(CallingHelpers[_R]):
                 "params": fields(
                     {
                         "control_id": control_id,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def record(
-        self,
-        call_id: str,
-        *,
-        control_id: str,
-        record: Mapping[str, Any],
-        status_url: str | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send the ``calling.record`` call command.
-
-        Sends ``{"command": "calling.record"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            call_id: string, required; the call's ``id``.
-            control_id: string, required.
-            record: object, required.
-            status_url: string (uri), optional.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "calling.record",
-                "id": call_id,
-                "params": fields(
-                    {
-                        "control_id": control_id,
-                        "record": record,
-                        "status_url": status_url,
                     },
                     extras,
                     kwargs,
@@ -1196,10 +1159,10 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         url: str,
         authorization_bearer_token: str | None = None,
         codec: str | None = None,
+        control_id: str | None = None,
         custom_parameters: Mapping[str, Any] | None = None,
         name: str | None = None,
         status_url: str | None = None,
@@ -1215,10 +1178,11 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
             url: string (uri), required.
             authorization_bearer_token: string, optional.
             codec: string, optional.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             custom_parameters: object, optional.
             name: string, optional.
             status_url: string (uri), optional.
@@ -1235,10 +1199,10 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "url": url,
                         "authorization_bearer_token": authorization_bearer_token,
                         "codec": codec,
+                        "control_id": control_id,
                         "custom_parameters": custom_parameters,
                         "name": name,
                         "status_url": status_url,
@@ -1290,9 +1254,9 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
         device: Mapping[str, Any],
         tap: Mapping[str, Any],
+        control_id: str | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1304,9 +1268,10 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
             device: object, required.
             tap: object, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
         """
         return self._t.call(
@@ -1317,9 +1282,9 @@ class Calling(CallingHelpers[_R]):
                 "id": call_id,
                 "params": fields(
                     {
-                        "control_id": control_id,
                         "device": device,
                         "tap": tap,
+                        "control_id": control_id,
                         "status_url": status_url,
                     },
                     extras,
@@ -1367,7 +1332,7 @@ class Calling(CallingHelpers[_R]):
         self,
         call_id: str,
         *,
-        control_id: str,
+        control_id: str | None = None,
         status_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -1379,7 +1344,8 @@ class Calling(CallingHelpers[_R]):
 
         Args:
             call_id: string, required; the call's ``id``.
-            control_id: string, required.
+            control_id: string, optional; the spec marks it required, the documented API
+                does not.
             status_url: string (uri), optional.
         """
         return self._t.call(
@@ -1580,52 +1546,6 @@ class Calling(CallingHelpers[_R]):
                         "url": url,
                         "url_method": url_method,
                         "username": username,
-                        "swml": swml,
-                    },
-                    extras,
-                    kwargs,
-                ),
-            },
-            options=request_options,
-        )
-
-    def update(
-        self,
-        *,
-        id: str,
-        fallback_url: str | None = None,
-        status: str | None = None,
-        status_url: str | None = None,
-        url: str | None = None,
-        swml: Mapping[str, Any] | None = None,
-        extras: Mapping[str, Any] | None = None,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> _R:
-        """Send the ``update`` call command.
-
-        Sends ``{"command": "update"}`` to ``POST /api/calling/calls``.
-
-        Args:
-            id: string (uuid), required.
-            fallback_url: string, optional.
-            status: string, optional; one of ``"canceled"``, ``"completed"``.
-            status_url: string (uri), optional.
-            url: string, optional.
-            swml: object, optional.
-        """
-        return self._t.call(
-            "POST",
-            "/api/calling/calls",
-            json={
-                "command": "update",
-                "params": fields(
-                    {
-                        "id": id,
-                        "fallback_url": fallback_url,
-                        "status": status,
-                        "status_url": status_url,
-                        "url": url,
                         "swml": swml,
                     },
                     extras,

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Chat"]
 
 
-class Chat(Resource[_R]):
+class Chat(Resource[_R], accessor="chat"):
     """``client.chat``: chat (Chat Tokens)."""
 
     def create_token(

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Accounts(Resource[_R]):
+class Accounts(Resource[_R], accessor="compat.accounts"):
     """``client.compat.accounts``: compat accounts (Accounts)."""
 
     def list(
@@ -184,7 +184,7 @@ class Accounts(Resource[_R]):
         )
 
 
-class Applications(Resource[_R]):
+class Applications(Resource[_R], accessor="compat.applications"):
     """``client.compat.applications``: compat applications (Applications)."""
 
     def list(
@@ -321,7 +321,7 @@ class Applications(Resource[_R]):
         self,
         sid: str,
         *,
-        FriendlyName: str,
+        FriendlyName: str | None = None,
         SmsFallbackMethod: str | None = None,
         SmsFallbackUrl: str | None = None,
         SmsMethod: str | None = None,
@@ -345,7 +345,8 @@ class Applications(Resource[_R]):
 
         Args:
             sid: string (uuid), required.
-            FriendlyName: string, required.
+            FriendlyName: string, optional; the spec marks it required, the documented
+                API does not.
             SmsFallbackMethod: string, optional; one of ``"GET"``, ``"POST"``; default
                 ``"POST"``.
             SmsFallbackUrl: string (uri), optional.
@@ -442,7 +443,7 @@ class Applications(Resource[_R]):
         )
 
 
-class Calls(Resource[_R]):
+class Calls(Resource[_R], accessor="compat.calls"):
     """``client.compat.calls``: compat calls (Calls, Recordings, Streams)."""
 
     def list(
@@ -966,7 +967,7 @@ class Calls(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="compat.conferences"):
     """``client.compat.conferences``: compat conferences (Conference Participants, Conference Recordings, Conference Streams, Conferences)."""
 
     def list(
@@ -1516,7 +1517,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Faxes(Resource[_R]):
+class Faxes(Resource[_R], accessor="compat.faxes"):
     """``client.compat.faxes``: compat faxes (Fax Media, Faxes)."""
 
     def list(
@@ -1822,7 +1823,7 @@ class Faxes(Resource[_R]):
         )
 
 
-class LamlBins(Resource[_R]):
+class LamlBins(Resource[_R], accessor="compat.laml_bins"):
     """``client.compat.laml_bins``: compat laml bins (CXML Scripts)."""
 
     def list(
@@ -2002,7 +2003,7 @@ class LamlBins(Resource[_R]):
         )
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="compat.messages"):
     """``client.compat.messages``: compat messages (Message Media, Messages)."""
 
     def list(
@@ -2322,7 +2323,7 @@ class Messages(Resource[_R]):
         )
 
 
-class PhoneNumbers(Resource[_R]):
+class PhoneNumbers(Resource[_R], accessor="compat.phone_numbers"):
     """``client.compat.phone_numbers``: compat phone numbers (Available Phone Numbers, Imported Phone Numbers, Incoming Phone Numbers)."""
 
     def list(
@@ -2801,7 +2802,7 @@ class PhoneNumbers(Resource[_R]):
         )
 
 
-class Queues(Resource[_R]):
+class Queues(Resource[_R], accessor="compat.queues"):
     """``client.compat.queues``: compat queues (Queue Members, Queues)."""
 
     def list(
@@ -3072,7 +3073,7 @@ class Queues(Resource[_R]):
         )
 
 
-class Recordings(Resource[_R]):
+class Recordings(Resource[_R], accessor="compat.recordings"):
     """``client.compat.recordings``: compat recordings (Recordings)."""
 
     def list(
@@ -3206,7 +3207,7 @@ class Recordings(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="compat.tokens"):
     """``client.compat.tokens``: compat tokens (Tokens)."""
 
     def create(
@@ -3300,7 +3301,7 @@ class Tokens(Resource[_R]):
         )
 
 
-class Transcriptions(Resource[_R]):
+class Transcriptions(Resource[_R], accessor="compat.transcriptions"):
     """``client.compat.transcriptions``: compat transcriptions (Recording Transcriptions)."""
 
     def list(

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["DatasphereNamespace", "Documents"]
 
 
-class Documents(Resource[_R]):
+class Documents(Resource[_R], accessor="datasphere.documents"):
     """``client.datasphere.documents``: datasphere documents (Chunks, Documents)."""
 
     def list(
@@ -131,7 +131,7 @@ class Documents(Resource[_R]):
         self,
         id: str,
         *,
-        tags: Sequence[Any],
+        tags: Sequence[Any] | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -142,7 +142,8 @@ class Documents(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            tags: list of string, required.
+            tags: list of string, optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "PATCH",

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["DomainApplications"]
 
 
-class DomainApplications(Resource[_R]):
+class DomainApplications(Resource[_R], accessor="domain_applications"):
     """``client.domain_applications``: domain applications (Space Domain Applications)."""
 
     def list(

@@ -38,12 +38,13 @@ __all__ = [
 ]
 
 
-class Addresses(Resource[_R]):
+class Addresses(Resource[_R], accessor="fabric.addresses"):
     """``client.fabric.addresses``: fabric addresses (Addresses)."""
 
     def list(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -51,18 +52,22 @@ class Addresses(Resource[_R]):
         """List resource addresses client.
 
         ``GET /api/fabric/addresses`` (``list_resource_addresses_client``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
         """
         return self._t.call(
             "GET",
             "/api/fabric/addresses",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def get(
         self,
         resource_id: str,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -70,6 +75,8 @@ class Addresses(Resource[_R]):
         """Get a resource address client.
 
         ``GET /api/fabric/addresses/{id}`` (``get_resource_address_client``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
 
         Args:
             resource_id: string (uuid), required.
@@ -79,11 +86,13 @@ class Addresses(Resource[_R]):
             f"/api/fabric/addresses/{seg(resource_id)}",
             query=fields({}, extras, kwargs),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def paginate(
         self,
         *,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -94,12 +103,18 @@ class Addresses(Resource[_R]):
         :class:`AsyncRestClient`; ``.pages()`` yields whole pages instead.
         """
         return self._t.paginate(
-            lambda: self.list(extras=extras, request_options=request_options, **kwargs),
+            lambda: self.list(
+                subscriber_token=subscriber_token,
+                extras=extras,
+                request_options=request_options,
+                **kwargs,
+            ),
             request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
 
-class AiAgents(Resource[_R]):
+class AiAgents(Resource[_R], accessor="fabric.ai_agents"):
     """``client.fabric.ai_agents``: fabric ai agents (AI Agents: Custom)."""
 
     def list(
@@ -123,10 +138,10 @@ class AiAgents(Resource[_R]):
     def create(
         self,
         *,
-        agent_id: str,
         name: str,
         prompt: Mapping[str, Any],
         SWAIG: Mapping[str, Any] | None = None,
+        agent_id: str | None = None,
         global_data: Mapping[str, Any] | None = None,
         hints: Sequence[Any] | None = None,
         languages: Sequence[Any] | None = None,
@@ -144,10 +159,11 @@ class AiAgents(Resource[_R]):
         ``POST /api/fabric/resources/ai_agents`` (``create_ai_agent``).
 
         Args:
-            agent_id: string (uuid), required.
             name: string, required.
             prompt: object, required.
             SWAIG: object, optional.
+            agent_id: string (uuid), optional; the spec marks it required, the
+                documented API does not.
             global_data: object, optional.
             hints: list of string or object, optional.
             languages: list of object, optional.
@@ -328,7 +344,7 @@ class AiAgents(Resource[_R]):
         )
 
 
-class CallFlows(Resource[_R]):
+class CallFlows(Resource[_R], accessor="fabric.call_flows"):
     """``client.fabric.call_flows``: fabric call flows (Call Flows)."""
 
     def list(
@@ -409,9 +425,9 @@ class CallFlows(Resource[_R]):
         self,
         id: str,
         *,
-        document_version: int,
-        flow_data: Mapping[str, Any],
-        relayml: Mapping[str, Any],
+        document_version: int | None = None,
+        flow_data: Mapping[str, Any] | None = None,
+        relayml: Mapping[str, Any] | None = None,
         title: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -423,9 +439,12 @@ class CallFlows(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            document_version: integer, required.
-            flow_data: object, required.
-            relayml: object, required.
+            document_version: integer, optional; the spec marks it required, the
+                documented API does not.
+            flow_data: object, optional; the spec marks it required, the documented API
+                does not.
+            relayml: object, optional; the spec marks it required, the documented API
+                does not.
             title: string, optional.
         """
         return self._t.call(
@@ -565,7 +584,7 @@ class CallFlows(Resource[_R]):
         )
 
 
-class ConferenceRooms(Resource[_R]):
+class ConferenceRooms(Resource[_R], accessor="fabric.conference_rooms"):
     """``client.fabric.conference_rooms``: fabric conference rooms (Conference Rooms)."""
 
     def list(
@@ -692,10 +711,9 @@ class ConferenceRooms(Resource[_R]):
         self,
         id: str,
         *,
-        enable_room_previews: bool,
-        sync_audio_video: bool,
         description: str | None = None,
         display_name: str | None = None,
+        enable_room_previews: bool | None = None,
         join_from: str | None = None,
         join_until: str | None = None,
         layout: str | None = None,
@@ -707,6 +725,7 @@ class ConferenceRooms(Resource[_R]):
         remove_after_seconds_elapsed: int | None = None,
         remove_at: str | None = None,
         room_join_video_off: bool | None = None,
+        sync_audio_video: bool | None = None,
         tone_on_entry_and_exit: bool | None = None,
         user_join_video_off: bool | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -719,10 +738,10 @@ class ConferenceRooms(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            enable_room_previews: boolean, required.
-            sync_audio_video: boolean, required.
             description: string, optional.
             display_name: string, optional.
+            enable_room_previews: boolean, optional; the spec marks it required, the
+                documented API does not.
             join_from: string (date-time), optional.
             join_until: string (date-time), optional.
             layout: string, optional; one of ``"grid-responsive"``,
@@ -738,6 +757,8 @@ class ConferenceRooms(Resource[_R]):
             remove_after_seconds_elapsed: integer, optional.
             remove_at: string (date-time), optional.
             room_join_video_off: boolean, optional.
+            sync_audio_video: boolean, optional; the spec marks it required, the
+                documented API does not.
             tone_on_entry_and_exit: boolean, optional.
             user_join_video_off: boolean, optional.
         """
@@ -832,7 +853,7 @@ class ConferenceRooms(Resource[_R]):
         )
 
 
-class CxmlApplications(Resource[_R]):
+class CxmlApplications(Resource[_R], accessor="fabric.cxml_applications"):
     """``client.fabric.cxml_applications``: fabric cxml applications (cXML Applications)."""
 
     def list(
@@ -1006,7 +1027,7 @@ class CxmlApplications(Resource[_R]):
         )
 
 
-class CxmlScripts(Resource[_R]):
+class CxmlScripts(Resource[_R], accessor="fabric.cxml_scripts"):
     """``client.fabric.cxml_scripts``: fabric cxml scripts (cXML Scripts)."""
 
     def list(
@@ -1187,7 +1208,7 @@ class CxmlScripts(Resource[_R]):
         )
 
 
-class CxmlWebhooks(Resource[_R]):
+class CxmlWebhooks(Resource[_R], accessor="fabric.cxml_webhooks"):
     """``client.fabric.cxml_webhooks``: fabric cxml webhooks (cXML Webhook)."""
 
     def list(
@@ -1400,7 +1421,7 @@ class CxmlWebhooks(Resource[_R]):
         )
 
 
-class DialogflowAgents(Resource[_R]):
+class DialogflowAgents(Resource[_R], accessor="fabric.dialogflow_agents"):
     """``client.fabric.dialogflow_agents``: fabric dialogflow agents (AI Agents: Dialogflow)."""
 
     def list(
@@ -1544,7 +1565,7 @@ class DialogflowAgents(Resource[_R]):
         )
 
 
-class FreeswitchConnectors(Resource[_R]):
+class FreeswitchConnectors(Resource[_R], accessor="fabric.freeswitch_connectors"):
     """``client.fabric.freeswitch_connectors``: fabric freeswitch connectors (FreeSWITCH Connector)."""
 
     def list(
@@ -1569,7 +1590,7 @@ class FreeswitchConnectors(Resource[_R]):
         self,
         *,
         name: str,
-        token: str,
+        token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -1580,7 +1601,8 @@ class FreeswitchConnectors(Resource[_R]):
 
         Args:
             name: string, required.
-            token: string (uuid), required.
+            token: string (uuid), optional; the spec marks it required, the documented
+                API does not.
         """
         return self._t.call(
             "POST",
@@ -1716,7 +1738,7 @@ class FreeswitchConnectors(Resource[_R]):
         )
 
 
-class RelayApplications(Resource[_R]):
+class RelayApplications(Resource[_R], accessor="fabric.relay_applications"):
     """``client.fabric.relay_applications``: fabric relay applications (Relay Application)."""
 
     def list(
@@ -1741,8 +1763,8 @@ class RelayApplications(Resource[_R]):
         self,
         *,
         name: str,
-        topic: str,
         call_status_callback_url: str | None = None,
+        topic: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -1753,8 +1775,9 @@ class RelayApplications(Resource[_R]):
 
         Args:
             name: string, required.
-            topic: string, required.
             call_status_callback_url: string, optional.
+            topic: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "POST",
@@ -1891,7 +1914,7 @@ class RelayApplications(Resource[_R]):
         )
 
 
-class Resources(Resource[_R]):
+class Resources(Resource[_R], accessor="fabric.resources"):
     """``client.fabric.resources``: fabric resources (Addresses, Domain Applications, Phone Routes, Resources, SIP Credentials)."""
 
     def list(
@@ -2089,7 +2112,7 @@ class Resources(Resource[_R]):
         )
 
 
-class SipAddresses(Resource[_R]):
+class SipAddresses(Resource[_R], accessor="fabric.sip_addresses"):
     """``client.fabric.sip_addresses``: fabric sip addresses (SIP Addresses)."""
 
     def list(
@@ -2316,7 +2339,7 @@ class SipAddresses(Resource[_R]):
         )
 
 
-class SipEndpoints(Resource[_R]):
+class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
     """``client.fabric.sip_endpoints``: fabric sip endpoints (SIP Credentials)."""
 
     def list(
@@ -2346,9 +2369,9 @@ class SipEndpoints(Resource[_R]):
         ciphers: Sequence[Any],
         codecs: Sequence[Any],
         encryption: str,
-        id: str,
         send_as: str,
         username: str,
+        id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -2370,9 +2393,10 @@ class SipEndpoints(Resource[_R]):
                 ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, required; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
-            id: string (uuid), required.
             send_as: string, required.
             username: string, required.
+            id: string (uuid), optional; the spec marks it required, the documented API
+                does not.
         """
         return self._t.call(
             "POST",
@@ -2421,9 +2445,9 @@ class SipEndpoints(Resource[_R]):
         self,
         id: str,
         *,
-        calling_handler_resource_id: Any,
         call_handler: str | None = None,
         caller_id: str | None = None,
+        calling_handler_resource_id: Any | None = None,
         ciphers: Sequence[Any] | None = None,
         codecs: Sequence[Any] | None = None,
         encryption: str | None = None,
@@ -2439,10 +2463,11 @@ class SipEndpoints(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            calling_handler_resource_id: string (uuid) or any, required.
             call_handler: string, optional; one of ``"default"``, ``"passthrough"``,
                 ``"block-pstn"``, ``"resource"``.
             caller_id: string, optional.
+            calling_handler_resource_id: string (uuid) or any, optional; the spec marks
+                it required, the documented API does not.
             ciphers: list of string, optional; one of ``"AEAD_AES_256_GCM_8"``,
                 ``"AES_256_CM_HMAC_SHA1_80"``, ``"AES_CM_128_HMAC_SHA1_80"``,
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
@@ -2536,7 +2561,7 @@ class SipEndpoints(Resource[_R]):
         )
 
 
-class SipGateways(Resource[_R]):
+class SipGateways(Resource[_R], accessor="fabric.sip_gateways"):
     """``client.fabric.sip_gateways``: fabric sip gateways (SIP Gateway)."""
 
     def list(
@@ -2733,7 +2758,7 @@ class SipGateways(Resource[_R]):
         )
 
 
-class Subscribers(Resource[_R]):
+class Subscribers(Resource[_R], accessor="fabric.subscribers"):
     """``client.fabric.subscribers``: fabric subscribers (Subscriber SIP Credentials, Subscribers)."""
 
     def list(
@@ -2832,10 +2857,10 @@ class Subscribers(Resource[_R]):
         self,
         id: str,
         *,
-        email: str,
         company_name: str | None = None,
         country: str | None = None,
         display_name: str | None = None,
+        email: str | None = None,
         first_name: str | None = None,
         job_title: str | None = None,
         last_name: str | None = None,
@@ -2851,10 +2876,11 @@ class Subscribers(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            email: string, required.
             company_name: string, optional.
             country: string, optional.
             display_name: string, optional.
+            email: string, optional; the spec marks it required, the documented API does
+                not.
             first_name: string, optional.
             job_title: string, optional.
             last_name: string, optional.
@@ -3122,7 +3148,7 @@ class Subscribers(Resource[_R]):
         )
 
 
-class SwmlScripts(Resource[_R]):
+class SwmlScripts(Resource[_R], accessor="fabric.swml_scripts"):
     """``client.fabric.swml_scripts``: fabric swml scripts (SWML Scripts)."""
 
     def list(
@@ -3146,8 +3172,8 @@ class SwmlScripts(Resource[_R]):
     def create(
         self,
         *,
-        contents: Mapping[str, Any],
         name: str,
+        contents: Mapping[str, Any] | None = None,
         script_type: str | None = None,
         status_callback_url: str | None = None,
         extras: Mapping[str, Any] | None = None,
@@ -3159,8 +3185,9 @@ class SwmlScripts(Resource[_R]):
         ``POST /api/fabric/resources/swml_scripts`` (``create_swml_script``).
 
         Args:
-            contents: object, required.
             name: string, required.
+            contents: object, optional; the spec marks it required, the documented API
+                does not.
             script_type: string, optional; one of ``"calling"``; default ``"calling"``.
             status_callback_url: string (uri), optional.
         """
@@ -3303,7 +3330,7 @@ class SwmlScripts(Resource[_R]):
         )
 
 
-class SwmlWebhooks(Resource[_R]):
+class SwmlWebhooks(Resource[_R], accessor="fabric.swml_webhooks"):
     """``client.fabric.swml_webhooks``: fabric swml webhooks (SWML Webhook)."""
 
     def list(
@@ -3516,7 +3543,7 @@ class SwmlWebhooks(Resource[_R]):
         )
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="fabric.tokens"):
     """``client.fabric.tokens``: fabric tokens (Subscriber Tokens)."""
 
     def create_embed_token(
@@ -3589,6 +3616,7 @@ class Tokens(Resource[_R]):
         *,
         address_id: str,
         expires_at: int | None = None,
+        subscriber_token: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -3596,6 +3624,8 @@ class Tokens(Resource[_R]):
         """Create a subscriber invite token.
 
         ``POST /api/fabric/subscriber/invites`` (``create_subscriber_invite_token``).
+        Sent with a subscriber's Bearer token: ``subscriber_token`` or the
+        client's; without either, with the project's Basic auth.
 
         Args:
             address_id: string (uuid), required.
@@ -3613,6 +3643,7 @@ class Tokens(Resource[_R]):
                 kwargs,
             ),
             options=request_options,
+            auth=self._t.subscriber_auth(subscriber_token),
         )
 
     def create_subscriber_token(

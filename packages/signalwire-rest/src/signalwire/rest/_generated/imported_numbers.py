@@ -16,15 +16,15 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ImportedNumbers"]
 
 
-class ImportedNumbers(Resource[_R]):
+class ImportedNumbers(Resource[_R], accessor="imported_numbers"):
     """``client.imported_numbers``: imported numbers (Imported Phone Numbers)."""
 
     def create(
         self,
         *,
         number: str,
-        number_type: str,
         capabilities: Sequence[Any] | None = None,
+        number_type: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -35,9 +35,10 @@ class ImportedNumbers(Resource[_R]):
 
         Args:
             number: string, required.
-            number_type: string, required; one of ``"longcode"``, ``"tollfree"``.
             capabilities: list of string, optional; one of ``"sms"``, ``"voice"``,
                 ``"fax"``, ``"mms"``.
+            number_type: string, optional; one of ``"longcode"``, ``"tollfree"``; the
+                spec marks it required, the documented API does not.
         """
         return self._t.call(
             "POST",

@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Conferences", "Fax", "LogsNamespace", "Messages", "Voice"]
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="logs.conferences"):
     """``client.logs.conferences``: logs conferences (Conference Logs)."""
 
     def list(
@@ -103,7 +103,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Fax(Resource[_R]):
+class Fax(Resource[_R], accessor="logs.fax"):
     """``client.logs.fax``: logs fax (Fax Logs)."""
 
     def list(
@@ -210,7 +210,7 @@ class Fax(Resource[_R]):
         )
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="logs.messages"):
     """``client.logs.messages``: logs messages (Message Logs)."""
 
     def list(
@@ -317,7 +317,7 @@ class Messages(Resource[_R]):
         )
 
 
-class Voice(Resource[_R]):
+class Voice(Resource[_R], accessor="logs.voice"):
     """``client.logs.voice``: logs voice (Voice Logs)."""
 
     def list(

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Lookup"]
 
 
-class Lookup(Resource[_R]):
+class Lookup(Resource[_R], accessor="lookup"):
     """``client.lookup``: lookup (Phone Number Lookup)."""
 
     def phone_number(

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Messages"]
 
 
-class Messages(Resource[_R]):
+class Messages(Resource[_R], accessor="messages"):
     """``client.messages``: messages (Messages)."""
 
     def create(

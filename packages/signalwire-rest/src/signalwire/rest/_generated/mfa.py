@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Mfa"]
 
 
-class Mfa(Resource[_R]):
+class Mfa(Resource[_R], accessor="mfa"):
     """``client.mfa``: mfa (Multi-Factor Authentication)."""
 
     def call(

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["NumberGroups"]
 
 
-class NumberGroups(Resource[_R]):
+class NumberGroups(Resource[_R], accessor="number_groups"):
     """``client.number_groups``: number groups (Number Group Membership, Number Groups)."""
 
     def list(
@@ -114,7 +114,7 @@ class NumberGroups(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
+        name: str | None = None,
         sticky_sender: bool | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -126,7 +126,8 @@ class NumberGroups(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            name: string, required.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
             sticky_sender: boolean, optional.
         """
         return self._t.call(

@@ -18,7 +18,7 @@ from signalwire.rest._helpers import PhoneNumberHelpers
 __all__ = ["PhoneNumbers"]
 
 
-class PhoneNumbers(PhoneNumberHelpers[_R]):
+class PhoneNumbers(PhoneNumberHelpers[_R], accessor="phone_numbers"):
     """``client.phone_numbers``: phone numbers (Phone Numbers)."""
 
     def list(

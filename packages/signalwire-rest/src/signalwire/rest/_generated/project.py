@@ -17,14 +17,14 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["ProjectNamespace", "Tokens"]
 
 
-class Tokens(Resource[_R]):
+class Tokens(Resource[_R], accessor="project.tokens"):
     """``client.project.tokens``: project tokens (Project Tokens)."""
 
     def create(
         self,
         *,
         name: str,
-        permissions: Sequence[Any],
+        permissions: Sequence[Any] | None = None,
         subproject_id: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
@@ -36,9 +36,10 @@ class Tokens(Resource[_R]):
 
         Args:
             name: string, required.
-            permissions: list of string, required; one of ``"calling"``, ``"chat"``,
+            permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
                 ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
-                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``.
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``;
+                the spec marks it required, the documented API does not.
             subproject_id: string (uuid), optional.
         """
         return self._t.call(

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Projects"]
 
 
-class Projects(Resource[_R]):
+class Projects(Resource[_R], accessor="projects"):
     """``client.projects``: projects (Projects)."""
 
     def list(

@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Pubsub"]
 
 
-class Pubsub(Resource[_R]):
+class Pubsub(Resource[_R], accessor="pubsub"):
     """``client.pubsub``: pubsub (PubSub Tokens)."""
 
     def create_token(

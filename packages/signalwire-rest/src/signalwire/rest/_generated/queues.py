@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Queues"]
 
 
-class Queues(Resource[_R]):
+class Queues(Resource[_R], accessor="queues"):
     """``client.queues``: queues (Queue Members, Queues)."""
 
     def list(

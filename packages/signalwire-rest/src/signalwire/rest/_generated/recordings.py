@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["Recordings"]
 
 
-class Recordings(Resource[_R]):
+class Recordings(Resource[_R], accessor="recordings"):
     """``client.recordings``: recordings (Recordings)."""
 
     def list(

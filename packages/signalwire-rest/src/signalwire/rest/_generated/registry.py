@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Brands", "Campaigns", "Numbers", "Orders", "RegistryNamespace"]
 
 
-class Brands(Resource[_R]):
+class Brands(Resource[_R], accessor="registry.brands"):
     """``client.registry.brands``: registry brands (Campaign Registry: Brands, Campaign Registry: Campaigns)."""
 
     def list(
@@ -80,20 +80,25 @@ class Brands(Resource[_R]):
         ``body`` is the whole request body; keywords add or override fields.
 
         Args:
-            company_address: string, optional.
+            company_address: string, optional; the spec marks it required, the
+                documented API does not.
             company_name: string, optional.
             company_vertical: string, optional; one of ``"AGRICULTURE"``,
                 ``"COMMUNICATION"``, ``"CONSTRUCTION"``, ``"EDUCATION"``, ``"ENERGY"``,
                 ``"ENTERTAINMENT"``, ``"FINANCIAL"``, ``"GAMBLING"``, ``"GOVERNMENT"``,
                 ``"HEALTHCARE"`` and 13 more.
             company_website: string, optional.
-            contact_email: string, optional.
-            contact_phone: string, optional.
+            contact_email: string, optional; the spec marks it required, the documented
+                API does not.
+            contact_phone: string, optional; the spec marks it required, the documented
+                API does not.
             ein: string, optional.
-            ein_issuing_country: string, optional.
+            ein_issuing_country: string, optional; the spec marks it required, the
+                documented API does not.
             legal_entity_type: string, optional; one of ``"PRIVATE_PROFIT"``,
                 ``"PUBLIC_PROFIT"``, ``"NON_PROFIT"``, ``"GOVERNMENT"``.
-            name: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
             status_callback_url: string (uri), optional.
             csp_brand_reference: string, optional.
             csp_self_registered: boolean, optional; one of ``true``.
@@ -192,34 +197,48 @@ class Brands(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            age_gated_content: boolean, optional.
-            brand_id: string (uuid), optional.
+            age_gated_content: boolean, optional; the spec marks it required, the
+                documented API does not.
+            brand_id: string (uuid), optional; the spec marks it required, the
+                documented API does not.
             campaign_verify_token: string, optional.
             description: string, optional.
-            direct_lending: boolean, optional.
+            direct_lending: boolean, optional; the spec marks it required, the
+                documented API does not.
             dynamic_messages: string, optional.
-            embedded_link: boolean, optional.
-            embedded_phone: boolean, optional.
+            embedded_link: boolean, optional; the spec marks it required, the documented
+                API does not.
+            embedded_phone: boolean, optional; the spec marks it required, the
+                documented API does not.
             help_keywords: string, optional.
-            help_message: string, optional.
-            lead_generation: boolean, optional.
-            message_flow: string, optional.
-            name: string, optional.
+            help_message: string, optional; the spec marks it required, the documented
+                API does not.
+            lead_generation: boolean, optional; the spec marks it required, the
+                documented API does not.
+            message_flow: string, optional; the spec marks it required, the documented
+                API does not.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
             number_pooling_per_campaign: string, optional.
-            number_pooling_required: boolean, optional.
+            number_pooling_required: boolean, optional; the spec marks it required, the
+                documented API does not.
             opt_in_keywords: string, optional.
             opt_in_message: string, optional.
             opt_out_keywords: string, optional.
-            opt_out_message: string, optional.
-            sample1: string, optional.
-            sample2: string, optional.
+            opt_out_message: string, optional; the spec marks it required, the
+                documented API does not.
+            sample1: string, optional; the spec marks it required, the documented API
+                does not.
+            sample2: string, optional; the spec marks it required, the documented API
+                does not.
             sample3: string, optional.
             sample4: string, optional.
             sample5: string, optional.
             sms_use_case: string, optional.
             status_callback_url: string (uri), optional.
             sub_use_cases: list of string, optional.
-            terms_and_conditions: boolean, optional.
+            terms_and_conditions: boolean, optional; the spec marks it required, the
+                documented API does not.
             csp_campaign_reference: string, optional.
         """
         return self._t.call(
@@ -323,7 +342,7 @@ class Brands(Resource[_R]):
         )
 
 
-class Campaigns(Resource[_R]):
+class Campaigns(Resource[_R], accessor="registry.campaigns"):
     """``client.registry.campaigns``: registry campaigns (Campaign Registry: Campaigns, Campaign Registry: Phone Number Assignments)."""
 
     def get(
@@ -472,7 +491,7 @@ class Campaigns(Resource[_R]):
         )
 
 
-class Numbers(Resource[_R]):
+class Numbers(Resource[_R], accessor="registry.numbers"):
     """``client.registry.numbers``: registry numbers (Campaign Registry: Phone Number Assignments)."""
 
     def delete(
@@ -498,7 +517,7 @@ class Numbers(Resource[_R]):
         )
 
 
-class Orders(Resource[_R]):
+class Orders(Resource[_R], accessor="registry.orders"):
     """``client.registry.orders``: registry orders (Campaign Registry: Phone Number Assignments)."""
 
     def get(

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["ShortCodes"]
 
 
-class ShortCodes(Resource[_R]):
+class ShortCodes(Resource[_R], accessor="short_codes"):
     """``client.short_codes``: short codes (Short Codes)."""
 
     def list(
@@ -86,14 +86,14 @@ class ShortCodes(Resource[_R]):
         self,
         id: str,
         *,
-        message_handler: str,
-        name: str,
         message_fallback_method: str | None = None,
         message_fallback_url: str | None = None,
+        message_handler: str | None = None,
         message_laml_application_id: str | None = None,
         message_relay_context: str | None = None,
         message_request_method: str | None = None,
         message_request_url: str | None = None,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -104,17 +104,19 @@ class ShortCodes(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            message_handler: string, required; one of ``"relay_context"``,
-                ``"laml_webhooks"``, ``"laml_application"``.
-            name: string, required.
             message_fallback_method: string, optional; one of ``"GET"``, ``"POST"``;
                 default ``"POST"``.
             message_fallback_url: string, optional.
+            message_handler: string, optional; one of ``"relay_context"``,
+                ``"laml_webhooks"``, ``"laml_application"``; the spec marks it required,
+                the documented API does not.
             message_laml_application_id: string (uuid), optional.
             message_relay_context: string, optional.
             message_request_method: string, optional; one of ``"GET"``, ``"POST"``;
                 default ``"POST"``.
             message_request_url: string, optional.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["SipEndpoints"]
 
 
-class SipEndpoints(Resource[_R]):
+class SipEndpoints(Resource[_R], accessor="sip_endpoints"):
     """``client.sip_endpoints``: sip endpoints (SIP Endpoints (Legacy))."""
 
     def list(

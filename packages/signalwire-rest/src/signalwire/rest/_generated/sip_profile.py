@@ -16,7 +16,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["SipProfile"]
 
 
-class SipProfile(Resource[_R]):
+class SipProfile(Resource[_R], accessor="sip_profile"):
     """``client.sip_profile``: sip profile (SIP Profile)."""
 
     def get(

@@ -17,7 +17,7 @@ from signalwire.rest._resource import _R, Resource, fields, seg
 __all__ = ["VerifiedCallers"]
 
 
-class VerifiedCallers(Resource[_R]):
+class VerifiedCallers(Resource[_R], accessor="verified_callers"):
     """``client.verified_callers``: verified callers (Verified Caller ID)."""
 
     def list(
@@ -111,7 +111,7 @@ class VerifiedCallers(Resource[_R]):
         self,
         id: str,
         *,
-        name: str,
+        name: str | None = None,
         extras: Mapping[str, Any] | None = None,
         request_options: RequestOptions | None = None,
         **kwargs: Any,
@@ -122,7 +122,8 @@ class VerifiedCallers(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            name: string, required.
+            name: string, optional; the spec marks it required, the documented API does
+                not.
         """
         return self._t.call(
             "PUT",

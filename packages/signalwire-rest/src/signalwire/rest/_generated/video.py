@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class ConferenceTokens(Resource[_R]):
+class ConferenceTokens(Resource[_R], accessor="video.conference_tokens"):
     """``client.video.conference_tokens``: video conference tokens (Conference Tokens)."""
 
     def get(
@@ -76,7 +76,7 @@ class ConferenceTokens(Resource[_R]):
         )
 
 
-class Conferences(Resource[_R]):
+class Conferences(Resource[_R], accessor="video.conferences"):
     """``client.video.conferences``: video conferences (Conference Tokens, Streams, Video Conferences)."""
 
     def list(
@@ -249,13 +249,13 @@ class Conferences(Resource[_R]):
         self,
         id: str,
         *,
-        display_name: str,
         dark_background: str | None = None,
         dark_foreground: str | None = None,
         dark_negative: str | None = None,
         dark_primary: str | None = None,
         dark_success: str | None = None,
         description: str | None = None,
+        display_name: str | None = None,
         enable_chat: bool | None = None,
         enable_room_previews: bool | None = None,
         join_from: str | None = None,
@@ -282,13 +282,14 @@ class Conferences(Resource[_R]):
 
         Args:
             id: string (uuid), required.
-            display_name: string, required.
             dark_background: string, optional.
             dark_foreground: string, optional.
             dark_negative: string, optional.
             dark_primary: string, optional.
             dark_success: string, optional.
             description: string, optional.
+            display_name: string, optional; the spec marks it required, the documented
+                API does not.
             enable_chat: boolean, optional.
             enable_room_previews: boolean, optional.
             join_from: string (date-time), optional.
@@ -490,7 +491,7 @@ class Conferences(Resource[_R]):
         )
 
 
-class Logs(Resource[_R]):
+class Logs(Resource[_R], accessor="video.logs"):
     """``client.video.logs``: video logs (Video Logs)."""
 
     def list(
@@ -597,7 +598,7 @@ class Logs(Resource[_R]):
         )
 
 
-class RoomRecordings(Resource[_R]):
+class RoomRecordings(Resource[_R], accessor="video.room_recordings"):
     """``client.video.room_recordings``: video room recordings (Room Recordings)."""
 
     def list(
@@ -755,7 +756,7 @@ class RoomRecordings(Resource[_R]):
         )
 
 
-class RoomSessions(Resource[_R]):
+class RoomSessions(Resource[_R], accessor="video.room_sessions"):
     """``client.video.room_sessions``: video room sessions (Room Sessions)."""
 
     def list(
@@ -973,7 +974,7 @@ class RoomSessions(Resource[_R]):
         )
 
 
-class RoomTokens(Resource[_R]):
+class RoomTokens(Resource[_R], accessor="video.room_tokens"):
     """``client.video.room_tokens``: video room tokens (Room Tokens)."""
 
     def create(
@@ -1064,7 +1065,7 @@ class RoomTokens(Resource[_R]):
         )
 
 
-class Rooms(Resource[_R]):
+class Rooms(Resource[_R], accessor="video.rooms"):
     """``client.video.rooms``: video rooms (Rooms, Streams)."""
 
     def list(
@@ -1419,7 +1420,7 @@ class Rooms(Resource[_R]):
         )
 
 
-class Streams(Resource[_R]):
+class Streams(Resource[_R], accessor="video.streams"):
     """``client.video.streams``: video streams (Streams)."""
 
     def get(

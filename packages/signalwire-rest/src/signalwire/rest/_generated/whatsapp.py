@@ -18,7 +18,7 @@ from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
 __all__ = ["Businesses", "Numbers", "Templates", "WhatsappNamespace"]
 
 
-class Businesses(Resource[_R]):
+class Businesses(Resource[_R], accessor="whatsapp.businesses"):
     """``client.whatsapp.businesses``: whatsapp businesses (WhatsApp Businesses)."""
 
     def list(
@@ -57,7 +57,7 @@ class Businesses(Resource[_R]):
         )
 
 
-class Numbers(Resource[_R]):
+class Numbers(Resource[_R], accessor="whatsapp.numbers"):
     """``client.whatsapp.numbers``: whatsapp numbers (WhatsApp Numbers)."""
 
     def list(
@@ -118,7 +118,7 @@ class Numbers(Resource[_R]):
         )
 
 
-class Templates(Resource[_R]):
+class Templates(Resource[_R], accessor="whatsapp.templates"):
     """``client.whatsapp.templates``: whatsapp templates (WhatsApp Templates)."""
 
     def list(
