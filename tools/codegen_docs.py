@@ -46,6 +46,8 @@ SINGLE = {
     "verify",
 }
 VERBS = {"lookup": "Look up"}
+#: Acronyms read letter by letter whose first letter sounds like a vowel ("an MFA code").
+SPOKEN_AS_LETTERS_WITH_VOWEL = {"MFA", "SMS"}
 #: Enum values listed in full up to this many (plus two); beyond, the rest are counted.
 ENUM_LIMIT = 10
 #: Defaults are shown when their JSON is at most this long.
@@ -69,7 +71,8 @@ def summary_line(operation_id: str, path: str) -> str:
     if singular and "/fabric/resources/" in path and "resource" not in words:
         rest.append("resource")
     if verb in SINGLE and singular and rest[0] not in ("a", "an", "the", "all"):
-        rest.insert(0, "an" if rest[0][:1].lower() in "aeio" else "a")
+        vowel = rest[0][:1].lower() in "aeio" or rest[0] in SPOKEN_AS_LETTERS_WITH_VOWEL
+        rest.insert(0, "an" if vowel else "a")
     return f"{head} {' '.join(rest)}."
 
 
