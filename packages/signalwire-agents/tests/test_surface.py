@@ -1,8 +1,8 @@
 """Every documented method of the implemented classes exists with the documented parameters.
 
-The reference is ../shared/surface/python-api.json (the vendor's documented
-Python API). Skills, SkillBase, the skill helpers and the prefabs are checked
-at the end of this file.
+The reference is the committed python-api.json (``signalwire_fakes.surface``, the vendor's
+documented Python API). Skills, SkillBase, the skill helpers and the prefabs are checked at
+the end of this file.
 """
 
 from __future__ import annotations
