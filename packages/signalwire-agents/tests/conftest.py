@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,3 +23,22 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "PORT",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The global skill registry with its external sources emptied for one test."""
+    from signalwire.agents.skills.registry import skill_registry
+
+    builtins = {
+        k: v
+        for k, v in skill_registry._skills.items()
+        if skill_registry._sources.get(k) == "built-in"
+    }
+    monkeypatch.setattr(skill_registry, "_skills", dict(builtins))
+    monkeypatch.setattr(skill_registry, "_sources", dict.fromkeys(builtins, "built-in"))
+    monkeypatch.setattr(skill_registry, "_registered", {})
+    monkeypatch.setattr(skill_registry, "_external_paths", [])
+    monkeypatch.setattr(skill_registry, "_entry_points", None)
+    monkeypatch.delenv("SIGNALWIRE_SKILL_PATHS", raising=False)
+    return skill_registry

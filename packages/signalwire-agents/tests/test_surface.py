@@ -32,11 +32,6 @@ OWNERS = {
 HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression_tool"}
 #: Documented members deliberately not provided, each with the reason (also in the README).
 NOT_PROVIDED = {
-    ("AgentBase", "add_skill"): "skills are out of scope for this release",
-    ("AgentBase", "remove_skill"): "skills are out of scope for this release",
-    ("AgentBase", "has_skill"): "skills are out of scope for this release",
-    ("AgentBase", "list_skills"): "skills are out of scope for this release",
-    ("AgentBase", "skill_manager"): "skills are out of scope for this release",
     ("AgentBase", "add_mcp_server"): "MCP integration is out of scope",
     ("AgentBase", "enable_mcp_server"): "MCP integration is out of scope",
     (

@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
     from signalwire.agents._swml_service import SWMLService
+    from signalwire.agents.skills import (
+        SkillBase,
+        add_skill_directory,
+        list_skills,
+        list_skills_with_params,
+        register_skill,
+    )
 
 __all__ = [
     "AgentBase",
@@ -55,12 +62,17 @@ __all__ = [
     "SWMLBuilder",
     "SWMLService",
     "SchemaValidationError",
+    "SkillBase",
     "Step",
     "SwaigFunctionResult",
     "__version__",
+    "add_skill_directory",
     "create_expression_tool",
     "create_simple_api_tool",
     "create_simple_context",
+    "list_skills",
+    "list_skills_with_params",
+    "register_skill",
 ]
 
 _LAZY = {
@@ -85,6 +97,11 @@ _LAZY = {
     "create_simple_api_tool": "signalwire.agents._datamap",
     "create_expression_tool": "signalwire.agents._datamap",
     "SWMLBuilder": "signalwire.agents._swml_builder",
+    "SkillBase": "signalwire.agents.skills",
+    "add_skill_directory": "signalwire.agents.skills",
+    "list_skills": "signalwire.agents.skills",
+    "list_skills_with_params": "signalwire.agents.skills",
+    "register_skill": "signalwire.agents.skills",
 }
 
 

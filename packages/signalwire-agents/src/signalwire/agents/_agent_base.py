@@ -19,6 +19,7 @@ from signalwire.agents._pom import PomBuilder
 from signalwire.agents._swaig_function import SWAIGFunction
 from signalwire.agents._swml_service import SWMLService, run_callable
 from signalwire.agents._urls import with_userinfo
+from signalwire.agents.skills._mixin import SkillMixin
 
 __all__ = ["AgentBase"]
 
@@ -69,7 +70,7 @@ class _Compiled:
         self.slot_functions = slot_functions
 
 
-class AgentBase(SWMLService):
+class AgentBase(SkillMixin, SWMLService):
     """An AI voice agent: SignalWire fetches its SWML and calls back its tools.
 
     Subclass it (or configure an instance), then ``agent.run()``::
@@ -769,28 +770,6 @@ class AgentBase(SWMLService):
         self.set_native_functions(names)
 
     # -- not supported (clear errors instead of AttributeError) --------------------------------
-
-    skill_manager = None
-    """Skills are not supported; always None."""
-
-    def add_skill(self, skill_name: str, params: dict[str, Any] | None = None) -> AgentBase:
-        """Skills are not supported yet: raises ValueError, as a failed skill load does."""
-        raise ValueError(
-            f"Failed to load skill {skill_name!r}: skills are not supported by signalwire.agents; "
-            "define the tools with define_tool() or DataMap instead"
-        )
-
-    def remove_skill(self, skill_name: str) -> AgentBase:
-        """Skills are not supported; nothing to remove."""
-        return self
-
-    def list_skills(self) -> list[str]:
-        """Skills are not supported; always empty."""
-        return []
-
-    def has_skill(self, skill_name: str) -> bool:
-        """Skills are not supported; always False."""
-        return False
 
     def enable_mcp_server(self) -> AgentBase:
         """Not supported: serving tools over MCP is not implemented."""

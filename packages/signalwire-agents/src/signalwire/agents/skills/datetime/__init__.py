@@ -1,0 +1,1 @@
+"""The ``datetime`` skill: the current time and date in any IANA timezone."""

@@ -1,0 +1,1 @@
+"""The ``math`` skill: arithmetic through a safe expression evaluator."""
