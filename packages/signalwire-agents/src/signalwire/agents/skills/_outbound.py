@@ -132,9 +132,9 @@ async def request_json(
     async def run() -> Any:
         async with _client(timeout, verify) as client:
             request = client.build_request(
-                method, url, params=params, headers=headers, json=json_body, auth=auth
+                method, url, params=params, headers=headers, json=json_body
             )
-            response = await client.send(request, stream=True)
+            response = await client.send(request, auth=auth, stream=True)
             try:
                 raw, cut = await _read_capped(response, MAX_JSON_BYTES)
             finally:
@@ -146,9 +146,7 @@ async def request_json(
                 body = json.loads(raw)
             except ValueError:
                 body = raw[:200].decode("utf-8", "replace")
-            raise ServiceError(
-                "status", f"HTTP {response.status_code}", response.status_code, body
-            )
+            raise ServiceError("status", f"HTTP {response.status_code}", response.status_code, body)
         return _decode_json(raw)
 
     try:
@@ -300,7 +298,11 @@ async def fetch_page(
                     except LookupError:
                         text = raw.decode("utf-8", "replace")
                     return Page(
-                        str(response.url), response.status_code, ctype, text, cut,
+                        str(response.url),
+                        response.status_code,
+                        ctype,
+                        text,
+                        cut,
                         dict(response.headers),
                     )
                 finally:

@@ -32,20 +32,53 @@ ROUTES_BASE_URL = "https://routes.googleapis.com"
 _METERS_PER_MILE = 1609.344
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 #: Place types that describe a plain address rather than a business.
 _ADDRESS_TYPES = {
-    "street_address", "route", "intersection", "premise", "subpremise", "postal_code",
-    "locality", "sublocality", "neighborhood", "administrative_area_level_1",
-    "administrative_area_level_2", "country", "political", "geocode",
+    "street_address",
+    "route",
+    "intersection",
+    "premise",
+    "subpremise",
+    "postal_code",
+    "locality",
+    "sublocality",
+    "neighborhood",
+    "administrative_area_level_1",
+    "administrative_area_level_2",
+    "country",
+    "political",
+    "geocode",
 }
 
 
@@ -229,8 +262,17 @@ class GoogleMapsSkill(SkillBase):
         name = str(result.get("name") or "")
         types = result.get("types") or []
         business = any(t not in _ADDRESS_TYPES for t in types if isinstance(t, str))
-        address = f"{name}, {formatted}" if business and name and not formatted.startswith(name) else formatted
-        return {"address": address, "lat": lat, "lng": lng, "business_name": name if business else ""}
+        address = (
+            f"{name}, {formatted}"
+            if business and name and not formatted.startswith(name)
+            else formatted
+        )
+        return {
+            "address": address,
+            "lat": lat,
+            "lng": lng,
+            "business_name": name if business else "",
+        }
 
     async def validate_address(
         self, text: str, bias_lat: float | None = None, bias_lng: float | None = None
@@ -270,8 +312,12 @@ class GoogleMapsSkill(SkillBase):
         address = args.get("address")
         if not isinstance(address, str) or not address.strip():
             return FunctionResult("Which address or business should I look up?")
-        bias_lat = _coordinate(args.get("bias_lat"), 90) if args.get("bias_lat") is not None else None
-        bias_lng = _coordinate(args.get("bias_lng"), 180) if args.get("bias_lng") is not None else None
+        bias_lat = (
+            _coordinate(args.get("bias_lat"), 90) if args.get("bias_lat") is not None else None
+        )
+        bias_lng = (
+            _coordinate(args.get("bias_lng"), 180) if args.get("bias_lng") is not None else None
+        )
         try:
             result = await self.validate_address(address.strip()[:300], bias_lat, bias_lng)
         except ServiceError as exc:
@@ -329,7 +375,12 @@ class GoogleMapsSkill(SkillBase):
 
         values = [
             _coordinate(args.get(name), limit)
-            for name, limit in (("origin_lat", 90), ("origin_lng", 180), ("dest_lat", 90), ("dest_lng", 180))
+            for name, limit in (
+                ("origin_lat", 90),
+                ("origin_lng", 180),
+                ("dest_lat", 90),
+                ("dest_lng", 180),
+            )
         ]
         if any(v is None for v in values):
             return FunctionResult(

@@ -21,9 +21,7 @@ from signalwire.agents._version import __version__
 from signalwire.agents.skills._skill_base import SkillBase
 
 DEFAULT_BASE_URL = "https://en.wikipedia.org/w/api.php"
-NO_RESULTS = (
-    "Wikipedia has no article matching '{query}'. Try other words or a more common name."
-)
+NO_RESULTS = "Wikipedia has no article matching '{query}'. Try other words or a more common name."
 USER_AGENT = (
     f"signalwire-agents/{__version__} "
     "(https://github.com/signalwire/signalwire-python) wikipedia_search"
@@ -158,7 +156,7 @@ class WikipediaSearchSkill(SkillBase):
                 },
             )
             pages = (data.get("query") or {}).get("pages") if isinstance(data, dict) else None
-            page = next(iter(pages.values()), {}) if isinstance(pages, dict) and pages else {}
+            page: Any = next(iter(pages.values()), {}) if isinstance(pages, dict) and pages else {}
             text = str(page.get("extract") or "").strip() if isinstance(page, dict) else ""
             if len(text) > _MAX_EXTRACT_CHARS:
                 text = text[:_MAX_EXTRACT_CHARS].rsplit(" ", 1)[0] + " ..."
