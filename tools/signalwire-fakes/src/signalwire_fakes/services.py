@@ -20,8 +20,9 @@ prefix                 service (the real base URL)
 Controls (thread-safe; the app usually runs in a `BackgroundServer`):
 ``fail(prefix, status, body=..., times=..., delay=..., disconnect=...)``,
 ``data`` (the canned records each service answers from, editable per test),
-``pages`` (path under ``/site`` -> (content type, body bytes or a callable
-giving an async iterator of chunks)), ``journal`` (every request) and
+``pages`` (path under ``/site/`` -> (content type, body bytes or a callable
+giving an async iterator of chunks; a content type ``redirect:<url>`` answers
+302), plus ``"/robots.txt"`` for the site root's robots file), ``journal`` (every request) and
 ``reset()``. API keys are checked: ``api_key`` (default ``"test-key"``) is the
 one accepted key for every keyed service.
 
@@ -162,6 +163,24 @@ DEFAULT_DATA: dict[str, Any] = {
         },
     },
 }
+
+
+class _Disconnect(Response):
+    """Starts an answer and drops the connection mid-body (a transport error for the client)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html"), (b"content-length", b"64")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"<html", "more_body": True})
+        raise ConnectionResetError("fake services: injected connection drop")
 
 
 @dataclass
@@ -311,7 +330,7 @@ class FakeServices(Starlette):
             if failure.delay:
                 await asyncio.sleep(failure.delay)
             if failure.disconnect:
-                raise ConnectionResetError("injected disconnect")
+                return _Disconnect()
             if failure.status:
                 if failure.raw_body is not None:
                     return Response(
@@ -344,6 +363,7 @@ class FakeServices(Starlette):
             ("/google-routes", self._routes),
             ("/mcp", self._mcp),
             ("/site/", self._site),
+            ("/robots.txt", self._robots),
         ]
 
     # -- services -------------------------------------------------------------
@@ -587,6 +607,13 @@ class FakeServices(Starlette):
                 self._state.mcp_sessions_deleted.append(parts[1])
             return JSONResponse({"status": "closed"})
         return JSONResponse({"error": "Not found"}, 404)
+
+    async def _robots(self, request: Request, rest: str, record: Recorded) -> Response:
+        # Served from pages["/robots.txt"] when a test sets it; a 404 otherwise.
+        entry = self.pages.get("/robots.txt")
+        if entry is None:
+            return Response(b"", 404, media_type="text/plain")
+        return Response(entry[1] if isinstance(entry[1], bytes) else b"", media_type=entry[0])
 
     async def _site(self, request: Request, rest: str, record: Recorded) -> Response:
         entry = self.pages.get(rest)
