@@ -134,6 +134,21 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         "nomatch-output",
         "notes §1.7: webhook expressions take `nomatch-output` like top-level ones.",
     ),
+    # Transfer actions in DataMap outputs (issue 12, swml_transfer skill), notes §1.5.2.
+    *(
+        AllowedField(
+            "ai",
+            ("SWAIG", "functions", "*", "data_map", *where, "action", "*"),
+            "transfer",
+            'notes §1.5.2: connect()/swml_transfer() put a string `transfer: "true"|"false"` '
+            "beside the SWML key of the action; the platform reads it, the schema wants a boolean.",
+        )
+        for where in (
+            ("expressions", "*", "output"),
+            ("webhooks", "*", "output"),
+            ("output",),
+        )
+    ),
 )
 
 
@@ -173,7 +188,12 @@ def _validator(def_name: str | None) -> Any:
     if def_name is None:
         return jsonschema.Draft202012Validator(schema)
     sub = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{def_name}"}
-    return jsonschema.Draft202012Validator(sub)
+    # Nested SWML (e.g. a tool result's SWML action) refers back to the whole schema by its $id.
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    registry = Registry().with_resource(schema["$id"], DRAFT202012.create_resource(schema))
+    return jsonschema.Draft202012Validator(sub, registry=registry)
 
 
 def _walk(node: Any, path: tuple[str, ...]) -> Iterator[Any]:

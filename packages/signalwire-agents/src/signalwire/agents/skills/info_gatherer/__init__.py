@@ -1,0 +1,1 @@
+"""The ``info_gatherer`` skill: ask a list of questions one at a time and keep the answers."""
