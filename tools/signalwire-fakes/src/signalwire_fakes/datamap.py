@@ -26,7 +26,7 @@ Semantics implemented (from the platform's documented behaviour):
   the end); case-insensitive keys; prefixes ``fmt_ph:``, ``lc:``, ``enc:``
   applied in that order; an unknown path expands to an empty string.
   Headers are sent as written (not expanded). Only GET and POST are sent; a
-  webhook with ``params`` is a POST with the params as its JSON body.
+  webhook with ``params`` (or ``body``) is a POST with them as its JSON body.
 
 It speaks raw JSON and never imports ``signalwire.*``.
 """
@@ -159,7 +159,8 @@ def _call_webhook(
         raise DataMapError("a webhook needs a 'url'")
     url = expand(webhook["url"], context)
     method = str(webhook.get("method", "GET")).upper()
-    params = expand(webhook.get("params"), context)
+    # ``body`` is the documented spelling of ``params`` (signalwire-sdk 3.7.5 writes params).
+    params = expand(webhook.get("params", webhook.get("body")), context)
     if webhook.get("input_args_as_params"):
         params = {**dict(context.get("args") or {}), **(params or {})}
     headers = {str(k): str(v) for k, v in (webhook.get("headers") or {}).items()}
