@@ -61,10 +61,7 @@ def paths(fake_services: FakeServices) -> tuple[Any, dict[str, str]]:
     doc = asyncio.run(fetch(agent))
     urls = {}
     for name, fn in functions(doc).items():
-        url = (
-            fn.get("web_hook_url")
-            or doc["sections"]["main"][-1]["ai"]["SWAIG"]["defaults"]["web_hook_url"]
-        )
+        url = fn.get("web_hook_url") or ai_of(doc)["SWAIG"]["defaults"]["web_hook_url"]
         urls[name] = url.split("agent.test", 1)[1]
     return agent, urls
 

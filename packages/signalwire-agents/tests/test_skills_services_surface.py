@@ -53,7 +53,7 @@ def test_every_service_skill_is_documented() -> None:
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["member"])
 def test_documented_parameters_are_in_the_schema(entry: dict[str, Any]) -> None:
     cls = skill_registry.get_skill_class(entry["member"])
-    assert cls is not None and cls.SKILL_NAME == entry["member"]
+    assert cls is not None and entry["member"] == cls.SKILL_NAME
     schema = cls.get_parameter_schema()
     missing = [p for p in entry["params"] if p not in schema]
     assert not missing, f"{entry['member']} lacks documented parameters {missing}"
