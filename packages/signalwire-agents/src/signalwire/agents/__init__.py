@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
     from signalwire.agents._swml_service import SWMLService
+    from signalwire.agents.bedrock import BedrockAgent
     from signalwire.agents.skills import (
         SkillBase,
         add_skill_directory,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentBase",
     "AgentsError",
+    "BedrockAgent",
     "Context",
     "ContextBuilder",
     "ContextValidationError",
@@ -97,6 +99,7 @@ _LAZY = {
     "create_simple_api_tool": "signalwire.agents._datamap",
     "create_expression_tool": "signalwire.agents._datamap",
     "SWMLBuilder": "signalwire.agents._swml_builder",
+    "BedrockAgent": "signalwire.agents.bedrock",
     "SkillBase": "signalwire.agents.skills",
     "add_skill_directory": "signalwire.agents.skills",
     "list_skills": "signalwire.agents.skills",

@@ -900,7 +900,8 @@ class AgentBase(SkillMixin, SWMLService):
 
         doc = self._build_document(public_base, path_prefix, token)
         if mods:
-            ai = doc["sections"]["main"][-1 - len(self._post_ai_verbs)]["ai"]
+            # The AI verb's config, whatever the verb is called (BedrockAgent renames it).
+            ai = next(iter(doc["sections"]["main"][-1 - len(self._post_ai_verbs)].values()))
             for key, value in mods.items():
                 if key == "global_data" and isinstance(value, Mapping):
                     ai["global_data"] = {**ai.get("global_data", {}), **value}

@@ -1,0 +1,1 @@
+"""Example skill package for signalwire-agents."""
