@@ -120,3 +120,18 @@ async def test_basic_auth_from_env_and_own_hangup_hook(
     assert (
         fake_services.requests_to("/mcp/services")[0].headers["authorization"].startswith("Basic ")
     )
+
+
+async def test_service_names_become_valid_tool_names(fake_services: FakeServices) -> None:
+    services = fake_services.data["mcp_services"]
+    services["my-notes.v2"] = {
+        "description": "Notes",
+        "tools": [{"name": "get-note", "description": "Get", "inputSchema": {}}],
+    }
+    services["bad name!"] = {"description": "x", "tools": [{"name": "t"}]}
+    agent = gateway_agent(fake_services)
+    fns = functions(await fetch(agent))
+    assert "mcp_my_notes_v2_get_note" in fns
+    assert not any("bad" in name for name in fns)
+    out = await call_tool(agent, "mcp_my_notes_v2_get_note", {})
+    assert out["response"] == "get-note called with {}"

@@ -30,6 +30,7 @@ from signalwire.agents.skills._params import SkillParameterError
 from signalwire.agents.skills._skill_base import SkillBase
 
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 _JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object"}
 _MAX_RESULT_CHARS = 8000
 
@@ -228,6 +229,10 @@ class MCPGatewaySkill(SkillBase):
                 "skipping MCP tool with an unusable name: %r/%r", service, tool_name
             )
             return
+        # SWAIG names allow letters, digits and underscores only: "my-svc" becomes "my_svc".
+        swaig_name = _UNSAFE.sub("_", f"{self.tool_prefix}{service}_{tool_name}")
+        if swaig_name[0].isdigit():
+            swaig_name = f"_{swaig_name}"
         raw_schema = tool.get("inputSchema")
         schema: dict[str, Any] = raw_schema if isinstance(raw_schema, dict) else {}
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
@@ -248,7 +253,7 @@ class MCPGatewaySkill(SkillBase):
             return await self._call(service, tool_name, args, raw_data)
 
         self.define_tool(
-            name=f"{self.tool_prefix}{service}_{tool_name}",
+            name=swaig_name,
             description=f"[{service}] {tool.get('description') or tool_name}"[:1000],
             parameters=properties,
             required=[r for r in required if r in properties],
