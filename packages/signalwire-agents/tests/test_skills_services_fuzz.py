@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 from agents_testkit import ai_of, basic, client_for, swaig_body
 from hypothesis import HealthCheck, given, settings
@@ -107,3 +108,32 @@ def test_any_arguments_give_a_spoken_answer(
     assert (
         "Traceback" not in body["response"] and "Error executing function" not in body["response"]
     )
+
+
+@pytest.fixture
+def datamap_functions(fake_services: FakeServices) -> dict[str, dict[str, Any]]:
+    base = fake_services.base_url
+    agent = new_agent()
+    agent.add_skill("weather_api", {"api_key": "test-key", "base_url": f"{base}/weatherapi/v1"})
+    agent.add_skill("joke", {"api_key": "test-key", "base_url": f"{base}/api-ninjas/v1"})
+    agent.add_skill(
+        "api_ninjas_trivia", {"api_key": "test-key", "base_url": f"{base}/api-ninjas/v1"}
+    )
+    return functions(asyncio.run(fetch(agent)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    tool=st.sampled_from(["get_weather", "get_joke", "get_trivia"]),
+    value=JSON_VALUES | st.sampled_from(["../../x", "jokes?x=1", "%00", "${args.x}", "a&key=b"]),
+)
+def test_datamap_tools_answer_any_argument(
+    datamap_functions: dict[str, dict[str, Any]], tool: str, value: Any
+) -> None:
+    from signalwire_fakes.datamap import run_data_map
+
+    fn = datamap_functions[tool]
+    (arg,) = fn["parameters"]["properties"]
+    with httpx.Client(timeout=2.0, verify=False) as client:
+        out = run_data_map(fn, {arg: value}, client=client)
+    assert out is not None and isinstance(out["response"], str) and out["response"]
