@@ -170,3 +170,19 @@ def test_malformed_function_is_a_clear_error() -> None:
         run_data_map({"function": "f"}, {})
     with pytest.raises(DataMapError, match="pattern"):
         run_data_map(fn({"expressions": [{"string": "x"}]}), {})
+
+
+@pytest.mark.parametrize("module", ["datamap", "services"])
+def test_the_oracles_never_import_the_sdk(module: str) -> None:
+    import ast
+    import importlib
+
+    mod = importlib.import_module(f"signalwire_fakes.{module}")
+    tree = ast.parse(open(mod.__file__, encoding="utf-8").read())  # noqa: SIM115
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [n for n in names if n == "signalwire" or n.startswith("signalwire.")]
