@@ -26,7 +26,7 @@ TEST_TARGETS = {
 }
 VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py"]}
+BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"]}
 
 
 def _sync(session: nox.Session, package: str | None, *groups: str) -> None:

@@ -345,3 +345,10 @@ def test_documented_parameters_and_tools(skill: str) -> None:
     for name in entry["params"]:
         assert name in params, f"{skill} lacks documented parameter {name!r}"
     assert {"swaig_fields", "skip_prompt"} <= set(params)
+
+
+async def test_info_gatherer_ignores_malformed_questions_in_the_call_state() -> None:
+    agent = new_agent().add_skill("info_gatherer", {"questions": QUESTIONS})
+    state = {"skill:info_gatherer": {"questions": [{"nope": 1}], "question_index": 0}}
+    answer = await call_tool(agent, "start_questions", {}, global_data=state)
+    assert "What is your name?" in answer["response"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -314,6 +313,8 @@ class ClaudeSkillsSkill(SkillBase):
         return "\n\n".join(p for p in parts if p)
 
     def _run_snippets(self, content: str, folder: Path) -> str:
+        import subprocess  # only when snippets are allowed to run
+
         timeout = int(self.params.get("shell_timeout") or 30)
 
         def run(match: re.Match[str]) -> str:

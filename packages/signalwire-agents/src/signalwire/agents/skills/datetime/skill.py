@@ -9,9 +9,7 @@ This file is a complete skill: copy the folder as the template for your own.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signalwire.agents._function_result import FunctionResult
 from signalwire.agents.skills._skill_base import SkillBase
@@ -27,6 +25,10 @@ _TIMEZONE_ARG = {
 
 def _zone(name: Any) -> tuple[Any, str | None]:
     """The tzinfo for ``name``, or (None, a sentence the AI can say) when it is unusable."""
+    # Imported on the first call, so add_skill stays cheap.
+    from datetime import timezone
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     if name is None or (isinstance(name, str) and name.strip().upper() in {"", "UTC", "Z"}):
         return timezone.utc, None
     if not isinstance(name, str) or len(name) > 64:
@@ -39,6 +41,12 @@ def _zone(name: Any) -> tuple[Any, str | None]:
             f"I don't know the timezone '{shown}'. Please give a region and city such as "
             "America/New_York or Europe/London."
         )
+
+
+def _now(tz: Any) -> Any:
+    from datetime import datetime
+
+    return datetime.now(tz)
 
 
 class DateTimeSkill(SkillBase):
@@ -78,14 +86,14 @@ class DateTimeSkill(SkillBase):
         tz, problem = _zone(args.get("timezone"))
         if problem:
             return FunctionResult(problem)
-        now = datetime.now(tz)
+        now = _now(tz)
         return FunctionResult(f"The current time is {now.strftime('%I:%M:%S %p %Z')}")
 
     def _current_date(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
         tz, problem = _zone(args.get("timezone"))
         if problem:
             return FunctionResult(problem)
-        now = datetime.now(tz)
+        now = _now(tz)
         return FunctionResult(f"Today's date is {now.strftime('%A, %B %d, %Y')}")
 
     def _get_prompt_sections(self) -> list[dict[str, Any]]:

@@ -148,8 +148,9 @@ class InfoGathererSkill(SkillBase):
 
     def _state(self, raw_data: dict[str, Any]) -> tuple[list[dict[str, Any]], int, list[Any]]:
         state = self.get_skill_data(raw_data)
-        questions = state.get("questions")
-        if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+        try:  # the state comes back from the call: trust it only when it is well formed
+            questions = check_questions(state.get("questions"))
+        except ValueError:
             questions = self.questions
         index = state.get("question_index", 0)
         index = index if isinstance(index, int) and index >= 0 else 0
