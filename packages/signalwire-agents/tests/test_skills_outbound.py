@@ -1,0 +1,62 @@
+"""The outbound-HTTP guards shared by the skills that call outside services."""
+
+from __future__ import annotations
+
+import pytest
+
+from signalwire.agents.skills import _outbound
+from signalwire.agents.skills._html_text import clean, extract
+from signalwire_fakes.services import FakeServices
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "169.254.169.254", "0.0.0.0",
+        "100.64.0.1", "::1", "fc00::1", "fe80::1%eth0", "::ffff:127.0.0.1", "224.0.0.1", "junk",
+    ],
+)  # fmt: skip
+async def test_private_and_odd_addresses_are_blocked(address: str) -> None:
+    assert _outbound._blocked(address)
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])
+async def test_public_addresses_are_allowed(address: str) -> None:
+    assert not _outbound._blocked(address)
+
+
+async def test_env_switch_allows_private(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SWML_ALLOW_PRIVATE_URLS", raising=False)
+    assert not _outbound.private_urls_allowed()
+    assert _outbound.private_urls_allowed(True)
+    monkeypatch.setenv("SWML_ALLOW_PRIVATE_URLS", "yes")
+    assert _outbound.private_urls_allowed()
+
+
+async def test_oversized_json_answer_is_refused(fake_services: FakeServices) -> None:
+    fake_services.fail("/wikipedia", 200, raw_body=b"[" + b"0," * (3 * 1024 * 1024) + b"0]")
+    with pytest.raises(_outbound.ServiceError) as info:
+        await _outbound.request_json(
+            "GET", f"{fake_services.base_url}/wikipedia/w/api.php", timeout=5
+        )
+    assert info.value.kind == "too_large"
+    assert "too long" not in _outbound.speakable("Wikipedia", info.value)
+
+
+async def test_connection_refused_is_unreachable() -> None:
+    with pytest.raises(_outbound.ServiceError) as info:
+        await _outbound.request_json("GET", "http://127.0.0.1:1/", timeout=2)
+    assert info.value.kind == "unreachable"
+    assert _outbound.speakable("X", info.value) == (
+        "Sorry, I could not reach X right now. Please try again later."
+    )
+
+
+async def test_html_text_limits_and_cleaning() -> None:
+    links = "".join(f"<a href='/p{i}'>l</a>" for i in range(2000))
+    doc = extract(f"<title>T</title><p>a   b</p>{links}", "https://example.org/")
+    assert doc.title == "T" and len(doc.links) == 500
+    assert doc.links[0] == "https://example.org/p0"
+    assert clean("  a \t b \n\n\n c ") == "a b\n\nc"
