@@ -297,3 +297,19 @@ async def test_datasphere_serverless_missing_parameters(monkeypatch: pytest.Monk
         fn["data_map"]["webhooks"][0]["headers"]["Authorization"]
         == "Basic " + base64.b64encode(b"p-env:t-env").decode()
     )
+
+
+async def test_swaig_fields_merge_and_remove_skill_takes_the_tool_back() -> None:
+    agent = new_agent()
+    fillers = {"en-US": ["Let me check the sky"]}
+    agent.add_skill("weather_api", {"api_key": "k", "swaig_fields": {"fillers": fillers}})
+    agent.add_skill("joke", {"api_key": "k", "skip_prompt": True})
+    doc = await fetch(agent)
+    assert functions(doc)["get_weather"]["fillers"] == fillers
+    ai = next(v["ai"] for v in doc["sections"]["main"] if "ai" in v)
+    assert not any(s.get("title") == "Joke Telling" for s in ai["prompt"].get("pom", []))
+    assert agent.remove_skill("joke")
+    after = await fetch(agent)
+    assert "get_joke" not in functions(after)
+    ai_after = next(v["ai"] for v in after["sections"]["main"] if "ai" in v)
+    assert "joke_skill_enabled" not in (ai_after.get("global_data") or {})
