@@ -60,3 +60,25 @@ async def test_html_text_limits_and_cleaning() -> None:
     assert doc.title == "T" and len(doc.links) == 500
     assert doc.links[0] == "https://example.org/p0"
     assert clean("  a \t b \n\n\n c ") == "a b\n\nc"
+
+
+async def test_defuse_escapes_stray_brackets_and_drops_comments() -> None:
+    from signalwire.agents.skills._html_text import defuse
+
+    assert defuse("a<b <p>x</p> 1 < 2 <!-- hidden --> <br/> <!DOCTYPE html>") == (
+        "a&lt;b <p>x</p> 1 &lt; 2  <br/> <!DOCTYPE html>"
+    )
+    assert defuse("ok <!-- never closed <p>gone</p>") == "ok "
+    assert extract("<p>1 < 2 and 3 > 2</p>").text == "1 < 2 and 3 > 2"
+
+
+@pytest.mark.timeout(60)  # the unguarded parser needs minutes here: a hang, not a speed check
+@pytest.mark.parametrize(
+    "payload",
+    ["<a" * 200_000, "</a" * 130_000, "<?" * 200_000, "<!" * 200_000, "<![CDATA[" * 45_000,
+     "<a " * 130_000, "<" * 400_000],
+    ids=["lt_a", "endtag", "pi", "decl", "cdata", "a_open", "lt"],
+)  # fmt: skip
+async def test_hostile_markup_parses_in_linear_time(payload: str) -> None:
+    doc = extract(payload + "<p>tail</p>")
+    assert doc.text.endswith("tail")

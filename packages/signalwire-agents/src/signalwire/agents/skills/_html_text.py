@@ -1,9 +1,11 @@
 """Readable text from HTML with the standard library's :class:`html.parser.HTMLParser`.
 
-Used by the ``spider`` and ``web_search`` skills. The parser is a single
-linear pass with no recursion, so deeply nested or malformed markup costs no
-more than its length (callers cap the length), and every collection it builds
-is capped too.
+Used by the ``spider`` and ``web_search`` skills. The standard parser
+rescans an unfinished construct from its start, so markup such as ``<a<a<a...``
+or ``</a</a...`` costs time quadratic in its length; `defuse` first removes
+comments and escapes every ``<`` that does not open a complete tag, in one
+linear pass, so parsing stays linear. Nesting costs nothing extra (no
+recursion), callers cap the length, and every collection built is capped too.
 
 `extract(html)` gives a `Document`: ``title``, ``description``, the main
 ``text`` (scripts, styles and page chrome such as ``nav``/``footer`` left
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin
 
-__all__ = ["Document", "clean", "extract"]
+__all__ = ["Document", "clean", "defuse", "extract"]
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "head"}
 _CHROME = {"nav", "footer", "header", "aside", "form", "button"}
@@ -66,6 +68,12 @@ _VOID = {
 }
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SELECTOR = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9-]*)?(?:([.#])([A-Za-z0-9_-]+))?\s*$")
+# A "<" stays markup only when a complete tag, end tag, declaration or processing
+# instruction follows it before the next "<". The lookahead stops at the next
+# "<" or ">", so the scans of consecutive "<" never overlap: linear overall.
+_LONE_LT = re.compile(
+    r"<(?!(?:[A-Za-z][^<>]{0,65536}>|/[A-Za-z][^<>]{0,1024}>|[!?][^<>]{0,8192}>))"
+)
 MAX_LINKS = 500
 MAX_HEADINGS = 200
 MAX_MATCHES = 50
@@ -93,6 +101,23 @@ def clean(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+def defuse(html: str) -> str:
+    """``html`` without comments and with every stray ``<`` escaped (linear time)."""
+    pieces: list[str] = []
+    start = 0
+    while True:
+        open_at = html.find("<!--", start)
+        if open_at < 0:
+            pieces.append(html[start:])
+            break
+        pieces.append(html[start:open_at])
+        close_at = html.find("-->", open_at + 4)
+        if close_at < 0:
+            break  # an unclosed comment hides the rest of the page, as in a browser
+        start = close_at + 3
+    return _LONE_LT.sub("&lt;", "".join(pieces))
 
 
 def _parse_selector(selector: str) -> tuple[str | None, str | None, str | None] | None:
@@ -222,7 +247,7 @@ def extract(html: str, base_url: str = "", selectors: dict[str, str] | None = No
     """Parse ``html`` (already size-capped by the caller) into a `Document`."""
     parser = _Extractor(base_url, selectors or {})
     try:
-        parser.feed(html)
+        parser.feed(defuse(html))
         parser.close()
     except (AssertionError, ValueError):  # malformed markup the parser gives up on
         pass
