@@ -45,6 +45,15 @@ async def test_oversized_json_answer_is_refused(fake_services: FakeServices) -> 
     assert "too long" not in _outbound.speakable("Wikipedia", info.value)
 
 
+async def test_absurdly_nested_json_is_invalid_not_a_crash(fake_services: FakeServices) -> None:
+    fake_services.fail("/wikipedia", 200, raw_body=b"[" * 200_000)
+    with pytest.raises(_outbound.ServiceError) as info:
+        await _outbound.request_json(
+            "GET", f"{fake_services.base_url}/wikipedia/w/api.php", timeout=5
+        )
+    assert info.value.kind == "invalid"
+
+
 async def test_connection_refused_is_unreachable() -> None:
     with pytest.raises(_outbound.ServiceError) as info:
         await _outbound.request_json("GET", "http://127.0.0.1:1/", timeout=2)

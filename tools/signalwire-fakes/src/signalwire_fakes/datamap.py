@@ -179,7 +179,7 @@ def _call_webhook(
         return None
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(body, (list, dict)):
         return None

@@ -107,7 +107,7 @@ async def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes, boo
 def _decode_json(raw: bytes) -> Any:
     try:
         return json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise ServiceError("invalid", "the answer is not JSON") from exc
 
 
@@ -144,7 +144,7 @@ async def request_json(
         if not 200 <= response.status_code < 300:
             try:
                 body = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 body = raw[:200].decode("utf-8", "replace")
             raise ServiceError("status", f"HTTP {response.status_code}", response.status_code, body)
         return _decode_json(raw)
