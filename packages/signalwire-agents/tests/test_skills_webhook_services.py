@@ -267,3 +267,14 @@ async def test_maps_names_hints_and_missing_key() -> None:
     assert "directions" in ai["hints"]
     with pytest.raises(ValueError, match=r"'api_key'.*GOOGLE_MAPS_API_KEY"):
         new_agent().add_skill("google_maps")
+
+
+async def test_wikipedia_odd_answers_are_handled(fake_services: FakeServices) -> None:
+    agent = wiki_agent(fake_services)
+    odd = {"query": {"search": [{"title": {"x": 1}}, "junk", {"title": 5}]}}
+    fake_services.fail("/wikipedia", 200, body=odd, times=1)
+    out = await call_tool(agent, "search_wiki", {"query": "python"})
+    assert "no article" in out["response"]
+    fake_services.fail("/wikipedia", 200, body={"query": {"search": "nope"}}, times=1)
+    out = await call_tool(agent, "search_wiki", {"query": "python"})
+    assert "no article" in out["response"]

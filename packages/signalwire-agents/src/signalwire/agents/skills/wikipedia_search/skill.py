@@ -136,7 +136,11 @@ class WikipediaSearchSkill(SkillBase):
             },
         )
         hits = (found.get("query") or {}).get("search") if isinstance(found, dict) else None
-        titles = [h["title"] for h in hits or [] if isinstance(h, dict) and h.get("title")]
+        titles = [
+            h["title"][:300]
+            for h in (hits if isinstance(hits, list) else [])
+            if isinstance(h, dict) and isinstance(h.get("title"), str) and h["title"]
+        ]
         if not titles:
             return self.no_results_message.replace("{query}", query)
 
