@@ -138,6 +138,12 @@ def test_parameters_are_checked_against_the_skill_schema(
         new_agent().add_skill("greeter", params)
 
 
+def test_the_callers_params_are_left_alone() -> None:
+    params = {"swaig_fields": {"fillers": {"en-US": ["Hm"]}}, "skip_prompt": True}
+    new_agent().add_skill("math", params)
+    assert params == {"swaig_fields": {"fillers": {"en-US": ["Hm"]}}, "skip_prompt": True}
+
+
 def test_params_must_be_a_dict() -> None:
     with pytest.raises(ValueError, match="must be a dict"):
         new_agent().add_skill("datetime", ["x"])  # type: ignore[arg-type]

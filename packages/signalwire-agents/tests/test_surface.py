@@ -214,6 +214,19 @@ def test_every_documented_skill_has_its_parameters_and_tools(entry: dict[str, An
     schema = cls.get_parameter_schema()
     for param in entry["params"]:
         assert param in schema, f"skill {name!r} lacks parameter {param!r}"
+    if entry.get("tools"):
+        agent = agents.AgentBase("surface", basic_auth=("u", "p"))
+        agent.add_skill(name, SKILL_SAMPLE_PARAMS.get(name))
+        for tool in entry["tools"]:
+            assert tool in agent._tools, f"skill {name!r} did not register {tool!r}"
+
+
+#: The smallest parameters each skill with required parameters loads with.
+SKILL_SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
+    "play_background_file": {"files": [{"key": "k", "description": "d", "url": "https://x/a.mp3"}]},
+    "swml_transfer": {"transfers": {"/x/": {"address": "+15551230001"}}},
+    "info_gatherer": {"questions": [{"key_name": "k", "question_text": "q"}]},
+}
 
 
 @pytest.mark.parametrize("name", sorted(SKILL_HELPERS))

@@ -142,6 +142,8 @@ class SkillRegistry:
         """
         check_skill_class(skill_class)
         name = str(skill_class.SKILL_NAME)
+        if _has_skill_file(_BUILTIN_DIR, name):
+            log.warning("skill %r is built in; the built-in skill keeps the name", name)
         with self._lock:
             if name in self._registered and self._registered[name] is not skill_class:
                 log.warning("skill %r is already registered; keeping the first class", name)

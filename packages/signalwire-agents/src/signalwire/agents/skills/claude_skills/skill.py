@@ -21,8 +21,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills.claude_skills._frontmatter import (
     parse_frontmatter,
     split_frontmatter,

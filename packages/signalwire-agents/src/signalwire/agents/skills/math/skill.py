@@ -15,8 +15,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase
 
 MAX_LENGTH = 500
 """Longest expression accepted, in characters."""
