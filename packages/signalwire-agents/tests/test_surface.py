@@ -226,6 +226,18 @@ SKILL_SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "play_background_file": {"files": [{"key": "k", "description": "d", "url": "https://x/a.mp3"}]},
     "swml_transfer": {"transfers": {"/x/": {"address": "+15551230001"}}},
     "info_gatherer": {"questions": [{"key_name": "k", "question_text": "q"}]},
+    "web_search": {"api_key": "k", "search_engine_id": "e"},
+    "weather_api": {"api_key": "k"},
+    "joke": {"api_key": "k"},
+    "api_ninjas_trivia": {"api_key": "k"},
+    "google_maps": {"api_key": "k"},
+    "datasphere": {"space_name": "s", "project_id": "p", "token": "t", "document_id": "d"},
+    "datasphere_serverless": {
+        "space_name": "s",
+        "project_id": "p",
+        "token": "t",
+        "document_id": "d",
+    },
 }
 
 

@@ -186,3 +186,13 @@ def test_the_oracles_never_import_the_sdk(module: str) -> None:
         for alias in node.names
     ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [n for n in names if n == "signalwire" or n.startswith("signalwire.")]
+
+
+def test_an_argument_that_breaks_the_url_falls_back() -> None:
+    data_map = {
+        "webhooks": [
+            {"url": "http://127.0.0.1:1/${args.x}", "method": "GET", "output": {"response": "ok"}}
+        ],
+        "output": {"response": "fallback"},
+    }
+    assert run_data_map(fn(data_map), {"x": "\x1f\x00"}) == {"response": "fallback"}

@@ -175,8 +175,8 @@ def _call_webhook(
                 response = client.post(url, headers=headers, json=params or {})
         else:
             response = client.get(url, headers=headers)
-    except httpx.HTTPError:
-        return None
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
+        return None  # includes a URL an argument made unusable: the request fails
     try:
         body = response.json()
     except (ValueError, RecursionError):

@@ -18,9 +18,8 @@ from __future__ import annotations
 import base64
 from typing import Any, ClassVar
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 NO_RESULTS = (
     "I found nothing about '{query}' in the knowledge base. "

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from signalwire.agents._datamap import DataMap
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import DataMap, FunctionResult
+from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills.datasphere.skill import DataSphereConfig, datasphere_schema
 
 

@@ -23,9 +23,8 @@ import math
 import re
 from typing import Any, ClassVar
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 MAPS_BASE_URL = "https://maps.googleapis.com"
 ROUTES_BASE_URL = "https://routes.googleapis.com"

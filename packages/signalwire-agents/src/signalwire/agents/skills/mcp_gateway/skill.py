@@ -25,9 +25,8 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")

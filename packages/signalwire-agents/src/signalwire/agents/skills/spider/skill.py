@@ -30,9 +30,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 if TYPE_CHECKING:
     from signalwire.agents.skills._html_text import Document

@@ -15,10 +15,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from signalwire.agents._datamap import DataMap
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import DataMap, FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 DEFAULT_BASE_URL = "https://api.weatherapi.com/v1"
 

@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from signalwire.agents._function_result import FunctionResult
-from signalwire.agents.skills._params import SkillParameterError
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents import FunctionResult
+from signalwire.agents.skills import SkillBase, SkillParameterError
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/customsearch/v1"
 NO_RESULTS = (

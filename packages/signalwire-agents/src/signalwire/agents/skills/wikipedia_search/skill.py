@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from signalwire.agents._function_result import FunctionResult
+from signalwire.agents import FunctionResult
 from signalwire.agents._version import __version__
-from signalwire.agents.skills._skill_base import SkillBase
+from signalwire.agents.skills import SkillBase
 
 DEFAULT_BASE_URL = "https://en.wikipedia.org/w/api.php"
 NO_RESULTS = "Wikipedia has no article matching '{query}'. Try other words or a more common name."
