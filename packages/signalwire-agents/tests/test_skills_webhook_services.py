@@ -278,3 +278,29 @@ async def test_wikipedia_odd_answers_are_handled(fake_services: FakeServices) ->
     fake_services.fail("/wikipedia", 200, body={"query": {"search": "nope"}}, times=1)
     out = await call_tool(agent, "search_wiki", {"query": "python"})
     assert "no article" in out["response"]
+
+
+async def test_wikipedia_tool_over_a_real_socket(fake_services: FakeServices) -> None:
+    """The agent served by uvicorn on 127.0.0.1; the platform's calls arrive over TCP."""
+    import httpx
+    from agents_testkit import basic, swaig_body, swml_fetch_body
+
+    from signalwire_fakes.rest._server import BackgroundServer
+
+    agent = wiki_agent(fake_services)
+    with BackgroundServer(agent.get_app()) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+            doc = (await client.post("/", json=swml_fetch_body("tcp-1"), headers=basic())).json()
+            fn = functions(doc)["search_wiki"]
+            url = (
+                fn.get("web_hook_url")
+                or next(v["ai"] for v in doc["sections"]["main"] if "ai" in v)["SWAIG"]["defaults"][
+                    "web_hook_url"
+                ]
+            )
+            path = "/" + url.split("/", 3)[3]
+            resp = await client.post(
+                path, json=swaig_body("search_wiki", {"query": "monty"}, "tcp-1"), headers=basic()
+            )
+    assert resp.status_code == 200
+    assert resp.json()["response"].startswith("**Monty Python**")
