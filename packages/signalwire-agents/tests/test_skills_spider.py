@@ -212,3 +212,22 @@ async def test_robots_txt_disallow_is_obeyed(fake_services: FakeServices) -> Non
     ok = await call_tool(agent, "scrape_url", {"url": site(fake_services, "result2.html")})
     assert "Guido" in ok["response"]
     assert len(fake_services.requests_to("/robots.txt")) == 1
+
+
+async def test_malformed_addresses_and_links_are_refused(fake_services: FakeServices) -> None:
+    fake_services.pages["badlinks.html"] = (
+        HTML,
+        b"<a href='https://[::1'>x</a><a href='http://h:port/'>y</a><a href='/site/result2.html'>z</a>",
+    )
+    fake_services.pages["badredirect.html"] = ("redirect:https://[::1", b"")
+    agent = spider(max_pages=3, max_depth=1)
+    for url in ("https://[::1", "http://example.org:notaport/", "http://exa\x01mple.org/"):
+        out = await call_tool(agent, "scrape_url", {"url": url})
+        assert out["response"].startswith("I can't read that address"), url
+    crawl = await call_tool(
+        agent, "crawl_site", {"start_url": site(fake_services, "badlinks.html")}
+    )
+    assert crawl["response"].startswith("Read 2 pages")
+    bad = await call_tool(agent, "scrape_url", {"url": site(fake_services, "badredirect.html")})
+    # httpx itself rejects the Location header: a transport error, still a sentence.
+    assert bad["response"].startswith(("I can't read that address", "I could not reach"))

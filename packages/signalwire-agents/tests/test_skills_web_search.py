@@ -148,3 +148,18 @@ async def test_instances_schema_and_missing_credentials(monkeypatch: pytest.Monk
     from_env = new_agent()
     from_env.add_skill("web_search")
     assert from_env.has_skill("web_search_env-e_web_search")
+
+
+async def test_malformed_result_links_are_skipped(fake_services: FakeServices) -> None:
+    fake_services.data["cse_items"] = [
+        {"title": "bad", "link": "https://[::1", "snippet": "s"},
+        {"title": "ftp", "link": "ftp://x/", "snippet": "s"},
+        {"title": "odd", "link": 5},
+        *fake_services.data["cse_items"],
+    ]
+    out = await call_tool(
+        search_agent(fake_services, snippets_only=True, num_results=5),
+        "web_search",
+        {"query": "python"},
+    )
+    assert "Title: Example result one" in out["response"] and "Title: bad" not in out["response"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 __all__ = ["Document", "clean", "defuse", "extract"]
 
@@ -159,7 +159,11 @@ class _Extractor(HTMLParser):
         if tag == "meta" and attr.get("name", "").lower() == "description":
             self.doc.description = attr.get("content", "")[:500]
         if tag == "a" and attr.get("href") and len(self.doc.links) < MAX_LINKS:
-            link = urldefrag(urljoin(self.base_url, attr["href"].strip()))[0]
+            try:
+                link = urldefrag(urljoin(self.base_url, attr["href"].strip()))[0]
+                urlsplit(link).port  # noqa: B018 - a malformed host or port raises here
+            except ValueError:
+                link = ""
             if link.startswith(("http://", "https://")) and link not in self._seen_links:
                 self._seen_links.add(link)
                 self.doc.links.append(link)

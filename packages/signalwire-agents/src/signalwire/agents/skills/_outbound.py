@@ -155,6 +155,8 @@ async def request_json(
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
+    except httpx.InvalidURL as exc:
+        raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc
 
@@ -174,6 +176,8 @@ def request_json_sync(
             response = client.request(method, url, headers=headers, auth=auth)
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
+    except httpx.InvalidURL as exc:
+        raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc
     if not 200 <= response.status_code < 300:
@@ -239,8 +243,13 @@ def check_url(url: str) -> str | None:
         return "no URL was given"
     if len(url) > 2048:
         return "the URL is too long"
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "the web address is malformed"
+    if parts.scheme not in ("http", "https") or not host:
         return "only http and https web addresses can be read"
     return None
 
@@ -282,7 +291,12 @@ async def fetch_page(
                         raise ServiceError("blocked", "the page is on a private address")
                     location = response.headers.get("location")
                     if response.is_redirect and location:
-                        current = urljoin(current, location)
+                        try:
+                            current = urljoin(current, location)
+                        except ValueError:
+                            current = ""
+                        if check_url(current):
+                            raise ServiceError("blocked", "the page redirected to a bad address")
                         continue
                     if response.status_code >= 400:
                         raise ServiceError(
@@ -315,5 +329,7 @@ async def fetch_page(
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
+    except httpx.InvalidURL as exc:
+        raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc

@@ -255,7 +255,7 @@ class WebSearchSkill(SkillBase):
     # -- the search ---------------------------------------------------------------------------
 
     async def _search(self, query: str, count: int, timeout: float) -> list[_Hit]:
-        from signalwire.agents.skills._outbound import request_json
+        from signalwire.agents.skills._outbound import check_url, request_json
 
         data = await request_json(
             "GET",
@@ -268,6 +268,8 @@ class WebSearchSkill(SkillBase):
             if not isinstance(item, dict) or not isinstance(item.get("link"), str):
                 continue
             link = item["link"]
+            if check_url(link):
+                continue  # not a usable web address
             hits.append(
                 _Hit(
                     title=str(item.get("title") or link)[:300],
