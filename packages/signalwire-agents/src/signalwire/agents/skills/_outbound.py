@@ -155,7 +155,7 @@ async def request_json(
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc
@@ -176,7 +176,7 @@ def request_json_sync(
             response = client.request(method, url, headers=headers, auth=auth)
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc
@@ -210,6 +210,8 @@ async def _check_host(host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as exc:
+        raise ServiceError("blocked", "the web address is malformed") from exc
     except OSError as exc:
         raise ServiceError("unreachable", f"cannot resolve {host}") from exc
     for info in infos:
@@ -247,7 +249,9 @@ def check_url(url: str) -> str | None:
         parts = urlsplit(url.strip())
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
+        if host:
+            host.encode("idna")  # raises UnicodeError for an empty or overlong label
+    except (ValueError, UnicodeError):
         return "the web address is malformed"
     if parts.scheme not in ("http", "https") or not host:
         return "only http and https web addresses can be read"
@@ -329,7 +333,7 @@ async def fetch_page(
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:
         raise ServiceError("unreachable", type(exc).__name__) from exc
