@@ -91,3 +91,19 @@ async def test_defuse_escapes_stray_brackets_and_drops_comments() -> None:
 async def test_hostile_markup_parses_in_linear_time(payload: str) -> None:
     doc = extract(payload + "<p>tail</p>")
     assert doc.text.endswith("tail")
+
+
+async def test_guard_turns_a_bug_into_an_apology(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from signalwire.agents.skills._guard import guarded
+
+    async def broken(args: dict[str, object], raw_data: dict[str, object]) -> object:
+        raise KeyError("secret-internal-detail")
+
+    handler = guarded(broken, "the widget service", logging.getLogger("signalwire.agents.skills.t"))
+    result = await handler({}, {})
+    assert result.to_dict() == {
+        "response": "Sorry, something went wrong with the widget service. Please try again later."
+    }
+    assert "secret-internal-detail" in caplog.text

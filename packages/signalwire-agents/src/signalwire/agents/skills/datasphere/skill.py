@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._guard import guarded
 
 NO_RESULTS = (
     "I found nothing about '{query}' in the knowledge base. "
@@ -217,7 +218,7 @@ class DataSphereSkill(SkillBase):
                     "description": "What to look for, as a short question or phrase",
                 }
             },
-            handler=self._search,
+            handler=guarded(self._search, "the knowledge base", self.logger),
         )
 
     async def _search(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._guard import guarded
 
 MAPS_BASE_URL = "https://maps.googleapis.com"
 ROUTES_BASE_URL = "https://routes.googleapis.com"
@@ -217,7 +218,7 @@ class GoogleMapsSkill(SkillBase):
                 },
             },
             required=["address"],
-            handler=self._lookup_address,
+            handler=guarded(self._lookup_address, "Google Maps", self.logger),
         )
         self.define_tool(
             name=self.route_tool_name,
@@ -229,7 +230,7 @@ class GoogleMapsSkill(SkillBase):
                 "dest_lng": {"type": "number", "description": "Longitude of the destination"},
             },
             required=["origin_lat", "origin_lng", "dest_lat", "dest_lng"],
-            handler=self._compute_route,
+            handler=guarded(self._compute_route, "Google Maps", self.logger),
         )
 
     # -- lookup -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._guard import guarded
 
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -218,7 +219,7 @@ class MCPGatewaySkill(SkillBase):
                 name="hangup_hook",
                 description="Close the MCP gateway session when the call ends",
                 parameters={},
-                handler=self._hangup,
+                handler=guarded(self._hangup, "the MCP gateway", self.logger),
             )
 
     def _register_mcp_tool(self, service: str, tool: dict[str, Any]) -> None:
@@ -256,7 +257,7 @@ class MCPGatewaySkill(SkillBase):
             description=f"[{service}] {tool.get('description') or tool_name}"[:1000],
             parameters=properties,
             required=[r for r in required if r in properties],
-            handler=handler,
+            handler=guarded(handler, service, self.logger),
         )
 
     @staticmethod

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._guard import guarded
 
 if TYPE_CHECKING:
     from signalwire.agents.skills._html_text import Document
@@ -238,7 +239,7 @@ class SpiderSkill(SkillBase):
             description="Read a web page and return its text",
             parameters=url_arg,
             required=["url"],
-            handler=self._scrape_url,
+            handler=guarded(self._scrape_url, "the web page reader", self.logger),
         )
         self.define_tool(
             name=f"{self.prefix}crawl_site",
@@ -250,14 +251,14 @@ class SpiderSkill(SkillBase):
                 }
             },
             required=["start_url"],
-            handler=self._crawl_site,
+            handler=guarded(self._crawl_site, "the web page reader", self.logger),
         )
         self.define_tool(
             name=f"{self.prefix}extract_structured_data",
             description="Pull the title, headings and configured fields out of a web page",
             parameters=url_arg,
             required=["url"],
-            handler=self._extract_structured,
+            handler=guarded(self._extract_structured, "the web page reader", self.logger),
         )
 
     # -- fetching ---------------------------------------------------------------------------

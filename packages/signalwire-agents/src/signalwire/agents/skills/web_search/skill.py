@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._guard import guarded
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/customsearch/v1"
 NO_RESULTS = (
@@ -249,7 +250,7 @@ class WebSearchSkill(SkillBase):
                     "description": "What to search for, in a few words",
                 }
             },
-            handler=self._web_search,
+            handler=guarded(self._web_search, "the web search", self.logger),
         )
 
     # -- the search ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from signalwire.agents import FunctionResult
 from signalwire.agents._version import __version__
 from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._guard import guarded
 
 DEFAULT_BASE_URL = "https://en.wikipedia.org/w/api.php"
 NO_RESULTS = "Wikipedia has no article matching '{query}'. Try other words or a more common name."
@@ -96,7 +97,7 @@ class WikipediaSearchSkill(SkillBase):
                     "description": "The topic, person, place or thing to look up",
                 }
             },
-            handler=self._search_wiki,
+            handler=guarded(self._search_wiki, "Wikipedia", self.logger),
         )
 
     async def _search_wiki(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
