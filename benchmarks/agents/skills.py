@@ -142,15 +142,15 @@ def vendor_python() -> str | None:
 
 
 def one_run(
-    python: str, side: str, renders: int, configs: list[Any], pyc: str | None
+    python: str, side: str, renders: int, configs: list[Any], pyc: str, cached: bool = True
 ) -> dict[str, Any] | None:
     env = {**os.environ, "SWML_BASIC_AUTH_USER": "bench", "SWML_BASIC_AUTH_PASSWORD": "benchpass"}
     env.pop("SIGNALWIRE_SKILL_PATHS", None)
-    env.pop("PYTHONPYCACHEPREFIX", None)
-    if pyc:  # bytecode cached in a scratch folder, as an installed package has it
+    # With a prefix, Python reads bytecode only there, never from __pycache__ beside the sources.
+    env["PYTHONPYCACHEPREFIX"] = pyc
+    if cached:  # bytecode written once, then read, as an installed package has it
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = pyc
-    else:  # every module compiled from source
+    else:  # an empty prefix that stays empty: every module compiled from source
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     out = subprocess.run(
         [python, "-c", WORKER, side, str(renders), json.dumps(configs), json.dumps(FIVE)],
@@ -174,7 +174,11 @@ def measure(
     pyc = str(Path(scratch) / f"pyc-{side}")
     one_run(python, side, 0, configs, pyc)  # primes the bytecode cache; not timed
     runs = [one_run(python, side, args.renders, configs, pyc) for _ in range(args.runs)]
-    source = [one_run(python, side, 0, configs, None) for _ in range(max(1, args.runs // 2))]
+    empty = str(Path(scratch) / f"no-pyc-{side}")
+    source = [
+        one_run(python, side, 0, configs, empty, cached=False)
+        for _ in range(max(1, args.runs // 2))
+    ]
     if any(r is None for r in [*runs, *source]):
         return None
     figures: dict[str, Any] = {
