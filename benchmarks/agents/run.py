@@ -515,18 +515,26 @@ def remeasure_borderline(suite: Suite, rounds: int) -> set[str]:
 
     One short round on a shared machine can land in a burst of someone else's
     load; the extra rounds join the first ones and the median of all is judged.
+    Measuring a side again moves the other targets it is part of, so the check
+    runs a second time over the targets not measured again yet.
     """
     repeated: set[str] = set()
-    results = suite.results()
-    for label, endpoint, side, base, kind, threshold in TARGETS:
-        value = _target_ratio(results, endpoint, side, base, kind)
-        if value is None:
-            continue
-        met = value >= threshold if kind == "min" else value <= threshold
-        if not met or abs(value - threshold) <= BORDERLINE * threshold:
+    for _ in range(2):
+        results = suite.results()
+        todo = []
+        for label, endpoint, side, base, kind, threshold in TARGETS:
+            value = _target_ratio(results, endpoint, side, base, kind)
+            if value is None or label in repeated:
+                continue
+            met = value >= threshold if kind == "min" else value <= threshold
+            if not met or abs(value - threshold) <= BORDERLINE * threshold:
+                todo.append((label, endpoint, side, base, value))
+        for label, endpoint, side, base, value in todo:
             print(f"({label}: {value:.2f}; measuring {side} and {base} again)")
             suite.measure(endpoint, [side, base], rounds)
             repeated.add(label)
+        if not todo:
+            break
     return repeated
 
 
