@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from signalwire.relay import (
 )
 
 MakeClient = Callable[..., RelayClient]
+Within = Callable[..., Awaitable[Any]]
 
 
 async def test_handshake_frame(make_client: MakeClient, fake_relay: Any) -> None:
@@ -339,7 +340,9 @@ async def test_redelivered_event_is_handled_once(
     assert len(acks) == 3  # every copy is acked
 
 
-async def test_event_whose_ack_cannot_be_sent_is_still_handled(make_client: MakeClient) -> None:
+async def test_event_whose_ack_cannot_be_sent_is_still_handled(
+    make_client: MakeClient, within: Within
+) -> None:
     """A socket that dies right after delivering an event: the event is handled
     (and remembered, so the platform's redelivery after resume is skipped)."""
     from websockets.asyncio.server import ServerConnection, serve
@@ -359,11 +362,14 @@ async def test_event_whose_ack_cannot_be_sent_is_still_handled(make_client: Make
         },
     }
     connects = 0
+    second = asyncio.Event()
 
     async def handler(ws: ServerConnection) -> None:
         nonlocal connects
         req = json.loads(await ws.recv())
         connects += 1
+        if connects == 2:
+            second.set()
         await ws.send(
             json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": {"protocol": "signalwire_x"}})
         )
@@ -385,19 +391,18 @@ async def test_event_whose_ack_cannot_be_sent_is_still_handled(make_client: Make
         c.on_call(lambda call: seen.append(call.call_id))
         await c.connect()
         try:
-            for _ in range(200):
-                if connects >= 2:
-                    break
-                await asyncio.sleep(0.01)
-            await c.wait_ready(5)
+            await within(second.wait(), "the client's second login (the resume)")
+            await within(c.wait_ready(5), "the client to be connected again")
         finally:
-            await c.disconnect()
+            await within(c.disconnect(), "disconnect()")
     assert seen == ["c-last"]
 
 
 async def test_session_not_resumed_is_reported(
-    make_client: MakeClient, fake_relay: Any, inbound: Callable[..., Any]
+    make_client: MakeClient, fake_relay: Any, within: Within
 ) -> None:
+    # one client only: a second one (it once came with the ``inbound`` fixture) reconnects
+    # unwatched and was still reconnecting when its teardown disconnect() ran
     c = make_client(contexts=["office"])
     lost = asyncio.Event()
     resumed: list[bool] = []
@@ -407,20 +412,20 @@ async def test_session_not_resumed_is_reported(
         got: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
         c.on_call(got.set_result)
         fake_relay.inbound_call("office")
-        call = await asyncio.wait_for(got, 5)
+        call = await within(got, "the inbound call")
         waiter = asyncio.ensure_future(call.wait_for_ended())
         old = c.relay_protocol
-        fake_relay.session.discarded = True  # the platform forgets the session
+        fake_relay.discard_session(fake_relay.session)  # the platform forgets the session
         await fake_relay.drop_connections()
-        await asyncio.wait_for(lost.wait(), 5)
-        await c.wait_ready(5)
+        await within(lost.wait(), "on_session_lost after the reconnect")
+        await within(c.wait_ready(5), "the client to be connected again")
         # the old protocol was presented, but a new session came back
         later = fake_relay.journal.requests("signalwire.connect")[1:]
         assert any(f.data["params"].get("protocol") == old for f in later)
         assert c.relay_protocol != old
         assert resumed[0] is False
         with pytest.raises(RelayConnectionError, match="session lost"):
-            await asyncio.wait_for(waiter, 5)
+            await within(waiter, "call.wait_for_ended() to fail")
         assert c.calls == {}
 
 

@@ -60,6 +60,7 @@ from signalwire.relay._protocol import (
 )
 from signalwire.relay._util import (
     TaskGroupLite,
+    bounded,
     call_handler,
     drop_none,
     fail_future,
@@ -521,6 +522,10 @@ class RelayClient:
                     return
                 logger.warning("cannot connect to %s: %s", self._url, _describe(exc))
             else:
+                if self._state == "closed":
+                    # closed while the socket opened (a cancellation can be lost on the way)
+                    ws.abort()
+                    return
                 attempt = 0
                 try:
                     error = await self._session(ws, first)
@@ -565,6 +570,8 @@ class RelayClient:
             except RelayError as exc:
                 raise _AuthFailed(self._auth_error(exc)) from None
             del result  # recorded by the protocol as the reply arrived
+            if self._state == "closed":
+                return None  # disconnect() ran meanwhile; the finally closes the socket
             resumed = self._proto.last_resumed
             was_connected = self._ever_connected
             self._ever_connected = True
@@ -706,7 +713,7 @@ class RelayClient:
         self._futures[msg_id] = fut
         try:
             # the write itself can block when the peer stops reading: bound it too
-            await asyncio.wait_for(ws.send(frame), timeout)
+            await bounded(ws.send(frame), timeout)
         except _transport_closed():
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)

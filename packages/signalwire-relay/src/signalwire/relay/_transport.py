@@ -102,6 +102,8 @@ class WSConnection(asyncio.Protocol):
         self._loop = loop
         self.transport: asyncio.Transport | None = None
         self.handshake: asyncio.Future[None] = loop.create_future()
+        # the handshake response was parsed (``handshake`` may be cancelled before that)
+        self._responded = False
         #: Resolves with the close reason (None for a clean close) once the link is unusable.
         self.closed: asyncio.Future[BaseException | None] = loop.create_future()
         self._lost: asyncio.Future[None] = loop.create_future()
@@ -160,8 +162,10 @@ class WSConnection(asyncio.Protocol):
             )
             await conn.handshake
 
+        from signalwire.relay._util import bounded
+
         try:
-            await asyncio.wait_for(connect(), open_timeout)
+            await bounded(connect(), open_timeout)
         except BaseException:
             conn.abort()
             raise
@@ -189,7 +193,7 @@ class WSConnection(asyncio.Protocol):
         finally:
             self._in_callback = False
         self._write_out()
-        if self.protocol.state is not self._OPEN and self.handshake.done():
+        if self.protocol.state is not self._OPEN and self._responded:
             self._closing()
 
     def _receive_slow(self, data: bytes | bytearray) -> None:
@@ -325,10 +329,14 @@ class WSConnection(asyncio.Protocol):
     # -- frames --------------------------------------------------------------------
 
     def _event(self, event: Any) -> None:
-        if not self.handshake.done():
+        if not self._responded:
             # the first event is the handshake response
+            self._responded = True
             exc = self.protocol.handshake_exc
-            if exc is not None:
+            if self.handshake.done():
+                # the opener gave up (cancelled) while the response was on its way
+                self.abort()
+            elif exc is not None:
                 self.handshake.set_exception(exc)
                 self.handshake.exception()
             else:
@@ -460,9 +468,8 @@ class WSConnection(asyncio.Protocol):
         if self.protocol.state is self._OPEN:
             self.protocol.send_close(1000)
             self._write_out()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._lost), self._close_timeout)
-        except (TimeoutError, asyncio.TimeoutError):  # distinct classes on 3.10
+        await asyncio.wait((self._lost,), timeout=self._close_timeout)
+        if not self._lost.done():
             self.abort()
             await asyncio.shield(self._lost)
 
