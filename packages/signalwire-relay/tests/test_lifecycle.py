@@ -228,6 +228,15 @@ async def test_per_command_timeout(client: RelayClient, fake_relay: Any) -> None
     assert (await client.execute("signalwire.receive", {"contexts": ["y"]}))["code"] == "200"
 
 
+async def test_unsendable_params_fail_clearly_and_leave_nothing_pending(
+    client: RelayClient, fake_relay: Any
+) -> None:
+    with pytest.raises(UnicodeEncodeError, match="surrogates"):
+        await client.execute("signalwire.receive", {"contexts": ["bad\ud800"]})
+    assert client._futures == {} and client._proto.pending == {}
+    assert (await client.execute("signalwire.receive", {"contexts": ["ok"]}))["code"] == "200"
+
+
 async def test_receive_unreceive(client: RelayClient, fake_relay: Any) -> None:
     await client.receive([])
     await client.receive(["sales"])

@@ -723,6 +723,10 @@ class RelayClient:
             self._proto.forget(msg_id)
             self._probe(ws)
             raise RelayTimeoutError(f"{method}: could not write within {timeout}s") from None
+        except BaseException:  # cancelled, or params that cannot be sent: nothing waits for it
+            self._futures.pop(msg_id, None)
+            self._proto.pending.pop(msg_id, None)
+            raise
         try:
             return await wait_future(fut, max(0.0, deadline - loop.time()))
         except asyncio.CancelledError:
