@@ -32,7 +32,9 @@ def event(call_id: str) -> str:
     )
 
 
-async def test_fragments_pings_and_odd_frames(make_client: Callable[..., RelayClient]) -> None:
+async def test_fragments_pings_and_odd_frames(
+    within: Any, make_client: Callable[..., RelayClient]
+) -> None:
     from websockets.asyncio.server import ServerConnection, serve
 
     acks: list[str] = []
@@ -65,9 +67,9 @@ async def test_fragments_pings_and_odd_frames(make_client: Callable[..., RelayCl
         c.on_call(lambda call: seen.append(call.call_id))
         c.on_disconnected(lambda err: disconnected.done() or disconnected.set_result(err))
         async with c:
-            await asyncio.wait_for(pong_ok.wait(), 5)
-            await asyncio.wait_for(closing.wait(), 5)
-            await asyncio.wait_for(disconnected, 5)
+            await within(pong_ok.wait(), "the pong to the server's WebSocket ping")
+            await within(closing.wait(), "the ack of evt-after-1")
+            await within(disconnected, "on_disconnected after the 4000 close")
             assert c.state == "reconnecting"
     assert seen == ["frag-1", "after-1"]
     assert acks[:2] == ["evt-frag-1", "evt-after-1"]
