@@ -7,7 +7,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from signalwire.relay import RelayClient
+import pytest
+
+from signalwire.relay import RelayClient, RelayConnectionError
 from signalwire.relay._transport import WSConnection
 from signalwire.relay._util import bounded
 
@@ -93,3 +95,28 @@ async def test_bounded_times_out_and_propagates_cancellation(within: Within) -> 
         pass
     else:
         raise AssertionError("bounded() swallowed a cancellation")
+
+
+async def test_cancelled_disconnect_propagates_and_still_fails_waiters(
+    make_client: Callable[..., RelayClient], fake_relay: Any, within: Within
+) -> None:
+    """Cancelling disconnect() raises CancelledError in the caller (it used to be
+    swallowed) and still fails what was waiting on the client."""
+    for step in range(1, 5):  # from turn 1: cancelled before it starts, it never ran
+        c = make_client(reconnect_min_delay=5, reconnect_max_delay=5)
+        await within(c.connect(), "the connect")
+        await fake_relay.drop_connections()
+        await fake_relay.wait_disconnected()
+        ready = asyncio.ensure_future(c.wait_ready(30))
+        await asyncio.sleep(0)  # the waiter is registered
+        task = asyncio.ensure_future(c.disconnect())
+        for _ in range(step):
+            await asyncio.sleep(0)
+        if task.done():
+            continue
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await within(asyncio.shield(task), f"the cancelled disconnect() at turn {step}")
+        assert c.state == "closed"
+        with pytest.raises(RelayConnectionError):
+            await within(ready, "wait_ready() to fail")

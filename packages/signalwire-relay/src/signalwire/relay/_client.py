@@ -392,20 +392,28 @@ class RelayClient:
         self._state = "closed"
         sup, self._supervisor = self._supervisor, None
         ws = self._ws
-        if ws is not None:
-            with contextlib.suppress(Exception):
-                await ws.close()
-        if sup is not None and sup is not asyncio.current_task():
-            sup.cancel()
-            with contextlib.suppress(BaseException):
-                await sup
-        self._ws = None
-        self._fail_everything(error)
-        if self._first is not None and not self._first.done():
-            self._first.set_exception(error)
-            self._first.exception()
-        if self._closed is not None and not self._closed.done():
-            self._closed.set_result(None)
+        try:
+            if ws is not None:
+                with contextlib.suppress(Exception):
+                    await ws.close()
+            if sup is not None and sup is not asyncio.current_task():
+                sup.cancel()
+                # asyncio.wait, not ``await sup``: the supervisor's own end is not raised here,
+                # while a cancellation of this disconnect() still is
+                await asyncio.wait((sup,))
+                if not sup.cancelled():
+                    sup.exception()
+        finally:
+            # even when disconnect() itself is cancelled, nothing is left waiting
+            if ws is not None and ws.transport is not None and not ws.closed.done():
+                ws.abort()
+            self._ws = None
+            self._fail_everything(error)
+            if self._first is not None and not self._first.done():
+                self._first.set_exception(error)
+                self._first.exception()
+            if self._closed is not None and not self._closed.done():
+                self._closed.set_result(None)
         await self._tasks.cancel_all(grace=0.0)
 
     def _fail_everything(self, error: RelayConnectionError) -> None:
