@@ -4,6 +4,7 @@ leaves a socket running (Python < 3.12's ``wait_for`` can swallow a cancellation
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -115,8 +116,15 @@ async def test_cancelled_disconnect_propagates_and_still_fails_waiters(
         if task.done():
             continue
         task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await within(asyncio.shield(task), f"the cancelled disconnect() at turn {step}")
+        await asyncio.wait((task,), timeout=5)
+        assert task.done(), f"the cancelled disconnect() at turn {step} did not end within 5s"
+        assert task.cancelled(), f"disconnect() swallowed the cancellation at turn {step}"
         assert c.state == "closed"
         with pytest.raises(RelayConnectionError):
             await within(ready, "wait_ready() to fail")
+    del task, ready
+    # The cancelled tasks' tracebacks keep the clients in reference cycles. Collected later,
+    # while pytest rewrites a module imported at session end (hypothesis, in runs that did not
+    # load it earlier), CPython 3.11.7's AST builder reported "AST constructor recursion depth
+    # mismatch" (a SystemError) and the run failed after every test had passed: collect now.
+    gc.collect()
