@@ -48,7 +48,7 @@ def end_abruptly(fake_relay: Any, call: Call) -> None:
     )
 
 
-async def test_play_completes_and_fires_callbacks(inbound: Inbound) -> None:
+async def test_play_completes_and_fires_callbacks(within: Any, inbound: Inbound) -> None:
     call = await answered(inbound)
     sync_seen: list[RelayEvent] = []
     async_seen: asyncio.Future[RelayEvent] = asyncio.get_running_loop().create_future()
@@ -62,7 +62,9 @@ async def test_play_completes_and_fires_callbacks(inbound: Inbound) -> None:
     assert isinstance(ev, PlayEvent)
     assert ev.state == "finished"
     assert a1.completed and a1.is_done and a1.result is ev
-    assert (await asyncio.wait_for(async_seen, 5)).params["control_id"] == a2.control_id
+    assert (await within(async_seen, "the async handler's play event")).params[
+        "control_id"
+    ] == a2.control_id
     assert sync_seen == [ev]
     assert await a1.wait() is ev  # completed: returns at once
 
@@ -192,7 +194,9 @@ async def test_stoppable_actions(inbound: Inbound, fake_relay: Any, kind: str) -
     assert action.completed
 
 
-async def test_call_end_resolves_every_pending_action(inbound: Inbound, fake_relay: Any) -> None:
+async def test_call_end_resolves_every_pending_action(
+    within: Any, inbound: Inbound, fake_relay: Any
+) -> None:
     fake_relay.set_duration("play", None)
     call = await answered(inbound)
     play = await call.play(TTS)
@@ -200,12 +204,12 @@ async def test_call_end_resolves_every_pending_action(inbound: Inbound, fake_rel
     pending_wait = asyncio.ensure_future(play.wait())  # no timeout: must not hang
     event_wait = asyncio.ensure_future(call.wait_for("calling.call.play", lambda e: False))
     end_abruptly(fake_relay, call)
-    ev = await asyncio.wait_for(pending_wait, 5)
+    ev = await within(pending_wait, "the pending action wait")
     assert isinstance(ev, CallStateEvent)
     assert ev.call_state == "ended"
     assert (await ai.wait(timeout=5)) is ev
     with pytest.raises(CallEndedError):
-        await asyncio.wait_for(event_wait, 5)
+        await within(event_wait, "the event wait")
     assert call.state == "ended"
     assert call.call_id not in call._client.calls
     # after the end: waits return at once, commands are no-ops, actions complete at once
@@ -236,7 +240,7 @@ async def test_other_errors_raise(inbound: Inbound, fake_relay: Any) -> None:
 
 
 async def test_client_close_fails_waits(
-    make_client: Callable[..., RelayClient], fake_relay: Any
+    within: Any, make_client: Callable[..., RelayClient], fake_relay: Any
 ) -> None:
     fake_relay.set_duration("play", None)
     c = make_client(contexts=["office"])
@@ -244,7 +248,7 @@ async def test_client_close_fails_waits(
     got: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
     c.on_call(got.set_result)
     fake_relay.inbound_call("office")
-    call = await asyncio.wait_for(got, 5)
+    call = await within(got, "the inbound call")
     await call.answer()
     action = await call.play(TTS)
     waits = [
@@ -256,8 +260,10 @@ async def test_client_close_fails_waits(
     await c.disconnect()
     for w in waits[:2]:
         with pytest.raises(RelayConnectionError, match="client closed"):
-            await asyncio.wait_for(w, 5)
-    await asyncio.wait_for(waits[2], 5)  # was already connected: returned
+            await within(w, "the wait to fail")
+    await within(
+        waits[2], "the wait on an already connected call"
+    )  # was already connected: returned
     with pytest.raises(RelayConnectionError):
         await action.wait()
 
@@ -283,12 +289,14 @@ async def test_state_machine_and_waiters(inbound: Inbound, fake_relay: Any) -> N
     assert states == ["answered", "ending", "ended"]
 
 
-async def test_unknown_event_reaches_call_handlers(inbound: Inbound, fake_relay: Any) -> None:
+async def test_unknown_event_reaches_call_handlers(
+    within: Any, inbound: Inbound, fake_relay: Any
+) -> None:
     call = await inbound()
     got: asyncio.Future[RelayEvent] = asyncio.get_running_loop().create_future()
     call.on("calling.call.brand_new", got.set_result)
     fake_relay.push_event("calling.call.brand_new", {"call_id": call.call_id, "x": 1})
-    ev = await asyncio.wait_for(got, 5)
+    ev = await within(got, "the event")
     assert type(ev) is RelayEvent
     assert ev.params["x"] == 1
 

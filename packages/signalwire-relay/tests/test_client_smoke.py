@@ -6,7 +6,9 @@ from typing import Any
 from signalwire.relay import Call, RelayClient
 
 
-async def test_inbound_call_answer_play_hangup(client: RelayClient, fake_relay: Any) -> None:
+async def test_inbound_call_answer_play_hangup(
+    within: Any, client: RelayClient, fake_relay: Any
+) -> None:
     done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     @client.on_call
@@ -18,5 +20,5 @@ async def test_inbound_call_answer_play_hangup(client: RelayClient, fake_relay: 
         done.set_result(ev.params["state"])
 
     call_id = fake_relay.inbound_call("office")
-    assert await asyncio.wait_for(done, 5) == "finished"
+    assert await within(done, "the call flow to finish") == "finished"
     await fake_relay.wait_call_state(call_id, "ended")

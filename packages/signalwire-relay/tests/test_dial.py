@@ -100,7 +100,7 @@ async def test_late_answer_without_cancel_is_hung_up(client: RelayClient, fake_r
 
 
 async def test_orphan_callback_instead_of_hangup(
-    make_client: Callable[..., RelayClient], fake_relay: Any
+    within: Any, make_client: Callable[..., RelayClient], fake_relay: Any
 ) -> None:
     adopted: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
     c = make_client(on_dial_orphan=adopted.set_result)
@@ -109,7 +109,7 @@ async def test_orphan_callback_instead_of_hangup(
         fake_relay.ignore_next("calling.end")
         with pytest.raises(RelayTimeoutError):
             await c.dial([[phone(1)]], dial_timeout=0.1)
-        call = await asyncio.wait_for(adopted, 5)
+        call = await within(adopted, "the orphan handed to on_dial_orphan")
         assert call.state == "answered"
         await call.hangup()
 

@@ -14,6 +14,7 @@ from signalwire.relay import Call, RelayClient
 
 @pytest.mark.parametrize(("rule", "method"), [("busy", "calling.end"), ("pass", "calling.pass")])
 async def test_over_limit_calls_are_refused(
+    within: Any,
     make_client: Callable[..., RelayClient],
     fake_relay: Any,
     caplog: pytest.LogCaptureFixture,
@@ -34,7 +35,7 @@ async def test_over_limit_calls_are_refused(
     async with c:
         fake_relay.inbound_call("office")
         fake_relay.inbound_call("office")
-        await asyncio.wait_for(two.wait(), 5)
+        await within(two.wait(), "the second inbound call")
         refused = fake_relay.inbound_call("office")
         req = await fake_relay.wait_for_request(method, timeout=5)
         assert req["params"]["call_id"] == refused

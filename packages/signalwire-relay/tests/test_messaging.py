@@ -32,7 +32,7 @@ async def test_send_and_wait_delivered(client: RelayClient, fake_relay: Any) -> 
     assert "media" not in req
 
 
-async def test_failed_message_has_reason(client: RelayClient, fake_relay: Any) -> None:
+async def test_failed_message_has_reason(within: Any, client: RelayClient, fake_relay: Any) -> None:
     fake_relay.queue_message("queued", "failed", reason="Carrier rejected")
     done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     msg = await client.send_message(
@@ -41,7 +41,7 @@ async def test_failed_message_has_reason(client: RelayClient, fake_relay: Any) -
     ev = await msg.wait(timeout=5)
     assert ev.params["message_state"] == "failed"
     assert msg.reason == "Carrier rejected"
-    assert (await asyncio.wait_for(done, 5)) is ev
+    assert (await within(done, "the message's final state")) is ev
 
 
 async def test_wait_times_out_clearly(client: RelayClient, fake_relay: Any) -> None:
@@ -56,7 +56,7 @@ async def test_body_or_media_required(client: RelayClient) -> None:
         await client.send_message(to_number="+1", from_number="+2")
 
 
-async def test_inbound_message(client: RelayClient, fake_relay: Any) -> None:
+async def test_inbound_message(within: Any, client: RelayClient, fake_relay: Any) -> None:
     got: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
 
     @client.on_message
@@ -64,7 +64,7 @@ async def test_inbound_message(client: RelayClient, fake_relay: Any) -> None:
         got.set_result(message)
 
     fake_relay.inbound_message("office", body="ping", media=["https://m/x.jpg"], tags=["a"])
-    msg = await asyncio.wait_for(got, 5)
+    msg = await within(got, "the inbound message")
     assert (msg.body, msg.state, msg.direction, msg.context) == (
         "ping",
         "received",

@@ -104,6 +104,37 @@ def test_ack_round_trips_every_id(msg_id: object) -> None:
     assert json.loads(ack_frame(msg_id)) == {"jsonrpc": "2.0", "id": msg_id, "result": {}}
 
 
+_surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+
+
+@given(st.text(st.one_of(_surrogates, st.characters()), max_size=12))
+def test_ack_of_any_id_is_valid_utf8(msg_id: str) -> None:
+    """A JSON ``\\ud800`` escape decodes to a lone surrogate: its ack must still encode."""
+    frame = ack_frame(msg_id).encode("utf-8")
+    assert json.loads(frame)["id"] == msg_id
+
+
+@pytest.mark.parametrize("escaped", ["\\ud800", "a\\udc00b", "\\udbff\\udbff"])
+def test_lone_surrogate_ids_are_acked_and_answered(escaped: str) -> None:
+    p = make_proto()
+    event = p.receive(
+        f'{{"jsonrpc":"2.0","id":"{escaped}","method":"signalwire.event",'
+        '"params":{"event_type":"x.y","params":{}}}'
+    )
+    assert isinstance(event, ServerEvent)
+    assert json.loads(event.ack.encode("utf-8"))["id"] == json.loads(f'"{escaped}"')
+    other = p.receive(f'{{"jsonrpc":"2.0","id":"{escaped}","method":"odd.{escaped}"}}')
+    assert isinstance(other, Ignored) and other.reply is not None
+    assert json.loads(other.reply.encode("utf-8"))["error"]["code"] == -32601
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":', '{"params":['])
+def test_deeply_nested_frame_is_ignored_not_raised(opener: str) -> None:
+    out = make_proto().receive(opener * 200_000)
+    assert isinstance(out, Ignored)
+    assert "nested too deeply" in out.reason
+
+
 def test_duplicate_events_are_flagged_within_the_window() -> None:
     p = make_proto()
     assert not p.receive(event_frame("a")).duplicate  # type: ignore[union-attr]
@@ -172,7 +203,11 @@ def test_receive_never_raises(data: bytes) -> None:
 
 
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(st.one_of(_surrogates, st.characters()), max_size=8),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
     ),
@@ -205,6 +240,9 @@ def test_receive_classifies_any_json_object(
     p = make_proto()
     out = p.receive(frame)
     assert isinstance(out, Response | ServerEvent | ServerPing | ServerDisconnect | Ignored)
+    for reply in (getattr(out, "ack", None), getattr(out, "reply", None)):
+        if reply is not None:
+            reply.encode("utf-8")  # every reply can be sent
     if isinstance(out, ServerEvent):
         assert json.loads(out.ack) == {"jsonrpc": "2.0", "id": msg_id, "result": {}}
         assert p.receive(frame) == ServerEvent(out.ack, out.payload, duplicate=True)

@@ -83,7 +83,7 @@ def event_key(ev: RelayEvent) -> tuple[Any, ...]:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 5])
 async def test_random_drops_during_200_calls(
-    make_client: Callable[..., RelayClient], fake_relay: Any, seed: int
+    within: Any, make_client: Callable[..., RelayClient], fake_relay: Any, seed: int
 ) -> None:
     rng = random.Random(seed)
     request_timeout = 2.0
@@ -130,7 +130,7 @@ async def test_random_drops_during_200_calls(
                 fake_relay.inbound_call("office")
                 if i % 4 == 3:
                     await asyncio.sleep(0.06)  # arrivals spread over the chaos
-            await asyncio.wait_for(all_done.wait(), 90)
+            await within(all_done.wait(), "all 200 calls to finish under the chaos", 90)
         finally:
             chaos_task.cancel()
     assert flow.unclear == []
@@ -144,7 +144,7 @@ async def test_random_drops_during_200_calls(
 
 @pytest.mark.slow
 async def test_1000_concurrent_calls(
-    make_client: Callable[..., RelayClient], fake_relay: Any
+    within: Any, make_client: Callable[..., RelayClient], fake_relay: Any
 ) -> None:
     total = 1000
     c = make_client(contexts=["office"], max_active_calls=total, request_timeout=30)
@@ -177,6 +177,6 @@ async def test_1000_concurrent_calls(
     async with c:
         for _ in range(total):
             fake_relay.inbound_call("office")
-        await asyncio.wait_for(all_done.wait(), 100)
+        await within(all_done.wait(), "all 1,000 calls to finish", 100)
         assert failures == []
         assert c.calls == {}

@@ -38,7 +38,9 @@ async def start(fake_relay: Any, token: str = "test-token") -> asyncio.subproces
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-async def test_run_serves_until_signalled(fake_relay: Any, sig: signal.Signals) -> None:
+async def test_run_serves_until_signalled(
+    within: Any, fake_relay: Any, sig: signal.Signals
+) -> None:
     proc = await start(fake_relay)
     try:
         await fake_relay.wait_connected(timeout=20)
@@ -48,7 +50,7 @@ async def test_run_serves_until_signalled(fake_relay: Any, sig: signal.Signals) 
         await fake_relay.drop_connections(abrupt=True)
         await fake_relay.wait_connected(timeout=10, count=2)
         proc.send_signal(sig)
-        out, err = await asyncio.wait_for(proc.communicate(), 20)
+        out, err = await within(proc.communicate(), "run() to exit after the signal", 20)
     finally:
         if proc.returncode is None:
             proc.kill()
@@ -64,9 +66,9 @@ async def test_run_serves_until_signalled(fake_relay: Any, sig: signal.Signals) 
     await fake_relay.wait_disconnected(timeout=5)
 
 
-async def test_run_gives_up_on_bad_credentials(fake_relay: Any) -> None:
+async def test_run_gives_up_on_bad_credentials(within: Any, fake_relay: Any) -> None:
     proc = await start(fake_relay, token="wrong")
-    _out, err = await asyncio.wait_for(proc.communicate(), 30)
+    _out, err = await within(proc.communicate(), "run() to give up on bad credentials", 30)
     assert proc.returncode == 1
     assert b"RelayAuthError" in err
     assert b"-32002" in err

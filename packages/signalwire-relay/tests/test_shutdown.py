@@ -38,7 +38,7 @@ print("run returned", flush=True)
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 async def test_stop_with_pending_waits_logs_no_asyncio_error(
-    fake_relay: Any, sig: signal.Signals
+    within: Any, fake_relay: Any, sig: signal.Signals
 ) -> None:
     fake_relay.set_duration("play", None)  # the play runs until the call ends
     proc = await asyncio.create_subprocess_exec(
@@ -53,10 +53,10 @@ async def test_stop_with_pending_waits_logs_no_asyncio_error(
         await fake_relay.wait_connected(timeout=20)
         fake_relay.inbound_call("office")
         assert proc.stdout is not None
-        line = await asyncio.wait_for(proc.stdout.readline(), 20)
+        line = await within(proc.stdout.readline(), "the handler's 'waiting' line", 20)
         assert line == b"waiting\n"
         proc.send_signal(sig)
-        out, err = await asyncio.wait_for(proc.communicate(), 20)
+        out, err = await within(proc.communicate(), "the process to exit after the signal", 20)
     finally:
         if proc.returncode is None:
             proc.kill()

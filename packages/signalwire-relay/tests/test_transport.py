@@ -32,7 +32,9 @@ def event(call_id: str) -> str:
     )
 
 
-async def test_fragments_pings_and_odd_frames(make_client: Callable[..., RelayClient]) -> None:
+async def test_fragments_pings_and_odd_frames(
+    within: Any, make_client: Callable[..., RelayClient]
+) -> None:
     from websockets.asyncio.server import ServerConnection, serve
 
     acks: list[str] = []
@@ -45,8 +47,6 @@ async def test_fragments_pings_and_odd_frames(make_client: Callable[..., RelayCl
         text = event("frag-1")
         await ws.send([text[:10], text[10:40], text[40:]])  # one message in three fragments
         await ws.send(b"\x00\x01binary")  # not for us: ignored
-        ws.protocol.send_text(b"\xff\xfe not utf-8")  # invalid text frame payload
-        ws.send_data()
         waiter = await ws.ping()
         await waiter  # the client's protocol answers WebSocket pings
         pong_ok.set()
@@ -67,12 +67,53 @@ async def test_fragments_pings_and_odd_frames(make_client: Callable[..., RelayCl
         c.on_call(lambda call: seen.append(call.call_id))
         c.on_disconnected(lambda err: disconnected.done() or disconnected.set_result(err))
         async with c:
-            await asyncio.wait_for(pong_ok.wait(), 5)
-            await asyncio.wait_for(closing.wait(), 5)
-            await asyncio.wait_for(disconnected, 5)
+            await within(pong_ok.wait(), "the pong to the server's WebSocket ping")
+            await within(closing.wait(), "the ack of evt-after-1")
+            await within(disconnected, "on_disconnected after the 4000 close")
             assert c.state == "reconnecting"
     assert seen == ["frag-1", "after-1"]
     assert acks[:2] == ["evt-frag-1", "evt-after-1"]
+
+
+async def test_invalid_utf8_text_closes_with_1007(
+    make_client: Callable[..., RelayClient], within: Callable[..., Any]
+) -> None:
+    """A text frame that is not UTF-8 fails the connection with 1007, as websockets'
+    own connections do; frames after it in the same read are not delivered."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    codes: list[int | None] = []
+    logins = 0
+    second = asyncio.Event()
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal logins
+        req = json.loads(await ws.recv())
+        logins += 1
+        await ws.send(json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": {"protocol": "p1"}}))
+        if logins == 1:
+            for frame in (
+                event("before-1").encode(),
+                b"\xff\xfe not utf-8",
+                event("after-1").encode(),
+            ):
+                ws.protocol.send_text(frame)
+            ws.send_data()  # all three in one write
+            await ws.wait_closed()
+            codes.append(ws.close_code)
+            return
+        second.set()
+        await ws.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        c = make_client(host=f"ws://127.0.0.1:{port}")
+        seen: list[str] = []
+        c.on_call(lambda call: seen.append(call.call_id))
+        async with c:
+            await within(second.wait(), "the client to log in again after the 1007 close")
+    assert codes == [1007]
+    assert seen == ["before-1"]
 
 
 async def test_server_close_fails_in_flight_at_once(

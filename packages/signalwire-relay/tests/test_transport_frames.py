@@ -59,7 +59,7 @@ class Wire(asyncio.Transport):
 class Peer:
     """An open client connection and the server protocol at the other end."""
 
-    def __init__(self, *, echo: bool = True) -> None:
+    def __init__(self, *, echo: bool = True, respond: bool = True) -> None:
         from websockets.client import ClientProtocol
 
         self.texts: list[str] = []
@@ -72,9 +72,12 @@ class Peer:
         self.server.receive_data(self.wire.take())
         request = self.server.events_received()[0]
         self.server.send_response(self.server.accept(request))  # type: ignore[arg-type]
-        self.conn.data_received(b"".join(self.server.data_to_send()))
-        assert self.conn.handshake.done() and self.conn.handshake.exception() is None
-        assert self.conn._fast  # the transport's own frame path is what these tests exercise
+        #: The handshake response (fed already unless ``respond`` is False).
+        self.response = b"".join(self.server.data_to_send())
+        if respond:
+            self.conn.data_received(self.response)
+            assert self.conn.handshake.done() and self.conn.handshake.exception() is None
+            assert self.conn._fast  # the transport's own frame path is what these tests exercise
 
     def _on_text(self, conn: WSConnection, text: str) -> None:
         self.texts.append(text)
@@ -208,3 +211,195 @@ def test_pure_python_mask_matches_websockets() -> None:
         return
     data = bytes(range(200))
     assert _mask(data, key) == apply_mask(data, key)
+
+
+# -- edge cases: every split point, bad frames in a batch -----------------------------------
+
+
+def close_code(frame: Any) -> int:
+    return int.from_bytes(frame.data[:2], "big")
+
+
+def batch(peer: Peer) -> tuple[bytes, list[str]]:
+    """Frames of every length encoding (7-bit, 16-bit, 64-bit), a ping and a fragmented
+    message (a 3-byte character split across its fragments); returns (bytes, texts)."""
+    texts = ["a", "b" * 126, "c" * 65536, "d" * 125, "frag\u20acment", "last"]
+    peer.server.send_text(texts[0].encode())
+    peer.server.send_text(texts[1].encode())
+    peer.server.send_ping(b"p")
+    peer.server.send_text(texts[2].encode())
+    peer.server.send_text(texts[3].encode())
+    frag = texts[4].encode()
+    peer.server.send_text(frag[:5], fin=False)  # cuts the euro sign after its first byte
+    peer.server.send_continuation(frag[5:6], fin=False)
+    peer.server.send_continuation(frag[6:], fin=True)
+    peer.server.send_text(texts[5].encode())
+    return peer.server_bytes(), texts
+
+
+def split_points(data: bytes) -> list[int]:
+    """Every position, except inside the 64-bit frame's payload (its edges are kept)."""
+    big = data.index(b"c" * 64)
+    return [i for i in range(len(data) + 1) if i < big + 32 or i > big + 65536 - 32]
+
+
+async def test_every_split_point_delivers_everything() -> None:
+    probe = Peer()
+    data, texts = batch(probe)
+    for point in split_points(data):
+        peer = Peer()
+        assert batch(peer)[0] == data
+        peer.conn.data_received(data[:point])
+        peer.conn.data_received(data[point:])
+        assert peer.texts == texts, f"split at byte {point}"
+        frames = peer.client_frames()
+        assert [f.opcode for f in frames].count(Opcode.PONG) == 1
+        assert len([f for f in frames if f.opcode is Opcode.TEXT]) == len(texts)
+        assert peer.conn.is_open
+
+
+async def test_byte_by_byte_delivers_everything() -> None:
+    peer = Peer()
+    data, texts = batch(peer)
+    for i in range(len(data)):
+        peer.conn.data_received(data[i : i + 1])
+    assert peer.texts == texts
+    assert peer.conn.is_open
+
+
+async def test_frames_in_the_handshake_read_cut_anywhere() -> None:
+    """Frames arriving in the same read as the handshake response, that read ending at
+    any byte (inside a header too: websockets then holds no bytes but is mid-frame)."""
+    probe = Peer(respond=False)
+    data, texts = batch(probe)
+    for point in split_points(data):
+        peer = Peer(respond=False)
+        assert batch(peer)[0] == data
+        peer.conn.data_received(peer.response + data[:point])
+        peer.conn.data_received(data[point:])
+        assert peer.texts == texts, f"handshake read ends at frame byte {point}"
+        assert peer.conn.is_open
+
+
+async def test_response_split_across_reads_then_frames() -> None:
+    for point in range(1, 200):
+        peer = Peer(respond=False)
+        peer.server.send_text(b"x" * 130)
+        data = peer.response + peer.server_bytes()
+        peer.conn.data_received(data[:point])
+        peer.conn.data_received(data[point:])
+        assert peer.texts == ["x" * 130], f"split at byte {point}"
+
+
+def raw_frame(first: int, payload: bytes, *, mask: bytes | None = None) -> bytes:
+    n = len(payload)
+    bit = 0x80 if mask is not None else 0
+    if n < 126:
+        head = bytes((first, bit | n))
+    elif n < 65536:
+        head = bytes((first, bit | 126)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((first, bit | 127)) + n.to_bytes(8, "big")
+    if mask is None:
+        return head + payload
+    return head + mask + _mask(payload, mask)
+
+
+#: Frames that end the connection, with the close code the client sends.
+BAD = {
+    "masked": (raw_frame(0x81, b"masked", mask=b"\x01\x02\x03\x04"), 1002),
+    "not utf-8": (raw_frame(0x81, b"ok \xff\xfe"), 1007),
+    "stray continuation": (raw_frame(0x80, b"orphan"), 1002),
+    "rsv bit": (raw_frame(0xC1, b"deflated?"), 1002),
+    "too big": (raw_frame(0x81, b"y" * (LIMIT + 1)), 1009),
+    "64-bit length above 2**63": (bytes((0x81, 127)) + (2**63 + 5).to_bytes(8, "big"), 1009),
+    "server close": (raw_frame(0x88, (4000).to_bytes(2, "big") + b"bye"), 4000),
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    before=st.lists(st.one_of(texts, st.just("ping")), max_size=5),
+    bad=st.sampled_from(sorted(BAD)),
+    after=st.lists(st.one_of(texts, st.just("ping")), min_size=1, max_size=3),
+    cuts=st.lists(st.integers(min_value=0, max_value=10**6), max_size=8),
+)
+def test_bad_frame_in_a_batch_closes_and_stops_delivery(
+    before: list[str], bad: str, after: list[str], cuts: list[int]
+) -> None:
+    """Whatever comes before a bad frame is delivered; nothing after it is; the client
+    closes with the code websockets would use (or echoes the server's close)."""
+
+    async def run() -> None:
+        peer = Peer()
+        chunks: list[bytes] = []
+        for item in before:
+            if item == "ping":
+                peer.server.send_ping(b"p")
+            else:
+                peer.server.send_text(item.encode())
+            chunks.append(peer.server_bytes())
+        bad_bytes, code = BAD[bad]
+        chunks.append(bad_bytes)
+        for item in after:
+            chunks.append(raw_frame(0x89, b"late") if item == "ping" else raw_frame(0x81, b"z"))
+        peer.feed(b"".join(chunks), cuts)
+        assert peer.texts == [t for t in before if t != "ping"]
+        assert peer.conn.closed.done()
+        assert not peer.conn.is_open
+        frames = peer.client_frames()
+        assert frames[-1].opcode is Opcode.CLOSE
+        assert close_code(frames[-1]) == code
+        assert [f.opcode for f in frames].count(Opcode.PONG) == before.count("ping")
+        assert peer.conn.queue_text("late") is False
+
+    asyncio.run(run())
+
+
+async def test_invalid_utf8_reason_names_the_close() -> None:
+    peer = Peer(echo=False)
+    peer.conn.data_received(raw_frame(0x81, b"\xc3\x28"))
+    reason = peer.conn.closed.result()
+    assert isinstance(reason, ConnectionError) and "1007" in str(reason)
+
+
+async def test_invalid_utf8_in_a_fragmented_message_closes_1007() -> None:
+    peer = Peer(echo=False)
+    peer.server.send_text(b"\xe2\x82", fin=False)
+    peer.server.send_continuation(b"\x28", fin=True)  # not a valid 3-byte sequence
+    peer.server.send_text(b"after")
+    peer.conn.data_received(peer.server_bytes())
+    assert peer.texts == []
+    assert close_code(peer.client_frames()[-1]) == 1007
+
+
+async def test_text_frame_during_a_fragmented_message_is_a_protocol_error() -> None:
+    peer = Peer(echo=False)
+    peer.server.send_text(b"part", fin=False)
+    data = peer.server_bytes() + raw_frame(0x81, b"whole") + raw_frame(0x80, b"end")
+    peer.conn.data_received(data)
+    assert peer.texts == []
+    assert close_code(peer.client_frames()[-1]) == 1002
+
+
+async def test_continuation_after_a_cut_text_frame_is_a_protocol_error() -> None:
+    """The fast path delivered the text frame itself; websockets still knows no message
+    is open, so a continuation after it is refused."""
+    peer = Peer(echo=False)
+    peer.conn.data_received(raw_frame(0x81, b"cut here") + raw_frame(0x80, b"more"))
+    assert peer.texts == ["cut here"]
+    assert close_code(peer.client_frames()[-1]) == 1002
+
+
+@pytest.mark.parametrize("n", [0, 125, 126, 65535, 65536, 70000])
+def test_outgoing_frames_of_every_length_encoding(n: int) -> None:
+    async def run() -> None:
+        peer = Peer(echo=False)
+        peer.server.send_text(b"x")
+        peer.conn.data_received(peer.server_bytes())  # queue_text below uses the fast framing
+        peer.conn.queue_text("q" * n)
+        peer.conn._write_out()
+        frames = peer.client_frames()
+        assert [(f.opcode, bytes(f.data)) for f in frames] == [(Opcode.TEXT, b"q" * n)]
+
+    asyncio.run(run())

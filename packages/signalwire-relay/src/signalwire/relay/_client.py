@@ -60,6 +60,7 @@ from signalwire.relay._protocol import (
 )
 from signalwire.relay._util import (
     TaskGroupLite,
+    bounded,
     call_handler,
     drop_none,
     fail_future,
@@ -391,20 +392,28 @@ class RelayClient:
         self._state = "closed"
         sup, self._supervisor = self._supervisor, None
         ws = self._ws
-        if ws is not None:
-            with contextlib.suppress(Exception):
-                await ws.close()
-        if sup is not None and sup is not asyncio.current_task():
-            sup.cancel()
-            with contextlib.suppress(BaseException):
-                await sup
-        self._ws = None
-        self._fail_everything(error)
-        if self._first is not None and not self._first.done():
-            self._first.set_exception(error)
-            self._first.exception()
-        if self._closed is not None and not self._closed.done():
-            self._closed.set_result(None)
+        try:
+            if ws is not None:
+                with contextlib.suppress(Exception):
+                    await ws.close()
+            if sup is not None and sup is not asyncio.current_task():
+                sup.cancel()
+                # asyncio.wait, not ``await sup``: the supervisor's own end is not raised here,
+                # while a cancellation of this disconnect() still is
+                await asyncio.wait((sup,))
+                if not sup.cancelled():
+                    sup.exception()
+        finally:
+            # even when disconnect() itself is cancelled, nothing is left waiting
+            if ws is not None and ws.transport is not None and not ws.closed.done():
+                ws.abort()
+            self._ws = None
+            self._fail_everything(error)
+            if self._first is not None and not self._first.done():
+                self._first.set_exception(error)
+                self._first.exception()
+            if self._closed is not None and not self._closed.done():
+                self._closed.set_result(None)
         await self._tasks.cancel_all(grace=0.0)
 
     def _fail_everything(self, error: RelayConnectionError) -> None:
@@ -521,6 +530,10 @@ class RelayClient:
                     return
                 logger.warning("cannot connect to %s: %s", self._url, _describe(exc))
             else:
+                if self._state == "closed":
+                    # closed while the socket opened (a cancellation can be lost on the way)
+                    ws.abort()
+                    return
                 attempt = 0
                 try:
                     error = await self._session(ws, first)
@@ -565,6 +578,8 @@ class RelayClient:
             except RelayError as exc:
                 raise _AuthFailed(self._auth_error(exc)) from None
             del result  # recorded by the protocol as the reply arrived
+            if self._state == "closed":
+                return None  # disconnect() ran meanwhile; the finally closes the socket
             resumed = self._proto.last_resumed
             was_connected = self._ever_connected
             self._ever_connected = True
@@ -706,7 +721,7 @@ class RelayClient:
         self._futures[msg_id] = fut
         try:
             # the write itself can block when the peer stops reading: bound it too
-            await asyncio.wait_for(ws.send(frame), timeout)
+            await bounded(ws.send(frame), timeout)
         except _transport_closed():
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
@@ -716,6 +731,10 @@ class RelayClient:
             self._proto.forget(msg_id)
             self._probe(ws)
             raise RelayTimeoutError(f"{method}: could not write within {timeout}s") from None
+        except BaseException:  # cancelled, or params that cannot be sent: nothing waits for it
+            self._futures.pop(msg_id, None)
+            self._proto.pending.pop(msg_id, None)
+            raise
         try:
             return await wait_future(fut, max(0.0, deadline - loop.time()))
         except asyncio.CancelledError:

@@ -38,10 +38,13 @@ _JSONRPC: Final = '"jsonrpc":"2.0"'
 
 def _load_json() -> None:
     # json loads with the first frame, not at import; these stubs then replace themselves
-    global _dumps, _loads
+    global _dumps, _dumps_ascii, _loads
     import json
 
     _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    # for values the server sent back to it: a lone surrogate (legal as a JSON \\u escape)
+    # stays an escape instead of making the frame unencodable as UTF-8
+    _dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
     # the decoder's C scanner (an instance attribute that typeshed does not list)
     _loads = _fast_loads(json.loads, vars(json.JSONDecoder())["scan_once"])
 
@@ -77,12 +80,18 @@ def _dumps_first(obj: Any) -> str:
     return _dumps(obj)
 
 
+def _dumps_ascii_first(obj: Any) -> str:
+    _load_json()
+    return _dumps_ascii(obj)
+
+
 def _loads_first(text: str | bytes) -> Any:
     _load_json()
     return _loads(text)
 
 
 _dumps: Callable[[Any], str] = _dumps_first
+_dumps_ascii: Callable[[Any], str] = _dumps_ascii_first
 _loads: Callable[[str | bytes], Any] = _loads_first
 
 _EVENT: Final = c.METHOD_SIGNALWIRE_EVENT
@@ -100,7 +109,7 @@ def _json_id(msg_id: Any) -> str:
         and "\\" not in msg_id
     ):
         return f'"{msg_id}"'
-    return _dumps(msg_id)
+    return _dumps_ascii(msg_id)
 
 
 def ack_frame(msg_id: Any) -> str:
@@ -349,6 +358,8 @@ class RelayProtocol:
             msg = _loads(text)
         except (ValueError, UnicodeDecodeError):
             return Ignored("frame is not valid JSON")
+        except RecursionError:  # the C scanner's limit on nesting
+            return Ignored("frame is nested too deeply to parse")
         if msg.__class__ is not dict:
             return Ignored("frame is not a JSON object")
         method = msg.get("method")
@@ -387,7 +398,7 @@ class RelayProtocol:
         if method == c.METHOD_SIGNALWIRE_DISCONNECT:
             restart = params.get("restart") if isinstance(params, dict) else None
             return ServerDisconnect(ack_frame(msg_id), restart is True)
-        error = _dumps(
+        error = _dumps_ascii(
             {
                 "jsonrpc": "2.0",
                 "id": msg_id,

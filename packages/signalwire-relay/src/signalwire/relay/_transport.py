@@ -17,7 +17,10 @@ more than the rest of an event's handling:
   Any other frame is passed to websockets whole, once all of its bytes have
   arrived, so websockets' parser always starts at a frame boundary; from a
   frame above the size limit, or once the connection is closing, everything
-  goes to websockets.
+  goes to websockets. websockets only ever sees the HTTP response of the
+  opening handshake, never frames read with it, so its parser is at a frame
+  boundary when the fast path starts. A text frame that is not UTF-8 fails
+  the connection with 1007, as websockets' own connections do.
 * **outgoing**: small text messages queued while reading (acks) are framed
   and masked here with a key from a pooled :func:`os.urandom` buffer.
 """
@@ -102,6 +105,9 @@ class WSConnection(asyncio.Protocol):
         self._loop = loop
         self.transport: asyncio.Transport | None = None
         self.handshake: asyncio.Future[None] = loop.create_future()
+        # the handshake response was parsed (``handshake`` may be cancelled before that)
+        self._responded = False
+        self._head_tail = b""  # last bytes of the response so far, to find its end across reads
         #: Resolves with the close reason (None for a clean close) once the link is unusable.
         self.closed: asyncio.Future[BaseException | None] = loop.create_future()
         self._lost: asyncio.Future[None] = loop.create_future()
@@ -160,8 +166,10 @@ class WSConnection(asyncio.Protocol):
             )
             await conn.handshake
 
+        from signalwire.relay._util import bounded
+
         try:
-            await asyncio.wait_for(connect(), open_timeout)
+            await bounded(connect(), open_timeout)
         except BaseException:
             conn.abort()
             raise
@@ -183,13 +191,20 @@ class WSConnection(asyncio.Protocol):
         try:
             if self._fast:
                 self._receive_fast(data)
+            elif not self._responded:
+                rest = self._receive_response(data)
+                fast = self._maybe_go_fast()
+                if rest:
+                    if fast:
+                        self._receive_fast(rest)
+                    else:
+                        self._receive_slow(rest)
             else:
                 self._receive_slow(data)
-                self._maybe_go_fast()
         finally:
             self._in_callback = False
         self._write_out()
-        if self.protocol.state is not self._OPEN and self.handshake.done():
+        if self.protocol.state is not self._OPEN and self._responded:
             self._closing()
 
     def _receive_slow(self, data: bytes | bytearray) -> None:
@@ -199,10 +214,30 @@ class WSConnection(asyncio.Protocol):
         for event in protocol.events_received():
             self._event(event)
 
-    def _maybe_go_fast(self) -> None:
+    def _receive_response(self, data: bytes) -> bytes:
+        """Hand websockets the HTTP response only; return the bytes after it (frames).
+
+        Frames read in the same chunk as the response must not reach websockets: a
+        chunk ending inside a frame header would leave its parser mid-frame with an
+        empty buffer, which looks like a frame boundary, and the fast path would then
+        read the rest of that frame as a new one.
+        """
+        probe = self._head_tail + data
+        end = probe.find(b"\r\n\r\n")
+        if end < 0:
+            self._head_tail = probe[-3:]
+            self._receive_slow(data)
+            return b""
+        cut = end + 4 - len(self._head_tail)
+        self._head_tail = b""
+        self._receive_slow(data[:cut])
+        return data[cut:]
+
+    def _maybe_go_fast(self) -> bool:
+        """Switch to the fast path if the connection is ready for it; return whether it is on."""
         handshake = self.handshake
         if not handshake.done() or handshake.cancelled() or handshake.exception() is not None:
-            return
+            return False
         protocol = self.protocol
         reader_buffer = getattr(getattr(protocol, "reader", None), "buffer", None)
         if (
@@ -214,6 +249,7 @@ class WSConnection(asyncio.Protocol):
             and not reader_buffer
         ):
             self._fast = True
+        return self._fast
 
     def _receive_fast(self, data: bytes) -> None:
         """Cut whole frames from the stream: plain text frames are delivered here, the rest
@@ -261,7 +297,14 @@ class WSConnection(asyncio.Protocol):
             if b0 == _FIN_TEXT and not b1 & 0x80 and self._fragments is None:
                 self._deliver(view[pos + head : stop])
                 pos = stop
-                continue
+                if self._fast:
+                    continue
+                # the text was not UTF-8: the connection failed, websockets discards the rest
+                if pos < end:
+                    rest = bytes(view[pos:])
+                    pos = end
+                    self._receive_slow(rest)
+                break
             frame = bytes(view[pos:stop])
             pos = stop
             self._receive_slow(frame)
@@ -325,10 +368,14 @@ class WSConnection(asyncio.Protocol):
     # -- frames --------------------------------------------------------------------
 
     def _event(self, event: Any) -> None:
-        if not self.handshake.done():
+        if not self._responded:
             # the first event is the handshake response
+            self._responded = True
             exc = self.protocol.handshake_exc
-            if exc is not None:
+            if self.handshake.done():
+                # the opener gave up (cancelled) while the response was on its way
+                self.abort()
+            elif exc is not None:
                 self.handshake.set_exception(exc)
                 self.handshake.exception()
             else:
@@ -354,8 +401,12 @@ class WSConnection(asyncio.Protocol):
     def _deliver(self, data: bytes | bytearray | memoryview) -> None:
         try:
             text = str(data, "utf-8")  # no copy for bytes, bytearray or memoryview
-        except UnicodeDecodeError:
-            logger.warning("text frame is not valid UTF-8: ignored")
+        except UnicodeDecodeError as exc:
+            # as websockets' own connections do: fail the connection with 1007
+            logger.warning("text frame is not valid UTF-8: closing the connection (1007)")
+            self._fast = False
+            if self.protocol.state is self._OPEN:
+                self.protocol.fail(1007, f"{exc.reason} at position {exc.start}")
             return
         try:
             self._on_text(self, text)
@@ -367,8 +418,12 @@ class WSConnection(asyncio.Protocol):
         if not self.closed.done():
             close = self.protocol.close_rcvd
             reason: BaseException | None = None
+            sent = self.protocol.close_sent
             if close is not None and close.code not in (1000, 1001):
                 reason = ConnectionError(f"closed by the server: {close.code} {close.reason}")
+            elif close is None and sent is not None and sent.code not in (1000, 1001):
+                # we failed the connection (bad data from the server)
+                reason = ConnectionError(f"closed by the client: {sent.code} {sent.reason}")
             elif close is None:
                 reason = ConnectionError("connection closed without a close frame")
             self.closed.set_result(reason)
@@ -460,9 +515,8 @@ class WSConnection(asyncio.Protocol):
         if self.protocol.state is self._OPEN:
             self.protocol.send_close(1000)
             self._write_out()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._lost), self._close_timeout)
-        except (TimeoutError, asyncio.TimeoutError):  # distinct classes on 3.10
+        await asyncio.wait((self._lost,), timeout=self._close_timeout)
+        if not self._lost.done():
             self.abort()
             await asyncio.shield(self._lost)
 

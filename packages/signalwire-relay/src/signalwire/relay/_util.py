@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "TaskGroupLite",
+    "bounded",
     "call_handler",
     "drop_none",
     "fail_future",
@@ -126,3 +127,29 @@ async def wait_future(fut: asyncio.Future[T], timeout: float | None) -> T:
         if not fut.done():
             raise TimeoutError
     return fut.result()
+
+
+async def bounded(aw: Coroutine[Any, Any, T], timeout: float | None) -> T:
+    """Run ``aw`` for at most ``timeout`` seconds; raise :class:`TimeoutError` after that.
+
+    A stand-in for :func:`asyncio.wait_for` that never swallows a cancellation:
+    on Python < 3.12 ``wait_for`` returns the inner result when the waiting task
+    is cancelled in the same loop turn the inner work finishes, so a cancelled
+    reconnect could go on with a fresh socket nobody closes.
+    """
+    task = asyncio.ensure_future(aw)
+    try:
+        await asyncio.wait((task,), timeout=timeout)
+    except BaseException:  # cancelled: stop the work too, then propagate
+        task.cancel()
+        await asyncio.wait((task,))
+        if not task.cancelled():
+            task.exception()  # retrieved; the caller is being cancelled anyway
+        raise
+    if not task.done():
+        task.cancel()
+        await asyncio.wait((task,))
+        if not task.cancelled() and task.exception() is None:
+            return task.result()  # finished while being stopped: keep its result
+        raise TimeoutError
+    return task.result()
