@@ -19,7 +19,7 @@ nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
-PACKAGES = ["core", "agents", "relay", "rest"]
+PACKAGES = ["core", "agents", "relay", "rest", "testing"]
 TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
     "fakes": ("signalwire-fakes", "tools/signalwire-fakes/tests"),
@@ -103,7 +103,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build all four wheels and sdists; check each wheel holds only its own subpackage."""
+    """Build every package's wheel and sdist; check each wheel holds only its own subpackage."""
     dist = ROOT / "dist"
     for old in dist.glob("*"):
         old.unlink()
