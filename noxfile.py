@@ -158,6 +158,8 @@ def wheel_tests(session: nox.Session) -> None:
             f"import signalwire.{pkg} as m; print(m.__name__, m.__version__)",
             external=True,
         )
+        if pkg == "agents":  # the wheel installs the swaig-test console script
+            session.run(str(venv / "bin" / "swaig-test"), "--help-examples", external=True)
 
 
 @nox.session

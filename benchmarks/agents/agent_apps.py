@@ -1,6 +1,6 @@
 """The benchmark agent, built the same way for this SDK and for signalwire-sdk 3.7.5.
 
-``python agent_apps.py ours|vendor|bare PORT`` serves it; imported, it exposes
+``python agent_apps.py SIDE PORT`` serves it (sides in :func:`main`); imported, it exposes
 ``build(AgentBase, FunctionResult)``. Runs under either interpreter, so it
 imports only what the chosen side has.
 """
@@ -86,36 +86,85 @@ def render_bench(side: str, n: int) -> None:
     )
 
 
+def _bare(port: int, fast: bool) -> None:
+    """A bare Starlette endpoint returning the same document from plain uvicorn."""
+    import json
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from signalwire.agents import AgentBase, FunctionResult
+
+    body = build(AgentBase, FunctionResult, swaig_secret="x").render_swml("x").encode()
+
+    async def swml(request: Any) -> Response:
+        await request.body()
+        return Response(body, media_type="application/json")
+
+    from starlette.concurrency import run_in_threadpool
+
+    def get_weather(args: dict[str, Any]) -> dict[str, Any]:
+        return {"response": f"It is sunny in {args.get('city', 'town')}."}
+
+    async def swaig(request: Any) -> Response:
+        # What a tool call needs at least: parse the body, run the same sync handler in a
+        # worker thread (as the agent does for sync tools), answer its JSON result.
+        data = json.loads(await request.body())
+        result = await run_in_threadpool(get_weather, data["argument"]["parsed"][0])
+        return Response(json.dumps(result).encode(), media_type="application/json")
+
+    app = Starlette(
+        routes=[
+            Route("/", swml, methods=["GET", "POST"]),
+            Route("/swaig/", swaig, methods=["POST"]),
+        ]
+    )
+    # Explicit on both sides: with [fast] installed uvicorn's "auto" would pick it for "bare" too.
+    stack = {"http": "httptools", "loop": "uvloop"} if fast else {"http": "h11", "loop": "asyncio"}
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **stack)
+
+
+def _agent_server(port: int, count: int) -> None:
+    """``count`` agents on one AgentServer at /a1 ... /aN (the fast stack when installed)."""
+    from signalwire.agents import AgentBase, AgentServer, FunctionResult  # type: ignore[attr-defined]
+
+    server = AgentServer(host="127.0.0.1", port=port, log_level="warning")
+    for i in range(1, count + 1):
+        agent = build(AgentBase, FunctionResult, swaig_secret="bench-secret")
+        agent.route = f"/a{i}"  # the route an agent is served at is its own (see §1.11)
+        agent.name = f"perf-agent-{i}"
+        server.register(agent, f"/a{i}")
+    server.run()
+
+
 def main() -> None:
+    """Sides: ours (h11 + asyncio, the default install), fast ([fast]: httptools + uvloop),
+    workers2 (fast, 2 processes), server5 (AgentServer with 5 agents), vendor, bare (Starlette
+    on h11), bare-fast (Starlette on httptools + uvloop)."""
     if sys.argv[1] == "render":
         render_bench(sys.argv[2], int(sys.argv[3]))
         return
     side, port = sys.argv[1], int(sys.argv[2])
-    if side == "ours":
+    if side in ("ours", "fast", "workers2"):
         from signalwire.agents import AgentBase, FunctionResult
 
-        build(AgentBase, FunctionResult, swaig_secret="bench-secret").serve(port=port)
+        agent = build(AgentBase, FunctionResult, swaig_secret="bench-secret")
+        if side == "ours":
+            agent.serve(host="127.0.0.1", port=port, http="h11", loop="asyncio")
+        elif side == "fast":
+            agent.serve(host="127.0.0.1", port=port, http="httptools", loop="uvloop")
+        else:
+            agent.serve(host="127.0.0.1", port=port, workers=2)
+    elif side == "server5":
+        _agent_server(port, 5)
     elif side == "vendor":
         from signalwire import AgentBase, FunctionResult
 
         build(AgentBase, FunctionResult).serve(port=port)
-    elif side == "bare":
-        # A bare Starlette endpoint returning the same document from plain uvicorn.
-        import uvicorn
-        from starlette.applications import Starlette
-        from starlette.responses import Response
-        from starlette.routing import Route
-
-        from signalwire.agents import AgentBase, FunctionResult
-
-        body = build(AgentBase, FunctionResult, swaig_secret="x").render_swml("x").encode()
-
-        async def swml(request: Any) -> Response:
-            await request.body()
-            return Response(body, media_type="application/json")
-
-        app = Starlette(routes=[Route("/", swml, methods=["GET", "POST"])])
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    elif side in ("bare", "bare-fast"):
+        _bare(port, side == "bare-fast")
     else:
         raise SystemExit(f"unknown side {side!r}")
 

@@ -6,6 +6,9 @@
 * ``POST /`` and ``POST /swaig/`` over HTTP on uvicorn, 32 connections (wrk when
   installed, else a small asyncio load generator): req/s and p99, against the
   vendor SDK and against a bare Starlette endpoint returning the same document;
+* the serving modes, same run: ``[fast]`` (httptools + uvloop) against the
+  default h11 and against bare Starlette on the fast stack, ``workers=2``
+  against one process, and an AgentServer with 5 agents against one agent;
 * ``import signalwire.agents`` wall time in a fresh interpreter against
   ``from signalwire import AgentBase``.
 
@@ -86,6 +89,8 @@ def import_wall(python: str, statement: str, runs: int = 9) -> float:
 
 
 class Server:
+    """One side's server process; ``RuntimeError`` when it does not come up."""
+
     def __init__(self, python: str, side: str) -> None:
         self.port = free_port()
         self.proc = subprocess.Popen(
@@ -216,10 +221,10 @@ def load(port: int, path: str, body: str, duration: int, conns: int = 32) -> tup
     return asyncio.run(_pyload(port, path, body, duration, conns))
 
 
-def _endpoints(server: Server) -> dict[str, tuple[str, str]]:
+def _endpoints(server: Server, prefix: str = "") -> dict[str, tuple[str, str]]:
     """``name -> (path, body)`` for one running server (reads the secure tool's token)."""
     swml_body = json.dumps({"call_id": "x"})
-    doc = server.post("/", {"call_id": "x"})
+    doc = server.post(f"{prefix}/", {"call_id": "x"})
     ai = doc["sections"]["main"][-1]["ai"]  # type: ignore[index]
     secure = next(f for f in ai["SWAIG"]["functions"] if f["function"] == "lookup_order")
     token = parse_qs(urlsplit(secure["web_hook_url"]).query)["__token"][0]
@@ -233,13 +238,25 @@ def _endpoints(server: Server) -> dict[str, tuple[str, str]]:
         "argument": {"parsed": [{"order_number": "12345678"}]},
         "call_id": "x",
     }
-    assert "sunny" in json.dumps(server.post("/swaig/", weather))
-    assert "ships" in json.dumps(server.post(f"/swaig/?__token={token}", order))
+    assert "sunny" in json.dumps(server.post(f"{prefix}/swaig/", weather))
+    assert "ships" in json.dumps(server.post(f"{prefix}/swaig/?__token={token}", order))
     return {
-        "POST /": ("/", swml_body),
-        "POST /swaig/": ("/swaig/", json.dumps(weather)),
-        "POST /swaig/ (secure)": (f"/swaig/?__token={token}", json.dumps(order)),
+        "POST /": (f"{prefix}/", swml_body),
+        "POST /swaig/": (f"{prefix}/swaig/", json.dumps(weather)),
+        "POST /swaig/ (secure)": (f"{prefix}/swaig/?__token={token}", json.dumps(order)),
     }
+
+
+WEATHER = {"function": "get_weather", "argument": {"parsed": [{"city": "Paris"}]}, "call_id": "x"}
+
+
+def _side_endpoints(name: str, server: Server) -> dict[str, tuple[str, str]]:
+    if name.startswith("bare"):
+        return {
+            "POST /": ("/", '{"call_id": "x"}'),
+            "POST /swaig/": ("/swaig/", json.dumps(WEATHER)),
+        }
+    return _endpoints(server, "/a3" if name == "server5" else "")
 
 
 def http_suite(
@@ -251,12 +268,14 @@ def http_suite(
     rounds, one side after the other, and the median of each side is kept:
     the sides see the same background load.
     """
-    servers = {name: Server(python, kind) for name, (python, kind) in sides.items()}
+    servers: dict[str, Server] = {}
+    for name, (python, kind) in sides.items():
+        try:
+            servers[name] = Server(python, kind)
+        except RuntimeError as exc:  # e.g. [fast] or AgentServer not available here
+            print(f"(skipped side {name}: {exc})")
     try:
-        endpoints = {
-            name: (_endpoints(srv) if name != "bare" else {"POST /": ("/", '{"call_id": "x"}')})
-            for name, srv in servers.items()
-        }
+        endpoints = {name: _side_endpoints(name, srv) for name, srv in servers.items()}
         samples: dict[str, dict[str, list[tuple[float, float]]]] = {n: {} for n in servers}
         for endpoint in endpoints["ours"]:
             for _ in range(rounds):
@@ -281,7 +300,7 @@ def http_suite(
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b else "n/a"
+    return f"{a / b:.1f}x" if a and b else "n/a"
 
 
 def main() -> None:
@@ -334,7 +353,14 @@ def main() -> None:
 
     if opts.skip_http:
         return
-    sides = {"ours": (ours_py, "ours"), "bare": (ours_py, "bare")}
+    sides = {
+        "ours": (ours_py, "ours"),
+        "bare": (ours_py, "bare"),
+        "fast": (ours_py, "fast"),
+        "bare-fast": (ours_py, "bare-fast"),
+        "workers2": (ours_py, "workers2"),
+        "server5": (ours_py, "server5"),
+    }
     if vendor:
         sides["vendor"] = (vendor, "vendor")
     results = http_suite(sides, opts.duration, opts.rounds)
@@ -352,6 +378,52 @@ def main() -> None:
         print(
             f"| {name} | {rps:.0f} | {p99:.1f} | {v_rps:.0f} | {v_p99:.1f} | {ratio(rps, v_rps)} "
             f"| {ratio(v_p99, p99)} | {bare_cells} |"
+        )
+    serving_tables(results)
+
+
+def _cell(figures: dict[str, tuple[float, float]], name: str) -> tuple[str, str]:
+    if name not in figures:
+        return "n/a", "n/a"
+    rps, p99 = figures[name]
+    return f"{rps:.0f}", f"{p99:.1f}"
+
+
+def serving_tables(results: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """Fast serving, workers=2 and AgentServer, each beside the vendor's figure."""
+    h11, fast = results.get("ours", {}), results.get("fast", {})
+    bare_fast, vend = results.get("bare-fast", {}), results.get("vendor", {})
+    workers, server5 = results.get("workers2", {}), results.get("server5", {})
+    print("\n| [fast] vs h11, 32 connections | h11 req/s (p99 ms) | [fast] req/s (p99 ms) "
+          "| fast/h11 | bare Starlette on the fast stack req/s | fast / bare | vendor req/s (p99 ms) "
+          "| fast/vendor |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for name in h11:
+        (hr, hp), (fr, fp) = _cell(h11, name), _cell(fast, name)
+        (br, _bp), (vr, vp) = _cell(bare_fast, name), _cell(vend, name)
+        f_rps = fast.get(name, (0.0, 0.0))[0]
+        print(
+            f"| {name} | {hr} ({hp}) | {fr} ({fp}) | {ratio(f_rps, h11[name][0])} | {br} "
+            f"| {ratio(f_rps, bare_fast[name][0]) if name in bare_fast else 'n/a'} "
+            f"| {vr} ({vp}) | {ratio(f_rps, vend[name][0]) if name in vend else 'n/a'} |"
+        )
+    print("\n| workers=2 vs 1 process ([fast]), 32 connections | 1 process req/s (p99 ms) "
+          "| workers=2 req/s (p99 ms) | workers/single | vendor req/s (p99 ms) |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for name in fast:
+        (fr, fp), (wr, wp), (vr, vp) = _cell(fast, name), _cell(workers, name), _cell(vend, name)
+        w_rps = workers.get(name, (0.0, 0.0))[0]
+        print(
+            f"| {name} | {fr} ({fp}) | {wr} ({wp}) | {ratio(w_rps, fast[name][0])} | {vr} ({vp}) |"
+        )
+    print("\n| AgentServer, 5 agents, `/a3/...` vs one agent ([fast]) | one agent req/s (p99 ms) "
+          "| AgentServer req/s (p99 ms) | server/single | vendor req/s (p99 ms) |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for name in fast:
+        (fr, fp), (sr, sp), (vr, vp) = _cell(fast, name), _cell(server5, name), _cell(vend, name)
+        s_rps = server5.get(name, (0.0, 0.0))[0]
+        print(
+            f"| {name} | {fr} ({fp}) | {sr} ({sp}) | {ratio(s_rps, fast[name][0])} | {vr} ({vp}) |"
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import pickle
 
 import pytest
 
@@ -219,6 +220,10 @@ def test_malformed_space_from_env_is_reported() -> None:
         ("10.0.0.1", False),
         ("example.com", False),
         ("localhost.example.com", False),
+        ("", False),
+        ("1example.com", False),
+        ("0:0:0:0:0:0:0:1", True),
+        ("LOCALHOST", True),
     ],
 )
 def test_loopback_detection(host: str, loopback: bool) -> None:
@@ -308,3 +313,27 @@ def test_space_errors_never_repeat_credentials(given: str) -> None:
         normalize_space(given)
     assert "pw-secret" not in str(info.value)
     assert "***@" in str(info.value)
+
+
+def test_space_and_credentials_are_immutable_values() -> None:
+    a, b = Space("a.b", 443, True), Space(host="a.b", port=443, secure=True)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != Space("a.b", 444) and a != ("a.b", 443, True)
+    assert repr(a) == "Space(host='a.b', port=443, secure=True)"
+    assert str(a) == "a.b:443"
+    with pytest.raises(AttributeError, match="immutable"):
+        a.host = "c.d"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del a.port  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(a)) == a
+    match a:
+        case Space(host, port, secure):
+            assert (host, port, secure) == ("a.b", 443, True)
+    creds = Credentials("p", "secret", a)
+    assert creds == Credentials(project_id="p", api_token="secret", space=a)
+    assert hash(creds) == hash(Credentials("p", "secret", a))
+    assert creds != Credentials("p", "other", a)
+    assert pickle.loads(pickle.dumps(creds)) == creds
+    assert "secret" not in repr(creds)
+    with pytest.raises(AttributeError, match="immutable"):
+        creds.api_token = "x"  # type: ignore[misc]

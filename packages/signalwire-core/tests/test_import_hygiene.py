@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from signalwire_fakes.hygiene import assert_clean_import
+import pytest
+
+from signalwire_fakes.hygiene import assert_clean_import, probe_import
 
 
 def test_import_is_side_effect_free() -> None:
@@ -10,6 +12,24 @@ def test_import_is_side_effect_free() -> None:
     # The converter factory loads cattrs on first use, not at import.
     assert "cattrs" not in result["top_level"]
     assert "attrs" not in result["top_level"]
+    # Every namespace imports core: it loads itself and its version, nothing else (each
+    # name loads with its module on first access, with the stdlib modules it uses).
+    # (the probe itself loads json and logging: compare with a probe of an already-loaded module)
+    added = set(result["modules"]) - set(probe_import("os")["modules"])
+    assert added == {
+        "signalwire",
+        "signalwire.core",
+        "signalwire.core._version",
+    }
+
+
+def test_lazy_credential_names_resolve() -> None:
+    import signalwire.core as core
+
+    assert core.normalize_space("example").host == "example.signalwire.com"
+    assert core.Space is core._credentials.Space
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        core.nope  # noqa: B018
 
 
 def test_lazy_converter_names_resolve() -> None:

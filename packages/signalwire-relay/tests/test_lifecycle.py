@@ -12,6 +12,7 @@ import pytest
 
 from signalwire.relay import (
     Call,
+    RelayAuthError,
     RelayClient,
     RelayConnectionError,
     RelayError,
@@ -47,11 +48,28 @@ async def test_jwt_handshake(make_client: MakeClient, fake_relay: Any) -> None:
 
 async def test_bad_credentials_raise_and_close(make_client: MakeClient) -> None:
     c = make_client(token="wrong")
-    with pytest.raises(RelayError) as info:
+    with pytest.raises(RelayAuthError) as info:
         await c.connect()
+    assert isinstance(info.value, RelayError)
     assert info.value.code == -32002
-    assert "wrong" not in str(info.value)
+    assert info.value.credential == "token"
+    text = str(info.value)
+    assert "wrong" not in text
+    # names what to check, then keeps the platform's reason
+    assert "check token= (or SIGNALWIRE_API_TOKEN)" in text
+    assert "'test-project'" in text
+    assert "401 Unauthorized" in text
     assert c.state == "closed"
+
+
+async def test_rejected_jwt_names_the_jwt(make_client: MakeClient, fake_relay: Any) -> None:
+    jwt = "a.eyJwcm9qZWN0X2lkIjoicCJ9.wrongsig"
+    c = make_client(project=None, token=None, jwt_token=jwt)
+    with pytest.raises(RelayAuthError) as info:
+        await c.connect()
+    assert info.value.credential == "jwt_token"
+    assert "check jwt_token= (or SIGNALWIRE_JWT_TOKEN)" in str(info.value)
+    assert jwt not in str(info.value)
 
 
 async def test_unreachable_server(make_client: MakeClient) -> None:
@@ -418,3 +436,31 @@ async def test_message_wait_fails_when_client_closes(
     await c.disconnect()
     with pytest.raises(RelayConnectionError, match="client closed"):
         await asyncio.wait_for(waiter, 5)
+
+
+async def test_late_reply_after_timeout_is_logged_at_debug(
+    client: RelayClient, fake_relay: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, "signalwire.relay")
+    arrived = asyncio.Event()
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "late reply" in record.getMessage():
+                arrived.set()
+
+    watch = Watch()
+    logging.getLogger("signalwire.relay").addHandler(watch)
+    try:
+        fake_relay.set_delay("signalwire.receive", 0.3)
+        with pytest.raises(RelayTimeoutError):
+            await client.execute("signalwire.receive", {"contexts": ["late"]}, timeout=0.05)
+        await asyncio.wait_for(arrived.wait(), 10)
+    finally:
+        logging.getLogger("signalwire.relay").removeHandler(watch)
+    late = [r for r in caplog.records if "late reply" in r.getMessage()]
+    assert [r.levelno for r in late] == [logging.DEBUG]
+    assert "signalwire.receive" in late[0].getMessage()
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and "ignored" in r.getMessage()
+    ]

@@ -138,6 +138,13 @@ def test_server_ping_and_disconnect() -> None:
         ('{"jsonrpc":"2.0","method":"signalwire.event","params":{}}', "without id"),
         ('{"jsonrpc":"2.0","method":5,"id":"x"}', "not a string"),
         ('{"jsonrpc":"2.0","method":"signalwire.ping"}', "notification"),
+        ('{"jsonrpc":"2.0"}{"x":1}', "not valid JSON"),  # extra data after the document
+        ('{"jsonrpc":"2.0"} x', "not valid JSON"),
+        ("", "not valid JSON"),
+        ("   ", "not valid JSON"),
+        ("\ud800", "not valid JSON"),
+        ('{"jsonrpc":"2.0","id":[1],"method":"signalwire.event","params":{}}', "not a string"),
+        ('{"jsonrpc":"2.0","id":{},"method":"signalwire.event","params":{}}', "not a string"),
     ],
 )
 def test_malformed_frames_are_ignored_not_raised(frame: str, reason: str) -> None:
@@ -162,6 +169,45 @@ def test_unknown_server_request_gets_method_not_found() -> None:
 @given(st.binary(max_size=200))
 def test_receive_never_raises(data: bytes) -> None:
     make_proto().receive(data)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    method=st.one_of(
+        st.sampled_from(
+            ["signalwire.event", "signalwire.ping", "signalwire.disconnect", "other.method"]
+        ),
+        _json_values,
+    ),
+    msg_id=_json_values,
+    params=st.one_of(
+        _json_values,
+        st.fixed_dictionaries(
+            {"event_type": st.one_of(st.text(max_size=20), _json_values), "params": _json_values}
+        ),
+    ),
+    present=st.sets(st.sampled_from(["method", "id", "params"])),
+)
+def test_receive_classifies_any_json_object(
+    method: object, msg_id: object, params: object, present: set[str]
+) -> None:
+    """Well-formed JSON with any shape in the JSON-RPC slots is classified, never raised."""
+    fields = {"method": method, "id": msg_id, "params": params}
+    frame = json.dumps({"jsonrpc": "2.0", **{k: v for k, v in fields.items() if k in present}})
+    p = make_proto()
+    out = p.receive(frame)
+    assert isinstance(out, Response | ServerEvent | ServerPing | ServerDisconnect | Ignored)
+    if isinstance(out, ServerEvent):
+        assert json.loads(out.ack) == {"jsonrpc": "2.0", "id": msg_id, "result": {}}
+        assert p.receive(frame) == ServerEvent(out.ack, out.payload, duplicate=True)
 
 
 def test_connect_params_fresh_then_resume() -> None:
@@ -248,3 +294,58 @@ def test_backoff_is_capped_exponential_with_jitter() -> None:
     assert lows == [0.5, 1, 2, 4, 8, 15, 15, 15]
     assert highs == [1, 2, 4, 8, 16, 30, 30, 30]
     assert backoff_delay(10_000, max_delay=30) <= 30
+
+
+def test_late_reply_after_forget_is_expected() -> None:
+    p = make_proto()
+    msg_id, _ = p.request("calling.play", {})
+    p.forget(msg_id)
+    out = p.receive(json.dumps({"jsonrpc": "2.0", "id": msg_id, "result": {}}))
+    assert isinstance(out, Ignored)
+    assert out.expected is True
+    assert "late reply to calling.play" in out.reason
+    # a reply to an id never sent (or a second late reply) is still unexpected
+    again = p.receive(json.dumps({"jsonrpc": "2.0", "id": msg_id, "result": {}}))
+    assert isinstance(again, Ignored)
+    assert again.expected is False
+    stranger = p.receive(json.dumps({"jsonrpc": "2.0", "id": "nope", "result": {}}))
+    assert isinstance(stranger, Ignored)
+    assert stranger.expected is False
+
+
+def test_given_up_window_is_bounded() -> None:
+    p = make_proto()
+    first, _ = p.request("calling.play", {})
+    p.forget(first)
+    for _ in range(2000):
+        msg_id, _ = p.request("calling.play", {})
+        p.forget(msg_id)
+    out = p.receive(json.dumps({"jsonrpc": "2.0", "id": first, "result": {}}))
+    assert isinstance(out, Ignored)
+    assert out.expected is False  # fell out of the window: reported like any unknown id
+
+
+def test_generated_ids_are_uuid4() -> None:
+    import uuid
+
+    from signalwire.relay._util import new_uuid
+
+    ids = {new_uuid() for _ in range(500)}
+    assert len(ids) == 500
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '{"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}',
+        ' {"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}\n',  # whitespace
+        b'{"jsonrpc":"2.0","id":"p1","method":"signalwire.ping","params":{}}',  # bytes
+    ],
+)
+def test_frames_parse_with_or_without_surrounding_whitespace(frame: str | bytes) -> None:
+    assert make_proto().receive(frame) == ServerPing(ack_frame("p1"))

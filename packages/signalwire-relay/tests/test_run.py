@@ -56,6 +56,11 @@ async def test_run_serves_until_signalled(fake_relay: Any, sig: signal.Signals) 
     assert proc.returncode == 0, err.decode()
     assert b"Traceback" not in err
     assert b"run returned" in out
+    # no logging configured by the script: run() still shows its one "connected" line
+    lines = err.decode().splitlines()
+    connected = [ln for ln in lines if ln.startswith("INFO signalwire.relay.client: connected to ")]
+    assert len(connected) == 1, lines
+    assert fake_relay.url in connected[0] and "project test-project" in connected[0]
     await fake_relay.wait_disconnected(timeout=5)
 
 
@@ -63,7 +68,8 @@ async def test_run_gives_up_on_bad_credentials(fake_relay: Any) -> None:
     proc = await start(fake_relay, token="wrong")
     _out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 1
-    assert b"RelayError" in err
+    assert b"RelayAuthError" in err
     assert b"-32002" in err
+    assert b"check token= (or SIGNALWIRE_API_TOKEN)" in err
     assert b"wrong" not in err  # the token is never printed
     assert len(fake_relay.journal.requests("signalwire.connect")) == 2  # max_auth_failures

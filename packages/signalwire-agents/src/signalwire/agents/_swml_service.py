@@ -774,19 +774,14 @@ class SWMLService(SWMLVerbsMixin):
         app_or_router.mount(path, self.as_router(), name=name or self.name)
         return self
 
-    def _serve_banner(self, host: str, port: int) -> None:
-        scheme = "https" if self.ssl_enabled else "http"
-        shown = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104
-        self.log.info(
-            "%s listening on %s://%s:%d%s (basic auth user %r, credentials %s)",
-            self.name,
-            scheme,
-            shown,
-            port,
-            self.route or "/",
-            self._auth.user,
-            self._auth.source,
-        )
+    def _serve_banner(self, host: str, port: int, workers: int = 1) -> None:
+        from signalwire.agents._hosting.banner import banner_lines, log_banner
+
+        self.port = port  # the bound port (port 0 picks one): generated URLs must use it
+        self._base_cache.clear()
+        user, password, source = self.get_basic_auth_credentials(include_source=True)
+        url = self.get_full_url() + "/"
+        log_banner(banner_lines(self.name, url, user, password, source, workers))
 
     def serve(
         self,
@@ -798,8 +793,15 @@ class SWMLService(SWMLVerbsMixin):
         domain: str | None = None,
         *,
         access_log: bool = False,
+        **settings: Any,
     ) -> None:
-        """Run the service on uvicorn until interrupted (blocks)."""
+        """Run the service on uvicorn until interrupted (blocks).
+
+        ``settings``: ``workers``, ``limit_concurrency``, ``timeout_keep_alive``,
+        ``proxy_headers``, ``forwarded_allow_ips``, ``request_timeout``,
+        ``backlog`` and ``uvicorn_options`` (a dict passed to ``uvicorn.Config``);
+        see the README's deployment section.
+        """
         from signalwire.agents._hosting.server import serve_app
 
         if ssl_enabled is not None:
@@ -810,11 +812,18 @@ class SWMLService(SWMLVerbsMixin):
         cert = ssl_cert or self.ssl_cert_path
         key = ssl_key or self.ssl_key_path
         bind_host = host or self.host
-        bind_port = int(port or self.port)
+        bind_port = int(port if port is not None else self.port)
         # Generated URLs fall back to host:port, so keep them in step with what is served.
         self.host, self.port = bind_host, bind_port
-        self._serve_banner(bind_host, bind_port)
-        tls = self.ssl_enabled and bool(cert and key)
+        self._token_signer  # noqa: B018  # one secret for every worker process, made before forking
+        workers = int(settings.get("workers") or 1)
+        settings.setdefault("request_timeout", self.security.request_timeout)
+        if self.ssl_enabled and not (cert and key):
+            raise ValueError(
+                "TLS is enabled but needs both a certificate and a key "
+                "(SWML_SSL_CERT_PATH and SWML_SSL_KEY_PATH, or ssl_cert= and ssl_key=)"
+            )
+        tls = self.ssl_enabled
         serve_app(
             self.get_app(),
             host=bind_host,
@@ -823,6 +832,8 @@ class SWMLService(SWMLVerbsMixin):
             ssl_keyfile=key if tls else None,
             access_log=access_log,
             on_server=lambda server: setattr(self, "_server", server),
+            banner=lambda h, p: self._serve_banner(h, p, workers),
+            **settings,
         )
 
     def run(
@@ -832,13 +843,17 @@ class SWMLService(SWMLVerbsMixin):
         force_mode: str | None = None,
         host: str | None = None,
         port: int | None = None,
+        **settings: Any,
     ) -> Any:
-        """Serve over HTTP, or answer one serverless/CGI request (mode detected or forced)."""
+        """Serve over HTTP, or answer one serverless/CGI request (mode detected or forced).
+
+        ``settings`` are passed to :meth:`serve` (``workers=``, ``request_timeout=``, ...).
+        """
         from signalwire.agents._hosting.serverless import resolve_mode
 
         mode = resolve_mode(force_mode, event)
         if mode == "server":
-            self.serve(host=host, port=port)
+            self.serve(host=host, port=port, **settings)
             return None
         return self.handle_serverless_request(event, context, mode)
 

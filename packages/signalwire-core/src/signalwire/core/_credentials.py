@@ -6,17 +6,18 @@ only when called, from an injectable mapping so tests need no monkeypatching.
 
 from __future__ import annotations
 
-import base64
-import ipaddress
-import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
 
 from signalwire.core import env
 from signalwire.core._errors import SignalWireConfigError
 from signalwire.core._secrets import mask_secret
+
+# Plain flag rather than typing.TYPE_CHECKING: this module is on every namespace's import
+# path, and typing, dataclasses, ipaddress and json would cost more than the module itself.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 __all__ = [
     "Credentials",
@@ -39,25 +40,73 @@ def is_loopback_host(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    if not host or not (":" in host or host[0].isdigit()):
+        return False  # a host name: no need to load ipaddress
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Space:
+class _Frozen:
+    """Base of the small immutable value classes below (equality, hash, repr by fields).
+
+    Hand-written rather than ``@dataclass(frozen=True)``: importing dataclasses
+    costs more than this whole package.
+    """
+
+    __slots__ = ()
+    #: Field names in constructor order (``__slots__`` may be listed in any order).
+    __match_args__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, k) for k in self.__match_args__)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (self.__class__, self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__match_args__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Space(_Frozen):
     """A normalised SignalWire space: a host, an optional port and TLS on or off.
 
     Build one with :func:`normalize_space`; it accepts every form users write.
+    Immutable, compared and hashed by value.
     """
 
+    __slots__ = ("host", "port", "secure")
+    __match_args__ = ("host", "port", "secure")
+
+    #: The host name or IP address, without port or brackets.
     host: str
-    """The host name or IP address, without port or brackets."""
-    port: int | None = None
-    """An explicit port, or None for the scheme's default."""
-    secure: bool = True
-    """True for https/wss; plain http/ws only for loopback or when asked for."""
+    #: An explicit port, or None for the scheme's default.
+    port: int | None
+    #: True for https/wss; plain http/ws only for loopback or when asked for.
+    secure: bool
+
+    def __init__(self, host: str, port: int | None = None, secure: bool = True) -> None:
+        object.__setattr__(self, "host", host)
+        object.__setattr__(self, "port", port)
+        object.__setattr__(self, "secure", secure)
 
     @property
     def netloc(self) -> str:
@@ -116,7 +165,7 @@ def normalize_space(
     is empty, carries credentials, a path, a query or a bad port.
     """
     if isinstance(value, Space):
-        return value if secure is None else replace(value, secure=secure)
+        return value if secure is None else Space(value.host, value.port, secure)
     raw = value
     text = value.strip()
     if not text:
@@ -178,6 +227,9 @@ def decode_jwt_claims(token: str) -> dict[str, Any]:
             argument="jwt_token",
             env_var=env.SIGNALWIRE_JWT_TOKEN,
         )
+    import base64
+    import json
+
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
@@ -196,22 +248,37 @@ def decode_jwt_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Credentials:
+class Credentials(_Frozen):
     """Resolved credentials. Secrets are masked in ``repr`` and ``str``.
 
     Either ``project_id`` with ``api_token``, or ``jwt_token`` (with
-    ``project_id`` read from its claims when present), is set.
+    ``project_id`` read from its claims when present), is set. Immutable,
+    compared and hashed by value.
     """
 
-    project_id: str | None = None
-    """The project id; may be None with a JWT that does not name it."""
-    api_token: str | None = None
-    """The API token. Secret."""
-    space: Space | None = None
-    """The normalised space, when one was given or required."""
-    jwt_token: str | None = None
-    """A JWT used instead of project and token. Secret."""
+    __slots__ = ("api_token", "jwt_token", "project_id", "space")
+    __match_args__ = ("project_id", "api_token", "space", "jwt_token")
+
+    #: The project id; may be None with a JWT that does not name it.
+    project_id: str | None
+    #: The API token. Secret.
+    api_token: str | None
+    #: The normalised space, when one was given or required.
+    space: Space | None
+    #: A JWT used instead of project and token. Secret.
+    jwt_token: str | None
+
+    def __init__(
+        self,
+        project_id: str | None = None,
+        api_token: str | None = None,
+        space: Space | None = None,
+        jwt_token: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "project_id", project_id)
+        object.__setattr__(self, "api_token", api_token)
+        object.__setattr__(self, "space", space)
+        object.__setattr__(self, "jwt_token", jwt_token)
 
     @property
     def uses_jwt(self) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False  # not typing's: importing typing would cost more than this module
+if TYPE_CHECKING:
+    from typing import Final
 
 __all__ = ["EXTRA_FIELD", "UNSET", "UnsetType", "wire_name"]
 

@@ -20,11 +20,11 @@ Names are loaded on first access, so ``import signalwire.relay`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from signalwire.relay._version import __version__
 
+# A plain flag (not typing.TYPE_CHECKING): importing typing here would cost time, and
+# mypy treats any name TYPE_CHECKING as true. Deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signalwire.relay._action import (
         Action,
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from signalwire.relay._client import ClientState, RelayClient
     from signalwire.relay._errors import (
         CallEndedError,
+        RelayAuthError,
         RelayConnectionError,
         RelayError,
         RelayTimeoutError,
@@ -123,6 +124,7 @@ _LAZY = {
     "signalwire.relay._message": ("Message",),
     "signalwire.relay._errors": (
         "CallEndedError",
+        "RelayAuthError",
         "RelayConnectionError",
         "RelayError",
         "RelayTimeoutError",
@@ -281,6 +283,7 @@ __all__ = [
     "RecordAction",
     "RecordEvent",
     "ReferEvent",
+    "RelayAuthError",
     "RelayClient",
     "RelayConnectionError",
     "RelayError",
@@ -299,14 +302,19 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'signalwire.relay' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
     globals()[name] = value  # later lookups skip __getattr__
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+    return sorted(__all__)
+
+
+del TYPE_CHECKING, annotations

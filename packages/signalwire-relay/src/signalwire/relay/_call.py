@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,7 +24,7 @@ from signalwire.relay._action import (
     call_gone_event,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
-from signalwire.relay._util import call_handler, drop_none, wait_future
+from signalwire.relay._util import call_handler, drop_none, fail_future, new_uuid, wait_future
 
 if TYPE_CHECKING:
     from signalwire.relay._client import RelayClient
@@ -243,7 +242,7 @@ class Call:
                     try:
                         ok = w.predicate is None or w.predicate(event)
                     except Exception as exc:  # noqa: BLE001 - surfaced to the waiter
-                        w.future.set_exception(exc)
+                        fail_future(w.future, exc)
                         continue
                     if ok:
                         w.future.set_result(event)
@@ -257,8 +256,11 @@ class Call:
         if self._waiters:
             for w in self._waiters:
                 if not w.future.done():
-                    w.future.set_exception(
-                        CallEndedError(f"call {self.call_id} ended; {w.event_type} will not arrive")
+                    fail_future(
+                        w.future,
+                        CallEndedError(
+                            f"call {self.call_id} ended; {w.event_type} will not arrive"
+                        ),
                     )
         self._client._forget_call(self)
 
@@ -268,8 +270,7 @@ class Call:
             action._fail(exc)
         if self._waiters:
             for w in self._waiters:
-                if not w.future.done():
-                    w.future.set_exception(exc)
+                fail_future(w.future, exc)
 
     # -- command plumbing ---------------------------------------------------
 
@@ -296,7 +297,7 @@ class Call:
         extra: dict[str, Any],
         **init: Any,
     ) -> A:
-        control_id = control_id or str(uuid.uuid4())
+        control_id = control_id or new_uuid()
         action = cls(self, control_id, on_completed, **init)
         if self.state == c.CALL_STATE_ENDED:
             action._complete(call_gone_event(self))
@@ -373,7 +374,7 @@ class Call:
         """Send DTMF ``digits`` (``w`` = 0.5 s pause, ``W`` = 1 s; ``calling.send_digits``)."""
         return await self._command(
             "calling.send_digits",
-            {"control_id": control_id or str(uuid.uuid4()), "digits": digits},
+            {"control_id": control_id or new_uuid(), "digits": digits},
         )
 
     # -- media ---------------------------------------------------------------
@@ -969,7 +970,7 @@ class Call:
         """Put the call in queue ``queue_name`` (``calling.queue.enter``)."""
         params = drop_none(
             {
-                "control_id": control_id or str(uuid.uuid4()),
+                "control_id": control_id or new_uuid(),
                 "queue_name": queue_name,
                 "status_url": status_url,
             }
@@ -989,7 +990,7 @@ class Call:
         """Take the call out of a queue (``calling.queue.leave``)."""
         params = drop_none(
             {
-                "control_id": control_id or str(uuid.uuid4()),
+                "control_id": control_id or new_uuid(),
                 "queue_name": queue_name,
                 "queue_id": queue_id,
                 "status_url": status_url,

@@ -30,7 +30,6 @@ import logging
 import os
 import signal
 import ssl as ssl_module
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -43,9 +42,12 @@ from signalwire.core import (
     resolve_credentials,
 )
 from signalwire.relay import constants as c
-from signalwire.relay._call import Call
-from signalwire.relay._errors import RelayConnectionError, RelayError, RelayTimeoutError
-from signalwire.relay._message import Message
+from signalwire.relay._errors import (
+    RelayAuthError,
+    RelayConnectionError,
+    RelayError,
+    RelayTimeoutError,
+)
 from signalwire.relay._protocol import (
     Ignored,
     RelayProtocol,
@@ -56,11 +58,23 @@ from signalwire.relay._protocol import (
     backoff_delay,
     check_result,
 )
-from signalwire.relay._transport import TransportClosed, WSConnection
-from signalwire.relay._util import TaskGroupLite, call_handler, drop_none, wait_future
+from signalwire.relay._util import (
+    TaskGroupLite,
+    call_handler,
+    drop_none,
+    fail_future,
+    new_uuid,
+    wait_future,
+)
 
 if TYPE_CHECKING:
+    from signalwire.relay._call import Call
+    from signalwire.relay._message import Message
+    from signalwire.relay._transport import WSConnection
     from signalwire.relay.event import DialEvent, RelayEvent
+
+# Calls, messages and the WebSocket transport are imported where they are first needed
+# (an event, a send, a connect), so ``from signalwire.relay import RelayClient`` stays small.
 
 __all__ = ["ClientState", "RelayClient"]
 
@@ -323,6 +337,7 @@ class RelayClient:
         if self._supervisor is not None and not self._supervisor.done():
             await self.wait_ready()
             return
+        _load_event_models()
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         first: asyncio.Future[None] = loop.create_future()
@@ -432,8 +447,13 @@ class RelayClient:
         rejected ``max_auth_failures`` times in a row before any successful
         login raise :class:`RelayError`. Do not call from a running event loop.
         """
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(self._run())
+        restore = _console_logging()
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(self._run())
+        finally:
+            if restore is not None:
+                restore()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -470,6 +490,8 @@ class RelayClient:
         return self._ssl
 
     async def _open(self) -> WSConnection:
+        from signalwire.relay._transport import WSConnection
+
         # no permessage-deflate, no WebSocket-level pings: signalwire.ping does liveness
         return await WSConnection.open(
             self._url,
@@ -492,8 +514,9 @@ class RelayClient:
             except Exception as exc:  # noqa: BLE001 - any transport failure means retry
                 error = exc
                 if not first.done() and not retry_initial:
-                    first.set_exception(
-                        RelayConnectionError(f"cannot connect to {self._url}: {_describe(exc)}")
+                    fail_future(
+                        first,
+                        RelayConnectionError(f"cannot connect to {self._url}: {_describe(exc)}"),
                     )
                     return
                 logger.warning("cannot connect to %s: %s", self._url, _describe(exc))
@@ -506,8 +529,7 @@ class RelayClient:
                     if not self._ever_connected:
                         auth_failures += 1
                         if not retry_initial or auth_failures >= self.max_auth_failures:
-                            if not first.done():
-                                first.set_exception(exc.error)
+                            fail_future(first, exc.error)
                             return
                     logger.warning("RELAY login failed: %s", exc.error)
             if self._state == "closed":
@@ -541,7 +563,7 @@ class RelayClient:
             except RelayTimeoutError as exc:
                 return exc
             except RelayError as exc:
-                raise _AuthFailed(exc) from None
+                raise _AuthFailed(self._auth_error(exc)) from None
             del result  # recorded by the protocol as the reply arrived
             resumed = self._proto.last_resumed
             was_connected = self._ever_connected
@@ -559,7 +581,12 @@ class RelayClient:
                 logger.info("reconnected (session %s)", "resumed" if resumed else "new")
                 self._fire("reconnected", resumed)
             else:
-                logger.info("connected to %s", self._url)
+                logger.info(
+                    "connected to %s (project %s, contexts %s)",
+                    self._url,
+                    self.project or "from the JWT",
+                    ", ".join(self.contexts) or "none",
+                )
                 self._fire("connected")
             if self.ping_interval > 0:
                 pinger = asyncio.get_running_loop().create_task(self._ping_loop(ws))
@@ -583,6 +610,26 @@ class RelayClient:
                 self._fire("disconnected", None)
             with contextlib.suppress(Exception):
                 await ws.close()
+
+    def _auth_error(self, exc: RelayError) -> RelayAuthError:
+        """Turn the platform's rejection into an error that says what to check."""
+        reason = exc.message.removeprefix(f"{c.METHOD_SIGNALWIRE_CONNECT} failed: ")
+        if self.jwt_token:
+            what = (
+                "the JWT was rejected: check jwt_token= (or SIGNALWIRE_JWT_TOKEN) is a current, "
+                "unexpired RELAY token"
+            )
+            credential = "jwt_token"
+        else:
+            what = (
+                f"login rejected for project {self.project!r}: check token= (or "
+                "SIGNALWIRE_API_TOKEN) is an API token of that project, and project= (or "
+                "SIGNALWIRE_PROJECT_ID)"
+            )
+            credential = "token"
+        return RelayAuthError(
+            exc.code, f"{what}; the platform said: {reason}", credential=credential
+        )
 
     def _authentication(self) -> dict[str, str]:
         if self.jwt_token:
@@ -620,7 +667,7 @@ class RelayClient:
             fut = self._futures.pop(out.id, None)
             if fut is not None and not fut.done():
                 if out.error is not None:
-                    fut.set_exception(out.error)
+                    fail_future(fut, out.error)
                 else:
                     fut.set_result(out.result)
         elif type(out) is ServerPing:
@@ -631,7 +678,10 @@ class RelayClient:
             logger.info("server announced disconnect (restart=%s)", out.restart)
         else:
             assert isinstance(out, Ignored)
-            logger.warning("ignored frame: %s", out.reason)
+            if out.expected:
+                logger.debug("ignored frame: %s", out.reason)
+            else:
+                logger.warning("ignored frame: %s", out.reason)
             if out.reply is not None:
                 ws.queue_text(out.reply)
 
@@ -657,7 +707,7 @@ class RelayClient:
         try:
             # the write itself can block when the peer stops reading: bound it too
             await asyncio.wait_for(ws.send(frame), timeout)
-        except TransportClosed:
+        except _transport_closed():
             self._futures.pop(msg_id, None)
             self._proto.forget(msg_id)
             raise _NotSent(f"{method}: connection lost before sending") from None
@@ -788,7 +838,7 @@ class RelayClient:
         answers later is hung up, or handed to ``on_dial_orphan`` if set.
         """
         _check_devices(devices)
-        tag = tag or str(uuid.uuid4())
+        tag = tag or new_uuid()
         timeout = self.dial_timeout if dial_timeout is None else dial_timeout
         loop = asyncio.get_running_loop()
         pending = _PendingDial(loop.create_future())
@@ -896,6 +946,8 @@ class RelayClient:
         message_id = result.get("message_id")
         if not isinstance(message_id, str) or not message_id:
             raise RelayError(-1, "messaging.send reply has no message_id")
+        from signalwire.relay._message import Message
+
         msg = Message(
             message_id=message_id,
             context=ctx,
@@ -918,11 +970,9 @@ class RelayClient:
     # -- event routing -------------------------------------------------------
 
     def _dispatch(self, payload: JSONObject) -> None:
-        global _parse_event
-        if _parse_event is None:  # the event models load with the first event
-            from signalwire.relay.event import parse_event
-
-            _parse_event = parse_event
+        if _parse_event is None:
+            _load_event_models()
+        assert _parse_event is not None
         event = _parse_event(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
@@ -958,6 +1008,8 @@ class RelayClient:
             why,
             "calling.pass" if self.over_limit == "pass" else "calling.end busy",
         )
+        from signalwire.relay._call import Call
+
         stub = Call(self, call_id, node_id)
         if self.over_limit == "pass":
             self._tasks.spawn(stub.pass_(), "refuse call (pass)")
@@ -977,6 +1029,8 @@ class RelayClient:
             # Nobody would control this call: refuse it by the same rule, never leave it ringing.
             self._refuse(call_id, node_id, f"no on_call handler for context {p.get('context')!r}")
             return
+        from signalwire.relay._call import Call
+
         call = Call(
             self,
             call_id,
@@ -999,6 +1053,8 @@ class RelayClient:
             return None
         if p.get("call_state") == c.CALL_STATE_ENDED:
             return None
+        from signalwire.relay._call import Call
+
         call = Call(
             self,
             event.call_id,
@@ -1031,6 +1087,8 @@ class RelayClient:
             call_id = str(winner.get("call_id") or "")
             call = self._calls.get(call_id) if call_id else None
             if call is None and call_id:
+                from signalwire.relay._call import Call
+
                 call = Call(
                     self,
                     call_id,
@@ -1077,6 +1135,8 @@ class RelayClient:
         p = event.params
         media = p.get("media")
         tags = p.get("tags")
+        from signalwire.relay._message import Message
+
         msg = Message(
             message_id=str(p.get("message_id") or ""),
             context=str(p.get("context") or ""),
@@ -1095,6 +1155,54 @@ class RelayClient:
             logger.warning("inbound message %s but no on_message handler", msg.message_id)
             return
         call_handler(self._message_handler, (msg,), self._tasks, "on_message handler")
+
+
+def _load_event_models() -> None:
+    """Import the event models (attrs) and build their cattrs converter, once.
+
+    Done when the client starts connecting rather than at import (it is most
+    of the package's import cost) or with the first event (which would then
+    wait for it, acks included).
+    """
+    global _parse_event
+    if _parse_event is None:
+        from signalwire.relay.event import _get_converter, parse_event
+
+        _get_converter()
+        _parse_event = parse_event
+
+
+_package_logger = logging.getLogger("signalwire.relay")
+
+
+def _console_logging() -> Callable[[], None] | None:
+    """If the application configured no logging, show this package's INFO lines on stderr.
+
+    ``run()`` is an application's entry point: without this its "connected"
+    line (and reconnect warnings' context) would go nowhere. Nothing is
+    changed when any handler is already reachable from the package logger.
+    Returns a function that undoes it (called when ``run()`` returns).
+    """
+    if _package_logger.hasHandlers():
+        return None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    _package_logger.addHandler(handler)
+    level = _package_logger.level
+    if level == logging.NOTSET:
+        _package_logger.setLevel(logging.INFO)
+
+    def restore() -> None:
+        _package_logger.removeHandler(handler)
+        _package_logger.setLevel(level)
+
+    return restore
+
+
+def _transport_closed() -> type[Exception]:
+    from signalwire.relay._transport import TransportClosed
+
+    return TransportClosed
 
 
 def _check_devices(devices: Any) -> None:

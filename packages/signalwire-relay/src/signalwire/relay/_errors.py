@@ -6,6 +6,7 @@ from signalwire.core import SignalWireError
 
 __all__ = [
     "CallEndedError",
+    "RelayAuthError",
     "RelayConnectionError",
     "RelayError",
     "RelayTimeoutError",
@@ -48,6 +49,21 @@ class RelayConnectionError(RelayError, ConnectionError):
 
     def __init__(self, message: str) -> None:
         super().__init__(-1, message)
+
+
+class RelayAuthError(RelayError):
+    """The platform rejected ``signalwire.connect``: the credentials are wrong.
+
+    The message says which credential to check (the API token of the named
+    project, or the JWT) and ends with the platform's own reason; ``code`` is
+    the platform's code (``-32002`` for a failed authentication). It never
+    contains a secret.
+    """
+
+    def __init__(self, code: int, message: str, *, credential: str) -> None:
+        super().__init__(code, message)
+        #: What to check: ``"token"`` (with ``project``) or ``"jwt_token"``.
+        self.credential = credential
 
 
 class CallEndedError(RelayError):

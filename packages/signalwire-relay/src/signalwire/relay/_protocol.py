@@ -11,15 +11,13 @@ are tested without a server.
 
 from __future__ import annotations
 
-import json
-import random
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayError
+from signalwire.relay._util import new_uuid
 
 __all__ = [
     "Ignored",
@@ -36,8 +34,61 @@ __all__ = [
 JSONObject = dict[str, Any]
 
 _JSONRPC: Final = '"jsonrpc":"2.0"'
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.loads
+
+
+def _load_json() -> None:
+    # json loads with the first frame, not at import; these stubs then replace themselves
+    global _dumps, _loads
+    import json
+
+    _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    # the decoder's C scanner (an instance attribute that typeshed does not list)
+    _loads = _fast_loads(json.loads, vars(json.JSONDecoder())["scan_once"])
+
+
+def _fast_loads(
+    loads: Callable[[str | bytes], Any], scan: Callable[[str, int], tuple[Any, int]]
+) -> Callable[[str | bytes], Any]:
+    """``json.loads`` minus its Python-level wrappers for the common case.
+
+    ``json.loads`` goes through ``JSONDecoder.decode`` and ``raw_decode``,
+    which match a whitespace regex before and after the document; a frame is
+    one JSON document with no surrounding whitespace, so the C scanner is
+    called directly. Anything else (bytes, whitespace, bad JSON, extra data)
+    takes the full ``json.loads`` path, which parses it or raises exactly as
+    before.
+    """
+
+    def fast(text: str | bytes) -> Any:
+        if type(text) is str:
+            try:
+                obj, end = scan(text, 0)
+            except StopIteration:
+                return loads(text)
+            if end == len(text):
+                return obj
+        return loads(text)
+
+    return fast
+
+
+def _dumps_first(obj: Any) -> str:
+    _load_json()
+    return _dumps(obj)
+
+
+def _loads_first(text: str | bytes) -> Any:
+    _load_json()
+    return _loads(text)
+
+
+_dumps: Callable[[Any], str] = _dumps_first
+_loads: Callable[[str | bytes], Any] = _loads_first
+
+_EVENT: Final = c.METHOD_SIGNALWIRE_EVENT
+_AUTHORIZATION_STATE: Final = c.EVENT_AUTHORIZATION_STATE
+#: How many given-up request ids are remembered to recognise their late replies.
+_GIVEN_UP_WINDOW = 1024
 
 
 def _json_id(msg_id: Any) -> str:
@@ -86,7 +137,7 @@ def backoff_delay(
     min_delay: float = c.RECONNECT_MIN_DELAY,
     max_delay: float = c.RECONNECT_MAX_DELAY,
     factor: float = c.RECONNECT_BACKOFF_FACTOR,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] | None = None,
 ) -> float:
     """Delay before reconnect attempt ``attempt`` (0-based): capped exponential with jitter.
 
@@ -94,6 +145,10 @@ def backoff_delay(
     is drawn uniformly from its upper half, so clients that lost the same
     server spread out without ever retrying much faster than the step.
     """
+    if rand is None:
+        import random  # on the first reconnect, not at import
+
+        rand = random.random
     step = min(max_delay, min_delay * factor ** min(attempt, 64))
     return step / 2 + rand() * step / 2
 
@@ -175,13 +230,16 @@ class Ignored(_Record):
     """A frame that needs no action (logged by the caller).
 
     ``reply`` is a frame to send back (an ack, or an error for requests we cannot serve).
+    ``expected`` is True for a late reply to a request the client gave up on
+    (timeout or cancellation): normal after a timeout, so it is logged at DEBUG.
     """
 
-    __slots__ = ("reason", "reply")
+    __slots__ = ("expected", "reason", "reply")
 
-    def __init__(self, reason: str, reply: str | None = None) -> None:
+    def __init__(self, reason: str, reply: str | None = None, expected: bool = False) -> None:
         self.reason = reason
         self.reply = reply
+        self.expected = expected
 
 
 Inbound = Response | ServerEvent | ServerPing | ServerDisconnect | Ignored
@@ -200,7 +258,7 @@ class RelayProtocol:
         id_factory: Callable[[], str] | None = None,
         dedupe_window: int = 4096,
     ) -> None:
-        self._new_id = id_factory or (lambda: str(uuid.uuid4()))
+        self._new_id = id_factory or new_uuid
         #: request id -> method, for requests sent and not yet answered.
         self.pending: dict[str, str] = {}
         #: Session protocol string from the last connect result (resume key).
@@ -215,6 +273,8 @@ class RelayProtocol:
         self._seen: set[Any] = set()
         self._seen_order: deque[Any] = deque()
         self._dedupe_window = dedupe_window
+        # ids of requests given up on (id -> method), oldest first, so a late reply is recognised
+        self._given_up: dict[str, str] = {}
 
     # -- outgoing ---------------------------------------------------------
 
@@ -227,7 +287,12 @@ class RelayProtocol:
 
     def forget(self, msg_id: str) -> None:
         """Stop waiting for a reply (timeout or cancellation); a late reply is ignored."""
-        self.pending.pop(msg_id, None)
+        method = self.pending.pop(msg_id, None)
+        if method is not None:
+            given_up = self._given_up
+            given_up[msg_id] = method
+            if len(given_up) > _GIVEN_UP_WINDOW:
+                del given_up[next(iter(given_up))]
 
     def connect_params(
         self,
@@ -284,19 +349,17 @@ class RelayProtocol:
             msg = _loads(text)
         except (ValueError, UnicodeDecodeError):
             return Ignored("frame is not valid JSON")
-        if not isinstance(msg, dict):
+        if msg.__class__ is not dict:
             return Ignored("frame is not a JSON object")
         method = msg.get("method")
         msg_id = msg.get("id")
-        if method is None:
-            return self._response(msg, msg_id)
-        if not isinstance(method, str):
-            return Ignored("request method is not a string")
-        params = msg.get("params")
-        if method == c.METHOD_SIGNALWIRE_EVENT:
+        if method == _EVENT:  # nearly every frame: checked first
+            params = msg.get("params")
             if msg_id is None:
                 return Ignored("event without id")
-            if not isinstance(params, dict) or not isinstance(params.get("event_type"), str):
+            if msg_id.__class__ is not str and not isinstance(msg_id, int | float):
+                return Ignored("event id is not a string or a number")
+            if params.__class__ is not dict or params.get("event_type").__class__ is not str:
                 return Ignored("event without event_type", ack_frame(msg_id))
             seen = self._seen
             if msg_id in seen:
@@ -306,12 +369,17 @@ class RelayProtocol:
             order.append(msg_id)
             if len(order) > self._dedupe_window:
                 seen.discard(order.popleft())
-            if params["event_type"] == c.EVENT_AUTHORIZATION_STATE:
+            if params["event_type"] == _AUTHORIZATION_STATE:
                 inner = params.get("params")
                 state = inner.get("authorization_state") if isinstance(inner, dict) else None
                 if isinstance(state, str) and state:
                     self.authorization_state = state
             return ServerEvent(ack_frame(msg_id), params)
+        if method is None:
+            return self._response(msg, msg_id)
+        if not isinstance(method, str):
+            return Ignored("request method is not a string")
+        params = msg.get("params")
         if msg_id is None:
             return Ignored(f"notification {method!r} ignored")
         if method == c.METHOD_SIGNALWIRE_PING:
@@ -330,6 +398,9 @@ class RelayProtocol:
 
     def _response(self, msg: JSONObject, msg_id: Any) -> Inbound:
         if not isinstance(msg_id, str) or msg_id not in self.pending:
+            late = self._given_up.pop(msg_id, None) if isinstance(msg_id, str) else None
+            if late is not None:
+                return Ignored(f"late reply to {late} {msg_id!r} (already given up)", expected=True)
             return Ignored(f"response to unknown id {msg_id!r}")
         method = self.pending.pop(msg_id)
         if "error" in msg and msg["error"] is not None:

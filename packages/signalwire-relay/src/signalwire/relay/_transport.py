@@ -4,15 +4,29 @@ The RELAY client handles every frame synchronously: parse, ack, route. So
 instead of websockets' asyncio ``ClientConnection`` (a queue and a future per
 message, read by a coroutine), this transport hands each complete text
 message to a callback straight from ``data_received`` and writes whatever the
-callback queued (acks, pongs, close replies) in one socket write. Framing,
-masking, the opening and closing handshakes, ping replies and the size limit
-all stay in websockets' public sans-I/O layer (``websockets.client``).
+callback queued (acks, pongs, close replies) in one socket write.
+
+websockets' sans-I/O layer (``websockets.client``) does the opening and
+closing handshakes, control frames (ping/pong/close), fragmented messages,
+protocol errors and the size limit. Two frame shapes are handled here
+because they are nearly all the traffic and websockets' general code costs
+more than the rest of an event's handling:
+
+* **incoming**: a complete, final, unmasked text frame with no RSV bits and
+  within the size limit is cut from the byte stream and delivered directly.
+  Any other frame is passed to websockets whole, once all of its bytes have
+  arrived, so websockets' parser always starts at a frame boundary; from a
+  frame above the size limit, or once the connection is closing, everything
+  goes to websockets.
+* **outgoing**: small text messages queued while reading (acks) are framed
+  and masked here with a key from a pooled :func:`os.urandom` buffer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import ssl as ssl_module
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -40,6 +54,20 @@ class _NoFrameDebug(logging.LoggerAdapter):  # type: ignore[type-arg]
 _NO_FRAME_LOGGER = _NoFrameDebug(logging.getLogger("signalwire.relay.websocket"), {})
 
 
+#: Header of an unmasked final text frame (what the fast path accepts), by first byte.
+_FIN_TEXT = 0x81
+#: Precomputed 2-byte headers of masked final text frames with payloads under 126 bytes.
+_SMALL_HEADERS = [bytes((_FIN_TEXT, 0x80 | n)) for n in range(126)]
+_MASK_POOL_SIZE = 4096
+
+
+def _mask(payload: bytes, key: bytes) -> bytes:
+    """XOR ``payload`` with the repeating 4-byte ``key`` (RFC 6455 section 5.3)."""
+    n = len(payload)
+    keystream = (key * ((n >> 2) + 1))[:n]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(keystream, "big")).to_bytes(n, "big")
+
+
 class TransportClosed(Exception):
     """The WebSocket is closing or closed; nothing more can be sent."""
 
@@ -59,6 +87,7 @@ class WSConnection(asyncio.Protocol):
         on_text: Callable[[WSConnection, str], None],
         user_agent: str | None,
         close_timeout: float,
+        max_size: int | None = None,
     ) -> None:
         from websockets.frames import Opcode
         from websockets.protocol import State
@@ -83,6 +112,20 @@ class WSConnection(asyncio.Protocol):
         self._paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
         self._close_timer: asyncio.TimerHandle | None = None
+        self._max_size = max_size
+        # fast path state: on once the handshake is done and websockets holds no partial frame
+        self._fast = False
+        self._buffer = bytearray()
+        self._out: list[bytes] = []
+        self._mask_pool = b""
+        self._mask_at = 0
+        self._apply_mask: Callable[[bytes, bytes], bytes] = _mask
+        try:  # websockets' C helper when its wheel has it (the same one its own frames use)
+            from websockets.speedups import apply_mask
+
+            self._apply_mask = apply_mask
+        except ImportError:  # pragma: no cover - pure-Python websockets install
+            pass
 
     # -- opening -------------------------------------------------------------
 
@@ -105,7 +148,7 @@ class WSConnection(asyncio.Protocol):
         wsuri = parse_uri(url)
         protocol = ClientProtocol(wsuri, max_size=max_size, logger=_NO_FRAME_LOGGER)
         loop = asyncio.get_running_loop()
-        conn = cls(protocol, on_text, user_agent, close_timeout)
+        conn = cls(protocol, on_text, user_agent, close_timeout, max_size)
 
         async def connect() -> None:
             await loop.create_connection(
@@ -136,19 +179,111 @@ class WSConnection(asyncio.Protocol):
         self._write_out()
 
     def data_received(self, data: bytes) -> None:
-        protocol = self.protocol
-        protocol.receive_data(data)
         self._in_callback = True
         try:
-            for event in protocol.events_received():
-                self._event(event)
+            if self._fast:
+                self._receive_fast(data)
+            else:
+                self._receive_slow(data)
+                self._maybe_go_fast()
         finally:
             self._in_callback = False
         self._write_out()
-        if protocol.state is not self._OPEN and self.handshake.done():
+        if self.protocol.state is not self._OPEN and self.handshake.done():
             self._closing()
 
+    def _receive_slow(self, data: bytes | bytearray) -> None:
+        """Hand bytes to websockets and handle the events it parsed."""
+        protocol = self.protocol
+        protocol.receive_data(data)
+        for event in protocol.events_received():
+            self._event(event)
+
+    def _maybe_go_fast(self) -> None:
+        handshake = self.handshake
+        if not handshake.done() or handshake.cancelled() or handshake.exception() is not None:
+            return
+        protocol = self.protocol
+        reader_buffer = getattr(getattr(protocol, "reader", None), "buffer", None)
+        if (
+            protocol.state is self._OPEN
+            and not protocol.extensions
+            and self._fragments is None
+            # websockets must be at a frame boundary (and this version must let us see it)
+            and isinstance(reader_buffer, bytearray)
+            and not reader_buffer
+        ):
+            self._fast = True
+
+    def _receive_fast(self, data: bytes) -> None:
+        """Cut whole frames from the stream: plain text frames are delivered here, the rest
+        go to websockets whole (see the module docstring)."""
+        if self.protocol.state is not self._OPEN:
+            self._fast = False
+            if self._buffer:
+                data, self._buffer = bytes(self._buffer) + data, bytearray()
+            self._receive_slow(data)
+            return
+        buf = self._buffer
+        if buf:
+            buf += data
+            view: bytes | bytearray = buf
+        else:
+            view = data
+        end = len(view)
+        pos = 0
+        limit = self._max_size
+        while end - pos >= 2:
+            b0 = view[pos]
+            b1 = view[pos + 1]
+            n = b1 & 0x7F
+            head = 2
+            if n == 126:
+                if end - pos < 4:
+                    break
+                n = (view[pos + 2] << 8) | view[pos + 3]
+                head = 4
+            elif n == 127:
+                if end - pos < 10:
+                    break
+                n = int.from_bytes(view[pos + 2 : pos + 10], "big")
+                head = 10
+            if limit is not None and n > limit:
+                # too big: websockets reports it (close 1009); from here on it reads everything
+                self._fast = False
+                rest = bytes(view[pos:])
+                pos = end
+                self._receive_slow(rest)
+                break
+            stop = pos + head + n
+            if stop > end:
+                break  # the rest of this frame has not arrived yet
+            if b0 == _FIN_TEXT and not b1 & 0x80 and self._fragments is None:
+                self._deliver(view[pos + head : stop])
+                pos = stop
+                continue
+            frame = bytes(view[pos:stop])
+            pos = stop
+            self._receive_slow(frame)
+            if self.protocol.state is not self._OPEN:
+                # closing: websockets takes the rest of the stream
+                self._fast = False
+                if pos < end:
+                    rest = bytes(view[pos:])
+                    pos = end
+                    self._receive_slow(rest)
+                break
+        if buf:
+            del buf[:pos]
+        elif pos < end:
+            self._buffer = bytearray(view[pos:])
+
     def eof_received(self) -> bool | None:
+        if self._buffer:
+            # a partial frame: let websockets see it before the EOF
+            self.protocol.receive_data(bytes(self._buffer))
+            self._buffer = bytearray()
+        self._fast = False
         self.protocol.receive_eof()
         for event in self.protocol.events_received():
             self._event(event)
@@ -248,6 +383,11 @@ class WSConnection(asyncio.Protocol):
         if transport is None:
             return
         chunks = self.protocol.data_to_send()
+        if self._out:
+            # our frames first: they were queued while the connection was open, and a close
+            # frame websockets queued since must stay last
+            chunks[:0] = self._out
+            self._out = []
         if not chunks:
             return
         data = b"".join(chunks)
@@ -269,13 +409,33 @@ class WSConnection(asyncio.Protocol):
 
         Returns False when the connection is closing: the message was not sent.
         """
-        if not self.is_open:
+        if self.protocol.state is not self._OPEN or self.closed.done():  # not is_open
             return False
-        self.protocol.send_text(text.encode())
+        if self._fast:
+            self._out.append(self._text_frame(text.encode()))
+        else:
+            self.protocol.send_text(text.encode())
         if not self._in_callback and not self._flush_scheduled:
             self._flush_scheduled = True
             self._loop.call_soon(self._write_out)
         return True
+
+    def _text_frame(self, payload: bytes) -> bytes:
+        """A masked final text frame (client to server) carrying ``payload``."""
+        at = self._mask_at
+        if at >= len(self._mask_pool):
+            self._mask_pool = os.urandom(_MASK_POOL_SIZE)  # one syscall per 1024 frames
+            at = 0
+        key = self._mask_pool[at : at + 4]
+        self._mask_at = at + 4
+        n = len(payload)
+        if n < 126:
+            header = _SMALL_HEADERS[n]
+        elif n < 65536:
+            header = bytes((_FIN_TEXT, 0xFE)) + n.to_bytes(2, "big")
+        else:
+            header = bytes((_FIN_TEXT, 0xFF)) + n.to_bytes(8, "big")
+        return header + key + self._apply_mask(payload, key)
 
     async def send(self, text: str) -> None:
         """Send a message now, waiting while the socket's write buffer is full."""

@@ -5,19 +5,55 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["TaskGroupLite", "call_handler", "drop_none", "wait_future"]
+__all__ = [
+    "TaskGroupLite",
+    "call_handler",
+    "drop_none",
+    "fail_future",
+    "new_uuid",
+    "wait_future",
+]
 
 T = TypeVar("T")
 
 logger = logging.getLogger("signalwire.relay")
 
 
+def new_uuid() -> str:
+    """A random (version 4) UUID string, as ``str(uuid.uuid4())`` gives.
+
+    Built from :func:`os.urandom` directly: importing :mod:`uuid` loads
+    :mod:`platform` and costs more than the rest of the client's import.
+    """
+    n = int.from_bytes(os.urandom(16), "big")
+    n = (n & _UUID_CLEAR) | _UUID_SET  # version 4, RFC 4122 variant
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def drop_none(params: dict[str, Any]) -> dict[str, Any]:
     """Remove keys whose value is None: optional parameters are omitted from the wire."""
     return {k: v for k, v in params.items() if v is not None}
+
+
+def fail_future(fut: asyncio.Future[Any], exc: BaseException) -> None:
+    """Fail ``fut`` (if still pending) and mark its exception retrieved.
+
+    The waiter may be cancelled in the same loop turn (shutdown cancels
+    handler tasks right after failing their waits); without this asyncio logs
+    "Future exception was never retrieved" when the future is collected.
+    """
+    if not fut.done():
+        fut.set_exception(exc)
+        fut.exception()
 
 
 class TaskGroupLite:

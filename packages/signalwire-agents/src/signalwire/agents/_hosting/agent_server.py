@@ -276,11 +276,14 @@ class AgentServer:
         context: Any = None,
         host: str | None = None,
         port: int | None = None,
+        **settings: Any,
     ) -> Any:
         """Serve on uvicorn (server mode), or answer one serverless request and return it.
 
         The mode is detected from the environment (CGI, AWS Lambda, Google Cloud
         Functions, Azure Functions, else server); every mode runs :attr:`app`.
+        ``settings`` are the server settings of ``SWMLService.serve`` (``workers=``,
+        ``request_timeout=``, ...).
         """
         from signalwire.agents._hosting import serverless
 
@@ -294,16 +297,27 @@ class AgentServer:
         if not self.agents:
             log.warning("AgentServer has no agents registered; only /health and /ready answer")
         bind_host, bind_port = host or self.host, int(port or self.port)
-        log.info(
-            "AgentServer serving %s on %s:%d", ", ".join(self.agents) or "-", bind_host, bind_port
-        )
+        for agent in self.agents.values():
+            agent._token_signer  # noqa: B018  # one token secret for all worker processes
+        settings.setdefault("request_timeout", self.security.request_timeout)
+
+        def banner(bound_host: str, bound: int) -> None:  # once the port listens
+            log.info(
+                "AgentServer serving %s on %s:%d", ", ".join(self.agents) or "-", bound_host, bound
+            )
+            workers = int(settings.get("workers") or 1)
+            for agent in self.agents.values():  # each agent's URL and how to authenticate
+                agent._serve_banner(bound_host, bound, workers)
+
         serve_app(
             self.app,
             host=bind_host,
             port=bind_port,
             log_level=self.log_level,
             on_server=lambda server: setattr(self, "_server", server),
+            banner=banner,
             **self.security.get_ssl_context_kwargs(),
+            **settings,
         )
         return None
 

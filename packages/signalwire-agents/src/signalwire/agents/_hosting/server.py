@@ -1,12 +1,13 @@
 """Run an ASGI app on uvicorn: the one serving function behind ``serve()`` and ``run()``.
 
 ``SWMLService.serve``/``AgentBase.run`` and ``AgentServer.run`` all end here,
-so a server setting added once applies to every way of serving.
+so a server setting added once applies to every way of serving. The settings,
+the fast mode, deadlines, TLS and worker processes live in
+:mod:`signalwire.agents._hosting.serving`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,34 +22,29 @@ def serve_app(
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
     access_log: bool = False,
-    log_level: str = "info",
+    log_level: str | None = None,
     on_server: Callable[[Any], None] | None = None,
+    banner: Callable[[str, int], None] | None = None,
+    **settings: Any,
 ) -> None:
     """Serve ``app`` on ``host:port`` until interrupted (blocks).
 
     ``on_server`` receives the ``uvicorn.Server`` before it starts, so the
-    caller can stop it later (``server.should_exit = True``).
+    caller can stop it later (``server.should_exit = True``); ``banner`` is
+    called with the host and the bound port once the socket listens.
+    ``settings`` are the keywords of :class:`~signalwire.agents._hosting.serving.ServeOptions`
+    (``workers``, ``limit_concurrency``, ``timeout_keep_alive``, ``proxy_headers``,
+    ``forwarded_allow_ips``, ``request_timeout``, ``backlog``, ``uvicorn_options``).
     """
-    import uvicorn  # lazy: importing the package must stay cheap
+    from signalwire.agents._hosting.serving import ServeOptions, run_server
 
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    kwargs: dict[str, Any] = {}
-    if ssl_certfile and ssl_keyfile:
-        kwargs = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
+    opts = ServeOptions(
+        host,
+        port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
         access_log=access_log,
         log_level=log_level,
-        # The app itself decides which peers may set the public URL through forwarded
-        # headers (SecurityConfig.forwarded_allow_ips); uvicorn rewriting the client
-        # address first would hide the proxy's own address from that check.
-        proxy_headers=False,
-        **kwargs,
+        **settings,
     )
-    server = uvicorn.Server(config)
-    if on_server is not None:
-        on_server(server)
-    server.run()
+    run_server(app, opts, on_server=on_server, banner=banner)

@@ -1,0 +1,190 @@
+"""Find the agent(s) a user points ``swaig-test`` at: a ``.py`` file, a module, or ``module:attr``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+import typing
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from signalwire.agents._swml_service import SWMLService
+
+__all__ = ["AgentLoadError", "load_agents", "select_agent"]
+
+
+class AgentLoadError(Exception):
+    """The target could not be loaded, or holds no agent (or too many to choose from)."""
+
+
+def _load_module(target: str) -> ModuleType:
+    path = Path(target)
+    if target.endswith(".py") or path.is_file():
+        if not path.is_file():
+            raise AgentLoadError(f"no such file: {target}")
+        # A run_name other than __main__ keeps the file's own `agent.run()` from serving.
+        name = f"_swaig_test_{abs(hash(str(path.resolve())))}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise AgentLoadError(f"cannot load {target} as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        folder = str(path.resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)  # sibling imports, as `python file.py` allows
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SystemExit as exc:
+            raise AgentLoadError(f"{target} exited while loading (code {exc.code})") from None
+        except Exception as exc:
+            raise AgentLoadError(f"{target} failed to load: {type(exc).__name__}: {exc}") from exc
+        return module
+    try:
+        return importlib.import_module(target)
+    except ImportError as exc:
+        raise AgentLoadError(f"cannot import {target!r}: {exc}") from exc
+    except Exception as exc:
+        raise AgentLoadError(f"{target} failed to load: {type(exc).__name__}: {exc}") from exc
+
+
+def _instantiate(cls: type[SWMLService]) -> SWMLService:
+    try:
+        return cls()  # type: ignore[call-arg]  # subclasses usually take no arguments
+    except TypeError as exc:
+        raise AgentLoadError(
+            f"cannot create {cls.__name__}() without arguments ({exc}); "
+            "create an instance at module level instead"
+        ) from None
+
+
+def _agents_in(value: Any) -> list[SWMLService]:
+    """Agents held by ``value``: the agent itself, or those of a server-like object."""
+    if isinstance(value, SWMLService):
+        return [value]
+    if inspect.isclass(value) and issubclass(value, SWMLService):
+        return [_instantiate(value)]
+    if inspect.isfunction(value):
+        made = _call_factory(value)
+        if made is not None:
+            return [made]
+    get_agents = getattr(value, "get_agents", None)
+    if callable(get_agents) and not inspect.isclass(value):
+        found = [a for _route, a in get_agents() if isinstance(a, SWMLService)]
+        if found:
+            return found
+    raise AgentLoadError(f"{value!r} is not an agent, an agent class or a server of agents")
+
+
+def load_agents(target: str, agent_class: str | None = None) -> list[SWMLService]:
+    """Every agent ``target`` defines, in definition order.
+
+    ``target`` is a file or module, optionally with ``:attr`` naming an agent,
+    an agent class, a zero-argument factory or a server with ``get_agents()``.
+    Otherwise module-level instances come first (also those registered on a
+    module-level server); when there are none, the agent classes defined in the
+    module are instantiated with no arguments; failing that, zero-argument
+    functions annotated to return an agent are called. ``agent_class``
+    keeps only agents of that class name (instantiating it when needed).
+    """
+    module_name, sep, attr = target.rpartition(":")
+    if sep and module_name and not Path(target).is_file() and attr.isidentifier():
+        module = _load_module(module_name)
+        if not hasattr(module, attr):
+            raise AgentLoadError(f"{module_name} has no attribute {attr!r}")
+        agents = _agents_in(getattr(module, attr))
+    else:
+        module = _load_module(target)
+        agents = _discover(module)
+    if agent_class:
+        chosen = [a for a in agents if type(a).__name__ == agent_class]
+        if not chosen:
+            cls = getattr(module, agent_class, None)
+            if not (inspect.isclass(cls) and issubclass(cls, SWMLService)):
+                names = sorted({type(a).__name__ for a in agents}) or ["none"]
+                raise AgentLoadError(
+                    f"no agent class {agent_class!r} in {target} (found: {', '.join(names)})"
+                )
+            chosen = [_instantiate(cls)]
+        agents = chosen
+    return agents
+
+
+def _discover(module: ModuleType) -> list[SWMLService]:
+    seen: dict[int, SWMLService] = {}
+    for value in list(vars(module).values()):
+        if isinstance(value, SWMLService):
+            seen.setdefault(id(value), value)
+        elif not inspect.isclass(value) and callable(getattr(value, "get_agents", None)):
+            try:
+                for agent in _agents_in(value):
+                    seen.setdefault(id(agent), agent)
+            except AgentLoadError:
+                continue
+    if seen:
+        return list(seen.values())
+    classes = [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, SWMLService)
+        and value.__module__ == module.__name__
+    ]
+    if classes:
+        return [_instantiate(cls) for cls in classes]
+    factories = [
+        value
+        for value in vars(module).values()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and _returns_agent(value)
+    ]
+    made = [_call_factory(f) for f in factories]
+    return [a for a in made if a is not None]
+
+
+def _returns_agent(func: Any) -> bool:
+    """True for a function annotated ``-> SWMLService`` (or a subclass) needing no arguments."""
+    try:
+        hints = typing.get_type_hints(func)
+        params = inspect.signature(func).parameters.values()
+    except (NameError, TypeError, ValueError, AttributeError):  # unresolvable: not a factory
+        return False
+    ret = hints.get("return")
+    needs_args = any(
+        p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params
+    )
+    return inspect.isclass(ret) and issubclass(ret, SWMLService) and not needs_args
+
+
+def _call_factory(func: Any) -> SWMLService | None:
+    try:
+        made = func()
+    except TypeError as exc:
+        raise AgentLoadError(f"cannot call {func.__name__}() without arguments ({exc})") from None
+    return made if isinstance(made, SWMLService) else None
+
+
+def select_agent(agents: list[SWMLService], target: str, route: str | None) -> SWMLService:
+    """The one agent a command acts on; a clear error when there is none or several."""
+    if route is not None:
+        wanted = route.rstrip("/")
+        chosen = [a for a in agents if a.route == wanted]
+        if not chosen:
+            routes = ", ".join(a.route or "/" for a in agents) or "none"
+            raise AgentLoadError(f"no agent at route {route!r} in {target} (routes: {routes})")
+        agents = chosen
+    if not agents:
+        raise AgentLoadError(
+            f"no agent found in {target}: define an AgentBase/SWMLService instance "
+            "or subclass at module level"
+        )
+    if len(agents) > 1:
+        listing = ", ".join(f"{type(a).__name__} {a.name!r} at {a.route or '/'}" for a in agents)
+        raise AgentLoadError(
+            f"{len(agents)} agents found in {target} ({listing}); "
+            "choose one with --agent-class NAME or --route ROUTE"
+        )
+    return agents[0]
