@@ -184,21 +184,21 @@ def _weather_service() -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def _weather_fn(url: str = "https://weather.test/now?q=${args.city}") -> dict[str, Any]:
+def _weather_fn(url: str = "https://weather.test/now?q=${enc:args.city}") -> dict[str, Any]:
     dm = (
         DataMap("weather")
         .purpose("Weather")
         .parameter("city", "string", "City", required=True)
         .webhook("GET", url)
-        .output(FunctionResult("It is ${response.temp} in ${args.city}"))
+        .output(FunctionResult("It is ${response.temp} in ${response.city}"))
         .fallback_output(FunctionResult("No weather right now"))
     )
     return dm.to_swaig_function()
 
 
 def test_datamap_webhook_output() -> None:
-    reply = execute_datamap(_weather_fn(), {"city": "Oslo"}, transport=_weather_service())
-    assert reply["response"] == "It is 21 in Oslo"
+    reply = execute_datamap(_weather_fn(), {"city": "New York&x=1"}, transport=_weather_service())
+    assert reply["response"] == "It is 21 in New York&x=1"  # enc: kept the value whole
 
 
 def test_datamap_failed_webhook_uses_fallback() -> None:

@@ -9,7 +9,8 @@ webhook from the same event loop).
 Order, as on the platform: ``expressions`` (first match wins; ``nomatch_output`` when
 given), then ``webhooks`` in order (a failed request, a non-2xx status, a missing
 ``require_args`` argument or an ``error_keys`` key in the answer moves on to the next),
-then the top-level ``output`` fallback. Nothing produced: :class:`DataMapError`.
+then the top-level ``output`` fallback. A webhook's own ``expressions`` are checked against
+its answer before its ``output``. ``${enc:args.x}`` URL-encodes a value. Nothing produced: :class:`DataMapError`.
 """
 
 from __future__ import annotations
@@ -162,6 +163,10 @@ def _run(
         scope["response"] = data
         if isinstance(hook.get("foreach"), Mapping):
             _foreach(hook["foreach"], data, scope)
+        for expression in hook.get("expressions") or []:
+            value = str(expand(expression.get("string", ""), scope))
+            if re.search(str(expression.get("pattern", "")), value):
+                return _reply(expression.get("output", {}), scope)
         if "output" in hook:
             return _reply(hook["output"], scope)
         tried.append(f"webhook {index} succeeded but has no output")

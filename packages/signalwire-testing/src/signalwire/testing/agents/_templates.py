@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 __all__ = ["expand", "lookup"]
 
@@ -43,10 +44,17 @@ def _text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _one(path: str, variables: Mapping[str, Any]) -> str:
+    # ``enc:`` URL-encodes the value (used in webhook URLs), as the platform does.
+    if path.startswith("enc:"):
+        return quote(_text(lookup(path[4:], variables)), safe="")
+    return _text(lookup(path, variables))
+
+
 def expand(template: Any, variables: Mapping[str, Any]) -> Any:
     """Expand every ``${...}`` in strings of ``template`` (dicts and lists walked); unknown -> ``""``."""
     if isinstance(template, str):
-        return _VAR.sub(lambda m: _text(lookup(m.group(1), variables)), template)
+        return _VAR.sub(lambda m: _one(m.group(1), variables), template)
     if isinstance(template, list):
         return [expand(item, variables) for item in template]
     if isinstance(template, dict):
