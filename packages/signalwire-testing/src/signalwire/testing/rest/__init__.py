@@ -25,6 +25,9 @@ test), ``fake_rest_specs`` (session: parsed specs). Standalone:
 ``python -m signalwire.testing.rest --port 8766 [-v]`` prints its URL and credentials
 (``-v``: one line per request; ``--port 0`` picks a free port).
 
+In-process transports: ``fake.transport()`` (sync) and ``fake.async_transport()``. Stateful
+resources (``fake.store``): see the package README.
+
 Specs are read once per process (``load_spec("rest" | "compat" | "rpc")``,
 ``load_operations()``; both public so tests can share them) from the committed
 facts-only JSON copies in ``signalwire/testing/_data`` (``tools/generate.py``

@@ -9,7 +9,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.applications import Starlette
@@ -35,7 +35,11 @@ from signalwire.testing.rest._responses import (
 from signalwire.testing.rest._router import Match, Router
 from signalwire.testing.rest._rpc import RPC_PATH, handle_rpc
 from signalwire.testing.rest._spec import COMPAT_PREFIX, Operation, load_operations
+from signalwire.testing.rest._store import ResourceStore, collection_key
 from signalwire.testing.rest._validate import Problem, SpecContext, context_for
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DEFAULT_PROJECT", "DEFAULT_SPACE", "DEFAULT_TOKEN", "FakeRestPlatform"]
 
@@ -118,6 +122,8 @@ class FakeRestPlatform(Starlette):
         self.subscriber_tokens: set[str] = set()
         self._token_ids = itertools.count(1)
         self._router = _shared_router()
+        #: Resources the test created (fetch, list, update and delete see them).
+        self.store = ResourceStore()
         # One catch-all route: the spec router below does the real matching.
         super().__init__(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
 
@@ -158,6 +164,20 @@ class FakeRestPlatform(Starlette):
         """The ``Authorization`` header value a correct client sends."""
         raw = f"{self.project}:{self.token}".encode()
         return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    def transport(self, *, timeout: float = 30.0) -> httpx.BaseTransport:
+        """A sync httpx transport into this platform, in process: ``RestClient(...,
+        transport=fake.transport())``. Close it (or the client) when done."""
+        from signalwire.testing.rest._transport import SyncASGITransport
+
+        return SyncASGITransport(self, timeout=timeout)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        """An async httpx transport into this platform: ``AsyncRestClient(...,
+        transport=fake.async_transport())``."""
+        import httpx
+
+        return httpx.ASGITransport(app=self)
 
     def issue_subscriber_token(self) -> str:
         """A new subscriber token the Bearer operations accept (as the
@@ -252,12 +272,13 @@ class FakeRestPlatform(Starlette):
             self._lists.append(ListConfig(total, page_size, path_prefix))
 
     def reset(self) -> None:
-        """Clear the journal, failures, stubs and list settings."""
+        """Clear the journal, failures, stubs, list settings and stored resources."""
         with self._lock:
             self._failures.clear()
             self._stubs.clear()
             del self._lists[1:]
         self.journal.clear()
+        self.store.clear()
 
     def example_path(self, op: Operation) -> str:
         """A concrete, valid path for ``op`` (for tests of every operation)."""
@@ -635,6 +656,10 @@ class FakeRestPlatform(Starlette):
     def _success(
         self, op: Operation, tpl: Template, entry: JournalEntry, request: Request
     ) -> Response:
+        stateful = self._stateful(op, tpl, entry)
+        if isinstance(stateful, Response):
+            return stateful
+        items = stateful
         if tpl.body_json is None:
             return Response(status_code=tpl.status, headers=self._headers())
         body: Any = json.loads(tpl.body_json)
@@ -649,19 +674,73 @@ class FakeRestPlatform(Starlette):
                 base_url=f"{request.url.scheme}://{host}{root}{entry.path}",
                 query=entry.query,
                 cfg=cfg,
+                items=items,
             )
         elif tpl.list_kind == "compat":
-            body = compat_page(op, tpl, body, path=root + entry.path, query=entry.query, cfg=cfg)
+            body = compat_page(
+                op, tpl, body, path=root + entry.path, query=entry.query, cfg=cfg, items=items
+            )
         elif tpl.list_kind == "array":
             body = [make_item(op, tpl, i) for i in range(cfg.total)]
+        elif tpl.list_kind == "array" and items is not None:
+            body = items
         elif isinstance(body, dict):
             echo(op, body, entry.path_params, entry.body)
             if op.operation_id in _ISSUES_SUBSCRIBER_TOKENS and "token" in body:
                 body["token"] = self.issue_subscriber_token()
+            body = self._remember(op, entry, body)
         if isinstance(body, Problem):
             return self._validation_error(op, body)
         entry.response = body
         return self._json(tpl.status, body)
+
+    # -- stateful resources ---------------------------------------------------
+
+    def _stateful(
+        self, op: Operation, tpl: Template, entry: JournalEntry
+    ) -> list[Any] | Response | None:
+        """Stored items for a list, a stored answer for an item operation, or None."""
+        key = collection_key(entry.path)
+        compat = op.spec == "compat"
+        if tpl.list_kind is not None:
+            return self.store.items(key) if self.store.is_stateful(key) else None
+        if not op.spec_path.endswith("}") or (entry.method == "POST" and not compat):
+            return None
+        parent, _, resource_id = key.rpartition("/")
+        if not self.store.is_stateful(parent):
+            return None
+        stored = self.store.get(parent, resource_id)
+        if stored is None:
+            gone = (
+                "was deleted" if self.store.was_deleted(parent, resource_id) else "does not exist"
+            )
+            entry.response = None
+            return self._plain_error(404, compat, f"resource {resource_id} {gone} in {parent}")
+        if entry.method == "DELETE":
+            self.store.delete(parent, resource_id)
+            if tpl.body_json is None:
+                return Response(status_code=tpl.status, headers=self._headers())
+            return self._json(tpl.status, stored)
+        if entry.method in ("PUT", "PATCH", "POST") and isinstance(entry.body, dict):
+            echo(op, stored, {}, entry.body)
+            updated = self.store.update(parent, resource_id, stored) or stored
+            entry.response = updated
+            return self._json(tpl.status, updated)
+        entry.response = stored
+        return self._json(tpl.status, stored)
+
+    def _remember(self, op: Operation, entry: JournalEntry, body: dict[str, Any]) -> dict[str, Any]:
+        """A create (POST to a collection answering an id) is stored under a fresh id."""
+        if entry.method != "POST" or op.spec_path.endswith("}") or op.path in _NOT_STORED:
+            return body
+        id_key = "sid" if op.spec == "compat" else "id"
+        if id_key not in body:
+            return body
+        return self.store.create(collection_key(entry.path), body, id_key)
+
+
+#: Collection paths whose POST is a command, not a create.
+_NOT_STORED = frozenset({"/api/calling/calls"})
 
 
 def _reject_constant(name: str) -> Any:

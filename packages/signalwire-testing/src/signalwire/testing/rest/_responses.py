@@ -125,8 +125,14 @@ def rest_page(
     base_url: str,
     query: dict[str, list[str]],
     cfg: ListConfig,
+    items: list[Any] | None = None,
 ) -> dict[str, Any] | Problem:
-    """Fill ``data`` and ``links`` (absolute URLs on ``base_url``) for one page."""
+    """Fill ``data`` and ``links`` (absolute URLs on ``base_url``) for one page.
+
+    ``items`` (the stored resources of a collection) replaces the generated ones.
+    """
+    if items is not None:
+        cfg = ListConfig(len(items), cfg.page_size, cfg.path_prefix)
     number = _last(query, "page_number")
     token = _last(query, "page_token")
     if number is not None and int(number) > 0 and token is None:
@@ -140,7 +146,12 @@ def rest_page(
         return bounds
     page, size = bounds
     start = page * size
-    body["data"] = [make_item(op, tpl, i) for i in range(start, min(start + size, cfg.total))]
+    end = min(start + size, cfg.total)
+    body["data"] = (
+        items[start:end]
+        if items is not None
+        else [make_item(op, tpl, i) for i in range(start, end)]
+    )
     others = [(k, v) for k, vs in query.items() if k not in REST_PAGING for v in vs]
 
     def link(n: int) -> str:
@@ -166,8 +177,11 @@ def compat_page(
     path: str,
     query: dict[str, list[str]],
     cfg: ListConfig,
+    items: list[Any] | None = None,
 ) -> dict[str, Any] | Problem:
     """Fill the collection key and the relative ``*_page_uri`` fields for one page."""
+    if items is not None:
+        cfg = ListConfig(len(items), cfg.page_size, cfg.path_prefix)
     bounds = _page(
         cfg, _last(query, "PageSize"), _last(query, "PageToken"), _last(query, "Page"), "PageToken"
     )
@@ -177,7 +191,11 @@ def compat_page(
     start = page * size
     end = min(start + size, cfg.total)
     assert tpl.collection is not None
-    body[tpl.collection] = [make_item(op, tpl, i) for i in range(start, end)]
+    body[tpl.collection] = (
+        items[start:end]
+        if items is not None
+        else [make_item(op, tpl, i) for i in range(start, end)]
+    )
     others = [(k, v) for k, vs in query.items() if k not in COMPAT_PAGING for v in vs]
 
     def uri(n: int) -> str:
