@@ -3,12 +3,17 @@
 * ``tests``: each package's tests in its own environment holding only that
   package's declared dependencies plus its ``test`` group (so an undeclared
   import fails here even when the shared workspace venv would hide it).
+* ``tests_lowest``: each published package's tests against the lowest versions
+  its declared dependencies allow (uv's ``lowest-direct`` resolution).
+* ``generated``: the committed spec data and generated code are current.
 * ``lint``, ``typecheck``, ``build`` (wheels + sdists, contents checked),
   ``bench`` (benchmarks/, side by side with signalwire-sdk 3.7.5).
 """
 
 from __future__ import annotations
 
+import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -77,6 +82,78 @@ def tests(session: nox.Session, pkg: str) -> None:
     session.run("pytest", path, "-p", "no:cacheprovider", *session.posargs)
 
 
+def _test_group(pyproject: Path) -> list[str]:
+    """The ``test`` dependency group of a package, without the workspace's fakes."""
+    text = pyproject.read_text("utf-8")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        group = tomllib.loads(text).get("dependency-groups", {}).get("test", [])
+    else:  # nox on 3.10: the group is a flat list of quoted requirements
+        block = re.search(r"^\[dependency-groups\].*?^test = \[(.*?)\]", text, re.M | re.S)
+        group = re.findall(r'"([^"]+)"', block.group(1)) if block else []
+    return [r for r in group if isinstance(r, str) and r != "signalwire-fakes"]
+
+
+def _workspace_editables(requirements: list[str]) -> tuple[list[str], list[str]]:
+    """Split requirements into ``-e`` installs of workspace members (extras kept) and the rest.
+
+    Workspace members (e.g. ``signalwire-testing[relay]``) are not on the index here."""
+    editables: list[str] = []
+    others: list[str] = []
+    for req in requirements:
+        name, bracket, extras = req.partition("[")
+        folder = ROOT / "packages" / name
+        if name.startswith("signalwire-") and folder.is_dir():
+            editables += ["-e", f"{folder}{bracket}{extras}"]
+        else:
+            others.append(req)
+    return editables, others
+
+
+@nox.session
+@nox.parametrize("pkg", PACKAGES)
+def tests_lowest(session: nox.Session, pkg: str) -> None:
+    """Run one package's tests with its dependencies at the lowest versions it declares.
+
+    ``uv pip compile --resolution lowest-direct`` resolves the package (and the
+    workspace's signalwire-core, whose own floors are direct too) to the lowest
+    allowed versions; those pins then constrain the install of the package, the
+    fake platform and the test tools (which resolve to their newest versions).
+    """
+    dist, path = TEST_TARGETS[pkg]
+    tmp = Path(session.create_tmp()).resolve()
+    python = str(Path(session.virtualenv.location) / "bin" / "python")
+    editables = ["-e", str(ROOT / "packages/signalwire-core")]
+    if pkg != "core":
+        editables += ["-e", str(ROOT / f"packages/{dist}")]
+    request = tmp / "lowest.in"
+    request.write_text(
+        "\n".join(" ".join(editables[i : i + 2]) for i in range(0, len(editables), 2))
+    )
+    pins = tmp / "lowest.txt"
+    session.run(
+        *("uv", "pip", "compile", "-q", "--python", python, "--resolution", "lowest-direct"),
+        *("--no-header", "--no-annotate", "-o", str(pins), str(request)),
+        external=True,
+    )
+    constraints = tmp / "constraints.txt"
+    lines = [ln for ln in pins.read_text("utf-8").splitlines() if ln and not ln.startswith("-e")]
+    constraints.write_text("\n".join(lines) + "\n")
+    session.log("lowest versions: " + ", ".join(lines))
+    members, group = _workspace_editables(_test_group(ROOT / f"packages/{dist}/pyproject.toml"))
+    session.run_install(
+        *("uv", "pip", "install", "-q", "--python", python, "-c", str(constraints)),
+        *editables,
+        *members,
+        *("-e", str(ROOT / "packages/signalwire-testing")),
+        *("-e", str(ROOT / "tools/signalwire-fakes")),
+        *group,
+        external=True,
+    )
+    session.run("pytest", path, "-p", "no:cacheprovider", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
@@ -87,10 +164,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def generated(session: nox.Session) -> None:
-    """Check the code generated from ../shared/specs is current (one command regenerates it)."""
+    """Check the committed spec data and generated code are current (``tools/generate.py``)."""
     _sync(session, None, "dev")
-    session.run("python", "tools/generate_rest.py", "--check")
-    session.run("python", "tools/generate_swml_verbs.py", "--check")
+    session.run("python", "tools/generate.py", "--check", *session.posargs)
 
 
 @nox.session

@@ -46,7 +46,9 @@ SINGLE = {
     "verify",
 }
 VERBS = {"lookup": "Look up"}
-#: Enum values listed in full up to this many; beyond, the count of the rest is given.
+#: Acronyms read letter by letter whose first letter sounds like a vowel ("an MFA code").
+SPOKEN_AS_LETTERS_WITH_VOWEL = {"MFA", "SMS"}
+#: Enum values listed in full up to this many (plus two); beyond, the rest are counted.
 ENUM_LIMIT = 10
 #: Defaults are shown when their JSON is at most this long.
 DEFAULT_LIMIT = 60
@@ -69,7 +71,8 @@ def summary_line(operation_id: str, path: str) -> str:
     if singular and "/fabric/resources/" in path and "resource" not in words:
         rest.append("resource")
     if verb in SINGLE and singular and rest[0] not in ("a", "an", "the", "all"):
-        rest.insert(0, "an" if rest[0][:1].lower() in "aeio" else "a")
+        vowel = rest[0][:1].lower() in "aeio" or rest[0] in SPOKEN_AS_LETTERS_WITH_VOWEL
+        rest.insert(0, "an" if vowel else "a")
     return f"{head} {' '.join(rest)}."
 
 
@@ -143,8 +146,9 @@ def facts(resolve: Any, schema: Any) -> str:
     phrase = type_phrase(resolve, schema)
     values = _enum_values(resolve, schema)
     if values:
-        shown = ", ".join(_literal(v) for v in values[:ENUM_LIMIT])
-        more = len(values) - ENUM_LIMIT
+        cut = len(values) if len(values) <= ENUM_LIMIT + 2 else ENUM_LIMIT
+        shown = ", ".join(_literal(v) for v in values[:cut])
+        more = len(values) - cut
         phrase += f"; one of {shown}" + (f" and {more} more" if more > 0 else "")
     node = resolve(schema)
     default = schema.get("default") if isinstance(schema, dict) else None

@@ -120,3 +120,26 @@ async def test_robust_tools_example() -> None:
             "/store/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=basic()
         )
         assert len(listed.json()["result"]["tools"]) == 4
+
+
+async def test_research_desk_example(monkeypatch: pytest.MonkeyPatch, fake_services: Any) -> None:
+    from signalwire_fakes.datamap import run_data_map
+
+    monkeypatch.setenv("RESEARCH_DESK_SERVICES", fake_services.base_url)
+    monkeypatch.setenv("WEATHER_API_KEY", "test-key")
+    agent = load("research_desk.py")["agent"]
+    async with client_for(agent.get_app()) as client:
+        doc = validate_swml(
+            (await client.post("/research/", json=swml_fetch_body("r1"), headers=basic())).json()
+        )
+        fns = {f["function"]: f for f in ai_of(doc)["SWAIG"]["functions"]}
+        assert {"search_wiki", "scrape_url", "crawl_site", "get_weather"} <= set(fns)
+        path = ai_of(doc)["SWAIG"]["defaults"]["web_hook_url"].split("agent.test", 1)[1]
+        if "web_hook_url" in fns["search_wiki"]:
+            path = fns["search_wiki"]["web_hook_url"].split("agent.test", 1)[1]
+        resp = await client.post(
+            path, json=swaig_body("search_wiki", {"query": "python"}, "r1"), headers=basic()
+        )
+        assert resp.json()["response"].startswith("**Python (programming language)**")
+    weather = run_data_map(fns["get_weather"], {"location": "Oslo"})
+    assert weather is not None and "degrees Celsius" in weather["response"]

@@ -110,14 +110,22 @@ def make_agent() -> AgentBase:
 AGENT = make_agent()
 
 
+#: The one traceback the SDK logs on purpose: a user's handler raised (the ``legacy`` tool
+#: reads ``args["a"]`` blindly), which answers a generic reply and logs the detail with the
+#: call id. Every other traceback is the SDK failing on bad input.
+_HANDLER_FAILED = "tool %r failed (call_id=%s)"
+
+
 class _Tracebacks(logging.Handler):
-    """Collects every log record that carries a traceback."""
+    """Collects every log record that carries a traceback, except a user handler's own failure."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == _HANDLER_FAILED:
+            return
         if record.exc_info or "Traceback" in record.getMessage():
             self.records.append(record)
 

@@ -38,13 +38,13 @@ async def test_user_routes_and_middleware_coexist_with_the_agent() -> None:
     seen: list[str] = []
 
     class Tag:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
+        def __init__(self, app: Any) -> None:
+            self.app = app
 
         async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
             if scope["type"] == "http":
                 seen.append(scope["path"])
-            await self.inner(scope, receive, send)
+            await self.app(scope, receive, send)
 
     app.add_middleware(Tag)
     async with client_for(app) as client:

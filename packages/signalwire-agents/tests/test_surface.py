@@ -1,8 +1,8 @@
 """Every documented method of the implemented classes exists with the documented parameters.
 
-The reference is ../shared/surface/python-api.json (the vendor's documented
-Python API). Skills, SkillBase, the skill helpers and the prefabs are checked
-at the end of this file.
+The reference is the committed python-api.json (``signalwire_fakes.surface``, the vendor's
+documented Python API). Skills, SkillBase, the skill helpers and the prefabs are checked at
+the end of this file.
 """
 
 from __future__ import annotations
@@ -119,19 +119,6 @@ def test_public_names_are_exported_and_documented() -> None:
 
 # -- skills and prefabs (issue 12) ------------------------------------------------------------
 
-#: Built-in skills that issue 12b (w12b) builds; delete this list when its branch is merged.
-W12B_SKILLS = {
-    "web_search",
-    "wikipedia_search",
-    "weather_api",
-    "joke",
-    "api_ninjas_trivia",
-    "google_maps",
-    "datasphere",
-    "datasphere_serverless",
-    "spider",
-    "mcp_gateway",
-}
 #: Documented skills deliberately not provided, with the reason (also in the README).
 SKILLS_NOT_PROVIDED = {
     "native_vector_search": "needs an embedding-model stack; add_skill raises and names "
@@ -206,8 +193,6 @@ def test_prefab_classes_are_importable_from_the_prefabs_package(owner: str) -> N
 )
 def test_every_documented_skill_has_its_parameters_and_tools(entry: dict[str, Any]) -> None:
     name = entry["member"]
-    if name in W12B_SKILLS:
-        pytest.skip("built by issue 12b (w12b)")
     from signalwire.agents.skills.registry import skill_registry
 
     if name in SKILLS_NOT_PROVIDED:
@@ -232,6 +217,18 @@ SKILL_SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "play_background_file": {"files": [{"key": "k", "description": "d", "url": "https://x/a.mp3"}]},
     "swml_transfer": {"transfers": {"/x/": {"address": "+15551230001"}}},
     "info_gatherer": {"questions": [{"key_name": "k", "question_text": "q"}]},
+    "web_search": {"api_key": "k", "search_engine_id": "e"},
+    "weather_api": {"api_key": "k"},
+    "joke": {"api_key": "k"},
+    "api_ninjas_trivia": {"api_key": "k"},
+    "google_maps": {"api_key": "k"},
+    "datasphere": {"space_name": "s", "project_id": "p", "token": "t", "document_id": "d"},
+    "datasphere_serverless": {
+        "space_name": "s",
+        "project_id": "p",
+        "token": "t",
+        "document_id": "d",
+    },
 }
 
 

@@ -18,7 +18,7 @@ from types import ModuleType
 
 #: Modules that moved to ``signalwire.testing``; their old names keep working so code
 #: written against ``signalwire_fakes`` on other branches still imports after a merge.
-_MOVED = ("specs", "swml", "pytest_plugin", "relay", "rest")
+_MOVED = ("specs", "swml", "relay", "rest")
 
 
 class _MovedLoader(importlib.abc.Loader):

@@ -1503,7 +1503,7 @@ class Calling(CallingHelpers[_R], accessor="calling"):
             codecs: list of string or string, optional; one of ``"OPUS"``,
                 ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``, ``"OPUS@16000H@20I"``,
                 ``"OPUS@8000H@20I"``, ``"G722"``, ``"PCMU"``, ``"PCMA"``, ``"G729"``,
-                ``"VP8"`` and 1 more.
+                ``"VP8"``, ``"H264"``.
             custom_variables: object, optional.
             fallback_url: string, optional.
             max_price_per_minute: number, optional.

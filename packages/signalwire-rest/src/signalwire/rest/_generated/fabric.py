@@ -2390,7 +2390,7 @@ class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, required; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             send_as: string, required.
@@ -2473,7 +2473,7 @@ class SipEndpoints(Resource[_R], accessor="fabric.sip_endpoints"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             send_as: string, optional.
@@ -2604,7 +2604,7 @@ class SipGateways(Resource[_R], accessor="fabric.sip_gateways"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, required; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, required; one of ``"required"``, ``"optional"``,
                 ``"default"``.
             name: string, required.
@@ -2673,7 +2673,7 @@ class SipGateways(Resource[_R], accessor="fabric.sip_gateways"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``.
             name: string, optional.
@@ -2959,7 +2959,7 @@ class Subscribers(Resource[_R], accessor="fabric.subscribers"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             send_as: string, optional.
@@ -3104,7 +3104,7 @@ class Subscribers(Resource[_R], accessor="fabric.subscribers"):
                 ``"AES_256_CM_HMAC_SHA1_32"``, ``"AES_CM_128_HMAC_SHA1_32"``.
             codecs: list of string, optional; one of ``"PCMU"``, ``"PCMA"``, ``"G722"``,
                 ``"G729"``, ``"OPUS"``, ``"OPUS@48000H@20I"``, ``"OPUS@24000H@20I"``,
-                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"`` and 1 more.
+                ``"OPUS@16000H@20I"``, ``"OPUS@8000H@20I"``, ``"VP8"``, ``"H264"``.
             encryption: string, optional; one of ``"required"``, ``"optional"``,
                 ``"default"``; default ``"default"``.
             password: string, optional.

@@ -33,7 +33,7 @@ class Mfa(Resource[_R], accessor="mfa"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request a MFA call.
+        """Request an MFA call.
 
         ``POST /api/relay/rest/mfa/call`` (``request_mfa_call``).
 
@@ -80,7 +80,7 @@ class Mfa(Resource[_R], accessor="mfa"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Request a MFA SMS.
+        """Request an MFA SMS.
 
         ``POST /api/relay/rest/mfa/sms`` (``request_mfa_sms``).
 
@@ -122,7 +122,7 @@ class Mfa(Resource[_R], accessor="mfa"):
         request_options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> _R:
-        """Verify a MFA token.
+        """Verify an MFA token.
 
         ``POST /api/relay/rest/mfa/{mfa_request_id}/verify`` (``verify_mfa_token``).
 

@@ -162,7 +162,7 @@ class PhoneNumbers(PhoneNumberHelpers[_R], accessor="phone_numbers"):
                 ``"relay_topic"``, ``"relay_script"``, ``"relay_application"``,
                 ``"relay_connector"``, ``"relay_sip_endpoint"``,
                 ``"relay_verto_endpoint"``, ``"laml_webhooks"``, ``"laml_application"``,
-                ``"dialogflow"`` and 1 more.
+                ``"dialogflow"``, ``"video_room"``.
             call_laml_application_id: string, optional.
             call_receive_mode: string, optional.
             call_relay_application: string, optional.

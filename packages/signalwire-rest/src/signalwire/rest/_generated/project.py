@@ -38,7 +38,7 @@ class Tokens(Resource[_R], accessor="project.tokens"):
             name: string, required.
             permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
                 ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
-                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more;
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``;
                 the spec marks it required, the documented API does not.
             subproject_id: string (uuid), optional.
         """
@@ -76,7 +76,7 @@ class Tokens(Resource[_R], accessor="project.tokens"):
             name: string, optional.
             permissions: list of string, optional; one of ``"calling"``, ``"chat"``,
                 ``"datasphere"``, ``"fax"``, ``"management"``, ``"messaging"``,
-                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"`` and 1 more.
+                ``"numbers"``, ``"pubsub"``, ``"storage"``, ``"tasking"``, ``"video"``.
         """
         return self._t.call(
             "PATCH",

@@ -109,7 +109,7 @@ class SipEndpoints(Resource[_R], accessor="sip_endpoints"):
             call_handler: string, optional; one of ``"relay_context"``,
                 ``"relay_topic"``, ``"relay_application"``, ``"relay_connector"``,
                 ``"relay_script"``, ``"laml_webhooks"``, ``"laml_application"``,
-                ``"dialogflow"``, ``"video_room"``, ``"call_flow"`` and 1 more.
+                ``"dialogflow"``, ``"video_room"``, ``"call_flow"``, ``"ai_agent"``.
             call_laml_application_id: string, optional.
             call_relay_application: string, optional.
             call_relay_context: string, optional.
@@ -238,7 +238,7 @@ class SipEndpoints(Resource[_R], accessor="sip_endpoints"):
             call_handler: string, optional; one of ``"relay_context"``,
                 ``"relay_topic"``, ``"relay_application"``, ``"relay_connector"``,
                 ``"relay_script"``, ``"laml_webhooks"``, ``"laml_application"``,
-                ``"dialogflow"``, ``"video_room"``, ``"call_flow"`` and 1 more.
+                ``"dialogflow"``, ``"video_room"``, ``"call_flow"``, ``"ai_agent"``.
             call_laml_application_id: string, optional.
             call_relay_application: string, optional.
             call_relay_context: string, optional.

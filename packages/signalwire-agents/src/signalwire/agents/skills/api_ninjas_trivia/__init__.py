@@ -1,0 +1,1 @@
+"""The ``api_ninjas_trivia`` skill: trivia questions from API Ninjas, run by the platform."""

@@ -1,0 +1,1 @@
+"""The ``datasphere`` skill: search a SignalWire DataSphere document from the agent."""

@@ -1,0 +1,1 @@
+"""The ``datasphere_serverless`` skill: DataSphere search run by the platform (DataMap)."""

@@ -1,0 +1,1 @@
+"""The ``google_maps`` skill: address lookup and driving routes with Google Maps."""

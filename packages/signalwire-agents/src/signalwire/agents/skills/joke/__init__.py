@@ -1,0 +1,1 @@
+"""The ``joke`` skill: jokes and dad jokes from API Ninjas, run by the platform."""

@@ -1,0 +1,1 @@
+"""The ``spider`` skill: read, crawl and extract data from web pages (standard-library HTML)."""

@@ -1,0 +1,1 @@
+"""The ``weather_api`` skill: current weather from WeatherAPI.com, run by the platform."""

@@ -1,0 +1,1 @@
+"""The ``wikipedia_search`` skill: Wikipedia article summaries."""
