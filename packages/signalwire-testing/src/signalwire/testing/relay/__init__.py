@@ -115,7 +115,7 @@ Awaiting (never sleep in tests)
 
 Inspecting
     ``journal`` (:class:`Journal` of :class:`Frame`: ``direction``, ``connection_id``,
-    ``session_id``, ``data``, ``raw``, ``timestamp``; ``journal.requests(method)``,
+    ``session_id``, ``data``, ``raw``, ``timestamp``; ``journal.requests(method)``, ``journal.commands(method)`` (their params),
     ``journal.events(type)``, ``journal.methods()``, ``journal.dump(path)`` as JSON lines), ``sessions``, ``session`` (newest
     live), ``connections``, ``calls``, ``messages``, ``errors`` (handler exceptions),
     ``unexpected_responses``, ``connect_count``. ``journal.observers`` get every frame

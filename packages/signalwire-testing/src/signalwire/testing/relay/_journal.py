@@ -194,6 +194,10 @@ class Journal:
             if f.direction == "in" and f.is_request and (method is None or f.method == method)
         ]
 
+    def commands(self, method: str | None = None) -> list[dict[str, Any]]:
+        """The ``params`` of each client command (e.g. ``"calling.play"``), oldest first."""
+        return [f.params for f in self.requests(method)]
+
     def events(self, event_type: str | None = None) -> list[Frame]:
         """Server-to-client ``signalwire.event`` frames, optionally of one type."""
         return [

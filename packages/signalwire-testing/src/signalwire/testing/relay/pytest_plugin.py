@@ -13,6 +13,9 @@ Fixtures:
     options (all stopped after the test).
 ``relay_credentials``
     ``{"project": ..., "token": ..., "jwt_token": ...}`` matching ``fake_relay``.
+``relay_connection``
+    ``RelayClient(**relay_connection)`` connects to ``fake_relay``: ``{"project",
+    "token", "host"}`` (``host`` is the server's ``ws://127.0.0.1:PORT`` URL).
 
 The server module is imported inside the fixtures, so loading this plugin
 costs nothing for packages that do not use it.
@@ -65,6 +68,11 @@ if _pytest_asyncio is not None:
         finally:
             await server.stop()
         _check_errors(server)
+
+    @_pytest_asyncio.fixture
+    async def relay_connection(fake_relay: FakeRelayServer) -> dict[str, str]:
+        """Keyword arguments for ``RelayClient`` that connect it to ``fake_relay``."""
+        return {"project": PROJECT, "token": TOKEN, "host": fake_relay.url}
 
     @_pytest_asyncio.fixture
     async def fake_relay_factory() -> AsyncIterator[Callable[..., Awaitable[FakeRelayServer]]]:
