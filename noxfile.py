@@ -239,6 +239,44 @@ def wheel_tests(session: nox.Session) -> None:
 
 
 @nox.session
+def testing_install(session: nox.Session) -> None:
+    """Done-when check of signalwire-testing: build the wheels, ``pip install
+    signalwire-testing[agents,relay,rest]`` beside the three namespaces in a fresh venv
+    (plain pip, as users do), and run the package README's example tests there."""
+    dist = Path(session.create_tmp()).resolve() / "dist"
+    for old in dist.glob("*"):
+        old.unlink()
+    for pkg in PACKAGES:
+        session.run(
+            *("uv", "build", "--wheel", "--package", f"signalwire-{pkg}", "--no-sources"),
+            *("-o", str(dist)),
+            external=True,
+        )
+    venv = Path(session.create_tmp()).resolve() / "venv-testing"
+    session.run("uv", "venv", "-q", "--clear", "--seed", str(venv), external=True)
+    py = str(venv / "bin" / "python")
+    # The wheel files themselves, not names: PyPI holds unrelated older projects named
+    # signalwire-agents etc. that a --find-links install could prefer by version.
+    wheels = {pkg: str(next(dist.glob(f"signalwire_{pkg}-*.whl"))) for pkg in PACKAGES}
+    session.run(
+        *(py, "-m", "pip", "install", "-q"),
+        *(wheels[pkg] for pkg in ("core", "agents", "relay", "rest")),
+        f"{wheels['testing']}[agents,relay,rest]",
+        "pytest",
+        external=True,
+    )
+    examples = Path(session.create_tmp()).resolve() / "readme-examples"
+    readme = ROOT / "packages/signalwire-testing/README.md"
+    script = ROOT / "packages/signalwire-testing/tests/readme_examples.py"
+    session.run(py, str(script), str(readme), str(examples), external=True)
+    # Its own (empty) pytest config, so the checkout's settings do not apply: the examples
+    # run with the plugin's defaults, as in a user's project.
+    (examples / "pytest.ini").write_text("[pytest]\n")
+    session.chdir(examples)
+    session.run(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(examples), external=True)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (not tests): ours and signalwire-sdk 3.7.5 side by side in the same run."""
     _sync(session, None, "dev")

@@ -190,7 +190,7 @@ def _weather_fn(url: str = "https://weather.test/now?q=${enc:args.city}") -> dic
         .purpose("Weather")
         .parameter("city", "string", "City", required=True)
         .webhook("GET", url)
-        .output(FunctionResult("It is ${response.temp} in ${response.city}"))
+        .output(FunctionResult("It is ${temp} in ${city} (asked: ${input.args.city})"))
         .fallback_output(FunctionResult("No weather right now"))
     )
     return dm.to_swaig_function()
@@ -198,7 +198,8 @@ def _weather_fn(url: str = "https://weather.test/now?q=${enc:args.city}") -> dic
 
 def test_datamap_webhook_output() -> None:
     reply = execute_datamap(_weather_fn(), {"city": "New York&x=1"}, transport=_weather_service())
-    assert reply["response"] == "It is 21 in New York&x=1"  # enc: kept the value whole
+    # enc: kept the value whole; the output reads the answer at the root, the call under input.
+    assert reply["response"] == "It is 21 in New York&x=1 (asked: New York&x=1)"
 
 
 def test_datamap_failed_webhook_uses_fallback() -> None:
@@ -213,11 +214,50 @@ def test_datamap_foreach() -> None:
         DataMap("listing")
         .purpose("List")
         .webhook("GET", "https://weather.test/list")
-        .foreach({"input_key": "items", "output_key": "joined", "max": 2, "append": "${this.t};"})
+        .foreach({"input_key": "items", "output_key": "joined", "max": 2, "append": "%{this.T};"})
         .output(FunctionResult("got ${joined}"))
         .to_swaig_function()
     )
     assert execute_datamap(fn, {}, transport=_weather_service())["response"] == "got a;b;"
+
+
+def test_only_the_first_eligible_webhook_is_tried() -> None:
+    fn = (
+        DataMap("two")
+        .purpose("Two")
+        .webhook("GET", "https://weather.test/down")
+        .output(FunctionResult("first"))
+        .webhook("GET", "https://weather.test/now")
+        .output(FunctionResult("second"))
+        .to_swaig_function()
+    )
+    with pytest.raises(
+        DataMapError, match=r"two: .*webhook 0 GET https://weather.test/down: HTTP 503"
+    ):
+        execute_datamap(fn, {}, transport=_weather_service())
+
+
+def test_error_keys_fail_the_webhook_and_nomatch_output_answers() -> None:
+    fn = (
+        DataMap("keys")
+        .purpose("Keys")
+        .parameter("c", "string", "c")
+        .expression(
+            "${args.c}", r"^x$", FunctionResult("x!"), nomatch_output=FunctionResult("not x")
+        )
+        .to_swaig_function()
+    )
+    assert execute_datamap(fn, {"c": "y"})["response"] == "not x"
+    hook = (
+        DataMap("errs")
+        .purpose("Errs")
+        .webhook("GET", "https://weather.test/now")
+        .error_keys(["temp"])
+        .output(FunctionResult("ok"))
+        .fallback_output(FunctionResult("fell back"))
+        .to_swaig_function()
+    )
+    assert execute_datamap(hook, {}, transport=_weather_service())["response"] == "fell back"
 
 
 def test_datamap_expressions_and_no_match() -> None:
@@ -239,7 +279,7 @@ def test_top_level_hook_for_swaig_test() -> None:
     reply = top_level_execute_datamap(
         _weather_fn(), {"city": "Rome"}, {}, transport=_weather_service()
     )
-    assert reply["response"] == "It is 21 in Rome"
+    assert reply["response"] == "It is 21 in Rome (asked: Rome)"
 
 
 async def test_session_runs_datamap_tools_against_a_served_url() -> None:
@@ -253,7 +293,7 @@ async def test_session_runs_datamap_tools_against_a_served_url() -> None:
     transport = httpx.ASGITransport(app=service)
     async with AgentSession(agent, datamap_transport=transport) as call:
         reply = await call.call_tool("weather", {"city": "Bergen"})
-    assert reply["response"] == "It is 5 in Bergen"
+    assert reply["response"] == "It is 5 in Bergen (asked: Bergen)"
     assert call.replies == [("weather", reply)]
 
 

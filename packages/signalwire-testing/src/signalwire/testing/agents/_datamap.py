@@ -6,11 +6,12 @@ synchronous driver (:func:`execute_datamap`, used by ``swaig-test``) and the asy
 (:func:`execute_datamap_async`, used by :class:`AgentSession`, which may be serving the
 webhook from the same event loop).
 
-Order, as on the platform: ``expressions`` (first match wins; ``nomatch_output`` when
-given), then ``webhooks`` in order (a failed request, a non-2xx status, a missing
-``require_args`` argument or an ``error_keys`` key in the answer moves on to the next),
-then the top-level ``output`` fallback. A webhook's own ``expressions`` are checked against
-its answer before its ``output``. ``${enc:args.x}`` URL-encodes a value. Nothing produced: :class:`DataMapError`.
+Order, as on the platform: ``expressions`` (first match wins; ``nomatch-output`` when
+given), then the first webhook whose ``require_args`` are all present (only that one:
+a failed request, a non-2xx status or an ``error_keys`` key in its answer goes straight
+to the fallback), then the top-level ``output`` fallback. A webhook's ``foreach``,
+``expressions`` and ``output`` read its answer at the root, the call data under
+``input``. The data map's top-level ``error_keys`` are ignored, as the platform does. Nothing produced: :class:`DataMapError`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from signalwire.testing.agents._errors import DataMapError
 from signalwire.testing.agents._templates import expand, lookup
@@ -72,42 +72,33 @@ def _reply(output: Any, variables: Mapping[str, Any]) -> dict[str, Any]:
 def _request(
     hook: Mapping[str, Any], args: Mapping[str, Any], variables: Mapping[str, Any]
 ) -> WebhookRequest:
-    method = str(hook.get("method") or "GET").upper()
+    # Headers are sent as written (the platform does not expand them); params (or body)
+    # travel as a JSON body, and a webhook with params is sent as a POST.
     url = str(expand(hook.get("url", ""), variables))
-    headers = {
-        str(k): str(v) for k, v in dict(expand(hook.get("headers") or {}, variables)).items()
-    }
-    params = dict(expand(hook.get("params") or {}, variables))
+    headers = {str(k): str(v) for k, v in dict(hook.get("headers") or {}).items()}
+    payload = dict(expand(hook.get("params") or hook.get("body") or {}, variables))
     if hook.get("input_args_as_params"):
-        params = {**dict(args), **params}
-    body = expand(hook.get("body"), variables) if "body" in hook else None
+        payload = {**dict(args), **payload}
     form_param = hook.get("form_param")
-    if method == "GET" or (not body and not form_param):
-        if params:
-            parts = urlsplit(url)
-            extra = urlencode(
-                {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-            )
-            query = f"{parts.query}&{extra}" if parts.query else extra
-            url = urlunsplit(parts._replace(query=query))
-        return WebhookRequest(method, url, headers, body if method != "GET" else None)
+    method = str(hook.get("method") or "GET").upper()
     if form_param:
-        return WebhookRequest(method, url, headers, form_body={str(form_param): json.dumps(args)})
-    return WebhookRequest(method, url, headers, {**params, **(body or {})})
+        return WebhookRequest(
+            "POST", url, headers, form_body={str(form_param): json.dumps(dict(args))}
+        )
+    if payload:
+        return WebhookRequest("POST", url, headers, payload)
+    return WebhookRequest("POST" if method == "POST" else "GET", url, headers)
 
 
-def _foreach(config: Mapping[str, Any], data: Any, variables: dict[str, Any]) -> None:
-    items = lookup(
-        str(config.get("input_key", "")),
-        {"response": data, **(data if isinstance(data, dict) else {})},
-    )
+def _foreach(config: Mapping[str, Any], scope: dict[str, Any]) -> None:
+    items = lookup(str(config.get("input_key", "")), scope)
     if not isinstance(items, list):
         items = []
     limit = int(config.get("max") or len(items))
     pieces = [
-        str(expand(config.get("append", ""), {**variables, "this": item})) for item in items[:limit]
+        str(expand(config.get("append", ""), {**scope, "this": item})) for item in items[:limit]
     ]
-    variables[str(config.get("output_key", "output"))] = "".join(pieces)
+    scope[str(config.get("output_key", "output"))] = "".join(pieces)
 
 
 def _run(
@@ -130,46 +121,55 @@ def _run(
             ) from None
         if matched:
             return _reply(expression.get("output", {}), variables)
-        if "nomatch_output" in expression:
-            return _reply(expression["nomatch_output"], variables)
+        for key in ("nomatch-output", "nomatch_output"):
+            if key in expression:
+                return _reply(expression[key], variables)
         tried.append(
             f"expression {expression.get('string')!r} -> {value!r} did not match {pattern!r}"
         )
-    top_error_keys = list(data_map.get("error_keys") or [])
-    for index, hook in enumerate(data_map.get("webhooks") or []):
-        missing = [a for a in hook.get("require_args") or [] if a not in args]
-        if missing:
-            tried.append(f"webhook {index} needs argument(s) {missing}")
-            continue
+    hooks = list(data_map.get("webhooks") or [])
+    # Only the first webhook whose require_args are all present is requested; if it fails,
+    # the fallback output answers (later webhooks are not tried).
+    chosen = next(
+        (
+            (i, h)
+            for i, h in enumerate(hooks)
+            if all(a in args for a in h.get("require_args") or [])
+        ),
+        None,
+    )
+    if hooks and chosen is None:
+        tried.append("no webhook has all its require_args present")
+    if chosen is not None:
+        index, hook = chosen
         request = _request(hook, args, variables)
         answer = yield request
-        if answer.status == 0 or not 200 <= answer.status < 300:
-            why = answer.error or f"HTTP {answer.status}"
-            tried.append(f"webhook {index} {request.method} {request.url}: {why}")
-            continue
         data = answer.data
-        error_keys = list(hook.get("error_keys") or top_error_keys)
+        if isinstance(data, dict) and answer.status and not 200 <= answer.status < 300:
+            data = {**data, "http_code": answer.status}
+        error_keys = list(hook.get("error_keys") or [])
         found = [k for k in error_keys if isinstance(data, dict) and k in data]
-        if found:
-            tried.append(
-                f"webhook {index} {request.method} {request.url}: answer has error key(s) {found}"
+        if answer.status == 0 or not 200 <= answer.status < 300 or found:
+            why = answer.error or (
+                f"answer has error key(s) {found}" if found else f"HTTP {answer.status}"
             )
-            continue
-        scope = dict(variables)
-        if isinstance(data, dict):
-            scope.update(data)
-        elif isinstance(data, list):
-            scope["array"] = data
-        scope["response"] = data
-        if isinstance(hook.get("foreach"), Mapping):
-            _foreach(hook["foreach"], data, scope)
-        for expression in hook.get("expressions") or []:
-            value = str(expand(expression.get("string", ""), scope))
-            if re.search(str(expression.get("pattern", "")), value):
-                return _reply(expression.get("output", {}), scope)
-        if "output" in hook:
-            return _reply(hook["output"], scope)
-        tried.append(f"webhook {index} succeeded but has no output")
+            tried.append(f"webhook {index} {request.method} {request.url}: {why}")
+        else:
+            # The webhook's foreach, expressions and output read the answer at the root,
+            # the call data under ``input``.
+            scope: dict[str, Any] = dict(data) if isinstance(data, dict) else {}
+            if isinstance(data, list):
+                scope["array"] = data
+            scope["input"] = variables
+            if isinstance(hook.get("foreach"), Mapping):
+                _foreach(hook["foreach"], scope)
+            for expression in hook.get("expressions") or []:
+                value = str(expand(expression.get("string", ""), scope))
+                if re.search(str(expression.get("pattern", "")), value):
+                    return _reply(expression.get("output", {}), scope)
+            if "output" in hook:
+                return _reply(hook["output"], scope)
+            tried.append(f"webhook {index} succeeded but has no output")
     if "output" in data_map:
         return _reply(data_map["output"], variables)
     detail = "; ".join(tried) or "it has no expressions, webhooks or output"

@@ -1,4 +1,9 @@
-"""``${path.to.value}`` expansion, as the platform does in DataMap templates."""
+"""``${path.to.value}`` (or ``%{...}``) expansion, as the platform does in DataMap templates.
+
+Supported: dotted paths, ``[n]`` and ``[-n]`` indexes, case-insensitive names, the
+``lc:`` and ``enc:`` prefixes. Not simulated: ``fmt_ph:`` and the ``@{...}`` functions
+(left in the text as written), nested templates.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +15,29 @@ from urllib.parse import quote
 
 __all__ = ["expand", "lookup"]
 
-_VAR = re.compile(r"\$\{([^}]+)\}")
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_VAR = re.compile(r"[$%]\{([^}]+)\}")
+_PART = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
 _MISSING = object()
 
 
 def lookup(path: str, variables: Mapping[str, Any]) -> Any:
-    """Return the value at ``path`` (``a.b[0].c``) in ``variables``, or None when absent."""
+    """Return the value at ``path`` (``a.b[0].c``, ``[-1]`` from the end; names match
+    case-insensitively, as on the platform) in ``variables``, or None when absent."""
     value: Any = variables
     for name, index in _PART.findall(path.strip()):
         if index:
-            if not isinstance(value, list) or int(index) >= len(value):
+            i = int(index)
+            if not isinstance(value, list) or not -len(value) <= i < len(value):
                 return None
-            value = value[int(index)]
+            value = value[i]
         elif isinstance(value, Mapping):
-            value = value.get(name, _MISSING)
-            if value is _MISSING:
+            found = value.get(name, _MISSING)
+            if found is _MISSING:
+                lowered = name.lower()
+                found = next((v for k, v in value.items() if str(k).lower() == lowered), _MISSING)
+            if found is _MISSING:
                 return None
+            value = found
         else:
             return None
     return value
@@ -45,10 +56,18 @@ def _text(value: Any) -> str:
 
 
 def _one(path: str, variables: Mapping[str, Any]) -> str:
-    # ``enc:`` URL-encodes the value (used in webhook URLs), as the platform does.
-    if path.startswith("enc:"):
-        return quote(_text(lookup(path[4:], variables)), safe="")
-    return _text(lookup(path, variables))
+    # Prefixes: ``lc:`` lower-cases, ``enc:`` URL-encodes; lc applies before enc.
+    prefixes = set()
+    while path[:3] in ("lc:",) or path[:4] == "enc:":
+        head = "lc" if path.startswith("lc:") else "enc"
+        prefixes.add(head)
+        path = path[len(head) + 1 :]
+    text = _text(lookup(path, variables))
+    if "lc" in prefixes:
+        text = text.lower()
+    if "enc" in prefixes:
+        text = quote(text, safe="")
+    return text
 
 
 def expand(template: Any, variables: Mapping[str, Any]) -> Any:
