@@ -47,7 +47,7 @@ EXTRA_TEST_TARGETS = {
 }
 VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"]}
+BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
 
 
 def _sync(
