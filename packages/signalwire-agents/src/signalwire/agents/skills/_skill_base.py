@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -181,8 +182,17 @@ class SkillBase(ABC):
         return schema
 
 
+_FOUND: set[str] = set()
+"""Modules already found importable: each ``add_skill`` need not search ``sys.path`` again."""
+
+
 def _importable(module: str) -> bool:
+    if module in _FOUND or module in sys.modules:
+        return True
     try:
-        return importlib.util.find_spec(module) is not None
+        found = importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         return False
+    if found:  # only a hit is remembered: a package installed later is still seen
+        _FOUND.add(module)
+    return found

@@ -22,7 +22,6 @@ content only; five redirects; ``timeout`` seconds per page and
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -297,6 +296,8 @@ class SpiderSkill(SkillBase):
 
     async def _document(self, url: str) -> Document:
         """The parsed page at ``url`` (from the cache when enabled); raises ServiceError."""
+        import asyncio  # imported by the tools, not at load: add_skill stays cheap
+
         from signalwire.agents.skills._html_text import extract
         from signalwire.agents.skills._outbound import fetch_page
 
@@ -371,6 +372,8 @@ class SpiderSkill(SkillBase):
         problem = self._problem(url)
         if problem:
             return "", FunctionResult(problem)
+        import asyncio
+
         from signalwire.agents.skills._outbound import ServiceError
 
         url = str(url).strip()
@@ -407,6 +410,8 @@ class SpiderSkill(SkillBase):
         return FunctionResult(f"Structured data from {url}: {self._summary_json(url, got)}")
 
     async def _crawl_site(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
+        import asyncio
+
         start = args.get("start_url")
         problem = self._problem(start)
         if problem:

@@ -13,7 +13,6 @@ Requests carry a descriptive User-Agent, which Wikimedia requires.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from signalwire.agents import FunctionResult
@@ -101,6 +100,8 @@ class WikipediaSearchSkill(SkillBase):
         )
 
     async def _search_wiki(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
+        import asyncio  # here, not at module level: loading the skill stays cheap
+
         from signalwire.agents.skills._outbound import ServiceError, speakable
 
         query = args.get("query")
@@ -120,6 +121,8 @@ class WikipediaSearchSkill(SkillBase):
 
     async def search_wiki(self, query: str) -> str:
         """The summaries for ``query`` (or the no-results sentence); raises ServiceError."""
+        import asyncio
+
         from signalwire.agents.skills._outbound import request_json
 
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
