@@ -90,7 +90,6 @@ def _bare(port: int, fast: bool) -> None:
     """A bare Starlette endpoint returning the same document from plain uvicorn."""
     import json
 
-    import uvicorn
     from starlette.applications import Starlette
     from starlette.responses import Response
     from starlette.routing import Route
@@ -121,9 +120,13 @@ def _bare(port: int, fast: bool) -> None:
             Route("/swaig/", swaig, methods=["POST"]),
         ]
     )
-    # Explicit on both sides: with [fast] installed uvicorn's "auto" would pick it for "bare" too.
+    # The same server stack as the agent it is compared with: our serve_app (the same uvicorn
+    # settings, protocol class, TCP_NODELAY and request deadline), with the parser and loop
+    # explicit on both sides (with [fast] installed "auto" would pick it for "bare" too).
+    from signalwire.agents._hosting.server import serve_app
+
     stack = {"http": "httptools", "loop": "uvloop"} if fast else {"http": "h11", "loop": "asyncio"}
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **stack)
+    serve_app(app, host="127.0.0.1", port=port, log_level="warning", **stack)
 
 
 def _agent_server(port: int, count: int) -> None:
@@ -139,6 +142,45 @@ def _agent_server(port: int, count: int) -> None:
     server.run()
 
 
+def _append(path: str, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def record_stack(side: str) -> None:
+    """Append ``{"side", "pid", "loop", "http"}`` to ``$BENCH_STACK_FILE`` once each server is up.
+
+    The harness reads it to check that a side runs the stack it claims (uvloop and
+    httptools for [fast], two processes for workers=2). Works for both SDKs: both
+    end in ``uvicorn.Server.startup``.
+    """
+    import json
+    import os
+
+    target = os.environ.get("BENCH_STACK_FILE")
+    if not target:
+        return
+    import asyncio
+
+    import uvicorn
+
+    original = uvicorn.Server.startup
+
+    async def startup(self: Any, sockets: Any = None) -> None:
+        await original(self, sockets=sockets)
+        loop = type(asyncio.get_running_loop())
+        protocol = self.config.http_protocol_class
+        record = {
+            "side": side,
+            "pid": os.getpid(),
+            "loop": f"{loop.__module__}.{loop.__name__}",
+            "http": [f"{c.__module__}.{c.__name__}" for c in protocol.__mro__],
+        }
+        _append(target, json.dumps(record))
+
+    uvicorn.Server.startup = startup  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Sides: ours (h11 + asyncio, the default install), fast ([fast]: httptools + uvloop),
     workers2 (fast, 2 processes), server5 (AgentServer with 5 agents), vendor, bare (Starlette
@@ -147,6 +189,7 @@ def main() -> None:
         render_bench(sys.argv[2], int(sys.argv[3]))
         return
     side, port = sys.argv[1], int(sys.argv[2])
+    record_stack(side)
     if side in ("ours", "fast", "workers2"):
         from signalwire.agents import AgentBase, FunctionResult
 

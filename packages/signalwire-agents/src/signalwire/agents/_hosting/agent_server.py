@@ -19,6 +19,7 @@ from signalwire.agents._hosting.http import (
     Send,
     ServiceApp,
     json_response,
+    lifespan,
     send_response,
 )
 from signalwire.agents._hosting.policy import HttpPolicy
@@ -218,13 +219,8 @@ class AgentServer:
     async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await lifespan(receive, send)
+            return
         if kind != "http":
             if kind == "websocket":
                 await send({"type": "websocket.close", "code": 1003})

@@ -30,7 +30,9 @@ __all__ = [
     "Response",
     "ServiceApp",
     "json_response",
+    "lifespan",
     "send_response",
+    "with_headers",
 ]
 
 log = logging.getLogger("signalwire.agents.http")
@@ -113,12 +115,13 @@ class Request:
     """What the service needs from an HTTP request."""
 
     __slots__ = (
+        "_headers",
         "_json",
         "_query",
+        "_raw_headers",
         "body",
         "endpoint",
         "forwarded_trusted",
-        "headers",
         "method",
         "path",
         "public_base",
@@ -133,16 +136,18 @@ class Request:
         path: str,
         endpoint: str,
         query_string: bytes,
-        headers: dict[str, str],
+        headers: dict[str, str] | None,
         body: bytes,
         scheme: str,
         root_path: str,
+        raw_headers: Mapping[bytes, bytes] | None = None,
     ) -> None:
         self.method = method
         self.path = path
         self.endpoint = endpoint
         self.query_string = query_string
-        self.headers = headers
+        self._headers = headers
+        self._raw_headers = raw_headers
         self.body = body
         self.scheme = scheme
         self.root_path = root_path
@@ -152,6 +157,16 @@ class Request:
         self.forwarded_trusted = False
         #: The public base URL fixed by the hosting mode (serverless), else None.
         self.public_base: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Header names (lower-case) to values, decoded as latin-1; the last of repeats wins."""
+        if self._headers is None:
+            raw = self._raw_headers or {}
+            self._headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw.items()
+            }
+        return self._headers
 
     @property
     def query(self) -> dict[str, str]:
@@ -199,7 +214,7 @@ class Request:
         return f"{base.rstrip('/')}{self.path}" + (f"?{qs}" if qs else "")
 
 
-def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+def with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
     """Add ``extra`` headers (HSTS, CORS) to the response start message."""
 
     async def sender(message: Message) -> None:
@@ -259,6 +274,17 @@ _PREFLIGHT_HEADERS = [
 
 PUBLIC_BASE_KEY = "signalwire.public_base"
 """ASGI scope key a serverless adapter sets to the platform's public base URL."""
+
+
+async def lifespan(receive: Receive, send: Send) -> None:
+    """Answer ASGI lifespan events (nothing to start or stop) until shutdown."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 def header(raw_headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
@@ -321,23 +347,14 @@ class ServiceApp:
         if kind == "http":
             await self._http(scope, receive, send)
         elif kind == "lifespan":
-            await self._lifespan(receive, send)
+            await lifespan(receive, send)
         elif kind == "websocket":
             await send({"type": "websocket.close", "code": 1003})
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         policy = self._policy or self.policy
         if policy.hsts is not None:
-            send = _with_headers(send, [policy.hsts])
+            send = with_headers(send, [policy.hsts])
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")
         if root_path and path.startswith(root_path):
@@ -346,25 +363,31 @@ class ServiceApp:
         if self.with_health and path in ("/health", "/ready", "/health/", "/ready/"):
             await self._health(path, method, send)
             return
-        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        header_list: list[tuple[bytes, bytes]] = scope["headers"]
+        # One dict for every check and for the service (ASGI header names are lower-case), so
+        # the Host that is checked is the Host the URLs are built from.
+        raw = dict(header_list)
+        if len(raw) != len(header_list) and sum(k == b"host" for k, _ in header_list) > 1:
+            await _send(send, _error(400, "more than one Host header"))
+            return
         if policy.check_hosts:
-            host = header(raw_headers, b"host")
+            host = raw.get(b"host")
             if not policy.host_allowed(host.decode("latin-1") if host else None):
                 await _send(send, _BAD_HOST)
                 return
-        origin = header(raw_headers, b"origin")
+        origin = raw.get(b"origin")
         if origin is not None:
             cors = policy.cors_headers(origin.decode("latin-1"))
-            if method == "OPTIONS" and header(raw_headers, b"access-control-request-method"):
-                await self._preflight(cors, raw_headers, send)
+            if method == "OPTIONS" and raw.get(b"access-control-request-method"):
+                await self._preflight(cors, raw, send)
                 return
             if cors:
-                send = _with_headers(send, cors)
+                send = with_headers(send, cors)
         endpoint = self._endpoint(path)
         if endpoint is None:
             await _send(send, _error(404, "Not found"))
             return
-        if not self.service._auth_header_ok(header(raw_headers, b"authorization")):
+        if not self.service._auth_header_ok(raw.get(b"authorization")):
             await _send(send, _UNAUTHORIZED)
             return
         if method not in ("GET", "POST", "HEAD"):
@@ -372,10 +395,9 @@ class ServiceApp:
                 send, _error(405, f"method {method} not allowed", [(b"allow", b"GET, POST")])
             )
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw_headers}
         try:
             body = (
-                await self._read_body(headers, receive, policy.max_body)
+                await self._read_body(raw.get(b"content-length"), receive, policy.max_body)
                 if method == "POST"
                 else b""
             )
@@ -383,26 +405,31 @@ class ServiceApp:
             await _send(send, _error(exc.status, exc.message))
             return
         if method == "POST" and body:
-            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype and ctype != "application/json" and not ctype.endswith("+json"):
-                await _send(send, _error(415, "Content-Type must be application/json"))
-                return
+            content_type = raw.get(b"content-type")
+            if content_type is not None and content_type != b"application/json":
+                ctype = content_type.decode("latin-1").split(";")[0].strip().lower()
+                if ctype and ctype != "application/json" and not ctype.endswith("+json"):
+                    await _send(send, _error(415, "Content-Type must be application/json"))
+                    return
         trusted = False
-        if "x-forwarded-host" in headers or "forwarded" in headers:
+        forwarded_host = raw.get(b"x-forwarded-host")
+        if forwarded_host is not None or b"forwarded" in raw:
             client = scope.get("client")
             trusted = policy.forwarded_trusted(client[0] if client else None)
-            if trusted and "x-forwarded-host" in headers:
+            if trusted and forwarded_host is not None:
                 # A proxy we trust may still relay a client's header: only allowed hosts count.
-                trusted = policy.host_allowed(headers["x-forwarded-host"].split(",")[0].strip())
+                first = forwarded_host.decode("latin-1").split(",")[0].strip()
+                trusted = policy.host_allowed(first)
         request = Request(
             method,
             root_path + path,
             endpoint,
             scope.get("query_string", b""),
-            headers,
+            None,
             body,
             scope.get("scheme", "http"),
             root_path + self.prefix,
+            raw,
         )
         request.forwarded_trusted = trusted
         request.public_base = scope.get(PUBLIC_BASE_KEY)
@@ -420,7 +447,7 @@ class ServiceApp:
     async def _preflight(
         self,
         cors: list[tuple[bytes, bytes]] | None,
-        raw_headers: list[tuple[bytes, bytes]],
+        raw_headers: Mapping[bytes, bytes],
         send: Send,
     ) -> None:
         """Answer a CORS preflight before auth (browsers send no credentials with it)."""
@@ -428,7 +455,7 @@ class ServiceApp:
             await _send(send, _error(400, "Disallowed CORS origin"))
             return
         extra = [*cors, *_PREFLIGHT_HEADERS]
-        requested = header(raw_headers, b"access-control-request-headers")
+        requested = raw_headers.get(b"access-control-request-headers")
         if requested:
             extra.append((b"access-control-allow-headers", requested))
         await _send(send, Response(200, b"{}", extra))
@@ -451,8 +478,7 @@ class ServiceApp:
             return "/" + name
         return None
 
-    async def _read_body(self, headers: dict[str, str], receive: Receive, limit: int) -> bytes:
-        declared = headers.get("content-length")
+    async def _read_body(self, declared: bytes | None, receive: Receive, limit: int) -> bytes:
         if declared is not None:
             if not declared.strip().isdigit():
                 raise BadRequest(400, "invalid Content-Length")

@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -411,38 +411,42 @@ def lambda_event(
 # -- Google Cloud Functions ---------------------------------------------------------------------
 
 
+def _answer(
+    app: Any, mode: str, platform: str, parse: Callable[[], dict[str, Any]]
+) -> tuple[int, dict[str, str], bytes]:
+    """Run the request ``parse()`` reads from a platform object: ``(status, headers, body)``.
+
+    ``parse`` returns the keywords of :func:`call_app`; a request object it cannot
+    read is a 400 naming the ``platform``. The public base URL is the ``mode``'s.
+    """
+    try:
+        request = parse()
+    except (AttributeError, TypeError, ValueError) as exc:
+        status, out, data = _error_body(400, f"malformed {platform} request: {exc}")
+    else:
+        status, out, data = _run(call_app(app, public_base=public_base_url(mode), **request))
+    return status, _text_headers(out), data
+
+
 def handle_gcf(app: Any, request: Any) -> Any:
     """Answer a Google Cloud Functions (Flask) request; a ``flask.Response`` when Flask is there.
 
     Without Flask the answer is ``(body, status, headers)``, which Flask also accepts.
     """
-    try:
-        method = str(request.method)
-        path = str(getattr(request, "path", None) or "/")
-        query = (
-            request.query_string
-            if isinstance(request.query_string, bytes)
-            else _encode(request.query_string or "")
-        )
-        headers = _headers_from(request.headers)
-        body = request.get_data() or b""
+
+    def parse() -> dict[str, Any]:
+        query = request.query_string
         remote = getattr(request, "remote_addr", None)
-    except (AttributeError, TypeError) as exc:
-        status, out, data = _error_body(400, f"malformed Cloud Functions request: {exc}")
-    else:
-        status, out, data = _run(
-            call_app(
-                app,
-                method,
-                path,
-                query_string=query,
-                headers=headers,
-                body=bytes(body),
-                client=(str(remote), 0) if remote else None,
-                public_base=public_base_url("google_cloud_function"),
-            )
-        )
-    text_headers = _text_headers(out)
+        return {
+            "method": str(request.method),
+            "path": str(getattr(request, "path", None) or "/"),
+            "query_string": query if isinstance(query, bytes) else _encode(query or ""),
+            "headers": _headers_from(request.headers),
+            "body": bytes(request.get_data() or b""),
+            "client": (str(remote), 0) if remote else None,
+        }
+
+    status, text_headers, data = _answer(app, "google_cloud_function", "Cloud Functions", parse)
     try:
         from flask import Response  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -491,32 +495,19 @@ def _azure_path(req: Any) -> str:
 
 def handle_azure(app: Any, req: Any) -> Any:
     """Answer an Azure Functions ``HttpRequest``; an ``azure.functions.HttpResponse`` when available."""
-    try:
-        method = str(req.method)
-        path = _azure_path(req)
+
+    def parse() -> dict[str, Any]:
         params = getattr(req, "params", None) or {}
-        query = (
-            _encode(urlencode(list(params.items())))
-            if params
-            else _encode(urlsplit(str(req.url)).query)
-        )
-        headers = _headers_from(req.headers)
-        body = req.get_body() or b""
-    except (AttributeError, TypeError, ValueError) as exc:
-        status, out, data = _error_body(400, f"malformed Azure Functions request: {exc}")
-    else:
-        status, out, data = _run(
-            call_app(
-                app,
-                method,
-                path,
-                query_string=query,
-                headers=headers,
-                body=bytes(body),
-                public_base=public_base_url("azure_function"),
-            )
-        )
-    text_headers = _text_headers(out)
+        query = urlencode(list(params.items())) if params else urlsplit(str(req.url)).query
+        return {
+            "method": str(req.method),
+            "path": _azure_path(req),
+            "query_string": _encode(query),
+            "headers": _headers_from(req.headers),
+            "body": bytes(req.get_body() or b""),
+        }
+
+    status, text_headers, data = _answer(app, "azure_function", "Azure Functions", parse)
     try:
         import azure.functions as func  # type: ignore[import-not-found,unused-ignore]
     except ImportError:

@@ -20,7 +20,9 @@ from signalwire.agents._hosting.http import (
     Send,
     header,
     json_response,
+    lifespan,
     send_response,
+    with_headers,
 )
 from signalwire.agents._hosting.policy import HttpPolicy
 from signalwire.agents._hosting.security import SecurityConfig
@@ -163,13 +165,8 @@ class WebService:
 
     async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         policy = self._policy
@@ -217,7 +214,7 @@ class WebService:
                         length=len(body),
                     )
                     return
-            await mount.serve(relative, method, _with_extra(send, extra))
+            await mount.serve(relative, method, with_headers(send, extra) if extra else send)
             return
         if path == "/" and method in ("GET", "HEAD"):
             await answer(
@@ -250,15 +247,3 @@ class WebService:
 
 def _rel(relative: str, name: str) -> str:
     return relative.rstrip("/") + "/" + name
-
-
-def _with_extra(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
-    if not extra:
-        return send
-
-    async def sender(message: Any) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), *extra]
-        await send(message)
-
-    return sender
