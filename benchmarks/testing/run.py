@@ -8,7 +8,7 @@
   4 keep-alive clients (target >= 2,000 req/s);
 * in-process ``AgentSession`` tool call (ASGI, token, actions applied): ms per call
   (target < 1 ms), beside the vendor SDK's own in-process route for the same request
-  (signalwire-sdk 3.7.5's ``/swaig`` through ``fastapi.testclient``-free httpx ASGI, when
+  (signalwire-sdk 3.7.5's ``/swaig/`` through httpx's ASGI transport, when
   ``SIGNALWIRE_VENDOR_PYTHON`` is set): the vendor ships no platform simulator, so its
   figure is the bare HTTP round trip without SWML fetch/validation or state.
 
@@ -39,10 +39,11 @@ body = {"function": "ping", "argument": {"parsed": [{}], "raw": "{}"}, "call_id"
 async def main():
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a", auth=("u", "p")) as c:
         for _ in range(20):
-            await c.post("/swaig", json=body)
+            r = await c.post("/swaig/", json=body, follow_redirects=True)
+            assert r.status_code == 200 and "pong" in r.text, (r.status_code, r.text[:200])
         start = time.perf_counter()
         for _ in range(n):
-            r = await c.post("/swaig", json=body)
+            r = await c.post("/swaig/", json=body, follow_redirects=True)
         print((time.perf_counter() - start) / n * 1000)
 asyncio.run(main())
 """
