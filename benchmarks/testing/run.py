@@ -32,7 +32,7 @@ import asyncio, sys, time, httpx
 from signalwire import AgentBase
 from signalwire.core.function_result import SwaigFunctionResult
 agent = AgentBase(name="bench", route="/", basic_auth=("u", "p"))
-agent.define_tool("ping", "Ping", {}, lambda args, raw: SwaigFunctionResult("pong").update_global_data({"n": 1}))
+agent.define_tool("ping", "Ping", {}, lambda args, raw: SwaigFunctionResult("pong").update_global_data({"n": 1}), secure=False)
 app = agent.get_app()
 n = int(sys.argv[1])
 body = {"function": "ping", "argument": {"parsed": [{}], "raw": "{}"}, "call_id": "c1"}
@@ -178,7 +178,7 @@ def main() -> None:
         )
         lines = out.stdout.strip().splitlines()
         vendor_ms = (
-            f"{float(lines[-1]):.3f} ms (bare /swaig round trip)"
+            f"{float(lines[-1]):.3f} ms (bare /swaig/ round trip, secure=False)"
             if out.returncode == 0 and lines
             else f"failed: {out.stderr.strip()[-200:]}"
         )

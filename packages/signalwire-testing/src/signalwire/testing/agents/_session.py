@@ -148,7 +148,9 @@ class AgentSession:
             if self._auth is None and callable(creds):
                 user, password = creds()[:2]
                 self._auth = (str(user), str(password))
-        transport = httpx.ASGITransport(app=app)
+        from signalwire.testing.agents._asgi import InProcessASGITransport
+
+        transport = InProcessASGITransport(app)
         self._client = httpx.AsyncClient(transport=transport, base_url=_BASE, timeout=self._timeout)
         return self._client
 
