@@ -24,7 +24,7 @@ nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
-PACKAGES = ["core", "agents", "relay", "rest"]
+PACKAGES = ["core", "agents", "relay", "rest", "testing"]
 TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
     "fakes": ("signalwire-fakes", "tools/signalwire-fakes/tests"),
@@ -47,7 +47,7 @@ EXTRA_TEST_TARGETS = {
 }
 VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"]}
+BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
 
 
 def _sync(
@@ -95,6 +95,22 @@ def _test_group(pyproject: Path) -> list[str]:
     return [r for r in group if isinstance(r, str) and r != "signalwire-fakes"]
 
 
+def _workspace_editables(requirements: list[str]) -> tuple[list[str], list[str]]:
+    """Split requirements into ``-e`` installs of workspace members (extras kept) and the rest.
+
+    Workspace members (e.g. ``signalwire-testing[relay]``) are not on the index here."""
+    editables: list[str] = []
+    others: list[str] = []
+    for req in requirements:
+        name, bracket, extras = req.partition("[")
+        folder = ROOT / "packages" / name
+        if name.startswith("signalwire-") and folder.is_dir():
+            editables += ["-e", f"{folder}{bracket}{extras}"]
+        else:
+            others.append(req)
+    return editables, others
+
+
 @nox.session
 @nox.parametrize("pkg", PACKAGES)
 def tests_lowest(session: nox.Session, pkg: str) -> None:
@@ -125,11 +141,14 @@ def tests_lowest(session: nox.Session, pkg: str) -> None:
     lines = [ln for ln in pins.read_text("utf-8").splitlines() if ln and not ln.startswith("-e")]
     constraints.write_text("\n".join(lines) + "\n")
     session.log("lowest versions: " + ", ".join(lines))
+    members, group = _workspace_editables(_test_group(ROOT / f"packages/{dist}/pyproject.toml"))
     session.run_install(
         *("uv", "pip", "install", "-q", "--python", python, "-c", str(constraints)),
         *editables,
+        *members,
+        *("-e", str(ROOT / "packages/signalwire-testing")),
         *("-e", str(ROOT / "tools/signalwire-fakes")),
-        *_test_group(ROOT / f"packages/{dist}/pyproject.toml"),
+        *group,
         external=True,
     )
     session.run("pytest", path, "-p", "no:cacheprovider", *session.posargs)
@@ -160,7 +179,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build all four wheels and sdists; check each wheel holds only its own subpackage."""
+    """Build every package's wheel and sdist; check each wheel holds only its own subpackage."""
     dist = ROOT / "dist"
     for old in dist.glob("*"):
         old.unlink()
@@ -217,6 +236,44 @@ def wheel_tests(session: nox.Session) -> None:
         )
         if pkg == "agents":  # the wheel installs the swaig-test console script
             session.run(str(venv / "bin" / "swaig-test"), "--help-examples", external=True)
+
+
+@nox.session
+def testing_install(session: nox.Session) -> None:
+    """Done-when check of signalwire-testing: build the wheels, ``pip install
+    signalwire-testing[agents,relay,rest]`` beside the three namespaces in a fresh venv
+    (plain pip, as users do), and run the package README's example tests there."""
+    dist = Path(session.create_tmp()).resolve() / "dist"
+    for old in dist.glob("*"):
+        old.unlink()
+    for pkg in PACKAGES:
+        session.run(
+            *("uv", "build", "--wheel", "--package", f"signalwire-{pkg}", "--no-sources"),
+            *("-o", str(dist)),
+            external=True,
+        )
+    venv = Path(session.create_tmp()).resolve() / "venv-testing"
+    session.run("uv", "venv", "-q", "--clear", "--seed", str(venv), external=True)
+    py = str(venv / "bin" / "python")
+    # The wheel files themselves, not names: PyPI holds unrelated older projects named
+    # signalwire-agents etc. that a --find-links install could prefer by version.
+    wheels = {pkg: str(next(dist.glob(f"signalwire_{pkg}-*.whl"))) for pkg in PACKAGES}
+    session.run(
+        *(py, "-m", "pip", "install", "-q"),
+        *(wheels[pkg] for pkg in ("core", "agents", "relay", "rest")),
+        f"{wheels['testing']}[agents,relay,rest]",
+        "pytest",
+        external=True,
+    )
+    examples = Path(session.create_tmp()).resolve() / "readme-examples"
+    readme = ROOT / "packages/signalwire-testing/README.md"
+    script = ROOT / "packages/signalwire-testing/tests/readme_examples.py"
+    session.run(py, str(script), str(readme), str(examples), external=True)
+    # Its own (empty) pytest config, so the checkout's settings do not apply: the examples
+    # run with the plugin's defaults, as in a user's project.
+    (examples / "pytest.ini").write_text("[pytest]\n")
+    session.chdir(examples)
+    session.run(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(examples), external=True)
 
 
 @nox.session

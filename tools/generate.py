@@ -7,7 +7,7 @@ Usage (from the repository root)::
 
 Stage 1 (``spec_data.py``) reads the published specs (``SIGNALWIRE_SPECS_DIR``,
 else ``../shared/specs`` beside the checkout) and writes the facts-only copies in
-``tools/signalwire-fakes/src/signalwire_fakes/_data/``. Without a specs folder,
+``packages/signalwire-testing/src/signalwire/testing/_data/``. Without a specs folder,
 stage 1 is skipped and the committed data is used as it is.
 
 Stage 2 turns that committed data into code: ``generate_rest.py`` (the REST

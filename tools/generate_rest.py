@@ -6,7 +6,7 @@ Usage (from the repository root; ``tools/generate.py`` runs this too)::
     uv run python tools/generate_rest.py --check    # exit 1 if it is out of date
 
 The OpenAPI documents are read from the committed facts-only copies in
-``tools/signalwire-fakes/src/signalwire_fakes/_data/``; the output goes to
+``packages/signalwire-testing/src/signalwire/testing/_data/``; the output goes to
 ``packages/signalwire-rest/src/signalwire/rest/_generated/`` and is formatted with
 ruff so that a spec update reads as a small diff.
 """
@@ -31,7 +31,9 @@ from spec_data import DATA_DIR, SPEC_FILES  # noqa: E402
 
 OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
 #: The spec deviations, for the fake platform (which never imports the generator).
-EXCEPTIONS_JSON = ROOT / "tools/signalwire-fakes/src/signalwire_fakes/rest/platform_exceptions.json"
+EXCEPTIONS_JSON = (
+    ROOT / "packages/signalwire-testing/src/signalwire/testing/rest/platform_exceptions.json"
+)
 
 
 def exceptions_json() -> str:

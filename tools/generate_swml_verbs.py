@@ -1,7 +1,7 @@
 """Stage 2: generate signalwire.agents' SWML verb code and schema data from the SWML spec.
 
 Reads the committed facts-only copy of ``swml-calling.schema.json`` (in
-``tools/signalwire-fakes/src/signalwire_fakes/_data/``, or the path given as the
+``packages/signalwire-testing/src/signalwire/testing/_data/``, or the path given as the
 first argument) and writes, inside ``packages/signalwire-agents/src/signalwire/agents/``:
 
 - ``_swml_schema_data.py``: the schema pruned to the keywords the validator uses
@@ -33,10 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "packages" / "signalwire-agents" / "src" / "signalwire" / "agents"
 DEFAULT_SPEC = (
     ROOT
-    / "tools"
-    / "signalwire-fakes"
+    / "packages"
+    / "signalwire-testing"
     / "src"
-    / "signalwire_fakes"
+    / "signalwire"
+    / "testing"
     / "_data"
     / "swml-calling.schema.json"
 )
@@ -91,7 +92,7 @@ ROOT_ID = "SWMLObject.json"
 # Fields the platform accepts beyond the published schema, added to the runtime
 # copy so that SWMLService.add_verb accepts what the SDK itself emits. Each one
 # is documented in the project's notes on the agents namespace (section named);
-# the test allowlist in signalwire_fakes/swml.py lists the same fields. These
+# the test allowlist in signalwire/testing/swml.py lists the same fields. These
 # patches only add optional properties: no constraint of the spec is relaxed.
 _STR: dict[str, Any] = {"type": "string"}
 _BOOL: dict[str, Any] = {"type": "boolean"}

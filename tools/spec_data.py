@@ -2,7 +2,7 @@
 
 Reads the specs folder (``SIGNALWIRE_SPECS_DIR``, else ``../shared/specs`` beside
 the checkout, with ``../shared/surface`` next to it) and writes compact JSON into
-``tools/signalwire-fakes/src/signalwire_fakes/_data/``. The copy keeps what the
+``packages/signalwire-testing/src/signalwire/testing/_data/``. The copy keeps what the
 tests, the fake platform and the code generators read (operations, paths,
 methods, parameters, request and response schemas, enums, defaults, examples as
 data) and drops every prose field (``description``, ``summary``, ``title``,
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "tools" / "signalwire-fakes" / "src" / "signalwire_fakes" / "_data"
+DATA_DIR = ROOT / "packages" / "signalwire-testing" / "src" / "signalwire" / "testing" / "_data"
 SPECS_ENV = "SIGNALWIRE_SPECS_DIR"
 
 #: Source spec file -> committed data file (JSON, also valid YAML).

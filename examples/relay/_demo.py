@@ -2,7 +2,7 @@
 
 With ``SIGNALWIRE_PROJECT_ID``/``SIGNALWIRE_API_TOKEN`` (or ``SIGNALWIRE_JWT_TOKEN``)
 set and no ``--fake``, the examples talk to SignalWire. Otherwise they start the
-fake RELAY platform from ``signalwire_fakes`` (a dev dependency of this
+fake RELAY platform from ``signalwire.testing`` (a dev dependency of this
 repository) on 127.0.0.1 and script the far end themselves.
 """
 
@@ -25,7 +25,7 @@ def use_fake() -> bool:
 
 async def start_fake() -> Any:
     """Start the fake platform (project ``demo``, token ``demo``)."""
-    from signalwire_fakes.relay import FakeRelayServer
+    from signalwire.testing.relay import FakeRelayServer
 
     server = FakeRelayServer(project="demo", token="demo")
     await server.start()
@@ -37,4 +37,4 @@ def setup_logging() -> None:
     """Show the client's lifecycle messages (connect, reconnect, warnings)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("websockets").setLevel(logging.WARNING)
-    logging.getLogger("signalwire_fakes").setLevel(logging.WARNING)
+    logging.getLogger("signalwire.testing").setLevel(logging.WARNING)

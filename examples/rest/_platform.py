@@ -2,7 +2,7 @@
 
 With ``SIGNALWIRE_PROJECT_ID``, ``SIGNALWIRE_API_TOKEN`` and ``SIGNALWIRE_SPACE``
 set (and no ``--fake`` argument) the examples talk to your SignalWire space. Otherwise
-they start the repository's fake REST platform (``signalwire_fakes``, installed in the
+they start the repository's fake REST platform (``signalwire.testing``, installed in the
 dev environment) on 127.0.0.1 and talk to it: it checks every request against the
 platform's OpenAPI specs and answers with spec-shaped data.
 """
@@ -25,7 +25,7 @@ def platform(list_size: int | None = None) -> Iterator[dict[str, Any]]:
         print(f"using your space {os.environ['SIGNALWIRE_SPACE']}")
         yield {}
         return
-    from signalwire_fakes.rest import FakeRestPlatform, FakeRestServer
+    from signalwire.testing.rest import FakeRestPlatform, FakeRestServer
 
     fake = FakeRestPlatform()
     if list_size is not None:

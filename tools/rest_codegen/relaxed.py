@@ -19,7 +19,7 @@ Operations are named ``"VERB /path"`` as in the spec (compat paths with their
 commands of ``POST /api/calling/calls``, whose fields live under ``params``.
 
 ``tools/generate_rest.py`` writes both tables to
-``tools/signalwire-fakes/src/signalwire_fakes/rest/platform_exceptions.json`` for the fake,
+``packages/signalwire-testing/src/signalwire/testing/rest/platform_exceptions.json`` for the fake,
 which never imports this package.
 """
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from agents_testkit import CREDS, ai_of, basic, client_for, swaig_body, swml_fetch_body
 
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def new_agent(cls: Any = None, *args: Any, **kwargs: Any) -> Any:

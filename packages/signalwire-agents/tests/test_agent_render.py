@@ -9,7 +9,7 @@ import pytest
 from agents_testkit import CREDS, ai_of, token_from
 
 from signalwire.agents import AgentBase, FunctionResult
-from signalwire_fakes.swml import SWMLValidationError, validate_swml
+from signalwire.testing.swml import SWMLValidationError, validate_swml
 
 
 def render(agent: AgentBase, call_id: str | None = "call-1") -> dict[str, Any]:
@@ -381,7 +381,7 @@ def test_document_helpers_return_the_agent_document() -> None:
 
 def test_prompt_allowlist_entries_are_needed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The prompt-object entries of ALLOWLIST cover fields the schema alone rejects."""
-    import signalwire_fakes.swml as swml
+    import signalwire.testing.swml as swml
 
     agent = AgentBase("x", basic_auth=CREDS)
     agent.set_prompt_text("p").set_prompt_llm_params(model="gpt-4o-mini", barge_confidence=0.5)

@@ -16,7 +16,7 @@ import pytest
 from agents_testkit import CREDS, ai_of, basic, client_for, swaig_body, swml_fetch_body, token_from
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REPO = Path(__file__).resolve().parents[3]
 JSON = {"Content-Type": "application/json"}

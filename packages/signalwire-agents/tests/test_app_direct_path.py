@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from signalwire.agents import AgentBase
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def make_agent() -> AgentBase:

@@ -12,7 +12,7 @@ from agents_testkit import CREDS, basic, client_for
 
 from signalwire.agents import AgentBase, SWMLService
 from signalwire.core import SignalWireConfigError
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def test_credentials_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from signalwire.agents._contexts import (
     render_contexts,
 )
 from signalwire.agents._errors import AgentsError, ContextValidationError
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def in_document(contexts: dict[str, Any]) -> dict[str, Any]:

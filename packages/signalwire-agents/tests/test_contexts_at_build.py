@@ -6,7 +6,7 @@ import pytest
 from agents_testkit import CREDS, basic, client_for, swml_fetch_body
 
 from signalwire.agents import AgentBase, ContextValidationError
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def agent_with_context(name: str) -> AgentBase:

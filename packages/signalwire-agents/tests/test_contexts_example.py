@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "agents" / "contexts_agent.py"
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from signalwire.agents._contexts import ContextBuilder
 from signalwire.agents._errors import ContextValidationError
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 CONTEXT_NAMES = ["default", "sales", "support"]
 STEP_NAMES = ["a", "b", "c"]

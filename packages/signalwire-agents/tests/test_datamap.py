@@ -11,7 +11,7 @@ import pytest
 
 from signalwire.agents._datamap import DataMap, create_expression_tool, create_simple_api_tool
 from signalwire.agents._function_result import FunctionResult
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def validated(function: dict[str, Any]) -> dict[str, Any]:

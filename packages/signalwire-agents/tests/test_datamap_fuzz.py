@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from signalwire.agents._datamap import DataMap
 from signalwire.agents._function_result import FunctionResult
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 RESULT = st.builds(FunctionResult, st.sampled_from(["ok ${args.q}", "Found ${response.x}"]))
 CALLS: list[st.SearchStrategy[tuple[str, tuple[Any, ...]]]] = [

@@ -10,7 +10,7 @@ import pytest
 from agents_testkit import CREDS, ai_of, basic, post_prompt_body, swaig_body, swml_fetch_body
 
 from signalwire.agents import AgentBase
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def make_agent(**kwargs: Any) -> AgentBase:

@@ -10,7 +10,7 @@ import pytest
 from agents_testkit import ai_of, basic, client_for, post_prompt_body, swaig_body, swml_fetch_body
 from agents_testkit import token_from as tok
 
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "agents"
 

@@ -15,7 +15,7 @@ from agents_testkit import CREDS, basic, client_for, swaig_body, swml_fetch_body
 from starlette.applications import Starlette
 
 from signalwire.agents import AgentBase
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 HAS_FASTAPI = importlib.util.find_spec("fastapi") is not None
 

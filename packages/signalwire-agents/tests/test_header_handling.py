@@ -12,7 +12,7 @@ from typing import Any
 from agents_testkit import CREDS, basic, swml_fetch_body
 
 from signalwire.agents import AgentBase
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 AUTH = basic()["Authorization"].encode()
 

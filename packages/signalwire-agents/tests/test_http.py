@@ -21,7 +21,7 @@ from agents_testkit import (
 )
 
 from signalwire.agents import AgentBase, FunctionResult, SWMLService
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REFUSAL = (
     "I'm sorry, the security token for this function is invalid or expired. "

@@ -20,7 +20,7 @@ from agents_testkit import basic, client_for, swaig_body, swml_fetch_body
 
 from signalwire.agents import AgentBase
 from signalwire.agents._migrate import main as migrate
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 CORPUS = Path(__file__).parent / "migration_corpus"
 

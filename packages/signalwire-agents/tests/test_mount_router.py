@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, Router
 
 from signalwire.agents import AgentBase
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 HAS_FASTAPI = importlib.util.find_spec("fastapi") is not None
 needs_fastapi = pytest.mark.skipif(not HAS_FASTAPI, reason="FastAPI is not installed here")

@@ -16,7 +16,7 @@ import pytest
 from agents_testkit import CREDS, ai_of, swaig_body, swml_fetch_body, token_from
 
 from signalwire.agents import AgentBase, FunctionResult
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REPO = Path(__file__).resolve().parents[3]
 

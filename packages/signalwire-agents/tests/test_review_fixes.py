@@ -10,7 +10,7 @@ import pytest
 from agents_testkit import CREDS, basic, client_for, swaig_body, swml_fetch_body, token_from
 
 from signalwire.agents import AgentBase, FunctionResult
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REFUSAL = "I'm sorry, the security token for this function is invalid or expired."
 

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from signalwire.agents import _schema
 from signalwire.agents._errors import SchemaValidationError
 from signalwire.agents._schema import known_verbs, validate_document, validate_verb
-from signalwire_fakes.specs import load_spec_file
+from signalwire.testing.specs import load_spec_file
 
 ROOT_ID = "SWMLObject.json"
 

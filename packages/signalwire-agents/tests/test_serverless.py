@@ -28,7 +28,7 @@ from agents_testkit import (
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
 from signalwire.agents._hosting import serverless
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REPO = Path(__file__).resolve().parents[3]
 JSON = {"Content-Type": "application/json"}

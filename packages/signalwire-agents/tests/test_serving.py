@@ -14,7 +14,7 @@ from agents_testkit import CREDS, ai_of, swaig_body, swml_fetch_body, token_from
 from serving_helpers import ServerProcess, env_for, write_script
 
 from signalwire.agents._hosting.serving import fast_mode
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 REQUEST = (
     b"POST /live/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic c2lnbmFsd2lyZTpzM2NyZXQ=\r\n"

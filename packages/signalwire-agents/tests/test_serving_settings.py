@@ -27,7 +27,7 @@ from signalwire.agents._hosting.serving import (
     fast_mode,
     protocol_class,
 )
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 # -- TLS ----------------------------------------------------------------------------------------
 

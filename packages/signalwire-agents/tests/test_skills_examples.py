@@ -13,7 +13,7 @@ from agents_testkit import ai_of
 from skills_testkit import call_tool, functions
 
 from signalwire.agents.skills import SkillRegistry
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "agents"
 PACKAGE = EXAMPLES / "custom_skill_package"

@@ -285,7 +285,7 @@ async def test_wikipedia_tool_over_a_real_socket(fake_services: FakeServices) ->
     import httpx
     from agents_testkit import basic, swaig_body, swml_fetch_body
 
-    from signalwire_fakes.rest._server import BackgroundServer
+    from signalwire.testing.rest._server import BackgroundServer
 
     agent = wiki_agent(fake_services)
     with BackgroundServer(agent.get_app()) as server:

@@ -9,7 +9,7 @@ import pytest
 from signalwire.agents import SWMLService
 from signalwire.agents._errors import SchemaValidationError
 from signalwire.agents._swml_builder import SWMLBuilder
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from signalwire.agents import _verbs_generated as generated
 from signalwire.agents._errors import SchemaValidationError
 from signalwire.agents._schema import known_verbs
 from signalwire.agents._verbs_generated import SWML_VERBS, SWMLBuilderVerbsMixin, SWMLVerbsMixin
-from signalwire_fakes.specs import load_spec_file
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.specs import load_spec_file
+from signalwire.testing.swml import validate_swml
 
 TOOLS = Path(__file__).resolve().parents[3] / "tools"
 

@@ -8,7 +8,7 @@ import pytest
 from agents_testkit import CREDS, basic, client_for, swaig_body
 
 from signalwire.agents import AgentBase, FunctionResult, SWAIGFunction
-from signalwire_fakes.swml import validate_swml
+from signalwire.testing.swml import validate_swml
 
 
 def functions(agent: AgentBase) -> dict[str, dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from signalwire_fakes.specs import load_spec_file
+from signalwire.testing.specs import load_spec_file
 
 COMPAT_PREFIX = "/api/laml/2010-04-01"
 VERBS = ("get", "post", "put", "patch", "delete")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from signalwire_fakes.rest import platform_exceptions
+from signalwire.testing.rest import platform_exceptions
 
 TOOLS = Path(__file__).resolve().parents[3] / "tools"
 

@@ -24,7 +24,7 @@ from _rest_spec_helpers import (
 
 from signalwire.rest import RestClient
 from signalwire.rest._generated._index import CALLING_COMMANDS, OPERATIONS
-from signalwire_fakes.rest import platform_exceptions
+from signalwire.testing.rest import platform_exceptions
 
 
 def test_spec_has_the_documented_operation_count() -> None:

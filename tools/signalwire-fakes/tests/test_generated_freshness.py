@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from signalwire_fakes.specs import DATA_DIR, load_spec_file
+from signalwire.testing.specs import DATA_DIR, load_spec_file
 
 ROOT = Path(__file__).resolve().parents[3]
 TOOLS = ROOT / "tools"

@@ -1,37 +1,24 @@
-"""pytest plugin: fixtures for the fake SignalWire platform.
+"""pytest plugin of the unpublished helpers: the fake outside services of the skills tests.
 
-Registered through the ``pytest11`` entry point. Fixture modules are imported
-inside the fixtures so loading the plugin costs nothing.
+Registered through the ``pytest11`` entry point of ``signalwire-fakes``; imports inside
+the fixtures keep loading it free.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from signalwire_fakes.specs import load_spec_file
-
 if TYPE_CHECKING:
-    from signalwire_fakes.rest._server import BackgroundServer
+    from signalwire.testing.rest._server import BackgroundServer
     from signalwire_fakes.services import FakeServices
-
-
-def _swml_schema() -> dict[str, Any]:
-    data: dict[str, Any] = load_spec_file("swml-calling.schema.json")
-    return data
-
-
-@pytest.fixture(scope="session")
-def swml_schema() -> dict[str, Any]:
-    """The SWML calling JSON schema, parsed once per session."""
-    return _swml_schema()
 
 
 @pytest.fixture(scope="session")
 def _fake_services_server() -> Iterator[BackgroundServer]:
-    from signalwire_fakes.rest._server import BackgroundServer
+    from signalwire.testing.rest._server import BackgroundServer
     from signalwire_fakes.services import FakeServices
 
     with BackgroundServer(FakeServices()) as server:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signalwire_fakes.specs import load_spec_file
+from signalwire.testing.specs import load_spec_file
 
 __all__ = ["all_surface_entries", "surface_entries"]
 

@@ -1,0 +1,81 @@
+"""``${path.to.value}`` (or ``%{...}``) expansion, as the platform does in DataMap templates.
+
+Supported: dotted paths, ``[n]`` and ``[-n]`` indexes, case-insensitive names, the
+``lc:`` and ``enc:`` prefixes. Not simulated: ``fmt_ph:`` and the ``@{...}`` functions
+(left in the text as written), nested templates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["expand", "lookup"]
+
+_VAR = re.compile(r"[$%]\{([^}]+)\}")
+_PART = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
+_MISSING = object()
+
+
+def lookup(path: str, variables: Mapping[str, Any]) -> Any:
+    """Return the value at ``path`` (``a.b[0].c``, ``[-1]`` from the end; names match
+    case-insensitively, as on the platform) in ``variables``, or None when absent."""
+    value: Any = variables
+    for name, index in _PART.findall(path.strip()):
+        if index:
+            i = int(index)
+            if not isinstance(value, list) or not -len(value) <= i < len(value):
+                return None
+            value = value[i]
+        elif isinstance(value, Mapping):
+            found = value.get(name, _MISSING)
+            if found is _MISSING:
+                lowered = name.lower()
+                found = next((v for k, v in value.items() if str(k).lower() == lowered), _MISSING)
+            if found is _MISSING:
+                return None
+            value = found
+        else:
+            return None
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _one(path: str, variables: Mapping[str, Any]) -> str:
+    # Prefixes: ``lc:`` lower-cases, ``enc:`` URL-encodes; lc applies before enc.
+    prefixes = set()
+    while path[:3] in ("lc:",) or path[:4] == "enc:":
+        head = "lc" if path.startswith("lc:") else "enc"
+        prefixes.add(head)
+        path = path[len(head) + 1 :]
+    text = _text(lookup(path, variables))
+    if "lc" in prefixes:
+        text = text.lower()
+    if "enc" in prefixes:
+        text = quote(text, safe="")
+    return text
+
+
+def expand(template: Any, variables: Mapping[str, Any]) -> Any:
+    """Expand every ``${...}`` in strings of ``template`` (dicts and lists walked); unknown -> ``""``."""
+    if isinstance(template, str):
+        return _VAR.sub(lambda m: _one(m.group(1), variables), template)
+    if isinstance(template, list):
+        return [expand(item, variables) for item in template]
+    if isinstance(template, dict):
+        return {key: expand(value, variables) for key, value in template.items()}
+    return template
