@@ -46,6 +46,8 @@ EXTRA_TEST_TARGETS = {
     ),
 }
 VENDOR_SDK = "signalwire-sdk==3.7.5"
+#: Installed beside the vendor SDK only to drive its app in process (benchmarks/testing).
+VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
 
@@ -284,9 +286,17 @@ def bench(session: nox.Session) -> None:
     vendor_python = vendor / "bin" / "python"
     if not vendor_python.exists():
         session.run("uv", "venv", "-q", "--seed", str(vendor), external=True)
-        session.run(
-            "uv", "pip", "install", "-q", "--python", str(vendor_python), VENDOR_SDK, external=True
-        )
+    session.run(
+        "uv",
+        "pip",
+        "install",
+        "-q",
+        "--python",
+        str(vendor_python),
+        VENDOR_SDK,
+        *VENDOR_BENCH_EXTRAS,
+        external=True,
+    )
     env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     targets = session.posargs or PACKAGES
     for ns in targets:
