@@ -123,7 +123,7 @@ async def test_robust_tools_example() -> None:
 
 
 async def test_research_desk_example(monkeypatch: pytest.MonkeyPatch, fake_services: Any) -> None:
-    from signalwire_fakes.datamap import run_data_map
+    from signalwire.testing import execute_datamap
 
     monkeypatch.setenv("RESEARCH_DESK_SERVICES", fake_services.base_url)
     monkeypatch.setenv("WEATHER_API_KEY", "test-key")
@@ -141,5 +141,5 @@ async def test_research_desk_example(monkeypatch: pytest.MonkeyPatch, fake_servi
             path, json=swaig_body("search_wiki", {"query": "python"}, "r1"), headers=basic()
         )
         assert resp.json()["response"].startswith("**Python (programming language)**")
-    weather = run_data_map(fns["get_weather"], {"location": "Oslo"})
-    assert weather is not None and "degrees Celsius" in weather["response"]
+    weather = execute_datamap(fns["get_weather"], {"location": "Oslo"})
+    assert "degrees Celsius" in weather["response"]

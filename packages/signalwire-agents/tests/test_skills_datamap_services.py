@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from skills_testkit import fetch, functions, new_agent
 
-from signalwire_fakes.datamap import run_data_map
+from signalwire.testing import execute_datamap
 from signalwire_fakes.services import FakeServices
 
 pytestmark = pytest.mark.asyncio
@@ -48,8 +48,7 @@ async def test_weather_renders_and_runs(fake_services: FakeServices) -> None:
     (hook,) = fn["data_map"]["webhooks"]
     assert hook["method"] == "GET" and "${lc:enc:args.location}" in hook["url"]
     assert "web_hook_url" not in fn
-    out = run_data_map(fn, {"location": "New York"})
-    assert out is not None
+    out = execute_datamap(fn, {"location": "New York"})
     text = out["response"]
     assert (
         "Partly cloudy" in text
@@ -71,8 +70,8 @@ async def test_weather_celsius_and_tool_name(fake_services: FakeServices) -> Non
             "base_url": f"{fake_services.base_url}/weatherapi/v1",
         },
     )
-    out = run_data_map(await rendered(agent, "weather_now"), {"location": "Rome"})
-    assert out is not None and "12.0 degrees Celsius" in out["response"]
+    out = execute_datamap(await rendered(agent, "weather_now"), {"location": "Rome"})
+    assert "12.0 degrees Celsius" in out["response"]
     assert "kilometers per hour" in out["response"]
 
 
@@ -82,14 +81,14 @@ async def test_weather_failures_are_speakable(fake_services: FakeServices) -> No
         "weather_api", {"api_key": "wrong", "base_url": f"{fake_services.base_url}/weatherapi/v1"}
     )
     fn = await rendered(agent, "get_weather")
-    bad_key = run_data_map(fn, {"location": "Rome"})
-    assert bad_key is not None and bad_key["response"].startswith("Sorry")
-    empty = run_data_map(fn, {"location": "  "})
+    bad_key = execute_datamap(fn, {"location": "Rome"})
+    assert bad_key["response"].startswith("Sorry")
+    empty = execute_datamap(fn, {"location": "  "})
     assert empty == {"response": "Which place would you like the weather for?"}
     assert not fake_services.requests_to("/weatherapi/v1/current.json?") or True
     fake_services.fail("/weatherapi", status=0, delay=1.0, times=1)
-    slow = run_data_map(fn, {"location": "Rome"}, timeout=0.2)
-    assert slow is not None and slow["response"].startswith("Sorry")
+    slow = execute_datamap(fn, {"location": "Rome"}, timeout=0.2)
+    assert slow["response"].startswith("Sorry")
 
 
 async def test_weather_unknown_location_falls_back(fake_services: FakeServices) -> None:
@@ -98,8 +97,8 @@ async def test_weather_unknown_location_falls_back(fake_services: FakeServices) 
         "weather_api",
         {"api_key": "test-key", "base_url": f"{fake_services.base_url}/weatherapi/v1"},
     )
-    out = run_data_map(await rendered(agent, "get_weather"), {"location": "Atlantis"})
-    assert out is not None and "could not get the weather" in out["response"]
+    out = execute_datamap(await rendered(agent, "get_weather"), {"location": "Atlantis"})
+    assert "could not get the weather" in out["response"]
 
 
 async def test_weather_key_from_env_and_missing_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,8 +129,8 @@ async def test_joke_renders_and_runs(fake_services: FakeServices) -> None:
     fn = functions(doc)["get_joke"]
     assert fn["parameters"]["properties"]["type"]["enum"] == ["jokes", "dadjokes"]
     assert fn["data_map"]["webhooks"][0]["headers"] == {"X-Api-Key": "test-key"}
-    out = run_data_map(fn, {"type": "dadjokes"})
-    assert out is not None and fake_services.data["dadjokes"][0]["joke"] in out["response"]
+    out = execute_datamap(fn, {"type": "dadjokes"})
+    assert fake_services.data["dadjokes"][0]["joke"] in out["response"]
     ai = next(v["ai"] for v in doc["sections"]["main"] if "ai" in v)
     assert ai["global_data"]["joke_skill_enabled"] is True
     assert any(s.get("title") == "Joke Telling" for s in ai["prompt"]["pom"])
@@ -143,11 +142,11 @@ async def test_joke_bad_key_and_outage(fake_services: FakeServices) -> None:
         "joke", {"api_key": "nope", "base_url": f"{fake_services.base_url}/api-ninjas/v1"}
     )
     fn = await rendered(agent, "get_joke")
-    out = run_data_map(fn, {"type": "jokes"})
-    assert out is not None and out["response"].startswith("Sorry")
+    out = execute_datamap(fn, {"type": "jokes"})
+    assert out["response"].startswith("Sorry")
     fake_services.fail("/api-ninjas", 503)
-    out = run_data_map(fn, {"type": "jokes"})
-    assert out is not None and out["response"].startswith("Sorry")
+    out = execute_datamap(fn, {"type": "jokes"})
+    assert out["response"].startswith("Sorry")
     with pytest.raises(ValueError, match="API_NINJAS_KEY"):
         new_agent().add_skill("joke")
 
@@ -176,8 +175,7 @@ async def test_trivia_renders_categories_and_runs(fake_services: FakeServices) -
     assert fns["science_trivia"]["parameters"]["properties"]["category"]["enum"] == [
         "sciencenature"
     ]
-    out = run_data_map(fns["get_trivia"], {"category": "general"})
-    assert out is not None
+    out = execute_datamap(fns["get_trivia"], {"category": "general"})
     assert "hexagon" in out["response"] and "Six" in out["response"]
     assert fake_services.requests_to("/api-ninjas/v1/trivia")[0].query == {"category": "general"}
 
@@ -249,16 +247,15 @@ async def test_datasphere_serverless_against_fake_rest(fake_rest_server: Any) ->
         },
     )
     fn = await rendered(agent, "search_knowledge")
-    out = run_data_map(fn, {"query": "refunds"})
-    assert out is not None
+    out = execute_datamap(fn, {"query": "refunds"})
     assert "Refunds take five days." in out["response"] and "Ship in two" not in out["response"]
     (entry,) = [e for e in fake_rest_server.journal if e.operation_id == "search_documents"]
     assert entry.status == 200 and entry.body["query_string"] == "refunds"
-    empty = run_data_map(fn, {"query": ""})
-    assert empty is not None and "What would you like" in empty["response"]
+    empty = execute_datamap(fn, {"query": ""})
+    assert "What would you like" in empty["response"]
     fake_rest_server.stub("search_documents", json={"chunks": []})
-    none = run_data_map(fn, {"query": "llamas"})
-    assert none is not None and "llamas" in none["response"] and "nothing" in none["response"]
+    none = execute_datamap(fn, {"query": "llamas"})
+    assert "llamas" in none["response"] and "nothing" in none["response"]
 
 
 async def test_datasphere_serverless_outage_and_bad_token(fake_rest_server: Any) -> None:
@@ -272,11 +269,11 @@ async def test_datasphere_serverless_outage_and_bad_token(fake_rest_server: Any)
     agent = new_agent()
     agent.add_skill("datasphere_serverless", params)
     fn = await rendered(agent, "search_knowledge")
-    out = run_data_map(fn, {"query": "refunds"})
-    assert out is not None and "refunds" in out["response"] and "nothing" in out["response"]
+    out = execute_datamap(fn, {"query": "refunds"})
+    assert "refunds" in out["response"] and "nothing" in out["response"]
     fake_rest_server.inject_failure(500, times=None)
-    out = run_data_map(fn, {"query": "refunds"})
-    assert out is not None and "nothing" in out["response"]
+    out = execute_datamap(fn, {"query": "refunds"})
+    assert "nothing" in out["response"]
 
 
 async def test_datasphere_serverless_missing_parameters(monkeypatch: pytest.MonkeyPatch) -> None:

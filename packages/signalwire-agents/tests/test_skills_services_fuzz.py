@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 import pytest
 from agents_testkit import ai_of, basic, client_for, swaig_body
 from hypothesis import HealthCheck, given, settings
@@ -134,10 +133,9 @@ def datamap_functions(fake_services: FakeServices) -> dict[str, dict[str, Any]]:
 def test_datamap_tools_answer_any_argument(
     datamap_functions: dict[str, dict[str, Any]], tool: str, value: Any
 ) -> None:
-    from signalwire_fakes.datamap import run_data_map
+    from signalwire.testing import execute_datamap
 
     fn = datamap_functions[tool]
     (arg,) = fn["parameters"]["properties"]
-    with httpx.Client(timeout=2.0, verify=False) as client:
-        out = run_data_map(fn, {arg: value}, client=client)
-    assert out is not None and isinstance(out["response"], str) and out["response"]
+    out = execute_datamap(fn, {arg: value}, timeout=2.0)
+    assert isinstance(out["response"], str) and out["response"]

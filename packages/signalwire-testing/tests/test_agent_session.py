@@ -190,6 +190,7 @@ def _weather_fn(url: str = "https://weather.test/now?q=${enc:args.city}") -> dic
         .purpose("Weather")
         .parameter("city", "string", "City", required=True)
         .webhook("GET", url)
+        .error_keys(["error"])
         .output(FunctionResult("It is ${temp} in ${city} (asked: ${input.args.city})"))
         .fallback_output(FunctionResult("No weather right now"))
     )
@@ -226,13 +227,15 @@ def test_only_the_first_eligible_webhook_is_tried() -> None:
         DataMap("two")
         .purpose("Two")
         .webhook("GET", "https://weather.test/down")
+        .error_keys(["http_code"])
         .output(FunctionResult("first"))
         .webhook("GET", "https://weather.test/now")
         .output(FunctionResult("second"))
         .to_swaig_function()
     )
     with pytest.raises(
-        DataMapError, match=r"two: .*webhook 0 GET https://weather.test/down: HTTP 503"
+        DataMapError,
+        match=r"two: .*webhook 0 GET https://weather.test/down: HTTP 503, .*\['http_code'\]",
     ):
         execute_datamap(fn, {}, transport=_weather_service())
 

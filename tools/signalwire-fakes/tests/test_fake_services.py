@@ -89,3 +89,20 @@ def test_site_pages_and_redirects(fake_services: FakeServices, http: httpx.Clien
     assert http.get("/site/loop.html").status_code == 302
     assert b"First page" in http.get("/site/result1.html").content
     assert http.get("/site/none.html").status_code == 404
+
+
+def test_the_service_fakes_never_import_the_sdk() -> None:
+    import ast
+
+    import signalwire_fakes.services as mod
+
+    assert mod.__file__ is not None
+    with open(mod.__file__, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [n for n in names if n == "signalwire" or n.startswith("signalwire.")]

@@ -6,12 +6,23 @@ synchronous driver (:func:`execute_datamap`, used by ``swaig-test``) and the asy
 (:func:`execute_datamap_async`, used by :class:`AgentSession`, which may be serving the
 webhook from the same event loop).
 
-Order, as on the platform: ``expressions`` (first match wins; ``nomatch-output`` when
-given), then the first webhook whose ``require_args`` are all present (only that one:
-a failed request, a non-2xx status or an ``error_keys`` key in its answer goes straight
-to the fallback), then the top-level ``output`` fallback. A webhook's ``foreach``,
-``expressions`` and ``output`` read its answer at the root, the call data under
-``input``. The data map's top-level ``error_keys`` are ignored, as the platform does. Nothing produced: :class:`DataMapError`.
+Order, as on the platform: ``expressions`` (the first one producing output wins: its
+``output`` on a match, its ``nomatch-output`` otherwise), then the first webhook whose
+``require_args`` are all present and non-empty (only that one: a failed request goes
+straight to the fallback), then the top-level ``output`` fallback. A webhook fails on a
+transport error, a timeout, a URL an argument made unusable, an answer that is not a
+JSON object or array, or an answer holding one of its ``error_keys`` (a string or a list)
+at the top level. A non-2xx status does not fail it by itself: it adds ``http_code`` to
+the answer, so ``error_keys: ["http_code"]`` catches it (the platform notes; an earlier
+version of this module failed every non-2xx). A webhook's ``foreach``, ``expressions``
+(with ``nomatch-output`` too) and ``output`` read its answer at the root (a JSON array
+as ``array``), the call data under ``input``. ``params`` (``body`` is accepted as the
+same thing) travel as a JSON ``POST`` body; ``input_args_as_params`` merges the
+arguments in; ``form_param`` sends those params JSON-encoded in that one form field. The
+data map's top-level ``error_keys`` are ignored, as the platform does. Nothing produced:
+:class:`DataMapError`, as is a malformed definition (no ``data_map``, an expression
+without ``string`` or ``pattern``, a webhook without ``url``, a pattern that is not a
+regex).
 """
 
 from __future__ import annotations
@@ -70,31 +81,75 @@ def _reply(output: Any, variables: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _request(
-    hook: Mapping[str, Any], args: Mapping[str, Any], variables: Mapping[str, Any]
+    name: str, hook: Mapping[str, Any], args: Mapping[str, Any], variables: Mapping[str, Any]
 ) -> WebhookRequest:
     # Headers are sent as written (the platform does not expand them); params (or body)
     # travel as a JSON body, and a webhook with params is sent as a POST.
-    url = str(expand(hook.get("url", ""), variables))
+    if "url" not in hook:
+        raise DataMapError(f"{name}: a webhook needs a 'url'")
+    url = str(expand(hook["url"], variables))
     headers = {str(k): str(v) for k, v in dict(hook.get("headers") or {}).items()}
-    payload = dict(expand(hook.get("params") or hook.get("body") or {}, variables))
+    raw = hook["params"] if "params" in hook else hook.get("body")
+    expanded = expand(raw or {}, variables)
+    payload = dict(expanded) if isinstance(expanded, Mapping) else {}
     if hook.get("input_args_as_params"):
         payload = {**dict(args), **payload}
     form_param = hook.get("form_param")
     method = str(hook.get("method") or "GET").upper()
     if form_param:
         return WebhookRequest(
-            "POST", url, headers, form_body={str(form_param): json.dumps(dict(args))}
+            "POST", url, headers, form_body={str(form_param): json.dumps(payload)}
         )
-    if payload:
+    if payload or method == "POST":
         return WebhookRequest("POST", url, headers, payload)
-    return WebhookRequest("POST" if method == "POST" else "GET", url, headers)
+    return WebhookRequest("GET", url, headers)
+
+
+def _as_list(value: Any) -> list[str]:
+    # require_args and error_keys may be written as one name or a list of names.
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _first_output(
+    name: str, expressions: Any, variables: Mapping[str, Any], tried: list[str]
+) -> dict[str, Any] | None:
+    """The reply of the first expression that produces output, or None."""
+    for expression in expressions or []:
+        if not isinstance(expression, Mapping) or not {"string", "pattern"} <= set(expression):
+            raise DataMapError(
+                f"{name}: an expression needs 'string' and 'pattern': {expression!r}"
+            )
+        value = str(expand(expression["string"], variables))
+        pattern = str(expression["pattern"])
+        try:
+            matched = re.search(pattern, value) is not None
+        except re.error as exc:
+            raise DataMapError(
+                f"{name}: expression pattern {pattern!r} is not a valid regex: {exc}"
+            ) from None
+        if matched:
+            output = expression.get("output")
+        else:
+            output = next(
+                (expression[k] for k in ("nomatch-output", "nomatch_output") if k in expression),
+                None,
+            )
+        if output is not None:
+            return _reply(output, variables)
+        verdict = "matched but has no output" if matched else f"did not match {pattern!r}"
+        tried.append(f"expression {expression['string']!r} -> {value!r} {verdict}")
+    return None
 
 
 def _foreach(config: Mapping[str, Any], scope: dict[str, Any]) -> None:
     items = lookup(str(config.get("input_key", "")), scope)
     if not isinstance(items, list):
         items = []
-    limit = int(config.get("max") or len(items))
+    limit = len(items) if config.get("max") is None else int(config["max"])
     pieces = [
         str(expand(config.get("append", ""), {**scope, "this": item})) for item in items[:limit]
     ]
@@ -104,29 +159,15 @@ def _foreach(config: Mapping[str, Any], scope: dict[str, Any]) -> None:
 def _run(
     function: Mapping[str, Any], args: Mapping[str, Any], raw_data: Mapping[str, Any] | None
 ) -> _Plan:
-    name = function.get("function", "?")
+    name = str(function.get("function", "?"))
     data_map = function.get("data_map")
     if not isinstance(data_map, Mapping):
         raise DataMapError(f"{name}: not a DataMap tool (no data_map in its SWAIG definition)")
     variables = _variables(args, raw_data)
     tried: list[str] = []
-    for expression in data_map.get("expressions") or []:
-        value = str(expand(expression.get("string", ""), variables))
-        pattern = str(expression.get("pattern", ""))
-        try:
-            matched = re.search(pattern, value) is not None
-        except re.error as exc:
-            raise DataMapError(
-                f"{name}: expression pattern {pattern!r} is not a valid regex: {exc}"
-            ) from None
-        if matched:
-            return _reply(expression.get("output", {}), variables)
-        for key in ("nomatch-output", "nomatch_output"):
-            if key in expression:
-                return _reply(expression[key], variables)
-        tried.append(
-            f"expression {expression.get('string')!r} -> {value!r} did not match {pattern!r}"
-        )
+    reply = _first_output(name, data_map.get("expressions"), variables, tried)
+    if reply is not None:
+        return reply
     hooks = list(data_map.get("webhooks") or [])
     # Only the first webhook whose require_args are all present is requested; if it fails,
     # the fallback output answers (later webhooks are not tried).
@@ -134,7 +175,7 @@ def _run(
         (
             (i, h)
             for i, h in enumerate(hooks)
-            if all(a in args for a in h.get("require_args") or [])
+            if all(args.get(a) not in (None, "") for a in _as_list(h.get("require_args")))
         ),
         None,
     )
@@ -142,35 +183,34 @@ def _run(
         tried.append("no webhook has all its require_args present")
     if chosen is not None:
         index, hook = chosen
-        request = _request(hook, args, variables)
+        request = _request(name, hook, args, variables)
         answer = yield request
         data = answer.data
-        if isinstance(data, dict) and answer.status and not 200 <= answer.status < 300:
-            data = {**data, "http_code": answer.status}
-        error_keys = list(hook.get("error_keys") or [])
-        found = [k for k in error_keys if isinstance(data, dict) and k in data]
-        if answer.status == 0 or not 200 <= answer.status < 300 or found:
-            why = answer.error or (
-                f"answer has error key(s) {found}" if found else f"HTTP {answer.status}"
-            )
-            tried.append(f"webhook {index} {request.method} {request.url}: {why}")
+        where = f"webhook {index} {request.method} {request.url}"
+        if answer.status == 0:
+            tried.append(f"{where}: {answer.error}")
+        elif not isinstance(data, (dict, list)):
+            tried.append(f"{where}: HTTP {answer.status}, the answer is not a JSON object or array")
         else:
-            # The webhook's foreach, expressions and output read the answer at the root,
-            # the call data under ``input``.
-            scope: dict[str, Any] = dict(data) if isinstance(data, dict) else {}
-            if isinstance(data, list):
-                scope["array"] = data
-            scope["input"] = variables
-            if isinstance(hook.get("foreach"), Mapping):
-                _foreach(hook["foreach"], scope)
-            for expression in hook.get("expressions") or []:
-                value = str(expand(expression.get("string", ""), scope))
-                if re.search(str(expression.get("pattern", "")), value):
-                    return _reply(expression.get("output", {}), scope)
-            if "output" in hook:
-                return _reply(hook["output"], scope)
-            tried.append(f"webhook {index} succeeded but has no output")
-    if "output" in data_map:
+            scope: dict[str, Any] = dict(data) if isinstance(data, dict) else {"array": data}
+            if not 200 <= answer.status < 300:
+                scope["http_code"] = answer.status
+            found = [k for k in _as_list(hook.get("error_keys")) if k in scope]
+            if found:
+                tried.append(f"{where}: HTTP {answer.status}, answer has error key(s) {found}")
+            else:
+                # The webhook's foreach, expressions and output read the answer at the
+                # root, the call data under ``input``.
+                scope["input"] = variables
+                if isinstance(hook.get("foreach"), Mapping):
+                    _foreach(hook["foreach"], scope)
+                reply = _first_output(name, hook.get("expressions"), scope, tried)
+                if reply is not None:
+                    return reply
+                if hook.get("output") is not None:
+                    return _reply(hook["output"], scope)
+                tried.append(f"{where} succeeded but has no output")
+    if data_map.get("output") is not None:
         return _reply(data_map["output"], variables)
     detail = "; ".join(tried) or "it has no expressions, webhooks or output"
     raise DataMapError(
@@ -181,7 +221,7 @@ def _run(
 def _decode(status: int, content: bytes) -> WebhookResponse:
     try:
         data: Any = json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):
         data = content.decode("utf-8", "replace")
     return WebhookResponse(status, data)
 
@@ -218,7 +258,8 @@ def execute_datamap(
                         data=request.form_body,
                     )
                     answer = _decode(r.status_code, r.content)
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+                    # ValueError/InvalidURL: an argument made the URL unusable.
                     answer = WebhookResponse(0, error=f"{type(exc).__name__}: {exc}")
                 request = plan.send(answer)
         except StopIteration as done:
@@ -251,7 +292,8 @@ async def execute_datamap_async(
                         data=request.form_body,
                     )
                     answer = _decode(r.status_code, r.content)
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+                    # ValueError/InvalidURL: an argument made the URL unusable.
                     answer = WebhookResponse(0, error=f"{type(exc).__name__}: {exc}")
                 request = plan.send(answer)
         except StopIteration as done:

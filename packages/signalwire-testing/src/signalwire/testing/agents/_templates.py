@@ -1,8 +1,9 @@
 """``${path.to.value}`` (or ``%{...}``) expansion, as the platform does in DataMap templates.
 
 Supported: dotted paths, ``[n]`` and ``[-n]`` indexes, case-insensitive names, the
-``lc:`` and ``enc:`` prefixes. Not simulated: ``fmt_ph:`` and the ``@{...}`` functions
-(left in the text as written), nested templates.
+``fmt_ph:``, ``lc:`` and ``enc:`` prefixes (always applied in that order, however they are
+written). Not simulated: the ``@{...}`` functions (left in the text as written), nested
+templates.
 """
 
 from __future__ import annotations
@@ -55,14 +56,26 @@ def _text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+_PREFIXES = ("fmt_ph", "lc", "enc")
+
+
+def _fmt_ph(text: str) -> str:
+    # A phone number read out digit by digit: "+1 (555) 123" -> "1 5 5 5 1 2 3".
+    return " ".join(ch for ch in text if ch.isdigit())
+
+
 def _one(path: str, variables: Mapping[str, Any]) -> str:
-    # Prefixes: ``lc:`` lower-cases, ``enc:`` URL-encodes; lc applies before enc.
-    prefixes = set()
-    while path[:3] in ("lc:",) or path[:4] == "enc:":
-        head = "lc" if path.startswith("lc:") else "enc"
-        prefixes.add(head)
-        path = path[len(head) + 1 :]
+    prefixes: set[str] = set()
+    while True:
+        head, sep, rest = path.partition(":")
+        if not sep or head.strip() not in _PREFIXES:
+            break
+        prefixes.add(head.strip())
+        path = rest
     text = _text(lookup(path, variables))
+    # The platform's order whatever the spelling: fmt_ph, then lc, then enc.
+    if "fmt_ph" in prefixes:
+        text = _fmt_ph(text)
     if "lc" in prefixes:
         text = text.lower()
     if "enc" in prefixes:
