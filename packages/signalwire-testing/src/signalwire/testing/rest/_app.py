@@ -714,7 +714,7 @@ class FakeRestPlatform(Starlette):
         body_json = tpl.body_json
         if tpl.list_kind == "rest":
             host = request.headers.get("host", self.space)
-            url = f"{request.url.scheme}://{host}{root}{entry.path}"
+            url = f"{request.scope.get('scheme', 'http')}://{host}{root}{entry.path}"
         else:
             url = root + entry.path
         query_key = tuple((k, tuple(v)) for k, v in entry.query.items())
