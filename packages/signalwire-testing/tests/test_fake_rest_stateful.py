@@ -118,3 +118,53 @@ def test_a_request_the_spec_forbids_names_the_field(fake: FakeRestPlatform) -> N
     assert answer.status_code == 422
     assert "name" in answer.text
     assert fake.store.snapshot() == {}
+
+
+def test_repeated_generated_lists_follow_settings_writes_and_hosts(fake: FakeRestPlatform) -> None:
+    # Generated list pages are serialised once and reused: every input they depend on
+    # (list settings, stored resources, Host, query) must still change the answer.
+    with httpx.Client(transport=fake.transport(), base_url=f"https://{HOST}", auth=fake.auth) as c:
+        first = c.get("/api/fabric/resources/ai_agents").json()
+        again = c.get("/api/fabric/resources/ai_agents").json()
+        assert first == again and len(first["data"]) == 2
+        fake.journal.last.response["data"].clear()  # the journal's copy is the test's own
+        assert c.get("/api/fabric/resources/ai_agents").json() == first
+        assert (
+            c.get("/api/fabric/resources/ai_agents").headers["x-request-id"]
+            != (c.get("/api/fabric/resources/ai_agents").headers["x-request-id"])
+        )
+
+        fake.set_list_size(3, 1)
+        paged = c.get("/api/fabric/resources/ai_agents").json()
+        assert len(paged["data"]) == 1 and "next" in paged["links"]
+        nxt = c.get(paged["links"]["next"]).json()
+        assert nxt["data"][0]["id"] != paged["data"][0]["id"]
+
+        other = c.get("/api/fabric/resources/ai_agents", headers={"Host": "other.example"})
+        assert other.json()["links"]["self"].startswith("https://other.example/")
+
+        for _ in range(2):  # a page that is a problem answers 422 every time
+            bad = c.get("/api/fabric/resources/ai_agents", params={"page_token": "nope"})
+            assert bad.status_code == 422 and "page_token" in bad.text
+
+        fake.set_list_size(5)
+        made = c.post(
+            "/api/fabric/resources/ai_agents", json={"name": "Bot", "prompt": {"text": "hi"}}
+        ).json()
+        listed = c.get("/api/fabric/resources/ai_agents").json()
+        assert [r["id"] for r in listed["data"]] == [made["id"]]
+        c.delete(f"/api/fabric/resources/ai_agents/{made['id']}")
+        assert c.get("/api/fabric/resources/ai_agents").json()["data"] == []
+        fake.reset()
+        assert c.get("/api/fabric/resources/ai_agents").json() == first
+
+
+def test_repeated_generated_compat_lists_follow_settings(fake: FakeRestPlatform) -> None:
+    path = f"/api/laml/2010-04-01/Accounts/{fake.project}/Calls"
+    with httpx.Client(transport=fake.transport(), base_url=f"https://{HOST}", auth=fake.auth) as c:
+        first = c.get(path).json()
+        assert c.get(path).json() == first and len(first["calls"]) == 2
+        fake.set_list_size(4, 3)
+        page = c.get(path).json()
+        assert len(page["calls"]) == 3 and page["next_page_uri"]
+        assert len(c.get(path, params={"Page": "1"}).json()["calls"]) == 1

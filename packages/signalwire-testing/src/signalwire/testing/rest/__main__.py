@@ -62,7 +62,13 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  SIGNALWIRE_API_TOKEN={args.token}", flush=True)
 
     config = uvicorn.Config(
-        app, host=args.host, port=args.port, log_level="warning", lifespan="off", ws="none"
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        lifespan="off",
+        ws="none",
+        access_log=False,  # -v prints its own line per request
     )
     _Server(config).run()
 

@@ -22,6 +22,7 @@ from signalwire.testing.rest import _errors
 from signalwire.testing.rest._controls import FailureRule, ListConfig, Stub, selects
 from signalwire.testing.rest._examples import stable_uuid
 from signalwire.testing.rest._journal import Journal, JournalEntry
+from signalwire.testing.rest._page_cache import PageCache
 from signalwire.testing.rest._responses import (
     COMPAT_PAGING,
     REST_PAGING,
@@ -124,6 +125,7 @@ class FakeRestPlatform(Starlette):
         self._router = _shared_router()
         #: Resources the test created (fetch, list, update and delete see them).
         self.store = ResourceStore()
+        self._pages = PageCache()
         # One catch-all route: the spec router below does the real matching.
         super().__init__(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
 
@@ -662,9 +664,13 @@ class FakeRestPlatform(Starlette):
         items = stateful
         if tpl.body_json is None:
             return Response(status_code=tpl.status, headers=self._headers())
-        body: Any = json.loads(tpl.body_json)
         cfg = self._list_config(entry.path)
         root = request.scope.get("root_path", "")
+        if items is None and tpl.list_kind in ("rest", "compat"):
+            cached = self._generated_page(op, tpl, entry, request, cfg, root)
+            if cached is not None:
+                return cached
+        body: Any = json.loads(tpl.body_json)
         if tpl.list_kind == "rest":
             host = request.headers.get("host", self.space)
             body = rest_page(
@@ -693,6 +699,44 @@ class FakeRestPlatform(Starlette):
             return self._validation_error(op, body)
         entry.response = body
         return self._json(tpl.status, body)
+
+    def _generated_page(
+        self,
+        op: Operation,
+        tpl: Template,
+        entry: JournalEntry,
+        request: Request,
+        cfg: ListConfig,
+        root: str,
+    ) -> Response | None:
+        """A generated list page from the cache (None: the page is a 422 problem)."""
+        assert tpl.body_json is not None
+        body_json = tpl.body_json
+        if tpl.list_kind == "rest":
+            host = request.headers.get("host", self.space)
+            url = f"{request.scope.get('scheme', 'http')}://{host}{root}{entry.path}"
+        else:
+            url = root + entry.path
+        query_key = tuple((k, tuple(v)) for k, v in entry.query.items())
+        key = (op.uid, url, query_key, cfg.total, cfg.page_size)
+
+        def build() -> bytes | None:
+            body: Any = json.loads(body_json)
+            if tpl.list_kind == "rest":
+                page = rest_page(
+                    op, tpl, body, base_url=url, query=entry.query, cfg=cfg, items=None
+                )
+            else:
+                page = compat_page(op, tpl, body, path=url, query=entry.query, cfg=cfg, items=None)
+            return None if isinstance(page, Problem) else json.dumps(page).encode()
+
+        raw = self._pages.get(key, build)
+        if raw is None:
+            return None
+        entry.response = json.loads(raw)  # the journal gets its own copy
+        return Response(
+            raw, status_code=tpl.status, headers=self._headers(), media_type="application/json"
+        )
 
     # -- stateful resources ---------------------------------------------------
 
