@@ -8,6 +8,7 @@ fake in process too (and from inside an async test, where ``asyncio.run`` cannot
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from typing import Any
 
@@ -49,7 +50,8 @@ class SyncASGITransport(httpx.BaseTransport):
         future = asyncio.run_coroutine_threadsafe(self._send(request), self._ensure_loop())
         try:
             status, headers, body = future.result(self._timeout)
-        except TimeoutError:
+        # Python 3.10's concurrent.futures.TimeoutError is not the builtin (3.11 aliased them).
+        except (TimeoutError, concurrent.futures.TimeoutError):
             future.cancel()
             raise httpx.ReadTimeout(
                 "the fake platform did not answer in time", request=request
