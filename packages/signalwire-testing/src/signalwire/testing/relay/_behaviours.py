@@ -150,6 +150,18 @@ def _action_for(ctx: Script, kinds: tuple[str, ...]) -> FakeAction | None:
     return action
 
 
+def _run_action(
+    server: FakeRelayServer, action: FakeAction, state: str | None = None, **fields: Any
+) -> None:
+    """Move a just-started action to ``state`` (emitting its ``calling.call.<kind>`` event with
+    ``fields``) and finish it after the server's duration for its kind."""
+    if state is not None:
+        action.state = state
+        params = {"control_id": action.control_id, "state": state, **fields}
+        _emit(server, action.call, f"calling.call.{action.kind}", params)
+    action.timer = _later(server, server.durations[action.kind], lambda: _finish(server, action))
+
+
 def _cancel_timer(action: FakeAction) -> None:
     if action.timer is not None:
         action.timer.cancel()
@@ -691,14 +703,7 @@ def _record(ctx: Script) -> None:
     server = ctx.server
     cid = action.control_id
     ctx.reply(url=f"https://files.fake-relay.test/recordings/{cid}")
-    action.state = "recording"
-    _emit(
-        server,
-        call,
-        "calling.call.record",
-        {"control_id": cid, "state": "recording", "record": ctx.params["record"]},
-    )
-    action.timer = _later(server, server.durations["record"], lambda: _finish(server, action))
+    _run_action(server, action, "recording", record=ctx.params["record"])
 
 
 @_register("calling.record.pause", "calling.record.resume", "calling.record.stop")
@@ -1011,8 +1016,7 @@ def _send_digits(ctx: Script) -> None:
     if action is None:
         return
     ctx.reply()
-    server = ctx.server
-    action.timer = _later(server, server.durations["send_digits"], lambda: _finish(server, action))
+    _run_action(ctx.server, action)
 
 
 @_register("calling.tap")
@@ -1037,14 +1041,7 @@ def _tap(ctx: Script) -> None:
         "params": {"addr": "127.0.0.1", "port": 40000, "codec": "PCMU", "ptime": 20},
     }
     ctx.reply(source_device=source)
-    action.state = "tapping"
-    _emit(
-        server,
-        call,
-        "calling.call.tap",
-        {"control_id": action.control_id, "state": "tapping", "tap": tap, "device": device},
-    )
-    action.timer = _later(server, server.durations["tap"], lambda: _finish(server, action))
+    _run_action(server, action, "tapping", tap=tap, device=device)
 
 
 @_register("calling.stream")
@@ -1060,19 +1057,7 @@ def _stream(ctx: Script) -> None:
         return
     server = ctx.server
     ctx.reply()
-    action.state = "streaming"
-    _emit(
-        server,
-        call,
-        "calling.call.stream",
-        {
-            "control_id": action.control_id,
-            "state": "streaming",
-            "url": ctx.params["url"],
-            "name": ctx.params.get("name"),
-        },
-    )
-    action.timer = _later(server, server.durations["stream"], lambda: _finish(server, action))
+    _run_action(server, action, "streaming", url=ctx.params["url"], name=ctx.params.get("name"))
 
 
 @_register("calling.transcribe")
@@ -1088,14 +1073,7 @@ def _transcribe(ctx: Script) -> None:
         return
     server = ctx.server
     ctx.reply()
-    action.state = "transcribing"
-    _emit(
-        server,
-        call,
-        "calling.call.transcribe",
-        {"control_id": action.control_id, "state": "transcribing"},
-    )
-    action.timer = _later(server, server.durations["transcribe"], lambda: _finish(server, action))
+    _run_action(server, action, "transcribing")
 
 
 @_register("calling.pay")
@@ -1111,7 +1089,7 @@ def _pay(ctx: Script) -> None:
         return
     server = ctx.server
     ctx.reply()
-    action.timer = _later(server, server.durations["pay"], lambda: _finish(server, action))
+    _run_action(server, action)
 
 
 @_register("calling.ai")
@@ -1124,7 +1102,7 @@ def _ai(ctx: Script) -> None:
         return
     server = ctx.server
     ctx.reply()
-    action.timer = _later(server, server.durations["ai"], lambda: _finish(server, action))
+    _run_action(server, action)
 
 
 _STOP_KINDS = {
