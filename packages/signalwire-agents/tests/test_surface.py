@@ -38,10 +38,16 @@ HELPERS = {"create_simple_context", "create_simple_api_tool", "create_expression
 #: Documented members deliberately not provided, each with the reason (also in the README).
 NOT_PROVIDED: dict[tuple[str, str], str] = {}
 
+#: Areas of the agents namespace whose owners are not the classes above even when the names
+#: match (LiveWire's own ``AgentServer`` has ``rtc_session``; ours does not). Their entries are
+#: checked by the tests of those subsystems, once each subsystem exists.
+SEPARATE_AREAS = {"livewire", "ai-chat-client", "chat-gateway", "mcp-gateway"}
+
 ENTRIES = [
     e
     for e in surface_entries("agents", OWNERS)
     if e["kind"] in {"method", "constructor", "property", "constant"}
+    and e.get("area") not in SEPARATE_AREAS
 ]
 
 
