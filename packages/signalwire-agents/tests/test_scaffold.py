@@ -66,7 +66,9 @@ def run(*argv: str, stdin: io.StringIO | None = None) -> tuple[int, str, str]:
 def test_every_type_and_platform_writes_a_complete_project(
     tmp_path: Path, platform: str, kind: str
 ) -> None:
-    code, out, err = run("shop-line", "-p", platform, "--type", kind, "--no-venv", "--dir", str(tmp_path))
+    code, out, err = run(
+        "shop-line", "-p", platform, "--type", kind, "--no-venv", "--dir", str(tmp_path)
+    )
     assert (code, err) == (0, ""), err
     root = tmp_path / "shop-line"
     assert f"Created {kind} {platform} project shop-line" in out
@@ -122,7 +124,8 @@ def test_generated_project_passes_its_own_tests(tmp_path: Path, platform: str, k
 
 
 @pytest.mark.parametrize(
-    "name", ["My-Agent", "my agent", "1agent", "a", "_agent", "agent-", "my--agent", "my_agent", "x" * 41]
+    "name",
+    ["My-Agent", "my agent", "1agent", "a", "_agent", "agent-", "my--agent", "my_agent", "x" * 41],
 )
 def test_invalid_names_are_refused(tmp_path: Path, name: str) -> None:
     code, _out, err = run(name, "--no-venv", "--dir", str(tmp_path))

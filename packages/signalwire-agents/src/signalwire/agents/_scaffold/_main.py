@@ -60,9 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", nargs="?", help="project name: lowercase letters, digits, hyphens")
     p.add_argument("--type", choices=TYPES, help="basic (one tool) or full (default: basic)")
-    p.add_argument(
-        "--platform", "-p", choices=PLATFORMS, help="where it runs (default: local)"
-    )
+    p.add_argument("--platform", "-p", choices=PLATFORMS, help="where it runs (default: local)")
     p.add_argument(
         "--region", "-r", help="cloud region (default: us-east-1, us-central1 or eastus)"
     )
@@ -96,7 +94,9 @@ def _resolve(args: argparse.Namespace) -> argparse.Namespace:
         if args.platform != "local" and args.region is None:
             args.region = _ask("Region", DEFAULT_REGIONS[args.platform])
         if args.platform == "local" and not args.no_venv:
-            args.no_venv = _ask("Create a virtual environment (.venv)?", "yes", ("yes", "no")) == "no"
+            args.no_venv = (
+                _ask("Create a virtual environment (.venv)?", "yes", ("yes", "no")) == "no"
+            )
     if args.name is None:
         raise UsageError("a project name is required: sw-agent-init NAME (e.g. my-agent)")
     args.platform = args.platform or "local"
@@ -128,7 +128,9 @@ def write_project(files: dict[str, str], target: Path, *, force: bool) -> None:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=parent))
     except OSError as exc:
-        raise UsageError(f"cannot write in {parent}: {exc.strerror}; choose another --dir") from None
+        raise UsageError(
+            f"cannot write in {parent}: {exc.strerror}; choose another --dir"
+        ) from None
     old: Path | None = None
     try:
         for relative, text in files.items():
@@ -158,13 +160,24 @@ def make_venv(target: Path, out: TextIO) -> bool:
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     steps = [
         [sys.executable, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt",
-         "-r", "requirements-dev.txt"],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            "requirements.txt",
+            "-r",
+            "requirements-dev.txt",
+        ],
     ]
     for step in steps:
         print(f"$ {' '.join(step)}", file=out, flush=True)
         try:
-            done = subprocess.run(step, cwd=target, check=False, capture_output=True, text=True)
+            done = subprocess.run(  # noqa: S603 - this Python and the new venv's, no shell
+                step, cwd=target, check=False, capture_output=True, text=True
+            )
         except OSError as exc:
             done = subprocess.CompletedProcess(step, 1, "", str(exc))
         if done.returncode != 0:
@@ -198,7 +211,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except (EOFError, KeyboardInterrupt):
         print("\nsw-agent-init: cancelled, nothing written", file=sys.stderr)
         return USAGE
-    print(f"Created {project.type} {project.platform} project {project.name} in {target}", file=stream)
+    print(
+        f"Created {project.type} {project.platform} project {project.name} in {target}", file=stream
+    )
     code = OK
     if project.platform == "local" and not args.no_venv:
         code = OK if make_venv(target, stream) else FAILED

@@ -14,6 +14,7 @@ __all__ = [
     "Project",
     "class_name_for",
     "plan_files",
+    "render",
     "requirement",
     "valid_name",
     "valid_region",
@@ -92,7 +93,8 @@ def _template(name: str) -> str:
     return (resources.files(__package__) / "templates" / f"{name}.tmpl").read_text("utf-8")
 
 
-def _render(name: str, values: dict[str, str]) -> str:
+def render(name: str, values: dict[str, str]) -> str:
+    """Template ``name`` with each ``{{key}}`` replaced by its value."""
     text = _template(name)
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
@@ -117,36 +119,36 @@ def plan_files(project: Project) -> dict[str, str]:
     dev = [requirement("signalwire-testing").replace(">=", "[agents]>=", 1)]
     dev += ["pytest>=8", "pytest-asyncio>=0.24"]
     files = {
-        "README.md": _render(f"readme_{project.platform}.md", values),
-        "agent.py": _render(f"agent_{project.type}.py", values),
+        "README.md": render(f"readme_{project.platform}.md", values),
+        "agent.py": render(f"agent_{project.type}.py", values),
         "requirements.txt": "\n".join(runtime) + "\n",
         "requirements-dev.txt": "# Test tools: pip install -r requirements-dev.txt\n"
         + "\n".join(dev)
         + "\n",
-        "pytest.ini": _render("pytest.ini", values),
-        ".gitignore": _render("gitignore", values),
-        "tests/test_agent.py": _render(f"test_agent_{project.type}.py", values),
+        "pytest.ini": render("pytest.ini", values),
+        ".gitignore": render("gitignore", values),
+        "tests/test_agent.py": render(f"test_agent_{project.type}.py", values),
     }
     platform = project.platform
     if platform == "local":
-        files["app.py"] = _render("local_app.py", values)
-        files[".env.example"] = _render("env.example", values)
-        files["tests/test_app.py"] = _render("test_local.py", values)
+        files["app.py"] = render("local_app.py", values)
+        files[".env.example"] = render("env.example", values)
+        files["tests/test_app.py"] = render("test_local.py", values)
         return files
-    checks = _render("serverless_checks.py", values)
-    files[f"tests/test_{platform}.py"] = _render(f"test_{platform}.py", values) + checks
+    checks = render("serverless_checks.py", values)
+    files[f"tests/test_{platform}.py"] = render(f"test_{platform}.py", values) + checks
     if platform == "aws":
-        files["handler.py"] = _render("aws_handler.py", values)
-        files["template.yaml"] = _render("aws_template.yaml", values)
-        files["samconfig.toml"] = _render("aws_samconfig.toml", values)
+        files["handler.py"] = render("aws_handler.py", values)
+        files["template.yaml"] = render("aws_template.yaml", values)
+        files["samconfig.toml"] = render("aws_samconfig.toml", values)
     elif platform == "gcp":
-        files["main.py"] = _render("gcp_main.py", values)
-        files["deploy.sh"] = _render("gcp_deploy.sh", values)
-        files[".gcloudignore"] = _render("gcp_gcloudignore", values)
+        files["main.py"] = render("gcp_main.py", values)
+        files["deploy.sh"] = render("gcp_deploy.sh", values)
+        files[".gcloudignore"] = render("gcp_gcloudignore", values)
     else:
-        files["function_app.py"] = _render("azure_function_app.py", values)
-        files["host.json"] = _render("azure_host.json", values)
-        files["local.settings.json"] = _render("azure_local.settings.json", values)
-        files["deploy.sh"] = _render("azure_deploy.sh", values)
-        files[".funcignore"] = _render("azure_funcignore", values)
+        files["function_app.py"] = render("azure_function_app.py", values)
+        files["host.json"] = render("azure_host.json", values)
+        files["local.settings.json"] = render("azure_local.settings.json", values)
+        files["deploy.sh"] = render("azure_deploy.sh", values)
+        files[".funcignore"] = render("azure_funcignore", values)
     return files
