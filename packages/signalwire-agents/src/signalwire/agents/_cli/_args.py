@@ -64,7 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="swaig-test",
         description="Try a SignalWire agent by hand: list its tools, dump its SWML, run a tool "
         "through the agent's own HTTP path (Basic auth and tool tokens included).",
-        epilog="Tool arguments follow --exec NAME as --arg value pairs. See --help-examples.",
+        epilog="Tool arguments follow --exec NAME as --arg value pairs.\n\n"
+        "Examples:\n"
+        "  swaig-test agent.py --list-tools\n"
+        "  swaig-test agent.py --exec get_weather --location Paris\n"
+        "  swaig-test app.py --route /sales --dump-swml --raw\n\n"
+        "More with --help-examples; serverless modes with --help-platforms.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     p.add_argument(
