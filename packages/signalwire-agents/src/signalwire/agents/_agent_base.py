@@ -10,7 +10,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from signalwire.agents._agent_state import AgentState, StateAttr
@@ -45,6 +45,7 @@ _LLM_PARAM_KEYS = (
     "model", "temperature", "top_p", "barge_confidence", "presence_penalty",
     "frequency_penalty", "max_tokens", "confidence",
 )  # fmt: skip
+
 
 class _Compiled:
     """A rendered document split around its token slots: literal, slot, literal, ..."""
@@ -737,6 +738,30 @@ class AgentBase(SkillMixin, SWMLService):
             combined.response = "\n".join(texts)
         return combined
 
+    # -- what the skills package removes again (see skills._host.SkillHost) -----------------
+
+    def _remove_hints(self, hints: Iterable[Any]) -> None:
+        for hint in hints:
+            if hint in self._hints:
+                self._hints.remove(hint)
+        self._changed()
+
+    def _remove_global_data(self, keys: Iterable[str]) -> None:
+        with self._render_lock:
+            for key in keys:
+                self._global_data.pop(key, None)
+        self._changed()
+
+    def _remove_prompt_sections(self, titles: Iterable[str]) -> None:
+        sections = self.pom.sections
+        for title in titles:
+            for index in range(len(sections) - 1, -1, -1):
+                if sections[index].title == title:
+                    del sections[index]
+                    break
+        self.pom._touch()
+        self._changed()
+
     # -- SIP --------------------------------------------------------------------------------
 
     def enable_sip_routing(self, auto_map: bool = True, path: str = "/sip") -> AgentBase:
@@ -1061,3 +1086,11 @@ class AgentBase(SkillMixin, SWMLService):
             except Exception:
                 self.log.exception("debug event handler failed")
         return json_response(200, {"status": "ok"})
+
+
+if TYPE_CHECKING:
+    from signalwire.agents.skills._host import SkillHost
+
+    def _agent_is_a_skill_host(agent: AgentBase) -> SkillHost:
+        # mypy checks here that AgentBase provides everything SkillHost names.
+        return agent
