@@ -5,13 +5,13 @@ Usage (from the repository root)::
     uv run python tools/generate.py           # rewrite the data and the code
     uv run python tools/generate.py --check   # exit 1 if anything committed is stale
 
-Stage 1 (``spec_data.py``) reads the published specs (``SIGNALWIRE_SPECS_DIR``,
+Stage 1 (:mod:`.spec_data`) reads the published specs (``SIGNALWIRE_SPECS_DIR``,
 else ``../shared/specs`` beside the checkout) and writes the facts-only copies in
 ``packages/signalwire-testing/src/signalwire/testing/_data/``. Without a specs folder,
 stage 1 is skipped and the committed data is used as it is.
 
-Stage 2 turns that committed data into code: ``generate_rest.py`` (the REST
-resource tree) and ``generate_swml_verbs.py`` (SWML verb methods and the pruned
+Stage 2 turns that committed data into code: ``rest.generate`` (the REST
+resource tree) and :mod:`.swml_verbs` (SWML verb methods and the pruned
 runtime schema).
 """
 
@@ -19,14 +19,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import generate_rest  # noqa: E402
-import generate_swml_verbs  # noqa: E402
-import spec_data  # noqa: E402
+from signalwire_devtools.codegen import spec_data, swml_verbs
+from signalwire_devtools.codegen.rest import generate as rest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"stage 1: spec data matches {specs}")
         else:
             spec_data.write(files)
-            print(f"stage 1: wrote {spec_data.DATA_DIR.relative_to(HERE.parent)} from {specs}")
+            print(f"stage 1: wrote {spec_data.DATA_DIR.relative_to(spec_data.ROOT)} from {specs}")
     check = ["--check"] if args.check else []
-    failed |= generate_rest.main(check) != 0
-    failed |= generate_swml_verbs.main(check) != 0
+    failed |= rest.main(check) != 0
+    failed |= swml_verbs.main(check) != 0
     return 1 if failed else 0
 
 
