@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 SEPARATE_AREAS = {"mcp-gateway", "search"}
