@@ -69,6 +69,7 @@ CASES: list[tuple[str, list[str], list[str], tuple[str, list[str], str]]] = [
         ("welcome", ["--name", "Bo"], "Hello Bo, from a sibling module."),
     ),
     ("main_subclass_with_args.py", [], ["shop_name"], ("shop_name", [], "This is corner-shop.")),
+    ("main_prints.py", [], ["talk"], ("talk", [], "blah")),
 ]
 
 
@@ -169,3 +170,17 @@ def test_a_plain_service_lists_where_its_tools_are_served() -> None:
     assert code == 0
     assert "served at /ivr/swaig/ (no ai verb in its SWML)" in out
     assert "lookup_competitor" in out and "--competitor <string>" in out
+
+
+def test_what_a_script_prints_goes_to_stderr() -> None:
+    code, out, err = run(str(CORPUS / "main_prints.py"), "--list-tools", "--raw")
+    assert code == 0
+    assert [f["function"] for f in json.loads(out)] == ["talk"]
+    assert "loading the chatty script" in err and "CHATTY DEMO" in err
+
+
+def test_an_agent_its_own_check_refuses_is_one_line_exit_1() -> None:
+    code, out, err = run(str(CORPUS / "invalid_contexts.py"), "--dump-swml")
+    assert (code, out) == (1, "")
+    assert err.startswith("swaig-test: broken cannot be served: ContextValidationError: ")
+    assert err.count("\n") == 1 and "Traceback" not in err

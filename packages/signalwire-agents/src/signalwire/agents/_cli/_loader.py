@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import inspect
@@ -94,6 +95,15 @@ def load_agents(
     are called. ``agent_class`` keeps only agents of that class name
     (instantiating it when needed). ``note`` receives progress remarks.
     """
+    # What the script prints while it loads (banners, main()'s messages) goes to stderr, so
+    # stdout carries only the command's own output (`--raw | jq` keeps working).
+    with contextlib.redirect_stdout(sys.stderr):
+        return _load_agents(target, agent_class, note)
+
+
+def _load_agents(
+    target: str, agent_class: str | None, note: Callable[[str], None] | None
+) -> list[SWMLService]:
     module_name, sep, attr = target.rpartition(":")
     if sep and module_name and not Path(target).is_file() and attr.isidentifier():
         module = _load_module(module_name)

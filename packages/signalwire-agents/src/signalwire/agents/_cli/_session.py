@@ -68,7 +68,12 @@ class Session:
         self.headers = pairs(args.header, "--header")
         user, password = agent.get_basic_auth_credentials()[:2]
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.app = agent.get_app()
+        try:
+            self.app = agent.get_app()
+        except Exception as exc:  # the agent's own configuration check refused it
+            raise AgentError(
+                f"{agent.name} cannot be served: {type(exc).__name__}: {exc}"
+            ) from exc
         self.platform: str | None = args.simulate_serverless
 
     def log(self, text: str) -> None:
@@ -89,15 +94,20 @@ class Session:
             headers.insert(0, ("content-type", "application/json"))
             data = json.dumps(body).encode()
         self.log(f"> {method} {target}" + (f" (as {self.platform})" if self.platform else ""))
-        if self.platform:
-            resp, answer = await platform_request(
-                self.platform, self.app, method, target, headers, data
-            )
-            self.log(describe(answer))
-        else:
-            resp = await asgi_request(
-                self.app, method, target, headers, data, server=("localhost", self.agent.port)
-            )
+        try:
+            if self.platform:
+                resp, answer = await platform_request(
+                    self.platform, self.app, method, target, headers, data
+                )
+                self.log(describe(answer))
+            else:
+                resp = await asgi_request(
+                    self.app, method, target, headers, data, server=("localhost", self.agent.port)
+                )
+        except Exception as exc:  # the app raised instead of answering: report, no traceback
+            raise AgentError(
+                f"{method} {target} raised {type(exc).__name__}: {exc} (run with -v for the log)"
+            ) from exc
         self.log(f"< {resp.status} ({len(resp.body)} bytes)")
         return resp
 
