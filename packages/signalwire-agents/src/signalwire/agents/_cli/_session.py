@@ -71,9 +71,7 @@ class Session:
         try:
             self.app = agent.get_app()
         except Exception as exc:  # the agent's own configuration check refused it
-            raise AgentError(
-                f"{agent.name} cannot be served: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise AgentError(f"{agent.name} cannot be served: {type(exc).__name__}: {exc}") from exc
         self.platform: str | None = args.simulate_serverless
 
     def log(self, text: str) -> None:
