@@ -184,3 +184,11 @@ def test_an_agent_its_own_check_refuses_is_one_line_exit_1() -> None:
     assert (code, out) == (1, "")
     assert err.startswith("swaig-test: broken cannot be served: ContextValidationError: ")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_failing_class_is_one_line() -> None:
+    code, _out, err = run(str(CORPUS / "class_init_fails.py"), "--list-tools")
+    assert code == 2
+    assert err == (
+        "swaig-test: error: NeedsKeyAgent() failed: RuntimeError: WEATHER_API_KEY is not set\n"
+    )

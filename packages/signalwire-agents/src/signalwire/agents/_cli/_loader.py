@@ -60,6 +60,8 @@ def _instantiate(cls: type[SWMLService]) -> SWMLService:
             f"cannot create {cls.__name__}() without arguments ({exc}); "
             "create an instance at module level instead"
         ) from None
+    except Exception as exc:  # the class's own __init__ failed: one line, no traceback
+        raise AgentLoadError(f"{cls.__name__}() failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _agents_in(value: Any) -> list[SWMLService]:
@@ -277,6 +279,8 @@ def _call_factory(func: Any) -> SWMLService | None:
         made = func()
     except TypeError as exc:
         raise AgentLoadError(f"cannot call {func.__name__}() without arguments ({exc})") from None
+    except Exception as exc:
+        raise AgentLoadError(f"{func.__name__}() failed: {type(exc).__name__}: {exc}") from exc
     return made if isinstance(made, SWMLService) else None
 
 
