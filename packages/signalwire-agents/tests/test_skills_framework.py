@@ -90,11 +90,15 @@ async def test_native_vector_search_without_signalwire_search_still_answers(
         pytest.skip("signalwire-search is installed here; its own tests cover the skill")
     agent = new_agent()
     with caplog.at_level("ERROR", logger="signalwire.agents.skills.native_vector_search"):
-        agent.add_skill("native_vector_search", {"index_file": "docs.swsearch", "tool_name": "ask_docs"})
+        agent.add_skill(
+            "native_vector_search", {"index_file": "docs.swsearch", "tool_name": "ask_docs"}
+        )
     assert "signalwire-search" in caplog.text
     assert "native_vector_search" not in skill_registry.list_all_skill_sources()["not_provided"]
     answer = await call_tool(agent, "ask_docs", {"query": "how do I transfer a call?"})
-    assert answer == {"response": "Knowledge search is not available right now, so I can't look that up."}
+    assert answer == {
+        "response": "Knowledge search is not available right now, so I can't look that up."
+    }
     empty = await call_tool(agent, "ask_docs", {"query": "  "})
     assert empty == {"response": "Please tell me what to search for."}
 

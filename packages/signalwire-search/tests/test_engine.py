@@ -34,9 +34,13 @@ def test_better_full_text_match_ranks_higher(tmp_path: Path) -> None:
     root = tmp_path / "kw"
     root.mkdir()
     (root / "a.txt").write_text("Refund refund refund policy: every refund is reviewed.")
-    (root / "b.txt").write_text("The office is closed on holidays. A refund may be asked for by mail.")
+    (root / "b.txt").write_text(
+        "The office is closed on holidays. A refund may be asked for by mail."
+    )
     out = tmp_path / "kw.swsearch"
-    IndexBuilder(model_name="none", chunking_strategy="paragraph").build_index(root, str(out), ["txt"])
+    IndexBuilder(model_name="none", chunking_strategy="paragraph").build_index(
+        root, str(out), ["txt"]
+    )
     with SearchEngine(index_path=out) as engine:
         results = engine.search(None, "refund", count=2)
     assert [r["metadata"]["filename"] for r in results] == ["a.txt", "b.txt"]
@@ -63,9 +67,13 @@ def test_vectors_load_once_and_search_all_rows(index: Path, embedder: StaticEmbe
         assert matrix is not None and matrix.shape == (rows, 48)
 
 
-def test_tag_filter_applies_before_the_pool(docs: Path, tmp_path: Path, embedder: StaticEmbedder) -> None:
+def test_tag_filter_applies_before_the_pool(
+    docs: Path, tmp_path: Path, embedder: StaticEmbedder
+) -> None:
     out = tmp_path / "t.swsearch"
-    IndexBuilder(model_name="test/static-words", chunking_strategy="markdown").build_index(docs, str(out), ["md"])
+    IndexBuilder(model_name="test/static-words", chunking_strategy="markdown").build_index(
+        docs, str(out), ["md"]
+    )
     with SearchEngine(index_path=out) as engine:
         # markdown auto-tags (in the chunk metadata) are filterable too
         results = engine.query("agent", count=5, tags=["code:python"])
@@ -83,7 +91,9 @@ def test_similarity_threshold_drops_weak_results(index: Path) -> None:
 
 def test_bad_arguments_are_named(index: Path) -> None:
     with SearchEngine(index_path=index) as engine:
-        with pytest.raises(ValueError, match="similarity_threshold must be a number from 0 to 1, not 7"):
+        with pytest.raises(
+            ValueError, match="similarity_threshold must be a number from 0 to 1, not 7"
+        ):
             engine.query("transfer", similarity_threshold=7)
         with pytest.raises(ValueError, match="count must be an integer"):
             engine.search(None, "x", count=0)
@@ -101,12 +111,19 @@ def test_other_model_or_dimension_is_refused(index: Path) -> None:
             engine.search([0.1] * 16, "transfer")
 
 
-def test_missing_model_falls_back_to_keywords_once(index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_model_falls_back_to_keywords_once(
+    index: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     copy = tmp_path / "unknown-model.swsearch"
     copy.write_bytes(index.read_bytes())
     with sqlite3.connect(copy) as conn:
-        conn.execute("UPDATE config SET value = 'model2vec:not/installed' WHERE key = 'embedding_model'")
-    with SearchEngine(index_path=copy) as engine, caplog.at_level("WARNING", logger="signalwire.search"):
+        conn.execute(
+            "UPDATE config SET value = 'model2vec:not/installed' WHERE key = 'embedding_model'"
+        )
+    with (
+        SearchEngine(index_path=copy) as engine,
+        caplog.at_level("WARNING", logger="signalwire.search"),
+    ):
         first = engine.query("refunds", count=1)
         second = engine.query("refunds", count=1)
     assert first[0]["metadata"]["filename"] == "billing.txt" == second[0]["metadata"]["filename"]
@@ -156,7 +173,10 @@ def test_stats_and_stopwords(index: Path) -> None:
         stats = engine.get_stats()
         assert stats["total_files"] == 5 and stats["file_types"]["markdown"] == 4
         assert stats["file_types"]["text"] == 1 and engine.query_stopwords == []
-    assert drop_corpus_terms("SignalWire agents and SignalWire's skills", ["SignalWire"]) == "agents and skills"
+    assert (
+        drop_corpus_terms("SignalWire agents and SignalWire's skills", ["SignalWire"])
+        == "agents and skills"
+    )
     assert drop_corpus_terms("SignalWire agents", ["SignalWire"]) == "SignalWire agents"
 
 
@@ -164,10 +184,14 @@ def test_results_are_deduplicated_and_diversified(tmp_path: Path) -> None:
     root = tmp_path / "dup"
     root.mkdir()
     for name in ("a.txt", "b.txt"):
-        (root / name).write_text("Voicemail greetings are recorded per user.\n\nVoicemail boxes hold 100 messages.")
+        (root / name).write_text(
+            "Voicemail greetings are recorded per user.\n\nVoicemail boxes hold 100 messages."
+        )
     (root / "c.txt").write_text("Voicemail can be emailed.")
     out = tmp_path / "dup.swsearch"
-    IndexBuilder(model_name="none", chunking_strategy="paragraph").build_index(root, str(out), ["txt"])
+    IndexBuilder(model_name="none", chunking_strategy="paragraph").build_index(
+        root, str(out), ["txt"]
+    )
     with SearchEngine(index_path=out) as engine:
         results = engine.search(None, "voicemail", count=10)
     contents = [r["content"] for r in results]

@@ -19,7 +19,9 @@ from .conftest import MODEL
 
 def tables(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as conn:
-        return dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+        return dict(
+            conn.execute("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        )
 
 
 def test_file_has_the_vendor_schema_and_config(index: Path, embedder: StaticEmbedder) -> None:
@@ -31,16 +33,43 @@ def test_file_has_the_vendor_schema_and_config(index: Path, embedder: StaticEmbe
     with sqlite3.connect(index) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(chunks)")]
         assert columns == [
-            "id", "content", "processed_content", "keywords", "language", "embedding", "filename",
-            "section", "start_line", "end_line", "tags", "metadata", "metadata_text", "chunk_hash",
+            "id",
+            "content",
+            "processed_content",
+            "keywords",
+            "language",
+            "embedding",
+            "filename",
+            "section",
+            "start_line",
+            "end_line",
+            "tags",
+            "metadata",
+            "metadata_text",
+            "chunk_hash",
             "created_at",
         ]
-        fts_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='chunks_fts'").fetchone()[0]
-        assert "fts5(" in fts_sql and "content='chunks'" in fts_sql and "content_rowid='id'" in fts_sql
+        fts_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='chunks_fts'").fetchone()[
+            0
+        ]
+        assert (
+            "fts5(" in fts_sql and "content='chunks'" in fts_sql and "content_rowid='id'" in fts_sql
+        )
         config = dict(conn.execute("SELECT key, value FROM config"))
-        for key in ("embedding_model", "embedding_dimensions", "chunk_size", "min_chunk_size",
-                    "chunk_overlap", "preprocessing_version", "embed_text", "query_stopwords",
-                    "languages", "created_at", "sources", "file_types"):
+        for key in (
+            "embedding_model",
+            "embedding_dimensions",
+            "chunk_size",
+            "min_chunk_size",
+            "chunk_overlap",
+            "preprocessing_version",
+            "embed_text",
+            "query_stopwords",
+            "languages",
+            "created_at",
+            "sources",
+            "file_types",
+        ):
             assert key in config, key
         assert config["embedding_model"] == MODEL
         assert config["embedding_dimensions"] == "48"
@@ -50,7 +79,7 @@ def test_file_has_the_vendor_schema_and_config(index: Path, embedder: StaticEmbe
             "SELECT content, embedding, tags, metadata, filename, section, start_line, chunk_hash, language"
             " FROM chunks WHERE section = 'Transferring calls > Blind transfer'"
         ).fetchone()
-    content, blob, tags, metadata, filename, section, start_line, chunk_hash, language = row
+    content, blob, tags, metadata, filename, _section, start_line, chunk_hash, language = row
     # float32 little-endian, 4 bytes per dimension, the model's vector of the content
     assert len(blob) == 48 * 4
     decoded = np.array(struct.unpack("<48f", blob), dtype=np.float32)
@@ -65,7 +94,9 @@ def test_file_has_the_vendor_schema_and_config(index: Path, embedder: StaticEmbe
 
 def test_fts_is_filled_and_keywords_are_json(index: Path) -> None:
     with sqlite3.connect(index) as conn:
-        hits = conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH 'refunds'").fetchall()
+        hits = conn.execute(
+            "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH 'refunds'"
+        ).fetchall()
         assert len(hits) == 1
         keywords = json.loads(conn.execute("SELECT keywords FROM chunks LIMIT 1").fetchone()[0])
         assert isinstance(keywords, list) and "kb" in keywords
@@ -103,10 +134,17 @@ def test_incremental_rebuild_embeds_only_changed_files(docs: Path, tmp_path: Pat
     with sqlite3.connect(out) as conn:
         files = {r[0] for r in conn.execute("SELECT DISTINCT filename FROM chunks")}
         assert str(Path("agents/skills.md")) not in files
-        assert conn.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'portal'").fetchone()[0] == 1
+        assert (
+            conn.execute(
+                "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'portal'"
+            ).fetchone()[0]
+            == 1
+        )
     # other settings: a full rebuild
     calls.clear()
-    IndexBuilder(embedder=model, chunking_strategy="sentence", workers=1).build_index(docs, str(out), ["md", "txt"])
+    IndexBuilder(embedder=model, chunking_strategy="sentence", workers=1).build_index(
+        docs, str(out), ["md", "txt"]
+    )
     assert sum(calls) > 1
 
 
@@ -116,8 +154,12 @@ def test_parallel_parsing_gives_the_same_index(tmp_path: Path) -> None:
     for i in range(40):
         (root / f"doc{i:02}.md").write_text(f"# Doc {i}\n\nTopic number {i} covers item {i * 7}.\n")
     serial, parallel = tmp_path / "s.swsearch", tmp_path / "p.swsearch"
-    IndexBuilder(model_name="none", chunking_strategy="markdown", workers=1).build_index(root, str(serial), ["md"])
-    IndexBuilder(model_name="none", chunking_strategy="markdown", workers=2).build_index(root, str(parallel), ["md"])
+    IndexBuilder(model_name="none", chunking_strategy="markdown", workers=1).build_index(
+        root, str(serial), ["md"]
+    )
+    IndexBuilder(model_name="none", chunking_strategy="markdown", workers=2).build_index(
+        root, str(parallel), ["md"]
+    )
     query = "SELECT filename, section, content, chunk_hash FROM chunks ORDER BY id"
     with sqlite3.connect(serial) as a, sqlite3.connect(parallel) as b:
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
@@ -147,7 +189,7 @@ def test_bad_sources_give_clear_errors(tmp_path: Path) -> None:
     (junk / "image.md").write_bytes(b"\x89PNG\x00\x00binary")
     (junk / "latin.md").write_bytes("caf\xe9".encode("latin-1"))
     (junk / "blank.md").write_text("   \n")
-    with pytest.raises(IndexFormatError, match="no files could be indexed: .*binary content"):
+    with pytest.raises(IndexFormatError, match=r"no files could be indexed: .*binary content"):
         IndexBuilder(model_name="none").build_index(junk, str(tmp_path / "j.swsearch"), ["md"])
     (junk / "ok.md").write_text("Fine text here.")
     report = IndexBuilder(model_name="none").build_index(junk, str(tmp_path / "j.swsearch"), ["md"])
@@ -176,7 +218,9 @@ def test_failed_rebuild_keeps_the_previous_index(index: Path, docs: Path) -> Non
 
     broken = Broken(MODEL, {"x": [1.0, 0.0]})
     with pytest.raises(RuntimeError, match="model crashed"):
-        IndexBuilder(embedder=broken, chunking_strategy="sentence").build_index(docs, str(index), ["md"])
+        IndexBuilder(embedder=broken, chunking_strategy="sentence").build_index(
+            docs, str(index), ["md"]
+        )
     assert index.read_bytes() == before
     assert [p.name for p in index.parent.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -189,14 +233,19 @@ def test_invalid_settings_fail_at_construction() -> None:
     with pytest.raises(ValueError, match="connection_string"):
         IndexBuilder(backend="pgvector")
     with pytest.raises(ValueError, match="chunk_overlap"):
-        DocumentProcessor("sliding", chunk_size=10, chunk_overlap=10).create_chunks("a b c", "f", "txt")
+        DocumentProcessor("sliding", chunk_size=10, chunk_overlap=10).create_chunks(
+            "a b c", "f", "txt"
+        )
 
 
 def test_validate_index(index: Path, tmp_path: Path) -> None:
     builder = IndexBuilder(model_name="none")
     ok = builder.validate_index(index)
     assert ok["valid"] and ok["chunk_count"] > 0 and ok["file_count"] == 5
-    assert builder.validate_index(tmp_path / "nope.swsearch") == {"valid": False, "error": "Index file does not exist"}
+    assert builder.validate_index(tmp_path / "nope.swsearch") == {
+        "valid": False,
+        "error": "Index file does not exist",
+    }
     foreign = tmp_path / "foreign.swsearch"
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE chunks (id INTEGER)")
@@ -209,9 +258,15 @@ def test_validate_index(index: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("strategy", "section"),
-    [("sentence", "Section 1"), ("sliding", "Chunk 1"), ("paragraph", "Paragraph 1"),
-     ("page", "Page 1"), ("topic", "Topic 1"), ("qa", "QA Section 1"),
-     ("semantic", "Section 1")],
+    [
+        ("sentence", "Section 1"),
+        ("sliding", "Chunk 1"),
+        ("paragraph", "Paragraph 1"),
+        ("page", "Page 1"),
+        ("topic", "Topic 1"),
+        ("qa", "QA Section 1"),
+        ("semantic", "Section 1"),
+    ],
 )
 def test_every_strategy_chunks(strategy: str, section: str) -> None:
     text = " ".join(f"Sentence number {i} talks about calls." for i in range(12))
@@ -224,20 +279,30 @@ def test_every_strategy_chunks(strategy: str, section: str) -> None:
 
 def test_sentence_windows_overlap_like_the_vendor() -> None:
     text = " ".join(f"S{i} ends here." for i in range(9))
-    chunks = DocumentProcessor("sentence", max_sentences_per_chunk=4).create_chunks(text, "a", "txt")
+    chunks = DocumentProcessor("sentence", max_sentences_per_chunk=4).create_chunks(
+        text, "a", "txt"
+    )
     # window 4, overlap max(1, 4 // 4) = 1 -> step 3
     assert [c["content"].split()[0] for c in chunks] == ["S0", "S3", "S6"]
-    single = DocumentProcessor("sentence", max_sentences_per_chunk=1).create_chunks(text, "a", "txt")
+    single = DocumentProcessor("sentence", max_sentences_per_chunk=1).create_chunks(
+        text, "a", "txt"
+    )
     assert len(single) == 9
 
 
 def test_json_strategy() -> None:
-    doc = {"chunks": [
-        {"content": "# Guide", "metadata": {"url": "u1"}},
-        {"content": "## Step one\nDo it.", "metadata": {"url": "u1", "section": "Steps"}, "tags": ["a"]},
-        {"content": "Table of contents", "type": "toc"},
-        {"nocontent": True},
-    ]}
+    doc = {
+        "chunks": [
+            {"content": "# Guide", "metadata": {"url": "u1"}},
+            {
+                "content": "## Step one\nDo it.",
+                "metadata": {"url": "u1", "section": "Steps"},
+                "tags": ["a"],
+            },
+            {"content": "Table of contents", "type": "toc"},
+            {"nocontent": True},
+        ]
+    }
     chunks = DocumentProcessor("json").create_chunks(json.dumps(doc), "d.json", "json")
     assert len(chunks) == 3
     assert chunks[1]["content"].startswith("# Guide\n\n## Step one")

@@ -74,7 +74,32 @@ _LAZY = {
     "SearchService": "search_service",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODEL_ALIASES",
+    "BuildReport",
+    "DocumentProcessor",
+    "Embedder",
+    "IndexBuilder",
+    "IndexFormatError",
+    "MissingDependencyError",
+    "Model2VecEmbedder",
+    "ModelMismatchError",
+    "OpenAIEmbedder",
+    "SearchBackendError",
+    "SearchEngine",
+    "SearchError",
+    "SearchIndexMigrator",
+    "SearchService",
+    "SentenceTransformerEmbedder",
+    "StaticEmbedder",
+    "__version__",
+    "get_embedder",
+    "preprocess_document_content",
+    "preprocess_query",
+    "register_embedder",
+    "resolve_model_alias",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -143,7 +143,9 @@ def _xlsx(path: Path) -> str:
     except Exception as exc:
         raise SkipFile(f"unreadable XLSX ({type(exc).__name__}: {exc})") from exc
     text = "\n".join(r for r in rows if r)
-    return text if text.strip() else _no_text()
+    if not text.strip():
+        raise SkipFile("no text")
+    return text
 
 
 def _no_text() -> list[str]:

@@ -1,7 +1,7 @@
 """The ``.swsearch`` file: an SQLite database, table for table as signalwire-sdk writes it.
 
 * ``chunks``: one row per chunk; ``embedding`` holds the raw little-endian float32 bytes
-  of the vector (4 × dimensions bytes), ``tags``/``keywords`` JSON arrays, ``metadata``
+  of the vector (4 x dimensions bytes), ``tags``/``keywords`` JSON arrays, ``metadata``
   a JSON object.
 * ``chunks_fts``: FTS5 over ``processed_content, keywords, metadata_text`` with external
   content ``chunks`` (default ``unicode61`` tokenizer), filled by ``'rebuild'``.
@@ -79,11 +79,12 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
             f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
         tables = {
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")
         }
     except sqlite3.DatabaseError as exc:
-        raise IndexFormatError(f"{file} is not a search index (not an SQLite database: {exc})") from exc
+        raise IndexFormatError(
+            f"{file} is not a search index (not an SQLite database: {exc})"
+        ) from exc
     missing = [t for t in REQUIRED_TABLES if t not in tables and t != "synonyms"]
     if missing:
         conn.close()

@@ -34,7 +34,10 @@ def merge(sources: Iterable[tuple[str, list[tuple[int, float]]]]) -> dict[int, d
             cand = out.get(chunk_id)
             if cand is None:
                 cand = out[chunk_id] = {
-                    "id": chunk_id, "search_type": name, "sources": {}, "source_scores": {},
+                    "id": chunk_id,
+                    "search_type": name,
+                    "sources": {},
+                    "source_scores": {},
                 }
             cand["sources"][name] = True
             cand["source_scores"][name] = score
@@ -78,7 +81,11 @@ def rank(
             score = min(1.0, cand["vector_score"] + min(TIEBREAK_MAX, 0.1 * (n - 1)))
         else:
             raw = min(1.0, max(cand["source_scores"].values()))  # sources may exceed 1
-            score = min(1.0, raw * ceiling * 0.99) if ceiling is not None else min(1.0, raw + 0.1 * (n - 1))
+            score = (
+                min(1.0, raw * ceiling * 0.99)
+                if ceiling is not None
+                else min(1.0, raw + 0.1 * (n - 1))
+            )
         cand["final_score"] = score
     candidates.sort(key=lambda c: c["final_score"], reverse=True)
 
@@ -93,7 +100,9 @@ def rank(
             if q and q in cand["content"].lower():
                 boost *= 2.0
             filename = str(cand["metadata"].get("filename") or "").lower()
-            if wants_example and any(w in filename for w in ("example", "sample", "demo", "tutorial", "guide")):
+            if wants_example and any(
+                w in filename for w in ("example", "sample", "demo", "tutorial", "guide")
+            ):
                 boost *= 1.5
             if "getting started" in q and "start" in cand["content"].lower():
                 boost *= 1.5
@@ -164,8 +173,11 @@ def rank(
                 vector_only.append(cand)
             else:
                 other.append(cand)
-        quota = [(hybrid, max(1, int(0.4 * window))), (vector_only, max(1, int(0.4 * window))),
-                 (other, max(1, int(0.2 * window)))]
+        quota = [
+            (hybrid, max(1, int(0.4 * window))),
+            (vector_only, max(1, int(0.4 * window))),
+            (other, max(1, int(0.2 * window))),
+        ]
         chosen: list[dict[str, Any]] = []
         for group, n in quota:
             chosen.extend(group[:n])

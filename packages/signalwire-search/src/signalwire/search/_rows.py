@@ -62,7 +62,9 @@ def chunk_hash(chunk: dict[str, Any]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def prepare(chunk: dict[str, Any], global_tags: list[str] | None, embed_text: str) -> dict[str, Any]:
+def prepare(
+    chunk: dict[str, Any], global_tags: list[str] | None, embed_text: str
+) -> dict[str, Any]:
     """Everything but the embedding: processed text, keywords, tags, metadata, hash, and
     ``embed_input`` (the text to embed)."""
     content = chunk["content"]
@@ -86,5 +88,7 @@ def prepare(chunk: dict[str, Any], global_tags: list[str] | None, embed_text: st
         "metadata": metadata,
         "metadata_text": metadata_text(embedded, tags, chunk.get("section"), chunk_meta),
         "chunk_hash": chunk_hash(chunk),
-        "embed_input": f"{processed} {' '.join(tags)}".strip() if embed_text == "processed" else content,
+        "embed_input": f"{processed} {' '.join(tags)}".strip()
+        if embed_text == "processed"
+        else content,
     }

@@ -18,7 +18,17 @@ from typing import Any, TextIO
 __all__ = ["main"]
 
 SUBCOMMANDS = ("validate", "search", "remote", "migrate", "serve")
-_STRATEGIES = ("sentence", "sliding", "paragraph", "page", "semantic", "topic", "qa", "json", "markdown")
+_STRATEGIES = (
+    "sentence",
+    "sliding",
+    "paragraph",
+    "page",
+    "semantic",
+    "topic",
+    "qa",
+    "json",
+    "markdown",
+)
 
 
 class _Fail(Exception):
@@ -92,7 +102,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file-types", default="md,txt,rst")
     p.add_argument("--exclude")
     p.add_argument("--languages", default="en")
-    p.add_argument("--model", default="mini", help="mini, base, a model id, or 'none' (keyword-only)")
+    p.add_argument(
+        "--model", default="mini", help="mini, base, a model id, or 'none' (keyword-only)"
+    )
     p.add_argument("--tags")
     p.add_argument("--index-nlp-backend", choices=["nltk", "spacy", "basic"], default="nltk")
     p.add_argument("--embed-text", choices=["content", "processed"], default="content")
@@ -115,7 +127,9 @@ def _output_name(args: argparse.Namespace) -> str:
     if args.output:
         name = args.output
     else:
-        stem = sources[0].stem if len(sources) == 1 else ("combined" if args.output_dir else "sources")
+        stem = (
+            sources[0].stem if len(sources) == 1 else ("combined" if args.output_dir else "sources")
+        )
         name = stem
         if args.output_dir:
             name = str(Path(args.output_dir) / stem)
@@ -167,7 +181,12 @@ def _cmd_build(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return _export_json(builder, sources, output, file_types, args, out)
     out.write(f"Building {output} from {len(sources)} source(s) with model {builder.model_name}\n")
     report = builder.build_index_from_sources(
-        sources, output, file_types, _csv(args.exclude), _csv(args.languages), _csv(args.tags),
+        sources,
+        output,
+        file_types,
+        _csv(args.exclude),
+        _csv(args.languages),
+        _csv(args.tags),
         args.overwrite,
     )
     if args.backend == "pgvector":
@@ -185,12 +204,20 @@ def _cmd_build(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         result = builder.validate_index(report.output)
         if not result["valid"]:
             raise _Fail(f"Index validation failed: {result['error']}")
-        out.write(f"✓ Index is valid: {result['chunk_count']} chunks, {result['file_count']} files\n")
+        out.write(
+            f"✓ Index is valid: {result['chunk_count']} chunks, {result['file_count']} files\n"
+        )
     return 0
 
 
-def _export_json(builder: Any, sources: list[Path], output: str, file_types: list[str],
-                 args: argparse.Namespace, out: TextIO) -> int:
+def _export_json(
+    builder: Any,
+    sources: list[Path],
+    output: str,
+    file_types: list[str],
+    args: argparse.Namespace,
+    out: TextIO,
+) -> int:
     from datetime import datetime
 
     files = builder._discover_files_from_sources(sources, file_types, _csv(args.exclude))
@@ -229,8 +256,10 @@ def _cmd_validate(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     result = IndexBuilder(model_name="none").validate_index(args.index_file)
     if not result["valid"]:
         raise _Fail(f"Index is invalid: {args.index_file}: {result['error']}")
-    out.write(f"✓ Index is valid: {args.index_file}\n  Chunks: {result['chunk_count']}\n"
-              f"  Files: {result['file_count']}\n")
+    out.write(
+        f"✓ Index is valid: {args.index_file}\n  Chunks: {result['chunk_count']}\n"
+        f"  Files: {result['file_count']}\n"
+    )
     if args.verbose:
         for key, value in result["config"].items():
             if key != "file_hashes":
@@ -240,13 +269,17 @@ def _cmd_validate(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
 
 def _search_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sw-search search")
-    p.add_argument("index_source", help=".swsearch file, or collection name with --backend pgvector")
+    p.add_argument(
+        "index_source", help=".swsearch file, or collection name with --backend pgvector"
+    )
     p.add_argument("query", nargs="?")
     p.add_argument("--backend", choices=["sqlite", "pgvector"], default="sqlite")
     p.add_argument("--connection-string")
     p.add_argument("--shell", action="store_true")
     p.add_argument("--count", type=int, default=5)
-    p.add_argument("--similarity-threshold", "--distance-threshold", dest="threshold", type=float, default=0.0)
+    p.add_argument(
+        "--similarity-threshold", "--distance-threshold", dest="threshold", type=float, default=0.0
+    )
     p.add_argument("--tags")
     p.add_argument("--query-nlp-backend", default="nltk")
     p.add_argument("--keyword-weight", type=float)
@@ -257,8 +290,13 @@ def _search_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_results(results: list[dict[str, Any]], query: str, args: argparse.Namespace, out: TextIO,
-                   limit: int = 500) -> None:
+def _print_results(
+    results: list[dict[str, Any]],
+    query: str,
+    args: argparse.Namespace,
+    out: TextIO,
+    limit: int = 500,
+) -> None:
     if not results:
         out.write(f"No results found for '{query}'\n")
         return
@@ -291,8 +329,11 @@ def _cmd_search(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     if args.backend == "pgvector":
         if not args.connection_string:
             raise _Fail("--connection-string is required for the pgvector backend")
-        engine = SearchEngine(backend="pgvector", connection_string=args.connection_string,
-                              collection_name=args.index_source)
+        engine = SearchEngine(
+            backend="pgvector",
+            connection_string=args.connection_string,
+            collection_name=args.index_source,
+        )
     else:
         if not Path(args.index_source).exists():
             raise _Fail(f"Index file not found: {args.index_source}")
@@ -315,8 +356,12 @@ def _cmd_search(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
                 "enhanced_query": enhanced,
                 "count": len(results),
                 "results": [
-                    {"rank": i, "score": r["score"], "metadata": r["metadata"],
-                     **({} if args.no_content else {"content": r["content"]})}
+                    {
+                        "rank": i,
+                        "score": r["score"],
+                        "metadata": r["metadata"],
+                        **({} if args.no_content else {"content": r["content"]}),
+                    }
                     for i, r in enumerate(results, 1)
                 ],
             }
@@ -373,7 +418,9 @@ def _cmd_remote(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     p.add_argument("query")
     p.add_argument("--index-name", required=True)
     p.add_argument("--count", type=int, default=5)
-    p.add_argument("--similarity-threshold", "--distance-threshold", dest="threshold", type=float, default=0.0)
+    p.add_argument(
+        "--similarity-threshold", "--distance-threshold", dest="threshold", type=float, default=0.0
+    )
     p.add_argument("--tags")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--json", action="store_true")
@@ -397,8 +444,12 @@ def _cmd_remote(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
 
             password = getpass.getpass(f"Password for {args.user}: ")
         auth = (args.user, password)
-    body: dict[str, Any] = {"query": args.query, "index_name": args.index_name,
-                            "count": args.count, "similarity_threshold": args.threshold}
+    body: dict[str, Any] = {
+        "query": args.query,
+        "index_name": args.index_name,
+        "count": args.count,
+        "similarity_threshold": args.threshold,
+    }
     if args.tags:
         body["tags"] = _csv(args.tags)
     from signalwire.search._remote import redact_url
@@ -450,9 +501,11 @@ def _cmd_migrate(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         if info["type"] == "unknown":
             raise _Fail(f"not a .swsearch index: {args.source}")
         config = info.get("config", {})
-        out.write(f"Type: {info['type']}\nTotal chunks: {info.get('total_chunks')}\n"
-                  f"Total files: {info.get('total_files')}\nModel: {config.get('embedding_model')}\n"
-                  f"Dimensions: {config.get('embedding_dimensions')}\nCreated: {config.get('created_at')}\n")
+        out.write(
+            f"Type: {info['type']}\nTotal chunks: {info.get('total_chunks')}\n"
+            f"Total files: {info.get('total_files')}\nModel: {config.get('embedding_model')}\n"
+            f"Dimensions: {config.get('embedding_dimensions')}\nCreated: {config.get('created_at')}\n"
+        )
         return 0
     if not args.connection_string or not (args.collection_name or (args.to_sqlite and args.source)):
         raise _Fail("--connection-string and --collection-name are required")
@@ -460,7 +513,11 @@ def _cmd_migrate(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         if not args.source:
             raise _Fail("give the .swsearch file to migrate")
         result = migrator.migrate_sqlite_to_pgvector(
-            args.source, args.connection_string, args.collection_name, args.overwrite, args.batch_size
+            args.source,
+            args.connection_string,
+            args.collection_name,
+            args.overwrite,
+            args.batch_size,
         )
     else:
         collection = args.collection_name or args.source
@@ -489,8 +546,12 @@ def _cmd_serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         indexes[name] = path
     from signalwire.search.search_service import SearchService
 
-    SearchService(port=args.port, indexes=indexes, backend=args.backend,
-                  connection_string=args.connection_string).start(host=args.host)
+    SearchService(
+        port=args.port,
+        indexes=indexes,
+        backend=args.backend,
+        connection_string=args.connection_string,
+    ).start(host=args.host)
     return 0
 
 
@@ -503,7 +564,9 @@ _COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run ``sw-search``; returns the exit code.
 
     A subcommand name is taken as such only when no path of that name exists (a folder

@@ -34,11 +34,93 @@ CHUNKING_STRATEGIES = (
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _TOPIC_STOP = frozenset(
-    "the and for are but not you all any can had her was one our out day get has him his "
-    "how man new now old see two way who boy did its let put say she too use that with have "
-    "this will your from they know want been good much some time very when come here just "
-    "like long make many over such take than them well were what which would there their "
-    "about could other these into more only also after first".split()
+    [
+        "the",
+        "and",
+        "for",
+        "are",
+        "but",
+        "not",
+        "you",
+        "all",
+        "any",
+        "can",
+        "had",
+        "her",
+        "was",
+        "one",
+        "our",
+        "out",
+        "day",
+        "get",
+        "has",
+        "him",
+        "his",
+        "how",
+        "man",
+        "new",
+        "now",
+        "old",
+        "see",
+        "two",
+        "way",
+        "who",
+        "boy",
+        "did",
+        "its",
+        "let",
+        "put",
+        "say",
+        "she",
+        "too",
+        "use",
+        "that",
+        "with",
+        "have",
+        "this",
+        "will",
+        "your",
+        "from",
+        "they",
+        "know",
+        "want",
+        "been",
+        "good",
+        "much",
+        "some",
+        "time",
+        "very",
+        "when",
+        "come",
+        "here",
+        "just",
+        "like",
+        "long",
+        "make",
+        "many",
+        "over",
+        "such",
+        "take",
+        "than",
+        "them",
+        "well",
+        "were",
+        "what",
+        "which",
+        "would",
+        "there",
+        "their",
+        "about",
+        "could",
+        "other",
+        "these",
+        "into",
+        "more",
+        "only",
+        "also",
+        "after",
+        "first",
+    ]
 )
 _QA_PATTERNS = [
     re.compile(p, re.I)
@@ -145,7 +227,7 @@ class DocumentProcessor:
 
     def _sentences(self, text: str) -> list[str]:
         runs = 2 if self.split_newlines is None else self.split_newlines
-        parts = re.split(r"\n{%d,}" % runs, text) if runs > 0 else [text]
+        parts = re.split(rf"\n{{{runs},}}", text) if runs > 0 else [text]
         out: list[str] = []
         for part in parts:
             out.extend(split_sentences(part))
@@ -153,7 +235,9 @@ class DocumentProcessor:
 
     # -- strategies ------------------------------------------------------------------------
 
-    def _chunk_sentence(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_sentence(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         sentences = self._sentences(self._text(content))
         size = self.max_sentences_per_chunk
         overlap = max(1, size // 4) if size > 1 else 0  # one sentence per chunk: no overlap
@@ -181,7 +265,9 @@ class DocumentProcessor:
                 break
         return [c for c in chunks if c["content"]]
 
-    def _chunk_sliding(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_sliding(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         words = self._text(content).split()
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError(
@@ -211,15 +297,24 @@ class DocumentProcessor:
                 break
         return chunks
 
-    def _chunk_paragraph(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_paragraph(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         paragraphs = [p for p in re.split(r"\n\s*\n", self._text(content)) if p.strip()]
         return [
-            self._chunk(p, filename, file_type, f"Paragraph {n}",
-                        {"chunk_method": "paragraph_based", "paragraph_number": n})
+            self._chunk(
+                p,
+                filename,
+                file_type,
+                f"Paragraph {n}",
+                {"chunk_method": "paragraph_based", "paragraph_number": n},
+            )
             for n, p in enumerate(paragraphs, start=1)
         ]
 
-    def _chunk_page(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_page(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         if isinstance(content, list):
             pages = content
         elif "\f" in content:
@@ -234,11 +329,20 @@ class DocumentProcessor:
             pages = [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
         out = []
         for n, page in enumerate((p for p in pages if p.strip()), start=1):
-            out.append(self._chunk(page, filename, file_type, f"Page {n}",
-                                   {"chunk_method": "page_based", "page_number": n}))
+            out.append(
+                self._chunk(
+                    page,
+                    filename,
+                    file_type,
+                    f"Page {n}",
+                    {"chunk_method": "page_based", "page_number": n},
+                )
+            )
         return out
 
-    def _chunk_semantic(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_semantic(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         sentences = self._sentences(self._text(content))
         if self.embedder is None or len(sentences) < 2:
             if self.embedder is None:
@@ -259,20 +363,31 @@ class DocumentProcessor:
             else:
                 merged.append(group)
         return [
-            self._chunk(" ".join(g), filename, file_type, f"Semantic Section {i + 1}",
-                        {"chunk_method": "semantic", "semantic_threshold": self.semantic_threshold,
-                         "sentence_count": len(g)})
+            self._chunk(
+                " ".join(g),
+                filename,
+                file_type,
+                f"Semantic Section {i + 1}",
+                {
+                    "chunk_method": "semantic",
+                    "semantic_threshold": self.semantic_threshold,
+                    "sentence_count": len(g),
+                },
+            )
             for i, g in enumerate(merged)
         ]
 
     @staticmethod
     def _topic_words(sentence: str) -> set[str]:
         return {
-            w for w in (m.lower() for m in re.findall(r"[a-zA-Z]{3,}", sentence))
+            w
+            for w in (m.lower() for m in re.findall(r"[a-zA-Z]{3,}", sentence))
             if w not in _TOPIC_STOP and len(w) > 3
         }
 
-    def _chunk_topic(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_topic(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         sentences = self._sentences(self._text(content))
         groups: list[list[str]] = []
         words: list[set[str]] = []
@@ -294,13 +409,25 @@ class DocumentProcessor:
                     groups.append([sentence])
                     words.append(set(kws))
         return [
-            self._chunk(" ".join(g), filename, file_type, f"Topic {n}",
-                        {"chunk_method": "topic", "topic_keywords": sorted(w)[:10],
-                         "sentence_count": len(g), "topic_threshold": self.topic_threshold})
-            for n, (g, w) in enumerate(zip(groups, words), start=1) if g
+            self._chunk(
+                " ".join(g),
+                filename,
+                file_type,
+                f"Topic {n}",
+                {
+                    "chunk_method": "topic",
+                    "topic_keywords": sorted(w)[:10],
+                    "sentence_count": len(g),
+                    "topic_threshold": self.topic_threshold,
+                },
+            )
+            for n, (g, w) in enumerate(zip(groups, words, strict=False), start=1)
+            if g
         ]
 
-    def _chunk_qa(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_qa(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         sentences = self._sentences(self._text(content))
         chunks: list[dict[str, Any]] = []
         current: list[str] = []
@@ -315,23 +442,35 @@ class DocumentProcessor:
             current.append(sentence)
             last = i == len(sentences) - 1
             if len(current) >= 3 and (last or (sentence.endswith(".") and len(current) >= 5)):
-                chunks.append(self._qa_chunk(context + current, filename, file_type, len(chunks) + 1))
+                chunks.append(
+                    self._qa_chunk(context + current, filename, file_type, len(chunks) + 1)
+                )
                 current, context = [], []
         if current:
             chunks.append(self._qa_chunk(context + current, filename, file_type, len(chunks) + 1))
         return chunks
 
-    def _qa_chunk(self, sentences: list[str], filename: str, file_type: str, n: int) -> dict[str, Any]:
+    def _qa_chunk(
+        self, sentences: list[str], filename: str, file_type: str, n: int
+    ) -> dict[str, Any]:
         unique = list(dict.fromkeys(sentences))
         text = " ".join(unique)
-        return self._chunk(text, filename, file_type, f"QA Section {n}", {
-            "chunk_method": "qa_optimized",
-            "has_question": "?" in text,
-            "has_process": bool(_QA_PATTERNS[2].search(text)),
-            "sentence_count": len(unique),
-        })
+        return self._chunk(
+            text,
+            filename,
+            file_type,
+            f"QA Section {n}",
+            {
+                "chunk_method": "qa_optimized",
+                "has_question": "?" in text,
+                "has_process": bool(_QA_PATTERNS[2].search(text)),
+                "sentence_count": len(unique),
+            },
+        )
 
-    def _chunk_json(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_json(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         try:
             data = json.loads(self._text(content))
             items = data["chunks"]
@@ -347,7 +486,8 @@ class DocumentProcessor:
             if not isinstance(item, dict) or not item.get("content"):
                 logger.warning("%s: chunk %d has no content: skipped", filename, idx)
                 continue
-            meta = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+            raw_meta = item.get("metadata")
+            meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
             text = str(item["content"])
             kind = item.get("type", "content")
             tags = [*(item.get("tags") or []), *(meta.get("tags") or [])]
@@ -367,17 +507,29 @@ class DocumentProcessor:
                 section = f"TOC: {text[:50]}"
             else:
                 section = meta.get("section") or f"Section {meta.get('section_number', idx + 1)}"
-            chunk = self._chunk(text, filename, file_type, section, {
-                "chunk_method": "json", "chunk_index": idx, "chunk_type": kind,
-                "original_chunk_id": item.get("chunk_id"), **meta, **extra,
-            })
+            chunk = self._chunk(
+                text,
+                filename,
+                file_type,
+                section,
+                {
+                    "chunk_method": "json",
+                    "chunk_index": idx,
+                    "chunk_type": kind,
+                    "original_chunk_id": item.get("chunk_id"),
+                    **meta,
+                    **extra,
+                },
+            )
             chunk["tags"] = tags
             chunks.append(chunk)
         if not chunks:
             return self._chunk_sentence(content, filename, file_type)
         return chunks
 
-    def _chunk_markdown(self, content: str | list[str], filename: str, file_type: str) -> list[dict[str, Any]]:
+    def _chunk_markdown(
+        self, content: str | list[str], filename: str, file_type: str
+    ) -> list[dict[str, Any]]:
         return _MarkdownChunker(self, filename, file_type).run(self._text(content))
 
 
@@ -421,8 +573,10 @@ class _MarkdownChunker:
                 i += 1  # horizontal rules carry no text
                 continue
             j = i
-            while j + 1 < len(lines) and lines[j + 1].strip() and not re.match(
-                r"^\s{0,3}(#{1,6}\s|`{3,}|~{3,})", lines[j + 1]
+            while (
+                j + 1 < len(lines)
+                and lines[j + 1].strip()
+                and not re.match(r"^\s{0,3}(#{1,6}\s|`{3,}|~{3,})", lines[j + 1])
             ):
                 j += 1
             blocks.append(("text", i + 1, j + 1, lines[i : j + 1]))

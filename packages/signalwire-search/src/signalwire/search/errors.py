@@ -25,8 +25,7 @@ class MissingDependencyError(SearchError, ImportError):
 
     def __init__(self, what: str, extra: str, missing: str) -> None:
         super().__init__(
-            f"{what} needs the {missing!r} package: "
-            f'pip install "signalwire-search[{extra}]"'
+            f'{what} needs the {missing!r} package: pip install "signalwire-search[{extra}]"'
         )
         self.extra = extra
         self.missing = missing

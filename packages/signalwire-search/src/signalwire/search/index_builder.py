@@ -125,11 +125,17 @@ class IndexBuilder:
         if embed_text not in ("content", "processed"):
             raise ValueError(f"embed_text must be 'content' or 'processed', not {embed_text!r}")
         if index_nlp_backend not in ("nltk", "spacy", "basic"):
-            logger.warning("unknown index_nlp_backend %r: using the built-in text processing",
-                           index_nlp_backend)
+            logger.warning(
+                "unknown index_nlp_backend %r: using the built-in text processing",
+                index_nlp_backend,
+            )
         if embedder is not None:
             model_name = embedder.model_name
-        self.model_name = "none" if model_name in (None, *KEYWORD_ONLY_MODELS) else resolve_model_alias(str(model_name))
+        self.model_name = (
+            "none"
+            if model_name in (None, *KEYWORD_ONLY_MODELS)
+            else resolve_model_alias(str(model_name))
+        )
         self.chunking_strategy = chunking_strategy
         self.max_sentences_per_chunk = max_sentences_per_chunk
         self.chunk_size = chunk_size
@@ -182,7 +188,10 @@ class IndexBuilder:
         }
 
     def _discover_files_from_sources(
-        self, sources: Sequence[Path], file_types: Sequence[str], exclude_patterns: Sequence[str] | None = None
+        self,
+        sources: Sequence[Path],
+        file_types: Sequence[str],
+        exclude_patterns: Sequence[str] | None = None,
     ) -> list[tuple[Path, Path]]:
         """``(file, base directory)`` pairs, sorted, without excluded paths."""
         types = [t.strip().lstrip(".").lower() for t in file_types if t.strip()]
@@ -199,8 +208,11 @@ class IndexBuilder:
             else:
                 logger.warning("source does not exist, skipping: %s", source)
         return sorted(
-            ((p, base) for p, base in found.items()
-             if not any(fnmatch.fnmatch(str(p), pat) for pat in excludes)),
+            (
+                (p, base)
+                for p, base in found.items()
+                if not any(fnmatch.fnmatch(str(p), pat) for pat in excludes)
+            ),
             key=lambda pair: str(pair[0]),
         )
 
@@ -216,8 +228,14 @@ class IndexBuilder:
         self, file_path: Path, source_dir: Path | str, global_tags: Sequence[str] | None = None
     ) -> list[dict[str, Any]]:
         """Chunks of one file (``[]`` when it is skipped)."""
-        filename = str(Path(file_path).relative_to(source_dir)) if Path(source_dir) in Path(file_path).parents else Path(file_path).name
-        chunks, _reason = _parse_one(str(file_path), filename, self._processor_settings(), self.max_file_bytes)
+        filename = (
+            str(Path(file_path).relative_to(source_dir))
+            if Path(source_dir) in Path(file_path).parents
+            else Path(file_path).name
+        )
+        chunks, _reason = _parse_one(
+            str(file_path), filename, self._processor_settings(), self.max_file_bytes
+        )
         chunks = chunks or []
         for chunk in chunks:
             if global_tags:
@@ -238,7 +256,13 @@ class IndexBuilder:
     ) -> BuildReport:
         """Build from one folder (see :meth:`build_index_from_sources`)."""
         return self.build_index_from_sources(
-            [Path(source_dir)], output_file, file_types, exclude_patterns, languages, tags, overwrite
+            [Path(source_dir)],
+            output_file,
+            file_types,
+            exclude_patterns,
+            languages,
+            tags,
+            overwrite,
         )
 
     def build_index_from_sources(
@@ -264,7 +288,9 @@ class IndexBuilder:
         if self.backend == "pgvector":
             self._build_pgvector(files, output_file, tags, overwrite, config, report)
         else:
-            self._build_sqlite(files, Path(output_file), list(tags or []), overwrite, config, report)
+            self._build_sqlite(
+                files, Path(output_file), list(tags or []), overwrite, config, report
+            )
         return report
 
     def validate_index(self, index_file: str | Path) -> dict[str, Any]:
@@ -290,7 +316,9 @@ class IndexBuilder:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _config(self, sources: Sequence[Path], file_types: Sequence[str], languages: Sequence[str] | None) -> dict[str, Any]:
+    def _config(
+        self, sources: Sequence[Path], file_types: Sequence[str], languages: Sequence[str] | None
+    ) -> dict[str, Any]:
         return {
             "embedding_model": self.model_name,
             "chunk_size": self.chunk_size,
@@ -335,10 +363,10 @@ class IndexBuilder:
             results: Iterable[tuple[list[dict[str, Any]] | None, str]]
             args = [(str(p), name, settings, self.max_file_bytes) for p, name in todo]
             if executor is not None:
-                results = executor.map(_parse_one, *zip(*args), chunksize=8)
+                results = executor.map(_parse_one, *zip(*args, strict=False), chunksize=8)
             else:
                 results = (_parse_one(*a) for a in args)
-            for (path, name), (chunks, reason) in zip(todo, results):
+            for (path, name), (chunks, reason) in zip(todo, results, strict=False):
                 done = report.files_reused + report.files_processed + len(report.files_skipped) + 1
                 if chunks is None or not chunks:
                     report.files_skipped[name] = reason or "no chunks"
@@ -352,8 +380,11 @@ class IndexBuilder:
                 executor.shutdown(cancel_futures=True)
 
     def _rows(
-        self, files: list[tuple[Path, Path]], skip: set[str], tags: list[str], report: BuildReport,
-        hashes: dict[str, str],
+        self,
+        files: list[tuple[Path, Path]],
+        skip: set[str],
+        tags: list[str],
+        report: BuildReport,
     ) -> Iterator[list[dict[str, Any]]]:
         """Batches of prepared rows with their ``embedding`` bytes."""
         todo: list[tuple[Path, str]] = []
@@ -363,7 +394,7 @@ class IndexBuilder:
                 continue
             todo.append((path, name))
         batch: list[dict[str, Any]] = []
-        for name, chunks in self._parsed(todo, report):
+        for _name, chunks in self._parsed(todo, report):
             for chunk in chunks:
                 batch.append(prepare(chunk, tags, self.embed_text))
             if len(batch) >= _BATCH:
@@ -371,7 +402,6 @@ class IndexBuilder:
                 batch = []
         if batch:
             yield self._embed(batch, report)
-        del hashes  # the caller records them; kept in the signature for clarity of ownership
 
     def _embed(self, batch: list[dict[str, Any]], report: BuildReport) -> list[dict[str, Any]]:
         if self.keyword_only:
@@ -379,7 +409,7 @@ class IndexBuilder:
                 row["embedding"] = b""
         else:
             vectors = self.embedder.embed([row["embed_input"] for row in batch])
-            for row, vector in zip(batch, vectors):
+            for row, vector in zip(batch, vectors, strict=False):
                 row["embedding"] = _format.encode_vector(vector)
         report.chunks_total += len(batch)
         self._note("embed", report.chunks_total, 0, "")
@@ -391,14 +421,19 @@ class IndexBuilder:
             name = str(path.relative_to(base)) if base in path.parents else path.name
             digest = hashlib.sha256()
             with contextlib.suppress(OSError), path.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while block := fh.read(1 << 20):
                     digest.update(block)
             hashes[name] = digest.hexdigest()
         return hashes
 
     def _build_sqlite(
-        self, files: list[tuple[Path, Path]], output: Path, tags: list[str], overwrite: bool,
-        config: dict[str, Any], report: BuildReport,
+        self,
+        files: list[tuple[Path, Path]],
+        output: Path,
+        tags: list[str],
+        overwrite: bool,
+        config: dict[str, Any],
+        report: BuildReport,
     ) -> None:
         if not output.suffix:
             output = output.with_suffix(".swsearch")
@@ -428,17 +463,28 @@ class IndexBuilder:
                     conn.execute("DELETE FROM chunks WHERE filename NOT IN (SELECT name FROM keep)")
                     report.files_reused = len(unchanged)
                 dims = 0
-                for batch in self._rows(files, unchanged, tags, report, hashes):
+                for batch in self._rows(files, unchanged, tags, report):
                     before = conn.total_changes
                     conn.executemany(
                         "INSERT OR IGNORE INTO chunks (content, processed_content, keywords, language,"
                         " embedding, filename, section, start_line, end_line, tags, metadata,"
                         " metadata_text, chunk_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         [
-                            (r["content"], r["processed_content"], json.dumps(r["keywords"]), "en",
-                             r["embedding"], r["filename"], r["section"], r["start_line"],
-                             r["end_line"], json.dumps(r["tags"]), json.dumps(r["metadata"], default=str),
-                             r["metadata_text"], r["chunk_hash"])
+                            (
+                                r["content"],
+                                r["processed_content"],
+                                json.dumps(r["keywords"]),
+                                "en",
+                                r["embedding"],
+                                r["filename"],
+                                r["section"],
+                                r["start_line"],
+                                r["end_line"],
+                                json.dumps(r["tags"]),
+                                json.dumps(r["metadata"], default=str),
+                                r["metadata_text"],
+                                r["chunk_hash"],
+                            )
                             for r in batch
                         ],
                     )
@@ -455,17 +501,25 @@ class IndexBuilder:
                 if not dims and not self.keyword_only:
                     dims = int(self.embedder.dimensions)
                 if report.duplicates_dropped:
-                    logger.info("%d duplicate chunks (same file, section and text) stored once",
-                                report.duplicates_dropped)
+                    logger.info(
+                        "%d duplicate chunks (same file, section and text) stored once",
+                        report.duplicates_dropped,
+                    )
                 conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
-                _format.write_config(conn, {
-                    **config,
-                    "embedding_dimensions": dims,
-                    "file_hashes": {n: hashes[n] for n in hashes if n not in report.files_skipped},
-                    "global_tags": tags,
-                })
+                _format.write_config(
+                    conn,
+                    {
+                        **config,
+                        "embedding_dimensions": dims,
+                        "file_hashes": {
+                            n: hashes[n] for n in hashes if n not in report.files_skipped
+                        },
+                        "global_tags": tags,
+                    },
+                )
                 conn.commit()
-                conn.execute("VACUUM") if unchanged else None
+                if unchanged:
+                    conn.execute("VACUUM")
             finally:
                 conn.close()
             os.replace(tmp, output)
@@ -483,14 +537,20 @@ class IndexBuilder:
                 conn.close()
         except (IndexFormatError, sqlite3.DatabaseError):
             return {}
-        same = old.get("build_settings") == config["build_settings"] and old.get("global_tags", "[]") in (
-            json.dumps(tags), tags)
+        same = old.get("build_settings") == config["build_settings"] and old.get(
+            "global_tags", "[]"
+        ) in (json.dumps(tags), tags)
         hashes = old.get("file_hashes")
         return hashes if same and isinstance(hashes, dict) else {}
 
     def _build_pgvector(
-        self, files: list[tuple[Path, Path]], collection: str, tags: Sequence[str] | None,
-        overwrite: bool, config: dict[str, Any], report: BuildReport,
+        self,
+        files: list[tuple[Path, Path]],
+        collection: str,
+        tags: Sequence[str] | None,
+        overwrite: bool,
+        config: dict[str, Any],
+        report: BuildReport,
     ) -> None:
         from signalwire.search.pgvector_backend import PgVectorBackend
 
@@ -522,7 +582,7 @@ class IndexBuilder:
                     "file_types": config["file_types"],
                 },
             }
-            for batch in self._rows(files, set(), list(tags or []), report, {}):
+            for batch in self._rows(files, set(), list(tags or []), report):
                 report.chunks_written += backend.store_rows(batch, name, pg_config)
             if report.files_processed == 0:
                 raise IndexFormatError("no files could be indexed")

@@ -1,5 +1,9 @@
 """Moving an index between a ``.swsearch`` file and a pgvector collection, both ways."""
 
+# SQL is assembled from table names sanitised to [A-Za-z0-9_] and from "?"/"%s"
+# placeholders; every value is a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import json
@@ -37,11 +41,19 @@ class SearchIndexMigrator:
             return {"type": "unknown", "path": str(path)}
         try:
             config = _format.read_config(conn)
-            total, files = conn.execute("SELECT COUNT(*), COUNT(DISTINCT filename) FROM chunks").fetchone()
+            total, files = conn.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT filename) FROM chunks"
+            ).fetchone()
         finally:
             conn.close()
         config.pop("file_hashes", None)
-        return {"type": "sqlite", "path": str(path), "config": config, "total_chunks": total, "total_files": files}
+        return {
+            "type": "sqlite",
+            "path": str(path),
+            "config": config,
+            "total_chunks": total,
+            "total_files": files,
+        }
 
     def migrate_sqlite_to_pgvector(
         self,
@@ -68,7 +80,9 @@ class SearchIndexMigrator:
                 backend.delete_collection(collection_name)
             backend.create_schema(collection_name, dims)
             if not overwrite and backend.get_stats(collection_name)["total_chunks"]:
-                raise IndexFormatError(f"collection {collection_name!r} is not empty: pass overwrite")
+                raise IndexFormatError(
+                    f"collection {collection_name!r} is not empty: pass overwrite"
+                )
             pg_config = {
                 "model_name": config.get("embedding_model"),
                 "embedding_dimensions": dims,
@@ -90,7 +104,8 @@ class SearchIndexMigrator:
             last = 0
             while True:
                 rows = conn.execute(
-                    f"SELECT {cols} FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)
+                    f"SELECT {cols} FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, batch_size),
                 ).fetchall()
                 if not rows:
                     break
@@ -100,12 +115,21 @@ class SearchIndexMigrator:
                     if len(r[4] or b"") != dims * 4:
                         errors += 1
                         continue
-                    prepared.append({
-                        "content": r[1], "processed_content": r[2], "keywords": _loads(r[3], []),
-                        "embedding": r[4], "filename": r[5], "section": r[6], "start_line": r[7],
-                        "end_line": r[8], "tags": _loads(r[9], []), "metadata": _loads(r[10], {}),
-                        "metadata_text": r[11],
-                    })
+                    prepared.append(
+                        {
+                            "content": r[1],
+                            "processed_content": r[2],
+                            "keywords": _loads(r[3], []),
+                            "embedding": r[4],
+                            "filename": r[5],
+                            "section": r[6],
+                            "start_line": r[7],
+                            "end_line": r[8],
+                            "tags": _loads(r[9], []),
+                            "metadata": _loads(r[10], {}),
+                            "metadata_text": r[11],
+                        }
+                    )
                 if prepared:
                     migrated += backend.store_rows(prepared, collection_name, pg_config)
                 if self.verbose:
@@ -113,8 +137,13 @@ class SearchIndexMigrator:
         finally:
             conn.close()
             backend.close()
-        return {"source": str(sqlite_path), "target": collection_name, "chunks_migrated": migrated,
-                "errors": errors, "config": pg_config}
+        return {
+            "source": str(sqlite_path),
+            "target": collection_name,
+            "chunks_migrated": migrated,
+            "errors": errors,
+            "config": pg_config,
+        }
 
     def migrate_pgvector_to_sqlite(
         self,
@@ -141,43 +170,76 @@ class SearchIndexMigrator:
                 conn.executescript(_format.SCHEMA)
                 for batch in source.fetch_all(max(1, batch_size)):
                     values = []
-                    for (_id, content, processed, emb, filename, section, tags, metadata, meta_text) in batch:
+                    for (
+                        _id,
+                        content,
+                        processed,
+                        emb,
+                        filename,
+                        section,
+                        tags,
+                        metadata,
+                        meta_text,
+                    ) in batch:
                         md = dict(metadata or {})
                         start, end = md.pop("start_line", None), md.pop("end_line", None)
                         kws = md.pop("keywords", None)
                         vec = np.asarray(_parse(emb), dtype="<f4")
                         proc = processed or processed_text(content)
-                        chunk = {"filename": filename, "section": section, "start_line": start,
-                                 "end_line": end, "content": content}
-                        values.append((content, proc, json.dumps(kws if isinstance(kws, list) else keywords(proc, tags)),
-                                       "en", vec.tobytes(), filename or "", section, start, end,
-                                       json.dumps(tags or []), json.dumps(md, default=str), meta_text,
-                                       chunk_hash(chunk)))
+                        chunk = {
+                            "filename": filename,
+                            "section": section,
+                            "start_line": start,
+                            "end_line": end,
+                            "content": content,
+                        }
+                        values.append(
+                            (
+                                content,
+                                proc,
+                                json.dumps(kws if isinstance(kws, list) else keywords(proc, tags)),
+                                "en",
+                                vec.tobytes(),
+                                filename or "",
+                                section,
+                                start,
+                                end,
+                                json.dumps(tags or []),
+                                json.dumps(md, default=str),
+                                meta_text,
+                                chunk_hash(chunk),
+                            )
+                        )
                     before = conn.total_changes
                     conn.executemany(
                         "INSERT OR IGNORE INTO chunks (content, processed_content, keywords, language,"
                         " embedding, filename, section, start_line, end_line, tags, metadata,"
-                        " metadata_text, chunk_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+                        " metadata_text, chunk_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        values,
+                    )
                     migrated += conn.total_changes - before
                     errors += len(values) - (conn.total_changes - before)
                 conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('rebuild')")
                 from datetime import datetime
 
-                _format.write_config(conn, {
-                    "embedding_model": config.get("model_name"),
-                    "embedding_dimensions": config.get("embedding_dimensions"),
-                    "chunk_size": meta.get("chunk_size", 50),
-                    "min_chunk_size": meta.get("min_chunk_size", 0),
-                    "chunk_overlap": meta.get("chunk_overlap", 10),
-                    "preprocessing_version": "1.0",
-                    "embed_text": meta.get("embed_text", "content"),
-                    "query_stopwords": meta.get("query_stopwords") or [],
-                    "languages": config.get("languages") or ["en"],
-                    "created_at": datetime.now().isoformat(),
-                    "sources": meta.get("sources") or meta.get("source_dir") or [],
-                    "file_types": meta.get("file_types") or [],
-                    "chunking_strategy": config.get("chunking_strategy") or "sentence",
-                })
+                _format.write_config(
+                    conn,
+                    {
+                        "embedding_model": config.get("model_name"),
+                        "embedding_dimensions": config.get("embedding_dimensions"),
+                        "chunk_size": meta.get("chunk_size", 50),
+                        "min_chunk_size": meta.get("min_chunk_size", 0),
+                        "chunk_overlap": meta.get("chunk_overlap", 10),
+                        "preprocessing_version": "1.0",
+                        "embed_text": meta.get("embed_text", "content"),
+                        "query_stopwords": meta.get("query_stopwords") or [],
+                        "languages": config.get("languages") or ["en"],
+                        "created_at": datetime.now().isoformat(),
+                        "sources": meta.get("sources") or meta.get("source_dir") or [],
+                        "file_types": meta.get("file_types") or [],
+                        "chunking_strategy": config.get("chunking_strategy") or "sentence",
+                    },
+                )
                 conn.commit()
             finally:
                 conn.close()
@@ -187,8 +249,13 @@ class SearchIndexMigrator:
             raise
         finally:
             source.close()
-        return {"source": collection_name, "target": str(out), "chunks_migrated": migrated,
-                "errors": errors, "config": config}
+        return {
+            "source": collection_name,
+            "target": str(out),
+            "chunks_migrated": migrated,
+            "errors": errors,
+            "config": config,
+        }
 
 
 def _parse(text: str | None) -> list[float]:

@@ -6,6 +6,10 @@ collections built by either SDK are searched by both. Connections come from a
 psycopg 3 pool; vectors travel as pgvector text literals.
 """
 
+# SQL is assembled from table names sanitised to [A-Za-z0-9_] and from "?"/"%s"
+# placeholders; every value is a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import json
@@ -32,7 +36,10 @@ logger = logging.getLogger("signalwire.search")
 def _available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("psycopg") is not None and importlib.util.find_spec("psycopg_pool") is not None
+    return (
+        importlib.util.find_spec("psycopg") is not None
+        and importlib.util.find_spec("psycopg_pool") is not None
+    )
 
 
 PGVECTOR_AVAILABLE = _available()
@@ -72,6 +79,15 @@ class _Pool:
             raise MissingDependencyError("The pgvector backend", "pgvector", "psycopg") from exc
         self._psycopg = psycopg
         try:
+            # One direct attempt first: an unreachable server fails now, with its reason,
+            # instead of after the pool's retries.
+            psycopg.connect(connection_string, connect_timeout=int(_CONNECT_TIMEOUT)).close()
+        except Exception as exc:
+            raise SearchBackendError(
+                f"cannot connect to PostgreSQL at {_redact(connection_string)}: "
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+            ) from exc
+        try:
             self.pool = ConnectionPool(
                 connection_string,
                 min_size=1,
@@ -92,7 +108,8 @@ class _Pool:
 
 
 def _redact(text: str) -> str:
-    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1****@", text)
+    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1****@", text)
+    return re.sub(r"(password\s*=\s*)\S+", r"\1****", text)
 
 
 class PgVectorBackend:
@@ -124,7 +141,8 @@ class PgVectorBackend:
             )
             existing = conn.execute(
                 "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = %s::regclass"
-                " AND attname = 'embedding'", (table,)
+                " AND attname = 'embedding'",
+                (table,),
             ).fetchone()
             if existing and existing[0] != f"vector({dim})":
                 raise ModelMismatchError(
@@ -139,7 +157,9 @@ class PgVectorBackend:
                 ("metadata", "gin (metadata)"),
                 ("metadata_text", "gin (metadata_text gin_trgm_ops)"),
             ):
-                conn.execute(f"CREATE INDEX IF NOT EXISTS idx_chunks_{name}_{suffix} ON {table} USING {ddl}")
+                conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS idx_chunks_{name}_{suffix} ON {table} USING {ddl}"
+                )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS collection_config (collection_name TEXT PRIMARY KEY,"
                 " model_name TEXT, embedding_dimensions INTEGER, chunking_strategy TEXT,"
@@ -151,7 +171,9 @@ class PgVectorBackend:
         with self._pool.connection() as conn:
             conn.execute(f"DELETE FROM {collection_table(collection_name)}")
 
-    def store_rows(self, rows: Sequence[dict[str, Any]], collection_name: str, config: dict[str, Any]) -> int:
+    def store_rows(
+        self, rows: Sequence[dict[str, Any]], collection_name: str, config: dict[str, Any]
+    ) -> int:
         """Insert prepared rows (with ``embedding`` as bytes or floats) and upsert the config."""
         import numpy as np
 
@@ -167,11 +189,18 @@ class PgVectorBackend:
                 "end_line": r.get("end_line"),
                 "keywords": r.get("keywords") or [],
             }
-            values.append((
-                r["content"], r.get("processed_content"), vector_literal(vec) if len(vec) else None,
-                r.get("filename"), r.get("section"), json.dumps(tags), json.dumps(meta, default=str),
-                r.get("metadata_text"),
-            ))
+            values.append(
+                (
+                    r["content"],
+                    r.get("processed_content"),
+                    vector_literal(vec) if len(vec) else None,
+                    r.get("filename"),
+                    r.get("section"),
+                    json.dumps(tags),
+                    json.dumps(meta, default=str),
+                    r.get("metadata_text"),
+                )
+            )
         with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.executemany(
                 f"INSERT INTO {table} (content, processed_content, embedding, filename, section, tags,"
@@ -181,7 +210,9 @@ class PgVectorBackend:
             self._upsert_config(cur, collection_name, config)
         return len(values)
 
-    def store_chunks(self, chunks: Sequence[dict[str, Any]], collection_name: str, config: dict[str, Any]) -> None:
+    def store_chunks(
+        self, chunks: Sequence[dict[str, Any]], collection_name: str, config: dict[str, Any]
+    ) -> None:
         """The vendor's entry point: chunk dicts with ``embedding`` and ``processed_content``."""
         from signalwire.search._rows import prepare
 
@@ -203,8 +234,11 @@ class PgVectorBackend:
             " embedding_dimensions = EXCLUDED.embedding_dimensions, chunking_strategy ="
             " EXCLUDED.chunking_strategy, languages = EXCLUDED.languages, metadata = EXCLUDED.metadata",
             (
-                sanitize(collection_name), config.get("model_name"), config.get("embedding_dimensions"),
-                config.get("chunking_strategy", "sentence"), json.dumps(config.get("languages") or ["en"]),
+                sanitize(collection_name),
+                config.get("model_name"),
+                config.get("embedding_dimensions"),
+                config.get("chunking_strategy", "sentence"),
+                json.dumps(config.get("languages") or ["en"]),
                 json.dumps(config.get("metadata") or {}, default=str),
             ),
         )
@@ -218,8 +252,10 @@ class PgVectorBackend:
         """Names of every collection with a config row."""
         with self._pool.connection() as conn:
             try:
-                rows = conn.execute("SELECT collection_name FROM collection_config ORDER BY 1").fetchall()
-            except Exception:
+                rows = conn.execute(
+                    "SELECT collection_name FROM collection_config ORDER BY 1"
+                ).fetchall()
+            except self._pool._psycopg.Error:
                 return []
         return [r[0] for r in rows]
 
@@ -229,7 +265,10 @@ class PgVectorBackend:
             conn.execute(f"DROP TABLE IF EXISTS {collection_table(collection_name)}")
             exists = conn.execute("SELECT to_regclass('collection_config')").fetchone()[0]
             if exists:
-                conn.execute("DELETE FROM collection_config WHERE collection_name = %s", (sanitize(collection_name),))
+                conn.execute(
+                    "DELETE FROM collection_config WHERE collection_name = %s",
+                    (sanitize(collection_name),),
+                )
 
     def close(self) -> None:
         """Close the pool."""
@@ -240,7 +279,8 @@ def _config(conn: Any, collection_name: str) -> dict[str, Any]:
     try:
         row = conn.execute(
             "SELECT model_name, embedding_dimensions, chunking_strategy, languages, created_at, metadata"
-            " FROM collection_config WHERE collection_name = %s", (sanitize(collection_name),)
+            " FROM collection_config WHERE collection_name = %s",
+            (sanitize(collection_name),),
         ).fetchone()
     except Exception as exc:
         raise IndexFormatError(f"no pgvector collections in this database ({exc})") from exc
@@ -258,7 +298,9 @@ def _config(conn: Any, collection_name: str) -> dict[str, Any]:
 
 def _stats(conn: Any, collection_name: str) -> dict[str, Any]:
     table = collection_table(collection_name)
-    total, files = conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT filename) FROM {table}").fetchone()
+    total, files = conn.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT filename) FROM {table}"
+    ).fetchone()
     return {"total_chunks": total, "total_files": files, "config": _config(conn, collection_name)}
 
 
@@ -340,7 +382,9 @@ class PgVectorSearchBackend:
                 best = max((float(r[6]) for r in found), default=0.0)
                 for r in found:
                     rows.setdefault(r[0], r[:6])
-                sources.append(("keyword", [(r[0], float(r[6]) / best if best > 0 else 1.0) for r in found]))
+                sources.append(
+                    ("keyword", [(r[0], float(r[6]) / best if best > 0 else 1.0) for r in found])
+                )
                 meta_terms = [w for w in terms[:10] if len(w) > 2]
                 if meta_terms:
                     clause = " AND ".join("metadata_text ILIKE %s" for _ in meta_terms)

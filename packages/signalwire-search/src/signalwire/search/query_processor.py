@@ -41,10 +41,55 @@ MAX_QUERY_CHARS = 4096
 stopwords_language_map = {"en": "english", "es": "spanish"}
 
 _SPANISH_HINTS = frozenset(
-    "el la los las de del que para por con una uno cómo como qué donde dónde cuál es son "
-    "está están hola gracias quiero necesito puedo".split()
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "que",
+        "para",
+        "por",
+        "con",
+        "una",
+        "uno",
+        "cómo",
+        "como",
+        "qué",
+        "donde",
+        "dónde",
+        "cuál",
+        "es",
+        "son",
+        "está",
+        "están",
+        "hola",
+        "gracias",
+        "quiero",
+        "necesito",
+        "puedo",
+    ]
 )
-_ENGLISH_HINTS = frozenset("the a an of to for with how what where which is are can i".split())
+_ENGLISH_HINTS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "for",
+        "with",
+        "how",
+        "what",
+        "where",
+        "which",
+        "is",
+        "are",
+        "can",
+        "i",
+    ]
+)
 
 
 def check_query(query: str) -> str:
@@ -52,9 +97,7 @@ def check_query(query: str) -> str:
     if not isinstance(query, str):
         raise TypeError(f"query must be a string, not {type(query).__name__}")
     if len(query) > MAX_QUERY_CHARS:
-        raise ValueError(
-            f"query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
-        )
+        raise ValueError(f"query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
     return query.strip()
 
 
@@ -108,14 +151,16 @@ def preprocess_query(
         return {"input": query, "vector": vectorize_query(query, model_name=model_name)}
     if language == "auto":
         language = detect_language(query)
-    enhanced = processed_text(query, language) if preserve_original else " ".join(
-        content_words(query, language)
+    enhanced = (
+        processed_text(query, language)
+        if preserve_original
+        else " ".join(content_words(query, language))
     )
     result: dict[str, Any] = {
         "input": query,
         "enhanced_text": enhanced,
         "language": language,
-        "POS": {w: "NN" for w in content_words(query, language)},
+        "POS": dict.fromkeys(content_words(query, language), "NN"),
         "nlp_backend_used": "basic",
     }
     if vector:
@@ -125,7 +170,9 @@ def preprocess_query(
     return result
 
 
-def vectorize_query(query: str, model: Any = None, model_name: str | None = None) -> list[float] | None:
+def vectorize_query(
+    query: str, model: Any = None, model_name: str | None = None
+) -> list[float] | None:
     """The query's vector from ``model`` (an Embedder) or the named model; None when no
     model can be loaded (the reason is logged)."""
     from signalwire.search.errors import SearchError
@@ -143,7 +190,10 @@ def vectorize_query(query: str, model: Any = None, model_name: str | None = None
 
 
 def preprocess_document_content(
-    content: str, language: str = "en", nlp_backend: str | None = None, index_nlp_backend: str = "nltk"
+    content: str,
+    language: str = "en",
+    nlp_backend: str | None = None,
+    index_nlp_backend: str = "nltk",
 ) -> dict[str, Any]:
     """``{"enhanced_text", "keywords" (at most 20), "language", "pos_analysis"}``."""
     enhanced = processed_text(content, language)
@@ -153,4 +203,3 @@ def preprocess_document_content(
         "language": language,
         "pos_analysis": {},
     }
-

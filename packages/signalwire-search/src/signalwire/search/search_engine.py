@@ -6,8 +6,13 @@ search uses the file's FTS5 table with bm25, better matches scoring higher. One
 connection per engine serves every source.
 """
 
+# SQL is assembled from table names sanitised to [A-Za-z0-9_] and from "?"/"%s"
+# placeholders; every value is a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
@@ -31,7 +36,7 @@ logger = logging.getLogger("signalwire.search")
 
 MIN_CANDIDATE_POOL = _ranking.MIN_CANDIDATE_POOL
 DIVERSITY_WINDOW = _ranking.DIVERSITY_WINDOW
-#: Upper bound of ``count`` (a pool of 3 × count candidates is read per source).
+#: Upper bound of ``count`` (a pool of 3 x count candidates is read per source).
 MAX_COUNT = 1000
 _MAX_TERMS = 10
 
@@ -39,8 +44,10 @@ _MAX_TERMS = 10
 def _check_args(count: int, similarity_threshold: float) -> None:
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be an integer from 1 to {MAX_COUNT}, not {count!r}")
-    if isinstance(similarity_threshold, bool) or not isinstance(similarity_threshold, (int, float)) or not (
-        0.0 <= similarity_threshold <= 1.0
+    if (
+        isinstance(similarity_threshold, bool)
+        or not isinstance(similarity_threshold, (int, float))
+        or not (0.0 <= similarity_threshold <= 1.0)
     ):
         raise ValueError(
             f"similarity_threshold must be a number from 0 to 1, not {similarity_threshold!r}"
@@ -166,9 +173,17 @@ class SearchEngine:
             total = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
             files = [r[0] for r in conn.execute("SELECT DISTINCT filename FROM chunks")]
             avg = conn.execute("SELECT AVG(LENGTH(content)) FROM chunks").fetchone()[0] or 0
-            languages = dict(conn.execute("SELECT language, COUNT(*) FROM chunks GROUP BY language").fetchall())
+            languages = dict(
+                conn.execute("SELECT language, COUNT(*) FROM chunks GROUP BY language").fetchall()
+            )
         kinds = {"markdown": 0, "python": 0, "text": 0, "pdf": 0, "docx": 0, "other": 0}
-        by_ext = {".md": "markdown", ".py": "python", ".txt": "text", ".pdf": "pdf", ".docx": "docx"}
+        by_ext = {
+            ".md": "markdown",
+            ".py": "python",
+            ".txt": "text",
+            ".pdf": "pdf",
+            ".docx": "docx",
+        }
         for name in files:
             kinds[by_ext.get(Path(str(name)).suffix.lower(), "other")] += 1
         return {
@@ -198,11 +213,15 @@ class SearchEngine:
         conn = self._db()
         dims = self.embedding_dim
         if not dims:
-            row = conn.execute("SELECT LENGTH(embedding) FROM chunks WHERE LENGTH(embedding) > 0 LIMIT 1").fetchone()
+            row = conn.execute(
+                "SELECT LENGTH(embedding) FROM chunks WHERE LENGTH(embedding) > 0 LIMIT 1"
+            ).fetchone()
             dims = (row[0] // 4) if row else 0
         if not dims:
             return False
-        n = conn.execute("SELECT COUNT(*) FROM chunks WHERE LENGTH(embedding) = ?", (dims * 4,)).fetchone()[0]
+        n = conn.execute(
+            "SELECT COUNT(*) FROM chunks WHERE LENGTH(embedding) = ?", (dims * 4,)
+        ).fetchone()[0]
         matrix = np.empty((n, dims), dtype=np.float32)
         ids = np.empty(n, dtype=np.int64)
         i = 0
@@ -217,15 +236,23 @@ class SearchEngine:
             ids[i] = chunk_id
             i += 1
         matrix, ids = matrix[:i], ids[:i]
-        skipped = conn.execute("SELECT COUNT(*) FROM chunks WHERE LENGTH(embedding) NOT IN (0, ?)", (dims * 4,)).fetchone()[0]
+        skipped = conn.execute(
+            "SELECT COUNT(*) FROM chunks WHERE LENGTH(embedding) NOT IN (0, ?)", (dims * 4,)
+        ).fetchone()[0]
         if skipped:
-            logger.warning("%s: %d rows have vectors of another size; they are left out of vector search",
-                           self.index_path, skipped)
+            logger.warning(
+                "%s: %d rows have vectors of another size; they are left out of vector search",
+                self.index_path,
+                skipped,
+            )
         norms = np.linalg.norm(matrix, axis=1)
         keep = norms > 0  # zero vectors (failed embeddings) match nothing
         if not keep.all():
-            logger.warning("%s: %d rows have zero vectors; they are found by keyword search only",
-                           self.index_path, int((~keep).sum()))
+            logger.warning(
+                "%s: %d rows have zero vectors; they are found by keyword search only",
+                self.index_path,
+                int((~keep).sum()),
+            )
             matrix, ids, norms = matrix[keep], ids[keep], norms[keep]
         matrix /= norms[:, None]
         self._matrix, self._ids = matrix, ids
@@ -281,7 +308,9 @@ class SearchEngine:
             return "", []
         return " AND c.id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(allowed))]
 
-    def _keyword_hits(self, text: str, pool: int, allowed: set[int] | None) -> tuple[str, list[tuple[int, float]]]:
+    def _keyword_hits(
+        self, text: str, pool: int, allowed: set[int] | None
+    ) -> tuple[str, list[tuple[int, float]]]:
         terms = query_terms(text)
         if not terms:
             return "keyword", []
@@ -289,11 +318,15 @@ class SearchEngine:
         if self._fts_ok:
             match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
             try:
-                rows = self._db().execute(
-                    "SELECT c.id, bm25(chunks_fts) AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-                    f" WHERE chunks_fts MATCH ?{where} ORDER BY r LIMIT ?",
-                    [match, *params, pool],
-                ).fetchall()
+                rows = (
+                    self._db()
+                    .execute(
+                        "SELECT c.id, bm25(chunks_fts) AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+                        f" WHERE chunks_fts MATCH ?{where} ORDER BY r LIMIT ?",
+                        [match, *params, pool],
+                    )
+                    .fetchall()
+                )
             except sqlite3.DatabaseError as exc:
                 logger.warning("full-text search failed (%s); using the word scan", exc)
                 rows = None
@@ -306,10 +339,14 @@ class SearchEngine:
         for term in terms[:5]:
             clauses.append("(' ' || LOWER(c.content) || ' ') LIKE ? ESCAPE '\\'")
             args.append(f"% {_like_escape(term)} %")
-        rows = self._db().execute(
-            f"SELECT c.id, c.content FROM chunks c WHERE ({' OR '.join(clauses)}){where} LIMIT ?",
-            [*args, *params, pool],
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT c.id, c.content FROM chunks c WHERE ({' OR '.join(clauses)}){where} LIMIT ?",
+                [*args, *params, pool],
+            )
+            .fetchall()
+        )
         hits = []
         for chunk_id, content in rows:
             words = set(str(content).lower().split())
@@ -317,7 +354,9 @@ class SearchEngine:
         hits.sort(key=lambda h: h[1], reverse=True)
         return "fallback", hits
 
-    def _filename_hits(self, text: str, pool: int, allowed: set[int] | None) -> list[tuple[int, float]]:
+    def _filename_hits(
+        self, text: str, pool: int, allowed: set[int] | None
+    ) -> list[tuple[int, float]]:
         q = text.lower().strip()[:200]
         if not q:
             return []
@@ -343,14 +382,23 @@ class SearchEngine:
                 base = Path(path).name
                 in_base = sum(t in base for t in terms) / len(terms)
                 in_path = sum(t in path for t in terms) / len(terms)
-                bonus = 0.3 if any(
-                    f"{a}_{b}" in base or f"{a}{b}" in base for a, b in zip(terms, terms[1:])
-                ) else 0.0
-                hits[chunk_id] = (in_base ** 1.5 + bonus) if in_base else ((in_path * 0.5) ** 1.5 + bonus)
+                bonus = (
+                    0.3
+                    if any(
+                        f"{a}_{b}" in base or f"{a}{b}" in base
+                        for a, b in itertools.pairwise(terms)
+                    )
+                    else 0.0
+                )
+                hits[chunk_id] = (
+                    (in_base**1.5 + bonus) if in_base else ((in_path * 0.5) ** 1.5 + bonus)
+                )
         ranked = sorted(hits.items(), key=lambda h: h[1], reverse=True)
         return ranked[: 3 * pool]
 
-    def _metadata_hits(self, text: str, pool: int, allowed: set[int] | None) -> list[tuple[int, float]]:
+    def _metadata_hits(
+        self, text: str, pool: int, allowed: set[int] | None
+    ) -> list[tuple[int, float]]:
         if not self._has_meta_text:
             return []
         terms = [t for t in query_terms(text)[:_MAX_TERMS] if len(t) > 2]
@@ -363,8 +411,14 @@ class SearchEngine:
             f"SELECT c.id, c.metadata, c.tags, c.section FROM chunks c WHERE {clause}{where} LIMIT ?",
             [*(f"%{_like_escape(t)}%" for t in terms), *params, 10 * pool],
         ):
-            meta_text, tag_text, sec = str(metadata or "").lower(), str(tags or "").lower(), str(section or "").lower()
-            score = sum(1.5 * (t in meta_text) + 1.0 * (t in tag_text) + 0.8 * (t in sec) for t in terms)
+            meta_text, tag_text, sec = (
+                str(metadata or "").lower(),
+                str(tags or "").lower(),
+                str(section or "").lower(),
+            )
+            score = sum(
+                1.5 * (t in meta_text) + 1.0 * (t in tag_text) + 0.8 * (t in sec) for t in terms
+            )
             hits.append((chunk_id, score))
         hits.sort(key=lambda h: h[1], reverse=True)
         return hits[:pool]
@@ -409,13 +463,20 @@ class SearchEngine:
         ``score`` (0..1), ``metadata`` and the per-source details.
         """
         if keyword_weight is not None:
-            warnings.warn("keyword_weight is deprecated and ignored", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "keyword_weight is deprecated and ignored", DeprecationWarning, stacklevel=2
+            )
         _check_args(count, similarity_threshold)
         tag_list = [str(t) for t in tags or [] if str(t)]
         pool = _ranking.pool_size(count)
         if self._pg is not None:
             candidates = self._pg.fetch_candidates(
-                query_vector, enhanced_text, pool, similarity_threshold, tag_list or None, original_query
+                query_vector,
+                enhanced_text,
+                pool,
+                similarity_threshold,
+                tag_list or None,
+                original_query,
             )
             return _ranking.rank(candidates, count, similarity_threshold, original_query)
         with self._lock:
@@ -424,10 +485,14 @@ class SearchEngine:
                 return []
             sources: list[tuple[str, list[tuple[int, float]]]] = []
             if query_vector is not None and len(query_vector):
-                sources.append(("vector", self._vector_hits(query_vector, pool, similarity_threshold, allowed)))
+                sources.append(
+                    ("vector", self._vector_hits(query_vector, pool, similarity_threshold, allowed))
+                )
             name, hits = self._keyword_hits(enhanced_text, pool, allowed)
             sources.append((name, hits))
-            sources.append(("filename", self._filename_hits(original_query or enhanced_text, pool, allowed)))
+            sources.append(
+                ("filename", self._filename_hits(original_query or enhanced_text, pool, allowed))
+            )
             sources.append(("metadata", self._metadata_hits(enhanced_text, pool, allowed)))
             merged = _ranking.merge(sources)
             rows = self._rows(list(merged))
@@ -462,7 +527,11 @@ class SearchEngine:
         When the model cannot be loaded the reason is logged once and queries run on
         keyword search alone.
         """
-        from signalwire.search.query_processor import check_query, drop_corpus_terms, preprocess_query
+        from signalwire.search.query_processor import (
+            check_query,
+            drop_corpus_terms,
+            preprocess_query,
+        )
 
         raw = check_query(text)
         _check_args(count, similarity_threshold)
@@ -472,7 +541,11 @@ class SearchEngine:
         analysis = preprocess_query(cleaned, language=language)
         vector = self.embed_query(analysis["enhanced_text"])
         return self.search(
-            vector, analysis["enhanced_text"], count, similarity_threshold, tags,
+            vector,
+            analysis["enhanced_text"],
+            count,
+            similarity_threshold,
+            tags,
             original_query=raw if exact_boosts else None,
         )
 

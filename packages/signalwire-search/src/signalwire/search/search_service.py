@@ -12,7 +12,7 @@ Routes (vendor-compatible JSON):
 
 Every route but ``/health`` needs HTTP Basic auth. Searches run in worker threads (the
 event loop never waits on SQLite or a model), bodies over ``max_request_bytes`` get 413,
-more than ``max_concurrent`` searches at once get 429, bad bodies 422, all as JSON.
+more than ``max_concurrent`` searches running or waiting get 429, bad bodies 422, all as JSON.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class SearchService:
         *,
         cors_origins: list[str] | None = None,
         max_request_bytes: int = 64 * 1024,
-        max_concurrent: int = 32,
+        max_concurrent: int = 256,
     ) -> None:
         if backend not in ("sqlite", "pgvector"):
             raise ValueError(f"backend must be 'sqlite' or 'pgvector', not {backend!r}")
@@ -159,7 +159,9 @@ class SearchService:
     def credentials(self) -> tuple[str, str]:
         """``(user, password)``: argument, config file, environment, else generated."""
         if self._auth is None:
-            basic = ((self._load_config().get("security") or {}).get("auth") or {}).get("basic") or {}
+            basic = ((self._load_config().get("security") or {}).get("auth") or {}).get(
+                "basic"
+            ) or {}
             if self._basic_auth_arg:
                 self._auth = self._basic_auth_arg
             elif basic.get("user") and basic.get("password"):
@@ -181,8 +183,9 @@ class SearchService:
         from signalwire.search.search_engine import SearchEngine
 
         if self.backend == "pgvector":
-            return SearchEngine(backend="pgvector", connection_string=self.connection_string,
-                                collection_name=target)
+            return SearchEngine(
+                backend="pgvector", connection_string=self.connection_string, collection_name=target
+            )
         return SearchEngine(index_path=target)
 
     def _open(self) -> None:
@@ -225,8 +228,16 @@ class SearchService:
         from signalwire.search.query_processor import drop_corpus_terms, preprocess_query
 
         key = hashlib.sha256(
-            json.dumps([query.lower().strip(), index_name, count, sorted(tags or []), distance,
-                        language or "auto"]).encode()
+            json.dumps(
+                [
+                    query.lower().strip(),
+                    index_name,
+                    count,
+                    sorted(tags or []),
+                    distance,
+                    language or "auto",
+                ]
+            ).encode()
         ).hexdigest()
         with self._slot_lock:
             cached = self._cache.get(key)
@@ -240,8 +251,9 @@ class SearchService:
             cleaned = drop_corpus_terms(query, engine.query_stopwords)
             analysis = preprocess_query(cleaned, language=language or "auto")
             vector = engine.embed_query(analysis["enhanced_text"])
-            results = engine.search(vector, analysis["enhanced_text"], count, distance, tags,
-                                    original_query=query)
+            results = engine.search(
+                vector, analysis["enhanced_text"], count, distance, tags, original_query=query
+            )
         finally:
             self._release(slot)
         answer = {
@@ -294,12 +306,16 @@ class SearchService:
         if scheme.lower() != "basic" or not token:
             return False
         try:
-            user, sep, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
+            user, sep, password = (
+                base64.b64decode(token, validate=True).decode("utf-8").partition(":")
+            )
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return False
         want_user, want_password = self.credentials()
-        return bool(sep) and secrets.compare_digest(user.encode(), want_user.encode()) and secrets.compare_digest(
-            password.encode(), want_password.encode()
+        return (
+            bool(sep)
+            and secrets.compare_digest(user.encode(), want_user.encode())
+            and secrets.compare_digest(password.encode(), want_password.encode())
         )
 
     def _build_app(self) -> Starlette:
@@ -323,7 +339,9 @@ class SearchService:
 
         async def read_json(request: Request) -> Any:
             declared = request.headers.get("content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > self.max_request_bytes):
+            if declared is not None and (
+                not declared.isdigit() or int(declared) > self.max_request_bytes
+            ):
                 raise _HTTPProblem(413, f"request body over {self.max_request_bytes} bytes")
             body = bytearray()
             async for part in request.stream():
@@ -339,8 +357,10 @@ class SearchService:
             value = data.get(name, default)
             if value is None:
                 return default
-            if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-                raise _HTTPProblem(422, f"'{name}' must be {' or '.join(k.__name__ for k in kinds)}")
+            if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+                raise _HTTPProblem(
+                    422, f"'{name}' must be {' or '.join(k.__name__ for k in kinds)}"
+                )
             return value
 
         async def search(request: Request) -> Response:
@@ -371,7 +391,9 @@ class SearchService:
             if index_name not in self.indexes:
                 return error(404, f"Index '{index_name}' not found")
             if self._inflight >= self.max_concurrent:
-                return error(429, "too many searches at once; try again shortly", **{"Retry-After": "1"})
+                return error(
+                    429, "too many searches at once; try again shortly", **{"Retry-After": "1"}
+                )
             self._inflight += 1
             try:
                 answer = await run_in_threadpool(
@@ -412,7 +434,7 @@ class SearchService:
                     return error(400, "Invalid index path")
                 if not path.endswith(".swsearch"):
                     return error(400, "Index path must end with .swsearch")
-                if not Path(path).is_file():
+                if not await run_in_threadpool(Path(path).is_file):
                     return error(400, "Index file not found")
             try:
                 await run_in_threadpool(self.reload_index, name, path)
@@ -428,11 +450,15 @@ class SearchService:
         if origins:
             from starlette.middleware.cors import CORSMiddleware
 
-            middleware.append(Middleware(
-                CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type"],
-                allow_credentials="*" not in origins,
-            ))
+            middleware.append(
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=origins,
+                    allow_methods=["GET", "POST"],
+                    allow_headers=["authorization", "content-type"],
+                    allow_credentials="*" not in origins,
+                )
+            )
         return Starlette(
             routes=[
                 Route("/search", search, methods=["POST"]),
@@ -447,28 +473,47 @@ class SearchService:
             },
         )
 
-    def start(self, host: str = "0.0.0.0", port: int | None = None, ssl_cert: str | None = None,
-              ssl_key: str | None = None) -> None:
+    def start(
+        self,
+        host: str = "0.0.0.0",  # noqa: S104 - the vendor default; every search needs auth
+        port: int | None = None,
+        ssl_cert: str | None = None,
+        ssl_key: str | None = None,
+    ) -> None:
         """Serve until interrupted (uvicorn). SSL from the arguments, else
         ``SWML_SSL_ENABLED`` with ``SWML_SSL_CERT_PATH``/``SWML_SSL_KEY_PATH``."""
         import uvicorn
 
-        if not (ssl_cert and ssl_key) and os.environ.get("SWML_SSL_ENABLED", "").lower() in ("1", "true", "yes"):
+        if not (ssl_cert and ssl_key) and os.environ.get("SWML_SSL_ENABLED", "").lower() in (
+            "1",
+            "true",
+            "yes",
+        ):
             ssl_cert = os.environ.get("SWML_SSL_CERT_PATH")
             ssl_key = os.environ.get("SWML_SSL_KEY_PATH")
             if not (ssl_cert and ssl_key and Path(ssl_cert).is_file() and Path(ssl_key).is_file()):
-                logger.warning("SWML_SSL_ENABLED is set but the certificate or key file is missing: serving http")
+                logger.warning(
+                    "SWML_SSL_ENABLED is set but the certificate or key file is missing: serving http"
+                )
                 ssl_cert = ssl_key = None
         self.ssl_enabled = bool(ssl_cert and ssl_key)
         app = self.app
         self._open()
         user, _ = self.credentials()
         scheme = "https" if self.ssl_enabled else "http"
-        print(f"SignalWire Search Service on {scheme}://{host}:{port or self.port}", file=sys.stderr)
+        print(
+            f"SignalWire Search Service on {scheme}://{host}:{port or self.port}", file=sys.stderr
+        )
         print(f"  Indexes: {', '.join(sorted(self.indexes)) or '(none)'}", file=sys.stderr)
         print(f"  Basic Auth: {user}:(credentials configured)", file=sys.stderr)
-        uvicorn.run(app, host=host, port=port or self.port, ssl_certfile=ssl_cert, ssl_keyfile=ssl_key,
-                    log_level="warning")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port or self.port,
+            ssl_certfile=ssl_cert,
+            ssl_keyfile=ssl_key,
+            log_level="warning",
+        )
 
     def stop(self) -> None:
         """Close every open index."""

@@ -62,7 +62,9 @@ class NativeVectorSearchSkill(SkillBase):
             {
                 "description": _p("string", "Tool description the AI sees", DEFAULT_DESCRIPTION),
                 "index_file": _p("string", "Path of a .swsearch index file"),
-                "build_index": _p("boolean", "Build index_file from source_dir when it is missing", False),
+                "build_index": _p(
+                    "boolean", "Build index_file from source_dir when it is missing", False
+                ),
                 "source_dir": _p("string", "Folder of documents to build the index from"),
                 "file_types": _p("array", "File extensions to index when building", ["md", "txt"]),
                 "exclude_patterns": _p("array", "Glob patterns of paths left out of a build"),
@@ -74,14 +76,24 @@ class NativeVectorSearchSkill(SkillBase):
                 "collection_name": _p("string", "pgvector collection name"),
                 "overwrite": _p("boolean", "Rebuild the pgvector collection when building", False),
                 "count": _p("integer", "Results per search", 5, min=1, max=20),
-                "similarity_threshold": _p("number", "Lowest score a result may have", 0.0, min=0.0, max=1.0),
+                "similarity_threshold": _p(
+                    "number", "Lowest score a result may have", 0.0, min=0.0, max=1.0
+                ),
                 "tags": _p("array", "Only return chunks with one of these tags", []),
-                "no_results_message": _p("string", "Said when nothing matches ({query} is replaced)", DEFAULT_NO_RESULTS),
+                "no_results_message": _p(
+                    "string", "Said when nothing matches ({query} is replaced)", DEFAULT_NO_RESULTS
+                ),
                 "response_prefix": _p("string", "Text put before the results", ""),
                 "response_postfix": _p("string", "Text put after the results", ""),
-                "max_content_length": _p("integer", "Most characters of results per answer", 32768, min=1000),
-                "response_format_callback": _p("callable", "Called with the answer and results; returns the text"),
-                "model_name": _p("string", "Embedding model for building an index (mini, base or an id)", "mini"),
+                "max_content_length": _p(
+                    "integer", "Most characters of results per answer", 32768, min=1000
+                ),
+                "response_format_callback": _p(
+                    "callable", "Called with the answer and results; returns the text"
+                ),
+                "model_name": _p(
+                    "string", "Embedding model for building an index (mini, base or an id)", "mini"
+                ),
                 "query_nlp_backend": _p("string", "Accepted for compatibility", "nltk"),
                 "index_nlp_backend": _p("string", "Accepted for compatibility", "nltk"),
                 "nlp_backend": _p("string", "Deprecated; accepted for compatibility"),
@@ -104,14 +116,18 @@ class NativeVectorSearchSkill(SkillBase):
         self.count = int(p.get("count") or 5)
         self.similarity_threshold = float(p.get("similarity_threshold") or 0.0)
         if not 0.0 <= self.similarity_threshold <= 1.0:
-            raise ValueError(f"similarity_threshold must be from 0 to 1, not {self.similarity_threshold}")
+            raise ValueError(
+                f"similarity_threshold must be from 0 to 1, not {self.similarity_threshold}"
+            )
         self.tags = [str(t) for t in p.get("tags") or []]
         self.no_results_message = str(p.get("no_results_message") or DEFAULT_NO_RESULTS)
         self.response_prefix = str(p.get("response_prefix") or "")
         self.response_postfix = str(p.get("response_postfix") or "")
         self.max_content_length = int(p.get("max_content_length") or 32768)
         callback = p.get("response_format_callback")
-        self.response_format_callback: Callable[..., Any] | None = callback if callable(callback) else None
+        self.response_format_callback: Callable[..., Any] | None = (
+            callback if callable(callback) else None
+        )
         self.timeout = float(p.get("timeout") or 30.0)
         self.remote_url: str | None = p.get("remote_url") or None
         self.index_name = str(p.get("index_name") or "default")
@@ -149,7 +165,12 @@ class NativeVectorSearchSkill(SkillBase):
             return True
         if not self.index_file and p.get("build_index") and p.get("source_dir"):
             self.index_file = f"{Path(str(p['source_dir'])).name}.swsearch"
-        if self.index_file and not Path(self.index_file).exists() and p.get("build_index") and p.get("source_dir"):
+        if (
+            self.index_file
+            and not Path(self.index_file).exists()
+            and p.get("build_index")
+            and p.get("source_dir")
+        ):
             self._build(collection=None)
         if not self.index_file:
             self.unavailable = NO_INDEX
@@ -234,7 +255,9 @@ class NativeVectorSearchSkill(SkillBase):
 
     # -- searching -------------------------------------------------------------------------
 
-    async def _search_handler(self, args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
+    async def _search_handler(
+        self, args: dict[str, Any], raw_data: dict[str, Any]
+    ) -> FunctionResult:
         query = args.get("query")
         if not isinstance(query, str) or not query.strip():
             return FunctionResult(EMPTY_QUERY)
@@ -244,7 +267,11 @@ class NativeVectorSearchSkill(SkillBase):
             return FunctionResult(TOO_LONG)
         count = args.get("count")
         # The AI may ask for fewer results, never for more than configured.
-        count = min(self.count, count) if isinstance(count, int) and not isinstance(count, bool) and count > 0 else self.count
+        count = (
+            min(self.count, count)
+            if isinstance(count, int) and not isinstance(count, bool) and count > 0
+            else self.count
+        )
         if self.unavailable:
             return FunctionResult(self.unavailable)
         try:
@@ -301,8 +328,13 @@ class NativeVectorSearchSkill(SkillBase):
             "tags": self.tags or None,
         }
         try:
-            data = await request_json("POST", base.rstrip("/") + "/search", timeout=self.timeout,
-                                      json_body=body, auth=auth)
+            data = await request_json(
+                "POST",
+                base.rstrip("/") + "/search",
+                timeout=self.timeout,
+                json_body=body,
+                auth=auth,
+            )
         except ServiceError as exc:
             if exc.kind == "status" and exc.status == 404:
                 self.logger.error("search service has no index %r", self.index_name)
@@ -312,20 +344,30 @@ class NativeVectorSearchSkill(SkillBase):
             raise _Unavailable("the search service sent no results list")
         return [r for r in results if isinstance(r, dict) and isinstance(r.get("content"), str)]
 
-    def _answer(self, query: str, results: list[dict[str, Any]], count: int,
-                args: dict[str, Any], raw_data: dict[str, Any]) -> str:
+    def _answer(
+        self,
+        query: str,
+        results: list[dict[str, Any]],
+        count: int,
+        args: dict[str, Any],
+        raw_data: dict[str, Any],
+    ) -> str:
         if not results:
             text = self.no_results_message.replace("{query}", query)
             text = " ".join(s for s in (self.response_prefix, text, self.response_postfix) if s)
         else:
             n = len(results)
-            budget = self.max_content_length - (300 * n + len(self.response_prefix) + len(self.response_postfix) + 100)
+            budget = self.max_content_length - (
+                300 * n + len(self.response_prefix) + len(self.response_postfix) + 100
+            )
             per_result = max(500, budget // n)
             parts = [self.response_prefix] if self.response_prefix else []
             parts.append(f"Found {n} relevant results for '{query}':\n")
             for i, r in enumerate(results, 1):
-                meta = r.get("metadata") if isinstance(r.get("metadata"), dict) else {}
-                nested = meta.get("metadata") if isinstance(meta.get("metadata"), dict) else {}
+                raw_meta = r.get("metadata")
+                meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+                raw_nested = meta.get("metadata")
+                nested: dict[str, Any] = raw_nested if isinstance(raw_nested, dict) else {}
                 tags = nested.get("tags") or meta.get("tags") or []
                 head = f"**Result {i}** (from {meta.get('filename') or 'unknown'}"
                 if meta.get("section"):
@@ -333,7 +375,9 @@ class NativeVectorSearchSkill(SkillBase):
                 if tags:
                     head += f", tags: {', '.join(map(str, tags))}"
                 score = r.get("score")
-                head += f", relevance: {float(score) if isinstance(score, (int, float)) else 0.0:.2f})"
+                head += (
+                    f", relevance: {float(score) if isinstance(score, (int, float)) else 0.0:.2f})"
+                )
                 content = str(r.get("content") or "")
                 if len(content) > per_result:
                     content = content[:per_result] + "..."
@@ -344,16 +388,22 @@ class NativeVectorSearchSkill(SkillBase):
         if self.response_format_callback is not None:
             try:
                 custom = self.response_format_callback(
-                    response=text, agent=self.agent, query=query, results=results,
-                    args=args, count=count, skill=self,
+                    response=text,
+                    agent=self.agent,
+                    query=query,
+                    results=results,
+                    args=args,
+                    count=count,
+                    skill=self,
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a user callback may raise anything
                 self.logger.error("response_format_callback failed: %s", type(exc).__name__)
             else:
                 if isinstance(custom, str):
                     return custom
-                self.logger.warning("response_format_callback returned %s, not str; ignored",
-                                    type(custom).__name__)
+                self.logger.warning(
+                    "response_format_callback returned %s, not str; ignored", type(custom).__name__
+                )
         return text
 
 
@@ -372,5 +422,7 @@ def _split_auth(url: str) -> tuple[str, tuple[str, str] | None]:
     except ValueError:
         port = None
     host = (parts.hostname or "") + (f":{port}" if port else "")
-    return urlunsplit(parts._replace(netloc=host)), (unquote(parts.username), unquote(parts.password or ""))
-
+    return urlunsplit(parts._replace(netloc=host)), (
+        unquote(parts.username),
+        unquote(parts.password or ""),
+    )
