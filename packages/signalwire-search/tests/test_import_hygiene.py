@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from signalwire_fakes.hygiene import assert_clean_import
+from signalwire_devtools.hygiene import assert_clean_import
 
 
 def test_import_is_side_effect_free() -> None:
