@@ -16,7 +16,6 @@ and the log names the package to install.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -138,7 +137,7 @@ class NativeVectorSearchSkill(SkillBase):
         if p.get("keyword_weight") is not None:
             self.logger.warning("keyword_weight is deprecated and ignored")
         self._engine: Any = None
-        self._engine_lock = asyncio.Lock()
+        self._engine_lock: Any = None  # an asyncio.Lock, made on the first search
         self.unavailable: str | None = None
         self.mode = "remote" if self.remote_url else self.backend
         if self.remote_url:
@@ -274,6 +273,8 @@ class NativeVectorSearchSkill(SkillBase):
         )
         if self.unavailable:
             return FunctionResult(self.unavailable)
+        import asyncio  # here, not at module level: loading the skill stays cheap
+
         try:
             if self.mode == "remote":
                 results = await self._remote(query, count)
@@ -291,8 +292,12 @@ class NativeVectorSearchSkill(SkillBase):
         return FunctionResult(self._answer(query, results, count, args, raw_data))
 
     async def _local(self, query: str, count: int) -> list[dict[str, Any]]:
+        import asyncio
+
         from signalwire.search import SearchBackendError
 
+        if self._engine_lock is None:
+            self._engine_lock = asyncio.Lock()
         async with self._engine_lock:
             if self._engine is None and self.backend == "pgvector":
                 from signalwire.search import SearchEngine
