@@ -1,4 +1,4 @@
-"""The HTTP contract (notes §3) driven with platform-shaped requests through the ASGI app."""
+"""The HTTP contract (README, "HTTP contract") driven with platform-shaped requests through the ASGI app."""
 
 from __future__ import annotations
 

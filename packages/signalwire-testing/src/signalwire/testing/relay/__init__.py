@@ -41,7 +41,7 @@ Handshake and sessions
     ``server.outstanding_events``, ``await server.wait_all_acked()``.
 
 Default behaviour
-    Every method of the notes' command table answers ``{"code": "200", "message": ...}``
+    Every RELAY calling and messaging method answers ``{"code": "200", "message": ...}``
     (with ``control_id`` echoed for actions) and then emits its event sequence: answer →
     ``answered``; end → ``ending``, terminal events of running actions, ``ended`` with
     ``end_reason``; play → ``playing``/``finished`` (bad media → ``error``), pause/resume/
@@ -60,7 +60,7 @@ Default behaviour
     ended call → ``410``, unknown control id → ``404``, missing required params → ``400``;
     an unknown method gets JSON-RPC ``-32601``.
 
-Choices where the protocol notes say [unknown] (clients must treat these as open strings)
+Choices the platform's documentation leaves open (clients must treat these as open strings)
     refer → ``calling.call.refer`` ``inProgress`` then ``success`` (with SIP codes); hold →
     ``calling.call.hold`` ``hold``/``unhold``; echo → ``calling.call.echo`` ``echoing``
     (``finished`` after ``timeout``); queue → ``calling.call.queue`` status ``enqueue``/
