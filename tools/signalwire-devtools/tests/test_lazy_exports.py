@@ -55,6 +55,7 @@ def test_every_namespace_uses_the_helper() -> None:
         "signalwire.agents",
         "signalwire.relay",
         "signalwire.rest",
+        "signalwire.search",
         "signalwire.testing.relay",
         "signalwire.testing.rest",
     } <= packages
