@@ -134,9 +134,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from signalwire.testing.relay._connection import Connection
+    from signalwire.testing.relay._connection import Connection, FakeSession
     from signalwire.testing.relay._journal import Frame, Journal
-    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage, FakeSession
+    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage
     from signalwire.testing.relay._rawclient import RawRelayClient
     from signalwire.testing.relay._script import Handler, Script
     from signalwire.testing.relay._server import FakeRelayServer
@@ -163,7 +163,7 @@ _HOMES = {
     "FakeCall": "_model",
     "FakeMessage": "_model",
     "FakeRelayServer": "_server",
-    "FakeSession": "_model",
+    "FakeSession": "_connection",
     "Frame": "_journal",
     "Handler": "_script",
     "Journal": "_journal",
