@@ -85,8 +85,11 @@ Overriding a method
     **fields)``, ``ctx.fail(code, message)`` (non-2xx result), ``ctx.error(code, message)``
     (JSON-RPC error), ``ctx.no_reply()``, ``ctx.emit(event_type, params, delay=0)``,
     ``ctx.emit_call(event_type, **params)`` (adds call_id/node_id/control_id),
-    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``;
-    ``ctx.call`` is the :class:`FakeCall`. A handler that does not answer gets its
+    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``,
+    ``ctx.track_call(call)`` (a :class:`FakeCall` the handler created becomes known to the
+    platform); ``ctx.call`` is the :class:`FakeCall`. What the test configured is
+    ``server.scenario`` (a ``Scenario``), the only thing the built-in behaviours read
+    besides the ``Script``. A handler that does not answer gets its
     returned dict, or a plain 200, as the result. Shortcuts: ``fail_next``,
     ``error_next``, ``ignore_next``, ``off``.
 
