@@ -1,4 +1,5 @@
-"""Default platform behaviour for every RELAY method.
+"""Default platform behaviour for every RELAY method (listed in ``signalwire.testing.relay``'s
+docstring, "Default behaviour").
 
 Each behaviour answers the :class:`Script` of one request, reading what the
 test configured from the :class:`Scenario`, and sees nothing else: it replies
@@ -444,7 +445,7 @@ def _begin(ctx: Script, scenario: Scenario) -> None:
 
 
 # ----------------------------------------------------------------------------
-# dial (the dial dance: tagged leg states, then calling.call.dial)
+# dial (the dial dance: per-leg tagged calling.call.state, then calling.call.dial)
 # ----------------------------------------------------------------------------
 
 
