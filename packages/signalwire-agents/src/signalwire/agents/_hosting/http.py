@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from signalwire.agents._hosting.policy import HttpPolicy
+from signalwire.agents._otel import telemetry
 
 if TYPE_CHECKING:
     from signalwire.agents._hosting.security import SecurityConfig
@@ -345,7 +346,11 @@ class ServiceApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            await self._http(scope, receive, send)
+            otel = telemetry()
+            if otel is None:
+                await self._http(scope, receive, send)
+            else:
+                await otel.serve(self._http, self._route_template(scope), scope, receive, send)
         elif kind == "lifespan":
             await lifespan(receive, send)
         elif kind == "websocket":
@@ -459,6 +464,22 @@ class ServiceApp:
         if requested:
             extra.append((b"access-control-allow-headers", requested))
         await _send(send, Response(200, b"{}", extra))
+
+    def _route_template(self, scope: Scope) -> str | None:
+        """The route a request matches (``/agent/swaig``), for telemetry; None when unknown."""
+        path: str = scope["path"]
+        root_path: str = scope.get("root_path", "")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :]
+        if self.with_health and path.rstrip("/") in ("/health", "/ready"):
+            return path.rstrip("/")
+        endpoint = self._endpoint(path)
+        if endpoint is None:
+            return None
+        base = root_path + self.prefix
+        if not endpoint:
+            return base or "/"
+        return f"{base}/{endpoint.lstrip('/')}"
 
     def _endpoint(self, path: str) -> str | None:
         """Map a path to an endpoint name ("" = SWML), or None when it is not ours."""
