@@ -228,16 +228,18 @@ class Telemetry:
 
 
 _cached: Telemetry | None = None
+# Bound once: the per-request check is then one call on the interpreter's module table.
+_module = sys.modules.get
 
 
 def telemetry() -> Telemetry | None:
     """The instruments to report to, or None when no OpenTelemetry provider is configured."""
-    trace = sys.modules.get(_TRACE_MODULE)
+    trace = _module(_TRACE_MODULE)
     if trace is None:
         return None
-    metrics = sys.modules.get(_METRICS_MODULE)
-    tracer_provider = getattr(trace, "_TRACER_PROVIDER", None)
-    meter_provider = getattr(metrics, "_METER_PROVIDER", None) if metrics is not None else None
+    tracer_provider = trace._TRACER_PROVIDER
+    metrics = _module(_METRICS_MODULE)
+    meter_provider = None if metrics is None else metrics._METER_PROVIDER
     if tracer_provider is None and meter_provider is None:
         return None
     cached = _cached

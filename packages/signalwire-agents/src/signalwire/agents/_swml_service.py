@@ -17,7 +17,6 @@ from signalwire.agents._hosting.http import BadRequest, Request, Response, Servi
 from signalwire.agents._hosting.security import SecurityConfig
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._logging import get_logger
-from signalwire.agents._otel import telemetry
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
     error_response,
@@ -550,12 +549,6 @@ class SWMLService(SWMLVerbsMixin):
         return to
 
     async def _dispatch(self, request: Request) -> Response:
-        otel = telemetry()
-        if otel is None:
-            return await self._route_request(request)
-        return await otel.dispatch(self.name, request, self._route_request)
-
-    async def _route_request(self, request: Request) -> Response:
         endpoint = request.endpoint
         if (
             request.method == "POST"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from signalwire.agents._hosting.policy import HttpPolicy
-from signalwire.agents._otel import telemetry
+from signalwire.agents._otel import Telemetry, telemetry
 
 if TYPE_CHECKING:
     from signalwire.agents._hosting.security import SecurityConfig
@@ -350,13 +350,21 @@ class ServiceApp:
             if otel is None:
                 await self._http(scope, receive, send)
             else:
-                await otel.serve(self._http, self._route_template(scope), scope, receive, send)
+                await otel.serve(
+                    lambda s, r, se: self._http(s, r, se, otel),
+                    self._route_template(scope),
+                    scope,
+                    receive,
+                    send,
+                )
         elif kind == "lifespan":
             await lifespan(receive, send)
         elif kind == "websocket":
             await send({"type": "websocket.close", "code": 1003})
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _http(
+        self, scope: Scope, receive: Receive, send: Send, otel: Telemetry | None = None
+    ) -> None:
         policy = self._policy or self.policy
         if policy.hsts is not None:
             send = with_headers(send, [policy.hsts])
@@ -439,7 +447,10 @@ class ServiceApp:
         request.forwarded_trusted = trusted
         request.public_base = scope.get(PUBLIC_BASE_KEY)
         try:
-            response = await self.service._dispatch(request)
+            if otel is None:
+                response = await self.service._dispatch(request)
+            else:
+                response = await otel.dispatch(self.service.name, request, self.service._dispatch)
         except BadRequest as exc:
             response = _error(exc.status, exc.message)
         except Exception:
