@@ -65,9 +65,9 @@ async def test_swml_fetch_is_a_server_span_with_a_render_child(otel: Otel) -> No
     assert render.parent is not None and render.parent.span_id == server.context.span_id
     assert render.attributes is not None and render.attributes["signalwire.response.size"] > 100
     points = otel.points("http.server.request.duration")
-    assert [(p.attributes["http.route"], p.attributes["http.response.status_code"]) for p in points] == [
-        ("/agent", 200)
-    ]
+    assert [
+        (p.attributes["http.route"], p.attributes["http.response.status_code"]) for p in points
+    ] == [("/agent", 200)]
     assert points[0].count == 1 and points[0].sum > 0
 
 

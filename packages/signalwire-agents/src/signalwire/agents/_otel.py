@@ -159,7 +159,9 @@ class Telemetry:
                 measured["error.type"] = attributes["error.type"]
             self.request_duration.record(time.perf_counter() - start, measured)
 
-    async def dispatch(self, service: str, request: _R, handle: Callable[[_R], Awaitable[_S]]) -> _S:
+    async def dispatch(
+        self, service: str, request: _R, handle: Callable[[_R], Awaitable[_S]]
+    ) -> _S:
         """Handle one request of ``service``; SWML answers and post_prompt get a child span."""
         endpoint, post = request.endpoint, request.method == "POST"
         if endpoint == "post_prompt" and post:

@@ -276,20 +276,28 @@ class DevApp:
                 if getting in done:
                     event, data = getting.result()
                     await send(
-                        {"type": "http.response.body", "body": _event(event, data), "more_body": True}
+                        {
+                            "type": "http.response.body",
+                            "body": _event(event, data),
+                            "more_body": True,
+                        }
                     )
                     continue
                 getting.cancel()
                 if disconnected in done or closing in done:
                     break
-                await send({"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True})
+                await send(
+                    {"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True}
+                )
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             self.recorder.unlisten(route, queue)
             for task in (disconnected, closing):
                 task.cancel()
 
-    async def _call_tool(self, agent: Agent, scope: Scope, body: dict[str, Any], send: Send) -> None:
+    async def _call_tool(
+        self, agent: Agent, scope: Scope, body: dict[str, Any], send: Send
+    ) -> None:
         """Call one of the agent's tools as the platform would, through the recorded app."""
         name = body.get("function")
         arguments = body.get("arguments", {})
@@ -326,7 +334,9 @@ class DevApp:
             return
         scope = dict(original.scope)
         scope["headers"] = list(original.scope.get("headers", []))
-        record = await self._run(scope, original.body, agent.route, replay_of=ident, source="replay")
+        record = await self._run(
+            scope, original.body, agent.route, replay_of=ident, source="replay"
+        )
         await _json(send, 200, record)
 
     async def _internal(

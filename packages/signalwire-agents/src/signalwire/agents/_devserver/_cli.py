@@ -20,16 +20,21 @@ Not for production: use agent.run() or your ASGI server there.
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sw-agent", description="SignalWire agents tools.")
     commands = parser.add_subparsers(dest="command", required=True)
-    dev = commands.add_parser("dev", help="serve an agent file with reload and an inspector",
-                              description=_DESCRIPTION)
+    dev = commands.add_parser(
+        "dev", help="serve an agent file with reload and an inspector", description=_DESCRIPTION
+    )
     dev.add_argument("target", help="app.py, a module, or module:attribute")
-    dev.add_argument("--host", default="127.0.0.1",
-                     help="interface to bind (default 127.0.0.1: this machine only)")
+    dev.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to bind (default 127.0.0.1: this machine only)",
+    )
     dev.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 picks one)")
     dev.add_argument("--route", default=None, help="serve only the agent at this route")
     dev.add_argument("--no-reload", action="store_true", help="do not watch for changes")
-    dev.add_argument("--history", type=int, default=100,
-                     help="requests the inspector keeps (default 100)")
+    dev.add_argument(
+        "--history", type=int, default=100, help="requests the inspector keeps (default 100)"
+    )
     return parser
 
 
@@ -44,8 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             import watchfiles  # noqa: F401
         except ImportError:
-            print("sw-agent dev: reloading needs watchfiles: pip install 'signalwire-agents[dev]' "
-                  "(or pass --no-reload)", file=sys.stderr)
+            print(
+                "sw-agent dev: reloading needs watchfiles: pip install 'signalwire-agents[dev]' "
+                "(or pass --no-reload)",
+                file=sys.stderr,
+            )
             return 2
     if args.history < 1:
         print("sw-agent dev: --history must be at least 1", file=sys.stderr)
@@ -54,8 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger().addHandler(LogCapture(logging.DEBUG))
     logging.getLogger("watchfiles").setLevel(logging.WARNING)
-    server = DevServer(args.target, host=args.host, port=args.port, route=args.route,
-                       reload=reload, history=args.history)
+    server = DevServer(
+        args.target,
+        host=args.host,
+        port=args.port,
+        route=args.route,
+        reload=reload,
+        history=args.history,
+    )
     try:
         server.build()
     except LoadError as exc:

@@ -243,6 +243,4 @@ class LogCapture(logging.Handler):
             message = str(record.msg)
         if record.exc_info and record.exc_info[1] is not None:
             message += f" [{type(record.exc_info[1]).__name__}: {record.exc_info[1]}]"
-        current.logs.append(
-            {"level": record.levelname, "logger": record.name, "message": message}
-        )
+        current.logs.append({"level": record.levelname, "logger": record.name, "message": message})

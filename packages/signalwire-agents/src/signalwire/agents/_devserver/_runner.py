@@ -55,7 +55,9 @@ def load_target(target: str, route: str | None = None) -> Served:
     from signalwire.agents._hosting.agent_server import AgentServer
     from signalwire.agents._swml_service import SWMLService
 
-    path = Path(target.rpartition(":")[0] if ":" in target and not Path(target).exists() else target)
+    path = Path(
+        target.rpartition(":")[0] if ":" in target and not Path(target).exists() else target
+    )
     if path.suffix == ".py" and path.is_file():
         for name in _own_modules(path.resolve().parent):
             del sys.modules[name]

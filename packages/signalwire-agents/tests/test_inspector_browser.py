@@ -1,0 +1,145 @@
+"""The inspector page in a real headless Chromium (Debian's ``chromium`` + ``chromium-driver``).
+
+The dev command runs in a subprocess on a free port; the test plays the platform
+(SWML fetch, tool call) with httpx and watches the page react. On failure a
+screenshot is saved under ``$SIGNALWIRE_TEST_ARTIFACTS`` (default ``test-artifacts/``
+at the repository root). Without a browser the test is skipped locally and fails in
+CI (``CI`` set), where ``.ci/run`` installs one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from agents_testkit import swaig_body, swml_fetch_body
+from devserver_helpers import APP, DevProcess
+
+from signalwire.testing.swml import validate_swml
+
+CHROMIUM = "/usr/bin/chromium"
+DRIVER = "/usr/bin/chromedriver"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+]
+ARTIFACTS = Path(
+    os.environ.get("SIGNALWIRE_TEST_ARTIFACTS")
+    or Path(__file__).resolve().parents[3] / "test-artifacts"
+)
+
+
+def _have_browser() -> bool:
+    return all(os.access(p, os.X_OK) for p in (CHROMIUM, DRIVER)) or bool(
+        shutil.which("chromium") and shutil.which("chromedriver")
+    )
+
+
+if not _have_browser():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs chromium and chromium-driver (.ci/run installs them)")
+    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    driver_path = DRIVER if os.path.exists(DRIVER) else str(shutil.which("chromedriver"))
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def dev(tmp_path: Path) -> Iterator[DevProcess]:
+    app_file = tmp_path / "app.py"
+    app_file.write_text(APP)
+    proc = DevProcess(app_file)
+    yield proc
+    proc.stop()
+
+
+def _records(driver: Any, kind: str) -> list[Any]:
+    return list(driver.find_elements(By.CSS_SELECTOR, f".record[data-kind={kind}]"))
+
+
+def test_the_inspector_in_a_real_browser(
+    browser: Any, dev: DevProcess, request: pytest.FixtureRequest
+) -> None:
+    user, password = dev.auth
+    try:
+        host = dev.base.removeprefix("http://")
+        browser.get(f"http://{user}:{password}@{host}/agent/_inspector/")
+        WebDriverWait(browser, 20).until(
+            lambda d: d.find_element(By.ID, "status").text == "live"
+        )
+        assert "dev-demo" in browser.title
+
+        # A SWML fetch made now appears within a second.
+        with httpx.Client(base_url=dev.base, auth=dev.auth, timeout=10) as client:
+            doc = validate_swml(client.post("/agent", json=swml_fetch_body("call-1")).json())
+        WebDriverWait(browser, 1.0, poll_frequency=0.05).until(
+            lambda d: len(_records(d, "swml")) == 1
+        )
+        _records(browser, "swml")[0].click()
+        assert browser.find_element(By.ID, "validation").text.endswith("valid")
+        shown = browser.find_element(By.ID, "document").text
+        assert "Help the caller." in shown and password not in shown and "__token=•••" in shown
+
+        # The tool form calls the tool and shows its answer.
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "arg-order_id"))
+        browser.find_element(By.ID, "arg-order_id").send_keys("A-77")
+        browser.find_element(By.ID, "tool-call").click()
+        WebDriverWait(browser, 10).until(
+            lambda d: "Order A-77 shipped" in d.find_element(By.ID, "tool-answer").text
+        )
+
+        # A platform tool call, then its replay: a second record marked as the replay.
+        ai = next(v["ai"] for v in doc["sections"]["main"] if "ai" in v)
+        url = ai["SWAIG"]["functions"][0]["web_hook_url"]
+        with httpx.Client(timeout=10) as client:
+            answer = client.post(url, json=swaig_body("lookup", {"order_id": "R-1"}, "call-1"))
+        assert answer.json()["response"] == "Order R-1 shipped"
+        WebDriverWait(browser, 5).until(lambda d: len(_records(d, "swaig")) == 2)
+        platform_call = next(
+            r for r in _records(browser, "swaig") if r.get_attribute("data-source") == "platform"
+        )
+        platform_call.click()
+        assert "looking up R-1" in browser.find_element(By.CLASS_NAME, "logs").text
+        browser.find_element(By.ID, "replay").click()
+        WebDriverWait(browser, 10).until(
+            lambda d: any(r.get_attribute("data-source") == "replay" for r in _records(d, "swaig"))
+        )
+        replay = next(
+            r for r in _records(browser, "swaig") if r.get_attribute("data-source") == "replay"
+        )
+        assert "replay of" in replay.text
+        assert "Order R-1 shipped" in browser.find_element(By.ID, "detail").text
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"{request.node.name}.png"
+        browser.save_screenshot(str(shot))
+        print(f"screenshot saved to {shot}")
+        raise
