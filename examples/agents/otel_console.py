@@ -22,12 +22,17 @@ from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProces
 
 from signalwire.agents import AgentBase, FunctionResult
 
-resource = Resource.create({"service.name": "order-desk"})
-tracer_provider = TracerProvider(resource=resource)
-tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
-trace.set_tracer_provider(tracer_provider)
-metric_reader = PeriodicExportingMetricReader(ConsoleMetricExporter(), export_interval_millis=60_000)
-metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=[metric_reader]))
+
+def configure_telemetry() -> PeriodicExportingMetricReader:
+    """What an application does once at start-up: providers that print to the console."""
+    resource = Resource.create({"service.name": "order-desk"})
+    tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+    trace.set_tracer_provider(tracer_provider)
+    reader = PeriodicExportingMetricReader(ConsoleMetricExporter(), export_interval_millis=60_000)
+    metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=[reader]))
+    return reader
+
 
 agent = AgentBase("order-desk", route="/orders")
 agent.set_prompt_text("You help callers track their orders.")
@@ -60,6 +65,7 @@ async def demo() -> None:
 
 
 if __name__ == "__main__":
+    metric_reader = configure_telemetry()
     if "--demo" in sys.argv:
         asyncio.run(demo())
         metric_reader.force_flush()

@@ -24,14 +24,14 @@ def lookup(order_id: str) -> FunctionResult:
 
 
 class DevProcess:
-    """``python -m signalwire.agents._devserver dev FILE --port 0`` and its banner."""
+    """``python -m signalwire.agents._cli._dev dev FILE --port 0`` and its banner."""
 
     def __init__(self, app_file: Path) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "signalwire.agents._devserver",
+                "signalwire.agents._cli._dev",
                 "dev",
                 str(app_file),
                 "--port",

@@ -56,8 +56,8 @@ def _reset() -> None:
     metrics_internal._METER_PROVIDER = None
 
 
-@pytest.fixture
-def otel() -> Iterator[Otel]:
+@pytest.fixture(name="otel")
+def otel_fixture() -> Iterator[Otel]:
     """Global tracer and meter providers exporting to memory for the duration of one test."""
     _reset()
     state = Otel()

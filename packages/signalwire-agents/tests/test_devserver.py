@@ -20,10 +20,10 @@ from agents_testkit import CREDS, basic, client_for, post_prompt_body, swaig_bod
 from devserver_helpers import APP, DevProcess
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
-from signalwire.agents._devserver._app import DevApp, Served
-from signalwire.agents._devserver._recorder import LogCapture, Recorder
-from signalwire.agents._devserver._redact import MASK, redact_headers, redact_text
-from signalwire.agents._devserver._runner import DevServer, LoadError
+from signalwire.agents._cli._dev._app import DevApp, Served
+from signalwire.agents._cli._dev._recorder import LogCapture, Recorder
+from signalwire.agents._cli._dev._redact import MASK, redact_headers, redact_text
+from signalwire.agents._cli._dev._runner import DevServer, LoadError
 from signalwire.testing.swml import validate_swml
 
 INSPECT = "/agent/_inspector"
@@ -88,7 +88,7 @@ async def test_a_normal_app_has_no_inspector(path: str) -> None:
 
 
 def test_importing_the_agents_package_loads_no_dev_code() -> None:
-    code = "import signalwire.agents, sys; print(any('_devserver' in m for m in sys.modules))"
+    code = "import signalwire.agents, sys; print(any('_cli' in m for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -326,7 +326,7 @@ def test_the_command_streams_records_and_reloads_on_change(dev_process: DevProce
 
 def test_the_command_reports_a_missing_file(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "signalwire.agents._devserver", "dev", str(tmp_path / "nope.py")],
+        [sys.executable, "-m", "signalwire.agents._cli._dev", "dev", str(tmp_path / "nope.py")],
         capture_output=True,
         text=True,
         timeout=60,

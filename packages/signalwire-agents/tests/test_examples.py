@@ -165,7 +165,12 @@ def test_otel_console_example_prints_the_spans_of_one_call() -> None:
         span, pos = decoder.raw_decode(text, start)
         spans.append(span)
     names = [s["name"] for s in spans]
-    assert names == ["swml.render", "POST /orders", "execute_tool lookup_order", "POST /orders/swaig"]
+    assert names == [
+        "swml.render",
+        "POST /orders",
+        "execute_tool lookup_order",
+        "POST /orders/swaig",
+    ]
     tool = spans[2]
     assert tool["context"]["trace_id"] == spans[3]["context"]["trace_id"]
     assert tool["parent_id"] == spans[3]["context"]["span_id"]

@@ -22,8 +22,27 @@ from devserver_helpers import APP, DevProcess
 
 from signalwire.testing.swml import validate_swml
 
-CHROMIUM = "/usr/bin/chromium"
-DRIVER = "/usr/bin/chromedriver"
+
+def _first(*candidates: str | None) -> str | None:
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+# Debian's packages (what .ci/run installs), else a Chrome already on the machine.
+CHROMIUM = _first(
+    os.environ.get("SIGNALWIRE_CHROMIUM"),
+    "/usr/bin/chromium",
+    shutil.which("chromium"),
+    shutil.which("google-chrome"),
+)
+DRIVER = _first(
+    os.environ.get("SIGNALWIRE_CHROMEDRIVER"),
+    "/usr/bin/chromedriver",
+    shutil.which("chromedriver"),
+    os.path.join(os.environ.get("CHROMEWEBDRIVER", "/nonexistent"), "chromedriver"),
+)
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -41,13 +60,7 @@ ARTIFACTS = Path(
 )
 
 
-def _have_browser() -> bool:
-    return all(os.access(p, os.X_OK) for p in (CHROMIUM, DRIVER)) or bool(
-        shutil.which("chromium") and shutil.which("chromedriver")
-    )
-
-
-if not _have_browser():
+if CHROMIUM is None or DRIVER is None:
     if os.environ.get("CI"):
         raise RuntimeError("CI needs chromium and chromium-driver (.ci/run installs them)")
     pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
@@ -61,11 +74,11 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
+    assert CHROMIUM is not None and DRIVER is not None
+    options.binary_location = CHROMIUM
     for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
         options.add_argument(flag)
-    driver_path = DRIVER if os.path.exists(DRIVER) else str(shutil.which("chromedriver"))
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     try:
         yield driver
     finally:
@@ -92,9 +105,7 @@ def test_the_inspector_in_a_real_browser(
     try:
         host = dev.base.removeprefix("http://")
         browser.get(f"http://{user}:{password}@{host}/agent/_inspector/")
-        WebDriverWait(browser, 20).until(
-            lambda d: d.find_element(By.ID, "status").text == "live"
-        )
+        WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "status").text == "live")
         assert "dev-demo" in browser.title
 
         # A SWML fetch made now appears within a second.

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from agents_testkit import CREDS, basic, client_for, post_prompt_body, swaig_body, swml_fetch_body
 from opentelemetry.trace import SpanKind, StatusCode
-from otel_testkit import Otel, otel  # noqa: F401  # the fixture
+from otel_testkit import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
 from signalwire.agents import _otel as agents_otel

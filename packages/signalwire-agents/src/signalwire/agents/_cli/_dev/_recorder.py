@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from signalwire.agents._devserver._redact import redact_headers, redact_text, redact_value
+from signalwire.agents._cli._dev._redact import redact_headers, redact_text, redact_value
 
 __all__ = ["LogCapture", "Record", "Recorder"]
 
@@ -99,7 +99,8 @@ class Record:
 
     def kind(self) -> str:
         """``swml``, ``swaig``, ``post_prompt`` or ``other``."""
-        tail = self.scope["path"][len(self.route.rstrip("/")) :].strip("/")
+        path: str = self.scope["path"]
+        tail = path[len(self.route.rstrip("/")) :].strip("/")
         if self.scope["method"] == "POST" and tail in ("swaig", "post_prompt"):
             return tail
         answer = _json_or_text(self.response)
@@ -239,7 +240,7 @@ class LogCapture(logging.Handler):
             return
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string must not break the request
+        except Exception:  # noqa: BLE001  # a bad format string must not break the request
             message = str(record.msg)
         if record.exc_info and record.exc_info[1] is not None:
             message += f" [{type(record.exc_info[1]).__name__}: {record.exc_info[1]}]"

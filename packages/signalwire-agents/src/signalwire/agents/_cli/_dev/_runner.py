@@ -17,10 +17,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from signalwire.agents._devserver._app import INSPECTOR, DevApp, Served
-from signalwire.agents._devserver._recorder import Recorder
+from signalwire.agents._cli._dev._app import INSPECTOR, DevApp, Served
+from signalwire.agents._cli._dev._recorder import Recorder
+
+if TYPE_CHECKING:
+    from signalwire.agents._agent_base import AgentBase
 
 __all__ = ["DevServer", "LoadError", "load_target"]
 
@@ -51,7 +54,7 @@ def _own_modules(folder: Path) -> list[str]:
 
 def load_target(target: str, route: str | None = None) -> Served:
     """Execute ``target`` afresh and return what to serve: an AgentServer or one agent."""
-    from signalwire.agents._cli._loader import AgentLoadError, _load_module, load_agents
+    from signalwire.agents._cli._loader import AgentLoadError, _discover, _load_module, load_agents
     from signalwire.agents._hosting.agent_server import AgentServer
     from signalwire.agents._swml_service import SWMLService
 
@@ -61,17 +64,20 @@ def load_target(target: str, route: str | None = None) -> Served:
     if path.suffix == ".py" and path.is_file():
         for name in _own_modules(path.resolve().parent):
             del sys.modules[name]
+    agents: list[SWMLService]
     try:
         if ":" not in target or Path(target).exists():
             module = _load_module(target)
             servers = [v for v in vars(module).values() if isinstance(v, AgentServer)]
             if len(servers) == 1 and route is None:
                 server = servers[0]
-                agents = [a for _r, a in server.get_agents()]
-                if not agents:
+                registered = [a for _r, a in server.get_agents()]
+                if not registered:
                     raise LoadError(f"the AgentServer in {target} has no agents registered")
-                return Served(server.app, list(agents))
-        agents = load_agents(target)
+                return Served(server.app, list(registered))
+            agents = _discover(module)
+        else:
+            agents = load_agents(target)
     except AgentLoadError as exc:
         raise LoadError(str(exc)) from exc
     except LoadError:
@@ -83,11 +89,10 @@ def load_target(target: str, route: str | None = None) -> Served:
     if not agents:
         raise LoadError(f"no agent found in {target}")
     if len(agents) == 1:
-        agent: SWMLService = agents[0]
-        return Served(agent.get_app(), [agent])
+        return Served(agents[0].get_app(), [agents[0]])
     server = AgentServer()
     for agent in agents:
-        server.register(agent, agent.route or "/")  # type: ignore[arg-type]
+        server.register(cast("AgentBase", agent), agent.route or "/")
     return Served(server.app, list(agents))
 
 
@@ -156,21 +161,24 @@ class DevServer:
         self.recorder.publish("reload", {"ok": True, "ms": round(elapsed * 1000, 1)})
         return elapsed
 
+    def _folder(self) -> Path:
+        """The folder watched for changes: the file's own, or the current one for a module."""
+        target = Path(self.target.split(":")[0]).resolve()
+        return target.parent if target.is_file() else Path.cwd()
+
     def _start_watching(self) -> None:
         if not self.reload:
             return
         self._stop = asyncio.Event()
-        self._watcher = asyncio.ensure_future(self._watch(self._stop))
+        self._watcher = asyncio.ensure_future(self._watch(self._folder(), self._stop))
 
     def _stop_watching(self) -> None:
         if self._stop is not None:
             self._stop.set()
 
-    async def _watch(self, stop: asyncio.Event) -> None:
+    async def _watch(self, folder: Path, stop: asyncio.Event) -> None:
         from watchfiles import PythonFilter, awatch
 
-        folder = Path(self.target.split(":")[0]).resolve()
-        folder = folder.parent if folder.is_file() else Path.cwd()
         async for _changes in awatch(
             folder, watch_filter=PythonFilter(), stop_event=stop, debounce=400, step=30
         ):

@@ -41,8 +41,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sw-agent`` with ``argv``; returns the exit code."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    from signalwire.agents._devserver._recorder import LogCapture
-    from signalwire.agents._devserver._runner import DevServer, LoadError
+    from signalwire.agents._cli._dev._recorder import LogCapture
+    from signalwire.agents._cli._dev._runner import DevServer, LoadError
 
     reload = not args.no_reload
     if reload:

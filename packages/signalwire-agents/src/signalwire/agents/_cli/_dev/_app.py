@@ -18,7 +18,7 @@ from collections.abc import Callable, MutableMapping
 from importlib import resources
 from typing import Any, Protocol
 
-from signalwire.agents._devserver._recorder import App, Message, Receive, Recorder, Scope, Send
+from signalwire.agents._cli._dev._recorder import App, Message, Receive, Recorder, Scope, Send
 
 __all__ = ["INSPECTOR", "DevApp", "Served"]
 
@@ -71,7 +71,12 @@ class Served:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("signalwire.agents._devserver").joinpath("static", name).read_bytes()
+    return (
+        resources.files("signalwire.agents._cli._dev")
+        .joinpath("static")
+        .joinpath(name)
+        .read_bytes()
+    )
 
 
 async def _respond(
