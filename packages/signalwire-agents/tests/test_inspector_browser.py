@@ -66,6 +66,7 @@ if CHROMIUM is None or DRIVER is None:
     pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -98,6 +99,21 @@ def _records(driver: Any, kind: str) -> list[Any]:
     return list(driver.find_elements(By.CSS_SELECTOR, f".record[data-kind={kind}]"))
 
 
+def _wait(driver: Any, seconds: float, condition: Any) -> Any:
+    """Wait for ``condition``; the list is redrawn on every event, so stale nodes are retried."""
+    return WebDriverWait(
+        driver, seconds, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
+
+
+def _click(driver: Any, selector: str) -> None:
+    def click(d: Any) -> bool:
+        d.find_element(By.CSS_SELECTOR, selector).click()
+        return True
+
+    _wait(driver, 5, click)
+
+
 def test_the_inspector_in_a_real_browser(
     browser: Any, dev: DevProcess, request: pytest.FixtureRequest
 ) -> None:
@@ -105,26 +121,24 @@ def test_the_inspector_in_a_real_browser(
     try:
         host = dev.base.removeprefix("http://")
         browser.get(f"http://{user}:{password}@{host}/agent/_inspector/")
-        WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "status").text == "live")
+        _wait(browser, 20, lambda d: d.find_element(By.ID, "status").text == "live")
         assert "dev-demo" in browser.title
 
         # A SWML fetch made now appears within a second.
         with httpx.Client(base_url=dev.base, auth=dev.auth, timeout=10) as client:
             doc = validate_swml(client.post("/agent", json=swml_fetch_body("call-1")).json())
-        WebDriverWait(browser, 1.0, poll_frequency=0.05).until(
-            lambda d: len(_records(d, "swml")) == 1
-        )
-        _records(browser, "swml")[0].click()
-        assert browser.find_element(By.ID, "validation").text.endswith("valid")
+        _wait(browser, 1.0, lambda d: len(_records(d, "swml")) == 1)
+        _click(browser, ".record[data-kind=swml]")
+        _wait(browser, 5, lambda d: d.find_element(By.ID, "validation").text.endswith("valid"))
         shown = browser.find_element(By.ID, "document").text
         assert "Help the caller." in shown and password not in shown and "__token=•••" in shown
 
         # The tool form calls the tool and shows its answer.
-        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "arg-order_id"))
+        _wait(browser, 10, lambda d: d.find_elements(By.ID, "arg-order_id"))
         browser.find_element(By.ID, "arg-order_id").send_keys("A-77")
         browser.find_element(By.ID, "tool-call").click()
-        WebDriverWait(browser, 10).until(
-            lambda d: "Order A-77 shipped" in d.find_element(By.ID, "tool-answer").text
+        _wait(
+            browser, 10, lambda d: "Order A-77 shipped" in d.find_element(By.ID, "tool-answer").text
         )
 
         # A platform tool call, then its replay: a second record marked as the replay.
@@ -133,21 +147,14 @@ def test_the_inspector_in_a_real_browser(
         with httpx.Client(timeout=10) as client:
             answer = client.post(url, json=swaig_body("lookup", {"order_id": "R-1"}, "call-1"))
         assert answer.json()["response"] == "Order R-1 shipped"
-        WebDriverWait(browser, 5).until(lambda d: len(_records(d, "swaig")) == 2)
-        platform_call = next(
-            r for r in _records(browser, "swaig") if r.get_attribute("data-source") == "platform"
-        )
-        platform_call.click()
-        assert "looking up R-1" in browser.find_element(By.CLASS_NAME, "logs").text
-        browser.find_element(By.ID, "replay").click()
-        WebDriverWait(browser, 10).until(
-            lambda d: any(r.get_attribute("data-source") == "replay" for r in _records(d, "swaig"))
-        )
-        replay = next(
-            r for r in _records(browser, "swaig") if r.get_attribute("data-source") == "replay"
-        )
-        assert "replay of" in replay.text
-        assert "Order R-1 shipped" in browser.find_element(By.ID, "detail").text
+        platform = ".record[data-kind=swaig][data-source=platform]"
+        _wait(browser, 5, lambda d: d.find_elements(By.CSS_SELECTOR, platform))
+        _click(browser, platform)
+        _wait(browser, 5, lambda d: "looking up R-1" in d.find_element(By.CLASS_NAME, "logs").text)
+        _click(browser, "#replay")
+        replay = ".record[data-kind=swaig][data-source=replay]"
+        _wait(browser, 10, lambda d: "replay of" in d.find_element(By.CSS_SELECTOR, replay).text)
+        _wait(browser, 5, lambda d: "Order R-1 shipped" in d.find_element(By.ID, "detail").text)
     except BaseException:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / f"{request.node.name}.png"
