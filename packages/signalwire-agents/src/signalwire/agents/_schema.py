@@ -1,7 +1,7 @@
 """SWML verb validation against the SWML calling schema.
 
 The schema data (``_swml_schema_data.py``) is generated from the platform's SWML schema by
-``tools/generate_swml_verbs.py``. It is read, and each verb's validator is
+``tools/generate.py`` (``signalwire_devtools.codegen.swml_verbs``). It is read, and each verb's validator is
 compiled into plain Python closures, the first time that verb is validated:
 importing ``signalwire.agents`` loads nothing.
 
