@@ -114,7 +114,7 @@ def _load_agents(
         agents = _agents_in(getattr(module, attr))
     else:
         module = _load_module(target)
-        agents = _discover(module, target, note or (lambda _text: None))
+        agents = _discover(module, target, note)
     if agent_class:
         chosen = [a for a in agents if type(a).__name__ == agent_class]
         if not chosen:
@@ -129,7 +129,12 @@ def _load_agents(
     return agents
 
 
-def _discover(module: ModuleType, target: str, note: Callable[[str], None]) -> list[SWMLService]:
+def _discover(
+    module: ModuleType, target: str | None = None, note: Callable[[str], None] | None = None
+) -> list[SWMLService]:
+    """The agents of a loaded module (see :func:`load_agents` for the order)."""
+    target = target or str(getattr(module, "__file__", None) or module.__name__)
+    note = note or (lambda _text: None)
     found = _module_instances(module)
     if found:
         return found
