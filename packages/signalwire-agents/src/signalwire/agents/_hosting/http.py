@@ -240,8 +240,13 @@ async def send_response(
     body: bytes | None = None,
     content_type: bytes | None = None,
     length: int | None = None,
+    start_only: bool = False,
 ) -> None:
-    """Send ``response`` with the security headers (``body``/``content_type`` override it)."""
+    """Send ``response`` with the security headers (``body``/``content_type`` override it).
+
+    With ``start_only`` only the status and headers go out; the caller sends the body
+    messages (a streamed file).
+    """
     if body is None and content_type is None:
         await _send(send, response)
         return
@@ -254,7 +259,8 @@ async def send_response(
         *response.headers,
     ]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
+    if not start_only:
+        await send({"type": "http.response.body", "body": data})
 
 
 def _error(status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> Response:

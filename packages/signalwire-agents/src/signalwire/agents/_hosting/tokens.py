@@ -38,7 +38,7 @@ MAX_CALL_ID_LENGTH = 128
 # Platform call and conversation ids are UUIDs; this leaves room for other ids
 # (tests, other platforms) without letting markup, separators or control
 # characters into a signed field.
-_CALL_ID = re.compile(r"[A-Za-z0-9_\-]{1,%d}" % MAX_CALL_ID_LENGTH)
+_CALL_ID = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CALL_ID_LENGTH}}}")
 _VERSION = b"v2."
 
 
@@ -80,13 +80,12 @@ class TokenSigner:
         Raises ``ValueError`` for a ``call_id`` that :func:`valid_call_id` refuses.
         """
         if call_id is not None and call_id != "" and not valid_call_id(call_id):
-            raise ValueError(
-                f"call_id must be 1-{MAX_CALL_ID_LENGTH} letters, digits, '-' or '_'"
-            )
+            raise ValueError(f"call_id must be 1-{MAX_CALL_ID_LENGTH} letters, digits, '-' or '_'")
         cid = call_id or ANY_CALL
         expiry = int(now if now is not None else time.time()) + self.expiry_secs
         fields = ".".join(
-            _b64(value) for value in (cid.encode(), function.encode(), b"%d" % expiry, os.urandom(8))
+            _b64(value)
+            for value in (cid.encode(), function.encode(), b"%d" % expiry, os.urandom(8))
         )
         return f"{fields}.{self._sign(fields)}"
 
