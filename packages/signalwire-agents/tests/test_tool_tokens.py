@@ -71,7 +71,8 @@ async def test_a_crafted_call_id_cannot_forge_a_token_for_another_tool_or_expiry
         for forged in attempts:
             for call_id in ("any-call", crafted):
                 resp = await client.post(
-                    f"/swaig/?__token={forged}", json=swaig_body("vault", {}, call_id),
+                    f"/swaig/?__token={forged}",
+                    json=swaig_body("vault", {}, call_id),
                     headers=basic(),
                 )
                 assert resp.json() == {"response": REFUSAL}, forged
@@ -85,12 +86,14 @@ async def test_call_ids_that_cannot_be_bound_get_a_token_for_any_call_only() -> 
             token = token_from(url_of(validate_swml(resp.json()), "vault"))
             assert len(token) < 200
             resp = await client.post(
-                f"/swaig/?__token={token}", json=swaig_body("vault", {}, "real-call"),
+                f"/swaig/?__token={token}",
+                json=swaig_body("vault", {}, "real-call"),
                 headers=basic(),
             )
             assert resp.json() == {"response": "opened"}
             resp = await client.post(
-                f"/swaig/?__token={token}", json=swaig_body("lookup", {}, "real-call"),
+                f"/swaig/?__token={token}",
+                json=swaig_body("lookup", {}, "real-call"),
                 headers=basic(),
             )
             assert resp.json() == {"response": REFUSAL}
