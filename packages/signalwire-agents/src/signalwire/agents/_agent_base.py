@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from signalwire.agents._function_result import FunctionResult
-from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.http import Request, Response, decode_json_text, json_response
 from signalwire.agents._hosting.tokens import valid_call_id
 from signalwire.agents._hosting.urls import with_userinfo
 from signalwire.agents._pom import PomBuilder
@@ -1047,7 +1047,7 @@ class AgentBase(SkillMixin, SWMLService):
         raw = data.get("raw")
         if isinstance(raw, str):
             try:
-                return json.loads(raw)
+                return decode_json_text(raw, "post_prompt_data.raw")
             except ValueError:
                 return raw
         return None

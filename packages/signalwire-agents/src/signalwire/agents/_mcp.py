@@ -66,6 +66,8 @@ async def handle_mcp(service: SWMLService, request: Request) -> Response:
         message = json.loads(request.body or b"")
     except ValueError:
         return _error(400, None, PARSE_ERROR, "Parse error: the body is not JSON")
+    except RecursionError:
+        return _error(400, None, PARSE_ERROR, "Parse error: the body is nested too deeply")
     if isinstance(message, list):
         return _error(400, None, INVALID_REQUEST, "batch requests are not supported")
     if not isinstance(message, dict):

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 from signalwire.agents import _schema
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
 from signalwire.agents._hosting.config import config_get
-from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.http import (
+    BadRequest,
+    Request,
+    Response,
+    ServiceApp,
+    decode_json_text,
+    json_response,
+)
 from signalwire.agents._hosting.security import SecurityConfig
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._logging import get_logger
@@ -644,7 +651,7 @@ class SWMLService(SWMLVerbsMixin):
                 args = parsed[0]
             elif isinstance(argument.get("raw"), str):
                 try:
-                    args = json.loads(argument["raw"])
+                    args = decode_json_text(argument["raw"], "argument.raw")
                 except ValueError:
                     args = None
         if args is None and isinstance(body.get("arguments"), dict):

@@ -29,6 +29,7 @@ __all__ = [
     "Request",
     "Response",
     "ServiceApp",
+    "decode_json_text",
     "json_response",
     "lifespan",
     "send_response",
@@ -100,6 +101,15 @@ def json_response(
 ) -> Response:
     """A JSON response."""
     return Response(status, json.dumps(data).encode(), headers)
+
+
+def decode_json_text(text: str | bytes, what: str) -> Any:
+    """``json.loads(text)``; a body nested deeper than the parser can follow is a
+    ``BadRequest(400)`` naming ``what``. Other decoding errors (``ValueError``) propagate."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadRequest(400, f"{what} is nested too deeply") from None
 
 
 class BadRequest(Exception):
