@@ -4,7 +4,12 @@ Enabled by ``AgentBase.enable_mcp_server()``. It implements the tools part of
 the Model Context Protocol (revision 2025-06-18) over plain HTTP POST:
 ``initialize``, ``notifications/initialized``, ``ping``, ``tools/list`` and
 ``tools/call``. The route sits behind the agent's Basic auth like every other
-endpoint; tool tokens do not apply (an MCP client has no call to bind them to).
+endpoint, and a ``secure`` tool (the default) is called only with a valid tool
+token, exactly as on ``/swaig/``: in the ``__token`` (or ``token``) query
+parameter, bound to the call_id given in ``params._meta.call_id`` (a token minted
+without a call_id works for any). Without one the call answers the refusal that
+``/swaig/`` gives, with ``isError`` set. Tools meant for MCP clients that hold no
+call are defined with ``secure=False``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.tokens import TOKEN_REFUSAL
 from signalwire.agents._swaig_function import SWAIGFunction
 
 if TYPE_CHECKING:
@@ -106,7 +112,8 @@ async def handle_mcp(service: SWMLService, request: Request) -> Response:
         ]
         return _result(request_id, {"tools": tools})
     if method == "tools/call":
-        return await _call(service, request_id, params)
+        token = request.query.get("__token") or request.query.get("token")
+        return await _call(service, request_id, params, token)
     return _error(200, request_id, METHOD_NOT_FOUND, f"Method not found: {method[:100]}")
 
 
@@ -118,15 +125,31 @@ def _safe_id(request_id: Any) -> Any:
     )
 
 
-async def _call(service: SWMLService, request_id: Any, params: dict[str, Any]) -> Response:
+def _token_ok(service: SWMLService, name: str, params: dict[str, Any], token: str | None) -> bool:
+    meta = params.get("_meta")
+    call_id = meta.get("call_id") if isinstance(meta, dict) else None
+    return bool(token) and service._token_signer.check(
+        token, name, call_id if isinstance(call_id, str) else None
+    )
+
+
+async def _call(
+    service: SWMLService, request_id: Any, params: dict[str, Any], token: str | None
+) -> Response:
     name = params.get("name")
     arguments = params.get("arguments", {})
     if not isinstance(name, str) or not name:
         return _error(200, request_id, INVALID_PARAMS, "tools/call needs a tool name")
     if not isinstance(arguments, dict):
         return _error(200, request_id, INVALID_PARAMS, "arguments must be an object")
-    if name not in {fn.name for fn in _local_tools(service)}:
+    fn = next((fn for fn in _local_tools(service) if fn.name == name), None)
+    if fn is None:
         return _error(200, request_id, INVALID_PARAMS, f"Unknown tool: {name[:100]}")
+    if fn.secure and not _token_ok(service, name, params, token):
+        service.log.warning("refused secure tool %r over MCP: bad or missing token", name)
+        return _result(
+            request_id, {"content": [{"type": "text", "text": TOKEN_REFUSAL}], "isError": True}
+        )
     reply, failed = await service._call_tool_outcome(name, arguments, {"function": name})
     return _result(
         request_id, {"content": [{"type": "text", "text": _text_of(reply)}], "isError": failed}

@@ -22,6 +22,7 @@ from signalwire.agents._hosting.http import (
     json_response,
 )
 from signalwire.agents._hosting.security import SecurityConfig
+from signalwire.agents._hosting.tokens import TOKEN_REFUSAL
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._logging import get_logger
 from signalwire.agents._swaig_function import (
@@ -42,10 +43,6 @@ __all__ = ["SWMLService"]
 
 _FUNCTION_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,256}$")
-TOKEN_REFUSAL = (
-    "I'm sorry, the security token for this function is invalid or expired. "
-    "I cannot execute this action."
-)
 
 ENV_PROXY = "SWML_PROXY_URL_BASE"
 ENV_SKIP_SCHEMA = "SWML_SKIP_SCHEMA_VALIDATION"

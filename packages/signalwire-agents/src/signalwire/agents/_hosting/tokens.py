@@ -27,7 +27,13 @@ import os
 import re
 import time
 
-__all__ = ["ANY_CALL", "MAX_CALL_ID_LENGTH", "TokenSigner", "valid_call_id"]
+__all__ = ["ANY_CALL", "MAX_CALL_ID_LENGTH", "TOKEN_REFUSAL", "TokenSigner", "valid_call_id"]
+
+TOKEN_REFUSAL = (
+    "I'm sorry, the security token for this function is invalid or expired. "
+    "I cannot execute this action."
+)
+"""What the AI hears when a secure tool is called without a valid token."""
 
 ANY_CALL = "*"
 """call_id field of a token minted without a call_id: valid for any call."""
