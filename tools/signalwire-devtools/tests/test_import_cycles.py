@@ -25,18 +25,6 @@ SRC_DIRS = sorted(ROOT.glob("packages/*/src"))
 #: goes when its host/dependency pair talks through a Protocol instead; the test fails when an
 #: entry no longer matches, so the list only shrinks.
 KNOWN_CYCLES: set[frozenset[str]] = {
-    # removed by the agents/relay/testing protocol change (skills talk to a SkillHost)
-    frozenset(
-        {
-            "signalwire.agents._agent_base",
-            "signalwire.agents.skills._manager",
-            "signalwire.agents.skills._mixin",
-            "signalwire.agents.skills._skill_base",
-            "signalwire.agents.skills.registry",
-        }
-    ),
-    # removed by the agents/relay/testing protocol change (MCP talks to an McpHost)
-    frozenset({"signalwire.agents._mcp", "signalwire.agents._swml_service"}),
     # removed by the agents/relay/testing protocol change (call and action hosts)
     frozenset({"signalwire.relay._action", "signalwire.relay._call", "signalwire.relay._client"}),
     # removed by the agents/relay/testing protocol change (the fake RELAY platform's Scenario)
