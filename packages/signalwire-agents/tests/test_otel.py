@@ -93,6 +93,25 @@ async def test_an_incoming_traceparent_is_continued(otel: Otel) -> None:
     assert otel.span("swml.render").context.trace_id == server.context.trace_id
 
 
+async def test_every_request_of_one_call_lands_in_one_trace(otel: Otel) -> None:
+    agent = make_agent()
+    doc = await fetch_swml(agent)  # call-42
+    await call_tool(agent, doc, "lookup", order_id="A1")  # call-42
+    async with client_for(agent.get_app()) as client:
+        other = await client.post("/agent", json=swml_fetch_body("call-43"), headers=basic())
+    assert other.status_code == 200
+    servers = [s for s in otel.spans() if s.kind is SpanKind.SERVER]
+    assert [(s.attributes or {}).get("signalwire.call_id") for s in servers] == [
+        "call-42",
+        "call-42",
+        "call-43",
+    ]
+    assert servers[0].context.trace_id == servers[1].context.trace_id
+    assert servers[2].context.trace_id != servers[0].context.trace_id
+    tool = otel.span("execute_tool lookup")
+    assert tool.context.trace_id == servers[0].context.trace_id
+
+
 async def test_each_tool_call_is_a_child_span_with_its_outcome(otel: Otel) -> None:
     agent = make_agent()
     doc = await fetch_swml(agent)
