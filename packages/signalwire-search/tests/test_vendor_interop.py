@@ -90,7 +90,7 @@ def test_vendor_engine_reads_ours_and_the_fixtures(index: Path, embedder: Static
         cases.append([embedder.embed([enhanced])[0].tolist(), enhanced, query])
     paths = [str(index), *(str(DATA / f) for f in FIXTURES)]
     proc = subprocess.run(
-        [python, "-c", VENDOR_SCRIPT, json.dumps({p: cases for p in paths})],
+        [python, "-c", VENDOR_SCRIPT, json.dumps(dict.fromkeys(paths, cases))],
         capture_output=True,
         text=True,
         timeout=300,
@@ -102,7 +102,9 @@ def test_vendor_engine_reads_ours_and_the_fixtures(index: Path, embedder: Static
         assert answers[path]["model"] == "test/static-words"
         assert answers[path]["chunks"] > 5
         with SearchEngine(index_path=path) as ours:
-            for (vector, enhanced, query), vendor_found in zip(cases, answers[path]["found"]):
+            for (vector, enhanced, query), vendor_found in zip(
+                cases, answers[path]["found"], strict=True
+            ):
                 expected = QUERIES[query]
                 assert vendor_found[0] == expected, (path, query, vendor_found)
                 mine = ours.search(vector, enhanced, count=3, original_query=query)
