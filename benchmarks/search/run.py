@@ -311,6 +311,13 @@ def main() -> None:
     me = sys.executable
     rows_out: list[tuple[str, str, str, str, str]] = []
 
+    class Rows(list):  # print each figure as soon as it is measured
+        def append(self, row: tuple[str, str, str, str, str]) -> None:
+            print("  " + " | ".join(row), file=sys.stderr, flush=True)
+            super().append(row)
+
+    rows_out = Rows()
+
     ours_build = run_json(me, OURS_BUILD, str(docs), str(tmp / "ours_kw.swsearch"))
     vend_build = (
         run_json(vendor, VENDOR_BUILD, str(docs), str(tmp / "vendor_kw.swsearch"))
