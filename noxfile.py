@@ -49,7 +49,14 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Installed beside the vendor SDK only to drive its app in process (benchmarks/testing).
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
+BENCH_SCRIPTS = {
+    "agents": ["run.py", "schema_validation.py", "skills.py"],
+    "testing": ["run.py"],
+    "search": ["run.py"],
+}
+#: What the vendor's search modules check for by name (sentence-transformers goes in with
+#: --no-deps: its import is never reached, so torch is not needed).
+VENDOR_SEARCH_EXTRAS = ["numpy", "scikit-learn", "nltk"]
 
 
 def _sync(
@@ -297,8 +304,12 @@ def bench(session: nox.Session) -> None:
         *VENDOR_BENCH_EXTRAS,
         external=True,
     )
-    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     targets = session.posargs or PACKAGES
+    if "search" in targets:
+        pip = ("uv", "pip", "install", "-q", "--python", str(vendor_python))
+        session.run(*pip, *VENDOR_SEARCH_EXTRAS, external=True)
+        session.run(*pip, "--no-deps", "sentence-transformers", external=True)
+    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     for ns in targets:
         for name in BENCH_SCRIPTS.get(ns, ["run.py"]):
             script = ROOT / "benchmarks" / ns / name

@@ -102,6 +102,17 @@ VENDOR_BUILD = """
 import json, logging, sys, time
 logging.disable(logging.CRITICAL)
 import numpy as np
+# Offline, importing the vendor's query_processor fails on NLTK's wordnet (its module level
+# reads wn.NOUN, ...): give it the four constants. Its preprocessing then fails per chunk
+# on the missing stopwords corpus and stores the raw text, which is less work than a build
+# with NLTK data, so this throughput flatters the vendor.
+import nltk.corpus
+class _WordNet:
+    NOUN, VERB, ADJ, ADV = "n", "v", "a", "r"
+    def synsets(self, *a, **k):
+        return []
+nltk.corpus.wordnet = _WordNet()
+nltk.download = lambda *a, **k: False  # no network attempts inside the timed build
 from signalwire.search.index_builder import IndexBuilder
 class Stub:
     def encode(self, texts, **kw):
