@@ -135,7 +135,6 @@ class PgVectorBackend:
         ``defer_indexes`` leaves the search indexes out; :meth:`create_indexes` adds them
         after a bulk load (building HNSW once is much faster than row by row).
         """
-        name = sanitize(collection_name)
         table = collection_table(collection_name)
         dim = int(embedding_dim)
         with self._pool.connection() as conn:

@@ -371,11 +371,15 @@ class SearchEngine:
         if not names:
             return []
         where, params = self._restrict(allowed)
-        return self._db().execute(
-            f"SELECT c.id, c.filename FROM chunks c WHERE c.filename IN"
-            f" (SELECT value FROM json_each(?)){where} LIMIT ?",
-            [json.dumps(names), *params, limit],
-        ).fetchall()
+        return (
+            self._db()
+            .execute(
+                f"SELECT c.id, c.filename FROM chunks c WHERE c.filename IN"
+                f" (SELECT value FROM json_each(?)){where} LIMIT ?",
+                [json.dumps(names), *params, limit],
+            )
+            .fetchall()
+        )
 
     def _filename_hits(
         self, text: str, pool: int, allowed: set[int] | None
@@ -427,11 +431,15 @@ class SearchEngine:
         match = "metadata_text : (" + " AND ".join(f'"{t}"*' for t in terms) + ")"
         hits = []
         try:
-            rows = self._db().execute(
-                "SELECT c.id, c.metadata, c.tags, c.section FROM chunks_fts JOIN chunks c"
-                f" ON c.id = chunks_fts.rowid WHERE chunks_fts MATCH ?{where} LIMIT ?",
-                [match, *params, 10 * pool],
-            ).fetchall()
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT c.id, c.metadata, c.tags, c.section FROM chunks_fts JOIN chunks c"
+                    f" ON c.id = chunks_fts.rowid WHERE chunks_fts MATCH ?{where} LIMIT ?",
+                    [match, *params, 10 * pool],
+                )
+                .fetchall()
+            )
         except sqlite3.DatabaseError:
             return []
         for chunk_id, metadata, tags, section in rows:
