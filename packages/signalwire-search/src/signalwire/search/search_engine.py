@@ -322,8 +322,10 @@ class SearchEngine:
                 rows = (
                     self._db()
                     .execute(
-                        "SELECT c.id, bm25(chunks_fts) AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-                        f" WHERE chunks_fts MATCH ?{where} ORDER BY r LIMIT ?",
+                        # FTS5's own rank column (bm25) sorts inside the FTS module;
+                        # the tag restriction filters rowids without joining chunks.
+                        "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+                        f"{where.replace('c.id', 'rowid')} ORDER BY rank LIMIT ?",
                         [match, *params, pool],
                     )
                     .fetchall()
