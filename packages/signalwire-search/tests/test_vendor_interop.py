@@ -109,3 +109,87 @@ def test_vendor_engine_reads_ours_and_the_fixtures(index: Path, embedder: Static
                 assert vendor_found[0] == expected, (path, query, vendor_found)
                 mine = ours.search(vector, enhanced, count=3, original_query=query)
                 assert mine[0]["metadata"]["filename"] == vendor_found[0]
+
+
+VENDOR_PG_SCRIPT = """
+import json, logging, sys
+logging.disable(logging.CRITICAL)
+uri, ours, cases, chunks = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+from signalwire.search.pgvector_backend import PgVectorBackend
+from signalwire.search.search_engine import SearchEngine
+backend = PgVectorBackend(uri)
+backend.delete_collection("vendor_made")
+backend.create_schema("vendor_made", 48)
+backend.store_chunks(chunks, "vendor_made", {"model_name": "test/static-words", "embedding_dimensions": 48,
+                     "chunking_strategy": "markdown", "languages": ["en"], "metadata": {}})
+backend.close()
+engine = SearchEngine(backend="pgvector", connection_string=uri, collection_name=ours)
+found = [[r["metadata"]["filename"] for r in engine.search(v, e, count=3, original_query=q)] for v, e, q in cases]
+print(json.dumps(found))
+"""
+
+
+def test_pgvector_collections_both_ways(pg_uri: str, docs: Path, embedder: StaticEmbedder) -> None:
+    """The vendor's backend reads a collection we built and writes one we read."""
+    python, reason = vendor_python()
+    probe = (
+        python
+        and subprocess.run(
+            [python, "-c", "import psycopg2, pgvector.psycopg2"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        ).returncode
+        == 0
+    )
+    if not probe:
+        reason = reason or f"{python} lacks psycopg2-binary and pgvector"
+        print(f"SKIPPED vendor pgvector interop: {reason}")
+        pytest.skip(reason)
+    from signalwire.search import IndexBuilder
+    from signalwire.search.document_processor import DocumentProcessor
+
+    IndexBuilder(
+        model_name="test/static-words",
+        chunking_strategy="markdown",
+        backend="pgvector",
+        connection_string=pg_uri,
+    ).build_index(docs, "ours_for_vendor", ["md", "txt"], overwrite=True)
+    cases = []
+    for query in QUERIES:
+        enhanced = preprocess_query(query)["enhanced_text"]
+        cases.append([embedder.embed([enhanced])[0].tolist(), enhanced, query])
+    chunks = []
+    for path in sorted(docs.rglob("*")):
+        if path.is_file():
+            name = str(path.relative_to(docs))
+            for chunk in DocumentProcessor("markdown").create_chunks(
+                path.read_text(), name, path.suffix[1:]
+            ):
+                chunk["embedding"] = embedder.embed([chunk["content"]])[0].tolist()
+                chunk["processed_content"] = chunk["content"].lower()
+                chunks.append(chunk)
+    proc = subprocess.run(
+        [
+            python,
+            "-c",
+            VENDOR_PG_SCRIPT,
+            pg_uri,
+            "ours_for_vendor",
+            json.dumps(cases),
+            json.dumps(chunks),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    vendor_found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [found[0] for found in vendor_found] == list(QUERIES.values())
+    with SearchEngine(
+        backend="pgvector", connection_string=pg_uri, collection_name="vendor_made"
+    ) as engine:
+        assert engine.model_name == "test/static-words"
+        for query, expected in QUERIES.items():
+            assert engine.query(query, count=3)[0]["metadata"]["filename"] == expected, query
