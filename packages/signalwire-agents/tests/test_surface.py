@@ -123,7 +123,7 @@ def test_public_names_are_exported_and_documented() -> None:
             assert obj.__doc__, f"{name} has no docstring"
 
 
-# -- skills and prefabs (issue 12) ------------------------------------------------------------
+# -- skills and prefabs ----------------------------------------------------------------------
 
 #: Documented skills deliberately not provided, with the reason (also in the README).
 SKILLS_NOT_PROVIDED: dict[str, str] = {}

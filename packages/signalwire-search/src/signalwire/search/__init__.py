@@ -17,12 +17,11 @@ the ``vectors`` extra (numpy), models the ``models`` or ``static`` extras, Postg
 its module on first access.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
+from signalwire.core._lazy import lazy_exports
 from signalwire.search._version import __version__
 
+# A plain flag (not typing.TYPE_CHECKING), deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signalwire.search.document_processor import DocumentProcessor
     from signalwire.search.embedders import (
@@ -47,32 +46,6 @@ if TYPE_CHECKING:
     from signalwire.search.query_processor import preprocess_document_content, preprocess_query
     from signalwire.search.search_engine import SearchEngine
     from signalwire.search.search_service import SearchService
-
-_LAZY = {
-    "DocumentProcessor": "document_processor",
-    "Embedder": "embedders",
-    "Model2VecEmbedder": "embedders",
-    "OpenAIEmbedder": "embedders",
-    "SentenceTransformerEmbedder": "embedders",
-    "StaticEmbedder": "embedders",
-    "get_embedder": "embedders",
-    "register_embedder": "embedders",
-    "IndexFormatError": "errors",
-    "MissingDependencyError": "errors",
-    "ModelMismatchError": "errors",
-    "SearchBackendError": "errors",
-    "SearchError": "errors",
-    "BuildReport": "index_builder",
-    "IndexBuilder": "index_builder",
-    "SearchIndexMigrator": "migration",
-    "DEFAULT_MODEL": "models",
-    "MODEL_ALIASES": "models",
-    "resolve_model_alias": "models",
-    "preprocess_document_content": "query_processor",
-    "preprocess_query": "query_processor",
-    "SearchEngine": "search_engine",
-    "SearchService": "search_service",
-}
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -101,17 +74,33 @@ __all__ = [
     "resolve_model_alias",
 ]
 
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        ".document_processor": ("DocumentProcessor",),
+        ".embedders": (
+            "Embedder",
+            "Model2VecEmbedder",
+            "OpenAIEmbedder",
+            "SentenceTransformerEmbedder",
+            "StaticEmbedder",
+            "get_embedder",
+            "register_embedder",
+        ),
+        ".errors": (
+            "IndexFormatError",
+            "MissingDependencyError",
+            "ModelMismatchError",
+            "SearchBackendError",
+            "SearchError",
+        ),
+        ".index_builder": ("BuildReport", "IndexBuilder"),
+        ".migration": ("SearchIndexMigrator",),
+        ".models": ("DEFAULT_MODEL", "MODEL_ALIASES", "resolve_model_alias"),
+        ".query_processor": ("preprocess_document_content", "preprocess_query"),
+        ".search_engine": ("SearchEngine",),
+        ".search_service": ("SearchService",),
+    },
+)
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'signalwire.search' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"signalwire.search.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+del TYPE_CHECKING, lazy_exports
