@@ -192,3 +192,17 @@ def test_a_failing_class_is_one_line() -> None:
     assert err == (
         "swaig-test: error: NeedsKeyAgent() failed: RuntimeError: WEATHER_API_KEY is not set\n"
     )
+
+
+def test_a_class_needing_arguments_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "needs_args.py"
+    path.write_text(
+        "from signalwire.agents import AgentBase\n\n"
+        "class CityAgent(AgentBase):\n"
+        "    def __init__(self, city: str) -> None:\n"
+        "        super().__init__(name=city)\n"
+    )
+    code, _out, err = run(str(path), "--list-tools")
+    assert code == 2
+    assert "cannot create CityAgent() without arguments" in err
+    assert "create an instance at module level or in main() instead" in err

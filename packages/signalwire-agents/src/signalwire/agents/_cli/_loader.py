@@ -54,12 +54,16 @@ def _load_module(target: str) -> ModuleType:
 
 def _instantiate(cls: type[SWMLService]) -> SWMLService:
     try:
-        return cls()  # type: ignore[call-arg]  # subclasses usually take no arguments
+        inspect.signature(cls).bind()
     except TypeError as exc:
         raise AgentLoadError(
             f"cannot create {cls.__name__}() without arguments ({exc}); "
-            "create an instance at module level instead"
+            "create an instance at module level or in main() instead"
         ) from None
+    except ValueError:  # no signature to inspect: just try
+        pass
+    try:
+        return cls()  # type: ignore[call-arg]  # checked above: needs no arguments
     except Exception as exc:  # the class's own __init__ failed: one line, no traceback
         raise AgentLoadError(f"{cls.__name__}() failed: {type(exc).__name__}: {exc}") from exc
 
