@@ -20,3 +20,12 @@ def test_skills_and_prefabs_import_cleanly_and_load_no_builtin_skill() -> None:
         assert not {"uvicorn", "websockets"} & set(result["top_level"])
         skills = [m for m in result["modules"] if m.startswith("signalwire.agents.skills.")]
         assert not [m for m in skills if m.endswith(".skill")], skills
+
+
+def test_ai_chat_and_mcp_gateway_load_only_when_imported() -> None:
+    result = assert_clean_import("signalwire.agents")
+    loaded = set(result["modules"])
+    assert not {m for m in loaded if m.startswith(("signalwire.agents.ai_chat", "signalwire.agents.mcp_gateway"))}
+    for module in ("signalwire.agents.ai_chat", "signalwire.agents.mcp_gateway"):
+        sub = assert_clean_import(module)
+        assert not {"uvicorn", "starlette", "websockets"} & set(sub["top_level"]), module

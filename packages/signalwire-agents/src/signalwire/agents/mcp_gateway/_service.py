@@ -112,8 +112,18 @@ class MCPGateway:
             finally:
                 await self.shutdown()
 
+        from starlette.exceptions import HTTPException
+        from starlette.responses import JSONResponse
+
+        async def http_error(request: Request, exc: Exception) -> Response:
+            # Unknown paths and methods answer in JSON like every other refusal.
+            status = exc.status_code if isinstance(exc, HTTPException) else 500
+            detail = exc.detail if isinstance(exc, HTTPException) else "Internal server error"
+            return JSONResponse({"error": detail}, status, headers=SECURITY_HEADERS)
+
         h = self._handler
         return Starlette(
+            exception_handlers={HTTPException: http_error},
             routes=[
                 Route("/health", h(self._health, auth=False), methods=["GET"]),
                 Route("/services", h(self._services), methods=["GET"]),
