@@ -15,6 +15,8 @@ SKILLS = "signalwire.agents.skills"
 PREFABS = "signalwire.agents.prefabs"
 REST = "signalwire.rest"
 SECURITY = "signalwire.core.security"
+AI_CHAT = "signalwire.agents.ai_chat"
+MCP_GATEWAY = "signalwire.agents.mcp_gateway"
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
     "RestClient": Target(REST, "RestClient"),
     "configure_logging": _LOGGING_CONFIG,
     "SemanticGate": _SEMANTIC,
-    "AIChatClient": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
+    "AIChatClient": Target(AI_CHAT, "AIChatClient"),
 }
 
 
@@ -88,6 +90,12 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
 MODULE_TARGETS: dict[str, str] = {
     "signalwire": AGENTS,
     "signalwire.core": AGENTS,
+    # AI Chat and the MCP gateway are one package each here, whatever the vendor module.
+    **{f"signalwire.ai_chat{sub}": AI_CHAT for sub in ("", ".client", ".gateway", ".handoff")},
+    **{
+        f"signalwire.mcp_gateway{sub}": MCP_GATEWAY
+        for sub in ("", ".gateway_service", ".mcp_manager", ".session_manager")
+    },
     "signalwire.core.agent_base": AGENTS,
     "signalwire.core.function_result": AGENTS,
     "signalwire.core.swml_service": AGENTS,
@@ -146,8 +154,6 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
     "signalwire.livewire": Unmappable(f"LiveWire is {NOT_IMPLEMENTED}"),
     "signalwire.search": Unmappable(f"vector search is {NOT_IMPLEMENTED}"),
-    "signalwire.mcp_gateway": Unmappable(f"the MCP gateway is {NOT_IMPLEMENTED}"),
-    "signalwire.ai_chat": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
 
 #: Modules that already are this project's (left alone).
