@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import re
@@ -70,6 +72,7 @@ class AIChatClient:
         self._session = session
         self._owns_session = session is None
         self._counter = 0
+        self._header_cache: dict[str, str] | None = None
 
     @staticmethod
     def _resolve_url(url: str | None, space: str | None) -> str:
@@ -96,7 +99,16 @@ class AIChatClient:
         return {"jsonrpc": "2.0", "method": method, "params": params, "id": f"req-{self._counter}"}
 
     def _headers(self) -> dict[str, str]:
-        return {"User-Agent": _user_agent(), "Content-Type": "application/json"}
+        # Built once: the Basic credentials go in as a header rather than through httpx's
+        # auth flow, which costs a generator round trip per request.
+        if self._header_cache is None:
+            raw = f"{self.project}:{self.token or ''}".encode()
+            self._header_cache = {
+                "User-Agent": _user_agent(),
+                "Content-Type": "application/json",
+                "Authorization": "Basic " + base64.b64encode(raw).decode("ascii"),
+            }
+        return self._header_cache
 
     async def _call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         body = self._envelope(method, params)
@@ -104,10 +116,7 @@ class AIChatClient:
         while True:
             try:
                 resp = await self._client().post(
-                    self.url,
-                    json=body,
-                    headers=self._headers(),
-                    auth=(self.project, self.token or ""),
+                    self.url, content=json.dumps(body).encode(), headers=self._headers()
                 )
                 break
             except (httpx.ConnectError, httpx.ConnectTimeout):
@@ -124,8 +133,6 @@ class AIChatClient:
     def _decode(status: int, content: bytes) -> dict[str, Any]:
         # The outcome is in the body, never in the HTTP status: the service answers 200
         # before it knows how the turn ends.
-        import json
-
         try:
             data = json.loads(content)
         except ValueError:
@@ -238,9 +245,8 @@ class AIChatClient:
         async with self._client().stream(
             "POST",
             self.url,
-            json=self._envelope(method, params),
+            content=json.dumps(self._envelope(method, params)).encode(),
             headers=self._headers(),
-            auth=(self.project, self.token or ""),
         ) as resp:
             yield resp
 

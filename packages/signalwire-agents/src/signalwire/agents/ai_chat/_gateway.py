@@ -369,22 +369,14 @@ class ChatGateway:
 
     async def _relay(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> Any:
         """Relay the service's answer unbuffered (keepalive whitespace included)."""
-        from starlette.responses import JSONResponse, StreamingResponse
+        from starlette.responses import JSONResponse
 
         ctx = self.client.raw_post(method, params)
         try:
             upstream = await ctx.__aenter__()
         except Exception:
             return JSONResponse({"error": "chat service unavailable"}, 502, headers=headers)
-
-        async def body() -> Any:
-            try:
-                async for chunk in upstream.aiter_raw():
-                    yield chunk
-            finally:
-                await ctx.__aexit__(None, None, None)
-
-        return StreamingResponse(body(), media_type="application/json", headers=headers)
+        return _Relay(upstream, ctx, headers)
 
     async def close(self) -> None:
         """Close the AI Chat client, if the gateway created it."""
@@ -408,3 +400,27 @@ def _upstream_reason(exc: AIChatError) -> str:
     if isinstance(exc, ChatInProgressError):
         return "chat in progress"
     return "chat service error"
+
+
+class _Relay:
+    """An ASGI response that copies the upstream body chunk by chunk, then closes it.
+
+    Lighter than a task-group based streaming response: the relay ends when the upstream
+    body does, and a browser that leaves only makes the next send fail, which closes it too.
+    """
+
+    def __init__(self, upstream: Any, ctx: Any, headers: dict[str, str]) -> None:
+        self.upstream = upstream
+        self.ctx = ctx
+        self.headers = [(b"content-type", b"application/json")] + [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+        ]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+            async for chunk in self.upstream.aiter_raw():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            await self.ctx.__aexit__(None, None, None)
