@@ -44,8 +44,14 @@ async def chat_rate(requests: int, concurrency: int = 32) -> float:
     fake = FakeChatService("p", "t", keepalive=0)
     upstream = httpx.AsyncClient(transport=httpx.ASGITransport(app=fake))
     client = AIChatClient("p", "t", url="http://chat.local/api/ai/chat", session=upstream)
-    gw = ChatGateway(config_url="https://a/swml", key="pk_b", client=client,
-                     max_new_conversations=10**9, max_turns=10**9, secret="x" * 32)
+    gw = ChatGateway(
+        config_url="https://a/swml",
+        key="pk_b",
+        client=client,
+        max_new_conversations=10**9,
+        max_turns=10**9,
+        secret="x" * 32,
+    )
     agent = AgentBase("bench", basic_auth=("u", "p"))
     agent.mount(gw.router(), prefix="/chat")
     handles = [gw.mint_handle(f"c{i}") for i in range(concurrency)]
@@ -57,13 +63,23 @@ async def chat_rate(requests: int, concurrency: int = 32) -> float:
         # A minimal ASGI driver plays the browser, so the figure is the gateway's and the
         # forwarding client's work rather than a client library's on the browser side too.
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "method": "POST", "scheme": "http", "path": "/chat/", "raw_path": b"/chat/",
-            "root_path": "", "query_string": b"", "server": ("b.local", 80),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/chat/",
+            "raw_path": b"/chat/",
+            "root_path": "",
+            "query_string": b"",
+            "server": ("b.local", 80),
             "client": ("127.0.0.1", 5000),
-            "headers": [(b"host", b"b.local"), (b"authorization", b"Bearer pk_b"),
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"host", b"b.local"),
+                (b"authorization", b"Bearer pk_b"),
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
         sent = False
         status, chunks = 0, []
@@ -101,18 +117,31 @@ async def chat_rate(requests: int, concurrency: int = 32) -> float:
 
 
 def direct_stdio(calls: int) -> list[float]:
-    proc = subprocess.Popen([sys.executable, str(SERVER)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, bufsize=1)
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
     assert proc.stdin and proc.stdout
 
     def rpc(i: int, method: str, params: dict[str, Any]) -> Any:
-        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": i, "method": method,
-                                     "params": params}) + "\n")
+        proc.stdin.write(
+            json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}) + "\n"
+        )
         proc.stdin.flush()
         return json.loads(proc.stdout.readline())
 
-    rpc(0, "initialize", {"protocolVersion": "2025-03-26", "capabilities": {},
-                          "clientInfo": {"name": "bench", "version": "1"}})
+    rpc(
+        0,
+        "initialize",
+        {
+            "protocolVersion": "2025-03-26",
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "1"},
+        },
+    )
     times = []
     for i in range(1, calls + 1):
         t = time.perf_counter()
@@ -135,13 +164,22 @@ def through_gateway(calls: int) -> list[float]:
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.json"
-        config.write_text(json.dumps({
-            "server": {"host": "127.0.0.1", "port": port, "auth_user": "a", "auth_password": "b"},
-            "services": {"todo": {"command": [sys.executable, str(SERVER)]}},
-            "session": {"sandbox_dir": str(Path(tmp) / "sandbox")},
-            "rate_limiting": {"call_limit": None},
-            "logging": {"level": "WARNING"},
-        }))
+        config.write_text(
+            json.dumps(
+                {
+                    "server": {
+                        "host": "127.0.0.1",
+                        "port": port,
+                        "auth_user": "a",
+                        "auth_password": "b",
+                    },
+                    "services": {"todo": {"command": [sys.executable, str(SERVER)]}},
+                    "session": {"sandbox_dir": str(Path(tmp) / "sandbox")},
+                    "rate_limiting": {"call_limit": None},
+                    "logging": {"level": "WARNING"},
+                }
+            )
+        )
         code = "from signalwire.agents.mcp_gateway._cli import console_main; console_main()"
         proc = subprocess.Popen([sys.executable, "-c", code, "-c", str(config)])
         try:

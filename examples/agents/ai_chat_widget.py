@@ -48,8 +48,9 @@ async def demo() -> list[str]:
 
     fake = FakeChatService("demo-project", "demo-token")
     upstream = httpx.AsyncClient(transport=httpx.ASGITransport(app=fake))
-    client = AIChatClient("demo-project", "demo-token", url="http://chat.local/api/ai/chat",
-                          session=upstream)
+    client = AIChatClient(
+        "demo-project", "demo-token", url="http://chat.local/api/ai/chat", session=upstream
+    )
     gateway = build_gateway(client)
     agent.mount(gateway.router(), prefix="/chat")
     headers = {"Authorization": f"Bearer {PUBLISHABLE_KEY}", "Origin": "https://shop.example"}
@@ -61,11 +62,13 @@ async def demo() -> list[str]:
         lines.append(f"agent: {start.json()['greeting']}")
         for text in ("Where is order 1042?", "Thanks!"):
             lines.append(f"you: {text}")
-            reply = await browser.post("/chat/", json={"message": text, "handle": handle},
-                                       headers=headers)
+            reply = await browser.post(
+                "/chat/", json={"message": text, "handle": handle}, headers=headers
+            )
             lines.append(f"agent: {json.loads(reply.text)['result']['response']}")
-        log = await browser.post("/chat/", json={"method": "log", "handle": handle},
-                                 headers=headers)
+        log = await browser.post(
+            "/chat/", json={"method": "log", "handle": handle}, headers=headers
+        )
         lines.append(f"({len(log.json()['messages'])} messages in the transcript)")
         await browser.post("/chat/", json={"method": "end", "handle": handle}, headers=headers)
     await upstream.aclose()

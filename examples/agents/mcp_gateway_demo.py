@@ -20,11 +20,17 @@ from signalwire.agents.mcp_gateway import MCPGateway
 
 HERE = Path(__file__).resolve().parent
 CONFIG: dict[str, Any] = {
-    "server": {"host": "127.0.0.1", "port": 8080, "auth_user": "admin",
-               "auth_password": "${MCP_AUTH_PASSWORD|demo-password}"},
+    "server": {
+        "host": "127.0.0.1",
+        "port": 8080,
+        "auth_user": "admin",
+        "auth_password": "${MCP_AUTH_PASSWORD|demo-password}",
+    },
     "services": {
-        "todo": {"command": [sys.executable, str(HERE / "mcp_todo_server.py")],
-                 "description": "A to-do list"},
+        "todo": {
+            "command": [sys.executable, str(HERE / "mcp_todo_server.py")],
+            "description": "A to-do list",
+        },
     },
     "session": {"default_timeout": 300, "call_timeout": 10, "sandbox_dir": "./sandbox"},
 }
@@ -58,9 +64,15 @@ def serve_in_background(gateway: MCPGateway) -> tuple[str, Any]:
 def build_agent(gateway_url: str) -> AgentBase:
     agent = AgentBase("todo-agent", route="/todo")
     agent.set_prompt_text("You keep the caller's to-do list with the MCP tools.")
-    agent.add_skill("mcp_gateway", {"gateway_url": gateway_url, "auth_user": "admin",
-                                    "auth_password": "demo-password",
-                                    "services": [{"name": "todo", "tools": "*"}]})
+    agent.add_skill(
+        "mcp_gateway",
+        {
+            "gateway_url": gateway_url,
+            "auth_user": "admin",
+            "auth_password": "demo-password",
+            "services": [{"name": "todo", "tools": "*"}],
+        },
+    )
     return agent
 
 
@@ -71,8 +83,9 @@ async def call(agent: AgentBase, name: str, args: dict[str, Any]) -> str:
     user, password = agent.get_basic_auth_credentials()
     body = {"function": name, "argument": {"parsed": [args]}, "call_id": "demo-call"}
     transport = httpx.ASGITransport(app=agent.get_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://agent.local",
-                                 auth=(user, password)) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://agent.local", auth=(user, password)
+    ) as client:
         swml = (await client.post("/todo/", json={"call_id": "demo-call"})).json()
         ai = next(v["ai"] for v in swml["sections"]["main"] if "ai" in v)
         fn = next(f for f in ai["SWAIG"]["functions"] if f["function"] == name)

@@ -32,8 +32,11 @@ def main() -> None:
             continue  # a notification
         result: dict[str, object]
         if msg["method"] == "initialize":
-            result = {"protocolVersion": "2025-03-26", "capabilities": {"tools": {}},
-                      "serverInfo": {"name": "todo", "version": "1"}}
+            result = {
+                "protocolVersion": "2025-03-26",
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": "todo", "version": "1"},
+            }
         elif msg["method"] == "tools/list":
             result = {"tools": TOOLS}
         elif msg["method"] == "tools/call":
@@ -45,8 +48,16 @@ def main() -> None:
                 text = ", ".join(todos) or "The list is empty"
             result = {"content": [{"type": "text", "text": text}]}
         else:
-            print(json.dumps({"jsonrpc": "2.0", "id": msg["id"],
-                              "error": {"code": -32601, "message": "unknown method"}}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": msg["id"],
+                        "error": {"code": -32601, "message": "unknown method"},
+                    }
+                ),
+                flush=True,
+            )
             continue
         print(json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}), flush=True)
 

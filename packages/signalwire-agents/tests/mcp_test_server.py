@@ -48,7 +48,9 @@ def text(value: str) -> dict[str, object]:
 
 def call(name: str, args: dict[str, object]) -> dict[str, object] | None:
     if name == "add_todo":
-        todos.append({"text": str(args.get("text")), "priority": str(args.get("priority", "medium"))})
+        todos.append(
+            {"text": str(args.get("text")), "priority": str(args.get("priority", "medium"))}
+        )
         return text(f"added #{len(todos)}: {args.get('text')}")
     if name == "list_todos":
         return text("; ".join(t["text"] for t in todos) or "(empty)")
@@ -79,8 +81,17 @@ for line in sys.stdin:
         continue
     method, rid = msg.get("method"), msg["id"]
     if method == "initialize":
-        send({"jsonrpc": "2.0", "id": rid, "result": {"protocolVersion": "2025-03-26",
-              "capabilities": {"tools": {}}, "serverInfo": {"name": "test", "version": "1"}}})
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": rid,
+                "result": {
+                    "protocolVersion": "2025-03-26",
+                    "capabilities": {"tools": {}},
+                    "serverInfo": {"name": "test", "version": "1"},
+                },
+            }
+        )
     elif method == "tools/list":
         send({"jsonrpc": "2.0", "id": rid, "result": {"tools": TOOLS}})
     elif method == "tools/call":

@@ -22,6 +22,7 @@ from signalwire.agents.ai_chat import (
 )
 from signalwire.testing.chat import serve_chat
 
+
 @pytest.mark.asyncio
 async def test_a_conversation_from_start_to_delete() -> None:
     fake = new_fake()
@@ -57,7 +58,11 @@ async def test_optional_parameters_reach_the_wire() -> None:
     fake = new_fake()
     async with chat_client(fake) as client:
         await client.create_conversation(
-            "c1", "https://a/swml", user_message="hi", timeout=120, user_metadata={"plan": "gold"},
+            "c1",
+            "https://a/swml",
+            user_message="hi",
+            timeout=120,
+            user_metadata={"plan": "gold"},
             reinit=True,
         )
         await client.chat("c2", "hello", config_url="https://a/swml", timeout=60)
@@ -153,7 +158,12 @@ async def test_over_real_http() -> None:
 
 
 def test_credentials_and_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_SPACE", "RAILS_DEV_MODE"):
+    for name in (
+        "SIGNALWIRE_PROJECT_ID",
+        "SIGNALWIRE_API_TOKEN",
+        "SIGNALWIRE_SPACE",
+        "RAILS_DEV_MODE",
+    ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ValueError, match="SIGNALWIRE_PROJECT_ID"):
         AIChatClient()

@@ -19,7 +19,12 @@ AUTH = ("admin", "s3cret-pass")
 
 def make_config(tmp: Path, **session: Any) -> dict[str, Any]:
     return {
-        "server": {"host": "127.0.0.1", "port": 8080, "auth_user": AUTH[0], "auth_password": AUTH[1]},
+        "server": {
+            "host": "127.0.0.1",
+            "port": 8080,
+            "auth_user": AUTH[0],
+            "auth_password": AUTH[1],
+        },
         "services": {
             "todo": service("ok"),
             "silent": service("silent"),
@@ -44,9 +49,10 @@ def make_config(tmp: Path, **session: Any) -> dict[str, Any]:
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[tuple[MCPGateway, httpx.Client]]:
     gw = MCPGateway(config=make_config(tmp_path))
-    with LiveServer(gw.app) as server, httpx.Client(
-        base_url=server.base_url, auth=AUTH, timeout=20
-    ) as client:
+    with (
+        LiveServer(gw.app) as server,
+        httpx.Client(base_url=server.base_url, auth=AUTH, timeout=20) as client,
+    ):
         yield gw, client
     assert not gw.session_manager.sessions, "shutdown left sessions behind"
     assert not list((tmp_path / "sandbox").glob("mcp_*")), "sandbox directories left behind"
@@ -57,7 +63,7 @@ def call(client: httpx.Client, svc: str, tool: str, sid: str, **body: Any) -> ht
 
 
 def test_health_is_open_everything_else_needs_auth(gateway: Any) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     health = httpx.get(f"{client.base_url}/health")
     assert health.status_code == 200 and health.json()["status"] == "healthy"
     assert health.headers["x-content-type-options"] == "nosniff"
@@ -72,7 +78,7 @@ def test_health_is_open_everything_else_needs_auth(gateway: Any) -> None:
 
 
 def test_services_and_tools(gateway: Any) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     services = client.get("/services").json()
     assert set(services) == {"todo", "silent", "flood", "exiting", "badjson", "chatty"}
     assert "command" not in services["todo"]  # command lines stay server-side
@@ -110,7 +116,7 @@ def test_a_session_keeps_its_server_and_sessions_are_isolated(gateway: Any) -> N
 
 
 def test_tool_errors_are_flagged(gateway: Any) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     out = call(client, "todo", "misbehave", "s-err").json()
     assert out["is_error"] is True
 
@@ -127,7 +133,7 @@ def test_tool_errors_are_flagged(gateway: Any) -> None:
 def test_a_misbehaving_server_fails_clearly_and_others_keep_working(
     gateway: Any, svc: str, status: int, words: str
 ) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     assert call(client, "todo", "echo", "good", arguments={"text": "before"}).status_code == 200
     started = time.monotonic()
     resp = call(client, svc, "misbehave", f"bad-{svc}")
@@ -140,7 +146,7 @@ def test_a_misbehaving_server_fails_clearly_and_others_keep_working(
 
 
 def test_stderr_chatter_does_not_stall_a_server(gateway: Any) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     for n in range(3):
         out = call(client, "chatty", "echo", "noisy", arguments={"text": str(n)})
         assert out.status_code == 200 and out.json()["result"] == str(n)
@@ -182,13 +188,13 @@ def test_idle_sessions_are_reaped(gateway: Any) -> None:
     ],
 )
 def test_bad_calls_are_refused_with_json(gateway: Any, body: Any, status: int) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     resp = client.post("/services/todo/call", json=body)
     assert resp.status_code == status and "error" in resp.json()
 
 
 def test_non_json_and_oversized_bodies(gateway: Any) -> None:
-    gw, client = gateway
+    _gw, client = gateway
     resp = client.post("/services/todo/call", content=b"{nope")
     assert resp.status_code == 400 and resp.json() == {"error": "Invalid JSON"}
     big = client.post("/services/todo/call", content=b"[" * (2 * 1024 * 1024))
@@ -219,7 +225,7 @@ def skill_env(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_skill_uses_the_real_gateway(gateway: Any, skill_env: None) -> None:
     from skills_testkit import call_tool, fetch, functions, new_agent
 
-    gw, client = gateway
+    _gw, client = gateway
     agent = new_agent()
     agent.add_skill(
         "mcp_gateway",

@@ -309,7 +309,10 @@ def test_rewrite_parses_is_idempotent_and_keeps_comments(
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ("from signalwire import AIChatClient\n", "from signalwire.agents.ai_chat import AIChatClient\n"),
+        (
+            "from signalwire import AIChatClient\n",
+            "from signalwire.agents.ai_chat import AIChatClient\n",
+        ),
         (
             "from signalwire.ai_chat import ChatGateway, HandoffRouter\n",
             "from signalwire.agents.ai_chat import ChatGateway, HandoffRouter\n",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 from chat_testkit import KEY, ORIGIN, TOKEN, browser, chat_client, new_fake
@@ -18,7 +17,9 @@ from signalwire.agents.mcp_gateway import MCPGateway
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 chat_bodies = st.one_of(
@@ -43,22 +44,27 @@ raw = st.one_of(
 hdrs = st.fixed_dictionaries(
     {},
     optional={
-        "Authorization": st.sampled_from([f"Bearer {KEY}", "Bearer pk_x", "Basic Zm9vOmJhcg==", ""]),
+        "Authorization": st.sampled_from(
+            [f"Bearer {KEY}", "Bearer pk_x", "Basic Zm9vOmJhcg==", ""]
+        ),
         "Origin": st.sampled_from([ORIGIN, "https://evil.example", "null", "http://localhost"]),
         "Content-Type": st.sampled_from(["application/json", "text/plain"]),
     },
 )
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_chat_gateway_and_handoff_routes() -> None:
     from skills_testkit import new_agent
 
     fake = new_fake()
-    gw = ChatGateway(config_url="https://u:pw@agent.example/swml", key=KEY,
-                     allowed_origins=[ORIGIN], client=chat_client(fake), max_new_conversations=10**6)
+    gw = ChatGateway(
+        config_url="https://u:pw@agent.example/swml",
+        key=KEY,
+        allowed_origins=[ORIGIN],
+        client=chat_client(fake),
+        max_new_conversations=10**6,
+    )
     router = HandoffRouter(gateway=gw, send_message=lambda call_id, text: None)
     router.register("n-1", conversation_id="c", call_id="k")
     agent = new_agent()
@@ -107,8 +113,17 @@ def test_mcp_gateway_routes(tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
     auth = httpx.BasicAuth("admin", "pw-secret")
     paths = st.sampled_from(
-        ["/health", "/services", "/services/todo/tools", "/services/todo/call",
-         "/services/nope/call", "/sessions", "/sessions/abc", "/sessions/..", "/services/%00/call"]
+        [
+            "/health",
+            "/services",
+            "/services/todo/tools",
+            "/services/todo/call",
+            "/services/nope/call",
+            "/sessions",
+            "/sessions/abc",
+            "/sessions/..",
+            "/services/%00/call",
+        ]
     )
     call_bodies = st.fixed_dictionaries(
         {},

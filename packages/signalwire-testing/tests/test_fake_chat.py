@@ -14,7 +14,9 @@ URL = "http://chat.test/api/ai/chat"
 
 
 async def rpc(client: httpx.AsyncClient, method: str, **params: Any) -> dict[str, Any]:
-    resp = await client.post(URL, json={"jsonrpc": "2.0", "method": method, "params": params, "id": "1"})
+    resp = await client.post(
+        URL, json={"jsonrpc": "2.0", "method": method, "params": params, "id": "1"}
+    )
     assert resp.status_code == 200  # the outcome is in the body
     assert resp.content.startswith(b" ")  # keepalive whitespace first
     return dict(json.loads(resp.content))
@@ -31,9 +33,13 @@ def client_for(app: Any, auth: tuple[str, str] = ("p", "t")) -> httpx.AsyncClien
 
 async def test_conversation_lifecycle(fake: FakeChatService) -> None:
     async with client_for(fake) as c:
-        created = await rpc(c, "create_conversation", id="a.1", config_url="https://x/swml",
-                      user_meta_data={"k": 1})
-        assert created["result"] == {"status": "created", "initial_message": "Hello! How can I help?"}
+        created = await rpc(
+            c, "create_conversation", id="a.1", config_url="https://x/swml", user_meta_data={"k": 1}
+        )
+        assert created["result"] == {
+            "status": "created",
+            "initial_message": "Hello! How can I help?",
+        }
         assert (await rpc(c, "chat", id="a.1", message="hi"))["result"] == {"response": "HI"}
         log = (await rpc(c, "chat_log", id="a.1"))["result"]["chat_log"]
         assert [m["role"] for m in log] == ["system", "assistant", "user", "assistant"]
@@ -72,8 +78,12 @@ def test_over_real_http() -> None:
     with serve_chat() as server, httpx.Client() as c:
         resp = c.post(
             f"{server.base_url}/api/ai/chat",
-            json={"jsonrpc": "2.0", "method": "chat", "id": 1,
-                  "params": {"id": "c", "message": "hey", "config_url": "u"}},
+            json={
+                "jsonrpc": "2.0",
+                "method": "chat",
+                "id": 1,
+                "params": {"id": "c", "message": "hey", "config_url": "u"},
+            },
             auth=("test-project", "test-token"),
         )
         assert json.loads(resp.content)["result"]["response"] == "You said: hey"

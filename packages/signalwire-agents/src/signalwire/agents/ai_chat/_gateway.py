@@ -17,11 +17,12 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from signalwire.agents.ai_chat._errors import AIChatError, GatewayRejection
 
 if TYPE_CHECKING:
     from starlette.requests import Request
-    from starlette.responses import Response
     from starlette.routing import Router
 
     from signalwire.agents.ai_chat._client import AIChatClient
@@ -100,8 +101,10 @@ class ChatGateway:
         if not config_url:
             raise ValueError("ChatGateway needs config_url (the agent's SWML URL)")
         self.config_url = config_url
-        self.key = key or os.environ.get("SIGNALWIRE_CHAT_GATEWAY_KEY") or (
-            "pk_" + secrets.token_urlsafe(24)
+        self.key = (
+            key
+            or os.environ.get("SIGNALWIRE_CHAT_GATEWAY_KEY")
+            or ("pk_" + secrets.token_urlsafe(24))
         )
         raw_secret = secret or os.environ.get("SIGNALWIRE_CHAT_GATEWAY_SECRET")
         self._secret = (
@@ -306,7 +309,7 @@ class ChatGateway:
             redirect_slashes=False,
         )
 
-    async def _endpoint(self, request: Request) -> Response:
+    async def _endpoint(self, request: Request) -> Any:
         from starlette.responses import JSONResponse, Response
 
         origin = request.headers.get("origin")
@@ -356,7 +359,7 @@ class ChatGateway:
             )
         except AIChatError as exc:
             return JSONResponse({"error": _upstream_reason(exc)}, 502, headers=cors)
-        except Exception:  # the service is unreachable: the browser learns only that
+        except (httpx.HTTPError, OSError):  # unreachable: the browser learns only that
             return JSONResponse({"error": "chat service unavailable"}, 502, headers=cors)
         return JSONResponse(
             {
@@ -374,7 +377,7 @@ class ChatGateway:
         ctx = self.client.raw_post(method, params)
         try:
             upstream = await ctx.__aenter__()
-        except Exception:
+        except (httpx.HTTPError, OSError):
             return JSONResponse({"error": "chat service unavailable"}, 502, headers=headers)
         return _Relay(upstream, ctx, headers)
 

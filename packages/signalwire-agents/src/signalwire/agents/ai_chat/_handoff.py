@@ -87,7 +87,9 @@ class HandoffRouter:
 
     def _prune(self) -> None:
         now = time.monotonic()
-        for nonce in [n for n, e in list(self._entries.items()) if now - e.issued_at > self.nonce_ttl]:
+        for nonce in [
+            n for n, e in list(self._entries.items()) if now - e.issued_at > self.nonce_ttl
+        ]:
             self._entries.pop(nonce, None)
 
     def _live(self, nonce: Any) -> NonceEntry | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MCPClient", "MCPError", "MCPService", "PROTOCOL_VERSION"]
+__all__ = ["PROTOCOL_VERSION", "MCPClient", "MCPError", "MCPService"]
 
 logger = logging.getLogger("signalwire.agents.mcp_gateway")
 
@@ -202,7 +202,9 @@ class MCPClient:
             )
             return await asyncio.wait_for(asyncio.shield(future), deadline)
         except asyncio.TimeoutError:
-            self._fail(f"service {self.service.name!r} did not answer {method} within {deadline:g}s")
+            self._fail(
+                f"service {self.service.name!r} did not answer {method} within {deadline:g}s"
+            )
             raise MCPError(self._failure) from None
         finally:
             self._pending.pop(request_id, None)

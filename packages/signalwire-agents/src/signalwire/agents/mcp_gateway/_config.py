@@ -8,14 +8,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConfigError", "DEFAULTS", "load_config", "substitute"]
+__all__ = ["DEFAULTS", "ConfigError", "load_config", "substitute"]
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([^}]*))?\}")
 _INT = re.compile(r"^-?[0-9]+$")
 _FLOAT = re.compile(r"^-?[0-9]+\.[0-9]+$")
 
+#: The vendor's defaults; a host of 0.0.0.0 with the password "changeme" binds loopback only.
 DEFAULTS: dict[str, Any] = {
-    "server": {"host": "0.0.0.0", "port": 8080, "auth_user": "admin", "auth_password": None},
+    "server": {
+        "host": "0.0.0.0",  # noqa: S104 (a service agents reach over the network)
+        "port": 8080,
+        "auth_user": "admin",
+        "auth_password": None,
+    },
     "services": {},
     "session": {
         "default_timeout": 300,
@@ -96,8 +102,10 @@ def _check(config: dict[str, Any]) -> dict[str, Any]:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
             raise ConfigError(f"service name {name!r} must be 1-64 of A-Z a-z 0-9 _ -")
         command = svc.get("command") if isinstance(svc, dict) else None
-        if not isinstance(command, list) or not command or not all(
-            isinstance(a, str) for a in command
+        if (
+            not isinstance(command, list)
+            or not command
+            or not all(isinstance(a, str) for a in command)
         ):
             raise ConfigError(f"services.{name}.command must be a non-empty list of strings")
     session = config["session"]
@@ -108,7 +116,9 @@ def _check(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def load_config(path: str | Path | None = None, *, data: dict[str, Any] | None = None) -> dict[str, Any]:
+def load_config(
+    path: str | Path | None = None, *, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Read, substitute, default and check a configuration (``data`` instead of a file)."""
     if data is None:
         if path is None:

@@ -147,7 +147,9 @@ class MCPGateway:
         if scheme.lower() != "basic" or not server.get("auth_password"):
             return False
         try:
-            user, _, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+            user, _, password = (
+                base64.b64decode(value.strip(), validate=True).decode().partition(":")
+            )
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return False
         ok_user = hmac.compare_digest(user.encode(), str(server.get("auth_user") or "").encode())
@@ -165,7 +167,10 @@ class MCPGateway:
                     return JSONResponse(
                         {"error": "Authentication required"},
                         401,
-                        headers={**SECURITY_HEADERS, "WWW-Authenticate": 'Basic realm="MCP Gateway"'},
+                        headers={
+                            **SECURITY_HEADERS,
+                            "WWW-Authenticate": 'Basic realm="MCP Gateway"',
+                        },
                     )
                 status, data = await fn(request)
             except _Refused as exc:
@@ -250,7 +255,9 @@ class MCPGateway:
             raise _Refused(400, "metadata must be an object")
         timeout = body.get("timeout")
         if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 < timeout <= 3600
         ):
             raise _Refused(400, "timeout must be a number of seconds from 0 to 3600")
         session = await self._session_for(session_id, name, timeout, metadata)
@@ -263,8 +270,11 @@ class MCPGateway:
             raise _Refused(status, str(exc)) from None
         out: dict[str, Any] = {"session_id": session_id, "service": name, "tool": tool}
         content = result.get("content") if isinstance(result, dict) else None
-        if isinstance(content, list) and content and isinstance(content[0], dict) and (
-            content[0].get("type") == "text"
+        if (
+            isinstance(content, list)
+            and content
+            and isinstance(content[0], dict)
+            and (content[0].get("type") == "text")
         ):
             out["result"] = content[0].get("text")
         else:
@@ -320,7 +330,8 @@ class MCPGateway:
     def bind_address(self) -> tuple[str, int]:
         """Host and port to listen on; the default password only ever listens on loopback."""
         server = self.config["server"]
-        host, port = str(server.get("host") or "0.0.0.0"), int(server["port"])
+        host = str(server.get("host") or "0.0.0.0")  # noqa: S104 (the documented default)
+        port = int(server["port"])
         if server.get("auth_password") == "changeme" and host not in _LOOPBACK:
             logger.warning("auth_password is the default 'changeme': listening on 127.0.0.1 only")
             host = "127.0.0.1"
@@ -336,7 +347,9 @@ class MCPGateway:
         if cert.is_file():
             ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(cert)}
         level = str((self.config.get("logging") or {}).get("level", "INFO")).lower()
-        logger.info("MCP gateway on %s:%d with services %s", host, port, list(self.manager.services))
+        logger.info(
+            "MCP gateway on %s:%d with services %s", host, port, list(self.manager.services)
+        )
         uvicorn.run(self.app, host=host, port=port, log_level=level, **ssl)
 
     async def shutdown(self) -> None:
