@@ -315,7 +315,12 @@ class SWMLService(SWMLVerbsMixin):
         name = str(function_dict["function"])
         if name in self._tools:
             raise ValueError(f"Tool with name '{name}' already exists")
-        self._tools[name] = dict(function_dict)
+        function_dict = dict(function_dict)
+        if "gates" in function_dict or "gate_fillers" in function_dict:
+            from signalwire.agents._semantic_gate import check_raw_gates
+
+            check_raw_gates(function_dict, name)
+        self._tools[name] = function_dict
         self._changed()
         return self
 
