@@ -86,6 +86,15 @@ class Section(PomSection):
         self.subsections.append(sub)
         return sub
 
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form; an explicit ``numbered=False`` is kept so files round-trip."""
+        out = super().to_dict()
+        if self.numbered_setting is False:
+            flags = {k: out.pop(k) for k in ("numberedBullets",) if k in out}
+            out["numbered"] = False
+            out.update(flags)
+        return out
+
     def render_markdown(self, level: int = 2, section_number: list[int] | None = None) -> str:
         """This section and its subsections as Markdown (``##`` at level 2)."""
         return "\n".join(_markdown(self, level, section_number or []))
@@ -103,17 +112,21 @@ def _setting(section: PomSection) -> bool | None:
 
 def _child_numbers(
     parent_titled: bool, number: list[int], children: list[PomSection]
-) -> list[tuple[PomSection, list[int], bool]]:
-    """Each child's number and whether it goes one level deeper."""
+) -> list[tuple[PomSection, list[int], bool, bool]]:
+    """Each child's number path, whether it goes one level deeper, and whether it shows it.
+
+    A child that is not numbered shows no number (it keeps its parent's path only so a
+    numbered grandchild reads "1.1."), rather than repeating its parent's number.
+    """
     any_numbered = any(_setting(c) for c in children)
     out = []
     for i, child in enumerate(children, 1):
         if parent_titled or number:
             numbered = any_numbered and _setting(child) is not False
-            out.append((child, [*number, i] if numbered else number, True))
+            out.append((child, [*number, i] if numbered else number, True, numbered))
         else:
             # A title-less root section: its children render at its own level.
-            out.append((child, number, False))
+            out.append((child, number, False, bool(number)))
     return out
 
 
@@ -121,28 +134,32 @@ def _prefix(number: list[int]) -> str:
     return ".".join(map(str, number)) + ". " if number else ""
 
 
-def _markdown(section: PomSection, level: int, number: list[int]) -> list[str]:
+def _markdown(section: PomSection, level: int, number: list[int], shown: bool = True) -> list[str]:
     lines: list[str] = []
     if section.title is not None:
-        lines.append(f"{'#' * level} {_prefix(number)}{section.title}\n")
+        prefix = _prefix(number) if shown else ""
+        lines.append(f"{'#' * level} {prefix}{section.title}\n")
     if section.body:
         lines.append(f"{section.body}\n")
     for i, bullet in enumerate(section.bullets, 1):
         lines.append(f"{i}. {bullet}" if section.numbered_bullets else f"- {bullet}")
     if section.bullets:
         lines.append("")
-    for child, child_number, deeper in _child_numbers(
+    for child, child_number, deeper, child_shown in _child_numbers(
         section.title is not None, number, section.subsections
     ):
-        lines.append("\n".join(_markdown(child, level + 1 if deeper else level, child_number)))
+        lines.append(
+            "\n".join(_markdown(child, level + 1 if deeper else level, child_number, child_shown))
+        )
     return lines
 
 
-def _xml(section: PomSection, indent: int, number: list[int]) -> list[str]:
+def _xml(section: PomSection, indent: int, number: list[int], shown: bool = True) -> list[str]:
     pad = "  " * indent
     lines = [f"{pad}<section>"]
     if section.title is not None:
-        lines.append(f"{pad}  <title>{escape(_prefix(number) + section.title)}</title>")
+        prefix = _prefix(number) if shown else ""
+        lines.append(f"{pad}  <title>{escape(prefix + section.title)}</title>")
     if section.body:
         lines.append(f"{pad}  <body>{escape(section.body)}</body>")
     if section.bullets:
@@ -153,10 +170,10 @@ def _xml(section: PomSection, indent: int, number: list[int]) -> list[str]:
         lines.append(f"{pad}  </bullets>")
     if section.subsections:
         lines.append(f"{pad}  <subsections>")
-        for child, child_number, _ in _child_numbers(
+        for child, child_number, _, child_shown in _child_numbers(
             section.title is not None, number, section.subsections
         ):
-            lines += _xml(child, indent + 2, child_number)
+            lines += _xml(child, indent + 2, child_number, child_shown)
         lines.append(f"{pad}  </subsections>")
     lines.append(f"{pad}</section>")
     return lines

@@ -100,3 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console_main() -> None:
     """Entry point of the ``pom-tool`` console script."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console_main()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "SemanticGate",
     "check_gate_fillers",
     "check_raw_gates",
+    "check_tool_references",
+    "gate_tool_references",
     "gate_definitions",
     "semantic_gate_params",
 ]
@@ -139,7 +141,8 @@ def _on_fail_dict(on_fail: Any) -> Any:
         out: dict[str, Any] = {"response": on_fail.response}
         if on_fail.action:
             out["action"] = json.loads(json.dumps(on_fail.action))
-            out["post_process"] = True
+            if getattr(on_fail, "post_process", False):
+                out["post_process"] = True
         return out
     raise ValueError(
         f"a gate's on_fail must be a str, a FunctionResult or a dict, "
@@ -340,3 +343,31 @@ def semantic_gate_params(
             raise ValueError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
         params[key] = value
     return params
+
+
+def gate_tool_references(gates: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Tool names the gates' ``on_fail`` actions toggle (``toggle_functions``)."""
+    names: list[str] = []
+    for gate in gates:
+        _, on_fail = _lookup(gate, "on_fail")
+        _, actions = _lookup(on_fail, "action") if isinstance(on_fail, Mapping) else (False, None)
+        for action in actions if isinstance(actions, list) else ():
+            toggles = action.get("toggle_functions") if isinstance(action, Mapping) else None
+            for toggle in toggles if isinstance(toggles, list) else ():
+                if isinstance(toggle, Mapping) and isinstance(toggle.get("function"), str):
+                    names.append(toggle["function"])
+    return names
+
+
+def check_tool_references(function: str, gates: Any, known: Iterable[str]) -> None:
+    """Refuse gates whose ``on_fail`` toggles a tool that is not defined (yet)."""
+    if not isinstance(gates, list):
+        return
+    allowed = {function, *known, *RESERVED_FUNCTION_NAMES}
+    for n, gate in enumerate(gates, 1):
+        for name in gate_tool_references([gate]):
+            if name not in allowed:
+                raise ValueError(
+                    f"{function}: gate {n}: on_fail toggles the tool {name!r}, which is not "
+                    "defined; define it before this tool"
+                )
