@@ -190,9 +190,7 @@ async def test_handler_forms_results_and_errors() -> None:
     )
     doc = await fetch(agent)
     async with client_for(agent.get_app()) as client:
-        assert await call_tool(client, doc, "sync_tool", {"city": "Oslo"}) == {
-            "response": "Oslo:1"
-        }
+        assert await call_tool(client, doc, "sync_tool", {"city": "Oslo"}) == {"response": "Oslo:1"}
         body = await call_tool(client, await fetch(agent, "x9"), "async_tool", {}, call_id="x9")
         assert body["response"] == "async ok" and body["action"]
         assert seen["call_id"] == "x9" and session.userdata == {"hits": 1}

@@ -10,10 +10,10 @@ import inspect
 from typing import Any
 
 import pytest
-from signalwire_devtools.surface import surface_entries
 
 import signalwire.agents as agents
 from signalwire.agents import livewire
+from signalwire_devtools.surface import surface_entries
 
 ENTRIES = [e for e in surface_entries("agents") if e.get("area") == "livewire"]
 
@@ -48,7 +48,9 @@ def test_the_reference_has_livewire_entries() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: f"{e['owner']}.{e['member']}")
-def test_documented_livewire_member_exists_with_documented_parameters(entry: dict[str, Any]) -> None:
+def test_documented_livewire_member_exists_with_documented_parameters(
+    entry: dict[str, Any],
+) -> None:
     owner, member = entry["owner"], entry["member"]
     if entry["kind"] == "class":
         if owner in GROUPS:

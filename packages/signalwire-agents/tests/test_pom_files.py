@@ -35,6 +35,7 @@ DOC: list[dict[str, Any]] = [
     {"title": "Tone", "body": "Warm & short <always>."},
 ]
 
+
 def test_json_round_trip_keeps_the_document_and_does_not_touch_the_input() -> None:
     data = json.loads(json.dumps(DOC))
     pom = PromptObjectModel.from_json(data)
@@ -170,7 +171,9 @@ def test_pom_tool_yaml_sniffing_outfile_and_merge(
     extra = tmp_path / "extra.txt"  # no extension: the content is sniffed
     extra.write_text("- title: Extra\n  body: From YAML.\n")
     out = tmp_path / "out.yaml"
-    code = main([str(doc_file), "--merge_pom", f"Tone:{extra}", "--output", "yaml", "--outfile", str(out)])
+    code = main(
+        [str(doc_file), "--merge_pom", f"Tone:{extra}", "--output", "yaml", "--outfile", str(out)]
+    )
     assert code == 0
     assert capsys.readouterr().out == f"Output written to {out}\n"
     merged = PromptObjectModel.from_yaml(out.read_text())
@@ -187,7 +190,11 @@ def test_pom_tool_yaml_sniffing_outfile_and_merge(
     ],
 )
 def test_pom_tool_errors_are_one_line_on_stderr_with_status_1(
-    tmp_path: Path, doc_file: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    tmp_path: Path,
+    doc_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[{"title": "x"}]')

@@ -32,8 +32,9 @@ def test_gate_to_dict_key_order_and_on_fail_forms() -> None:
     gate = SemanticGate(
         "Has the caller confirmed in `conversation`?",
         threshold=0.9,
-        on_fail=FunctionResult(tool_result="not run", tool_prompt="Ask again.")
-        .update_global_data({"tries": 1}),
+        on_fail=FunctionResult(tool_result="not run", tool_prompt="Ask again.").update_global_data(
+            {"tries": 1}
+        ),
         id="confirmed",
         true_means="They said yes.",
         false_means="Anything else.",
@@ -69,7 +70,11 @@ async def test_define_tool_renders_gates_and_fillers_into_schema_valid_swml() ->
     ai = ai_of(await render(a))
     fn = ai["SWAIG"]["functions"][0]
     assert fn["gates"] == [
-        {"question": "Did the caller ask to cancel?", "threshold": 0.95, "on_fail": {"response": "Not cancelled."}}
+        {
+            "question": "Did the caller ask to cancel?",
+            "threshold": 0.95,
+            "on_fail": {"response": "Not cancelled."},
+        }
     ]
     assert fn["gate_fillers"] == {"default": ["Let me check."]}
     assert ai["params"]["semantic_gate_timeout_ms"] == 4000
@@ -80,7 +85,10 @@ async def test_define_tool_renders_gates_and_fillers_into_schema_valid_swml() ->
 async def test_decorator_and_datamap_take_gates() -> None:
     a = agent()
 
-    @a.tool(description="Refund an order", gates=[{"question": "Refund asked?", "threshold": 0.8, "on_fail": OK_FAIL}])
+    @a.tool(
+        description="Refund an order",
+        gates=[{"question": "Refund asked?", "threshold": 0.8, "on_fail": OK_FAIL}],
+    )
     def refund(order_id: str) -> str:
         return "Refunded."
 
@@ -131,7 +139,7 @@ GOOD = {"question": "q?", "threshold": 0.5, "on_fail": OK_FAIL}
 )
 def test_bad_gates_are_refused_when_the_tool_is_defined(gates: Any, message: str) -> None:
     a = agent()
-    with pytest.raises(ValueError, match="^fn: ") as exc:
+    with pytest.raises(ValueError, match=r"^fn: ") as exc:
         a.define_tool("fn", "d", {}, lambda args, raw: "x", gates=gates)
     assert message in str(exc.value)
     assert "fn" not in a._tools
@@ -164,7 +172,15 @@ def test_semantic_gate_constructor_checks_its_own_values() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"timeout_ms": 499}, {"timeout_ms": 10001}, {"history": -1}, {"history": 101}, {"enabled": "yes"}, {"history": True}]
+    "kwargs",
+    [
+        {"timeout_ms": 499},
+        {"timeout_ms": 10001},
+        {"history": -1},
+        {"history": 101},
+        {"enabled": "yes"},
+        {"history": True},
+    ],
 )
 def test_set_semantic_gates_ranges(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
@@ -173,19 +189,26 @@ def test_set_semantic_gates_ranges(kwargs: dict[str, Any]) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-GATE_KEYS = st.sampled_from(["id", "question", "threshold", "on_fail", "criteria", "visual_input", "x"])
+GATE_KEYS = st.sampled_from(
+    ["id", "question", "threshold", "on_fail", "criteria", "visual_input", "x"]
+)
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=150)
 @given(st.lists(st.dictionaries(GATE_KEYS, json_values, max_size=6), max_size=3))
 def test_any_gate_input_is_accepted_whole_or_refused_with_value_error(gates: list[Any]) -> None:
+    error: ValueError | None = None
     try:
         rendered = SWAIGFunction("fn", None, "d", gates=gates).extra_swaig_fields["gates"]
     except ValueError as exc:
-        assert str(exc).startswith("fn: ")
+        error = exc
+    if error is not None:
+        assert str(error).startswith("fn: ")
         return
     json.dumps(rendered)
     assert 1 <= len(rendered) <= 8

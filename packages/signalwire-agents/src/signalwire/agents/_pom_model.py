@@ -48,7 +48,7 @@ class Section(PomSection):
         body: str = "",
         bullets: Iterable[str] | None = None,
         numbered: bool | None = None,
-        numberedBullets: bool = False,  # noqa: N803 - the documented name
+        numberedBullets: bool = False,
     ) -> None:
         if not isinstance(body, str):
             raise TypeError(
@@ -60,7 +60,7 @@ class Section(PomSection):
         self.numbered_setting = numbered
 
     @property
-    def numberedBullets(self) -> bool:  # noqa: N802 - the documented name
+    def numberedBullets(self) -> bool:
         """Whether the bullets render as ``1.``, ``2.`` rather than ``-``."""
         return self.numbered_bullets
 
@@ -75,7 +75,7 @@ class Section(PomSection):
         body: str = "",
         bullets: list[str] | None = None,
         numbered: bool | None = None,
-        numberedBullets: bool = False,  # noqa: N803 - the documented name
+        numberedBullets: bool = False,
     ) -> Section:
         """Add and return a titled subsection."""
         if title is None:
@@ -251,7 +251,7 @@ class PromptObjectModel:
         body: str = "",
         bullets: list[str] | str | None = None,
         numbered: bool | None = None,
-        numberedBullets: bool = False,  # noqa: N803 - the documented name
+        numberedBullets: bool = False,
     ) -> Section:
         """Add and return a top-level section; only the first may lack a title."""
         if title is None and self.sections:
@@ -345,13 +345,13 @@ class PromptObjectModel:
         """The whole document as Markdown."""
         return "\n".join(
             s.render_markdown(section_number=n)
-            for s, n in zip(self.sections, _top_numbers(self.sections))
+            for s, n in zip(self.sections, _top_numbers(self.sections), strict=True)
         )
 
     def render_xml(self) -> str:
         """The whole document as ``<prompt>`` XML (text is escaped)."""
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<prompt>"]
-        for section, number in zip(self.sections, _top_numbers(self.sections)):
+        for section, number in zip(self.sections, _top_numbers(self.sections), strict=True):
             lines += _xml(section, 1, number)
         lines.append("</prompt>")
         return "\n".join(lines)

@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="pom-tool",
         description="Render or convert a prompt object model (POM) file.",
     )
-    parser.add_argument("input", help="the POM file (.json, .yaml or .yml; other names are sniffed)")
+    parser.add_argument(
+        "input", help="the POM file (.json, .yaml or .yml; other names are sniffed)"
+    )
     parser.add_argument(
         "--output", choices=_FORMATS, default="md", help="output format (default: md)"
     )

@@ -25,8 +25,8 @@ __all__ = [
     "check_gate_fillers",
     "check_raw_gates",
     "check_tool_references",
-    "gate_tool_references",
     "gate_definitions",
+    "gate_tool_references",
     "semantic_gate_params",
 ]
 
@@ -83,7 +83,15 @@ class SemanticGate:
     caller's newest video frames.
     """
 
-    __slots__ = ("false_means", "id", "on_fail", "question", "threshold", "true_means", "visual_input")
+    __slots__ = (
+        "false_means",
+        "id",
+        "on_fail",
+        "question",
+        "threshold",
+        "true_means",
+        "visual_input",
+    )
 
     def __init__(
         self,
@@ -91,7 +99,7 @@ class SemanticGate:
         threshold: float,
         on_fail: str | _ResultLike | Mapping[str, Any],
         *,
-        id: str | None = None,  # noqa: A002 - the documented name
+        id: str | None = None,
         true_means: str | None = None,
         false_means: str | None = None,
         visual_input: bool | int | None = None,
@@ -145,14 +153,17 @@ def _on_fail_dict(on_fail: Any) -> Any:
                 out["post_process"] = True
         return out
     raise ValueError(
-        f"a gate's on_fail must be a str, a FunctionResult or a dict, "
-        f"got {type(on_fail).__name__}"
+        f"a gate's on_fail must be a str, a FunctionResult or a dict, got {type(on_fail).__name__}"
     )
 
 
 def _size(value: Any) -> int:
     # The platform measures a compact JSON print in UTF-8.
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return len(
+        json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
 
 
 def _has_bad_text(value: Any) -> str | None:
@@ -217,7 +228,9 @@ def _check_gate(gate: Any, function: str, n: int) -> dict[str, Any]:
         raise fail(f"must be a SemanticGate or a dict, got {type(gate).__name__}")
     unknown = sorted(str(k) for k in gate if str(k).lower() not in _GATE_KEYS)
     if unknown:
-        raise fail(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_GATE_KEYS))}")
+        raise fail(
+            f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_GATE_KEYS))}"
+        )
     problem = _has_bad_text(gate)
     if problem:
         raise fail(problem)
@@ -254,8 +267,7 @@ def _check_gate(gate: Any, function: str, n: int) -> dict[str, Any]:
                 raise fail(f"criteria {key!r} is longer than {_MAX_CRITERIA_BYTES} bytes")
     found, visual = _lookup(gate, "visual_input")
     if found and not (
-        isinstance(visual, bool)
-        or (isinstance(visual, int) and 0 <= visual <= MAX_VISUAL_INPUT)
+        isinstance(visual, bool) or (isinstance(visual, int) and 0 <= visual <= MAX_VISUAL_INPUT)
     ):
         raise fail(f"visual_input must be true/false or a whole number 0-{MAX_VISUAL_INPUT}")
     found, gate_id = _lookup(gate, "id")
@@ -296,7 +308,9 @@ def check_gate_fillers(fillers: Any, function: str, has_gates: bool) -> dict[str
     if not has_gates:
         raise ValueError(f"{function}: gate_fillers needs gates")
     if not isinstance(fillers, Mapping) or not fillers:
-        raise ValueError(f"{function}: gate_fillers must be a non-empty dict of language -> phrases")
+        raise ValueError(
+            f"{function}: gate_fillers must be a non-empty dict of language -> phrases"
+        )
     for lang, phrases in fillers.items():
         if not isinstance(lang, str) or not isinstance(phrases, list):
             raise ValueError(

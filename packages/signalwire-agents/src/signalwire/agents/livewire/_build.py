@@ -52,7 +52,9 @@ MAX_TRACKED_CALLS = 10_000
 
 def _is_context_param(param: inspect.Parameter, hints: dict[str, Any]) -> bool:
     annotation = hints.get(param.name, param.annotation)
-    if annotation is RunContext or (inspect.isclass(annotation) and issubclass(annotation, RunContext)):
+    if annotation is RunContext or (
+        inspect.isclass(annotation) and issubclass(annotation, RunContext)
+    ):
         return True
     return "RunContext" in str(annotation)
 
@@ -69,9 +71,7 @@ def _schema(func: Callable[..., Any]) -> tuple[dict[str, Any], list[str]]:
     sig = inspect.signature(func)
     hints = _hints(func)
     kept = [
-        p
-        for p in sig.parameters.values()
-        if p.name != "self" and not _is_context_param(p, hints)
+        p for p in sig.parameters.values() if p.name != "self" and not _is_context_param(p, hints)
     ]
 
     def shim() -> None: ...
@@ -173,7 +173,9 @@ class _Runtime:
             if param.name == "self":
                 continue
             if _is_context_param(param, hints):
-                kwargs[param.name] = RunContext(self.session, function_call={"name": name, "arguments": args})
+                kwargs[param.name] = RunContext(
+                    self.session, function_call={"name": name, "arguments": args}
+                )
             elif param.name == "raw_data":
                 kwargs[param.name] = raw_data
             elif param.name in args:
@@ -195,17 +197,15 @@ class _Runtime:
             target, text = result.agent, result.returns
         elif isinstance(result, Agent):
             target = result
-        elif (
-            isinstance(result, tuple)
-            and len(result) == 2
-            and isinstance(result[0], Agent)
-        ):
+        elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Agent):
             target, text = result
         if target is None:
             return _plain(result)
         return await self.handoff(agent, target, text, call_id)
 
-    async def handoff(self, old: Agent, new: Agent, text: Any, call_id: str | None) -> FunctionResult:
+    async def handoff(
+        self, old: Agent, new: Agent, text: Any, call_id: str | None
+    ) -> FunctionResult:
         self.set_current(call_id, new)
         new.session = self.session
         try:
@@ -300,9 +300,9 @@ def build_agent(
         runtime.register(tool_name, info, func, active=True)
     for cls in _handoff_classes(agent):
         for attr in dir(cls):
-            func = getattr(cls, attr, None)
-            info = tool_info(func)
-            if info is not None and info.name not in runtime.tool_names and func is not None:
-                runtime.register(info.name, info, func, active=False)
+            method = getattr(cls, attr, None)
+            info = tool_info(method)
+            if info is not None and info.name not in runtime.tool_names and callable(method):
+                runtime.register(info.name, info, method, active=False)
     session._built = True
     return host

@@ -82,7 +82,9 @@ class JobContext:
 
     async def connect(self) -> None:
         """The platform connects the call; accepted and reported once."""
-        notice_once("JobContext.connect", "LiveWire: JobContext.connect() is not needed on SignalWire")
+        notice_once(
+            "JobContext.connect", "LiveWire: JobContext.connect() is not needed on SignalWire"
+        )
 
     async def wait_for_participant(self, *, identity: str | None = None) -> None:
         """The caller is already there when the agent runs; accepted and reported once."""
@@ -110,7 +112,7 @@ class AgentServer:
         func: Callable[[JobContext], Any] | None = None,
         *,
         agent_name: str = "",
-        type: str = "room",  # noqa: A002 - the documented name
+        type: str = "room",
         on_request: Callable[..., Any] | None = None,
         on_session_end: Callable[..., Any] | None = None,
     ) -> Any:
@@ -201,5 +203,5 @@ def run_app(server: AgentServer) -> None:
     except ValueError as exc:
         log.error("LiveWire: %s", exc)
         raise SystemExit(1) from None
-    stream.write(f"Did you know? {random.choice(TIPS)}\n")  # noqa: S311 - not security
+    stream.write(f"Did you know? {random.choice(TIPS)}\n")
     agent.run()

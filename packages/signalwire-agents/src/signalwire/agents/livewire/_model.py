@@ -58,7 +58,7 @@ def _ignored(owner: str, option: str, value: Any) -> None:
         )
 
 
-class StopResponse(Exception):  # noqa: N818 - the documented name
+class StopResponse(Exception):
     """Raised by a hook to stop the agent's reply (accepted for compatibility)."""
 
 
