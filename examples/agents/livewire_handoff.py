@@ -117,5 +117,9 @@ async def entrypoint(ctx: JobContext) -> None:
     await session.start(agent=FrontDesk(), room=ctx.room)
 
 
-if __name__ == "__main__":
+def main() -> None:
     run_app(server)
+
+
+if __name__ == "__main__":
+    main()

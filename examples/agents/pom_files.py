@@ -2,7 +2,8 @@
 
 ``PromptObjectModel`` reads and writes the prompt as JSON (or YAML with PyYAML installed);
 ``to_dict()`` is what ``set_prompt_pom`` takes. The same file renders from the shell with
-``pom-tool prompt.json --output md``.
+``pom-tool prompt.json --output md``. ``python pom_files.py --preview`` prints the prompt as
+Markdown; without it the agent is served.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ def main() -> None:
         path = Path(tmp) / "prompt.json"
         write_prompt(path)
         agent = build_agent(path)
+    if "--preview" in sys.argv[1:]:
         sys.stdout.write(PromptObjectModel.from_json(agent.pom.to_dict()).render_markdown())
+        return
+    agent.run()
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ async def test_semantic_gates_example() -> None:
 
 def test_pom_files_example_prints_the_prompt() -> None:
     proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / "pom_files.py")],
+        [sys.executable, str(EXAMPLES / "pom_files.py"), "--preview"],
         capture_output=True,
         text=True,
         timeout=120,
