@@ -52,7 +52,11 @@ VENDOR_BENCH_EXTRAS = ["httpx"]
 BENCH_SCRIPTS = {
     "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py"],
     "testing": ["run.py"],
+    "search": ["run.py"],
 }
+#: What the vendor's search modules check for by name (sentence-transformers goes in with
+#: --no-deps: its import is never reached, so torch is not needed).
+VENDOR_SEARCH_EXTRAS = ["numpy", "scikit-learn", "nltk"]
 
 
 def _sync(
@@ -334,8 +338,12 @@ def bench(session: nox.Session) -> None:
         *VENDOR_BENCH_EXTRAS,
         external=True,
     )
-    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     targets = session.posargs or PACKAGES
+    if "search" in targets:
+        pip = ("uv", "pip", "install", "-q", "--python", str(vendor_python))
+        session.run(*pip, *VENDOR_SEARCH_EXTRAS, external=True)
+        session.run(*pip, "--no-deps", "sentence-transformers", external=True)
+    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     for ns in targets:
         for name in BENCH_SCRIPTS.get(ns, ["run.py"]):
             script = ROOT / "benchmarks" / ns / name
