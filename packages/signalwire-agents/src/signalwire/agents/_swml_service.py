@@ -273,7 +273,7 @@ class SWMLService(SWMLVerbsMixin):
         parameters: Mapping[str, Any] | None,
         handler: Callable[..., Any] | None,
         secure: bool = True,
-        fillers: Mapping[str, list[str]] | None = None,
+        fillers: Mapping[str, list[str]] | list[str] | None = None,
         webhook_url: str | None = None,
         required: list[str] | None = None,
         is_typed_handler: bool = False,
@@ -671,7 +671,11 @@ class SWMLService(SWMLVerbsMixin):
         name = body.get("function")
         if not name:
             return json_response(400, {"error": "Missing function name"})
-        if not isinstance(name, str) or not _FUNCTION_NAME.match(name):
+        # Any registered name is callable (the platform allows any string); the format
+        # check answers malformed names that cannot be a tool with a clear 400.
+        if not isinstance(name, str) or (
+            not _FUNCTION_NAME.match(name) and name not in self._tools
+        ):
             shown = repr(name)[:80]
             return json_response(400, {"error": f"Invalid function name format: {shown}"})
         args = self._extract_args(body)

@@ -1,0 +1,112 @@
+"""Public agent code written for signalwire-sdk 3.x / signalwire-agents 1.x runs unchanged.
+
+Each test is an idiom seen in public code; the expected SWML is what 3.7.5 renders
+(checked against the vendor by hand), validated against the SWML schema with the
+allowlisted vendor forms.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from agents_testkit import CREDS, ai_of, basic, client_for, swaig_body, swml_fetch_body
+
+from signalwire.agents import AgentBase, FunctionResult
+from signalwire.testing.swml import validate_swml
+
+
+def agent_named(name: str = "compat", **kwargs: Any) -> AgentBase:
+    agent = AgentBase(name, route="/", basic_auth=CREDS, swaig_secret="s", **kwargs)
+    return agent
+
+
+async def rendered(agent: AgentBase, call_id: str = "call-1") -> dict[str, Any]:
+    async with client_for(agent.get_app()) as client:
+        resp = await client.post("/", json=swml_fetch_body(call_id), headers=basic())
+        assert resp.status_code == 200, resp.text
+        return validate_swml(resp.json())
+
+
+def functions(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["function"]: f for f in ai_of(doc)["SWAIG"]["functions"]}
+
+
+# -- tool("Get the current time") --------------------------------------------------------------
+
+
+async def test_a_positional_sentence_is_the_tool_name_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    agent = agent_named()
+    agent.prompt_add_section("Role", "Tell the time.")
+    with caplog.at_level(logging.WARNING, logger="signalwire.agents"):
+
+        @agent.tool("Get the current time")
+        def now(args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
+            return FunctionResult("It is noon.")
+
+        @agent.tool("lookup_order")
+        def lookup(args: dict[str, Any], raw_data: dict[str, Any]) -> FunctionResult:
+            return FunctionResult("shipped")
+
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    text = warnings[0].getMessage()
+    assert "'Get the current time'" in text and "description=" in text
+    fn = functions(await rendered(agent))["Get the current time"]
+    assert fn["description"] == "Function Get the current time"  # as 3.7.5
+    async with client_for(agent.get_app()) as client:
+        from agents_testkit import token_from
+
+        doc = validate_swml(
+            (await client.post("/", json=swml_fetch_body("c-1"), headers=basic())).json()
+        )
+        token = token_from(functions(doc)["Get the current time"]["web_hook_url"])
+        resp = await client.post(
+            f"/swaig/?__token={token}",
+            json=swaig_body("Get the current time", {}, "c-1"),
+            headers=basic(),
+        )
+        assert resp.json() == {"response": "It is noon."}
+
+
+def test_class_decorator_takes_a_positional_name_too(caplog: pytest.LogCaptureFixture) -> None:
+    class Clock(AgentBase):
+        @AgentBase.tool("What time is it")
+        def now(self, args: dict[str, Any], raw_data: dict[str, Any]) -> str:
+            return "noon"
+
+    with caplog.at_level(logging.WARNING, logger="signalwire.agents"):
+        clock = Clock("clock", basic_auth=CREDS)
+    assert "What time is it" in {f.name for f in clock.define_tools() if not isinstance(f, dict)}
+    assert sum("What time is it" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_empty_or_non_string_tool_names_are_still_refused() -> None:
+    agent = agent_named()
+    for bad in ("", "   ", 5, None):
+        with pytest.raises((ValueError, TypeError), match="tool name"):
+            agent.define_tool(bad, "d", {}, lambda a, r: "x")  # type: ignore[arg-type]
+
+
+# -- fillers=[...] ------------------------------------------------------------------------------
+
+
+async def test_fillers_given_as_a_list_render_as_3_7_5_does() -> None:
+    agent = agent_named()
+    agent.prompt_add_section("Role", "Search.")
+
+    @agent.tool(name="search", description="Search", fillers=["Searching..."])
+    def search(args: dict[str, Any], raw_data: dict[str, Any]) -> str:
+        return "found"
+
+    agent.define_tool("look", "Look", {}, lambda a, r: "x", fillers=["Looking...", "One moment"])
+    agent.define_tool("keyed", "Keyed", {}, lambda a, r: "x", fillers={"en-US": ["Hold on"]})
+    fns = functions(await rendered(agent))
+    assert fns["search"]["fillers"] == ["Searching..."]
+    assert fns["look"]["fillers"] == ["Looking...", "One moment"]
+    assert fns["keyed"]["fillers"] == {"en-US": ["Hold on"]}
+    with pytest.raises(TypeError, match="fillers"):
+        agent.define_tool("bad", "Bad", {}, lambda a, r: "x", fillers="Searching...")  # type: ignore[arg-type]
