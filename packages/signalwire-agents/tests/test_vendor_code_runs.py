@@ -110,3 +110,71 @@ async def test_fillers_given_as_a_list_render_as_3_7_5_does() -> None:
     assert fns["keyed"]["fillers"] == {"en-US": ["Hold on"]}
     with pytest.raises(TypeError, match="fillers"):
         agent.define_tool("bad", "Bad", {}, lambda a, r: "x", fillers="Searching...")  # type: ignore[arg-type]
+
+
+# -- contexts -----------------------------------------------------------------------------------
+
+
+async def test_several_contexts_without_default_and_prompt_only_in_contexts() -> None:
+    agent = agent_named()
+    agent.define_tool("lookup", "Look up", {}, lambda a, r: "x")
+    builder = agent.define_contexts()
+    sales = builder.add_context("sales")
+    sales.add_step("greet").set_text("Greet the caller.").set_functions("none")
+    sales.add_step("look").set_text("Look it up.").set_functions("lookup")
+    sales.add_step("see").set_text("Look at the video.").set_functions(
+        ["get_visual_input", "next_step", "lookup"]
+    )
+    builder.add_context("support").add_step("help").set_text("Help.")
+    prompt = ai_of(await rendered(agent))["prompt"]
+    assert prompt["pom"] == []  # as 3.7.5: no text the developer never wrote
+    assert list(prompt["contexts"]) == ["sales", "support"]
+    steps = prompt["contexts"]["sales"]["steps"]
+    assert [s.get("functions") for s in steps] == [
+        "none",
+        "lookup",
+        ["get_visual_input", "next_step", "lookup"],
+    ]
+
+
+def test_a_lone_context_must_still_be_default_and_unknown_tools_are_named() -> None:
+    from signalwire.agents import ContextValidationError
+
+    agent = agent_named()
+    agent.define_contexts().add_context("sales").add_step("greet").set_text("Hi.")
+    with pytest.raises(ContextValidationError, match="'default'"):
+        agent.render_swml()
+    other = agent_named()
+    other.define_contexts().add_context("default").add_step("s").set_text("Hi.").set_functions(
+        ["not_a_tool"]
+    )
+    with pytest.raises(ContextValidationError, match="not_a_tool"):
+        other.render_swml()
+
+
+async def test_an_agent_with_no_prompt_at_all_still_gets_the_default_text() -> None:
+    prompt = ai_of(await rendered(agent_named()))["prompt"]
+    assert "text" in prompt and "pom" not in prompt
+
+
+# -- get_prompt() overrides --------------------------------------------------------------------
+
+
+async def test_a_subclass_get_prompt_override_is_rendered() -> None:
+    class Texty(AgentBase):
+        def get_prompt(self) -> str:
+            return "You are a pirate. Answer in pirate speak."
+
+    class Structured(AgentBase):
+        def get_prompt(self) -> list[dict[str, Any]]:
+            return [{"title": "Role", "body": f"You serve {self.name}."}]
+
+    texty = Texty("texty", route="/", basic_auth=CREDS)
+    texty.prompt_add_section("Ignored", "The override wins.")
+    assert ai_of(await rendered(texty))["prompt"] == {
+        "text": "You are a pirate. Answer in pirate speak."
+    }
+    structured = Structured("store", route="/", basic_auth=CREDS)
+    assert ai_of(await rendered(structured))["prompt"] == {
+        "pom": [{"title": "Role", "body": "You serve store."}]
+    }

@@ -277,6 +277,9 @@ class AgentBase(SkillMixin, SWMLService):
             return self.pom.to_dict()
         return f"You are {self.name}, a helpful AI assistant."
 
+    def _get_prompt_overridden(self) -> bool:
+        return type(self).get_prompt is not AgentBase.get_prompt
+
     def set_post_prompt(self, text: str) -> AgentBase:
         """Set the post-prompt: the summary the AI writes when the call ends."""
         self._post_prompt = text
@@ -833,14 +836,22 @@ class AgentBase(SkillMixin, SWMLService):
         query = self._query_string()
         swaig_url = f"{authed}/swaig/"
 
+        contexts = self._contexts_dict()
         prompt: dict[str, Any]
-        if state.prompt_text is not None:
+        if self._get_prompt_overridden():
+            # A subclass that overrides get_prompt() supplies the prompt (text or POM list).
+            value = self.get_prompt()
+            prompt = {"pom": list(value)} if isinstance(value, list) else {"text": str(value)}
+        elif state.prompt_text is not None:
             prompt = {"text": state.prompt_text}
         elif state.use_pom and state.pom.sections:
             prompt = {"pom": state.pom.to_dict()}
+        elif contexts:
+            # The prompt lives in the contexts: an empty POM, as signalwire-sdk 3.7.5 sends,
+            # rather than a default text the developer never wrote.
+            prompt = {"pom": []}
         else:
             prompt = {"text": f"You are {self.name}, a helpful AI assistant."}
-        contexts = self._contexts_dict()
         if contexts:
             prompt["contexts"] = contexts
         prompt.update(state.prompt_llm_params)
@@ -954,7 +965,8 @@ class AgentBase(SkillMixin, SWMLService):
         self, public_base: str, path_prefix: str, mods: dict[str, Any] | None
     ) -> _Compiled:
         state = self._state
-        if mods or state.contexts is not None:
+        # Contexts and an overridden get_prompt() may change between renders: never cached.
+        if mods or state.contexts is not None or self._get_prompt_overridden():
             return self._compile(public_base, path_prefix, mods)
         key = (self._version, state.pom._version, public_base, path_prefix)
         compiled = self._cache.get(key)
