@@ -178,3 +178,77 @@ async def test_a_subclass_get_prompt_override_is_rendered() -> None:
     assert ai_of(await rendered(structured))["prompt"] == {
         "pom": [{"title": "Role", "body": "You serve store."}]
     }
+
+
+# -- private names public code reads (present in 1.1.0 and 3.7.5) ----------------------------
+
+
+async def test_contexts_builder_alias_also_inside_per_call_callbacks() -> None:
+    from signalwire.agents import ContextBuilder
+
+    agent = agent_named()
+    assert agent._contexts_builder is None
+    builder = agent.define_contexts()
+    assert agent._contexts_builder is builder and isinstance(builder, ContextBuilder)
+    builder.add_context("default").add_step("greet").set_text("Greet the caller.")
+    seen: list[Any] = []
+
+    def per_call(query: Any, body: Any, headers: Any, copy: AgentBase) -> None:
+        # Public code edits the call's contexts through the private name.
+        ctx = copy._contexts_builder
+        seen.append(ctx)
+        ctx.get_context("default").get_step("greet").set_text("Greet the VIP by name.")
+
+    agent.set_dynamic_config_callback(per_call)
+    for _ in range(2):
+        prompt = ai_of(await rendered(agent))["prompt"]
+        steps = prompt["contexts"]["default"]["steps"]
+        assert steps[0]["text"] == "Greet the VIP by name."
+    assert seen[0] is not builder  # the call's own copy
+    assert builder.get_context("default").get_step("greet").to_dict()["text"] == (
+        "Greet the caller."
+    )
+
+
+def test_build_webhook_url_alias(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SWML_PROXY_URL_BASE", raising=False)
+    agent = AgentBase("hooks", route="/bot", basic_auth=("u", "p"))
+    assert agent._build_webhook_url("swaig") == "http://u:p@localhost:3000/bot/swaig/"
+    assert (
+        agent._build_webhook_url("post_prompt", {"x": "1", "empty": ""})
+        == "http://u:p@localhost:3000/bot/post_prompt/?x=1"
+    )
+    monkeypatch.setenv("SWML_PROXY_URL_BASE", "https://proxy.example.com/base/")
+    proxied = AgentBase("hooks", route="/bot", basic_auth=("u", "p"))
+    assert proxied._build_webhook_url("swaig") == "https://u:p@proxy.example.com/base/bot/swaig/"
+
+
+def test_get_full_url_with_a_proxy_base_is_the_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWML_PROXY_URL_BASE", "https://proxy.example.com/base/")
+    agent = AgentBase("media", route="/bot", basic_auth=("u", "p"))
+    # As both vendor versions: the base, no route (media URLs are built from it).
+    assert agent.get_full_url() == "https://proxy.example.com/base"
+    assert agent.get_full_url(include_auth=True) == "https://u:p@proxy.example.com/base"
+    monkeypatch.delenv("SWML_PROXY_URL_BASE")
+    plain = AgentBase("media", route="/bot", basic_auth=("u", "p"))
+    assert plain.get_full_url() == "http://localhost:3000/bot"
+
+
+def test_schema_utils_schema_alias() -> None:
+    agent = agent_named()
+    schema = agent.schema_utils.schema
+    assert schema is agent.schema_utils.load_schema()
+    assert "ai" in agent.schema_utils.get_all_verb_names()
+
+
+def test_agent_server_stores_the_root_route_as_the_vendor_does() -> None:
+    from signalwire.agents import AgentServer
+
+    server = AgentServer()
+    root = agent_named("root")
+    server.register(root, "/")
+    other = AgentBase("other", route="/x/", basic_auth=CREDS)
+    server.register(other)
+    assert list(server.agents) == ["", "/x"]  # as 1.1.0 and 3.7.5 store them
+    assert server.get_agent("/") is root and server.get_agent("") is root
+    assert server.unregister("/") is True and list(server.agents) == ["/x"]

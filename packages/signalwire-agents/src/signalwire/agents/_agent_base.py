@@ -652,7 +652,8 @@ class AgentBase(SkillMixin, SWMLService):
         return self
 
     def get_full_url(self, include_auth: bool = False) -> str:
-        """The public URL of the agent's route (with credentials when asked)."""
+        """The public URL of the agent's route (with credentials when asked); with a proxy
+        base, that base alone, as signalwire-sdk returns it."""
         return super().get_full_url(include_auth)
 
     # -- hooks ------------------------------------------------------------------------------
