@@ -252,3 +252,30 @@ def test_agent_server_stores_the_root_route_as_the_vendor_does() -> None:
     assert list(server.agents) == ["", "/x"]  # as 1.1.0 and 3.7.5 store them
     assert server.get_agent("/") is root and server.get_agent("") is root
     assert server.unregister("/") is True and list(server.agents) == ["/x"]
+
+
+# -- prompt_add_section ------------------------------------------------------------------------
+
+
+async def test_prompt_add_section_positional_form_and_wrong_types() -> None:
+    agent = agent_named()
+    agent.prompt_add_section(
+        "Rules", "Follow these.", ["Be brief", "Be kind"], True, True,
+        [{"title": "Tone", "body": "Warm."}],
+    )  # fmt: skip
+    (section,) = ai_of(await rendered(agent))["prompt"]["pom"]
+    assert section["title"] == "Rules" and section["bullets"] == ["Be brief", "Be kind"]
+    assert section["numbered"] is True and section["numberedBullets"] is True
+    assert section["subsections"] == [{"title": "Tone", "body": "Warm."}]
+    cases = [
+        (("Role", ["a list"]), "body"),
+        (("Role", "b", 5), "bullets"),
+        (("Role", "b", ["x", 1]), "bullets"),
+        (("Role", "b", None, "yes"), "numbered"),
+        (("Role", "b", None, False, 1), "numbered_bullets"),
+        (("Role", "b", None, False, False, "sub"), "subsections"),
+        ((5,), "title"),
+    ]
+    for args, name in cases:
+        with pytest.raises(TypeError, match=rf"prompt_add_section\(\): {name} must be"):
+            agent.prompt_add_section(*args)  # type: ignore[arg-type]

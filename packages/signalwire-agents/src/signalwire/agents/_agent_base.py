@@ -243,8 +243,13 @@ class AgentBase(SkillMixin, SWMLService):
         numbered_bullets: bool = False,
         subsections: list[dict[str, Any]] | None = None,
     ) -> AgentBase:
-        """Add a prompt section with an optional body, bullets and subsections."""
-        self.pom.add_section(title, body, bullets, numbered, numbered_bullets, subsections)
+        """Add a prompt section with an optional body, bullets and subsections.
+
+        The parameters may be passed by position in this order, as in signalwire-sdk; a
+        value of the wrong type raises ``TypeError`` naming the parameter.
+        """
+        _check_section_args(title, body, bullets, numbered, numbered_bullets, subsections)
+        self.pom.add_section(title, body or "", bullets, numbered, numbered_bullets, subsections)
         return self
 
     def prompt_add_to_section(
@@ -1112,3 +1117,34 @@ if TYPE_CHECKING:
     def _agent_is_a_skill_host(agent: AgentBase) -> SkillHost:
         # mypy checks here that AgentBase provides everything SkillHost names.
         return agent
+
+
+_SECTION_ORDER = "(title, body, bullets, numbered, numbered_bullets, subsections)"
+
+
+def _check_section_args(
+    title: Any, body: Any, bullets: Any, numbered: Any, numbered_bullets: Any, subsections: Any
+) -> None:
+    """Name the parameter of ``prompt_add_section`` whose value has the wrong type."""
+
+    def wrong(name: str, wanted: str, value: Any) -> TypeError:
+        return TypeError(
+            f"prompt_add_section(): {name} must be {wanted}, got {type(value).__name__} "
+            f"{value!r:.60} (positional order: {_SECTION_ORDER})"
+        )
+
+    if not isinstance(title, str):
+        raise wrong("title", "a string", title)
+    if body is not None and not isinstance(body, str):
+        raise wrong("body", "a string", body)
+    if bullets is not None and not isinstance(bullets, str):
+        if not isinstance(bullets, (list, tuple)) or not all(isinstance(b, str) for b in bullets):
+            raise wrong("bullets", "a list of strings", bullets)
+    for name, flag in (("numbered", numbered), ("numbered_bullets", numbered_bullets)):
+        if not isinstance(flag, bool):
+            raise wrong(name, "True or False", flag)
+    if subsections is not None and (
+        not isinstance(subsections, (list, tuple))
+        or not all(isinstance(sub, Mapping) for sub in subsections)
+    ):
+        raise wrong("subsections", "a list of dicts", subsections)
