@@ -279,3 +279,41 @@ async def test_prompt_add_section_positional_form_and_wrong_types() -> None:
     for args, name in cases:
         with pytest.raises(TypeError, match=rf"prompt_add_section\(\): {name} must be"):
             agent.prompt_add_section(*args)  # type: ignore[arg-type]
+
+
+# -- handler signatures --------------------------------------------------------------------------
+
+
+def test_handlers_no_call_form_fits_are_refused_at_definition() -> None:
+    agent = agent_named()
+
+    def three(order: Any, customer: Any, extra: Any) -> str:
+        return "never"
+
+    def positional_only(args: Any, raw_data: Any, /, more: Any) -> str:
+        return "never"
+
+    def typed_unknown(self_like: Any, *, region: str) -> str:
+        return "never"
+
+    for handler, params in (
+        (three, {}),
+        (positional_only, {}),
+        (typed_unknown, {"city": {"type": "string"}}),
+    ):
+        with pytest.raises(TypeError, match=r"handler\(args, raw_data\), handler\(args\)"):
+            agent.define_tool(handler.__name__, "d", params, handler)
+    with pytest.raises(TypeError, match="cannot be called"):
+
+        @agent.tool(parameters={"city": {"type": "string"}})
+        def weather(city: str, country: str, unit: str) -> str:
+            return "never"
+
+    # Every documented form is still accepted.
+    agent.define_tool("a", "d", {}, lambda args, raw_data: "x")
+    agent.define_tool("b", "d", {}, lambda args: "x")
+    agent.define_tool("c", "d", {"city": {"type": "string"}}, lambda city, raw_data=None: "x")
+    agent.define_tool("d", "d", {}, lambda: "x")
+    agent.define_tool("e", "d", {}, lambda args, raw_data, extra=None: "x")
+    agent.define_tool("f", "d", {}, lambda *args: "x")
+    agent.define_tool("g", "d", {}, lambda **kwargs: "x")

@@ -1137,9 +1137,12 @@ def _check_section_args(
         raise wrong("title", "a string", title)
     if body is not None and not isinstance(body, str):
         raise wrong("body", "a string", body)
-    if bullets is not None and not isinstance(bullets, str):
-        if not isinstance(bullets, (list, tuple)) or not all(isinstance(b, str) for b in bullets):
-            raise wrong("bullets", "a list of strings", bullets)
+    if (
+        bullets is not None
+        and not isinstance(bullets, str)
+        and (not isinstance(bullets, (list, tuple)) or not all(isinstance(b, str) for b in bullets))
+    ):
+        raise wrong("bullets", "a list of strings", bullets)
     for name, flag in (("numbered", numbered), ("numbered_bullets", numbered_bullets)):
         if not isinstance(flag, bool):
             raise wrong(name, "True or False", flag)
