@@ -1,12 +1,20 @@
 """The request engine shared by both clients: encoding, retries, error mapping.
 
-Each request is an ``httpx.Request`` handed to an httpx transport through
-httpx's public transport interface: by default :class:`~signalwire.rest.LeanTransport`
-(a lean HTTP/1.1 keep-alive pool, see :mod:`signalwire.rest._lean`), or any
-transport the user passes (``httpx.HTTPTransport`` for proxies or HTTP/2,
-``httpx.ASGITransport``, ``httpx.MockTransport``...). The client layer of httpx
-(cookies, redirects, auth flows, event hooks) is not needed for a JSON API with a
-fixed Basic-auth header, so the engine talks to the transport directly.
+Two ways out, chosen when the client is built:
+
+* by default the engine writes each request's bytes itself and hands them to a
+  keep-alive pool of :mod:`signalwire.rest._wire` (sockets or asyncio streams).
+  Nothing of httpx is imported on this path, so a script or serverless function
+  that only talks to the REST API does not pay for loading httpx;
+* with ``transport=`` (any ``httpx.BaseTransport``/``httpx.AsyncBaseTransport``:
+  ``httpx.HTTPTransport`` for proxies or HTTP/2, ``httpx.ASGITransport``,
+  ``httpx.MockTransport``, :class:`~signalwire.rest.LeanTransport`...) each request
+  is an ``httpx.Request`` handed to that transport through httpx's public
+  transport interface.
+
+The client layer of httpx (cookies, redirects, auth flows, event hooks) is not
+needed for a JSON API with a fixed Basic-auth header, so the engine talks to the
+transport directly either way.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from signalwire.rest._errors import (
     SignalWireRestError,
@@ -30,11 +38,13 @@ from signalwire.rest._errors import (
 from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
 from signalwire.rest._wire import (
+    AsyncPool,
     ConnectFailed,
     ConnectTimedOut,
     Key,
     ReadFailed,
     ReadTimedOut,
+    SyncPool,
     WireFailure,
     WriteTimedOut,
 )
@@ -53,6 +63,12 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _NO_CONTENT = frozenset({204, 205, 304})
 _URL_CACHE_SIZE = 512
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: Characters left as they are in a request target: RFC 3986 reserved and unreserved
+#: characters and ``%`` (paths and queries arrive already quoted; anything else, such as
+#: a space or a non-ASCII character in a hand-written ``client.request()`` path, is
+#: percent-encoded as httpx would).
+_TARGET_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 
 def encode_query(query: Mapping[str, Any]) -> str:
@@ -154,6 +170,10 @@ class _EngineBase:
         self._compat_base = compat_base
         self._url_cache: dict[str, httpx.URL] = {}
         self._header_cache: dict[str | None, httpx.Headers] = {}
+        self._key = key
+        self._host_header = f"Host: {netloc}\r\n"
+        self._target_cache: dict[str, bytes] = {}
+        self._head_cache: dict[str | None, bytes] = {}
 
     @property
     def compat_base(self) -> str:
@@ -237,6 +257,42 @@ class _EngineBase:
             content=prep.content,
             extensions={"timeout": timeouts},
         )
+
+    def _wire_bytes(self, prep: _Prepared) -> bytes:
+        """The request as HTTP/1.1 bytes for the default pools (no httpx objects).
+
+        The same headers the httpx path sends, in one buffer: request line, ``Host``,
+        the client's headers, ``Content-Type``, ``Content-Length``, body. Both the
+        request line and the header block recur, so each is cached (bounded).
+        """
+        line = self._target_cache.get(prep.url)
+        if line is None:
+            if len(self._target_cache) >= _URL_CACHE_SIZE:
+                self._target_cache.clear()
+            target = quote(prep.url[len(self._base_url) :] or "/", safe=_TARGET_SAFE)
+            line = self._target_cache[prep.url] = f" {target} HTTP/1.1\r\n".encode("ascii")
+        block = self._head_cache.get(prep.content_type) if prep.auth is None else None
+        if block is None:
+            headers = (
+                self._headers
+                if prep.auth is None
+                else [
+                    ("Authorization", prep.auth),
+                    *self._headers[1:],
+                ]
+            )
+            text = self._host_header + "".join(f"{k}: {v}\r\n" for k, v in headers)
+            if prep.content_type is not None:
+                text += f"Content-Type: {prep.content_type}\r\n"
+            block = text.encode("latin-1")
+            if prep.auth is None:
+                self._head_cache[prep.content_type] = block
+        body = prep.content
+        if body or prep.method in _BODY_METHODS:
+            length = b"Content-Length: %d\r\n\r\n" % len(body)
+        else:
+            length = b"\r\n"
+        return b"".join((prep.method.encode("ascii"), line, block, length, body))
 
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
@@ -337,11 +393,11 @@ def _wire_failure(exc: Exception) -> WireFailure:
 
 
 class SyncEngine(_EngineBase):
-    """Blocking engine over a lean pool or any ``httpx.BaseTransport``."""
+    """Blocking engine over a keep-alive :class:`SyncPool` or any ``httpx.BaseTransport``."""
 
     def __init__(
         self,
-        transport: httpx.BaseTransport,
+        transport: httpx.BaseTransport | SyncPool,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -356,11 +412,23 @@ class SyncEngine(_EngineBase):
         )
         self._sleep = sleep
         self._transport = transport
+        if isinstance(transport, SyncPool):
+            self._send = self._send_pool  # type: ignore[method-assign]
+
+    def _send_pool(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Default path: the request's bytes straight to the pool."""
+        pool = self._transport
+        assert isinstance(pool, SyncPool)
+        t = opts.timeout
+        head, body = pool.send_bytes(self._key, prep.method, self._wire_bytes(prep), t, t, t)
+        return _Reply(head.status, body, head.header_dict)
 
     def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Through a user-chosen httpx transport."""
         import httpx
 
         transport = self._transport
+        assert not isinstance(transport, SyncPool)
         try:
             response = transport.handle_request(self._request(prep, opts))
             try:
@@ -446,18 +514,18 @@ class SyncEngine(_EngineBase):
         return self._rpc_result(path, self.call("POST", path, json=envelope, options=options))
 
     def close(self) -> None:
-        """Close the transport and its connections."""
+        """Close the transport (or pool) and its connections."""
         self._transport.close()
 
 
 class AsyncEngine(_EngineBase):
-    """asyncio engine over a lean pool or any ``httpx.AsyncBaseTransport``."""
+    """asyncio engine over a keep-alive :class:`AsyncPool` or any ``httpx.AsyncBaseTransport``."""
 
     is_async = True
 
     def __init__(
         self,
-        transport: httpx.AsyncBaseTransport,
+        transport: httpx.AsyncBaseTransport | AsyncPool,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -470,11 +538,23 @@ class AsyncEngine(_EngineBase):
             key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
         )
         self._transport = transport
+        if isinstance(transport, AsyncPool):
+            self._send = self._send_pool  # type: ignore[method-assign]
+
+    async def _send_pool(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Default path: the request's bytes straight to the pool."""
+        pool = self._transport
+        assert isinstance(pool, AsyncPool)
+        t = opts.timeout
+        head, body = await pool.send_bytes(self._key, prep.method, self._wire_bytes(prep), t, t)
+        return _Reply(head.status, body, head.header_dict)
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Through a user-chosen httpx transport."""
         import httpx
 
         transport = self._transport
+        assert not isinstance(transport, AsyncPool)
         try:
             response = await transport.handle_async_request(self._request(prep, opts))
             try:
@@ -561,5 +641,5 @@ class AsyncEngine(_EngineBase):
         return self._rpc_result(path, reply)
 
     async def aclose(self) -> None:
-        """Close the transport and its connections."""
+        """Close the transport (or pool) and its connections."""
         await self._transport.aclose()

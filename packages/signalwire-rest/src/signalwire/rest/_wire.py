@@ -7,7 +7,7 @@ importing httpx at all.
 
 What the pools do: persistent connections per (scheme, host, port),
 Content-Length, chunked and read-to-close response bodies, 1xx interim
-responses, TLS (httpx's default SSL context), timeouts, and one
+responses, TLS (the CA bundle httpx trusts), timeouts, and one
 transparent resend when a pooled connection turns out to have been closed by
 the server before it answered. What they do not do: proxies, HTTP/2, streaming.
 """
@@ -96,8 +96,13 @@ class _Stale(Exception):
 
 
 def ssl_context(verify: Verify) -> ssl.SSLContext:
-    """A client TLS context: ``True`` is httpx's default context (its CA bundle), a string
-    names a CA file, ``False`` disables verification."""
+    """A client TLS context: ``True`` trusts what httpx trusts by default, a string names
+    a CA file, ``False`` disables verification.
+
+    For ``True`` the context is built without importing httpx, with httpx's own rules:
+    ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` when set, else the certifi CA bundle (certifi
+    is installed with httpx), else the system store when certifi is missing.
+    """
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str):
@@ -107,9 +112,17 @@ def ssl_context(verify: Verify) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
-    import httpx  # the transport is an httpx transport, so this costs nothing extra
+    import os
 
-    return httpx.create_ssl_context()
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - httpx requires certifi
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class Head:
