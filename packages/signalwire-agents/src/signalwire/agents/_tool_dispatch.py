@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from signalwire.agents._hosting import loopless
 from signalwire.agents._logging import KVLogger
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
@@ -50,8 +51,6 @@ async def tool_call_outcome(
     service's) the AI gets a speakable reply while a sync handler's thread runs
     on to completion in the background.
     """
-    import asyncio  # lazy: keeps ``import signalwire.agents`` light
-
     tool = fn if isinstance(fn, SWAIGFunction) else None
     timeout = (tool.timeout if tool is not None else None) or default_timeout
     expose = (tool.expose_errors if tool is not None else False) or default_expose
@@ -60,10 +59,14 @@ async def tool_call_outcome(
         if timeout is None:
             result = await call()
         else:
-            result = await asyncio.wait_for(call(), timeout)
-    except asyncio.TimeoutError:
-        log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
-        return timeout_response(name), True
+            import asyncio  # lazy: keeps ``import signalwire.agents`` light
+
+            loopless.require_loop()  # a deadline needs a loop's timer
+            try:
+                result = await asyncio.wait_for(call(), timeout)
+            except asyncio.TimeoutError:
+                log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
+                return timeout_response(name), True
     except Exception as exc:
         log.exception("tool %r failed (call_id=%s)", name, call_id)
         return error_response(name, exc, expose), True

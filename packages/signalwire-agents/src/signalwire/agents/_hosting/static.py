@@ -10,6 +10,7 @@ from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import unquote
 
+from signalwire.agents._hosting import loopless
 from signalwire.agents._hosting.http import Send, json_response, send_response
 
 __all__ = ["StaticDirectory"]
@@ -104,6 +105,7 @@ class StaticDirectory:
             return
         import asyncio
 
+        loopless.require_loop()  # the file is read in a worker thread
         body = await asyncio.get_running_loop().run_in_executor(None, path.read_bytes)
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
