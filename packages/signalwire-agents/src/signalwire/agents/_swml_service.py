@@ -191,8 +191,8 @@ class SWMLService(SWMLVerbsMixin):
         self._routing_callbacks: dict[str, Callable[..., Any]] = {}
         self._verb_handlers: dict[str, Any] = {}
         self._app: Starlette | None = None
-        #: The handler serverless requests go through while get_app() was never called.
-        self._serverless_handler: ServiceApp | None = None
+        #: The handler in-process requests go through while get_app() was never called.
+        self._direct_handler: ServiceApp | None = None
         self._server: Any = None
         self._register_class_tools()
 
@@ -875,25 +875,27 @@ class SWMLService(SWMLVerbsMixin):
         from signalwire.agents._hosting import serverless
 
         return serverless.handle(
-            serverless.resolve_mode(mode, event), self._serverless_app(), event, context
+            serverless.resolve_mode(mode, event), self._in_process_app(), event, context
         )
 
-    def _serverless_app(self) -> Any:
-        """The ASGI app one serverless request goes through.
+    def _in_process_app(self) -> Any:
+        """The ASGI app a request made in process goes through (serverless
+        invocations, ``swaig-test``).
 
         Until :meth:`get_app` is called nothing can have been added to the app (no
         route, middleware or exception handler), and the app built around this
         service's handler passes every HTTP request straight to it (see
         ``_hosting/app.py``). Answering through the handler itself gives the same
-        answers without importing the web framework, which is most of what a
-        serverless cold start would otherwise pay. Once the app exists it is used.
+        answers without importing the web framework, which is much of what a
+        serverless cold start or a CLI run would otherwise pay. Once the app exists it
+        is used.
         """
         if self._app is not None:
             return self._app
-        if self._serverless_handler is None:
+        if self._direct_handler is None:
             self._check_before_serving()
-            self._serverless_handler = ServiceApp(self, self.route, with_health=True)
-        return self._serverless_handler
+            self._direct_handler = ServiceApp(self, self.route, with_health=True)
+        return self._direct_handler
 
     def stop(self) -> None:
         """Ask a running :meth:`serve` to exit."""

@@ -53,7 +53,9 @@ class Session:
         self.headers = pairs(args.header, "--header")
         user, password = agent.get_basic_auth_credentials()[:2]
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.app = agent.get_app()
+        # The agent's app as get_app() builds it, without loading the web framework
+        # when nothing was added to it (see SWMLService._in_process_app).
+        self.app = agent._in_process_app()
         self.platform: str | None = args.simulate_serverless
 
     def log(self, text: str) -> None:

@@ -223,3 +223,38 @@ def test_loopless_run_propagates_failures(kind: str) -> None:
     with pytest.raises(expected):
         loopless.run(fails, asyncio.run)
     assert not loopless.active()
+
+
+def test_swaig_test_list_tools_loads_no_server_stack_and_no_event_loop(tmp_path: Any) -> None:
+    """``swaig-test FILE --list-tools`` and ``--dump-swml`` answer through the agent's own
+    handler, without starlette, uvicorn, httpx or asyncio."""
+    script = tmp_path / "agent_file.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            from signalwire.agents import AgentBase, FunctionResult
+
+            agent = AgentBase("listed", route="/")
+
+            @agent.tool
+            def lookup(order_id: str) -> FunctionResult:
+                '''Look up an order.'''
+                return FunctionResult("ok")
+            """
+        )
+    )
+    probe = (
+        "import json, sys\n"
+        "from signalwire.agents._cli._main import main\n"
+        f"codes = [main([{str(script)!r}, '--list-tools']), main([{str(script)!r}, '--dump-swml'])]\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'asyncio', 'uvicorn', 'starlette', 'httpx'})\n"
+        "print(json.dumps({'codes': codes, 'loaded': heavy}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "lookup" in done.stdout
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report == {"codes": [0, 0], "loaded": []}
