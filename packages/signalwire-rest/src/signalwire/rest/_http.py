@@ -19,13 +19,10 @@ transport directly either way.
 
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
 import logging
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -35,8 +32,8 @@ from signalwire.rest._errors import (
     SignalWireRestTransportError,
     rest_error,
 )
-from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._pagination import Paginator
+from signalwire.rest._resolved import ResolvedOptions, resolve
 from signalwire.rest._wire import (
     AsyncPool,
     ConnectFailed,
@@ -51,6 +48,8 @@ from signalwire.rest._wire import (
 
 if TYPE_CHECKING:
     import httpx
+
+    from signalwire.rest._options import RequestOptions
 
 __all__ = ["AsyncEngine", "SyncEngine"]
 
@@ -103,6 +102,8 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # rare: a date rather than seconds
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -164,8 +165,8 @@ class _EngineBase:
             ("Accept", _JSON),
             ("User-Agent", user_agent),
         ]
-        self._options = options or RequestOptions()
-        self._resolved_default = self._options.resolve()
+        self._options = options
+        self._resolved_default = resolve(options)
         self._timeouts = self._timeout_ext(self._resolved_default.timeout)
         self._compat_base = compat_base
         self._url_cache: dict[str, httpx.URL] = {}
@@ -202,7 +203,7 @@ class _EngineBase:
     def _resolve(self, options: RequestOptions | None) -> ResolvedOptions:
         if options is None:
             return self._resolved_default
-        return self._options.merge(options).resolve()
+        return resolve(options if self._options is None else self._options.merge(options))
 
     def _prepare(
         self,
@@ -322,6 +323,8 @@ class _EngineBase:
         return status in ALWAYS_RETRYABLE or method in IDEMPOTENT
 
     def _rpc_envelope(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        import uuid
+
         return {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method, "params": params}
 
     def _rpc_result(self, path: str, reply: Any) -> Any:
@@ -611,6 +614,8 @@ class AsyncEngine(_EngineBase):
     async def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
         self._aborted(prep, opts)
         if delay > 0:
+            import asyncio
+
             await asyncio.sleep(delay)
 
     def paginate(

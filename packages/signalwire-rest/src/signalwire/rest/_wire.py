@@ -14,7 +14,6 @@ the server before it answered. What they do not do: proxies, HTTP/2, streaming.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import select
 import socket
@@ -22,7 +21,10 @@ import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "AsyncPool",
@@ -444,12 +446,16 @@ class _AsyncConn:
 if sys.version_info >= (3, 11):
 
     async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
+        import asyncio
+
         async with asyncio.timeout(timeout):
             return await work
 
 else:  # pragma: no cover - Python 3.10
 
     async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
+        import asyncio
+
         return await asyncio.wait_for(work, timeout)
 
 
@@ -473,6 +479,8 @@ class AsyncPool:
         self._closed = False
 
     def _bind(self) -> asyncio.Semaphore:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if loop is not self._loop or self._slots is None:
             # Connections of another (usually finished) loop cannot be used here.
@@ -510,6 +518,8 @@ class AsyncPool:
     async def _exchange(
         self, conn: _AsyncConn, reused: bool, method: str, data: bytes, read_t: float | None
     ) -> tuple[Head, bytes]:
+        import asyncio
+
         keep = False
         try:
             conn.writer.write(data)
@@ -526,6 +536,8 @@ class AsyncPool:
                 conn.close()
 
     async def _read(self, conn: _AsyncConn, reused: bool, method: str) -> tuple[Head, bytes]:
+        import asyncio
+
         reader = conn.reader
         while True:
             try:
@@ -586,6 +598,8 @@ class AsyncPool:
         return await self._connect(key, connect_t), False
 
     async def _connect(self, key: Key, timeout: float | None) -> _AsyncConn:
+        import asyncio
+
         scheme, host, port = key
         ctx = None
         if scheme == "https":
