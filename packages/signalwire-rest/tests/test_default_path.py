@@ -158,7 +158,7 @@ def test_error_headers_come_from_the_default_path(recorder: _Recorder) -> None:
 
 _PROBE = textwrap.dedent(
     """
-    import asyncio, json, sys, threading
+    import json, sys, threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class H(BaseHTTPRequestHandler):
@@ -176,12 +176,18 @@ _PROBE = textwrap.dedent(
     server = ThreadingHTTPServer(("127.0.0.1", 0), H)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host = f"127.0.0.1:{server.server_address[1]}"
+    before = set(sys.modules)
 
     from signalwire.rest import AsyncRestClient, RestClient
     client = RestClient("proj", "tok", host)
     assert "httpx" not in sys.modules, "RestClient(...) imported httpx"
     assert client.fabric.ai_agents.list() == {"data": [], "links": {}}
     client.close()
+    # A sync script pays for neither an event loop nor dataclasses (RequestOptions).
+    sync_extras = sorted(m for m in ("asyncio", "dataclasses", "uuid", "email.utils")
+                         if m in sys.modules and m not in before)
+
+    import asyncio
 
     async def main():
         async with AsyncRestClient("proj", "tok", host) as aclient:
@@ -189,16 +195,17 @@ _PROBE = textwrap.dedent(
     assert asyncio.run(main()) == {"data": [], "links": {}}
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in {"httpx", "httpcore", "anyio"}
                     or m == "signalwire.rest._lean")
-    print(json.dumps(loaded))
+    print(json.dumps({"sync_extras": sync_extras, "loaded": loaded}))
     server.shutdown()
     """
 )
 
 
 def test_construction_and_first_requests_load_no_httpx() -> None:
-    """Import, build both clients and send a request each: httpx never loads."""
+    """Import, build both clients and send a request each: httpx never loads, and the
+    sync client's first request loads no asyncio or dataclasses either."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert json.loads(done.stdout) == {"sync_extras": [], "loaded": []}

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
+
+# The built-in values live with the resolver; named here too for readers of this module.
+from signalwire.rest._resolved import (
+    DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_ON_STATUS,
+    DEFAULT_TIMEOUT,
+    AbortSignal,
+    ResolvedOptions,
+    resolve,
+)
 
 __all__ = [
     "DEFAULT_MAX_RETRY_DELAY",
@@ -18,25 +30,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-
-# The built-in values live with the resolver; named here too for readers of this module.
-from signalwire.rest._resolved import (  # noqa: E402
-    DEFAULT_MAX_RETRY_DELAY,
-    DEFAULT_RETRIES,
-    DEFAULT_RETRY_BACKOFF,
-    DEFAULT_RETRY_ON_STATUS,
-    DEFAULT_TIMEOUT,
-    ResolvedOptions,
-    resolve,
-)
-
-
-class AbortSignal(Protocol):
-    """Anything with ``is_set()``, e.g. :class:`threading.Event` or :class:`asyncio.Event`."""
-
-    def is_set(self) -> bool:
-        """True once the caller wants the request abandoned."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,23 @@ client built without options never imports :mod:`dataclasses`, and with it
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from signalwire.rest._options import AbortSignal
-
-__all__ = ["DEFAULTS", "OptionFields", "ResolvedOptions", "resolve"]
+__all__ = ["DEFAULTS", "AbortSignal", "OptionFields", "ResolvedOptions", "resolve"]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
 DEFAULT_RETRY_ON_STATUS = frozenset({429, 500, 502, 503, 504})
 DEFAULT_RETRY_BACKOFF = 0.5
 DEFAULT_MAX_RETRY_DELAY = 30.0
+
+
+class AbortSignal(Protocol):
+    """Anything with ``is_set()``, e.g. :class:`threading.Event` or :class:`asyncio.Event`."""
+
+    def is_set(self) -> bool:
+        """True once the caller wants the request abandoned."""
+        ...
 
 
 class OptionFields(Protocol):
