@@ -20,7 +20,7 @@ transport directly either way.
 from __future__ import annotations
 
 import json as jsonlib
-import logging
+import sys
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -47,13 +47,34 @@ from signalwire.rest._wire import (
 )
 
 if TYPE_CHECKING:
+    import logging
+
     import httpx
 
     from signalwire.rest._options import RequestOptions
 
 __all__ = ["AsyncEngine", "SyncEngine"]
 
-log = logging.getLogger("signalwire.rest")
+LOGGER_NAME = "signalwire.rest"
+_logger: logging.Logger | None = None
+
+
+def _debug_logger() -> logging.Logger | None:
+    """The package logger when it takes DEBUG records, else None.
+
+    Until some code imports :mod:`logging`, nothing can have configured it, and a DEBUG
+    record would go nowhere (logging's last-resort handler shows WARNING and above).
+    So the engine never imports logging itself: a script's cold start skips it, and the
+    first request after the application sets logging up is logged as usual.
+    """
+    global _logger
+    if _logger is None:
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return None
+        _logger = logging.getLogger(LOGGER_NAME)
+    return _logger if _logger.isEnabledFor(10) else None  # 10: logging.DEBUG
+
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 #: Statuses that mean "not processed, try later": retried for every method.
@@ -358,7 +379,8 @@ class _EngineBase:
 
     def _log(self, prep: _Prepared, outcome: int | str, attempt: int) -> None:
         """One attempt's outcome: its status, or the transport error's reason."""
-        if log.isEnabledFor(logging.DEBUG):
+        log = _debug_logger()
+        if log is not None:
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
             log.debug("%s %s -> %s (attempt %d)", prep.method, path, outcome, attempt)
 
@@ -366,7 +388,8 @@ class _EngineBase:
         self, prep: _Prepared, cause: int | str, delay: float, attempt: int, opts: ResolvedOptions
     ) -> None:
         """Say what is retried and why: ``retrying after 503 in 0.50 s``."""
-        if log.isEnabledFor(logging.DEBUG):
+        log = _debug_logger()
+        if log is not None:
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
             log.debug(
                 "%s %s: retrying after %s in %.2f s (retry %d of %d)",

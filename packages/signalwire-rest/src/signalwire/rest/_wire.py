@@ -17,14 +17,14 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
-import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 if TYPE_CHECKING:
     import asyncio
+    import ssl
 
 __all__ = [
     "AsyncPool",
@@ -48,7 +48,9 @@ _MAX_LINE = 65536
 _MAX_HEADERS = 200
 _MAX_IDLE_PER_HOST = 32
 
-Verify = bool | str | ssl.SSLContext
+#: ``verify=``: True, False, a CA bundle path or an ``ssl.SSLContext``. (A string
+#: annotation: ssl loads with the first https connection, not with this module.)
+Verify = Union[bool, str, "ssl.SSLContext"]
 Key = tuple[str, str, int]
 
 
@@ -105,6 +107,8 @@ def ssl_context(verify: Verify) -> ssl.SSLContext:
     ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` when set, else the certifi CA bundle (certifi
     is installed with httpx), else the system store when certifi is missing.
     """
+    import ssl  # here, not at import: plain-http clients (local fakes, tests) never need it
+
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str):
@@ -125,6 +129,13 @@ def ssl_context(verify: Verify) -> ssl.SSLContext:
     except ImportError:  # pragma: no cover - httpx requires certifi
         return ssl.create_default_context()
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def _ssl_error() -> type[OSError]:
+    """``ssl.SSLError`` once ssl is loaded; before that no TLS connection exists, so
+    :class:`ConnectionError` (already caught beside it) stands in."""
+    ssl = sys.modules.get("ssl")
+    return ConnectionError if ssl is None else ssl.SSLError
 
 
 class Head:
@@ -302,7 +313,7 @@ class SyncPool:
                 payload = self._read_body(conn, head, method)
             except TimeoutError as exc:
                 raise ReadTimedOut(str(exc) or "read timed out") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
+            except (ConnectionError, _ssl_error()) as exc:
                 raise ReadFailed(str(exc)) from exc
             keep = head.reusable(method)
             return head, payload
@@ -383,8 +394,11 @@ class SyncPool:
 
     def _connect(self, key: Key, timeout: float | None) -> _SyncConn:
         scheme, host, port = key
+        # An ASCII host goes to getaddrinfo as bytes: a str would be encoded with the
+        # "idna" codec first, which loads stringprep and unicodedata on the first request.
+        address = host.encode("ascii") if host.isascii() else host
         try:
-            sock = socket.create_connection((host, port), timeout=timeout)
+            sock = socket.create_connection((address, port), timeout=timeout)  # type: ignore[arg-type]
         except TimeoutError as exc:
             raise ConnectTimedOut(str(exc) or "connect timed out") from exc
         except OSError as exc:
@@ -549,7 +563,7 @@ class AsyncPool:
                 raise error from exc
             except asyncio.LimitOverrunError as exc:
                 raise ProtocolFailure("response header block too large") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
+            except (ConnectionError, _ssl_error()) as exc:
                 if reused:
                     raise _Stale(ReadFailed(str(exc))) from exc
                 raise ReadFailed(str(exc)) from exc
@@ -564,7 +578,7 @@ class AsyncPool:
             raise ProtocolFailure(
                 f"connection closed after {len(exc.partial)} of {exc.expected} body bytes"
             ) from exc
-        except (ConnectionError, ssl.SSLError) as exc:
+        except (ConnectionError, _ssl_error()) as exc:
             raise ReadFailed(str(exc)) from exc
 
     @staticmethod
