@@ -184,7 +184,7 @@ _PROBE = textwrap.dedent(
     assert client.fabric.ai_agents.list() == {"data": [], "links": {}}
     client.close()
     # A sync script pays for neither an event loop nor dataclasses (RequestOptions).
-    sync_extras = sorted(m for m in ("asyncio", "dataclasses", "uuid", "email.utils")
+    sync_extras = sorted(m for m in ("asyncio", "dataclasses", "uuid", "email.utils", "logging")
                          if m in sys.modules and m not in before)
 
     import asyncio
@@ -209,3 +209,16 @@ def test_construction_and_first_requests_load_no_httpx() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"sync_extras": [], "loaded": []}
+
+
+def test_debug_records_appear_once_logging_is_set_up(
+    recorder: _Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The engine checks for a configured logger per request: records appear as soon as
+    the application (here pytest's caplog) has logging set up."""
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="signalwire.rest"):
+        with RestClient("proj", "tok", f"127.0.0.1:{recorder.port}") as client:
+            client.request("GET", "/api/logged")
+    assert any("GET /api/logged -> 200" in r.getMessage() for r in caplog.records)
