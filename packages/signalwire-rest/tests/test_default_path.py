@@ -218,7 +218,9 @@ def test_debug_records_appear_once_logging_is_set_up(
     the application (here pytest's caplog) has logging set up."""
     import logging
 
-    with caplog.at_level(logging.DEBUG, logger="signalwire.rest"):
-        with RestClient("proj", "tok", f"127.0.0.1:{recorder.port}") as client:
-            client.request("GET", "/api/logged")
+    with (
+        caplog.at_level(logging.DEBUG, logger="signalwire.rest"),
+        RestClient("proj", "tok", f"127.0.0.1:{recorder.port}") as client,
+    ):
+        client.request("GET", "/api/logged")
     assert any("GET /api/logged -> 200" in r.getMessage() for r in caplog.records)
