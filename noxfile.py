@@ -24,7 +24,7 @@ nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
-PACKAGES = ["core", "agents", "relay", "rest", "testing"]
+PACKAGES = ["core", "agents", "relay", "rest", "testing", "search"]
 TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
     "devtools": ("signalwire-devtools", "tools/signalwire-devtools/tests"),

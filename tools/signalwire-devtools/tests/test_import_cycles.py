@@ -25,8 +25,6 @@ SRC_DIRS = sorted(ROOT.glob("packages/*/src"))
 #: goes when its host/dependency pair talks through a Protocol instead; the test fails when an
 #: entry no longer matches, so the list only shrinks.
 KNOWN_CYCLES: set[frozenset[str]] = {
-    # removed by the agents/relay/testing protocol change (call and action hosts)
-    frozenset({"signalwire.relay._action", "signalwire.relay._call", "signalwire.relay._client"}),
     # removed by the agents/relay/testing protocol change (the fake RELAY platform's Scenario)
     frozenset(
         {

@@ -1,4 +1,5 @@
-"""Default platform behaviour for every RELAY method (relay-protocol notes §2.3).
+"""Default platform behaviour for every RELAY method (listed in ``signalwire.testing.relay``'s
+docstring, "Default behaviour").
 
 Each behaviour takes the :class:`Script` of one request, replies first and
 then emits the realistic event sequence. Timed steps use ``loop.call_later``
@@ -377,7 +378,7 @@ def _begin(ctx: Script) -> None:
 
 
 # ----------------------------------------------------------------------------
-# dial (the dial dance, notes §3.3)
+# dial (the dial dance: per-leg tagged calling.call.state, then calling.call.dial)
 # ----------------------------------------------------------------------------
 
 
