@@ -2,7 +2,8 @@
 client's go signal (a ``signalwire.receive``) pushes N pre-serialised
 ``calling.call.state`` events and counts the acks with a substring check.
 
-Run as ``python _push_server.py PORT_FILE N``; it serves until killed.
+Run as ``python _push_server.py PORT_FILE N``; it serves until killed. With N = 0 it
+only answers the connect (no call is offered): what ``coldstart.py`` measures.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ async def main(port_file: str, n: int) -> None:
             if method == "signalwire.connect":
                 result = {"identity": "bench", "protocol": "signalwire_bench", "authorization": {}}
                 await ws.send(json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": result}))
-                await ws.send(receive)
+                if n:  # N = 0 (the cold-start benchmark): a connect answered, no call offered
+                    await ws.send(receive)
             elif method == "signalwire.receive":
                 await ws.send(
                     json.dumps(
