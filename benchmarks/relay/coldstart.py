@@ -8,7 +8,8 @@ same run, each sample a fresh interpreter with its bytecode cached (see
 client, ``await client.connect()`` against the local push server of this folder
 (``_push_server.py``: WebSocket handshake, ``signalwire.connect`` answered), then leave.
 The vendor client only speaks ``wss://``; its ``websockets.connect`` is wrapped to use
-``ws://`` in its process, as in ``_client_vendor.py``. Prints a markdown table; exits 0.
+``ws://`` in its process, as in ``_client_vendor.py``. ``python -c "import asyncio"`` is
+measured beside them: no asyncio client can start faster. Prints a markdown table; exits 0.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def main() -> None:
                 {
                     "floor ours": ([ours, "-c", "pass"], env),
                     "floor vendor": ([vendor, "-c", "pass"], env),
+                    # What any asyncio client pays before its own code runs.
+                    "asyncio ours": ([ours, "-c", "import asyncio"], env),
                     "connected ours": ([ours, "-c", OURS, port], env),
                     "connected vendor": ([vendor, "-c", VENDOR, port], env),
                 },
@@ -99,7 +102,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
-    fo, fv = r["floor ours"], r["floor vendor"]
+    fo, fv, asy = r["floor ours"], r["floor vendor"], r["asyncio ours"]
     co, cv = r["connected ours"], r["connected vendor"]
     print(f"\n## RELAY cold start (median of {args.samples} fresh processes, bytecode cached)\n")
     print("| measure | vendor wall | ours wall | ratio | vendor CPU | ours CPU | target |")
@@ -107,6 +110,11 @@ def main() -> None:
     print(
         f"| `python -c pass` (floor) | {fmt_ms(fv.wall_ms)} | {fmt_ms(fo.wall_ms)} | | "
         f"{fmt_ms(fv.cpu_ms)} | {fmt_ms(fo.cpu_ms)} | |"
+    )
+    print(
+        f"| `python -c 'import asyncio'` (the floor of any asyncio client) | | "
+        f"{fmt_ms(asy.wall_ms)} | {fmt_ratio(asy.wall_ms, cv.wall_ms)} | | "
+        f"{fmt_ms(asy.cpu_ms)} | |"
     )
     print(
         f"| import + construct + connected | {fmt_ms(cv.wall_ms)} | {fmt_ms(co.wall_ms)} | "
