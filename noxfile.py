@@ -49,7 +49,12 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Installed beside the vendor SDK only to drive its app in process (benchmarks/testing).
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
+BENCH_SCRIPTS = {
+    "agents": ["run.py", "schema_validation.py", "skills.py", "coldstart.py"],
+    "relay": ["run.py", "coldstart.py"],
+    "rest": ["run.py", "coldstart.py"],
+    "testing": ["run.py"],
+}
 
 
 def _sync(
