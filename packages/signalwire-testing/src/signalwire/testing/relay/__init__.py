@@ -85,8 +85,11 @@ Overriding a method
     **fields)``, ``ctx.fail(code, message)`` (non-2xx result), ``ctx.error(code, message)``
     (JSON-RPC error), ``ctx.no_reply()``, ``ctx.emit(event_type, params, delay=0)``,
     ``ctx.emit_call(event_type, **params)`` (adds call_id/node_id/control_id),
-    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``;
-    ``ctx.call`` is the :class:`FakeCall`. A handler that does not answer gets its
+    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``,
+    ``ctx.track_call(call)`` (a :class:`FakeCall` the handler created becomes known to the
+    platform); ``ctx.call`` is the :class:`FakeCall`. What the test configured is
+    ``server.scenario`` (a ``Scenario``), the only thing the built-in behaviours read
+    besides the ``Script``. A handler that does not answer gets its
     returned dict, or a plain 200, as the result. Shortcuts: ``fail_next``,
     ``error_next``, ``ignore_next``, ``off``.
 
@@ -133,9 +136,9 @@ from signalwire.testing._lazy import lazy_exports
 # A plain flag (not typing.TYPE_CHECKING), deleted below so dir() shows only the API.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from signalwire.testing.relay._connection import Connection
+    from signalwire.testing.relay._connection import Connection, FakeSession
     from signalwire.testing.relay._journal import Frame, Journal
-    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage, FakeSession
+    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage
     from signalwire.testing.relay._rawclient import RawRelayClient
     from signalwire.testing.relay._script import Handler, Script
     from signalwire.testing.relay._server import FakeRelayServer
@@ -159,8 +162,8 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     globals(),
     {
-        "._connection": ("Connection",),
-        "._model": ("FakeAction", "FakeCall", "FakeMessage", "FakeSession"),
+        "._connection": ("Connection", "FakeSession"),
+        "._model": ("FakeAction", "FakeCall", "FakeMessage"),
         "._server": ("FakeRelayServer",),
         "._journal": ("Frame", "Journal"),
         "._script": ("Handler", "Script"),

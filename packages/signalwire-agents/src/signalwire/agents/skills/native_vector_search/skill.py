@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import text_param
 
 NOT_INSTALLED = "Knowledge search is not available right now, so I can't look that up."
 NO_INDEX = "The knowledge base is not available right now, so I can't look that up."
@@ -110,7 +111,7 @@ class NativeVectorSearchSkill(SkillBase):
         """Read the settings; open (or build) a local index. Missing signalwire-search is
         not a failure: the tool then explains it cannot search."""
         p = self.params
-        self.tool_name = str(p.get("tool_name") or "search_knowledge")
+        self.tool_name = text_param(self, "tool_name")
         self.description = str(p.get("description") or DEFAULT_DESCRIPTION)
         self.count = int(p.get("count") or 5)
         self.similarity_threshold = float(p.get("similarity_threshold") or 0.0)
