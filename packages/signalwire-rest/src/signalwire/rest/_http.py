@@ -32,6 +32,7 @@ from signalwire.rest._errors import (
     SignalWireRestTransportError,
     rest_error,
 )
+from signalwire.rest._otel import active, telemetry
 from signalwire.rest._pagination import Paginator
 from signalwire.rest._resolved import ResolvedOptions, resolve
 from signalwire.rest._wire import (
@@ -280,12 +281,13 @@ class _EngineBase:
             extensions={"timeout": timeouts},
         )
 
-    def _wire_bytes(self, prep: _Prepared) -> bytes:
+    def _wire_bytes(self, prep: _Prepared, extra: Mapping[str, str] | None = None) -> bytes:
         """The request as HTTP/1.1 bytes for the default pools (no httpx objects).
 
         The same headers the httpx path sends, in one buffer: request line, ``Host``,
-        the client's headers, ``Content-Type``, ``Content-Length``, body. Both the
-        request line and the header block recur, so each is cached (bounded).
+        the client's headers, ``Content-Type``, ``extra`` (trace context),
+        ``Content-Length``, body. Both the request line and the header block recur, so
+        each is cached (bounded; never with ``extra``).
         """
         line = self._target_cache.get(prep.url)
         if line is None:
@@ -293,7 +295,8 @@ class _EngineBase:
                 self._target_cache.clear()
             target = quote(prep.url[len(self._base_url) :] or "/", safe=_TARGET_SAFE)
             line = self._target_cache[prep.url] = f" {target} HTTP/1.1\r\n".encode("ascii")
-        block = self._head_cache.get(prep.content_type) if prep.auth is None else None
+        cacheable = prep.auth is None and not extra
+        block = self._head_cache.get(prep.content_type) if cacheable else None
         if block is None:
             headers = (
                 self._headers
@@ -306,8 +309,10 @@ class _EngineBase:
             text = self._host_header + "".join(f"{k}: {v}\r\n" for k, v in headers)
             if prep.content_type is not None:
                 text += f"Content-Type: {prep.content_type}\r\n"
+            if extra:  # trace context (traceparent, ...) of the current span
+                text += "".join(f"{k}: {v}\r\n" for k, v in extra.items())
             block = text.encode("latin-1")
-            if prep.auth is None:
+            if cacheable:
                 self._head_cache[prep.content_type] = block
         body = prep.content
         if body or prep.method in _BODY_METHODS:
@@ -388,6 +393,9 @@ class _EngineBase:
         self, prep: _Prepared, cause: int | str, delay: float, attempt: int, opts: ResolvedOptions
     ) -> None:
         """Say what is retried and why: ``retrying after 503 in 0.50 s``."""
+        traced = active()
+        if traced is not None:
+            traced.retry(cause, delay, attempt)
         log = _debug_logger()
         if log is not None:
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
@@ -446,7 +454,16 @@ class SyncEngine(_EngineBase):
         pool = self._transport
         assert isinstance(pool, SyncPool)
         t = opts.timeout
-        head, body = pool.send_bytes(self._key, prep.method, self._wire_bytes(prep), t, t, t)
+        traced = active()
+        if traced is None:
+            data = self._wire_bytes(prep)
+        else:
+            carrier: dict[str, str] = {}
+            traced.inject(carrier)
+            data = self._wire_bytes(prep, carrier)
+        head, body = pool.send_bytes(self._key, prep.method, data, t, t, t)
+        if traced is not None:
+            traced.response(head.status, head.header_dict())
         return _Reply(head.status, body, head.header_dict)
 
     def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
@@ -455,14 +472,20 @@ class SyncEngine(_EngineBase):
 
         transport = self._transport
         assert not isinstance(transport, SyncPool)
+        request = self._request(prep, opts)
+        traced = active()
+        if traced is not None:
+            traced.inject(request.headers)
         try:
-            response = transport.handle_request(self._request(prep, opts))
+            response = transport.handle_request(request)
             try:
                 content = response.read()
             finally:
                 response.close()
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
+        if traced is not None:
+            traced.response(response.status_code, response.headers)
         return _Reply(response.status_code, content, lambda: response.headers)
 
     def call(
@@ -477,6 +500,26 @@ class SyncEngine(_EngineBase):
         auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
+        otel = telemetry()
+        if otel is None:
+            return self._call(method, path, query, json, form, options, auth)
+        return otel.call(
+            method,
+            path,
+            self._base_url,
+            lambda: self._call(method, path, query, json, form, options, auth),
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        form: Mapping[str, Any] | None,
+        options: RequestOptions | None,
+        auth: str | None,
+    ) -> Any:
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
         prep.auth = auth
@@ -572,7 +615,16 @@ class AsyncEngine(_EngineBase):
         pool = self._transport
         assert isinstance(pool, AsyncPool)
         t = opts.timeout
-        head, body = await pool.send_bytes(self._key, prep.method, self._wire_bytes(prep), t, t)
+        traced = active()
+        if traced is None:
+            data = self._wire_bytes(prep)
+        else:
+            carrier: dict[str, str] = {}
+            traced.inject(carrier)
+            data = self._wire_bytes(prep, carrier)
+        head, body = await pool.send_bytes(self._key, prep.method, data, t, t)
+        if traced is not None:
+            traced.response(head.status, head.header_dict())
         return _Reply(head.status, body, head.header_dict)
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
@@ -581,14 +633,20 @@ class AsyncEngine(_EngineBase):
 
         transport = self._transport
         assert not isinstance(transport, AsyncPool)
+        request = self._request(prep, opts)
+        traced = active()
+        if traced is not None:
+            traced.inject(request.headers)
         try:
-            response = await transport.handle_async_request(self._request(prep, opts))
+            response = await transport.handle_async_request(request)
             try:
                 content = await response.aread()
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
+        if traced is not None:
+            traced.response(response.status_code, response.headers)
         return _Reply(response.status_code, content, lambda: response.headers)
 
     async def call(
@@ -603,6 +661,26 @@ class AsyncEngine(_EngineBase):
         auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
+        otel = telemetry()
+        if otel is None:
+            return await self._call(method, path, query, json, form, options, auth)
+        return await otel.acall(
+            method,
+            path,
+            self._base_url,
+            lambda: self._call(method, path, query, json, form, options, auth),
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        form: Mapping[str, Any] | None,
+        options: RequestOptions | None,
+        auth: str | None,
+    ) -> Any:
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
         prep.auth = auth
