@@ -250,7 +250,8 @@ def test_default_clients_write_to_the_pools_and_a_given_transport_is_used() -> N
     import httpx
 
     from signalwire.rest import LeanAsyncTransport, LeanTransport
-    from signalwire.rest._wire import AsyncPool, SyncPool
+    from signalwire.rest._wire import SyncPool
+    from signalwire.rest._wire_async import AsyncPool
 
     client = RestClient("p", "t", "example.signalwire.com")
     aclient = AsyncRestClient("p", "t", "example.signalwire.com")

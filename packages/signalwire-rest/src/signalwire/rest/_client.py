@@ -228,7 +228,7 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
             project, token, host or space, environ
         )
         from signalwire.rest._http import AsyncEngine
-        from signalwire.rest._wire import AsyncPool
+        from signalwire.rest._wire_async import AsyncPool
 
         self._project_id = project_id
         self._engine: AsyncEngine = AsyncEngine(

@@ -23,7 +23,7 @@ import json as jsonlib
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, urlencode
 
 from signalwire.rest._errors import (
@@ -36,7 +36,6 @@ from signalwire.rest._otel import active, telemetry
 from signalwire.rest._pagination import Paginator
 from signalwire.rest._resolved import ResolvedOptions, resolve
 from signalwire.rest._wire import (
-    AsyncPool,
     ConnectFailed,
     ConnectTimedOut,
     Key,
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     import httpx
 
     from signalwire.rest._options import RequestOptions
+    from signalwire.rest._wire_async import AsyncPool
 
 __all__ = ["AsyncEngine", "SyncEngine"]
 
@@ -606,14 +606,17 @@ class AsyncEngine(_EngineBase):
         super().__init__(
             key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
         )
+        from signalwire.rest._wire_async import AsyncPool  # with the async client only
+
         self._transport = transport
-        if isinstance(transport, AsyncPool):
+        self._pool = transport if isinstance(transport, AsyncPool) else None
+        if self._pool is not None:
             self._send = self._send_pool  # type: ignore[method-assign]
 
     async def _send_pool(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
         """Default path: the request's bytes straight to the pool."""
-        pool = self._transport
-        assert isinstance(pool, AsyncPool)
+        pool = self._pool
+        assert pool is not None
         t = opts.timeout
         traced = active()
         if traced is None:
@@ -631,8 +634,7 @@ class AsyncEngine(_EngineBase):
         """Through a user-chosen httpx transport."""
         import httpx
 
-        transport = self._transport
-        assert not isinstance(transport, AsyncPool)
+        transport = cast("httpx.AsyncBaseTransport", self._transport)  # _pool is None here
         request = self._request(prep, opts)
         traced = active()
         if traced is not None:
