@@ -50,13 +50,9 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {
-<<<<<<< HEAD
-    "agents": ["run.py", "schema_validation.py", "skills.py", "coldstart.py"],
+    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py", "coldstart.py"],
     "relay": ["run.py", "coldstart.py"],
     "rest": ["run.py", "coldstart.py"],
-=======
-    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py"],
->>>>>>> main
     "testing": ["run.py"],
 }
 
