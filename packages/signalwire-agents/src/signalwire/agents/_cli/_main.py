@@ -43,7 +43,13 @@ def _run(args: argparse.Namespace, extra: list[str], out: TextIO) -> int:
     arguments = tool_args(extra)
     if arguments and not args.exec:
         raise UsageError(f"unrecognized arguments: {' '.join(extra)}")
-    agents = load_agents(args.agent_path, args.agent_class)
+
+    def note(text: str) -> None:
+        if args.verbose:
+            print(f"swaig-test: {text}", file=sys.stderr)
+
+    # Loaded outside any event loop: a script's main() may call asyncio.run() itself.
+    agents = load_agents(args.agent_path, args.agent_class, note)
     if args.list_agents:
         return list_agents(agents, out, args.raw)
     agent = select_agent(agents, args.agent_path, args.route)
@@ -111,6 +117,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if sum(actions) == 0:
         args.list_tools = True
     _quiet_logging(args.verbose)
+    saved_env = dict(os.environ)
     try:
         apply_env(args)
         return _run(args, extra, stream)
@@ -120,6 +127,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except AgentError as exc:
         print(f"swaig-test: {exc}", file=sys.stderr)
         return AGENT_ERROR
+    finally:  # the simulated platform's variables end with the command
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 def console_main() -> None:
