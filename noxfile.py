@@ -245,6 +245,7 @@ def wheel_tests(session: nox.Session) -> None:
         )
         if pkg == "agents":  # the wheel installs the swaig-test console script
             session.run(str(venv / "bin" / "swaig-test"), "--help-examples", external=True)
+            session.run(str(venv / "bin" / "sw-agent"), "dev", "--help", external=True)
 
 
 @nox.session
