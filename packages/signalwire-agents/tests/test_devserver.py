@@ -381,3 +381,26 @@ async def test_a_deeply_nested_platform_request_is_recorded_as_text() -> None:
         assert resp.status_code == 400  # the agent's own answer
         (view,) = (await client.get(INSPECT + "/api/records", headers=basic())).json()
     assert view["status"] == 400 and isinstance(view["request"], str)
+
+
+async def test_each_agent_of_a_server_has_its_own_inspector() -> None:
+    sales = make_agent()
+    support = AgentBase("support", route="/support", basic_auth=("s", "pw"), swaig_secret="k" * 32)
+    server = AgentServer()
+    server.register(sales, "/agent")
+    server.register(support, "/support")
+    app = DevApp(Served(server.app, [sales, support]), Recorder(10))
+    async with client_for(app) as client:
+        await swml(client)
+        resp = await client.post("/support", json=swml_fetch_body(), headers=basic("s", "pw"))
+        assert resp.status_code == 200
+        validate_swml(resp.json())
+        mine = (
+            await client.get("/support/_inspector/api/records", headers=basic("s", "pw"))
+        ).json()
+        # The sales agent's credentials do not open the support agent's inspector.
+        other = await client.get("/support/_inspector/api/records", headers=basic())
+        sales_view = (await client.get(INSPECT + "/api/records", headers=basic())).json()
+    assert [v["route"] for v in mine] == ["/support"]
+    assert other.status_code == 401
+    assert [v["route"] for v in sales_view] == ["/agent"]
