@@ -429,6 +429,9 @@ TOKENS = [
     "--list-tools", "--list-agents", "--call-id", "--user-vars", "--query-params", "--header",
     "--override", "--custom-data", "--route", "/probe", "--agent-class", "--minimal", "--",
     "1", "-2", "x", "{}", "[1]", '{"a": 1}', "k=v", "a.b=3", "\\ud800", "", "=",
+    "--method", "GET", "--body", "--override-json", "a..b=1", "--project-id", "--space-id",
+    "--simulate-serverless", "lambda", "cgi", "--aws-api-gateway-id", "--aws-stage",
+    "--cgi-host", "--gcp-project", "--azure-env",
 ]  # fmt: skip
 
 

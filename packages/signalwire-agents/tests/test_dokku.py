@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signalwire.agents._dokku._main import main
 
@@ -313,3 +315,29 @@ def test_help_pages_show_examples(capsys: pytest.CaptureFixture[str]) -> None:
         assert main([command, "--help"]) == 0
         assert "--dry-run" in capsys.readouterr().out
     assert main(["deploy", "--bogus"]) == 2
+
+
+TOKENS = [
+    "init", "deploy", "logs", "config", "scale", "show", "set", "unset", "--app", "-a", "--host",
+    "-H", "--dry-run", "-t", "-n", "0", "5", "web=2", "web=x", "K=V", "K", "desk", "Bad!", "",
+    "--force", "--web", "--cicd", "--dockerfile", "dokku.test", "a b", "=", "--",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(argv=st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=6))
+def test_any_command_line_gets_an_exit_code(project: Path, tmp_path: Path, argv: list[str]) -> None:
+    """With --dry-run nothing runs and nothing is written outside the project; never a traceback."""
+    err = io.StringIO()
+    saved = sys.stderr
+    sys.stderr = err
+    try:
+        code = main(["--dry-run", *argv], io.StringIO())
+    finally:
+        sys.stderr = saved
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err.getvalue()
+    assert ssh_calls(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "desk", "dokku-host"]

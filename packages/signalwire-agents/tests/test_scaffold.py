@@ -12,9 +12,12 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signalwire.agents._scaffold._main import main, write_project
 from signalwire.agents._scaffold._plan import (
@@ -261,3 +264,24 @@ def test_names_become_class_names() -> None:
     assert class_name_for("line-2") == "Line2Agent"
     assert Project("front-desk").title == "Front Desk"
     assert plan_files(Project("ab"))["agent.py"].count("class AbAgent(AgentBase)") == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.text(max_size=45),
+    extra=st.lists(
+        st.sampled_from(["-p", "aws", "gcp", "--region", "us-east-1", "x", "--type", "full", ""]),
+        max_size=4,
+    ),
+)
+def test_any_name_is_created_or_refused_cleanly(name: str, extra: list[str]) -> None:
+    """Exit 0 with exactly one project, or 2 with one line and nothing written; no traceback."""
+    with tempfile.TemporaryDirectory() as tmp:
+        code, _out, err = run("--no-venv", "--dir", tmp, *extra, "--", name)
+        assert code in (0, 2), err
+        assert "Traceback" not in err
+        written = list(Path(tmp).iterdir())
+        if code == 0:
+            assert [p.name for p in written] == [name]
+        else:
+            assert written == [] and err.count("\n") >= 1

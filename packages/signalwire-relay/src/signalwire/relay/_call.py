@@ -27,6 +27,7 @@ from signalwire.relay._action import (
     TranscribeAction,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
+from signalwire.relay._otel import telemetry
 from signalwire.relay._util import call_handler, drop_none, fail_future, new_uuid, wait_future
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ Completed = Callable[["RelayEvent"], Any] | None
 JSONObject = dict[str, Any]
 
 _STATE_ORDER = {s: i for i, s in enumerate(c.CALL_STATES)}
+# read for every event a call handles: module names, not attributes of ``c``
+_EVENT_CALL_STATE = c.EVENT_CALL_STATE
+_CALL_STATE_ENDED = c.CALL_STATE_ENDED
 _GONE_CODES = frozenset((404, 410))
 
 
@@ -142,6 +146,9 @@ class Call:
         self._actions: dict[str, Action] = {}
         self._ended_event: RelayEvent | None = None
         self._orphan = False
+        otel = telemetry()
+        if otel is not None and state:
+            otel.call_state(self, state, {})
 
     def __repr__(self) -> str:
         return (
@@ -234,13 +241,16 @@ class Call:
         """Route one event: state, the action it belongs to, listeners, waiters."""
         params = event.params
         ended = False
-        if event.event_type == c.EVENT_CALL_STATE:
+        if event.event_type == _EVENT_CALL_STATE:
             state = params.get("call_state")
             if isinstance(state, str) and state:
                 self.state = state
-                ended = state == c.CALL_STATE_ENDED
+                ended = state == _CALL_STATE_ENDED
                 if ended:
                     self._ended_event = event
+                otel = telemetry()
+                if otel is not None:
+                    otel.call_state(self, state, params)
             device = params.get("device")
             if device and isinstance(device, dict):
                 self.device = device
@@ -286,6 +296,9 @@ class Call:
 
     def _abort(self, exc: BaseException) -> None:
         """Client closed or session lost: fail pending actions and waiters with ``exc``."""
+        otel = telemetry()
+        if otel is not None:
+            otel.call_gone(self, str(exc))
         for action in tuple(self._actions.values()):
             action._fail(exc)
         if self._waiters:

@@ -34,7 +34,7 @@ import logging
 import os
 import signal
 import ssl as ssl_module
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from signalwire.core import (
@@ -51,6 +51,7 @@ from signalwire.relay._errors import (
     RelayError,
     RelayTimeoutError,
 )
+from signalwire.relay._otel import telemetry
 from signalwire.relay._protocol import (
     Ignored,
     RelayProtocol,
@@ -62,6 +63,7 @@ from signalwire.relay._protocol import (
     check_result,
 )
 from signalwire.relay._util import (
+    Spawn,
     TaskGroupLite,
     bounded,
     call_handler,
@@ -234,7 +236,12 @@ class RelayClient:
         self._supervisor: asyncio.Task[None] | None = None
         self._closed: asyncio.Future[None] | None = None
         self._tasks = TaskGroupLite()
+        #: Runs handler coroutines as the client's tasks (CallHost): the task group's bound
+        #: method, kept so calls look it up per event without binding it again.
+        self._spawn: Spawn = self._tasks.spawn
         self._routes: RelaySession | None = None
+        # the session's route(), bound once it exists (see _routing): one call per event
+        self._route: Callable[[RelayEvent], Decisions] = self._route_first
         self._dial_waits: dict[PendingDial, asyncio.Future[Call]] = {}
         self._call_handler: Callable[[Call], Any] | None = None
         self._message_handler: Callable[[Message], Any] | None = None
@@ -283,12 +290,13 @@ class RelayClient:
 
             _Call = Call
             session = self._routes = RelaySession(self)
+            self._route = session.route
         return session
 
-    # -- what calls need from their host (CallHost) ------------------------------
+    def _route_first(self, event: RelayEvent) -> Decisions:
+        return self._routing().route(event)
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
-        return self._tasks.spawn(coro, what)
+    # -- what calls need from their host (CallHost) ------------------------------
 
     def _forget_call(self, call: Call) -> None:
         if self._routes is not None:
@@ -336,6 +344,9 @@ class RelayClient:
         return self._hook("session_lost", handler)
 
     def _fire(self, name: str, *args: Any) -> None:
+        otel = telemetry()
+        if otel is not None:
+            otel.connection(self, name, args, self._url)
         for h in tuple(self._hooks.get(name, ())):
             call_handler(h, args, self._tasks.spawn, f"{name} hook")
 
@@ -360,7 +371,6 @@ class RelayClient:
         if self._supervisor is not None and not self._supervisor.done():
             await self.wait_ready()
             return
-        _load_event_models()
         self._routing()
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
@@ -373,6 +383,11 @@ class RelayClient:
         except BaseException:
             await self._shutdown(RelayConnectionError("connect failed"))
             raise
+        if _parse_event is None:
+            # Connected first, then the event models load while the platform has nothing
+            # to say yet: a cold start reaches "connected" without paying for them, and
+            # the first event rarely waits (it loads them itself if it comes sooner).
+            loop.call_soon(_load_event_models)
 
     async def wait_ready(self, timeout: float | None = None) -> None:
         """Wait until the session is connected (immediately if it is).
@@ -413,6 +428,9 @@ class RelayClient:
         if self._state == "closed" and self._supervisor is None:
             return
         self._state = "closed"
+        otel = telemetry()
+        if otel is not None:
+            otel.connection_closed(self)
         sup, self._supervisor = self._supervisor, None
         ws = self._ws
         try:
@@ -811,6 +829,14 @@ class RelayClient:
         time, and :class:`RelayConnectionError` when the socket dropped after
         the request was sent.
         """
+        otel = telemetry()
+        if otel is None:
+            return await self._execute(method, params, timeout)
+        return await otel.command(method, params, lambda: self._execute(method, params, timeout))
+
+    async def _execute(
+        self, method: str, params: Mapping[str, Any], timeout: float | None
+    ) -> JSONObject:
         if timeout is None:
             timeout = self.request_timeout
         loop = asyncio.get_running_loop()
@@ -994,14 +1020,19 @@ class RelayClient:
     def _dispatch(self, payload: JSONObject) -> None:
         parse = _parse_event
         if parse is None:
+            if (
+                payload.get("event_type") == c.EVENT_AUTHORIZATION_STATE
+                and self._event_handler is None
+            ):
+                # The platform's first event after every connect: the protocol layer
+                # has kept its state already, and no call is concerned, so a client
+                # that has not loaded the event models yet need not load them for it.
+                return
             parse = _load_event_models()
         event = parse(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks.spawn, "on_event handler")
-        session = self._routes
-        if session is None:
-            session = self._routing()
-        decided = session.route(event)
+        decided = self._route(event)
         if type(decided) is _Call:  # most events: straight to their call
             decided._handle(event)  # type: ignore[union-attr]  # a Call, by its type
         elif decided is not None:
@@ -1066,9 +1097,9 @@ class RelayClient:
 def _load_event_models() -> Callable[[JSONObject], RelayEvent]:
     """Import the event models (attrs) and build their cattrs converter, once; return the parser.
 
-    Done when the client starts connecting rather than at import (it is most
-    of the package's import cost) or with the first event (which would then
-    wait for it, acks included).
+    Scheduled right after the client connects, rather than at import (it is most
+    of the package's import cost) or before connecting (a cold start would wait for
+    it); the first event loads them itself if it arrives sooner.
     """
     global _parse_event
     if _parse_event is None:
