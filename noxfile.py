@@ -50,7 +50,17 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {
-    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py", "toolbox.py"],
+    "agents": [
+        "run.py",
+        "schema_validation.py",
+        "skills.py",
+        "otel_overhead.py",
+        "dev_reload.py",
+        "coldstart.py",
+        "toolbox.py",
+    ],
+    "relay": ["run.py", "coldstart.py"],
+    "rest": ["run.py", "coldstart.py"],
     "testing": ["run.py"],
     "search": ["run.py"],
 }
@@ -245,6 +255,7 @@ def wheel_tests(session: nox.Session) -> None:
         )
         if pkg == "agents":  # the wheel installs the swaig-test console script
             session.run(str(venv / "bin" / "swaig-test"), "--help-examples", external=True)
+            session.run(str(venv / "bin" / "sw-agent"), "dev", "--help", external=True)
 
 
 @nox.session

@@ -33,3 +33,20 @@ def test_ai_chat_and_mcp_gateway_load_only_when_imported() -> None:
     for module in ("signalwire.agents.ai_chat", "signalwire.agents.mcp_gateway"):
         sub = assert_clean_import(module)
         assert not {"uvicorn", "starlette", "websockets"} & set(sub["top_level"]), module
+
+
+def test_toolbox_subsystems_are_not_imported_by_the_package() -> None:
+    result = assert_clean_import("signalwire.agents")
+    loaded = set(result["modules"])
+    for module in (
+        "signalwire.agents.livewire",
+        "signalwire.agents._pom_model",
+        "signalwire.agents._pom_tool",
+        "signalwire.agents._semantic_gate",
+    ):
+        assert module not in loaded, module
+
+
+def test_livewire_imports_cleanly() -> None:
+    result = assert_clean_import("signalwire.agents.livewire")
+    assert "signalwire.agents.livewire._build" not in result["modules"]
