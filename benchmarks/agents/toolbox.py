@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = ROOT / "examples" / "agents" / "mcp_todo_server.py"
+SERVER = ROOT / "examples" / "agents" / "mcp_gateway_demo" / "todo_server.py"
 
 
 async def chat_rate(requests: int, concurrency: int = 32) -> float:

@@ -38,6 +38,6 @@ async def test_ai_chat_widget_demo() -> None:
 
 
 def test_mcp_gateway_demo(tmp_path: Path) -> None:
-    lines = load("mcp_gateway_demo.py")["demo"]()
+    lines = load("mcp_gateway_demo/demo.py")["demo"]()
     assert lines[:2] == ["Added 'buy milk' (1 items)", "buy milk"]
     assert not list((tmp_path / "sandbox").glob("mcp_*"))  # the session's directory is gone

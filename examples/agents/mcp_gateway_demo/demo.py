@@ -1,6 +1,6 @@
 """An MCP server behind the MCP gateway, used by an agent through the mcp_gateway skill.
 
-    python examples/agents/mcp_gateway_demo.py --demo   # offline: gateway on 127.0.0.1, one tool call
+    python examples/agents/mcp_gateway_demo/demo.py --demo   # offline: gateway on 127.0.0.1, one tool call
     mcp-gateway -c config.json                          # the gateway on its own (see CONFIG)
 
 The gateway starts only the servers its configuration names, one process per call
@@ -28,7 +28,7 @@ CONFIG: dict[str, Any] = {
     },
     "services": {
         "todo": {
-            "command": [sys.executable, str(HERE / "mcp_todo_server.py")],
+            "command": [sys.executable, str(HERE / "todo_server.py")],
             "description": "A to-do list",
         },
     },
