@@ -50,7 +50,16 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {
-    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py", "dev_reload.py"],
+    "agents": [
+        "run.py",
+        "schema_validation.py",
+        "skills.py",
+        "otel_overhead.py",
+        "dev_reload.py",
+        "coldstart.py",
+    ],
+    "relay": ["run.py", "coldstart.py"],
+    "rest": ["run.py", "coldstart.py"],
     "testing": ["run.py"],
     "search": ["run.py"],
 }

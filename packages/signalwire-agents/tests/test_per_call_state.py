@@ -201,6 +201,7 @@ MUTATORS: dict[str, Callable[[AgentBase], Any]] = {
     "set_pronunciations": lambda a: a.set_pronunciations([{"replace": "x", "with": "y"}]),
     "set_param": lambda a: a.set_param("temperature", 0.2),
     "set_params": lambda a: a.set_params({"end_of_speech_timeout": 900, "new": 1}),
+    "set_semantic_gates": lambda a: a.set_semantic_gates(timeout_ms=4000),
     "set_global_data": lambda a: a.set_global_data({"tier": "gold", "per_call": True}),
     "update_global_data": lambda a: a.update_global_data({"more": 1}),
     "set_native_functions": lambda a: a.set_native_functions(["wait_seconds"]),
@@ -256,7 +257,7 @@ MUTATORS: dict[str, Callable[[AgentBase], Any]] = {
 #: Public names that read, serve or are overridden, never changing the configuration.
 NOT_MUTATORS = {
     # readers
-    "PROMPT_SECTIONS", "define_tools", "extract_sip_username", "full_validation_enabled",
+    "PROMPT_SECTIONS", "agent_id", "define_tools", "extract_sip_username", "full_validation_enabled",
     "get_basic_auth_credentials", "get_document", "get_full_url", "get_language_params",
     "get_name", "get_post_prompt", "get_prompt", "has_skill", "list_skills",
     "prompt_has_section", "render_document", "render_swml", "schema_utils", "skill_manager",
