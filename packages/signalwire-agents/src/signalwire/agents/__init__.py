@@ -16,9 +16,16 @@ Names are imported lazily, so ``import signalwire.agents`` stays cheap.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from signalwire.agents._version import __version__
+
+# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
+if getattr(sys.modules.get("signalwire"), "__file__", None):
+    from signalwire.core._clash import clash_error
+
+    raise clash_error("signalwire-agents")
 
 if TYPE_CHECKING:
     from signalwire.agents._agent_base import AgentBase

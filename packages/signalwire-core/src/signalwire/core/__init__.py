@@ -10,7 +10,15 @@ module and its version: each name loads with its (small) module on first
 access, and the converter factory with cattrs.
 """
 
+import sys
+
 from signalwire.core._version import __version__
+
+# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
+if getattr(sys.modules.get("signalwire"), "__file__", None):
+    from signalwire.core._clash import clash_error
+
+    raise clash_error("signalwire-core")
 
 # A plain flag (not typing.TYPE_CHECKING): importing typing would cost more than this
 # package; mypy treats any name TYPE_CHECKING as true.

@@ -20,7 +20,15 @@ Names are loaded on first access, so ``import signalwire.relay`` stays cheap.
 
 from __future__ import annotations
 
+import sys
+
 from signalwire.relay._version import __version__
+
+# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
+if getattr(sys.modules.get("signalwire"), "__file__", None):
+    from signalwire.core._clash import clash_error
+
+    raise clash_error("signalwire-relay")
 
 # A plain flag (not typing.TYPE_CHECKING): importing typing here would cost time, and
 # mypy treats any name TYPE_CHECKING as true. Deleted below so dir() shows only the API.

@@ -16,9 +16,16 @@ first use.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from signalwire.rest._version import __version__
+
+# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
+if getattr(sys.modules.get("signalwire"), "__file__", None):
+    from signalwire.core._clash import clash_error
+
+    raise clash_error("signalwire-rest")
 
 if TYPE_CHECKING:
     from signalwire.rest._client import AsyncRestClient, RestClient
