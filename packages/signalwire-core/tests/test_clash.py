@@ -35,7 +35,9 @@ def _site(tmp_path: Path, *, vendor_init: str | None, vendor_dist: bool) -> Path
     site = tmp_path / "site-packages"
     for pkg in PACKAGES:
         src = ROOT / f"packages/signalwire-{pkg}/src/signalwire/{pkg}"
-        shutil.copytree(src, site / "signalwire" / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            src, site / "signalwire" / pkg, ignore=shutil.ignore_patterns("__pycache__")
+        )
         _dist_info(site, f"signalwire-{pkg}", "1.0.0")
     if vendor_init is not None:
         (site / "signalwire" / "__init__.py").write_text(vendor_init, "utf-8")
