@@ -30,7 +30,7 @@ ROOT = Path(__file__).parent
 PACKAGES = ["core", "agents", "relay", "rest", "testing"]
 TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
-    "fakes": ("signalwire-fakes", "tools/signalwire-fakes/tests"),
+    "devtools": ("signalwire-devtools", "tools/signalwire-devtools/tests"),
 }
 #: Extra test targets: (distribution, extras, test files). The agents tests that differ with
 #: FastAPI installed run again with the ``[fastapi]`` extra; the plain target stays without it.
@@ -88,7 +88,7 @@ def tests(session: nox.Session, pkg: str) -> None:
 
 
 def _test_group(pyproject: Path) -> list[str]:
-    """The ``test`` dependency group of a package, without the workspace's fakes."""
+    """The ``test`` dependency group of a package, without the workspace's devtools."""
     text = pyproject.read_text("utf-8")
     if sys.version_info >= (3, 11):
         import tomllib
@@ -97,7 +97,7 @@ def _test_group(pyproject: Path) -> list[str]:
     else:  # nox on 3.10: the group is a flat list of quoted requirements
         block = re.search(r"^\[dependency-groups\].*?^test = \[(.*?)\]", text, re.M | re.S)
         group = re.findall(r'"([^"]+)"', block.group(1)) if block else []
-    return [r for r in group if isinstance(r, str) and r != "signalwire-fakes"]
+    return [r for r in group if isinstance(r, str) and r != "signalwire-devtools"]
 
 
 def _workspace_editables(requirements: list[str]) -> tuple[list[str], list[str]]:
@@ -152,7 +152,7 @@ def tests_lowest(session: nox.Session, pkg: str) -> None:
         *editables,
         *members,
         *("-e", str(ROOT / "packages/signalwire-testing")),
-        *("-e", str(ROOT / "tools/signalwire-fakes")),
+        *("-e", str(ROOT / "tools/signalwire-devtools")),
         *group,
         external=True,
     )

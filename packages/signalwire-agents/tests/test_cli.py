@@ -349,7 +349,7 @@ def test_console_script_runs_an_example() -> None:
 
 def test_every_documented_flag_is_accepted() -> None:
     from signalwire.agents._cli._args import build_parser as _parser
-    from signalwire_fakes.surface import surface_entries
+    from signalwire_devtools.surface import surface_entries
 
     entry = next(e for e in surface_entries("agents", {"cli"}) if e["member"] == "swaig-test")
     known = {opt for action in _parser()._actions for opt in action.option_strings}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import signalwire.agents as agents
-from signalwire_fakes.surface import all_surface_entries
+from signalwire_devtools.surface import all_surface_entries
 
 
 def entries(owners: set[str], functions: set[str]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from signalwire.agents.prefabs import (
     ReceptionistAgent,
     SurveyAgent,
 )
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 PREFABS = {
     "InfoGathererAgent": InfoGathererAgent,

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -31,12 +30,9 @@ def raw_spec() -> dict[str, Any]:
 
 @cache
 def generator() -> Any:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
-    try:
-        import generate_swml_verbs
-    finally:
-        sys.path.pop(0)
-    return generate_swml_verbs
+    from signalwire_devtools.codegen import swml_verbs
+
+    return swml_verbs
 
 
 @cache

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skills_testkit import call_tool, fetch, functions, new_agent
 
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 
 def run_expressions(function: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 from skills_testkit import fetch, functions, new_agent
 
 from signalwire.testing import execute_datamap
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,7 +6,7 @@ import pytest
 
 from signalwire.agents.skills import _outbound
 from signalwire.agents.skills._html_text import clean, extract
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 pytestmark = pytest.mark.asyncio
 

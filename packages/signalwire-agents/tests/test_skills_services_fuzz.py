@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skills_testkit import fetch, functions, new_agent
 
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 JSON_VALUES = st.recursive(
     st.none()

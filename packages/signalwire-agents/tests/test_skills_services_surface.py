@@ -13,7 +13,7 @@ import pytest
 from skills_testkit import fetch, functions, new_agent
 
 from signalwire.agents.skills import skill_registry
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 SERVICE_SKILLS = {
     "web_search",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from skills_testkit import call_tool, fetch, functions, new_agent
 
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 pytestmark = pytest.mark.asyncio
 

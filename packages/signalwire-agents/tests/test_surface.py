@@ -1,6 +1,6 @@
 """Every documented method of the implemented classes exists with the documented parameters.
 
-The reference is the committed python-api.json (``signalwire_fakes.surface``, the vendor's
+The reference is the committed python-api.json (``signalwire_devtools.surface``, the vendor's
 documented Python API). Skills, SkillBase, the skill helpers and the prefabs are checked at
 the end of this file.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import signalwire.agents as agents
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 OWNERS = {
     "AgentBase",

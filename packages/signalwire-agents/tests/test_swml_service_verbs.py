@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,6 @@ from signalwire.agents._schema import known_verbs
 from signalwire.agents._verbs_generated import SWML_VERBS, SWMLBuilderVerbsMixin, SWMLVerbsMixin
 from signalwire.testing.specs import load_spec_file
 from signalwire.testing.swml import validate_swml
-
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
 
 # A minimal valid config per verb, as the method's keyword arguments.
 MINIMAL: dict[str, dict[str, Any]] = {
@@ -177,12 +174,9 @@ def test_validation_can_be_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_generated_module_is_current() -> None:
-    sys.path.insert(0, str(TOOLS))
-    try:
-        import generate_swml_verbs as gen
-    finally:
-        sys.path.pop(0)
+    from signalwire_devtools.codegen import swml_verbs as gen
+
     spec = load_spec_file("swml-calling.schema.json")
     expected = ast.dump(ast.parse(gen.render_module(spec)))
     committed = ast.dump(ast.parse(Path(generated.__file__).read_text("utf-8")))
-    assert committed == expected, "run: uv run python tools/generate_swml_verbs.py"
+    assert committed == expected, "run: uv run python tools/generate.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from signalwire_fakes.hygiene import assert_clean_import, probe_import
+from signalwire_devtools.hygiene import assert_clean_import, probe_import
 
 
 def test_import_is_side_effect_free() -> None:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import signalwire.relay
-from signalwire_fakes.hygiene import assert_clean_import
+from signalwire_devtools.hygiene import assert_clean_import
 
 
 def test_import_is_side_effect_free() -> None:

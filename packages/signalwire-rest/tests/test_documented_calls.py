@@ -27,7 +27,7 @@ from _rest_spec_helpers import (
 from signalwire.rest import AsyncRestClient, RestClient
 from signalwire.rest._generated._index import CALLING_COMMANDS, OPERATIONS
 from signalwire.testing.rest import platform_exceptions
-from signalwire_fakes.surface import surface_entries
+from signalwire_devtools.surface import surface_entries
 
 #: Documented keywords the spec does not type (paging and the fake-accepted extras).
 _PLAIN_VALUES = {"page_size": 10, "PageSize": 10}

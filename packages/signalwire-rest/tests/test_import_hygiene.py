@@ -3,7 +3,7 @@ and loads none of the libraries this namespace does not need."""
 
 from __future__ import annotations
 
-from signalwire_fakes.hygiene import assert_clean_import
+from signalwire_devtools.hygiene import assert_clean_import
 
 
 def test_import_is_side_effect_free() -> None:

@@ -4,24 +4,17 @@ the generator."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from signalwire.testing.rest import platform_exceptions
 
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
-
 
 @pytest.fixture(scope="module")
 def relaxed() -> Any:
-    sys.path.insert(0, str(TOOLS))
-    try:
-        from rest_codegen import relaxed as module
-    finally:
-        sys.path.remove(str(TOOLS))
+    from signalwire_devtools.codegen.rest import relaxed as module
+
     return module
 
 

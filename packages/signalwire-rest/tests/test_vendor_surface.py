@@ -3,27 +3,13 @@ positional parameter names (the table was collected from that SDK's signatures).
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from signalwire.rest import AsyncRestClient, RestClient
-
-_TABLE = Path(__file__).resolve().parents[3] / "tools" / "rest_codegen" / "vendor_names.py"
-
-
-def _load() -> Any:
-    spec = importlib.util.spec_from_file_location("_rest_vendor_names", _TABLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-VENDOR = _load()
+from signalwire_devtools.codegen.rest import vendor_names as VENDOR
 
 
 def _resolve(root: Any, dotted: str) -> Any:

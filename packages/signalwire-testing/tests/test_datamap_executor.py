@@ -1,6 +1,6 @@
 """The DataMap executor against the fake outside services (real HTTP on 127.0.0.1).
 
-Ported from the unpublished ``signalwire_fakes.datamap`` executor's tests, which this
+Ported from the unpublished ``signalwire_devtools.datamap`` executor's tests, which this
 executor replaced; they run raw SWAIG function dicts through the public API.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 from signalwire.testing import execute_datamap as top_level_execute_datamap
 from signalwire.testing.agents import DataMapError, execute_datamap, execute_datamap_async
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 
 def fn(data_map: dict[str, Any]) -> dict[str, Any]:

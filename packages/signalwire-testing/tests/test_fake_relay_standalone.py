@@ -96,7 +96,7 @@ async def test_standalone_burst_mode() -> None:
 
 
 def test_loading_the_pytest_plugin_imports_no_websockets() -> None:
-    from signalwire_fakes.hygiene import probe_import
+    from signalwire_devtools.hygiene import probe_import
 
     result = probe_import("signalwire.testing.relay.pytest_plugin")
     assert "websockets" not in result["top_level"]

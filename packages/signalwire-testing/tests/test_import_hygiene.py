@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from signalwire_fakes.hygiene import assert_clean_import
+from signalwire_devtools.hygiene import assert_clean_import
 
 HEAVY = {"httpx", "jsonschema", "referencing", "websockets", "starlette", "uvicorn", "signalwire"}
 

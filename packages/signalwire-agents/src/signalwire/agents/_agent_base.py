@@ -10,9 +10,10 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from signalwire.agents._agent_state import AgentState, StateAttr
 from signalwire.agents._function_result import FunctionResult
 from signalwire.agents._hosting.http import Request, Response, json_response
 from signalwire.agents._hosting.urls import with_userinfo
@@ -45,20 +46,6 @@ _LLM_PARAM_KEYS = (
     "frequency_penalty", "max_tokens", "confidence",
 )  # fmt: skip
 
-# Per-agent configuration a per-request copy gets its own (deep) copy of.
-_ISOLATED_STATE = (
-    "pom", "_prompt_text", "_post_prompt", "_prompt_llm_params", "_post_prompt_llm_params",
-    "_hints", "_languages", "_pronounce", "_params", "_global_data", "_native_functions",
-    "_internal_fillers", "_function_includes", "_mcp_servers", "_multilingual",
-    "_pre_answer_verbs", "_answer_config", "_post_answer_verbs", "_post_ai_verbs",
-    "_swaig_query_params", "_contexts", "_document",
-)  # fmt: skip
-# Hook containers a per-request copy gets its own shallow copy of.
-_ISOLATED_HOOKS = (
-    "_debug_handlers", "_call_start_handlers", "_call_end_handlers", "_sip_usernames",
-    "_routing_callbacks",
-)  # fmt: skip
-
 
 class _Compiled:
     """A rendered document split around its token slots: literal, slot, literal, ..."""
@@ -87,6 +74,47 @@ class AgentBase(SkillMixin, SWMLService):
     """
 
     PROMPT_SECTIONS: dict[str, Any] | list[dict[str, Any]] | None = None
+
+    # The configuration lives in ``self._state`` (see AgentState); these names are the ones
+    # skills, prefabs and user code read and write on the agent.
+    pom = StateAttr[PomBuilder]("pom")
+    use_pom = StateAttr[bool]("use_pom")
+    _prompt_text = StateAttr[str | None]("prompt_text")
+    _post_prompt = StateAttr[str | None]("post_prompt")
+    _prompt_llm_params = StateAttr[dict[str, Any]]("prompt_llm_params")
+    _post_prompt_llm_params = StateAttr[dict[str, Any]]("post_prompt_llm_params")
+    _contexts = StateAttr[Any]("contexts")
+    _hints = StateAttr[list[str | dict[str, Any]]]("hints")
+    _languages = StateAttr[list[dict[str, Any]]]("languages")
+    _pronounce = StateAttr[list[dict[str, Any]]]("pronounce")
+    _params = StateAttr[dict[str, Any]]("params")
+    _global_data = StateAttr[dict[str, Any]]("global_data")
+    _multilingual = StateAttr[dict[str, Any] | None]("multilingual")
+    _native_functions = StateAttr[list[str]]("native_functions")
+    _internal_fillers = StateAttr[dict[str, dict[str, list[str]]]]("internal_fillers")
+    _function_includes = StateAttr[list[dict[str, Any]]]("function_includes")
+    _mcp_servers = StateAttr[list[dict[str, Any]]]("mcp_servers")
+    _tools = StateAttr[dict[str, SWAIGFunction | dict[str, Any]]]("tools")
+    _swaig_query_params = StateAttr[dict[str, str]]("swaig_query_params")
+    _web_hook_url = StateAttr[str | None]("web_hook_url")
+    _post_prompt_url = StateAttr[str | None]("post_prompt_url")
+    _debug_events_level = StateAttr[int]("debug_events_level")
+    _auto_answer = StateAttr[bool]("auto_answer")
+    _record_call = StateAttr[bool]("record_call")
+    _record_format = StateAttr[str]("record_format")
+    _record_stereo = StateAttr[bool]("record_stereo")
+    _pre_answer_verbs = StateAttr[list[dict[str, Any]]]("pre_answer_verbs")
+    _answer_config = StateAttr[dict[str, Any]]("answer_config")
+    _post_answer_verbs = StateAttr[list[dict[str, Any]]]("post_answer_verbs")
+    _post_ai_verbs = StateAttr[list[dict[str, Any]]]("post_ai_verbs")
+    _document = StateAttr[dict[str, Any]]("document")
+    _verb_handlers = StateAttr[dict[str, Any]]("verb_handlers")
+    _dynamic_callbacks = StateAttr[list[Callable[..., Any]]]("dynamic_callbacks")
+    _debug_handlers = StateAttr[list[Callable[..., Any]]]("debug_handlers")
+    _call_start_handlers = StateAttr[list[Callable[..., Any]]]("call_start_handlers")
+    _call_end_handlers = StateAttr[list[Callable[..., Any]]]("call_end_handlers")
+    _sip_usernames = StateAttr[set[str]]("sip_usernames")
+    _routing_callbacks = StateAttr[dict[str, Callable[..., Any]]]("routing_callbacks")
 
     def __init__(
         self,
@@ -118,36 +146,14 @@ class AgentBase(SkillMixin, SWMLService):
         self._render_lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], _Compiled] = {}
         self._version = 0
-        self.use_pom = bool(use_pom)
-        self.pom = PomBuilder()
-        self._prompt_text: str | None = None
-        self._post_prompt: str | None = None
-        self._prompt_llm_params: dict[str, Any] = {}
-        self._post_prompt_llm_params: dict[str, Any] = {}
-        self._hints: list[str | dict[str, Any]] = []
-        self._languages: list[dict[str, Any]] = []
-        self._pronounce: list[dict[str, Any]] = []
-        self._params: dict[str, Any] = {}
-        self._global_data: dict[str, Any] = {}
-        self._native_functions: list[str] = list(native_functions or [])
-        self._internal_fillers: dict[str, dict[str, list[str]]] = {}
-        self._function_includes: list[dict[str, Any]] = []
-        self._mcp_servers: list[dict[str, Any]] = []
-        self._multilingual: dict[str, Any] | None = None
-        self._pre_answer_verbs: list[dict[str, Any]] = []
-        self._answer_config: dict[str, Any] = {}
-        self._post_answer_verbs: list[dict[str, Any]] = []
-        self._post_ai_verbs: list[dict[str, Any]] = []
-        self._swaig_query_params: dict[str, str] = {}
-        self._web_hook_url: str | None = None
-        self._post_prompt_url: str | None = None
-        self._debug_events_level = 0
-        self._contexts: Any = None
-        self._dynamic_callbacks: list[Callable[..., Any]] = []
-        self._debug_handlers: list[Callable[..., Any]] = []
-        self._call_start_handlers: list[Callable[..., Any]] = []
-        self._call_end_handlers: list[Callable[..., Any]] = []
-        self._sip_usernames: set[str] = set()
+        self._state = AgentState(
+            use_pom=bool(use_pom),
+            native_functions=list(native_functions or []),
+            auto_answer=bool(auto_answer),
+            record_call=bool(record_call),
+            record_format=record_format,
+            record_stereo=bool(record_stereo),
+        )
         super().__init__(
             name,
             route=route,
@@ -163,10 +169,6 @@ class AgentBase(SkillMixin, SWMLService):
             trust_proxy_for_signature=trust_proxy_for_signature,
         )
         self.agent_id = agent_id or str(uuid.uuid4())
-        self._auto_answer = bool(auto_answer)
-        self._record_call = bool(record_call)
-        self._record_format = record_format
-        self._record_stereo = bool(record_stereo)
         # Accepted for compatibility; signalwire-sdk 3.7.5 stores them without using them.
         self.default_webhook_url = default_webhook_url
         self.enable_post_prompt_override = enable_post_prompt_override
@@ -736,6 +738,30 @@ class AgentBase(SkillMixin, SWMLService):
             combined.response = "\n".join(texts)
         return combined
 
+    # -- what the skills package removes again (see skills._host.SkillHost) -----------------
+
+    def _remove_hints(self, hints: Iterable[Any]) -> None:
+        for hint in hints:
+            if hint in self._hints:
+                self._hints.remove(hint)
+        self._changed()
+
+    def _remove_global_data(self, keys: Iterable[str]) -> None:
+        with self._render_lock:
+            for key in keys:
+                self._global_data.pop(key, None)
+        self._changed()
+
+    def _remove_prompt_sections(self, titles: Iterable[str]) -> None:
+        sections = self.pom.sections
+        for title in titles:
+            for index in range(len(sections) - 1, -1, -1):
+                if sections[index].title == title:
+                    del sections[index]
+                    break
+        self.pom._touch()
+        self._changed()
+
     # -- SIP --------------------------------------------------------------------------------
 
     def enable_sip_routing(self, auto_map: bool = True, path: str = "/sip") -> AgentBase:
@@ -798,41 +824,42 @@ class AgentBase(SkillMixin, SWMLService):
         self, public_base: str, path_prefix: str, token: Callable[[str], str]
     ) -> dict[str, Any]:
         """The whole document; ``token(fn)`` supplies the text put where a token goes."""
+        state = self._state
         user, password = self._auth.user, self._auth.password
         authed = with_userinfo(public_base, user, password) + path_prefix
         query = self._query_string()
         swaig_url = f"{authed}/swaig/"
 
         prompt: dict[str, Any]
-        if self._prompt_text is not None:
-            prompt = {"text": self._prompt_text}
-        elif self.use_pom and self.pom.sections:
-            prompt = {"pom": self.pom.to_dict()}
+        if state.prompt_text is not None:
+            prompt = {"text": state.prompt_text}
+        elif state.use_pom and state.pom.sections:
+            prompt = {"pom": state.pom.to_dict()}
         else:
             prompt = {"text": f"You are {self.name}, a helpful AI assistant."}
         contexts = self._contexts_dict()
         if contexts:
             prompt["contexts"] = contexts
-        prompt.update(self._prompt_llm_params)
+        prompt.update(state.prompt_llm_params)
         ai: dict[str, Any] = {"prompt": prompt}
 
-        if self._post_prompt:
-            ai["post_prompt"] = {"text": self._post_prompt, **self._post_prompt_llm_params}
-            if self._post_prompt_url:
-                ai["post_prompt_url"] = self._post_prompt_url
+        if state.post_prompt:
+            ai["post_prompt"] = {"text": state.post_prompt, **state.post_prompt_llm_params}
+            if state.post_prompt_url:
+                ai["post_prompt_url"] = state.post_prompt_url
             else:
                 qs = f"{query}&" if query else ""
                 ai["post_prompt_url"] = f"{authed}/post_prompt/?{qs}__token={token('post_prompt')}"
 
         swaig: dict[str, Any] = {}
-        if self._native_functions:
-            swaig["native_functions"] = list(self._native_functions)
-        if self._function_includes:
-            swaig["includes"] = copy.deepcopy(self._function_includes)
-        if self._internal_fillers:
-            swaig["internal_fillers"] = copy.deepcopy(self._internal_fillers)
+        if state.native_functions:
+            swaig["native_functions"] = list(state.native_functions)
+        if state.function_includes:
+            swaig["includes"] = copy.deepcopy(state.function_includes)
+        if state.internal_fillers:
+            swaig["internal_fillers"] = copy.deepcopy(state.internal_fillers)
         functions: list[dict[str, Any]] = []
-        for fn in self._tools.values():
+        for fn in state.tools.values():
             if isinstance(fn, dict):
                 functions.append(copy.deepcopy(fn))
                 continue
@@ -850,39 +877,39 @@ class AgentBase(SkillMixin, SWMLService):
             functions.append(entry)
         if functions:
             swaig["functions"] = functions
-            default_url = self._web_hook_url or (f"{swaig_url}?{query}" if query else swaig_url)
+            default_url = state.web_hook_url or (f"{swaig_url}?{query}" if query else swaig_url)
             swaig["defaults"] = {"web_hook_url": default_url}
-        if self._mcp_servers:
-            swaig["mcp_servers"] = copy.deepcopy(self._mcp_servers)
+        if state.mcp_servers:
+            swaig["mcp_servers"] = copy.deepcopy(state.mcp_servers)
         if swaig:
             ai["SWAIG"] = swaig
 
-        params = dict(self._params)
-        if self._debug_events_level:
+        params = dict(state.params)
+        if state.debug_events_level:
             params["debug_webhook_url"] = f"{authed}/debug_events/" + (f"?{query}" if query else "")
-            params["debug_webhook_level"] = self._debug_events_level
+            params["debug_webhook_level"] = state.debug_events_level
         ai["params"] = copy.deepcopy(params)
-        if self._hints:
-            ai["hints"] = copy.deepcopy(self._hints)
-        if self._languages:
-            ai["languages"] = copy.deepcopy(self._languages)
-        if self._multilingual:
-            ai["multilingual"] = copy.deepcopy(self._multilingual)
-        if self._pronounce:
-            ai["pronounce"] = copy.deepcopy(self._pronounce)
+        if state.hints:
+            ai["hints"] = copy.deepcopy(state.hints)
+        if state.languages:
+            ai["languages"] = copy.deepcopy(state.languages)
+        if state.multilingual:
+            ai["multilingual"] = copy.deepcopy(state.multilingual)
+        if state.pronounce:
+            ai["pronounce"] = copy.deepcopy(state.pronounce)
         with self._render_lock:
-            if self._global_data:
-                ai["global_data"] = copy.deepcopy(self._global_data)
+            if state.global_data:
+                ai["global_data"] = copy.deepcopy(state.global_data)
 
-        main: list[dict[str, Any]] = copy.deepcopy(self._pre_answer_verbs)
-        if self._auto_answer:
-            main.append({"answer": dict(self._answer_config)})
-        if self._record_call:
-            recording = {"format": self._record_format, "stereo": self._record_stereo}
+        main: list[dict[str, Any]] = copy.deepcopy(state.pre_answer_verbs)
+        if state.auto_answer:
+            main.append({"answer": dict(state.answer_config)})
+        if state.record_call:
+            recording = {"format": state.record_format, "stereo": state.record_stereo}
             main.append({"record_call": recording})
-        main += copy.deepcopy(self._post_answer_verbs)
+        main += copy.deepcopy(state.post_answer_verbs)
         main.append({"ai": ai})
-        main += copy.deepcopy(self._post_ai_verbs)
+        main += copy.deepcopy(state.post_ai_verbs)
         return {"version": "1.0.0", "sections": {"main": main}}
 
     def _compile(
@@ -923,9 +950,10 @@ class AgentBase(SkillMixin, SWMLService):
     def _compiled_for(
         self, public_base: str, path_prefix: str, mods: dict[str, Any] | None
     ) -> _Compiled:
-        if mods or self._contexts is not None:
+        state = self._state
+        if mods or state.contexts is not None:
             return self._compile(public_base, path_prefix, mods)
-        key = (self._version, self.pom._version, public_base, path_prefix)
+        key = (self._version, state.pom._version, public_base, path_prefix)
         compiled = self._cache.get(key)
         if compiled is None:
             compiled = self._compile(public_base, path_prefix, None)
@@ -961,23 +989,22 @@ class AgentBase(SkillMixin, SWMLService):
         # Create the signer on the master first, so every copy shares its secret.
         self._token_signer  # noqa: B018
         clone = copy.copy(self)
-        memo: dict[int, Any] = {id(self): clone}  # back-references (contexts) point at the copy
-        for attr in _ISOLATED_STATE:
-            object.__setattr__(clone, attr, copy.deepcopy(getattr(self, attr), memo))
-        object.__setattr__(clone, "_tools", dict(self._tools))
-        # Hooks a per-call callback may add stay on the copy (shallow: the callables are shared).
-        for attr in _ISOLATED_HOOKS:
-            object.__setattr__(clone, attr, copy.copy(getattr(self, attr)))
-        object.__setattr__(clone, "_cache", {})
-        object.__setattr__(clone, "_render_lock", threading.Lock())
+        attrs = clone.__dict__
+        # Back-references (a ContextBuilder's agent) in the copied state point at the copy.
+        attrs["_state"] = self._state.copy({id(self): clone})
+        attrs["_cache"] = {}
+        attrs["_render_lock"] = threading.Lock()
         return clone
 
     async def _service_for_request(self, request: Request, body: dict[str, Any]) -> AgentBase:
-        if not self._dynamic_callbacks:
+        callbacks = self._state.dynamic_callbacks
+        if not callbacks:
             return self
         clone = self._ephemeral_copy()
         query, headers = dict(request.query), dict(request.headers)
-        for callback in self._dynamic_callbacks:
+        # The agent's own callbacks, as they were when the request came in: one a callback
+        # registers on the copy belongs to the copy and ends with it.
+        for callback in tuple(callbacks):
             await run_callable(callback, query, body, headers, clone)
         clone._changed()
         return clone
@@ -1059,3 +1086,11 @@ class AgentBase(SkillMixin, SWMLService):
             except Exception:
                 self.log.exception("debug event handler failed")
         return json_response(200, {"status": "ok"})
+
+
+if TYPE_CHECKING:
+    from signalwire.agents.skills._host import SkillHost
+
+    def _agent_is_a_skill_host(agent: AgentBase) -> SkillHost:
+        # mypy checks here that AgentBase provides everything SkillHost names.
+        return agent

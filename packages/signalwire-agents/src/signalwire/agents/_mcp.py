@@ -10,15 +10,30 @@ endpoint; tool tokens do not apply (an MCP client has no call to bind them to).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from signalwire.agents._hosting.http import Request, Response, json_response
 from signalwire.agents._swaig_function import SWAIGFunction
 
-if TYPE_CHECKING:
-    from signalwire.agents._swml_service import SWMLService
+__all__ = ["PROTOCOL_VERSION", "McpHost", "handle_mcp"]
 
-__all__ = ["PROTOCOL_VERSION", "handle_mcp"]
+
+class McpHost(Protocol):
+    """What the MCP endpoint needs from the service it serves (SWMLService is one)."""
+
+    name: str
+    _mcp_enabled: bool
+
+    def define_tools(self) -> list[SWAIGFunction | dict[str, Any]]:
+        """The registered tools, in registration order."""
+        ...
+
+    async def _call_tool_outcome(
+        self, name: str, args: dict[str, Any], raw_data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """Run one tool: its reply, and whether the call failed or timed out."""
+        ...
+
 
 PROTOCOL_VERSION = "2025-06-18"
 #: Platform hooks registered as tools but never meant for another client.
@@ -40,14 +55,14 @@ def _result(request_id: Any, result: dict[str, Any]) -> Response:
     return json_response(200, {"jsonrpc": "2.0", "id": request_id, "result": result})
 
 
-def _local_tools(service: SWMLService) -> list[SWAIGFunction]:
+def _local_tools(service: McpHost) -> list[SWAIGFunction]:
     return [
         fn
-        for name, fn in service._tools.items()
+        for fn in service.define_tools()
         if isinstance(fn, SWAIGFunction)
         and fn.handler is not None
         and not fn.is_external
-        and name not in _HIDDEN
+        and fn.name not in _HIDDEN
     ]
 
 
@@ -56,9 +71,9 @@ def _text_of(reply: dict[str, Any]) -> str:
     return response if isinstance(response, str) else json.dumps(response)
 
 
-async def handle_mcp(service: SWMLService, request: Request) -> Response:
+async def handle_mcp(service: McpHost, request: Request) -> Response:
     """Answer one MCP request (404 unless the service enabled MCP)."""
-    if not getattr(service, "_mcp_enabled", False):
+    if not service._mcp_enabled:
         return json_response(404, {"error": "Not found"})
     if request.method != "POST":
         return json_response(405, {"error": "MCP uses POST (no SSE stream)"}, [(b"allow", b"POST")])
@@ -116,7 +131,7 @@ def _safe_id(request_id: Any) -> Any:
     )
 
 
-async def _call(service: SWMLService, request_id: Any, params: dict[str, Any]) -> Response:
+async def _call(service: McpHost, request_id: Any, params: dict[str, Any]) -> Response:
     name = params.get("name")
     arguments = params.get("arguments", {})
     if not isinstance(name, str) or not name:

@@ -7,7 +7,7 @@ import inspect
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from signalwire.agents import _schema
@@ -321,6 +321,13 @@ class SWMLService(SWMLVerbsMixin):
 
     def _registered_tool_names(self) -> list[str]:
         return list(self._tools)
+
+    def _remove_tools(self, names: Iterable[str]) -> None:
+        """Unregister these tools (unknown names are ignored)."""
+        tools = self._tools
+        for name in names:
+            tools.pop(name, None)
+        self._changed()
 
     def define_tools(self) -> list[SWAIGFunction | dict[str, Any]]:
         """The registered tools, in registration order."""
@@ -871,3 +878,11 @@ class SWMLService(SWMLVerbsMixin):
         """Ask a running :meth:`serve` to exit."""
         if self._server is not None:
             self._server.should_exit = True
+
+
+if TYPE_CHECKING:
+    from signalwire.agents._mcp import McpHost
+
+    def _service_is_an_mcp_host(service: SWMLService) -> McpHost:
+        # mypy checks here that SWMLService provides everything McpHost names.
+        return service

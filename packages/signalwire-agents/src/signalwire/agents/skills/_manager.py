@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from signalwire.agents.skills._host import SkillHost
 from signalwire.agents.skills._params import resolve_params
 from signalwire.agents.skills._skill_base import SkillBase
 from signalwire.agents.skills.registry import check_skill_class, skill_registry
-
-if TYPE_CHECKING:
-    from signalwire.agents._agent_base import AgentBase
 
 __all__ = ["SkillManager"]
 
@@ -32,7 +30,7 @@ class _Contribution:
 class SkillManager:
     """The skills loaded into one agent, by instance key (``agent.skill_manager``)."""
 
-    def __init__(self, agent: AgentBase, inherit: SkillManager | None = None) -> None:
+    def __init__(self, agent: SkillHost, inherit: SkillManager | None = None) -> None:
         self.agent = agent
         self.loaded_skills: dict[str, SkillBase] = {}
         self._contributions: dict[str, _Contribution] = {}
@@ -89,15 +87,13 @@ class SkillManager:
         # 6. Tools, then hints, global data and prompt sections, all recorded.
         agent = self.agent
         done = _Contribution()
-        before = set(agent._tools)
+        before = set(agent._registered_tool_names())
         try:
             skill.register_tools()
         except BaseException:
-            for name in [n for n in agent._tools if n not in before]:
-                del agent._tools[name]
-            agent._changed()
+            agent._remove_tools([n for n in agent._registered_tool_names() if n not in before])
             raise
-        done.tools = [n for n in agent._tools if n not in before]
+        done.tools = [n for n in agent._registered_tool_names() if n not in before]
         hints = [h for h in skill.get_hints() if isinstance(h, str) and h]
         if hints:
             agent.add_hints(hints)
@@ -123,21 +119,10 @@ class SkillManager:
         inherited = skill_identifier in self._inherited
         self._inherited.discard(skill_identifier)
         agent = self.agent
-        for name in done.tools:
-            agent._tools.pop(name, None)
-        for hint in done.hints:
-            if hint in agent._hints:
-                agent._hints.remove(hint)
-        for key in done.global_keys:
-            agent._global_data.pop(key, None)
-        sections = agent.pom.sections
-        for title in done.sections:
-            for index in range(len(sections) - 1, -1, -1):
-                if sections[index].title == title:
-                    del sections[index]
-                    break
-        agent.pom._touch()
-        agent._changed()
+        agent._remove_tools(done.tools)
+        agent._remove_hints(done.hints)
+        agent._remove_global_data(done.global_keys)
+        agent._remove_prompt_sections(done.sections)
         if not inherited:  # the original agent still uses an inherited instance
             try:
                 skill.cleanup()

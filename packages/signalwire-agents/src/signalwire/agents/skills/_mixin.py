@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar, cast
 
+from signalwire.agents.skills._host import SkillHost
 from signalwire.agents.skills._manager import SkillManager
 
-if TYPE_CHECKING:
-    from signalwire.agents._agent_base import AgentBase
-
 __all__ = ["SkillMixin"]
+
+_Agent = TypeVar("_Agent", bound="SkillMixin")
 
 
 class SkillMixin:
@@ -18,15 +18,17 @@ class SkillMixin:
     @property
     def skill_manager(self) -> SkillManager:
         """The agent's SkillManager (a per-request copy gets its own, inheriting the skills)."""
+        # The class this is mixed into (AgentBase) provides the SkillHost methods.
+        host = cast(SkillHost, self)
         manager: SkillManager | None = self.__dict__.get("_skill_manager")
-        if manager is None or manager.agent is not self:
+        if manager is None or manager.agent is not host:
             # A per-request copy shares the original's __dict__ entries: give it its own
             # manager so skills added or removed there stay with that request.
-            manager = SkillManager(self, inherit=manager)  # type: ignore[arg-type]
+            manager = SkillManager(host, inherit=manager)
             self.__dict__["_skill_manager"] = manager
         return manager
 
-    def add_skill(self, skill_name: str, params: dict[str, Any] | None = None) -> AgentBase:
+    def add_skill(self: _Agent, skill_name: str, params: dict[str, Any] | None = None) -> _Agent:
         """Load a skill by name with its parameters; raises ValueError when it cannot load.
 
         The message says why: an unknown name lists the available skills, a
@@ -35,12 +37,12 @@ class SkillMixin:
         ok, reason = self.skill_manager.load_skill(skill_name, params=params)
         if not ok:
             raise ValueError(f"Failed to load skill '{skill_name}': {reason}")
-        return self  # type: ignore[return-value]
+        return self
 
-    def remove_skill(self, skill_name: str) -> AgentBase:
+    def remove_skill(self: _Agent, skill_name: str) -> _Agent:
         """Remove a loaded skill (by instance key) with its tools, hints, data and prompt."""
         self.skill_manager.unload_skill(skill_name)
-        return self  # type: ignore[return-value]
+        return self
 
     def list_skills(self) -> list[str]:
         """Instance keys of the loaded skills."""

@@ -9,8 +9,9 @@ import sys
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from signalwire.agents.skills._host import SkillHost
+
 if TYPE_CHECKING:
-    from signalwire.agents._agent_base import AgentBase
     from signalwire.agents._function_result import FunctionResult
 
 __all__ = ["SkillBase"]
@@ -24,7 +25,7 @@ class SkillBase(ABC):
     :meth:`register_tools`; the agent loads it with ``agent.add_skill(name, params)``.
 
     Attributes:
-        agent: The agent the skill is loaded into.
+        agent: The agent the skill is loaded into (what a skill may use of it: SkillHost).
         params: The skill's parameters (validated against the schema, defaults filled).
         swaig_fields: Extra SWAIG fields merged into every tool the skill defines.
         logger: The skill's logger, ``signalwire.agents.skills.<SKILL_NAME>``.
@@ -43,7 +44,7 @@ class SkillBase(ABC):
     SUPPORTS_MULTIPLE_INSTANCES: ClassVar[bool] = False
     """Whether the skill can be added several times (each with its own ``tool_name``)."""
 
-    def __init__(self, agent: AgentBase, params: dict[str, Any] | None = None) -> None:
+    def __init__(self, agent: SkillHost, params: dict[str, Any] | None = None) -> None:
         if self.SKILL_NAME is None:
             raise ValueError(f"{type(self).__name__} must define SKILL_NAME")
         if self.SKILL_DESCRIPTION is None:

@@ -1,1 +1,1 @@
-"""Generated resource tree (see ``tools/generate_rest.py``)."""
+"""Generated resource tree (see ``tools/generate.py``)."""

@@ -105,7 +105,7 @@ Lists
     unknown page token, or ``page_number > 0`` without ``page_token``, is a 422.
 Documented-API exceptions
     ``platform_exceptions()`` (from ``platform_exceptions.json``, written by
-    ``tools/generate_rest.py`` from the SDK generator's ``relaxed.py``) lists,
+    ``tools/generate.py`` from the SDK generator's ``relaxed.py``) lists,
     each with its reason, the request fields the spec requires but documented
     calls omit (``relaxed``: server-assigned ids, partial updates sent as PUT,
     the ``control_id`` of starting call commands) and the undeclared fields

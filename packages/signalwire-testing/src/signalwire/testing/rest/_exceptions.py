@@ -1,7 +1,7 @@
 """Where the fake follows the documented API instead of the spec's stricter schemas.
 
-``platform_exceptions.json`` (written by ``tools/generate_rest.py`` from
-``tools/rest_codegen/relaxed.py``, the SDK generator's input) lists two kinds of
+``platform_exceptions.json`` (written by ``tools/generate.py`` from the SDK generator's input
+``tools/signalwire-devtools/src/signalwire_devtools/codegen/rest/relaxed.py``) lists two kinds of
 exception, each with its operation, field and reason:
 
 ``relaxed``

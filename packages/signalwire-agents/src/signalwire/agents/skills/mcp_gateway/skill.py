@@ -214,7 +214,7 @@ class MCPGatewaySkill(SkillBase):
                 if wanted != "*" and isinstance(wanted, list) and tool["name"] not in wanted:
                     continue
                 self._register_mcp_tool(name, tool)
-        if "hangup_hook" not in self.agent._tools:
+        if "hangup_hook" not in self.agent._registered_tool_names():
             self.define_tool(
                 name="hangup_hook",
                 description="Close the MCP gateway session when the call ends",

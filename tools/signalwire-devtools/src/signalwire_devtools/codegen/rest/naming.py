@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from rest_codegen.spec import COMPAT_PREFIX, Operation, snake
+from signalwire_devtools.codegen.rest.spec import COMPAT_PREFIX, Operation, snake
 
 _C = COMPAT_PREFIX + "/Accounts/{AccountSid}"
 

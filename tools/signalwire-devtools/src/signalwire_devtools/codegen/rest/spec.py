@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codegen_docs import facts
+from signalwire_devtools.codegen.docs import facts
 
 VERBS = ("get", "post", "put", "patch", "delete")
 COMPAT_PREFIX = "/api/laml/2010-04-01"
@@ -29,7 +29,7 @@ class Param:
     py: str
     annotation: str
     required: bool
-    #: Type, enum values and default in a short phrase (see ``codegen_docs.facts``).
+    #: Type, enum values and default in a short phrase (see ``signalwire_devtools.codegen.docs.facts``).
     facts: str = ""
 
 

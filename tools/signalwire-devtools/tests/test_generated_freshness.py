@@ -11,37 +11,27 @@ from __future__ import annotations
 import ast
 import json
 import re
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from signalwire.testing.specs import DATA_DIR, load_spec_file
+from signalwire_devtools.codegen import spec_data, swml_verbs
+from signalwire_devtools.codegen.rest import generate as generate_rest
 
 ROOT = Path(__file__).resolve().parents[3]
-TOOLS = ROOT / "tools"
 REST_OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
 AGENTS = ROOT / "packages/signalwire-agents/src/signalwire/agents"
 GENERATED = [*sorted(REST_OUT.glob("*.py")), AGENTS / "_verbs_generated.py"]
 
 
 @cache
-def _tool(name: str) -> ModuleType:
-    sys.path.insert(0, str(TOOLS))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(TOOLS))
-
-
-@cache
 def published_specs() -> Path | None:
     try:
-        found: Path = _tool("spec_data").find_specs_dir()
+        found: Path = spec_data.find_specs_dir()
     except FileNotFoundError:
         return None
     return found
@@ -49,7 +39,6 @@ def published_specs() -> Path | None:
 
 def _keyword_nodes(node: Any, parent: str | None = None) -> Iterator[tuple[str, Any]]:
     """(key, value) for every key in keyword position (not a name in a name map)."""
-    spec_data = _tool("spec_data")
     if isinstance(node, list):
         for item in node:
             yield from _keyword_nodes(item)
@@ -64,7 +53,6 @@ def _keyword_nodes(node: Any, parent: str | None = None) -> Iterator[tuple[str, 
 
 
 def test_committed_data_holds_no_prose_fields() -> None:
-    spec_data = _tool("spec_data")
     files = sorted(DATA_DIR.glob("*.json"))
     assert {p.name for p in files} >= set(spec_data.SPEC_FILES.values()) | {"python-api.json"}
     for path in files:
@@ -73,7 +61,6 @@ def test_committed_data_holds_no_prose_fields() -> None:
 
 
 def test_committed_data_is_what_the_generator_makes() -> None:
-    spec_data = _tool("spec_data")
     specs = published_specs()
     if specs is not None:
         stale = spec_data.stale(spec_data.build(specs))
@@ -87,7 +74,6 @@ def test_committed_data_is_what_the_generator_makes() -> None:
 
 
 def test_generated_rest_code_is_current(tmp_path: Path) -> None:
-    generate_rest = _tool("generate_rest")
     count = generate_rest.generate(tmp_path, fmt=False)
     assert count > 300
     fresh = {p.name: p.read_text("utf-8") for p in tmp_path.glob("*.py")}
@@ -98,13 +84,13 @@ def test_generated_rest_code_is_current(tmp_path: Path) -> None:
 
 
 def test_generated_swml_code_is_current() -> None:
-    gen = _tool("generate_swml_verbs")
+
     schema = load_spec_file("swml-calling.schema.json")
     committed = (AGENTS / "_verbs_generated.py").read_text("utf-8")
-    assert ast.dump(ast.parse(gen.render_module(schema))) == ast.dump(ast.parse(committed))
+    assert ast.dump(ast.parse(swml_verbs.render_module(schema))) == ast.dump(ast.parse(committed))
     namespace: dict[str, Any] = {}
     exec((AGENTS / "_swml_schema_data.py").read_text("utf-8"), namespace)  # a literal only
-    assert json.loads(namespace["SCHEMA_JSON"]) == json.loads(gen.render_schema(schema))
+    assert json.loads(namespace["SCHEMA_JSON"]) == json.loads(swml_verbs.render_schema(schema))
 
 
 def _docstrings(path: Path) -> Iterator[str]:
@@ -119,7 +105,6 @@ def _docstrings(path: Path) -> Iterator[str]:
 def _spec_sentences(specs: Path) -> frozenset[str]:
     """The first eight words of each spec description sentence of six words or more
     (shorter ones are labels a name-derived line may match by coincidence)."""
-    spec_data = _tool("spec_data")
     out: set[str] = set()
     for source in spec_data.SPEC_FILES:
         for key, value in _keyword_nodes(spec_data._read(specs / source)):

@@ -35,7 +35,7 @@ import asyncio
 import copy
 import json
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,7 +353,7 @@ class FakeServices(Starlette):
                 return failure
         return None
 
-    def _handlers(self) -> list[tuple[str, Callable[..., Any]]]:
+    def _handlers(self) -> list[tuple[str, Callable[..., Awaitable[Response]]]]:
         return [
             ("/weatherapi/v1", self._weather),
             ("/api-ninjas/v1", self._ninjas),

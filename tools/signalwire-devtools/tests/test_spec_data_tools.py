@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from functools import cache
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
-
-
-@cache
-def _tool(name: str) -> ModuleType:
-    sys.path.insert(0, str(TOOLS))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(TOOLS))
+from signalwire_devtools.codegen import docs, spec_data
 
 
 def test_prose_keywords_go_and_names_stay() -> None:
@@ -51,7 +38,7 @@ def test_prose_keywords_go_and_names_stay() -> None:
             }
         },
     }
-    out = _tool("spec_data").strip(doc)
+    out = spec_data.strip(doc)
     assert out["info"] == {"version": "1"}
     op = out["paths"]["/x"]["post"]
     assert "summary" not in op and op["parameters"] == [{"name": "id", "in": "path"}]
@@ -83,7 +70,7 @@ def test_openrpc_examples_keep_values_only() -> None:
             }
         ]
     }
-    (method,) = _tool("spec_data").strip_openrpc(doc)["methods"]
+    (method,) = spec_data.strip_openrpc(doc)["methods"]
     assert method["params"] == [{"name": "a", "schema": {"type": "string"}}]
     assert method["examples"] == [
         {"params": [{"name": "a", "value": 1}], "result": {"name": "r", "value": 2}}
@@ -91,7 +78,7 @@ def test_openrpc_examples_keep_values_only() -> None:
 
 
 def test_dumps_is_sorted_json_one_entry_per_line() -> None:
-    text = _tool("spec_data").dumps({"b": {"y": [1, 2], "x": {"k": 1}}, "a": 1}, expand=2)
+    text = spec_data.dumps({"b": {"y": [1, 2], "x": {"k": 1}}, "a": 1}, expand=2)
     assert json.loads(text) == {"a": 1, "b": {"x": {"k": 1}, "y": [1, 2]}}
     assert text.splitlines() == [
         "{",
@@ -120,7 +107,7 @@ def test_dumps_is_sorted_json_one_entry_per_line() -> None:
     ],
 )
 def test_summary_lines_come_from_the_operation_id(operation_id: str, path: str, line: str) -> None:
-    assert _tool("codegen_docs").summary_line(operation_id, path) == line
+    assert docs.summary_line(operation_id, path) == line
 
 
 def _resolve(node: Any) -> Any:
@@ -145,4 +132,4 @@ def _resolve(node: Any) -> Any:
     ],
 )
 def test_fact_phrases(schema: dict[str, Any], phrase: str) -> None:
-    assert _tool("codegen_docs").facts(_resolve, schema) == phrase
+    assert docs.facts(_resolve, schema) == phrase

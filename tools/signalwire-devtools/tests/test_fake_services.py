@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from signalwire_fakes.services import FakeServices
+from signalwire_devtools.services import FakeServices
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_site_pages_and_redirects(fake_services: FakeServices, http: httpx.Clien
 def test_the_service_fakes_never_import_the_sdk() -> None:
     import ast
 
-    import signalwire_fakes.services as mod
+    import signalwire_devtools.services as mod
 
     assert mod.__file__ is not None
     with open(mod.__file__, encoding="utf-8") as source:

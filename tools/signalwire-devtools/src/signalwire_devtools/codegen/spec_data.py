@@ -9,7 +9,7 @@ data) and drops every prose field (``description``, ``summary``, ``title``,
 ``externalDocs``, contact and licence text), so the repository carries facts and
 never the specs' sentences.
 
-Used by ``tools/generate.py``; importable for the freshness test.
+Used by ``tools/generate.py`` (stage 1); importable for the freshness test.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The repository checkout (this file is tools/signalwire-devtools/src/signalwire_devtools/codegen/).
+ROOT = Path(__file__).resolve().parents[5]
 DATA_DIR = ROOT / "packages" / "signalwire-testing" / "src" / "signalwire" / "testing" / "_data"
 SPECS_ENV = "SIGNALWIRE_SPECS_DIR"
 
@@ -112,7 +113,7 @@ def _examples(value: Any) -> Any:
 
 def strip_openrpc(doc: dict[str, Any]) -> dict[str, Any]:
     """An OpenRPC document: methods keep names, params, results and example values."""
-    out = strip({k: v for k, v in doc.items() if k != "methods"})
+    out: dict[str, Any] = strip({k: v for k, v in doc.items() if k != "methods"})
     methods = []
     for method in doc.get("methods", []):
         pairings = method.get("examples", [])

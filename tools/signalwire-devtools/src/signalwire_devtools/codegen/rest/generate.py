@@ -2,8 +2,8 @@
 
 Usage (from the repository root; ``tools/generate.py`` runs this too)::
 
-    uv run python tools/generate_rest.py            # rewrite the generated package
-    uv run python tools/generate_rest.py --check    # exit 1 if it is out of date
+    uv run python -m signalwire_devtools.codegen.rest.generate          # rewrite the package
+    uv run python -m signalwire_devtools.codegen.rest.generate --check  # exit 1 if out of date
 
 The OpenAPI documents are read from the committed facts-only copies in
 ``packages/signalwire-testing/src/signalwire/testing/_data/``; the output goes to
@@ -20,14 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from rest_codegen import relaxed  # noqa: E402
-from rest_codegen.emit import render_all  # noqa: E402
-from rest_codegen.spec import Spec, load  # noqa: E402
-from spec_data import DATA_DIR, SPEC_FILES  # noqa: E402
+from signalwire_devtools.codegen.rest import relaxed
+from signalwire_devtools.codegen.rest.emit import render_all
+from signalwire_devtools.codegen.rest.spec import Spec, load
+from signalwire_devtools.codegen.spec_data import DATA_DIR, ROOT, SPEC_FILES
 
 OUT = ROOT / "packages/signalwire-rest/src/signalwire/rest/_generated"
 #: The spec deviations, for the fake platform (which never imports the generator).

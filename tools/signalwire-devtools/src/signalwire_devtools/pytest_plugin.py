@@ -1,6 +1,6 @@
 """pytest plugin of the unpublished helpers: the fake outside services of the skills tests.
 
-Registered through the ``pytest11`` entry point of ``signalwire-fakes``; imports inside
+Registered through the ``pytest11`` entry point of ``signalwire-devtools``; imports inside
 the fixtures keep loading it free.
 """
 
@@ -13,21 +13,21 @@ import pytest
 
 if TYPE_CHECKING:
     from signalwire.testing.rest._server import BackgroundServer
-    from signalwire_fakes.services import FakeServices
+    from signalwire_devtools.services import FakeServices
 
 
 @pytest.fixture(scope="session")
 def _fake_services_server() -> Iterator[BackgroundServer]:
     from signalwire.testing.rest._server import BackgroundServer
-    from signalwire_fakes.services import FakeServices
+    from signalwire_devtools.services import FakeServices
 
     with BackgroundServer(FakeServices()) as server:
         yield server
 
 
 @pytest.fixture
-def fake_services(_fake_services_server: BackgroundServer) -> Iterator[FakeServices]:
-    """The fake outside services (`signalwire_fakes.services`) on 127.0.0.1, reset per test.
+def fake_services(_fake_services_server: BackgroundServer) -> FakeServices:
+    """The fake outside services (`signalwire_devtools.services`) on 127.0.0.1, reset per test.
 
     One uvicorn server per session; ``fake_services.base_url`` is its
     ``http://127.0.0.1:<port>``.
