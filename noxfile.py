@@ -316,6 +316,13 @@ def install(session: nox.Session) -> None:
     Wheel files given as arguments are used instead of building those packages (the
     release workflow passes the wheel it is about to publish).
     """
+    import time
+
+    started = time.monotonic()
+
+    def lap(what: str) -> None:
+        session.log(f"[{time.monotonic() - started:5.1f} s] {what}")
+
     tmp = Path(session.create_tmp()).resolve()
     dist = tmp / "dist"
     dist.mkdir(exist_ok=True)
@@ -346,7 +353,7 @@ def install(session: nox.Session) -> None:
     for wheel, _, _ in wheels.values():
         _check_wheel(session, wheel)
     built = {name: version for name, (_, version, _) in wheels.items()}
-    session.log("built: " + ", ".join(f"{n} {v}" for n, v in sorted(built.items())))
+    lap("built: " + ", ".join(f"{n} {v}" for n, v in sorted(built.items())))
 
     def fresh(label: str, *, seed: bool = False) -> tuple[Path, str]:
         venv = tmp / f"venv-{label}"
@@ -388,6 +395,7 @@ def install(session: nox.Session) -> None:
             session.run(python, "-c", "import fastapi, httptools, uvloop", external=True)
         if label == "testing-extras":
             _run_testing_readme(session, python, tmp)
+    lap("every package by its name, alone, together and with the extras")
 
     if offline:
         session.log(f"SKIPPED the upgrade from {ONE_X} and the signalwire-sdk check: {offline}")
@@ -397,7 +405,8 @@ def install(session: nox.Session) -> None:
     # 2. signalwire-agents 1.x from the index, then `pip install -U signalwire-agents`.
     venv, python = fresh("upgrade-1x", seed=True)
     pip = [python, "-m", "pip"]
-    session.run(*pip, "install", "-q", ONE_X, external=True, env=pip_env)
+    # Setting the scene (uv is faster); the user's own command below is pip's.
+    session.run(*uv_install, "--python", python, ONE_X, external=True)
     session.run(
         *pip,
         "install",
@@ -418,12 +427,12 @@ def install(session: nox.Session) -> None:
         session.error(f"expected exactly one DeprecationWarning from the 1.x script:\n{output}")
     if "signalwire-migrate" not in warnings[0]:
         session.error(f"the DeprecationWarning does not name signalwire-migrate: {warnings[0]}")
-    session.log("1.x script after the upgrade: " + output.strip().splitlines()[-1])
+    lap("1.x script after the upgrade: " + output.strip().splitlines()[-1])
 
     # 3. signalwire-sdk 3.7.5, then these packages: the import fails naming the repair.
     venv, python = fresh("signalwire-sdk", seed=True)
     pip = [python, "-m", "pip"]
-    session.run(*pip, "install", "-q", VENDOR_SDK, external=True, env=pip_env)
+    session.run(*uv_install, "--python", python, VENDOR_SDK, external=True)
     session.run(
         *pip,
         "install",
@@ -457,6 +466,7 @@ def install(session: nox.Session) -> None:
             words[1:1] = ["--find-links", str(dist)]
         session.run(*pip, *words, "-q", external=True, env=pip_env)
     check(venv, python, "after the repair", set(built))
+    lap("signalwire-sdk clash named and repaired")
 
 
 def _namespace(distribution: str) -> str:

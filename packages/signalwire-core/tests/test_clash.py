@@ -70,7 +70,7 @@ def test_vendor_installed_first_then_ours_fails_naming_the_repair(tmp_path: Path
     assert str(site / "signalwire" / "__init__.py") in message
     assert "    pip uninstall -y signalwire-sdk\n" in message
     assert (
-        "    pip install --force-reinstall signalwire-core signalwire-agents signalwire-relay "
+        "    pip install --force-reinstall --no-deps signalwire-core signalwire-agents signalwire-relay "
         "signalwire-rest signalwire-testing" in message
     )
     # The vendor's own import of signalwire.core ran into our check first, whichever of our
@@ -112,9 +112,9 @@ def test_after_the_repair_every_namespace_imports(tmp_path: Path) -> None:
 def test_repair_commands_name_what_is_installed() -> None:
     assert repair_commands(["signalwire-core", "signalwire-rest"]) == [
         "pip uninstall -y signalwire-sdk",
-        "pip install --force-reinstall signalwire-core signalwire-rest",
+        "pip install --force-reinstall --no-deps signalwire-core signalwire-rest",
     ]
-    assert repair_commands([])[-1] == "pip install --force-reinstall signalwire-core"
+    assert repair_commands([])[-1] == "pip install --force-reinstall --no-deps signalwire-core"
 
 
 def test_clash_error_is_an_import_error_naming_the_file() -> None:

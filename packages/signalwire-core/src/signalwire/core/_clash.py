@@ -42,14 +42,16 @@ def repair_commands(installed: list[str] | None = None) -> list[str]:
 
     Uninstalling signalwire-sdk also deletes the files it shares with this
     project's packages (``signalwire/core/__init__.py`` and the like), so the
-    uninstall is followed by a forced reinstall of the packages found installed.
+    uninstall is followed by a forced reinstall of the packages found installed;
+    ``--no-deps`` because only their own files are missing (the dependencies are intact
+    and stay at the versions the environment has).
     """
     if installed is None:
         installed = [name for name in OUR_DISTRIBUTIONS if _installed(name) is not None]
     ours = installed or ["signalwire-core"]
     return [
         f"pip uninstall -y {VENDOR_DISTRIBUTION}",
-        "pip install --force-reinstall " + " ".join(ours),
+        "pip install --force-reinstall --no-deps " + " ".join(ours),
     ]
 
 
