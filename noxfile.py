@@ -27,7 +27,7 @@ nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
-PACKAGES = ["core", "agents", "relay", "rest", "testing"]
+PACKAGES = ["core", "agents", "relay", "rest", "testing", "search"]
 TEST_TARGETS = {
     **{pkg: (f"signalwire-{pkg}", f"packages/signalwire-{pkg}/tests") for pkg in PACKAGES},
     "devtools": ("signalwire-devtools", "tools/signalwire-devtools/tests"),
@@ -52,7 +52,10 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Installed beside the vendor SDK only to drive its app in process (benchmarks/testing).
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
-BENCH_SCRIPTS = {"agents": ["run.py", "schema_validation.py", "skills.py"], "testing": ["run.py"]}
+BENCH_SCRIPTS = {
+    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py"],
+    "testing": ["run.py"],
+}
 
 
 def _sync(

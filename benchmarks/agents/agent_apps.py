@@ -136,7 +136,7 @@ def _agent_server(port: int, count: int) -> None:
     server = AgentServer(host="127.0.0.1", port=port, log_level="warning")
     for i in range(1, count + 1):
         agent = build(AgentBase, FunctionResult, swaig_secret="bench-secret")
-        agent.route = f"/a{i}"  # the route an agent is served at is its own (see §1.11)
+        agent.route = f"/a{i}"  # each agent is served at its own route (agents README, AgentServer)
         agent.name = f"perf-agent-{i}"
         server.register(agent, f"/a{i}")
     server.run()

@@ -573,7 +573,7 @@ def _parser(mro: list[str]) -> str:
 
 
 def targets_table(results: dict[str, dict[str, tuple[float, float]]], repeated: set[str]) -> None:
-    """Each performance target of issue 11 with its figure and met / not met."""
+    """Each serving-mode performance target (README, "Serving modes") with its figure, met or not."""
     vend = results.get("vendor", {})
     print("\n| target | figure | met? | vendor req/s (p99 ms), same request |")
     print("|---|---|---|---|")

@@ -1,6 +1,6 @@
 """SWML verb validation cost, ours vs signalwire-sdk 3.7.5, on the verbs of our examples.
 
-Targets (issue 4): validating a verb config costs < 50 µs on average for the
+Targets (benchmarks/agents/README.md): validating a verb config costs < 50 µs on average for the
 verbs used in the examples; importing ``signalwire.agents`` loads and compiles
 no schema.
 

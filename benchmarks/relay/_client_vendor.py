@@ -1,8 +1,8 @@
 """Bench client: the vendor's signalwire-sdk 3.7.5 RelayClient (run with the vendor's python).
 
 The vendor client only speaks wss://; inside this process only, its
-``websockets.connect`` is wrapped to use ws:// without TLS (see
-shared/notes/anchor-benchmarks.md §5). Prints events/s and CPU µs/event as JSON.
+``websockets.connect`` is wrapped to use ws:// without TLS, so both clients
+meet the same plain-WebSocket fake. Prints events/s and CPU µs/event as JSON.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def main() -> None:
         for i in range(N)
     ]
     client._dispatch(json.loads(payloads[0]))  # warm-up: builds the converter
-    client._calls.clear()
+    client._routing().calls.clear()
     tracemalloc.start()
     base = tracemalloc.take_snapshot()
     for text in payloads:

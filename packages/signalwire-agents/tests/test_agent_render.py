@@ -1,4 +1,4 @@
-"""SWML rendering of AgentBase (notes §2), every document validated against the schema."""
+"""SWML rendering of AgentBase (README, "What is in the package"), every document validated against the schema."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def support_agent(monkeypatch: pytest.MonkeyPatch) -> AgentBase:
     return agent
 
 
-def test_concrete_example_matches_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concrete_example_document(monkeypatch: pytest.MonkeyPatch) -> None:
     agent = support_agent(monkeypatch)
     doc = render(agent, "b1c2d3e4-0000-4000-8000-000000000001")
     main = doc["sections"]["main"]

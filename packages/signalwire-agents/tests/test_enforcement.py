@@ -7,9 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
-from agents_testkit import CREDS, ai_of, basic, post_prompt_body, swaig_body, swml_fetch_body
+from agents_testkit import (
+    CREDS,
+    ai_of,
+    basic,
+    client_for,
+    post_prompt_body,
+    swaig_body,
+    swml_fetch_body,
+)
 
-from signalwire.agents import AgentBase
+from signalwire.agents import AgentBase, FunctionResult
 from signalwire.testing.swml import validate_swml
 
 
@@ -219,3 +227,24 @@ async def test_paired_surrogate_escapes_are_fine() -> None:
         assert ok.status_code == 200 and ok.json() == {"response": "pong"}
         pp = await c.post("/post_prompt/", json=post_prompt_body(), headers=basic())
         assert pp.status_code == 403  # no token: refused as usual, not a 5xx
+
+
+def vault_agent() -> AgentBase:
+    """An agent with one secure tool and a fixed SWAIG secret (the HSTS test's agent)."""
+    agent = AgentBase("review", basic_auth=CREDS, swaig_secret="s3cret")
+    agent.prompt_add_section("Role", "Test.")
+    agent.define_tool("vault", "Secure", {}, lambda a, r: FunctionResult("opened"))
+    return agent
+
+
+async def test_hsts_only_when_serving_tls() -> None:
+    plain = vault_agent()
+    async with client_for(plain.get_app()) as client:
+        resp = await client.get("/health")
+        assert "strict-transport-security" not in resp.headers
+    tls = vault_agent()
+    tls.ssl_enabled = True
+    async with client_for(tls.get_app(), base_url="https://agent.test") as client:
+        resp = await client.post("/", json=swml_fetch_body("c-1"), headers=basic())
+        assert resp.status_code == 200
+        assert resp.headers["strict-transport-security"].startswith("max-age=")

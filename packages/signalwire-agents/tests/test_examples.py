@@ -143,3 +143,36 @@ async def test_research_desk_example(monkeypatch: pytest.MonkeyPatch, fake_servi
         assert resp.json()["response"].startswith("**Python (programming language)**")
     weather = execute_datamap(fns["get_weather"], {"location": "Oslo"})
     assert "degrees Celsius" in weather["response"]
+
+
+def test_otel_console_example_prints_the_spans_of_one_call() -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "otel_console.py"), "--demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"SWML_BASIC_AUTH_USER": "u", "SWML_BASIC_AUTH_PASSWORD": "p", "PATH": ""},
+    )
+    assert "tool answered: Order A-1042 left the warehouse" in out.stderr
+    decoder = json.JSONDecoder()
+    spans, text, pos = [], out.stdout, 0
+    while (start := text.find('{\n    "name"', pos)) != -1:
+        span, pos = decoder.raw_decode(text, start)
+        spans.append(span)
+    names = [s["name"] for s in spans]
+    assert names == [
+        "swml.render",
+        "POST /orders",
+        "execute_tool lookup_order",
+        "POST /orders/swaig",
+    ]
+    tool = spans[2]
+    assert tool["context"]["trace_id"] == spans[3]["context"]["trace_id"]
+    assert tool["parent_id"] == spans[3]["context"]["span_id"]
+    assert tool["attributes"]["signalwire.call_id"] == "demo-call"
+    assert "http.server.request.duration" in text and "signalwire.agents.tool.duration" in text

@@ -1,4 +1,4 @@
-"""FunctionResult wire shapes (notes §1.5.2).
+"""FunctionResult wire shapes (the vendor's documented actions, python-api.json).
 
 The expected values are the JSON that signalwire-sdk 3.7.5 produced for the
 same calls (observed output, recorded once), so these check wire compatibility.

@@ -348,3 +348,25 @@ def test_the_agents_mutable_attributes_all_live_in_its_state() -> None:
     assert mutable - set(shared_on_purpose) == set()
     unexpected = objects - set(shared_on_purpose) - {"_state", "log", "_signer", "_app"}
     assert unexpected == set()
+
+
+async def test_contexts_edited_per_call_through_contexts_builder_stay_on_the_copy() -> None:
+    agent = configured_agent()
+    agent.define_contexts().add_context("default").add_step("greet").set_text("Say hello.")
+    seen: list[bool] = []
+
+    def per_call(query: Any, body: Any, headers: Any, copy: AgentBase) -> None:
+        builder = copy._contexts_builder
+        # The copy's builder is its own and points at the copy, not at the agent.
+        seen.append(builder is not agent._contexts_builder and builder._agent is copy)
+        builder.get_context("default").add_step("extra").set_text("Only for this call.")
+
+    agent.set_dynamic_config_callback(per_call)
+    before = snapshot(agent)
+    async with client_for(agent.get_app()) as client:
+        resp = await client.post("/", json=swml_fetch_body("c-1"), headers=basic())
+    validate_swml(resp.json())
+    assert "Only for this call." in resp.text
+    assert seen == [True]
+    assert snapshot(agent) == before
+    assert "Only for this call." not in agent.render_swml()

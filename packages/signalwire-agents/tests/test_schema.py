@@ -422,7 +422,7 @@ def test_generated_schema_data_is_current() -> None:
     from signalwire.agents._swml_schema_data import SCHEMA_JSON
 
     expected = generator().render_schema(raw_spec())
-    assert json.loads(SCHEMA_JSON) == json.loads(expected), "run tools/generate_swml_verbs.py"
+    assert json.loads(SCHEMA_JSON) == json.loads(expected), "run tools/generate.py"
 
 
 def test_extensions_only_add_optional_properties() -> None:

@@ -17,6 +17,7 @@ SAMPLE: dict[str, dict[str, Any]] = {
     },
     "swml_transfer": {"transfers": {"/sales/i": {"address": "+15551230001"}}},
     "info_gatherer": {"questions": [{"key_name": "name", "question_text": "Your name?"}]},
+    "native_vector_search": {"index_file": "missing.swsearch"},
 }
 
 # Modules a skill needs only once a tool runs (or never, for a built-in name).
@@ -50,6 +51,7 @@ def test_the_key_free_skills_are_the_expected_ones() -> None:
         "datetime",
         "info_gatherer",
         "math",
+        "native_vector_search",
         "play_background_file",
         "spider",
         "swml_transfer",

@@ -123,13 +123,10 @@ def test_public_names_are_exported_and_documented() -> None:
             assert obj.__doc__, f"{name} has no docstring"
 
 
-# -- skills and prefabs (issue 12) ------------------------------------------------------------
+# -- skills and prefabs ----------------------------------------------------------------------
 
 #: Documented skills deliberately not provided, with the reason (also in the README).
-SKILLS_NOT_PROVIDED = {
-    "native_vector_search": "needs an embedding-model stack; add_skill raises and names "
-    "datasphere instead",
-}
+SKILLS_NOT_PROVIDED: dict[str, str] = {}
 PREFABS = {"InfoGathererAgent", "SurveyAgent", "ReceptionistAgent", "FAQBotAgent", "ConciergeAgent"}
 #: The vendor module each owner's ``import`` names, after the one import change.
 IMPORTS = {
@@ -228,6 +225,7 @@ SKILL_SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "joke": {"api_key": "k"},
     "api_ninjas_trivia": {"api_key": "k"},
     "google_maps": {"api_key": "k"},
+    "native_vector_search": {"index_file": "missing.swsearch"},
     "datasphere": {"space_name": "s", "project_id": "p", "token": "t", "document_id": "d"},
     "datasphere_serverless": {
         "space_name": "s",

@@ -264,11 +264,11 @@ async def test_wrong_argument_types_get_an_actionable_response() -> None:
 def test_unsupported_features_fail_clearly() -> None:
     agent = AgentBase("a", basic_auth=CREDS, native_functions=["check_time"])
     assert agent.native_functions == ["check_time"]
-    with pytest.raises(ValueError, match="Failed to load skill 'native_vector_search'"):
-        agent.add_skill("native_vector_search")
+    with pytest.raises(ValueError, match="Failed to load skill 'no_such_skill'"):
+        agent.add_skill("no_such_skill")
     assert agent.list_skills() == []
-    assert agent.has_skill("native_vector_search") is False
-    assert agent.remove_skill("native_vector_search") is agent
+    assert agent.has_skill("no_such_skill") is False
+    assert agent.remove_skill("no_such_skill") is agent
 
 
 async def test_result_that_is_not_json_is_reported_not_crashed() -> None:

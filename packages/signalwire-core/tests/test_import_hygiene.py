@@ -12,13 +12,15 @@ def test_import_is_side_effect_free() -> None:
     # The converter factory loads cattrs on first use, not at import.
     assert "cattrs" not in result["top_level"]
     assert "attrs" not in result["top_level"]
-    # Every namespace imports core: it loads itself and its version, nothing else (each
-    # name loads with its module on first access, with the stdlib modules it uses).
+    # Every namespace imports core: it loads itself, its version and the lazy-export helper
+    # every namespace uses, nothing else (each name loads with its module on first access,
+    # with the stdlib modules it uses).
     # (the probe itself loads json and logging: compare with a probe of an already-loaded module)
     added = set(result["modules"]) - set(probe_import("os")["modules"])
     assert added == {
         "signalwire",
         "signalwire.core",
+        "signalwire.core._lazy",
         "signalwire.core._version",
     }
 

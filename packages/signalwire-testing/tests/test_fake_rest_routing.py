@@ -18,7 +18,8 @@ OPERATIONS = load_operations()
 # Each entry must still fail (the test says so when one can be dropped).
 RESPONSE_SCHEMA_QUIRKS = {
     # `links.next` is required by these schemas, but the platform omits it on
-    # the last page and clients stop on its absence (notes §2.5): the fake omits it.
+    # the last page and clients stop on its absence (signalwire.testing.rest's docstring, "Known
+    # departures from the spec"): the fake omits it.
     "rest:list_call_flow_versions": "links.next omitted on the last page",
     "rest:list_cxml_webhooks": "links.next omitted on the last page",
     "rest:list_cxml_webhook_addresses": "links.next omitted on the last page",

@@ -24,20 +24,7 @@ SRC_DIRS = sorted(ROOT.glob("packages/*/src"))
 #: The circles still in the tree, each a group of modules that import one another. Each entry
 #: goes when its host/dependency pair talks through a Protocol instead; the test fails when an
 #: entry no longer matches, so the list only shrinks.
-KNOWN_CYCLES: set[frozenset[str]] = {
-    # removed by the agents/relay/testing protocol change (call and action hosts)
-    frozenset({"signalwire.relay._action", "signalwire.relay._call", "signalwire.relay._client"}),
-    # removed by the agents/relay/testing protocol change (the fake RELAY platform's Scenario)
-    frozenset(
-        {
-            "signalwire.testing.relay._behaviours",
-            "signalwire.testing.relay._connection",
-            "signalwire.testing.relay._model",
-            "signalwire.testing.relay._script",
-            "signalwire.testing.relay._server",
-        }
-    ),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def _describe(groups: list[frozenset[str]]) -> str:

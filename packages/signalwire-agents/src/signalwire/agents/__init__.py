@@ -13,20 +13,12 @@ conversation::
 Names are imported lazily, so ``import signalwire.agents`` stays cheap.
 """
 
-from __future__ import annotations
-
-import importlib
-import sys
-from typing import TYPE_CHECKING, Any
-
 from signalwire.agents._version import __version__
+from signalwire.core._lazy import lazy_exports
 
-# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
-if getattr(sys.modules.get("signalwire"), "__file__", None):
-    from signalwire.core._clash import clash_error
-
-    raise clash_error("signalwire-agents")
-
+# A plain flag (not typing.TYPE_CHECKING): importing typing here would cost time, and
+# mypy treats any name TYPE_CHECKING as true. Deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signalwire.agents._agent_base import AgentBase
     from signalwire.agents._contexts import (
@@ -97,52 +89,40 @@ __all__ = [
     "register_skill",
 ]
 
-_LAZY = {
-    "AgentBase": "signalwire.agents._agent_base",
-    "AgentsError": "signalwire.agents._errors",
-    "SchemaValidationError": "signalwire.agents._errors",
-    "FunctionResult": "signalwire.agents._function_result",
-    "SwaigFunctionResult": "signalwire.agents._function_result",
-    "PomBuilder": "signalwire.agents._pom",
-    "PomSection": "signalwire.agents._pom",
-    "PromptObjectModel": "signalwire.agents._pom",
-    "SWAIGFunction": "signalwire.agents._swaig_function",
-    "SWMLService": "signalwire.agents._swml_service",
-    "ContextBuilder": "signalwire.agents._contexts",
-    "Context": "signalwire.agents._contexts",
-    "Step": "signalwire.agents._contexts",
-    "GatherInfo": "signalwire.agents._contexts",
-    "GatherQuestion": "signalwire.agents._contexts",
-    "create_simple_context": "signalwire.agents._contexts",
-    "ContextValidationError": "signalwire.agents._errors",
-    "DataMap": "signalwire.agents._datamap",
-    "create_simple_api_tool": "signalwire.agents._datamap",
-    "create_expression_tool": "signalwire.agents._datamap",
-    "SWMLBuilder": "signalwire.agents._swml_builder",
-    "AgentServer": "signalwire.agents._hosting.agent_server",
-    "AuthHandler": "signalwire.agents._hosting.auth_handler",
-    "ConfigLoader": "signalwire.agents._hosting.config",
-    "SecurityConfig": "signalwire.agents._hosting.security",
-    "WebService": "signalwire.agents._hosting.web_service",
-    "KVLogger": "signalwire.agents._logging",
-    "get_logger": "signalwire.agents._logging",
-    "BedrockAgent": "signalwire.agents.bedrock",
-    "SkillBase": "signalwire.agents.skills",
-    "add_skill_directory": "signalwire.agents.skills",
-    "list_skills": "signalwire.agents.skills",
-    "list_skills_with_params": "signalwire.agents.skills",
-    "register_skill": "signalwire.agents.skills",
-}
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._agent_base": ("AgentBase",),
+        "._errors": ("AgentsError", "ContextValidationError", "SchemaValidationError"),
+        "._function_result": ("FunctionResult", "SwaigFunctionResult"),
+        "._pom": ("PomBuilder", "PomSection", "PromptObjectModel"),
+        "._swaig_function": ("SWAIGFunction",),
+        "._swml_service": ("SWMLService",),
+        "._contexts": (
+            "Context",
+            "ContextBuilder",
+            "GatherInfo",
+            "GatherQuestion",
+            "Step",
+            "create_simple_context",
+        ),
+        "._datamap": ("DataMap", "create_expression_tool", "create_simple_api_tool"),
+        "._swml_builder": ("SWMLBuilder",),
+        "._hosting.agent_server": ("AgentServer",),
+        "._hosting.auth_handler": ("AuthHandler",),
+        "._hosting.config": ("ConfigLoader",),
+        "._hosting.security": ("SecurityConfig",),
+        "._hosting.web_service": ("WebService",),
+        "._logging": ("KVLogger", "get_logger"),
+        ".bedrock": ("BedrockAgent",),
+        ".skills": (
+            "SkillBase",
+            "add_skill_directory",
+            "list_skills",
+            "list_skills_with_params",
+            "register_skill",
+        ),
+    },
+)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'signalwire.agents' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+del TYPE_CHECKING, lazy_exports

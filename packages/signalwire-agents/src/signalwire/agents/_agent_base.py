@@ -84,6 +84,8 @@ class AgentBase(SkillMixin, SWMLService):
     _prompt_llm_params = StateAttr[dict[str, Any]]("prompt_llm_params")
     _post_prompt_llm_params = StateAttr[dict[str, Any]]("post_prompt_llm_params")
     _contexts = StateAttr[Any]("contexts")
+    #: signalwire-sdk's name for the contexts (the ContextBuilder; None until defined).
+    _contexts_builder = StateAttr[Any]("contexts")
     _hints = StateAttr[list[str | dict[str, Any]]]("hints")
     _languages = StateAttr[list[dict[str, Any]]]("languages")
     _pronounce = StateAttr[list[dict[str, Any]]]("pronounce")

@@ -113,12 +113,17 @@ class AgentState:
         """
         memo = {} if memo is None else memo
         new = object.__new__(AgentState)
+        deepcopy = copy.deepcopy
         for name, how in _COPY_PLAN:
             value = getattr(self, name)
             if how is _DEEP:
-                value = copy.deepcopy(value, memo)
+                kind = type(value)
+                if (kind is dict or kind is list) and not value:
+                    value = kind()  # most fields are empty: skip deepcopy's bookkeeping
+                elif value is not None:
+                    value = deepcopy(value, memo)
             elif how is _CONTAINER:
-                value = copy.copy(value)
+                value = value.copy()
             object.__setattr__(new, name, value)
         return new
 

@@ -1,8 +1,8 @@
 """SWML verb validation against the SWML calling schema.
 
 The schema data (``_swml_schema_data.py``) is generated from the platform's SWML schema by
-``tools/generate_swml_verbs.py``. It is read, and each verb's validator is
-compiled into plain Python closures, the first time that verb is validated:
+``tools/generate.py`` (``signalwire_devtools.codegen.swml_verbs``). It is read, and each
+verb's validator is compiled into plain Python closures, the first time that verb is validated:
 importing ``signalwire.agents`` loads nothing.
 
 The validator implements the subset of JSON Schema 2020-12 the spec uses

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signalwire.agents._logging import KVLogger
+from signalwire.agents._otel import telemetry
 from signalwire.agents._swaig_function import (
     SWAIGFunction,
     coerce_result,
     error_response,
     timeout_response,
 )
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
 
 __all__ = ["run_tool_call", "tool_call_outcome"]
 
@@ -50,6 +54,30 @@ async def tool_call_outcome(
     service's) the AI gets a speakable reply while a sync handler's thread runs
     on to completion in the background.
     """
+    otel = telemetry()
+    if otel is None:
+        reply, failed, _ = await _outcome(
+            log, name, fn, raw_data, call, default_timeout, default_expose, None
+        )
+        return reply, failed
+    return await otel.tool(
+        name,
+        raw_data,
+        lambda span: _outcome(log, name, fn, raw_data, call, default_timeout, default_expose, span),
+    )
+
+
+async def _outcome(
+    log: logging.Logger | KVLogger,
+    name: str,
+    fn: SWAIGFunction | dict[str, Any] | None,
+    raw_data: dict[str, Any],
+    call: Callable[[], Awaitable[Any]],
+    default_timeout: float | None,
+    default_expose: bool,
+    span: Span | None,
+) -> tuple[dict[str, Any], bool, str | None]:
+    """The reply, whether the call failed, and the error type (``"timeout"``, the class name)."""
     import asyncio  # lazy: keeps ``import signalwire.agents`` light
 
     tool = fn if isinstance(fn, SWAIGFunction) else None
@@ -63,8 +91,10 @@ async def tool_call_outcome(
             result = await asyncio.wait_for(call(), timeout)
     except asyncio.TimeoutError:
         log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
-        return timeout_response(name), True
+        return timeout_response(name), True, "timeout"
     except Exception as exc:
         log.exception("tool %r failed (call_id=%s)", name, call_id)
-        return error_response(name, exc, expose), True
-    return coerce_result(result), False
+        if span is not None:
+            span.record_exception(exc)
+        return error_response(name, exc, expose), True, type(exc).__qualname__
+    return coerce_result(result), False, None

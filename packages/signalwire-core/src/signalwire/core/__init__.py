@@ -6,19 +6,13 @@ environment variables), the error base classes, webhook signature validation
 
 Importing this package reads no environment, opens nothing and configures no
 logging. Every namespace imports it, so importing it loads nothing but this
-module and its version: each name loads with its (small) module on first
+module, its version and the lazy-export helper (:mod:`signalwire.core._lazy`,
+which every namespace uses): each name loads with its (small) module on first
 access, and the converter factory with cattrs.
 """
 
-import sys
-
+from signalwire.core._lazy import lazy_exports
 from signalwire.core._version import __version__
-
-# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
-if getattr(sys.modules.get("signalwire"), "__file__", None):
-    from signalwire.core._clash import clash_error
-
-    raise clash_error("signalwire-core")
 
 # A plain flag (not typing.TYPE_CHECKING): importing typing would cost more than this
 # package; mypy treats any name TYPE_CHECKING as true.
@@ -37,42 +31,24 @@ if TYPE_CHECKING:
     from signalwire.core._secrets import mask_secret
     from signalwire.core._sentinels import EXTRA_FIELD, UNSET, UnsetType, wire_name
 
-_LAZY = {
-    "SignalWireConfigError": "_errors",
-    "SignalWireError": "_errors",
-    "WireError": "_errors",
-    "mask_secret": "_secrets",
-    "EXTRA_FIELD": "_sentinels",
-    "UNSET": "_sentinels",
-    "UnsetType": "_sentinels",
-    "wire_name": "_sentinels",
-    "Credentials": "_credentials",
-    "Space": "_credentials",
-    "decode_jwt_claims": "_credentials",
-    "is_loopback_host": "_credentials",
-    "normalize_space": "_credentials",
-    "resolve_credentials": "_credentials",
-    # cattrs costs tens of milliseconds to import; load it when a converter is first built.
-    "configure_converter": "_converter",
-    "make_converter": "_converter",
-    "structure": "_converter",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'signalwire.core' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"signalwire.core.{module}"), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+# cattrs costs tens of milliseconds to import: it loads when a converter is first built.
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._errors": ("SignalWireConfigError", "SignalWireError", "WireError"),
+        "._secrets": ("mask_secret",),
+        "._sentinels": ("EXTRA_FIELD", "UNSET", "UnsetType", "wire_name"),
+        "._credentials": (
+            "Credentials",
+            "Space",
+            "decode_jwt_claims",
+            "is_loopback_host",
+            "normalize_space",
+            "resolve_credentials",
+        ),
+        "._converter": ("configure_converter", "make_converter", "structure"),
+    },
+)
 
 __all__ = [
     "EXTRA_FIELD",
@@ -95,4 +71,4 @@ __all__ = [
     "wire_name",
 ]
 
-del TYPE_CHECKING
+del TYPE_CHECKING, lazy_exports

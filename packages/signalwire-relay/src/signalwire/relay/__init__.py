@@ -18,17 +18,8 @@
 Names are loaded on first access, so ``import signalwire.relay`` stays cheap.
 """
 
-from __future__ import annotations
-
-import sys
-
+from signalwire.core._lazy import lazy_exports
 from signalwire.relay._version import __version__
-
-# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
-if getattr(sys.modules.get("signalwire"), "__file__", None):
-    from signalwire.core._clash import clash_error
-
-    raise clash_error("signalwire-relay")
 
 # A plain flag (not typing.TYPE_CHECKING): importing typing here would cost time, and
 # mypy treats any name TYPE_CHECKING as true. Deleted below so dir() shows only the API.
@@ -126,101 +117,6 @@ if TYPE_CHECKING:
         parse_event,
     )
 
-_LAZY = {
-    "signalwire.relay._client": ("ClientState", "RelayClient"),
-    "signalwire.relay._call": ("Call",),
-    "signalwire.relay._message": ("Message",),
-    "signalwire.relay._errors": (
-        "CallEndedError",
-        "RelayAuthError",
-        "RelayConnectionError",
-        "RelayError",
-        "RelayTimeoutError",
-    ),
-    "signalwire.relay._action": (
-        "AIAction",
-        "Action",
-        "CollectAction",
-        "DetectAction",
-        "FaxAction",
-        "PayAction",
-        "PlayAction",
-        "RecordAction",
-        "StandaloneCollectAction",
-        "StreamAction",
-        "TapAction",
-        "TranscribeAction",
-    ),
-    "signalwire.relay.event": (
-        "CallReceiveEvent",
-        "CallStateEvent",
-        "CallingErrorEvent",
-        "CollectEvent",
-        "ConferenceEvent",
-        "ConnectEvent",
-        "DenoiseEvent",
-        "DetectEvent",
-        "DialEvent",
-        "EchoEvent",
-        "FaxEvent",
-        "HoldEvent",
-        "MessageReceiveEvent",
-        "MessageStateEvent",
-        "PayEvent",
-        "PlayEvent",
-        "QueueEvent",
-        "RecordEvent",
-        "ReferEvent",
-        "RelayEvent",
-        "SendDigitsEvent",
-        "StreamEvent",
-        "TapEvent",
-        "TranscribeEvent",
-        "parse_event",
-    ),
-    "signalwire.relay.constants": (
-        "CALL_STATE_ANSWERED",
-        "CALL_STATE_CREATED",
-        "CALL_STATE_ENDED",
-        "CALL_STATE_ENDING",
-        "CALL_STATE_RINGING",
-        "CONNECT_STATE_CONNECTED",
-        "CONNECT_STATE_CONNECTING",
-        "CONNECT_STATE_DISCONNECTED",
-        "CONNECT_STATE_FAILED",
-        "EVENT_CALLING_ERROR",
-        "EVENT_CALL_COLLECT",
-        "EVENT_CALL_CONNECT",
-        "EVENT_CALL_DENOISE",
-        "EVENT_CALL_DETECT",
-        "EVENT_CALL_DIAL",
-        "EVENT_CALL_ECHO",
-        "EVENT_CALL_FAX",
-        "EVENT_CALL_PAY",
-        "EVENT_CALL_PLAY",
-        "EVENT_CALL_QUEUE",
-        "EVENT_CALL_RECEIVE",
-        "EVENT_CALL_RECORD",
-        "EVENT_CALL_REFER",
-        "EVENT_CALL_SEND_DIGITS",
-        "EVENT_CALL_STATE",
-        "EVENT_CALL_STREAM",
-        "EVENT_CALL_TAP",
-        "EVENT_CALL_TRANSCRIBE",
-        "EVENT_CONFERENCE",
-        "EVENT_MESSAGING_RECEIVE",
-        "EVENT_MESSAGING_STATE",
-        "MESSAGE_STATE_DELIVERED",
-        "MESSAGE_STATE_FAILED",
-        "MESSAGE_STATE_INITIATED",
-        "MESSAGE_STATE_QUEUED",
-        "MESSAGE_STATE_RECEIVED",
-        "MESSAGE_STATE_SENT",
-        "MESSAGE_STATE_UNDELIVERED",
-    ),
-}
-_WHERE = {name: module for module, names in _LAZY.items() for name in names}
-
 __all__ = [
     "CALL_STATE_ANSWERED",
     "CALL_STATE_CREATED",
@@ -309,20 +205,101 @@ __all__ = [
     "parse_event",
 ]
 
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._client": ("ClientState", "RelayClient"),
+        "._call": ("Call",),
+        "._message": ("Message",),
+        "._errors": (
+            "CallEndedError",
+            "RelayAuthError",
+            "RelayConnectionError",
+            "RelayError",
+            "RelayTimeoutError",
+        ),
+        "._action": (
+            "AIAction",
+            "Action",
+            "CollectAction",
+            "DetectAction",
+            "FaxAction",
+            "PayAction",
+            "PlayAction",
+            "RecordAction",
+            "StandaloneCollectAction",
+            "StreamAction",
+            "TapAction",
+            "TranscribeAction",
+        ),
+        ".event": (
+            "CallReceiveEvent",
+            "CallStateEvent",
+            "CallingErrorEvent",
+            "CollectEvent",
+            "ConferenceEvent",
+            "ConnectEvent",
+            "DenoiseEvent",
+            "DetectEvent",
+            "DialEvent",
+            "EchoEvent",
+            "FaxEvent",
+            "HoldEvent",
+            "MessageReceiveEvent",
+            "MessageStateEvent",
+            "PayEvent",
+            "PlayEvent",
+            "QueueEvent",
+            "RecordEvent",
+            "ReferEvent",
+            "RelayEvent",
+            "SendDigitsEvent",
+            "StreamEvent",
+            "TapEvent",
+            "TranscribeEvent",
+            "parse_event",
+        ),
+        ".constants": (
+            "CALL_STATE_ANSWERED",
+            "CALL_STATE_CREATED",
+            "CALL_STATE_ENDED",
+            "CALL_STATE_ENDING",
+            "CALL_STATE_RINGING",
+            "CONNECT_STATE_CONNECTED",
+            "CONNECT_STATE_CONNECTING",
+            "CONNECT_STATE_DISCONNECTED",
+            "CONNECT_STATE_FAILED",
+            "EVENT_CALLING_ERROR",
+            "EVENT_CALL_COLLECT",
+            "EVENT_CALL_CONNECT",
+            "EVENT_CALL_DENOISE",
+            "EVENT_CALL_DETECT",
+            "EVENT_CALL_DIAL",
+            "EVENT_CALL_ECHO",
+            "EVENT_CALL_FAX",
+            "EVENT_CALL_PAY",
+            "EVENT_CALL_PLAY",
+            "EVENT_CALL_QUEUE",
+            "EVENT_CALL_RECEIVE",
+            "EVENT_CALL_RECORD",
+            "EVENT_CALL_REFER",
+            "EVENT_CALL_SEND_DIGITS",
+            "EVENT_CALL_STATE",
+            "EVENT_CALL_STREAM",
+            "EVENT_CALL_TAP",
+            "EVENT_CALL_TRANSCRIBE",
+            "EVENT_CONFERENCE",
+            "EVENT_MESSAGING_RECEIVE",
+            "EVENT_MESSAGING_STATE",
+            "MESSAGE_STATE_DELIVERED",
+            "MESSAGE_STATE_FAILED",
+            "MESSAGE_STATE_INITIATED",
+            "MESSAGE_STATE_QUEUED",
+            "MESSAGE_STATE_RECEIVED",
+            "MESSAGE_STATE_SENT",
+            "MESSAGE_STATE_UNDELIVERED",
+        ),
+    },
+)
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'signalwire.relay' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
-del TYPE_CHECKING, annotations
+del TYPE_CHECKING, lazy_exports

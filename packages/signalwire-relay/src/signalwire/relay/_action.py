@@ -5,25 +5,28 @@ its call ends (``result`` is then the call's ``ended`` state event), or
 immediately when the platform says the call is already gone. If the client
 closes or the session is lost first, :meth:`Action.wait` raises
 :class:`~signalwire.relay.RelayConnectionError`. So no ``wait()`` hangs.
+
+An action sees its call only through :class:`ActionHost` (the call imports
+this module, never the other way round).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from signalwire.relay import constants as c
 from signalwire.relay._errors import RelayTimeoutError
-from signalwire.relay._util import call_handler, wait_future
+from signalwire.relay._util import wait_future
 
 if TYPE_CHECKING:
-    from signalwire.relay._call import Call
     from signalwire.relay.event import RelayEvent
 
 __all__ = [
     "AIAction",
     "Action",
+    "ActionHost",
     "CollectAction",
     "DetectAction",
     "FaxAction",
@@ -37,6 +40,27 @@ __all__ = [
 ]
 
 _FINISHED_OR_ERROR = frozenset(("finished", "error"))
+
+
+class ActionHost(Protocol):
+    """What an action needs from the call it runs on (a :class:`~signalwire.relay.Call`)."""
+
+    @property
+    def call_id(self) -> str:
+        """Platform id of the call."""
+        ...
+
+    async def _command(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send a per-call command (``node_id``/``call_id`` added); call gone returns ``{}``."""
+        ...
+
+    def _forget_action(self, control_id: str) -> None:
+        """Stop routing events to the action with ``control_id`` (it finished)."""
+        ...
+
+    def _run_handler(self, handler: Callable[..., Any], args: tuple[Any, ...], what: str) -> None:
+        """Run a user callback: sync inline, async as a task of the client; failures logged."""
+        ...
 
 
 class Action:
@@ -59,11 +83,11 @@ class Action:
 
     def __init__(
         self,
-        call: Call,
+        call: ActionHost,
         control_id: str,
         on_completed: Callable[[RelayEvent], Any] | None = None,
     ) -> None:
-        #: The call this action runs on.
+        #: The call this action runs on (a :class:`~signalwire.relay.Call`).
         self.call = call
         #: Correlates the action's events and sub-commands.
         self.control_id = control_id
@@ -124,22 +148,19 @@ class Action:
             return
         self.result = event
         self.completed = True
-        self.call._actions.pop(self.control_id, None)
+        self.call._forget_action(self.control_id)
         if self._future is not None and not self._future.done():
             self._future.set_result(event)
         if self._on_completed is not None:
-            call_handler(
-                self._on_completed,
-                (event,),
-                self.call._client._tasks,
-                f"on_completed of {type(self).__name__}",
+            self.call._run_handler(
+                self._on_completed, (event,), f"on_completed of {type(self).__name__}"
             )
 
     def _fail(self, exc: BaseException) -> None:
         if self.is_done:
             return
         self._error = exc
-        self.call._actions.pop(self.control_id, None)
+        self.call._forget_action(self.control_id)
         if self._future is not None and not self._future.done():
             self._future.set_exception(exc)
             self._future.exception()  # mark retrieved: nobody may be waiting
@@ -280,7 +301,7 @@ class FaxAction(_Stoppable):
 
     def __init__(
         self,
-        call: Call,
+        call: ActionHost,
         control_id: str,
         on_completed: Callable[[RelayEvent], Any] | None = None,
         method: str = "calling.send_fax",
@@ -338,14 +359,3 @@ class AIAction(_Stoppable):
     event_type = c.EVENT_CALL_AI
     method = "calling.ai"
     __slots__ = ()
-
-
-def call_gone_event(call: Call) -> RelayEvent:
-    """The event an action completes with when the platform says its call is gone."""
-    from signalwire.relay.event import RelayEvent
-
-    return call._ended_event or RelayEvent(
-        event_type=c.EVENT_CALL_STATE,
-        params={"call_id": call.call_id, "call_state": c.CALL_STATE_ENDED},
-        call_id=call.call_id,
-    )

@@ -1,11 +1,15 @@
-"""A call controlled over RELAY: state, event plumbing and every calling command."""
+"""A call controlled over RELAY: state, event plumbing and every calling command.
+
+A call sees the client that tracks it only through :class:`CallHost`, and is
+itself the :class:`~signalwire.relay._action.ActionHost` of its actions.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from signalwire.relay import constants as c
 from signalwire.relay._action import (
@@ -21,16 +25,14 @@ from signalwire.relay._action import (
     StreamAction,
     TapAction,
     TranscribeAction,
-    call_gone_event,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
 from signalwire.relay._util import call_handler, drop_none, fail_future, new_uuid, wait_future
 
 if TYPE_CHECKING:
-    from signalwire.relay._client import RelayClient
     from signalwire.relay.event import RelayEvent
 
-__all__ = ["Call"]
+__all__ = ["Call", "CallHost", "call_gone_event"]
 
 logger = logging.getLogger("signalwire.relay.call")
 
@@ -41,6 +43,24 @@ JSONObject = dict[str, Any]
 
 _STATE_ORDER = {s: i for i, s in enumerate(c.CALL_STATES)}
 _GONE_CODES = frozenset((404, 410))
+
+
+class CallHost(Protocol):
+    """What a call needs from the client that tracks it (a :class:`~signalwire.relay.RelayClient`)."""
+
+    async def execute(
+        self, method: str, params: Mapping[str, Any], *, timeout: float | None = None
+    ) -> JSONObject:
+        """Send a JSON-RPC request and return its checked result."""
+        ...
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        """Run ``coro`` as one of the client's tasks (cancelled when the client closes)."""
+        ...
+
+    def _forget_call(self, call: Call) -> None:
+        """The call ended: stop tracking it."""
+        ...
 
 
 class _Waiter:
@@ -86,7 +106,7 @@ class Call:
 
     def __init__(
         self,
-        client: RelayClient,
+        client: CallHost,
         call_id: str,
         node_id: str,
         project_id: str = "",
@@ -233,9 +253,9 @@ class Call:
         if self._listeners:
             handlers = self._listeners.get(event.event_type)
             if handlers:
-                tasks = self._client._tasks
+                spawn = self._client._spawn
                 for h in tuple(handlers):
-                    call_handler(h, (event,), tasks, "call event handler")
+                    call_handler(h, (event,), spawn, "call event handler")
         if self._waiters:
             for w in tuple(self._waiters):
                 if w.event_type == event.event_type and not w.future.done():
@@ -272,7 +292,13 @@ class Call:
             for w in self._waiters:
                 fail_future(w.future, exc)
 
-    # -- command plumbing ---------------------------------------------------
+    # -- what actions need (ActionHost) and command plumbing ------------------
+
+    def _forget_action(self, control_id: str) -> None:
+        self._actions.pop(control_id, None)
+
+    def _run_handler(self, handler: Callable[..., Any], args: tuple[Any, ...], what: str) -> None:
+        call_handler(handler, args, self._client._spawn, what)
 
     async def _command(self, method: str, params: JSONObject | None = None) -> JSONObject:
         """Send a per-call command; 404/410 (call gone) returns ``{}``."""
@@ -1071,3 +1097,14 @@ class Call:
         params = drop_none({"event": event})
         params.update(kwargs)
         return await self._command("calling.user_event", params)
+
+
+def call_gone_event(call: Call) -> RelayEvent:
+    """The event an action completes with when the platform says its call is gone."""
+    from signalwire.relay.event import RelayEvent
+
+    return call._ended_event or RelayEvent(
+        event_type=c.EVENT_CALL_STATE,
+        params={"call_id": call.call_id, "call_state": c.CALL_STATE_ENDED},
+        call_id=call.call_id,
+    )

@@ -1,7 +1,11 @@
 """RelayClient: one WebSocket session to SignalWire RELAY, kept alive across drops.
 
-The socket loop only moves frames: everything the protocol says (framing,
-correlation, acks, resume keys) lives in :mod:`._protocol`.
+The socket loop only moves frames and runs what the sans-I/O parts decide:
+everything the protocol says (framing, correlation, acks, resume keys) lives
+in :mod:`._protocol`, and which call, dial or message an event belongs to in
+:mod:`._session`. The client is the host of its calls
+(:class:`~signalwire.relay._call.CallHost`): calls send their commands
+through :meth:`RelayClient.execute` and run handler tasks in its task group.
 
 Lifecycle rules (also in the package README):
 
@@ -30,8 +34,7 @@ import logging
 import os
 import signal
 import ssl as ssl_module
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from signalwire.core import (
@@ -71,11 +74,13 @@ from signalwire.relay._util import (
 if TYPE_CHECKING:
     from signalwire.relay._call import Call
     from signalwire.relay._message import Message
+    from signalwire.relay._session import Decisions, PendingDial, RelaySession
     from signalwire.relay._transport import WSConnection
-    from signalwire.relay.event import DialEvent, RelayEvent
+    from signalwire.relay.event import RelayEvent
 
-# Calls, messages and the WebSocket transport are imported where they are first needed
-# (an event, a send, a connect), so ``from signalwire.relay import RelayClient`` stays small.
+# The session (with calls and messages) and the WebSocket transport are imported where they are
+# first needed (a connect, a dial, a send), so ``from signalwire.relay import RelayClient`` stays
+# small.
 
 __all__ = ["ClientState", "RelayClient"]
 
@@ -93,17 +98,16 @@ ENV_MAX_ACTIVE_CALLS = "RELAY_MAX_ACTIVE_CALLS"
 ENV_CA_FILE = "SIGNALWIRE_RELAY_CA_FILE"
 #: Socket-level cap: a frame above it cannot even be read, so it closes the connection.
 _HARD_MAX_SIZE = 64 * 1024 * 1024
-_ABANDONED_DIAL_TTL = 600.0
 _parse_event: Callable[[JSONObject], RelayEvent] | None = None
-_EARLY_MESSAGE_EVENTS = 256
 
 
-class _PendingDial:
-    __slots__ = ("future", "legs")
+class _NotLoaded:
+    """Stands for the Call class until the first session loads it (see _routing)."""
 
-    def __init__(self, future: asyncio.Future[Call]) -> None:
-        self.future = future
-        self.legs: dict[str, Call] = {}
+
+# the most frequent decision is a call to hand the event to: its class is compared on every
+# event, so it is a global (no import per event)
+_Call: type[Any] = _NotLoaded
 
 
 class _NotSent(RelayConnectionError):
@@ -230,11 +234,8 @@ class RelayClient:
         self._supervisor: asyncio.Task[None] | None = None
         self._closed: asyncio.Future[None] | None = None
         self._tasks = TaskGroupLite()
-        self._calls: dict[str, Call] = {}
-        self._dials: dict[str, _PendingDial] = {}
-        self._abandoned: OrderedDict[str, float] = OrderedDict()
-        self._messages: dict[str, Message] = {}
-        self._early_msg_events: OrderedDict[str, list[RelayEvent]] = OrderedDict()
+        self._routes: RelaySession | None = None
+        self._dial_waits: dict[PendingDial, asyncio.Future[Call]] = {}
         self._call_handler: Callable[[Call], Any] | None = None
         self._message_handler: Callable[[Message], Any] | None = None
         self._event_handler: Callable[[RelayEvent], Any] | None = None
@@ -270,7 +271,28 @@ class RelayClient:
     @property
     def calls(self) -> Mapping[str, Call]:
         """Calls being tracked, by call id (read-only view)."""
-        return self._calls
+        return self._routing().calls
+
+    def _routing(self) -> RelaySession:
+        """The session's routing state, made on first use (loads calls and messages)."""
+        session = self._routes
+        if session is None:
+            global _Call
+            from signalwire.relay._call import Call
+            from signalwire.relay._session import RelaySession
+
+            _Call = Call
+            session = self._routes = RelaySession(self)
+        return session
+
+    # -- what calls need from their host (CallHost) ------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        return self._tasks.spawn(coro, what)
+
+    def _forget_call(self, call: Call) -> None:
+        if self._routes is not None:
+            self._routes.forget_call(call)
 
     # -- handler registration -------------------------------------------------
 
@@ -315,7 +337,7 @@ class RelayClient:
 
     def _fire(self, name: str, *args: Any) -> None:
         for h in tuple(self._hooks.get(name, ())):
-            call_handler(h, args, self._tasks, f"{name} hook")
+            call_handler(h, args, self._tasks.spawn, f"{name} hook")
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -339,6 +361,7 @@ class RelayClient:
             await self.wait_ready()
             return
         _load_event_models()
+        self._routing()
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         first: asyncio.Future[None] = loop.create_future()
@@ -426,16 +449,16 @@ class RelayClient:
         self._drop_session_objects(error)
 
     def _drop_session_objects(self, error: RelayConnectionError) -> None:
-        calls, self._calls = self._calls, {}
-        for call in calls.values():
+        if self._routes is None:
+            return
+        calls, dials, msgs = self._routes.drop()
+        for call in calls:
             call._abort(error)
-        dials, self._dials = self._dials, {}
-        for d in dials.values():
-            if not d.future.done():
-                d.future.set_exception(error)
-                d.future.exception()
-        msgs, self._messages = self._messages, {}
-        for m in msgs.values():
+        for d in dials:
+            fut = self._dial_waits.get(d)
+            if fut is not None:
+                fail_future(fut, error)
+        for m in msgs:
             m._fail(error)
 
     def _fail_in_flight(self, error: RelayError) -> None:
@@ -860,18 +883,20 @@ class RelayClient:
         tag = tag or new_uuid()
         timeout = self.dial_timeout if dial_timeout is None else dial_timeout
         loop = asyncio.get_running_loop()
-        pending = _PendingDial(loop.create_future())
-        self._dials[tag] = pending
+        future: asyncio.Future[Call] = loop.create_future()
+        session = self._routing()
+        pending = session.open_dial(tag)
+        self._dial_waits[pending] = future
         params = drop_none({"tag": tag, "devices": devices, "max_duration": max_duration})
         params.update(kwargs)
         ok = False
         try:
             await self.execute("calling.dial", params)
             try:
-                call = await wait_future(pending.future, timeout)
+                call = await wait_future(future, timeout)
             except TimeoutError:
-                if pending.future.done():
-                    call = pending.future.result()
+                if future.done():
+                    call = future.result()
                 else:
                     raise RelayTimeoutError(
                         f"dial timed out after {timeout}s (tag={tag}); "
@@ -880,42 +905,20 @@ class RelayClient:
             ok = True
             return call
         finally:
-            if self._dials.get(tag) is pending:
-                del self._dials[tag]
-            if not ok:
-                self._abandon_dial(tag, pending)
-
-    def _abandon_dial(self, tag: str, pending: _PendingDial) -> None:
-        fut = pending.future
-        if fut.done() and not fut.cancelled():
-            exc = fut.exception()
-            if exc is None:  # answered, but the caller gave up first: an orphan now
-                self._orphan(fut.result())
-            # else: the dial failed (no leg is left) or the client/session is gone
-            return
-        fut.cancel()
-        now = asyncio.get_running_loop().time()
-        self._abandoned[tag] = now + _ABANDONED_DIAL_TTL
-        while self._abandoned:
-            first_tag, expires = next(iter(self._abandoned.items()))
-            if expires > now:
-                break
-            del self._abandoned[first_tag]
-        for leg in pending.legs.values():
-            if leg.state == c.CALL_STATE_ANSWERED:
-                self._orphan(leg)
-            elif leg.state not in (c.CALL_STATE_ENDING, c.CALL_STATE_ENDED):
-                self._tasks.spawn(self._end_quietly(leg, c.END_REASON_CANCEL), "cancel dial leg")
+            del self._dial_waits[pending]
+            if not ok and not future.done():
+                future.cancel()
+            self._run_decisions(
+                session.close_dial(pending, abandoned=not ok, now=loop.time()), None
+            )
 
     def _orphan(self, call: Call) -> None:
-        if call._orphan or call.state in (c.CALL_STATE_ENDING, c.CALL_STATE_ENDED):
-            return
-        call._orphan = True
+        """Hand over or hang up ``call``, answered after its dial was abandoned."""
         if self.on_dial_orphan is not None:
             logger.warning(
                 "call %s answered after its dial was abandoned: handing it over", call.call_id
             )
-            call_handler(self.on_dial_orphan, (call,), self._tasks, "on_dial_orphan")
+            call_handler(self.on_dial_orphan, (call,), self._tasks.spawn, "on_dial_orphan")
         else:
             logger.warning(
                 "call %s answered after its dial was abandoned: hanging up", call.call_id
@@ -978,206 +981,90 @@ class RelayClient:
             tags=tags,
             state=c.MESSAGE_STATE_QUEUED,
         )
-        msg._tasks = self._tasks
+        msg._spawn = self._tasks.spawn
         msg._on_completed = on_completed
-        self._messages[message_id] = msg
-        for ev in self._early_msg_events.pop(message_id, ()):
+        session = self._routing()
+        for ev in session.add_message(msg):
             if msg._handle(ev):
-                self._messages.pop(message_id, None)
+                session.forget_message(msg)
         return msg
 
-    # -- event routing -------------------------------------------------------
+    # -- event routing: the session decides, the client runs its decisions ---------
 
     def _dispatch(self, payload: JSONObject) -> None:
-        if _parse_event is None:
-            _load_event_models()
-        assert _parse_event is not None
-        event = _parse_event(payload)
+        parse = _parse_event
+        if parse is None:
+            parse = _load_event_models()
+        event = parse(payload)
         if self._event_handler is not None:
-            call_handler(self._event_handler, (event,), self._tasks, "on_event handler")
-        et = event.event_type
-        if et == c.EVENT_CALL_RECEIVE:
-            self._on_receive(event)
-        elif et == c.EVENT_CALL_DIAL:
-            self._on_dial(event)  # type: ignore[arg-type]  # DialEvent by its type
-        elif et == c.EVENT_MESSAGING_STATE:
-            self._on_message_state(event)
-        elif et == c.EVENT_MESSAGING_RECEIVE:
-            self._on_message_receive(event)
-        elif event.call_id:
-            call = self._calls.get(event.call_id)
-            if call is None and et == c.EVENT_CALL_STATE:
-                call = self._maybe_dial_leg(event)
-            if call is not None:
-                call._handle(event)
-            else:
-                logger.debug("%s for untracked call %s", et, event.call_id)
-        elif et != c.EVENT_AUTHORIZATION_STATE:
-            logger.debug("event %s not routed to a call", et)
+            call_handler(self._event_handler, (event,), self._tasks.spawn, "on_event handler")
+        session = self._routes
+        if session is None:
+            session = self._routing()
+        decided = session.route(event)
+        if type(decided) is _Call:  # most events: straight to their call
+            decided._handle(event)  # type: ignore[union-attr]  # a Call, by its type
+        elif decided is not None:
+            self._run_decisions(decided, event)
 
-    def _forget_call(self, call: Call) -> None:
-        if self._calls.get(call.call_id) is call:
-            del self._calls[call.call_id]
-
-    def _refuse(self, call_id: str, node_id: str, why: str) -> None:
-        """Refuse an inbound call visibly: log it, then ``calling.end`` busy or ``calling.pass``."""
-        logger.warning(
-            "refusing inbound call %s: %s; sending %s",
-            call_id,
-            why,
-            "calling.pass" if self.over_limit == "pass" else "calling.end busy",
-        )
+    def _run_decisions(self, decided: Decisions, event: RelayEvent | None) -> None:
+        """Carry out the session's decisions for ``event`` (None: not from an event)."""
+        from signalwire.relay import _session as s
         from signalwire.relay._call import Call
 
-        stub = Call(self, call_id, node_id)
-        if self.over_limit == "pass":
-            self._tasks.spawn(stub.pass_(), "refuse call (pass)")
-        else:
-            self._tasks.spawn(self._end_quietly(stub, c.END_REASON_BUSY), "refuse call (busy)")
-
-    def _on_receive(self, event: RelayEvent) -> None:
-        p = event.params
-        call_id = event.call_id
-        if not call_id or call_id in self._calls:
+        if decided is None:
             return
-        node_id = str(p.get("node_id") or "")
-        if len(self._calls) >= self.max_active_calls:
-            self._refuse(call_id, node_id, f"{len(self._calls)} active calls (max_active_calls)")
-            return
-        if self._call_handler is None:
-            # Nobody would control this call: refuse it by the same rule, never leave it ringing.
-            self._refuse(call_id, node_id, f"no on_call handler for context {p.get('context')!r}")
-            return
-        from signalwire.relay._call import Call
-
-        call = Call(
-            self,
-            call_id,
-            node_id,
-            str(p.get("project_id") or ""),
-            str(p.get("context") or ""),
-            tag=str(p.get("tag") or ""),
-            direction=str(p.get("direction") or "inbound"),
-            device=p.get("device") if isinstance(p.get("device"), dict) else None,
-            state=str(p.get("call_state") or c.CALL_STATE_CREATED),
-            segment_id=str(p.get("segment_id") or ""),
-        )
-        self._calls[call_id] = call
-        call_handler(self._call_handler, (call,), self._tasks, "on_call handler")
-
-    def _maybe_dial_leg(self, event: RelayEvent) -> Call | None:
-        p = event.params
-        tag = p.get("tag")
-        if not tag or (tag not in self._dials and tag not in self._abandoned):
-            return None
-        if p.get("call_state") == c.CALL_STATE_ENDED:
-            return None
-        from signalwire.relay._call import Call
-
-        call = Call(
-            self,
-            event.call_id,
-            str(p.get("node_id") or ""),
-            tag=str(tag),
-            direction=str(p.get("direction") or "outbound"),
-            device=p.get("device") if isinstance(p.get("device"), dict) else None,
-        )
-        self._calls[call.call_id] = call
-        pending = self._dials.get(tag)
-        if pending is not None:
-            pending.legs[call.call_id] = call
-        else:  # dial already abandoned: watch the leg and end it if it answers
-            call.on(c.EVENT_CALL_STATE, self._orphan_watch)
-            if p.get("call_state") not in (c.CALL_STATE_ANSWERED, c.CALL_STATE_ENDING):
-                self._tasks.spawn(self._end_quietly(call, c.END_REASON_CANCEL), "cancel dial leg")
-        return call
-
-    def _orphan_watch(self, event: RelayEvent) -> None:
-        if event.params.get("call_state") == c.CALL_STATE_ANSWERED:
-            call = self._calls.get(event.call_id)
-            if call is not None:
-                self._orphan(call)
-
-    def _on_dial(self, event: DialEvent) -> None:
-        tag = event.tag
-        pending = self._dials.get(tag)
-        if event.dial_state == "answered":
-            winner = event.call if isinstance(event.call, dict) else {}
-            call_id = str(winner.get("call_id") or "")
-            call = self._calls.get(call_id) if call_id else None
-            if call is None and call_id:
-                from signalwire.relay._call import Call
-
-                call = Call(
-                    self,
-                    call_id,
-                    str(winner.get("node_id") or event.node_id),
-                    tag=tag,
-                    direction="outbound",
-                    device=winner.get("device") if isinstance(winner.get("device"), dict) else None,
-                    state=c.CALL_STATE_ANSWERED,
+        if isinstance(decided, Call):
+            decided = (s.Deliver(decided),)
+        for d in decided if isinstance(decided, tuple) else (decided,):
+            if isinstance(d, s.Deliver):
+                assert event is not None
+                d.call._handle(event)
+            elif isinstance(d, s.NewCall):
+                assert self._call_handler is not None
+                call_handler(self._call_handler, (d.call,), self._tasks.spawn, "on_call handler")
+            elif isinstance(d, s.Refuse):
+                logger.warning(
+                    "refusing inbound call %s: %s; sending %s",
+                    d.call.call_id,
+                    d.why,
+                    "calling.pass" if d.how == "pass" else "calling.end busy",
                 )
-                self._calls[call_id] = call
-            if call is None:
-                logger.warning("dial %s answered without a call id", tag)
-                return
-            if call.state in ("", c.CALL_STATE_CREATED, c.CALL_STATE_RINGING):
-                call.state = c.CALL_STATE_ANSWERED
-            if pending is not None and not pending.future.done():
-                pending.future.set_result(call)
-            elif tag in self._abandoned:
-                del self._abandoned[tag]
-                self._orphan(call)
-        elif event.dial_state == "failed":
-            self._abandoned.pop(tag, None)
-            if pending is not None and not pending.future.done():
-                reason = event.reason or str(event.params.get("source") or "no device answered")
-                pending.future.set_exception(RelayError(-1, f"dial failed (tag={tag}): {reason}"))
-                pending.future.exception()
-
-    def _on_message_state(self, event: RelayEvent) -> None:
-        message_id = event.params.get("message_id")
-        if not isinstance(message_id, str):
-            return
-        msg = self._messages.get(message_id)
-        if msg is None:
-            # state may arrive before send_message() registered the message
-            buf = self._early_msg_events.setdefault(message_id, [])
-            buf.append(event)
-            while len(self._early_msg_events) > _EARLY_MESSAGE_EVENTS:
-                self._early_msg_events.popitem(last=False)
-            return
-        if msg._handle(event):
-            self._messages.pop(message_id, None)
-
-    def _on_message_receive(self, event: RelayEvent) -> None:
-        p = event.params
-        media = p.get("media")
-        tags = p.get("tags")
-        from signalwire.relay._message import Message
-
-        msg = Message(
-            message_id=str(p.get("message_id") or ""),
-            context=str(p.get("context") or ""),
-            direction=str(p.get("direction") or "inbound"),
-            from_number=str(p.get("from_number") or ""),
-            to_number=str(p.get("to_number") or ""),
-            body=str(p.get("body") or ""),
-            media=[str(m) for m in media] if isinstance(media, list) else None,
-            segments=segments if isinstance(segments := p.get("segments"), int) else 0,
-            state=str(p.get("message_state") or c.MESSAGE_STATE_RECEIVED),
-            tags=[str(t) for t in tags] if isinstance(tags, list) else None,
-        )
-        msg._tasks = self._tasks
-        msg.result = event
-        if self._message_handler is None:
-            logger.warning("inbound message %s but no on_message handler", msg.message_id)
-            return
-        call_handler(self._message_handler, (msg,), self._tasks, "on_message handler")
+                if d.how == "pass":
+                    self._tasks.spawn(d.call.pass_(), "refuse call (pass)")
+                else:
+                    self._tasks.spawn(
+                        self._end_quietly(d.call, c.END_REASON_BUSY), "refuse call (busy)"
+                    )
+            elif isinstance(d, s.HangUp):
+                self._tasks.spawn(self._end_quietly(d.call, d.reason), "cancel dial leg")
+            elif isinstance(d, s.Orphan):
+                self._orphan(d.call)
+            elif isinstance(d, s.DialSettled):
+                fut = self._dial_waits.get(d.dial)
+                if fut is not None and not fut.done():
+                    if d.dial.error is not None:
+                        fail_future(fut, d.dial.error)
+                    elif d.dial.call is not None:
+                        fut.set_result(d.dial.call)
+            elif isinstance(d, s.DeliverMessage):
+                assert event is not None
+                if d.message._handle(event):
+                    assert self._routes is not None
+                    self._routes.forget_message(d.message)
+            elif isinstance(d, s.NewMessage):
+                if self._message_handler is None:
+                    logger.warning(
+                        "inbound message %s but no on_message handler", d.message.message_id
+                    )
+                else:
+                    call_handler(
+                        self._message_handler, (d.message,), self._tasks.spawn, "on_message handler"
+                    )
 
 
-def _load_event_models() -> None:
-    """Import the event models (attrs) and build their cattrs converter, once.
+def _load_event_models() -> Callable[[JSONObject], RelayEvent]:
+    """Import the event models (attrs) and build their cattrs converter, once; return the parser.
 
     Done when the client starts connecting rather than at import (it is most
     of the package's import cost) or with the first event (which would then
@@ -1189,6 +1076,7 @@ def _load_event_models() -> None:
 
         _get_converter()
         _parse_event = parse_event
+    return _parse_event
 
 
 _package_logger = logging.getLogger("signalwire.relay")

@@ -11,7 +11,7 @@ from signalwire.relay._errors import RelayTimeoutError
 from signalwire.relay._util import call_handler, wait_future
 
 if TYPE_CHECKING:
-    from signalwire.relay._util import TaskGroupLite
+    from signalwire.relay._util import Spawn
     from signalwire.relay.event import RelayEvent
 
 __all__ = ["Message"]
@@ -33,7 +33,7 @@ class Message:
         "_future",
         "_listeners",
         "_on_completed",
-        "_tasks",
+        "_spawn",
         "body",
         "context",
         "direction",
@@ -91,7 +91,8 @@ class Message:
         self._on_completed: Callable[[RelayEvent], Any] | None = None
         self._future: asyncio.Future[RelayEvent] | None = None
         self._error: BaseException | None = None
-        self._tasks: TaskGroupLite | None = None
+        # set by whoever tracks the message: runs async listeners as the client's tasks
+        self._spawn: Spawn | None = None
 
     def __repr__(self) -> str:
         return f"Message(message_id={self.message_id!r}, state={self.state!r})"
@@ -139,15 +140,16 @@ class Message:
         segments = p.get("segments")
         if isinstance(segments, int):
             self.segments = segments
-        if self._tasks is not None:
+        spawn = self._spawn
+        if spawn is not None:
             for h in tuple(self._listeners):
-                call_handler(h, (event,), self._tasks, "message state handler")
+                call_handler(h, (event,), spawn, "message state handler")
         if self.state in _TERMINAL and self.result is None:
             self.result = event
             if self._future is not None and not self._future.done():
                 self._future.set_result(event)
-            if self._on_completed is not None and self._tasks is not None:
-                call_handler(self._on_completed, (event,), self._tasks, "message on_completed")
+            if self._on_completed is not None and spawn is not None:
+                call_handler(self._on_completed, (event,), spawn, "message on_completed")
             return True
         return False
 

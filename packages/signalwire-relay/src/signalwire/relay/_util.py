@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 __all__ = [
+    "Spawn",
     "TaskGroupLite",
     "bounded",
     "call_handler",
@@ -20,6 +21,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: Starts a coroutine as a task; the string names it in logs (``TaskGroupLite.spawn``).
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
 
 logger = logging.getLogger("signalwire.relay")
 
@@ -99,16 +103,16 @@ class TaskGroupLite:
 
 
 def call_handler(
-    handler: Callable[..., Any], args: tuple[Any, ...], tasks: TaskGroupLite, what: str
+    handler: Callable[..., Any], args: tuple[Any, ...], spawn: Spawn, what: str
 ) -> None:
-    """Call a sync handler inline or start an async one as a task; log what it raises."""
+    """Call a sync handler inline or start an async one with ``spawn``; log what it raises."""
     try:
         result = handler(*args)
     except Exception:
         logger.exception("%s raised", what)
         return
     if result is not None and inspect.isawaitable(result):
-        tasks.spawn(_await(result), what)
+        spawn(_await(result), what)
 
 
 async def _await(aw: Any) -> Any:

@@ -14,19 +14,12 @@ package is cheap: the clients, httpx and the generated resource tree load on
 first use.
 """
 
-from __future__ import annotations
-
-import sys
-from typing import TYPE_CHECKING, Any
-
+from signalwire.core._lazy import lazy_exports
 from signalwire.rest._version import __version__
 
-# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
-if getattr(sys.modules.get("signalwire"), "__file__", None):
-    from signalwire.core._clash import clash_error
-
-    raise clash_error("signalwire-rest")
-
+# A plain flag (not typing.TYPE_CHECKING): importing typing here would cost time, and
+# mypy treats any name TYPE_CHECKING as true. Deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signalwire.rest._client import AsyncRestClient, RestClient
     from signalwire.rest._enums import PhoneCallHandler
@@ -55,32 +48,21 @@ __all__ = [
     "__version__",
 ]
 
-_LAZY = {
-    "AsyncRestClient": "signalwire.rest._client",
-    "RestClient": "signalwire.rest._client",
-    "PhoneCallHandler": "signalwire.rest._enums",
-    "SignalWireRestAuthError": "signalwire.rest._errors",
-    "SignalWireRestError": "signalwire.rest._errors",
-    "SignalWireRestTimeoutError": "signalwire.rest._errors",
-    "SignalWireRestTransportError": "signalwire.rest._errors",
-    "RequestOptions": "signalwire.rest._options",
-    "Paginator": "signalwire.rest._pagination",
-    "LeanTransport": "signalwire.rest._lean",
-    "LeanAsyncTransport": "signalwire.rest._lean",
-}
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._client": ("AsyncRestClient", "RestClient"),
+        "._enums": ("PhoneCallHandler",),
+        "._errors": (
+            "SignalWireRestAuthError",
+            "SignalWireRestError",
+            "SignalWireRestTimeoutError",
+            "SignalWireRestTransportError",
+        ),
+        "._options": ("RequestOptions",),
+        "._pagination": ("Paginator",),
+        "._lean": ("LeanAsyncTransport", "LeanTransport"),
+    },
+)
 
-
-def __getattr__(name: str) -> Any:
-    # PEP 562: load a public name's module on first access only.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'signalwire.rest' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+del TYPE_CHECKING, lazy_exports

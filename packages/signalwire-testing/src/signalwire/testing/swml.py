@@ -7,7 +7,9 @@ names the section, the verb index and the failing path instead of a vague
 
 The schema is a little stricter than the platform. ``ALLOWLIST`` lists, one
 entry per field, what the platform is known to accept beyond the schema, with
-the reason (the project's notes on the agents namespace). Allowlisted fields are
+the reason (each names where the repository documents the field: the vendor's documented
+API in ``_data/python-api.json``, or a section of the signalwire-agents README, whose
+"Differences from signalwire-sdk 3.7.5" lists them together). Allowlisted fields are
 removed from a copy of the document before validation; nothing else is
 forgiven. Keep the list short and every reason honest.
 
@@ -48,7 +50,7 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         "ai",
         ("prompt",),
         "model",
-        "notes §1.3.4/§2.2: set_prompt_llm_params merges `model` into the prompt object; "
+        "python-api.json: set_prompt_llm_params merges `model` into the prompt object; "
         "the platform reads a per-prompt model override (signalwire-sdk 3.7.5 emits it).",
     ),
     AllowedField(
@@ -62,18 +64,18 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         "ai",
         ("post_prompt",),
         "model",
-        "notes §1.3.4: set_post_prompt_llm_params merges `model` into post_prompt.",
+        "python-api.json: set_post_prompt_llm_params merges `model` into post_prompt.",
     ),
-    # Contexts and steps (engineer B, issue 4): the schema's context/step objects
-    # list only steps/isolated/fillers/pom|text and name/text/criteria/functions/
-    # navigation/end. notes §1.6 documents these further keys as the wire form the
-    # platform's step machine reads (signalwire-sdk 3.7.5 emits each of them).
+    # Contexts and steps: the schema's context/step objects list only
+    # steps/isolated/fillers/pom|text and name/text/criteria/functions/navigation/end.
+    # The signalwire-agents README ("Contexts and steps") documents these further keys as
+    # the wire form the platform's step machine reads (signalwire-sdk 3.7.5 emits each).
     *(
         AllowedField(
             "ai",
             ("prompt", "contexts", "*"),
             key,
-            f"notes §1.6: context key `{key}` (navigation, prompts or reset on entering the "
+            f"README, Contexts and steps: context key `{key}` (navigation, prompts or reset on entering the "
             "context) is read by the platform's step machine; absent from the schema.",
         )
         for key in (
@@ -93,54 +95,55 @@ ALLOWLIST: tuple[AllowedField, ...] = (
             "ai",
             ("prompt", "contexts", "*", "steps", "*"),
             key,
-            f"notes §1.6: step key `{key}` (gather_info questions answered via gather_submit, "
+            f"README, Contexts and steps: step key `{key}` (gather_info questions answered via gather_submit, "
             "reset on context switch, auto-advance, history mode) is read by the platform's "
             "step machine; absent from the schema.",
         )
         for key in ("gather_info", "reset", "skip_to_next_step", "history")
     ),
-    # DataMap tools (engineer B, issue 4), notes §1.7.
+    # DataMap tools: the signalwire-agents README, "DataMap".
     AllowedField(
         "ai",
         ("SWAIG", "functions", "*", "data_map", "webhooks", "*"),
         "body",
-        "notes §1.7/§5: DataMap.body() writes webhook.body as documented (docs, 1.1.0); "
+        "README, DataMap: DataMap.body() writes webhook.body as documented (python-api.json); "
         "the schema's Webhook lists params only.",
     ),
     AllowedField(
         "ai",
         ("SWAIG", "functions", "*", "data_map", "webhooks", "*"),
         "form_param",
-        "notes §1.7: webhook(form_param=...) sends the arguments as one form field; "
+        "README, DataMap: webhook(form_param=...) sends the arguments as one form field; "
         "documented DataMap parameter missing from the schema.",
     ),
     AllowedField(
         "ai",
         ("SWAIG", "functions", "*", "data_map"),
         "error_keys",
-        "notes §1.7: global_error_keys() writes data_map.error_keys; the platform ignores "
+        "README, DataMap: global_error_keys() writes data_map.error_keys; the platform ignores "
         "it but accepts it (signalwire-sdk 3.7.5 emits it).",
     ),
     AllowedField(
         "ai",
         ("SWAIG", "functions", "*", "data_map", "expressions", "*"),
         "nomatch-output",
-        "notes §1.7/§6: expression(nomatch_output=...) emits the hyphenated `nomatch-output` "
+        "README, DataMap: expression(nomatch_output=...) emits the hyphenated `nomatch-output` "
         "the platform reads when the pattern does not match.",
     ),
     AllowedField(
         "ai",
         ("SWAIG", "functions", "*", "data_map", "webhooks", "*", "expressions", "*"),
         "nomatch-output",
-        "notes §1.7: webhook expressions take `nomatch-output` like top-level ones.",
+        "README, DataMap: webhook expressions take `nomatch-output` like top-level ones.",
     ),
-    # Transfer actions in DataMap outputs (issue 12, swml_transfer skill), notes §1.5.2.
+    # Transfer actions in DataMap outputs (FunctionResult.connect/swml_transfer, used by the
+    # swml_transfer skill; test_function_result.py pins the wire shape).
     *(
         AllowedField(
             "ai",
             ("SWAIG", "functions", "*", "data_map", *where, "action", "*"),
             "transfer",
-            'notes §1.5.2: connect()/swml_transfer() put a string `transfer: "true"|"false"` '
+            'FunctionResult: connect()/swml_transfer() put a string `transfer: "true"|"false"` '
             "beside the SWML key of the action; the platform reads it, the schema wants a boolean.",
         )
         for where in (

@@ -90,15 +90,17 @@ ROOT_ID = "SWMLObject.json"
 
 # Fields the platform accepts beyond the published schema, added to the runtime
 # copy so that SWMLService.add_verb accepts what the SDK itself emits. Each one
-# is documented in the project's notes on the agents namespace (section named);
-# the test allowlist in signalwire/testing/swml.py lists the same fields. These
+# is documented in the repository (the signalwire-agents README section, or the vendor's
+# documented API in python-api.json, named per entry; the README's "Differences from
+# signalwire-sdk 3.7.5" lists them together); the test allowlist in
+# signalwire/testing/swml.py lists the same fields with the same references. These
 # patches only add optional properties: no constraint of the spec is relaxed.
 _STR: dict[str, Any] = {"type": "string"}
 _BOOL: dict[str, Any] = {"type": "boolean"}
 _STRS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _HISTORY: dict[str, Any] = {"type": "string", "enum": ["keep", "default", "hide"]}
 _CONTEXT_EXTRAS: dict[str, Any] = {
-    # notes §1.6: navigation, prompts and reset on entering a context
+    # README, Contexts and steps: navigation, prompts and reset on entering a context
     "valid_contexts": _STRS,
     "valid_steps": _STRS,
     "initial_step": _STR,
@@ -110,7 +112,7 @@ _CONTEXT_EXTRAS: dict[str, Any] = {
     "history": _HISTORY,
 }
 _STEP_EXTRAS: dict[str, Any] = {
-    # notes §1.6: gather_info (answered via gather_submit), reset on context
+    # README, Contexts and steps: gather_info (answered via gather_submit), reset on context
     # switch, auto-advance and history mode
     "gather_info": {"type": "object", "required": ["questions"]},
     "reset": {"type": "object"},
@@ -122,13 +124,13 @@ PLATFORM_EXTENSIONS: dict[str, dict[str, Any]] = {
     "ContextsTextObject": _CONTEXT_EXTRAS,
     "ContextPOMSteps": _STEP_EXTRAS,
     "ContextTextSteps": _STEP_EXTRAS,
-    # notes §1.3.4/§2.2: per-prompt model override and barge_confidence merged
+    # python-api.json: per-prompt model override and barge_confidence merged
     # into the prompt objects by set_prompt_llm_params/set_post_prompt_llm_params
     "AIPromptText": {"model": _STR, "barge_confidence": {"type": "number"}},
     "AIPromptPom": {"model": _STR, "barge_confidence": {"type": "number"}},
     "AIPostPromptText": {"model": _STR},
     "AIPostPromptPom": {"model": _STR},
-    # notes §1.7/§5: DataMap.body() writes webhook.body (as documented);
+    # README, DataMap: DataMap.body() writes webhook.body (as documented);
     # webhook(form_param=...); global_error_keys() writes data_map.error_keys;
     # expressions take the hyphenated "nomatch-output"
     "Webhook": {"body": {"type": "object"}, "form_param": _STR},

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from signalwire.agents._hosting.policy import HttpPolicy
+from signalwire.agents._otel import Telemetry, telemetry
 
 if TYPE_CHECKING:
     from signalwire.agents._hosting.security import SecurityConfig
@@ -345,13 +346,25 @@ class ServiceApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            await self._http(scope, receive, send)
+            otel = telemetry()
+            if otel is None:
+                await self._http(scope, receive, send)
+            else:
+                await otel.serve(
+                    lambda s, r, se: self._http(s, r, se, otel),
+                    self._route_template(scope),
+                    scope,
+                    receive,
+                    send,
+                )
         elif kind == "lifespan":
             await lifespan(receive, send)
         elif kind == "websocket":
             await send({"type": "websocket.close", "code": 1003})
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _http(
+        self, scope: Scope, receive: Receive, send: Send, otel: Telemetry | None = None
+    ) -> None:
         policy = self._policy or self.policy
         if policy.hsts is not None:
             send = with_headers(send, [policy.hsts])
@@ -434,7 +447,10 @@ class ServiceApp:
         request.forwarded_trusted = trusted
         request.public_base = scope.get(PUBLIC_BASE_KEY)
         try:
-            response = await self.service._dispatch(request)
+            if otel is None:
+                response = await self.service._dispatch(request)
+            else:
+                response = await otel.dispatch(self.service.name, request, self.service._dispatch)
         except BadRequest as exc:
             response = _error(exc.status, exc.message)
         except Exception:
@@ -459,6 +475,22 @@ class ServiceApp:
         if requested:
             extra.append((b"access-control-allow-headers", requested))
         await _send(send, Response(200, b"{}", extra))
+
+    def _route_template(self, scope: Scope) -> str | None:
+        """The route a request matches (``/agent/swaig``), for telemetry; None when unknown."""
+        path: str = scope["path"]
+        root_path: str = scope.get("root_path", "")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :]
+        if self.with_health and path.rstrip("/") in ("/health", "/ready"):
+            return path.rstrip("/")
+        endpoint = self._endpoint(path)
+        if endpoint is None:
+            return None
+        base = root_path + self.prefix
+        if not endpoint:
+            return base or "/"
+        return f"{base}/{endpoint.lstrip('/')}"
 
     def _endpoint(self, path: str) -> str | None:
         """Map a path to an endpoint name ("" = SWML), or None when it is not ours."""

@@ -101,10 +101,6 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
 }
 
 
-def _all_to(module: str, *names: str) -> dict[str, Target | Unmappable]:
-    return {name: Target(module, name) for name in names}
-
-
 #: Vendor modules whose names all move to one module here (``import x as y`` works too).
 MODULE_TARGETS: dict[str, str] = {
     "signalwire": AGENTS,

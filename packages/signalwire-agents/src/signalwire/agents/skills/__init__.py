@@ -15,6 +15,7 @@ it available with :func:`register_skill`, :func:`add_skill_directory`,
 
 from __future__ import annotations
 
+from signalwire.agents.skills._host import SkillHost
 from signalwire.agents.skills._manager import SkillManager
 from signalwire.agents.skills._params import SkillParameterError
 from signalwire.agents.skills._skill_base import SkillBase
@@ -30,6 +31,7 @@ from signalwire.agents.skills.registry import (
 
 __all__ = [
     "SkillBase",
+    "SkillHost",
     "SkillManager",
     "SkillNotFoundError",
     "SkillParameterError",

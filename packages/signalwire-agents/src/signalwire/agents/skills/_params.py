@@ -5,9 +5,17 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["SkillParameterError", "resolve_params"]
+__all__ = [
+    "SkillParameterError",
+    "api_key_param",
+    "base_url_param",
+    "required_text",
+    "resolve_params",
+    "text_param",
+    "tool_name_param",
+]
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -85,3 +93,78 @@ def resolve_params(skill_name: str, schema: Mapping[str, Any], params: Any) -> d
                     f"parameter {name!r} of skill {skill_name!r} must be at most {high}"
                 )
     return resolved
+
+
+# -- the parameters many skills share -------------------------------------------------------
+
+
+def api_key_param(description: str, env_var: str) -> dict[str, Any]:
+    """Schema entry of a secret API key: required, hidden, read from ``env_var`` when not passed."""
+    return {
+        "type": "string",
+        "description": description,
+        "required": True,
+        "hidden": True,
+        "env_var": env_var,
+    }
+
+
+#: "No default" for the builders below (``None`` is a default a schema may state).
+_UNSET: Any = object()
+
+
+def base_url_param(description: str, default: str | None = _UNSET) -> dict[str, Any]:
+    """Schema entry of a service's base URL (tests and proxies point it elsewhere)."""
+    spec: dict[str, Any] = {"type": "string", "description": description}
+    if default is not _UNSET:
+        spec["default"] = default
+    spec["required"] = False
+    return spec
+
+
+def tool_name_param(
+    description: str, default: str | None = _UNSET, *, required: bool | None = False
+) -> dict[str, Any]:
+    """Schema entry of the name a skill gives its tool (``required=None`` leaves the key out)."""
+    spec: dict[str, Any] = {"type": "string", "description": description}
+    if default is not _UNSET:
+        spec["default"] = default
+    if required is not None:
+        spec["required"] = required
+    return spec
+
+
+class _Configured(Protocol):
+    """A skill as the readers below see it (SkillBase is one)."""
+
+    @property
+    def SKILL_NAME(self) -> str | None: ...  # SkillBase's class attribute
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def get_parameter_schema(cls) -> dict[str, dict[str, Any]]: ...
+
+
+def required_text(skill: _Configured, name: str) -> str:
+    """A required text parameter, stripped; SkillParameterError when it is blank.
+
+    :func:`resolve_params` already refused a missing one; this catches ``""`` and
+    whitespace, naming the environment variable the schema reads it from.
+    """
+    value = str(skill.params.get(name) or "").strip()
+    if not value:
+        spec = skill.get_parameter_schema().get(name) or {}
+        env_var = spec.get("env_var")
+        hint = f" (or set the {env_var} environment variable)" if env_var else ""
+        raise SkillParameterError(f"skill {skill.SKILL_NAME!r} needs the parameter {name!r}{hint}")
+    return value
+
+
+def text_param(skill: _Configured, name: str) -> str:
+    """A text parameter, or its schema default when it was given empty ("" when neither)."""
+    value = skill.params.get(name)
+    if value:
+        return str(value)
+    default = (skill.get_parameter_schema().get(name) or {}).get("default")
+    return str(default) if default else ""

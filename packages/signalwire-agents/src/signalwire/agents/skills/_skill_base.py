@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from signalwire.agents.skills._host import SkillHost
+from signalwire.agents.skills._params import tool_name_param
 
 if TYPE_CHECKING:
     from signalwire.agents._function_result import FunctionResult
@@ -174,12 +175,9 @@ class SkillBase(ABC):
             },
         }
         if cls.SUPPORTS_MULTIPLE_INSTANCES:
-            schema["tool_name"] = {
-                "type": "string",
-                "description": "Name of this instance's tool (one per instance)",
-                "default": cls.SKILL_NAME,
-                "required": False,
-            }
+            schema["tool_name"] = tool_name_param(
+                "Name of this instance's tool (one per instance)", cls.SKILL_NAME
+            )
         return schema
 
 

@@ -48,13 +48,7 @@ log = logging.getLogger("signalwire.agents.skills")
 ENTRY_POINT_GROUP = "signalwire.skills"
 """The entry-point group installed packages register skill classes under."""
 
-NOT_PROVIDED: dict[str, str] = {
-    "native_vector_search": (
-        "it needs a local embedding-model and vector-index stack that signalwire-agents "
-        "does not ship; use the 'datasphere' or 'datasphere_serverless' skill (SignalWire "
-        "DataSphere) for document search, or register your own skill under this name"
-    ),
-}
+NOT_PROVIDED: dict[str, str] = {}
 """Built-in skills of signalwire-sdk 3.7.5 this package does not provide, with what to use."""
 
 _BUILTIN_DIR = Path(__file__).parent

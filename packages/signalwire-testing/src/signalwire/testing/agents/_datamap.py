@@ -13,8 +13,8 @@ straight to the fallback), then the top-level ``output`` fallback. A webhook fai
 transport error, a timeout, a URL an argument made unusable, an answer that is not a
 JSON object or array, or an answer holding one of its ``error_keys`` (a string or a list)
 at the top level. A non-2xx status does not fail it by itself: it adds ``http_code`` to
-the answer, so ``error_keys: ["http_code"]`` catches it (the platform notes; an earlier
-version of this module failed every non-2xx). A webhook's ``foreach``, ``expressions``
+the answer, so ``error_keys: ["http_code"]`` catches it (as the platform does; an earlier
+version of this module failed every non-2xx, see CHANGELOG.md). A webhook's ``foreach``, ``expressions``
 (with ``nomatch-output`` too) and ``output`` read its answer at the root (a JSON array
 as ``array``), the call data under ``input``. ``params`` (``body`` is accepted as the
 same thing) travel as a JSON ``POST`` body; ``input_args_as_params`` merges the

@@ -41,7 +41,7 @@ Handshake and sessions
     ``server.outstanding_events``, ``await server.wait_all_acked()``.
 
 Default behaviour
-    Every method of the notes' command table answers ``{"code": "200", "message": ...}``
+    Every RELAY calling and messaging method answers ``{"code": "200", "message": ...}``
     (with ``control_id`` echoed for actions) and then emits its event sequence: answer →
     ``answered``; end → ``ending``, terminal events of running actions, ``ended`` with
     ``end_reason``; play → ``playing``/``finished`` (bad media → ``error``), pause/resume/
@@ -60,7 +60,7 @@ Default behaviour
     ended call → ``410``, unknown control id → ``404``, missing required params → ``400``;
     an unknown method gets JSON-RPC ``-32601``.
 
-Choices where the protocol notes say [unknown] (clients must treat these as open strings)
+Choices the platform's documentation leaves open (clients must treat these as open strings)
     refer → ``calling.call.refer`` ``inProgress`` then ``success`` (with SIP codes); hold →
     ``calling.call.hold`` ``hold``/``unhold``; echo → ``calling.call.echo`` ``echoing``
     (``finished`` after ``timeout``); queue → ``calling.call.queue`` status ``enqueue``/
@@ -85,8 +85,11 @@ Overriding a method
     **fields)``, ``ctx.fail(code, message)`` (non-2xx result), ``ctx.error(code, message)``
     (JSON-RPC error), ``ctx.no_reply()``, ``ctx.emit(event_type, params, delay=0)``,
     ``ctx.emit_call(event_type, **params)`` (adds call_id/node_id/control_id),
-    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``;
-    ``ctx.call`` is the :class:`FakeCall`. A handler that does not answer gets its
+    ``ctx.default()`` (the built-in behaviour), ``await ctx.sleep(s)``, ``ctx.drop()``,
+    ``ctx.track_call(call)`` (a :class:`FakeCall` the handler created becomes known to the
+    platform); ``ctx.call`` is the :class:`FakeCall`. What the test configured is
+    ``server.scenario`` (a ``Scenario``), the only thing the built-in behaviours read
+    besides the ``Script``. A handler that does not answer gets its
     returned dict, or a plain 200, as the result. Shortcuts: ``fail_next``,
     ``error_next``, ``ignore_next``, ``off``.
 
@@ -128,15 +131,14 @@ acks, ping/disconnect replies, ``call(method, params)``, ``next_event(type, **ma
 drives the fake in its own tests and serves as the benchmarks' baseline.
 """
 
-from __future__ import annotations
+from signalwire.testing._lazy import lazy_exports
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+# A plain flag (not typing.TYPE_CHECKING), deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from signalwire.testing.relay._connection import Connection
+    from signalwire.testing.relay._connection import Connection, FakeSession
     from signalwire.testing.relay._journal import Frame, Journal
-    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage, FakeSession
+    from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage
     from signalwire.testing.relay._rawclient import RawRelayClient
     from signalwire.testing.relay._script import Handler, Script
     from signalwire.testing.relay._server import FakeRelayServer
@@ -157,25 +159,16 @@ __all__ = [
 
 # Imported on first use: the pytest plugin lives in this package and must not
 # pull websockets into every test session that merely loads it.
-_HOMES = {
-    "Connection": "_connection",
-    "FakeAction": "_model",
-    "FakeCall": "_model",
-    "FakeMessage": "_model",
-    "FakeRelayServer": "_server",
-    "FakeSession": "_model",
-    "Frame": "_journal",
-    "Handler": "_script",
-    "Journal": "_journal",
-    "RawRelayClient": "_rawclient",
-    "Script": "_script",
-}
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._connection": ("Connection", "FakeSession"),
+        "._model": ("FakeAction", "FakeCall", "FakeMessage"),
+        "._server": ("FakeRelayServer",),
+        "._journal": ("Frame", "Journal"),
+        "._script": ("Handler", "Script"),
+        "._rawclient": ("RawRelayClient",),
+    },
+)
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+del TYPE_CHECKING, lazy_exports

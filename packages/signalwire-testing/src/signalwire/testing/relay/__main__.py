@@ -19,8 +19,8 @@ import sys
 import time
 from typing import Any
 
+from signalwire.testing.relay._connection import FakeSession
 from signalwire.testing.relay._journal import Frame
-from signalwire.testing.relay._model import FakeSession
 from signalwire.testing.relay._script import Handler, Script
 from signalwire.testing.relay._server import FakeRelayServer
 

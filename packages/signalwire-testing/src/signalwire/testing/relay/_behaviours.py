@@ -1,23 +1,32 @@
-"""Default platform behaviour for every RELAY method (relay-protocol notes §2.3).
+"""Default platform behaviour for every RELAY method (listed in ``signalwire.testing.relay``'s
+docstring, "Default behaviour").
 
-Each behaviour takes the :class:`Script` of one request, replies first and
-then emits the realistic event sequence. Timed steps use ``loop.call_later``
-so thousands of concurrent calls cost no tasks.
+Each behaviour answers the :class:`Script` of one request, reading what the
+test configured from the :class:`Scenario`, and sees nothing else: it replies
+first and then emits the realistic event sequence. Timed steps use
+``Script.later`` (``loop.call_later``) so thousands of concurrent calls cost
+no tasks.
+
+Behaviours are registered with :func:`command`, which declares once what a
+method needs before its handler runs: a live call (``400`` without
+``call_id``/``node_id``, ``404`` unknown, ``410`` ended), required params
+(``400``), an action it starts (``control_id`` required) or the running
+action it controls (``404`` unknown control id).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from signalwire.testing.relay._model import FakeAction, FakeCall, FakeMessage
+from signalwire.testing.relay._scenario import Scenario
 
 if TYPE_CHECKING:
     from signalwire.testing.relay._script import Script
-    from signalwire.testing.relay._server import FakeRelayServer
 
-__all__ = ["BEHAVIOURS", "MESSAGES", "end_call", "press_digits"]
+__all__ = ["BEHAVIOURS", "MESSAGES", "Need", "command", "end_call"]
 
 MESSAGES: dict[str, str] = {
     "signalwire.receive": "Receiving events",
@@ -67,16 +76,100 @@ MESSAGES: dict[str, str] = {
     "messaging.send": "Message accepted",
 }
 
-Behaviour = Callable[["Script"], Any]
+#: A registered behaviour: answers one request.
+Behaviour = Callable[["Script", Scenario], Any]
 BEHAVIOURS: dict[str, Behaviour] = {}
 
 _MEDIA_TYPES = {"audio": "url", "tts": "text", "silence": "duration", "ringtone": "name"}
 
 
-def _register(*methods: str) -> Callable[[Behaviour], Behaviour]:
-    def deco(fn: Behaviour) -> Behaviour:
-        for method in methods:
-            BEHAVIOURS[method] = fn
+# ----------------------------------------------------------------------------
+# registration
+# ----------------------------------------------------------------------------
+
+
+class Need:
+    """A required request param: ``check(value)`` must hold, else ``400 Invalid params: ...``."""
+
+    __slots__ = ("check", "message", "name")
+
+    def __init__(self, name: str, check: Callable[[Any], bool], message: str | None = None) -> None:
+        self.name = name
+        self.check = check
+        #: What the 400 says after ``Invalid params:`` (default ``<name> is required``).
+        self.message = message or f"{name} is required"
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _command(
+    methods: tuple[str, ...],
+    fn: Callable[..., Any],
+    *,
+    call: bool,
+    needs: Sequence[Need],
+    check: Callable[[Script, FakeCall], bool] | None,
+    starts: str | None,
+    controls: tuple[str, ...],
+) -> None:
+    def behaviour(ctx: Script, scenario: Scenario) -> Any:
+        if controls:
+            action = _action_for(ctx, controls)
+            return None if action is None else fn(ctx, scenario, action)
+        target = _live_call(ctx) if call else None
+        if call and target is None:
+            return None
+        params = ctx.params
+        for need in needs:
+            if not need.check(params.get(need.name)):
+                ctx.fail("400", f"Invalid params: {need.message}")
+                return None
+        if check is not None:
+            assert target is not None
+            if not check(ctx, target):
+                return None
+        if starts is not None:
+            assert target is not None
+            action = _start_action(ctx, target, starts)
+            return None if action is None else fn(ctx, scenario, action)
+        return fn(ctx, scenario, target) if call else fn(ctx, scenario)
+
+    for method in methods:
+        BEHAVIOURS[method] = behaviour
+
+
+def command(
+    *methods: str,
+    call: bool = True,
+    needs: Sequence[Need] = (),
+    check: Callable[[Script, FakeCall], bool] | None = None,
+    starts: str | None = None,
+    controls: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the behaviour of ``methods``.
+
+    Checked in this order before the function runs, each failure answered:
+    ``call`` (the request names a live call), ``needs`` (required params),
+    ``check(ctx, call)`` (a precondition that replies itself and returns
+    False), then ``starts`` (an action of that kind is created; its
+    ``control_id`` is required). ``controls`` instead looks up the running
+    action of one of those kinds by ``control_id``. The function gets
+    ``(ctx, scenario, action)`` when an action is involved, ``(ctx, scenario,
+    call)`` for a call, else ``(ctx, scenario)``.
+    """
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _command(methods, fn, call=call, needs=needs, check=check, starts=starts, controls=controls)
         return fn
 
     return deco
@@ -103,29 +196,29 @@ def _live_call(ctx: Script) -> FakeCall | None:
     return call
 
 
-def _emit(server: FakeRelayServer, call: FakeCall, event_type: str, params: dict[str, Any]) -> None:
+def _emit(ctx: Script, call: FakeCall, event_type: str, params: dict[str, Any]) -> None:
     session = call.session
     if session is None:
         return
     inner = {"call_id": call.call_id, "node_id": call.node_id}
     inner.update(params)
-    server.emit(session, event_type, inner)
+    ctx.emit(event_type, inner, session=session)
 
 
-def _emit_state(server: FakeRelayServer, call: FakeCall, state: str, **extra: Any) -> None:
+def _emit_state(ctx: Script, call: FakeCall, state: str, **extra: Any) -> None:
     call.state = state
     if call.session is not None:
-        server.emit(call.session, "calling.call.state", call.state_params(**extra))
+        ctx.emit("calling.call.state", call.state_params(**extra), session=call.session)
 
 
-def _later(server: FakeRelayServer, delay: float | None, fn: Callable[[], None]) -> Any:
+def _later(ctx: Script, delay: float | None, fn: Callable[[], None]) -> Any:
     """Run ``fn`` now (delay 0), later, or never (``None``); returns the handle."""
     if delay is None:
         return None
     if delay <= 0:
         fn()
         return None
-    return server.loop.call_later(delay, fn)
+    return ctx.later(delay, fn)
 
 
 def _start_action(ctx: Script, call: FakeCall, kind: str) -> FakeAction | None:
@@ -151,15 +244,17 @@ def _action_for(ctx: Script, kinds: tuple[str, ...]) -> FakeAction | None:
 
 
 def _run_action(
-    server: FakeRelayServer, action: FakeAction, state: str | None = None, **fields: Any
+    ctx: Script, scenario: Scenario, action: FakeAction, state: str | None = None, **fields: Any
 ) -> None:
     """Move a just-started action to ``state`` (emitting its ``calling.call.<kind>`` event with
-    ``fields``) and finish it after the server's duration for its kind."""
+    ``fields``) and finish it after the scenario's duration for its kind."""
     if state is not None:
         action.state = state
         params = {"control_id": action.control_id, "state": state, **fields}
-        _emit(server, action.call, f"calling.call.{action.kind}", params)
-    action.timer = _later(server, server.durations[action.kind], lambda: _finish(server, action))
+        _emit(ctx, action.call, f"calling.call.{action.kind}", params)
+    action.timer = _later(
+        ctx, scenario.durations[action.kind], lambda: _finish(ctx, scenario, action)
+    )
 
 
 def _cancel_timer(action: FakeAction) -> None:
@@ -169,7 +264,7 @@ def _cancel_timer(action: FakeAction) -> None:
 
 
 # Terminal event per action kind, used by stop and by call end.
-def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") -> None:
+def _finish(ctx: Script, scenario: Scenario, action: FakeAction, how: str = "finished") -> None:
     """Emit the terminal event of ``action`` (``how``: finished|stopped|ended)."""
     if action.done:
         return
@@ -182,15 +277,15 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
     kind = action.kind
     p = action.params
     if kind == "play":
-        _emit(server, call, "calling.call.play", {"control_id": cid, "state": "finished"})
+        _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "finished"})
     elif kind == "record":
-        _emit(server, call, "calling.call.record", _record_finished(action))
+        _emit(ctx, call, "calling.call.record", _record_finished(action))
     elif kind in ("play_and_collect", "collect"):
         if kind == "play_and_collect" and previous in ("playing", "paused"):
-            _emit(server, call, "calling.call.play", {"control_id": cid, "state": "finished"})
-        result = {"type": "no_input"} if how != "finished" else _collect_result(server, p)
+            _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "finished"})
+        result = {"type": "no_input"} if how != "finished" else _collect_result(scenario, p)
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.collect",
             {"control_id": cid, "result": result, "final": True, "state": "finished"},
@@ -198,17 +293,17 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
     elif kind == "detect":
         dtype = _detect_type(p)
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.detect",
             {"control_id": cid, "detect": {"type": dtype, "params": {"event": "finished"}}},
         )
     elif kind in ("send_fax", "receive_fax"):
         ok = how == "finished"
-        _emit(server, call, "calling.call.fax", _fax_finished(server, action, success=ok))
+        _emit(ctx, call, "calling.call.fax", _fax_finished(scenario, action, success=ok))
     elif kind == "tap":
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.tap",
             {
@@ -220,14 +315,14 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
         )
     elif kind == "stream":
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.stream",
             {"control_id": cid, "state": "finished", "url": p.get("url"), "name": p.get("name")},
         )
     elif kind == "transcribe":
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.transcribe",
             {
@@ -241,11 +336,11 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
         )
     elif kind == "pay":
         state = "finished" if how == "finished" else "error"
-        _emit(server, call, "calling.call.pay", {"control_id": cid, "state": state})
+        _emit(ctx, call, "calling.call.pay", {"control_id": cid, "state": state})
     elif kind == "ai":
-        _emit(server, call, "calling.call.ai", {"control_id": cid, "state": "finished"})
+        _emit(ctx, call, "calling.call.ai", {"control_id": cid, "state": "finished"})
     elif kind == "send_digits":
-        _emit(server, call, "calling.call.send_digits", {"control_id": cid, "state": "finished"})
+        _emit(ctx, call, "calling.call.send_digits", {"control_id": cid, "state": "finished"})
     elif kind == "queue":
         pass
 
@@ -255,41 +350,31 @@ def _finish(server: FakeRelayServer, action: FakeAction, how: str = "finished") 
 # ----------------------------------------------------------------------------
 
 
-def _contexts(ctx: Script) -> list[str] | None:
-    contexts = ctx.params.get("contexts")
-    if (
-        not isinstance(contexts, list)
-        or not contexts
-        or not all(isinstance(c, str) for c in contexts)
-    ):
-        ctx.fail("400", "Invalid params: contexts must be a non-empty list of strings")
-        return None
-    return contexts
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(c, str) for c in value)
 
 
-@_register("signalwire.receive")
-def _receive(ctx: Script) -> None:
-    contexts = _contexts(ctx)
-    if contexts is None:
-        return
+_CONTEXTS = Need("contexts", _str_list, "contexts must be a non-empty list of strings")
+
+
+@command("signalwire.receive", call=False, needs=[_CONTEXTS])
+def _receive(ctx: Script, scenario: Scenario) -> None:
+    contexts: list[str] = ctx.params["contexts"]
     assert ctx.session is not None
     ctx.session.contexts.update(contexts)
     ctx.reply()
-    ctx.server.subscribed(ctx.session, contexts)
+    ctx.subscribed(contexts)
 
 
-@_register("signalwire.unreceive")
-def _unreceive(ctx: Script) -> None:
-    contexts = _contexts(ctx)
-    if contexts is None:
-        return
+@command("signalwire.unreceive", call=False, needs=[_CONTEXTS])
+def _unreceive(ctx: Script, scenario: Scenario) -> None:
     assert ctx.session is not None
-    ctx.session.contexts.difference_update(contexts)
+    ctx.session.contexts.difference_update(ctx.params["contexts"])
     ctx.reply()
 
 
-@_register("signalwire.ping")
-def _ping(ctx: Script) -> None:
+@command("signalwire.ping", call=False)
+def _ping(ctx: Script, scenario: Scenario) -> None:
     ctx.reply({})
 
 
@@ -298,132 +383,105 @@ def _ping(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-@_register("calling.answer")
-def _answer(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.answer")
+def _answer(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
     if call.state != "answered":
-        _emit_state(ctx.server, call, "answered")
+        _emit_state(ctx, call, "answered")
 
 
-def end_call(server: FakeRelayServer, call: FakeCall, reason: str = "hangup") -> None:
+def end_call(ctx: Script, scenario: Scenario, call: FakeCall, reason: str = "hangup") -> None:
     """End ``call``: ``ending``, terminal events of its running actions, ``ended``;
     a bridged peer is told ``disconnected`` and hung up too."""
     if call.state in ("ending", "ended"):
         return
-    _emit_state(server, call, "ending")
+    _emit_state(ctx, call, "ending")
     for action in list(call.actions.values()):
-        _finish(server, action, "ended")
+        _finish(ctx, scenario, action, "ended")
     call.end_reason = reason
-    _emit_state(server, call, "ended")
+    _emit_state(ctx, call, "ended")
     peer = call.peer
     if peer is not None and peer.peer is call:
         peer.peer = None
-        _emit(server, peer, "calling.call.connect", {"connect_state": "disconnected"})
-        end_call(server, peer, "hangup")
+        _emit(ctx, peer, "calling.call.connect", {"connect_state": "disconnected"})
+        end_call(ctx, scenario, peer, "hangup")
 
 
-@_register("calling.end")
-def _end(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.end")
+def _end(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     reason = ctx.params.get("reason") or "hangup"
     ctx.reply()
-    end_call(ctx.server, call, str(reason))
+    end_call(ctx, scenario, call, str(reason))
 
 
-@_register("calling.pass")
-def _pass(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.pass")
+def _pass(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
-    server = ctx.server
-    others = [
-        s
-        for s in server.sessions.values()
-        if s is not call.session and not s.discarded and call.context in s.contexts
-    ]
+    context = call.context
+    others = [] if context is None else ctx.subscribers(context)
+    others = [s for s in others if s is not call.session]
     if others:
         call.session = others[-1]
         params = call.state_params(context=call.context)
-        server.emit(call.session, "calling.call.receive", params)
+        ctx.emit("calling.call.receive", params, session=call.session)
 
 
-@_register("calling.begin")
-def _begin(ctx: Script) -> None:
-    device = ctx.params.get("device")
-    if not isinstance(device, dict):
-        ctx.fail("400", "Invalid params: device is required")
-        return
+@command("calling.begin", call=False, needs=[Need("device", _is_dict)])
+def _begin(ctx: Script, scenario: Scenario) -> None:
     assert ctx.session is not None
     call = FakeCall(
         str(uuid.uuid4()),
         "fake-node-1",
         ctx.session,
         direction="outbound",
-        device=device,
+        device=ctx.params["device"],
         tag=ctx.params.get("tag"),
     )
-    ctx.server.calls[call.call_id] = call
+    ctx.track_call(call)
     ctx.reply(call_id=call.call_id, node_id=call.node_id)
-    server = ctx.server
-    _emit_state(server, call, "created")
-    _emit_state(server, call, "ringing")
-    _emit_state(server, call, "answered")
+    _emit_state(ctx, call, "created")
+    _emit_state(ctx, call, "ringing")
+    _emit_state(ctx, call, "answered")
 
 
 # ----------------------------------------------------------------------------
-# dial (the dial dance, notes §3.3)
+# dial (the dial dance: per-leg tagged calling.call.state, then calling.call.dial)
 # ----------------------------------------------------------------------------
 
 
-def _device_groups(ctx: Script) -> list[list[dict[str, Any]]] | None:
-    devices = ctx.params.get("devices")
-    if (
-        not isinstance(devices, list)
-        or not devices
-        or not all(
-            isinstance(g, list) and g and all(isinstance(d, dict) for d in g) for g in devices
-        )
-    ):
-        ctx.fail(
-            "400", "Invalid params: devices must be a non-empty list of non-empty device lists"
-        )
-        return None
-    return devices
+def _device_groups(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(g, list) and g and all(isinstance(d, dict) for d in g) for g in value)
+    )
 
 
-@_register("calling.dial")
-def _dial(ctx: Script) -> None:
-    groups = _device_groups(ctx)
-    if groups is None:
-        return
-    tag = ctx.params.get("tag")
-    if not isinstance(tag, str):
-        ctx.fail("400", "Invalid params: tag is required")
-        return
-    server = ctx.server
+_DEVICES = Need(
+    "devices", _device_groups, "devices must be a non-empty list of non-empty device lists"
+)
+
+
+@command("calling.dial", call=False, needs=[_DEVICES, Need("tag", _is_str)])
+def _dial(ctx: Script, scenario: Scenario) -> None:
+    groups: list[list[dict[str, Any]]] = ctx.params["devices"]
+    tag: str = ctx.params["tag"]
     session = ctx.session
     assert session is not None
-    plan = server.tag_dial_plans.pop(tag, None)
-    if plan is None:
-        plan = server.dial_plans.popleft() if server.dial_plans else {}
+    plan = scenario.next_dial_plan(tag)
     answer = plan.get("answer", (0, 0))
     node_id = "fake-node-1"
     ctx.reply()
-    server.emit(
-        session, "calling.call.dial", {"tag": tag, "node_id": node_id, "dial_state": "dialing"}
+    ctx.emit(
+        "calling.call.dial",
+        {"tag": tag, "node_id": node_id, "dial_state": "dialing"},
+        session=session,
     )
-    step = server.durations["dial_step"] or 0.0
+    step = scenario.durations["dial_step"] or 0.0
 
     def run_group(index: int) -> None:
         if index >= len(groups):
-            server.emit(
-                session,
+            ctx.emit(
                 "calling.call.dial",
                 {
                     "tag": tag,
@@ -432,6 +490,7 @@ def _dial(ctx: Script) -> None:
                     "reason": plan.get("reason", "noAnswer"),
                     "source": "outbound",
                 },
+                session=session,
             )
             return
         legs = []
@@ -439,11 +498,11 @@ def _dial(ctx: Script) -> None:
             leg = FakeCall(
                 str(uuid.uuid4()), node_id, session, direction="outbound", device=device, tag=tag
             )
-            server.calls[leg.call_id] = leg
+            ctx.track_call(leg)
             legs.append(leg)
-            _emit_state(server, leg, "created")
+            _emit_state(ctx, leg, "created")
         for leg in legs:
-            _emit_state(server, leg, "ringing")
+            _emit_state(ctx, leg, "ringing")
         winner = None
         if answer is not None and answer[0] == index and 0 <= answer[1] < len(legs):
             winner = legs[answer[1]]
@@ -453,18 +512,17 @@ def _dial(ctx: Script) -> None:
                 for leg in legs:
                     if not leg.ended:
                         leg.end_reason = plan.get("reason", "noAnswer")
-                        _emit_state(server, leg, "ended")
-                _later(server, step, lambda: run_group(index + 1))
+                        _emit_state(ctx, leg, "ended")
+                _later(ctx, step, lambda: run_group(index + 1))
                 return
             if winner.ended:
                 return
-            _emit_state(server, winner, "answered")
+            _emit_state(ctx, winner, "answered")
             for leg in legs:
                 if leg is not winner and not leg.ended:
                     leg.end_reason = plan.get("loser_reason", "cancel")
-                    _emit_state(server, leg, "ended")
-            server.emit(
-                session,
+                    _emit_state(ctx, leg, "ended")
+            ctx.emit(
                 "calling.call.dial",
                 {
                     "tag": tag,
@@ -480,12 +538,13 @@ def _dial(ctx: Script) -> None:
                         "direction": "outbound",
                     },
                 },
+                session=session,
             )
 
         delay = step + (plan.get("answer_delay", 0.0) if winner is not None else 0.0)
-        _later(server, delay, settle)
+        _later(ctx, delay, settle)
 
-    _later(server, step, lambda: run_group(0))
+    _later(ctx, step, lambda: run_group(0))
 
 
 # ----------------------------------------------------------------------------
@@ -493,31 +552,29 @@ def _dial(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-@_register("calling.connect")
-def _connect(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    groups = _device_groups(ctx)
-    if groups is None:
-        return
+def _not_connected(ctx: Script, call: FakeCall) -> bool:
     if call.peer is not None:
         ctx.fail("409", "Call is already connected")
-        return
-    server = ctx.server
-    plan = server.connect_plans.popleft() if server.connect_plans else {}
+        return False
+    return True
+
+
+@command("calling.connect", needs=[_DEVICES], check=_not_connected)
+def _connect(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
+    groups: list[list[dict[str, Any]]] = ctx.params["devices"]
+    plan = scenario.next_connect_plan()
     answer = plan.get("answer", (0, 0))
     ctx.reply()
     tag = ctx.params.get("tag")
-    _emit(server, call, "calling.call.connect", {"connect_state": "connecting"})
-    step = server.durations["connect"] or 0.0
+    _emit(ctx, call, "calling.call.connect", {"connect_state": "connecting"})
+    step = scenario.durations["connect"] or 0.0
 
     def settle() -> None:
         if call.ended:
             return
         if answer is None or answer[0] >= len(groups) or answer[1] >= len(groups[answer[0]]):
             _emit(
-                server,
+                ctx,
                 call,
                 "calling.call.connect",
                 {"connect_state": "failed", "failed_reason": plan.get("reason", "noAnswer")},
@@ -532,14 +589,14 @@ def _connect(ctx: Script) -> None:
             device=device,
             tag=tag if isinstance(tag, str) else None,
         )
-        server.calls[peer.call_id] = peer
+        ctx.track_call(peer)
         peer.peer = call
-        _emit_state(server, peer, "created")
-        _emit_state(server, peer, "ringing")
-        _emit_state(server, peer, "answered")
+        _emit_state(ctx, peer, "created")
+        _emit_state(ctx, peer, "ringing")
+        _emit_state(ctx, peer, "answered")
         call.peer = peer
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.connect",
             {
@@ -553,14 +610,11 @@ def _connect(ctx: Script) -> None:
             },
         )
 
-    _later(server, step, settle)
+    _later(ctx, step, settle)
 
 
-@_register("calling.disconnect")
-def _disconnect(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.disconnect")
+def _disconnect(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     peer = call.peer
     if peer is None:
         ctx.fail("404", "Call is not connected")
@@ -568,36 +622,24 @@ def _disconnect(ctx: Script) -> None:
     ctx.reply()
     call.peer = None
     peer.peer = None
-    _emit(ctx.server, call, "calling.call.connect", {"connect_state": "disconnected"})
-    end_call(ctx.server, peer, "hangup")
+    _emit(ctx, call, "calling.call.connect", {"connect_state": "disconnected"})
+    end_call(ctx, scenario, peer, "hangup")
 
 
-@_register("calling.transfer")
-def _transfer(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    if not ctx.params.get("dest"):
-        ctx.fail("400", "Invalid params: dest is required")
-        return
+@command("calling.transfer", needs=[Need("dest", bool)])
+def _transfer(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
 
 
-@_register("calling.refer")
-def _refer(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    device = ctx.params.get("device")
-    if not isinstance(device, dict):
-        ctx.fail("400", "Invalid params: device is required")
-        return
+@command("calling.refer", needs=[Need("device", _is_dict)])
+def _refer(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
+    device = ctx.params["device"]
     ctx.reply()
     to = (device.get("params") or {}).get("to")
     base = {"sip_refer_to": to}
-    _emit(ctx.server, call, "calling.call.refer", {**base, "state": "inProgress"})
+    _emit(ctx, call, "calling.call.refer", {**base, "state": "inProgress"})
     _emit(
-        ctx.server,
+        ctx,
         call,
         "calling.call.refer",
         {
@@ -627,46 +669,44 @@ def _bad_media(media: Any) -> bool:
     return False
 
 
-@_register("calling.play")
-def _play(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    action = _start_action(ctx, call, "play")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.play", starts="play")
+def _play(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    call = action.call
     ctx.reply()
     cid = action.control_id
     if _bad_media(ctx.params.get("play")):
         action.state = "error"
         call.actions.pop(cid, None)
-        _emit(server, call, "calling.call.play", {"control_id": cid, "state": "error"})
+        _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "error"})
         return
     action.state = "playing"
-    _emit(server, call, "calling.call.play", {"control_id": cid, "state": "playing"})
-    action.timer = _later(server, server.durations["play"], lambda: _finish(server, action))
+    _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "playing"})
+    action.timer = _later(ctx, scenario.durations["play"], lambda: _finish(ctx, scenario, action))
 
 
-@_register("calling.play.pause", "calling.play.resume", "calling.play.stop", "calling.play.volume")
-def _play_control(ctx: Script) -> None:
-    action = _action_for(ctx, ("play",))
-    if action is None:
-        return
+@command(
+    "calling.play.pause",
+    "calling.play.resume",
+    "calling.play.stop",
+    "calling.play.volume",
+    controls=("play",),
+)
+def _play_control(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     op = ctx.method.rsplit(".", 1)[1]
     ctx.reply()
-    server = ctx.server
     cid = action.control_id
     if op == "stop":
-        _finish(server, action)
+        _finish(ctx, scenario, action)
     elif op == "pause" and action.state == "playing":
         action.state = "paused"
         _cancel_timer(action)
-        _emit(server, action.call, "calling.call.play", {"control_id": cid, "state": "paused"})
+        _emit(ctx, action.call, "calling.call.play", {"control_id": cid, "state": "paused"})
     elif op == "resume" and action.state == "paused":
         action.state = "playing"
-        _emit(server, action.call, "calling.call.play", {"control_id": cid, "state": "playing"})
-        action.timer = _later(server, server.durations["play"], lambda: _finish(server, action))
+        _emit(ctx, action.call, "calling.call.play", {"control_id": cid, "state": "playing"})
+        action.timer = _later(
+            ctx, scenario.durations["play"], lambda: _finish(ctx, scenario, action)
+        )
 
 
 # ----------------------------------------------------------------------------
@@ -689,40 +729,28 @@ def _record_finished(action: FakeAction) -> dict[str, Any]:
     }
 
 
-@_register("calling.record")
-def _record(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    if not isinstance(ctx.params.get("record"), dict):
-        ctx.fail("400", "Invalid params: record is required")
-        return
-    action = _start_action(ctx, call, "record")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.record", needs=[Need("record", _is_dict)], starts="record")
+def _record(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     cid = action.control_id
     ctx.reply(url=f"https://files.fake-relay.test/recordings/{cid}")
-    _run_action(server, action, "recording", record=ctx.params["record"])
+    _run_action(ctx, scenario, action, "recording", record=ctx.params["record"])
 
 
-@_register("calling.record.pause", "calling.record.resume", "calling.record.stop")
-def _record_control(ctx: Script) -> None:
-    action = _action_for(ctx, ("record",))
-    if action is None:
-        return
+@command(
+    "calling.record.pause", "calling.record.resume", "calling.record.stop", controls=("record",)
+)
+def _record_control(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     op = ctx.method.rsplit(".", 1)[1]
     ctx.reply()
-    server = ctx.server
     cid = action.control_id
     record = action.params.get("record")
     if op == "stop":
-        _finish(server, action)
+        _finish(ctx, scenario, action)
     elif op == "pause" and action.state == "recording":
         action.state = "paused"
         _cancel_timer(action)
         _emit(
-            server,
+            ctx,
             action.call,
             "calling.call.record",
             {"control_id": cid, "state": "paused", "record": record},
@@ -730,12 +758,14 @@ def _record_control(ctx: Script) -> None:
     elif op == "resume" and action.state == "paused":
         action.state = "recording"
         _emit(
-            server,
+            ctx,
             action.call,
             "calling.call.record",
             {"control_id": cid, "state": "recording", "record": record},
         )
-        action.timer = _later(server, server.durations["record"], lambda: _finish(server, action))
+        action.timer = _later(
+            ctx, scenario.durations["record"], lambda: _finish(ctx, scenario, action)
+        )
 
 
 # ----------------------------------------------------------------------------
@@ -748,83 +778,68 @@ def _collect_config(params: dict[str, Any]) -> dict[str, Any]:
     return collect if isinstance(collect, dict) else params
 
 
-def _collect_result(server: FakeRelayServer, params: dict[str, Any]) -> dict[str, Any]:
-    per_call = server.call_collect_results.get(str(params.get("call_id")))
-    if per_call:
-        return per_call.popleft()
-    if server.collect_results:
-        return server.collect_results.popleft()
+def _collect_result(scenario: Scenario, params: dict[str, Any]) -> dict[str, Any]:
+    queued = scenario.next_collect(str(params.get("call_id")))
+    if queued is not None:
+        return queued
     config = _collect_config(params)
     if "digits" in config or "speech" not in config:
         digits = config.get("digits")
         terms = digits.get("terminators") if isinstance(digits, dict) else None
-        p: dict[str, Any] = {"digits": server.default_digits}
+        p: dict[str, Any] = {"digits": scenario.default_digits}
         p["terminator"] = terms[0] if isinstance(terms, str) and terms else "#"
         return {"type": "digit", "params": p}
-    return {"type": "speech", "params": {"text": server.default_speech, "confidence": 0.93}}
+    return {"type": "speech", "params": {"text": scenario.default_speech, "confidence": 0.93}}
 
 
-@_register("calling.play_and_collect")
-def _play_and_collect(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    if not isinstance(ctx.params.get("collect"), dict):
-        ctx.fail("400", "Invalid params: collect is required")
-        return
-    action = _start_action(ctx, call, "play_and_collect")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.play_and_collect", needs=[Need("collect", _is_dict)], starts="play_and_collect")
+def _play_and_collect(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    call = action.call
     cid = action.control_id
     ctx.reply()
     if _bad_media(ctx.params.get("play")):
         call.actions.pop(cid, None)
         action.state = "error"
-        _emit(server, call, "calling.call.play", {"control_id": cid, "state": "error"})
+        _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "error"})
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.collect",
             {"control_id": cid, "result": {"type": "error"}, "final": True, "state": "error"},
         )
         return
     action.state = "playing"
-    _emit(server, call, "calling.call.play", {"control_id": cid, "state": "playing"})
+    _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "playing"})
 
     def prompt_done() -> None:
         if action.done:
             return
-        _emit(server, call, "calling.call.play", {"control_id": cid, "state": "finished"})
+        _emit(ctx, call, "calling.call.play", {"control_id": cid, "state": "finished"})
         action.state = "collecting"
-        action.timer = _later(server, server.durations["collect"], lambda: _finish(server, action))
+        action.timer = _later(
+            ctx, scenario.durations["collect"], lambda: _finish(ctx, scenario, action)
+        )
 
-    action.timer = _later(server, server.durations["play"], prompt_done)
+    action.timer = _later(ctx, scenario.durations["play"], prompt_done)
 
 
-@_register("calling.collect")
-def _collect(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    action = _start_action(ctx, call, "collect")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.collect", starts="collect")
+def _collect(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    call = action.call
     cid = action.control_id
     ctx.reply()
     action.state = "collecting"
     if ctx.params.get("send_start_of_input"):
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.collect",
             {"control_id": cid, "result": {"type": "start_of_input"}, "state": "collecting"},
         )
     if ctx.params.get("partial_results") and "speech" in ctx.params:
-        words = server.default_speech.split()
+        words = scenario.default_speech.split()
         _emit(
-            server,
+            ctx,
             call,
             "calling.call.collect",
             {
@@ -834,27 +849,29 @@ def _collect(ctx: Script) -> None:
                 "state": "collecting",
             },
         )
-    action.timer = _later(server, server.durations["collect"], lambda: _finish(server, action))
+    action.timer = _later(
+        ctx, scenario.durations["collect"], lambda: _finish(ctx, scenario, action)
+    )
 
 
-@_register("calling.play_and_collect.stop", "calling.collect.stop")
-def _collect_stop(ctx: Script) -> None:
-    action = _action_for(ctx, ("play_and_collect", "collect"))
-    if action is None:
-        return
+_COLLECTING = ("play_and_collect", "collect")
+
+
+@command("calling.play_and_collect.stop", "calling.collect.stop", controls=_COLLECTING)
+def _collect_stop(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _finish(ctx.server, action, "stopped")
+    _finish(ctx, scenario, action, "stopped")
 
 
-@_register(
+@command(
     "calling.play_and_collect.volume",
     "calling.collect.start_input_timers",
     "calling.play_and_collect.pause",
     "calling.play_and_collect.resume",
+    controls=_COLLECTING,
 )
-def _collect_misc(ctx: Script) -> None:
-    if _action_for(ctx, ("play_and_collect", "collect")) is not None:
-        ctx.reply()
+def _collect_misc(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    ctx.reply()
 
 
 # ----------------------------------------------------------------------------
@@ -868,36 +885,34 @@ def _detect_type(params: dict[str, Any]) -> str:
     return dtype if isinstance(dtype, str) else "machine"
 
 
-@_register("calling.detect")
-def _detect(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    detect = ctx.params.get("detect")
-    if not isinstance(detect, dict) or detect.get("type") not in ("machine", "fax", "digit"):
-        ctx.fail("400", "Invalid params: detect.type must be machine, fax or digit")
-        return
-    action = _start_action(ctx, call, "detect")
-    if action is None:
-        return
-    server = ctx.server
+def _detect_kind(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") in ("machine", "fax", "digit")
+
+
+@command(
+    "calling.detect",
+    needs=[Need("detect", _detect_kind, "detect.type must be machine, fax or digit")],
+    starts="detect",
+)
+def _detect(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    call = action.call
+    detect = ctx.params["detect"]
     cid = action.control_id
     ctx.reply()
     dtype = detect["type"]
     raw_params = detect.get("params")
     dparams: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
-    per_call = server.call_detect_results.get(call.call_id)
-    if per_call:
-        results = per_call.popleft()
-    elif server.detect_results:
-        results = server.detect_results.popleft()
+    results = scenario.next_detect(call.call_id)
+    if results is not None:
+        pass
     elif dtype == "machine":
         results = ["HUMAN"]
     elif dtype == "fax":
         results = [str(dparams.get("tone") or "CED")]
     else:
         digits = str(dparams.get("digits") or "1")
-        results = [server.default_digits if server.default_digits in digits else digits[0]]
+        default = scenario.default_digits
+        results = [default if default in digits else digits[0]]
     action.state = "detecting"
 
     def run() -> None:
@@ -908,23 +923,20 @@ def _detect(ctx: Script) -> None:
             if event == "READY":
                 p["beep"] = True
             _emit(
-                server,
+                ctx,
                 call,
                 "calling.call.detect",
                 {"control_id": cid, "detect": {"type": dtype, "params": p}},
             )
-        _finish(server, action)
+        _finish(ctx, scenario, action)
 
-    action.timer = _later(server, server.durations["detect"], run)
+    action.timer = _later(ctx, scenario.durations["detect"], run)
 
 
-@_register("calling.detect.stop")
-def _detect_stop(ctx: Script) -> None:
-    action = _action_for(ctx, ("detect",))
-    if action is None:
-        return
+@command("calling.detect.stop", controls=("detect",))
+def _detect_stop(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _finish(ctx.server, action, "stopped")
+    _finish(ctx, scenario, action, "stopped")
 
 
 # ----------------------------------------------------------------------------
@@ -932,7 +944,7 @@ def _detect_stop(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-def _fax_finished(server: FakeRelayServer, action: FakeAction, *, success: bool) -> dict[str, Any]:
+def _fax_finished(scenario: Scenario, action: FakeAction, *, success: bool) -> dict[str, Any]:
     direction = "send" if action.kind == "send_fax" else "receive"
     document = action.params.get("document") or (
         f"https://files.fake-relay.test/faxes/{action.control_id}.pdf"
@@ -951,28 +963,19 @@ def _fax_finished(server: FakeRelayServer, action: FakeAction, *, success: bool)
         "control_id": action.control_id,
         "fax": {"type": "finished", "params": params},
     }
-    if server.fax_state_field:
+    if scenario.fax_state_field:
         frame["state"] = "finished"
     return frame
 
 
-@_register("calling.send_fax", "calling.receive_fax")
-def _fax(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    kind = ctx.method.split(".", 1)[1]
-    if kind == "send_fax" and not ctx.params.get("document"):
-        ctx.fail("400", "Invalid params: document is required")
-        return
-    action = _start_action(ctx, call, kind)
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.send_fax", needs=[Need("document", bool)], starts="send_fax")
+@command("calling.receive_fax", starts="receive_fax")
+def _fax(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
+    call = action.call
     cid = action.control_id
     ctx.reply()
     action.state = "faxing"
-    direction = "send" if kind == "send_fax" else "receive"
+    direction = "send" if action.kind == "send_fax" else "receive"
 
     def run() -> None:
         if action.done:
@@ -981,21 +984,18 @@ def _fax(ctx: Script) -> None:
             "control_id": cid,
             "fax": {"type": "page", "params": {"direction": direction, "pages": 1}},
         }
-        if server.fax_state_field:
+        if scenario.fax_state_field:
             page["state"] = "page"
-        _emit(server, call, "calling.call.fax", page)
-        _finish(server, action)
+        _emit(ctx, call, "calling.call.fax", page)
+        _finish(ctx, scenario, action)
 
-    action.timer = _later(server, server.durations["fax"], run)
+    action.timer = _later(ctx, scenario.durations["fax"], run)
 
 
-@_register("calling.send_fax.stop", "calling.receive_fax.stop")
-def _fax_stop(ctx: Script) -> None:
-    action = _action_for(ctx, ("send_fax", "receive_fax"))
-    if action is None:
-        return
+@command("calling.send_fax.stop", "calling.receive_fax.stop", controls=("send_fax", "receive_fax"))
+def _fax_stop(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _finish(ctx.server, action, "stopped")
+    _finish(ctx, scenario, action, "stopped")
 
 
 # ----------------------------------------------------------------------------
@@ -1003,124 +1003,79 @@ def _fax_stop(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-@_register("calling.send_digits")
-def _send_digits(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    digits = ctx.params.get("digits")
-    if not isinstance(digits, str) or not digits or set(digits) - set("0123456789#*ABCDwW"):
-        ctx.fail("400", "Invalid params: digits must use 0-9 # * A-D w W")
-        return
-    action = _start_action(ctx, call, "send_digits")
-    if action is None:
-        return
+def _dtmf(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not set(value) - set("0123456789#*ABCDwW")
+
+
+@command(
+    "calling.send_digits",
+    needs=[Need("digits", _dtmf, "digits must use 0-9 # * A-D w W")],
+    starts="send_digits",
+)
+def _send_digits(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _run_action(ctx.server, action)
+    _run_action(ctx, scenario, action)
 
 
-@_register("calling.tap")
-def _tap(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    tap = ctx.params.get("tap")
-    device = ctx.params.get("device")
-    if not isinstance(tap, dict) or "type" not in tap or "params" not in tap:
-        ctx.fail("400", "Invalid params: tap needs type and params")
-        return
-    if not isinstance(device, dict):
-        ctx.fail("400", "Invalid params: device is required")
-        return
-    action = _start_action(ctx, call, "tap")
-    if action is None:
-        return
-    server = ctx.server
+def _tap_spec(value: Any) -> bool:
+    return isinstance(value, dict) and "type" in value and "params" in value
+
+
+@command(
+    "calling.tap",
+    needs=[Need("tap", _tap_spec, "tap needs type and params"), Need("device", _is_dict)],
+    starts="tap",
+)
+def _tap(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     source = {
         "type": "rtp",
         "params": {"addr": "127.0.0.1", "port": 40000, "codec": "PCMU", "ptime": 20},
     }
     ctx.reply(source_device=source)
-    _run_action(server, action, "tapping", tap=tap, device=device)
+    p = ctx.params
+    _run_action(ctx, scenario, action, "tapping", tap=p["tap"], device=p["device"])
 
 
-@_register("calling.stream")
-def _stream(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    if not isinstance(ctx.params.get("url"), str):
-        ctx.fail("400", "Invalid params: url is required")
-        return
-    action = _start_action(ctx, call, "stream")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.stream", needs=[Need("url", _is_str)], starts="stream")
+def _stream(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _run_action(server, action, "streaming", url=ctx.params["url"], name=ctx.params.get("name"))
+    p = ctx.params
+    _run_action(ctx, scenario, action, "streaming", url=p["url"], name=p.get("name"))
 
 
-@_register("calling.transcribe")
-def _transcribe(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+def _no_transcription(ctx: Script, call: FakeCall) -> bool:
     if any(a.kind == "transcribe" for a in call.actions.values()):
         ctx.fail("409", "Transcription already active on this call")
-        return
-    action = _start_action(ctx, call, "transcribe")
-    if action is None:
-        return
-    server = ctx.server
+        return False
+    return True
+
+
+@command("calling.transcribe", check=_no_transcription, starts="transcribe")
+def _transcribe(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _run_action(server, action, "transcribing")
+    _run_action(ctx, scenario, action, "transcribing")
 
 
-@_register("calling.pay")
-def _pay(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    if not isinstance(ctx.params.get("payment_connector_url"), str):
-        ctx.fail("400", "Invalid params: payment_connector_url is required")
-        return
-    action = _start_action(ctx, call, "pay")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.pay", needs=[Need("payment_connector_url", _is_str)], starts="pay")
+def _pay(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _run_action(server, action)
+    _run_action(ctx, scenario, action)
 
 
-@_register("calling.ai")
-def _ai(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    action = _start_action(ctx, call, "ai")
-    if action is None:
-        return
-    server = ctx.server
+@command("calling.ai", starts="ai")
+def _ai(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _run_action(server, action)
+    _run_action(ctx, scenario, action)
 
 
-_STOP_KINDS = {
-    "calling.tap.stop": ("tap",),
-    "calling.stream.stop": ("stream",),
-    "calling.transcribe.stop": ("transcribe",),
-    "calling.pay.stop": ("pay",),
-    "calling.ai.stop": ("ai",),
-}
-
-
-@_register(*_STOP_KINDS)
-def _generic_stop(ctx: Script) -> None:
-    action = _action_for(ctx, _STOP_KINDS[ctx.method])
-    if action is None:
-        return
+@command("calling.tap.stop", controls=("tap",))
+@command("calling.stream.stop", controls=("stream",))
+@command("calling.transcribe.stop", controls=("transcribe",))
+@command("calling.pay.stop", controls=("pay",))
+@command("calling.ai.stop", controls=("ai",))
+def _generic_stop(ctx: Script, scenario: Scenario, action: FakeAction) -> None:
     ctx.reply()
-    _finish(ctx.server, action, "stopped")
+    _finish(ctx, scenario, action, "stopped")
 
 
 # ----------------------------------------------------------------------------
@@ -1128,7 +1083,7 @@ def _generic_stop(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-@_register(
+@command(
     "calling.amazon_bedrock",
     "calling.ai_message",
     "calling.ai_hold",
@@ -1137,27 +1092,24 @@ def _generic_stop(ctx: Script) -> None:
     "calling.leave_room",
     "calling.user_event",
 )
-def _simple(ctx: Script) -> None:
-    if _live_call(ctx) is not None:
-        ctx.reply()
+def _simple(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
+    ctx.reply()
 
 
-@_register("calling.bind_digit")
-def _bind_digit(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    digits = ctx.params.get("digits")
-    bind_method = ctx.params.get("bind_method")
-    if not isinstance(digits, str) or not isinstance(bind_method, str):
-        ctx.fail("400", "Invalid params: digits and bind_method are required")
-        return
+_BIND = "digits and bind_method are required"
+
+
+@command(
+    "calling.bind_digit",
+    needs=[Need("digits", _is_str, _BIND), Need("bind_method", _is_str, _BIND)],
+)
+def _bind_digit(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     max_triggers = ctx.params.get("max_triggers")
     bound = ctx.params.get("params")
     call.bindings.append(
         {
-            "digits": digits,
-            "bind_method": bind_method,
+            "digits": ctx.params["digits"],
+            "bind_method": ctx.params["bind_method"],
             "params": bound if isinstance(bound, dict) else {},
             "realm": ctx.params.get("realm"),
             "left": max_triggers if isinstance(max_triggers, int) and max_triggers > 0 else None,
@@ -1166,140 +1118,77 @@ def _bind_digit(ctx: Script) -> None:
     ctx.reply()
 
 
-@_register("calling.clear_digit_bindings")
-def _clear_digit_bindings(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.clear_digit_bindings")
+def _clear_digit_bindings(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     realm = ctx.params.get("realm")
     call.bindings = [b for b in call.bindings if realm is not None and b["realm"] != realm]
     ctx.reply()
 
 
-def press_digits(server: FakeRelayServer, call: FakeCall, digits: str) -> list[str]:
-    """The caller presses ``digits``: run every matching binding's method (as
-    the platform would, without a client request); returns the methods run."""
-    from signalwire.testing.relay._script import Script
-
-    ran = []
-    session = call.session
-    conn = session.connection if session is not None else None
-    for binding in list(call.bindings):
-        if binding["digits"] != digits:
-            continue
-        if binding["left"] is not None:
-            binding["left"] -= 1
-            if binding["left"] <= 0:
-                call.bindings.remove(binding)
-        if conn is None:
-            continue
-        params = {
-            "call_id": call.call_id,
-            "node_id": call.node_id,
-            "control_id": str(uuid.uuid4()),
-            **binding["params"],
-        }
-        request = {"jsonrpc": "2.0", "id": None, "method": binding["bind_method"], "params": params}
-        server.default_behaviour(Script(server, conn, request, silent=True))
-        ran.append(binding["bind_method"])
-    return ran
+def _live_action(value: Any) -> bool:
+    return isinstance(value, (dict, str)) and bool(value)
 
 
-@_register("calling.live_transcribe", "calling.live_translate")
-def _live(ctx: Script) -> None:
-    if _live_call(ctx) is None:
-        return
-    action = ctx.params.get("action")
-    if not isinstance(action, (dict, str)) or not action:
-        ctx.fail("400", "Invalid params: action is required")
-        return
+@command("calling.live_transcribe", "calling.live_translate", needs=[Need("action", _live_action)])
+def _live(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
 
 
-@_register("calling.hold", "calling.unhold")
-def _hold(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.hold", "calling.unhold")
+def _hold(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
     state = "hold" if ctx.method == "calling.hold" else "unhold"
-    _emit(ctx.server, call, "calling.call.hold", {"state": state})
+    _emit(ctx, call, "calling.call.hold", {"state": state})
 
 
-@_register("calling.denoise", "calling.denoise.stop")
-def _denoise(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.denoise", "calling.denoise.stop")
+def _denoise(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
-    _emit(ctx.server, call, "calling.call.denoise", {"denoised": ctx.method == "calling.denoise"})
+    _emit(ctx, call, "calling.call.denoise", {"denoised": ctx.method == "calling.denoise"})
 
 
-@_register("calling.echo")
-def _echo(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
+@command("calling.echo")
+def _echo(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
-    server = ctx.server
-    _emit(server, call, "calling.call.echo", {"state": "echoing"})
+    _emit(ctx, call, "calling.call.echo", {"state": "echoing"})
     timeout = ctx.params.get("timeout")
     duration = timeout if isinstance(timeout, (int, float)) and timeout > 0 else None
-    duration = server.durations["echo"] if duration is None else duration
+    duration = scenario.durations["echo"] if duration is None else duration
 
     def done() -> None:
         if not call.ended:
-            _emit(server, call, "calling.call.echo", {"state": "finished"})
+            _emit(ctx, call, "calling.call.echo", {"state": "finished"})
 
-    _later(server, duration, done)
+    _later(ctx, duration, done)
 
 
-@_register("calling.join_conference")
-def _join_conference(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    name = ctx.params.get("name")
-    if not isinstance(name, str) or not name:
-        ctx.fail("400", "Invalid params: name is required")
-        return
+@command("calling.join_conference", needs=[Need("name", _is_text)])
+def _join_conference(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
+    name = ctx.params["name"]
     conference_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"conference:{name}"))
     ctx.reply(conference_id=conference_id)
     _emit(
-        ctx.server,
+        ctx,
         call,
         "calling.conference",
         {"conference_id": conference_id, "name": name, "status": "participant-join"},
     )
 
 
-@_register("calling.leave_conference")
-def _leave_conference(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    conference_id = ctx.params.get("conference_id")
-    if not isinstance(conference_id, str):
-        ctx.fail("400", "Invalid params: conference_id is required")
-        return
+@command("calling.leave_conference", needs=[Need("conference_id", _is_str)])
+def _leave_conference(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
     ctx.reply()
     _emit(
-        ctx.server,
+        ctx,
         call,
         "calling.conference",
-        {"conference_id": conference_id, "status": "participant-leave"},
+        {"conference_id": ctx.params["conference_id"], "status": "participant-leave"},
     )
 
 
-@_register("calling.queue.enter", "calling.queue.leave")
-def _queue(ctx: Script) -> None:
-    call = _live_call(ctx)
-    if call is None:
-        return
-    name = ctx.params.get("queue_name")
-    if not isinstance(name, str) or not name:
-        ctx.fail("400", "Invalid params: queue_name is required")
-        return
+@command("calling.queue.enter", "calling.queue.leave", needs=[Need("queue_name", _is_text)])
+def _queue(ctx: Script, scenario: Scenario, call: FakeCall) -> None:
+    name = ctx.params["queue_name"]
     ctx.reply()
     entering = ctx.method == "calling.queue.enter"
     queue_id = ctx.params.get("queue_id") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"queue:{name}"))
@@ -1312,7 +1201,7 @@ def _queue(ctx: Script) -> None:
     }
     if ctx.control_id is not None:
         params["control_id"] = ctx.control_id
-    _emit(ctx.server, call, "calling.call.queue", params)
+    _emit(ctx, call, "calling.call.queue", params)
 
 
 # ----------------------------------------------------------------------------
@@ -1320,8 +1209,8 @@ def _queue(ctx: Script) -> None:
 # ----------------------------------------------------------------------------
 
 
-@_register("messaging.send")
-def _messaging_send(ctx: Script) -> None:
+@command("messaging.send", call=False)
+def _messaging_send(ctx: Script, scenario: Scenario) -> None:
     params = ctx.params
     missing = [k for k in ("context", "from_number", "to_number") if not params.get(k)]
     if missing:
@@ -1330,14 +1219,13 @@ def _messaging_send(ctx: Script) -> None:
     if not params.get("body") and not params.get("media"):
         ctx.fail("400", "Invalid params: body or media is required")
         return
-    server = ctx.server
     session = ctx.session
     assert session is not None
     message_id = str(uuid.uuid4())
     message = FakeMessage(message_id, session, "outbound", params, params.get("context"))
-    server.messages[message_id] = message
+    ctx.track_message(message)
     ctx.reply(message_id=message_id)
-    plan = server.message_plans.popleft() if server.message_plans else {}
+    plan = scenario.next_message_plan()
     states = plan.get("states") or ["queued", "initiated", "sent", "delivered"]
     reason = plan.get("reason")
     base = {
@@ -1351,7 +1239,7 @@ def _messaging_send(ctx: Script) -> None:
         "segments": 1,
         "tags": params.get("tags") or [],
     }
-    step = server.durations["message_step"]
+    step = scenario.durations["message_step"]
 
     def send_state(index: int) -> None:
         state = states[index]
@@ -1359,8 +1247,8 @@ def _messaging_send(ctx: Script) -> None:
         event = {**base, "message_state": state}
         if state in ("failed", "undelivered") and reason:
             event["reason"] = reason
-        server.emit(session, "messaging.state", event)
+        ctx.emit("messaging.state", event, session=session)
         if index + 1 < len(states):
-            _later(server, step, lambda: send_state(index + 1))
+            _later(ctx, step, lambda: send_state(index + 1))
 
     send_state(0)

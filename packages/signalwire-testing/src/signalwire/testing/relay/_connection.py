@@ -1,7 +1,11 @@
-"""One client WebSocket connection: an ordered writer and the journal hooks.
+"""Client connections and the sessions they carry.
 
-Frames are serialised once (``json.dumps``) by the caller and queued; a single
-writer task sends them in order, so scripting code can emit synchronously.
+A :class:`Connection` is one client WebSocket: frames are serialised once
+(``json.dumps``) by the caller and queued; a single writer task sends them in
+order, so scripting code can emit synchronously. A :class:`FakeSession` is
+what survives reconnects (contexts, buffered and unacknowledged events); it
+is attached to at most one connection at a time. A connection sees the
+server only through :class:`ConnectionHost`.
 """
 
 from __future__ import annotations
@@ -10,25 +14,22 @@ import asyncio
 import contextlib
 import logging
 import struct
-from collections import deque
-from typing import TYPE_CHECKING, Any
+from collections import OrderedDict, deque
+from typing import TYPE_CHECKING, Any, Protocol
 
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Opcode
 from websockets.frames import apply_mask as _apply_mask  # type: ignore[attr-defined]
 from websockets.protocol import State
 
-from signalwire.testing.relay._journal import Frame
+from signalwire.testing.relay._journal import Frame, Journal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from websockets.frames import Frame as WsFrame
 
-    from signalwire.testing.relay._model import FakeSession
-    from signalwire.testing.relay._server import FakeRelayServer
-
-__all__ = ["Connection", "FastServerConnection"]
+__all__ = ["Connection", "ConnectionHost", "FakeSession", "FastServerConnection"]
 
 logger = logging.getLogger("signalwire.testing.relay")
 
@@ -38,6 +39,67 @@ _BATCH = 256
 _HEADER16 = struct.Struct("!BBH")
 _HEADER64 = struct.Struct("!BBQ")
 _HIGH_WATER = 1 << 20
+
+
+class ConnectionHost(Protocol):
+    """What a connection needs from the server that accepted it."""
+
+    @property
+    def journal(self) -> Journal:
+        """Where every frame sent is recorded."""
+        ...
+
+    def _frames_sent(self, conn: Connection, count: int) -> None:
+        """``count`` more frames went out on ``conn`` (disconnect rules count them)."""
+        ...
+
+
+class FakeSession:
+    """A RELAY session: survives reconnects that present its protocol string.
+
+    Holds the subscribed contexts, the events buffered while no connection
+    is attached, and the events sent but not yet acknowledged.
+    """
+
+    __slots__ = (
+        "authorization_state",
+        "buffer",
+        "connection",
+        "contexts",
+        "discarded",
+        "identity",
+        "project",
+        "protocol",
+        "resumes",
+        "session_id",
+        "unacked",
+    )
+
+    def __init__(self, protocol: str, session_id: str, identity: str, project: str) -> None:
+        self.protocol = protocol
+        self.session_id = session_id
+        self.identity = identity
+        self.project = project
+        self.contexts: set[str] = set()
+        self.connection: Connection | None = None
+        # Event frames (id, text) waiting for a connection, in order.
+        self.buffer: deque[tuple[str, str, dict[str, Any]]] = deque()
+        # Event id -> (text, frame) for events written but not acked yet.
+        self.unacked: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+        self.authorization_state: str | None = None
+        self.resumes = 0
+        self.discarded = False
+
+    @property
+    def connected(self) -> bool:
+        """True while a live, authenticated connection is attached."""
+        return self.connection is not None and not self.connection.closed
+
+    def __repr__(self) -> str:
+        return (
+            f"<FakeSession {self.protocol} contexts={sorted(self.contexts)} "
+            f"connected={self.connected} buffered={len(self.buffer)} unacked={len(self.unacked)}>"
+        )
 
 
 class FastServerConnection(ServerConnection):
@@ -146,7 +208,7 @@ class FastServerConnection(ServerConnection):
 class Connection:
     """A client connection as the fake platform sees it."""
 
-    def __init__(self, server: FakeRelayServer, ws: ServerConnection, connection_id: str) -> None:
+    def __init__(self, server: ConnectionHost, ws: ServerConnection, connection_id: str) -> None:
         self.server = server
         self.ws = ws
         self.connection_id = connection_id
@@ -215,9 +277,7 @@ class Connection:
                     break
                 transport.write(b"".join(parts))
                 self.sent += len(batch)
-                if server._rules:
-                    for _ in batch:
-                        server._after_sent(self)
+                server._frames_sent(self, len(batch))
                 if transport.get_write_buffer_size() > _HIGH_WATER:
                     try:
                         await ws.drain()

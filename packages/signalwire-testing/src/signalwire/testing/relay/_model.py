@@ -1,67 +1,20 @@
-"""Platform-side state: sessions, calls, actions and messages.
+"""Platform-side state: calls, actions and messages.
 
-Plain classes with ``__slots__``: thousands of calls must stay cheap.
+Plain classes with ``__slots__``: thousands of calls must stay cheap. The
+session a call belongs to (:class:`FakeSession`) lives with the connections,
+in :mod:`._connection`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from signalwire.testing.relay._connection import Connection
+    from signalwire.testing.relay._connection import FakeSession
 
-__all__ = ["CALL_STATES", "FakeAction", "FakeCall", "FakeMessage", "FakeSession"]
+__all__ = ["CALL_STATES", "FakeAction", "FakeCall", "FakeMessage"]
 
 CALL_STATES = ("created", "ringing", "answered", "ending", "ended")
-
-
-class FakeSession:
-    """A RELAY session: survives reconnects that present its protocol string.
-
-    Holds the subscribed contexts, the events buffered while no connection
-    is attached, and the events sent but not yet acknowledged.
-    """
-
-    __slots__ = (
-        "authorization_state",
-        "buffer",
-        "connection",
-        "contexts",
-        "discarded",
-        "identity",
-        "project",
-        "protocol",
-        "resumes",
-        "session_id",
-        "unacked",
-    )
-
-    def __init__(self, protocol: str, session_id: str, identity: str, project: str) -> None:
-        self.protocol = protocol
-        self.session_id = session_id
-        self.identity = identity
-        self.project = project
-        self.contexts: set[str] = set()
-        self.connection: Connection | None = None
-        # Event frames (id, text) waiting for a connection, in order.
-        self.buffer: deque[tuple[str, str, dict[str, Any]]] = deque()
-        # Event id -> (text, frame) for events written but not acked yet.
-        self.unacked: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
-        self.authorization_state: str | None = None
-        self.resumes = 0
-        self.discarded = False
-
-    @property
-    def connected(self) -> bool:
-        """True while a live, authenticated connection is attached."""
-        return self.connection is not None and not self.connection.closed
-
-    def __repr__(self) -> str:
-        return (
-            f"<FakeSession {self.protocol} contexts={sorted(self.contexts)} "
-            f"connected={self.connected} buffered={len(self.buffer)} unacked={len(self.unacked)}>"
-        )
 
 
 class FakeAction:

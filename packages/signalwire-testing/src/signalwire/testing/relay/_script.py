@@ -2,25 +2,73 @@
 
 A handler is ``handler(request, ctx)`` (plain or ``async``): ``request`` is the
 raw JSON-RPC request object as received, ``ctx`` a :class:`Script` that
-replies, emits events, delays, fails or drops the connection.
+replies, emits events, delays, fails or drops the connection. The built-in
+behaviours are written against the same :class:`Script`. A script sees the
+server only through :class:`ScriptHost`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
-
-from signalwire.testing.relay._model import FakeCall, FakeSession
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from signalwire.testing.relay._connection import Connection
-    from signalwire.testing.relay._server import FakeRelayServer
+    from signalwire.testing.relay._connection import Connection, FakeSession
+    from signalwire.testing.relay._model import FakeCall, FakeMessage
 
-__all__ = ["Handler", "Script"]
+__all__ = ["Handler", "Script", "ScriptHost"]
 
 Handler = Callable[[dict[str, Any], "Script"], "dict[str, Any] | Awaitable[Any] | None"]
+
+
+class ScriptHost(Protocol):
+    """What a script needs from the fake platform (a :class:`FakeRelayServer`)."""
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The loop timed steps run on."""
+        ...
+
+    @property
+    def calls(self) -> dict[str, FakeCall]:
+        """Every call the platform knows, by id."""
+        ...
+
+    @property
+    def messages(self) -> dict[str, FakeMessage]:
+        """Every message the platform knows, by id."""
+        ...
+
+    @property
+    def sessions(self) -> Mapping[str, FakeSession]:
+        """Every session, oldest first, by protocol string."""
+        ...
+
+    def emit(self, session: FakeSession, event_type: str, params: dict[str, Any]) -> str:
+        """Send (or buffer) one event to ``session``."""
+        ...
+
+    def subscribed(self, session: FakeSession, contexts: list[str]) -> None:
+        """``session`` subscribed to ``contexts``: run the subscribe hooks."""
+        ...
+
+    def success_message(self, method: str) -> str:
+        """The usual ``message`` of a successful result for ``method``."""
+        ...
+
+    def default_behaviour(self, ctx: Script) -> Any:
+        """Run the built-in behaviour of ``ctx.method``."""
+        ...
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task of the server."""
+        ...
+
+    async def drop_connection(self, conn: Connection, *, abrupt: bool = False) -> None:
+        """Close one connection."""
+        ...
 
 
 class Script:
@@ -28,7 +76,9 @@ class Script:
 
     Attributes: ``server``, ``connection``, ``session``, ``request`` (the raw
     object), ``method``, ``params`` and ``call`` (the :class:`FakeCall` named
-    by ``params.call_id``, or ``None``).
+    by ``params.call_id``, or ``None``). Scripts the platform runs on its own
+    (a hang-up, a pressed digit's binding) are ``silent``: they answer nobody,
+    and ``connection`` is None when the session has no connection.
     """
 
     __slots__ = (
@@ -46,17 +96,20 @@ class Script:
 
     def __init__(
         self,
-        server: FakeRelayServer,
-        connection: Connection,
+        server: ScriptHost,
+        connection: Connection | None,
         request: dict[str, Any],
         *,
         silent: bool = False,
+        session: FakeSession | None = None,
     ) -> None:
         self.server = server
-        # Silent scripts run platform-internal commands (digit bindings): no reply.
+        # Silent scripts run platform-internal commands (digit bindings, hang-ups): no reply.
         self.silent = silent
         self.connection = connection
-        self.session: FakeSession | None = connection.session
+        if session is None and connection is not None:
+            session = connection.session
+        self.session: FakeSession | None = session
         self.request = request
         self.method: str = request.get("method", "")
         params = request.get("params")
@@ -116,7 +169,7 @@ class Script:
         if self.replied:
             raise RuntimeError(f"{self.method} request {self.id!r} was already answered")
         self.replied = True
-        if not self.silent:
+        if not self.silent and self.connection is not None:
             self.connection.send_text(json.dumps(frame), frame)
 
     @property
@@ -167,6 +220,27 @@ class Script:
         """Run ``fn()`` after ``delay`` seconds (returns the cancellable handle)."""
         return self.server.loop.call_later(delay, fn)
 
+    # -- platform state ----------------------------------------------------------------
+
+    def track_call(self, call: FakeCall) -> None:
+        """Make ``call`` known to the platform (commands and ``server.calls`` find it)."""
+        self.server.calls[call.call_id] = call
+
+    def track_message(self, message: FakeMessage) -> None:
+        """Make ``message`` known to the platform (``server.messages``)."""
+        self.server.messages[message.message_id] = message
+
+    def subscribers(self, context: str) -> list[FakeSession]:
+        """Sessions subscribed to ``context`` (discarded ones left out), oldest first."""
+        return [
+            s for s in self.server.sessions.values() if not s.discarded and context in s.contexts
+        ]
+
+    def subscribed(self, contexts: list[str]) -> None:
+        """This request's session now receives ``contexts``: run the server's subscribe hooks."""
+        if self.session is not None:
+            self.server.subscribed(self.session, contexts)
+
     async def sleep(self, seconds: float) -> None:
         """Pause an ``async`` handler."""
         await asyncio.sleep(seconds)
@@ -181,4 +255,5 @@ class Script:
         """Close this request's connection (abruptly: no close frame); an
         unanswered request stays unanswered."""
         self._no_reply = True
-        self.server.spawn(self.server.drop_connection(self.connection, abrupt=abrupt))
+        if self.connection is not None:
+            self.server.spawn(self.server.drop_connection(self.connection, abrupt=abrupt))

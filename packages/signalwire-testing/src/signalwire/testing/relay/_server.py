@@ -1,4 +1,11 @@
-"""The fake RELAY platform server."""
+"""The fake RELAY platform server.
+
+It accepts connections (:mod:`._connection`), keeps sessions and the calls and
+messages of the platform (:mod:`._model`), answers each request through a
+:class:`Script` (:mod:`._script`) with the test's handler or the built-in
+behaviour (:mod:`._behaviours`), which reads what the test configured from the
+server's :class:`Scenario` (:mod:`._scenario`). No module it uses imports it.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +28,10 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from signalwire.testing.relay import _behaviours
-from signalwire.testing.relay._connection import Connection, FastServerConnection
+from signalwire.testing.relay._connection import Connection, FakeSession, FastServerConnection
 from signalwire.testing.relay._journal import Frame, Journal
-from signalwire.testing.relay._model import FakeCall, FakeMessage, FakeSession
+from signalwire.testing.relay._model import FakeCall, FakeMessage
+from signalwire.testing.relay._scenario import Scenario
 from signalwire.testing.relay._script import Handler, Script
 
 __all__ = ["FakeRelayServer"]
@@ -38,26 +46,6 @@ _ACK = re.compile(
 
 AUTH_ERROR_CODE = -32002
 AUTH_ERROR_MESSAGE = "Authentication service failed with status ProtocolError, 401 Unauthorized: {}"
-
-# How long each long-running operation lasts by default (seconds); ``None``
-# means "until stopped or until the call ends".
-DEFAULT_DURATIONS: dict[str, float | None] = {
-    "play": 0.0,
-    "record": 0.0,
-    "collect": 0.0,
-    "detect": 0.0,
-    "fax": 0.0,
-    "send_digits": 0.0,
-    "pay": 0.0,
-    "tap": None,
-    "stream": None,
-    "transcribe": None,
-    "ai": None,
-    "echo": None,
-    "dial_step": 0.0,
-    "connect": 0.0,
-    "message_step": 0.0,
-}
 
 
 class _DisconnectRule:
@@ -121,19 +109,8 @@ class FakeRelayServer:
         self.unexpected_responses: list[dict[str, Any]] = []
         self.connect_count = 0
 
-        self.durations: dict[str, float | None] = dict(DEFAULT_DURATIONS)
-        self.delays: dict[str, float] = {}
-        self.default_digits = "1"
-        self.default_speech = "yes"
-        self.fax_state_field = False
-        self.collect_results: deque[dict[str, Any]] = deque()
-        self.detect_results: deque[list[str]] = deque()
-        self.call_collect_results: dict[str, deque[dict[str, Any]]] = {}
-        self.call_detect_results: dict[str, deque[list[str]]] = {}
-        self.dial_plans: deque[dict[str, Any]] = deque()
-        self.tag_dial_plans: dict[str, dict[str, Any]] = {}
-        self.connect_plans: deque[dict[str, Any]] = deque()
-        self.message_plans: deque[dict[str, Any]] = deque()
+        #: What the test configured: durations, delays, queued results and plans.
+        self.scenario = Scenario()
 
         self._handlers: dict[str, Handler] = {}
         self._once: dict[str, deque[Handler]] = {}
@@ -363,7 +340,7 @@ class FakeRelayServer:
             ctx.no_reply()
             self.spawn(self.drop_connection(conn, abrupt=rule.abrupt))
             return
-        delay = self.delays.get(method)
+        delay = self.scenario.delays.get(method)
         if delay:
             self.spawn(self._delayed(delay, ctx))
         else:
@@ -423,7 +400,7 @@ class FakeRelayServer:
         if behaviour is None:
             ctx.error(-32601, f"Method not found: {ctx.method}")
             return None
-        return behaviour(ctx)
+        return behaviour(ctx, self.scenario)
 
     def success_message(self, method: str) -> str:
         """The usual ``message`` text of a successful result for ``method``."""
@@ -614,6 +591,12 @@ class FakeRelayServer:
             session.buffer.append((event_id, text, frame))
         return event_id
 
+    def _frames_sent(self, conn: Connection, count: int) -> None:
+        # called by the connection's writer per batch: nothing to do unless a rule counts
+        if self._rules:
+            for _ in range(count):
+                self._after_sent(conn)
+
     def _after_sent(self, conn: Connection) -> None:
         if self._rules:
             for rule in list(self._rules):
@@ -747,17 +730,92 @@ class FakeRelayServer:
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Wait ``seconds`` before handling each ``method`` request (0 clears it)."""
-        if seconds:
-            self.delays[method] = seconds
-        else:
-            self.delays.pop(method, None)
+        self.scenario.set_delay(method, seconds)
 
     def set_duration(self, kind: str, seconds: float | None) -> None:
         """How long operations of ``kind`` run (``play``, ``record``, ``tap``, ...);
         ``None`` = until stopped or the call ends."""
-        if kind not in self.durations:
-            raise KeyError(f"unknown duration kind {kind!r}; known: {sorted(self.durations)}")
-        self.durations[kind] = seconds
+        self.scenario.set_duration(kind, seconds)
+
+    # The scenario's settings, kept readable (and the simple ones settable) on the server,
+    # where the scripting API has always had them.
+
+    @property
+    def durations(self) -> dict[str, float | None]:
+        """How long each operation kind runs (see :meth:`set_duration`)."""
+        return self.scenario.durations
+
+    @property
+    def delays(self) -> dict[str, float]:
+        """Reply delays by method (see :meth:`set_delay`)."""
+        return self.scenario.delays
+
+    @property
+    def default_digits(self) -> str:
+        """Digits a collect or digit detect returns when nothing was queued."""
+        return self.scenario.default_digits
+
+    @default_digits.setter
+    def default_digits(self, value: str) -> None:
+        self.scenario.default_digits = value
+
+    @property
+    def default_speech(self) -> str:
+        """Text a speech collect returns when nothing was queued."""
+        return self.scenario.default_speech
+
+    @default_speech.setter
+    def default_speech(self, value: str) -> None:
+        self.scenario.default_speech = value
+
+    @property
+    def fax_state_field(self) -> bool:
+        """True adds a top-level ``state`` to fax events."""
+        return self.scenario.fax_state_field
+
+    @fax_state_field.setter
+    def fax_state_field(self, value: bool) -> None:
+        self.scenario.fax_state_field = value
+
+    @property
+    def collect_results(self) -> deque[dict[str, Any]]:
+        """Collect results queued for any call."""
+        return self.scenario.collect_results
+
+    @property
+    def detect_results(self) -> deque[list[str]]:
+        """Detect events queued for any call."""
+        return self.scenario.detect_results
+
+    @property
+    def call_collect_results(self) -> dict[str, deque[dict[str, Any]]]:
+        """Collect results queued per call id."""
+        return self.scenario.call_collect_results
+
+    @property
+    def call_detect_results(self) -> dict[str, deque[list[str]]]:
+        """Detect events queued per call id."""
+        return self.scenario.call_detect_results
+
+    @property
+    def dial_plans(self) -> deque[dict[str, Any]]:
+        """Dial plans queued for the next dials."""
+        return self.scenario.dial_plans
+
+    @property
+    def tag_dial_plans(self) -> dict[str, dict[str, Any]]:
+        """Dial plans queued per dial tag."""
+        return self.scenario.tag_dial_plans
+
+    @property
+    def connect_plans(self) -> deque[dict[str, Any]]:
+        """Connect plans queued for the next connects."""
+        return self.scenario.connect_plans
+
+    @property
+    def message_plans(self) -> deque[dict[str, Any]]:
+        """State sequences queued for the next sent messages."""
+        return self.scenario.message_plans
 
     def queue_collect(
         self,
@@ -786,18 +844,12 @@ class FakeRelayServer:
                 result = {"type": result_type}
             else:
                 raise ValueError("queue_collect needs digits, speech, result_type or result")
-        if call_id is None:
-            self.collect_results.append(result)
-        else:
-            self.call_collect_results.setdefault(call_id, deque()).append(result)
+        self.scenario.queue_collect(result, call_id)
 
     def queue_detect(self, *events: str, call_id: str | None = None) -> None:
         """Script the next detect's results, e.g. ``queue_detect("MACHINE", "READY")``
         (``finished`` is appended automatically); with ``call_id``, only for that call."""
-        if call_id is None:
-            self.detect_results.append(list(events))
-        else:
-            self.call_detect_results.setdefault(call_id, deque()).append(list(events))
+        self.scenario.queue_detect(list(events), call_id)
 
     def queue_dial(
         self,
@@ -820,21 +872,18 @@ class FakeRelayServer:
             "loser_reason": loser_reason,
             "dial_winner": dial_winner,
         }
-        if tag is None:
-            self.dial_plans.append(plan)
-        else:
-            self.tag_dial_plans[tag] = plan
+        self.scenario.queue_dial(plan, tag)
 
     def queue_connect(
         self, *, answer: tuple[int, int] | None = (0, 0), reason: str = "noAnswer"
     ) -> None:
         """Script the next ``calling.connect`` (like :meth:`queue_dial`)."""
-        self.connect_plans.append({"answer": answer, "reason": reason})
+        self.scenario.queue_connect({"answer": answer, "reason": reason})
 
     def queue_message(self, *states: str, reason: str | None = None) -> None:
         """Script the next ``messaging.send``'s state events, e.g.
         ``queue_message("queued", "failed", reason="Carrier rejected")``."""
-        self.message_plans.append({"states": list(states), "reason": reason})
+        self.scenario.queue_message({"states": list(states), "reason": reason})
 
     # -- platform-originated traffic ---------------------------------------------------
 
@@ -918,13 +967,41 @@ class FakeRelayServer:
 
     def hangup(self, call_id: str, reason: str = "hangup") -> None:
         """The far end hangs up ``call_id`` (ending → ended with ``reason``)."""
-        _behaviours.end_call(self, self._call(call_id), reason)
+        call = self._call(call_id)
+        session = call.session
+        conn = session.connection if session is not None else None
+        ctx = Script(self, conn, {}, silent=True, session=session)
+        _behaviours.end_call(ctx, self.scenario, call, reason)
 
     def press_digits(self, call_id: str, digits: str) -> list[str]:
         """The caller presses ``digits`` on ``call_id``: matching ``bind_digit``
         bindings run their bound method (its events reach the client); returns
         the methods that ran."""
-        return _behaviours.press_digits(self, self._call(call_id), digits)
+        call = self._call(call_id)
+        ran = []
+        session = call.session
+        conn = session.connection if session is not None else None
+        for binding in list(call.bindings):
+            if binding["digits"] != digits:
+                continue
+            if binding["left"] is not None:
+                binding["left"] -= 1
+                if binding["left"] <= 0:
+                    call.bindings.remove(binding)
+            if conn is None:
+                continue
+            params = {
+                "call_id": call.call_id,
+                "node_id": call.node_id,
+                "control_id": str(uuid.uuid4()),
+                **binding["params"],
+            }
+            method = binding["bind_method"]
+            request = {"jsonrpc": "2.0", "id": None, "method": method, "params": params}
+            # as the platform does it: no client request, so nobody is answered
+            self.default_behaviour(Script(self, conn, request, silent=True))
+            ran.append(method)
+        return ran
 
     def _call(self, call_id: str) -> FakeCall:
         call = self.calls.get(call_id)

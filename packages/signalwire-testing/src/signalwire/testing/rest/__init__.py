@@ -142,10 +142,10 @@ Journal
     ``journal.clear()``. ``reset()`` clears journal, failures, stubs and lists.
 """
 
-from __future__ import annotations
+from signalwire.testing._lazy import lazy_exports
 
-from typing import TYPE_CHECKING, Any
-
+# A plain flag (not typing.TYPE_CHECKING), deleted below so dir() shows only the API.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signalwire.testing.rest._app import (
         DEFAULT_PROJECT,
@@ -177,32 +177,17 @@ __all__ = [
     "platform_exceptions",
 ]
 
-_LAZY = {
-    "DEFAULT_PROJECT": "_app",
-    "DEFAULT_SPACE": "_app",
-    "DEFAULT_TOKEN": "_app",
-    "FailureRule": "_controls",
-    "FakeRestPlatform": "_app",
-    "Stub": "_controls",
-    "Journal": "_journal",
-    "JournalEntry": "_journal",
-    "BackgroundServer": "_server",
-    "FakeRestServer": "_server",
-    "Operation": "_spec",
-    "Parameter": "_spec",
-    "load_operations": "_spec",
-    "load_spec": "_spec",
-    "platform_exceptions": "_exceptions",
-}
+# Lazy so that loading the pytest plugin (which imports this package) is free.
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "._app": ("DEFAULT_PROJECT", "DEFAULT_SPACE", "DEFAULT_TOKEN", "FakeRestPlatform"),
+        "._controls": ("FailureRule", "Stub"),
+        "._journal": ("Journal", "JournalEntry"),
+        "._server": ("BackgroundServer", "FakeRestServer"),
+        "._spec": ("Operation", "Parameter", "load_operations", "load_spec"),
+        "._exceptions": ("platform_exceptions",),
+    },
+)
 
-
-def __getattr__(name: str) -> Any:
-    # Lazy so that loading the pytest plugin (which imports this package) is free.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+del TYPE_CHECKING, lazy_exports

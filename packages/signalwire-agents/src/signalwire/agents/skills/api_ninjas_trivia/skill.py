@@ -15,6 +15,13 @@ from typing import Any, ClassVar
 
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills._params import (
+    api_key_param,
+    base_url_param,
+    required_text,
+    text_param,
+    tool_name_param,
+)
 
 DEFAULT_BASE_URL = "https://api.api-ninjas.com/v1"
 
@@ -53,19 +60,8 @@ class ApiNinjasTriviaSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "tool_name": {
-                    "type": "string",
-                    "description": "Name of this instance's trivia tool",
-                    "default": "get_trivia",
-                    "required": False,
-                },
-                "api_key": {
-                    "type": "string",
-                    "description": "API Ninjas API key",
-                    "required": True,
-                    "hidden": True,
-                    "env_var": "API_NINJAS_KEY",
-                },
+                "tool_name": tool_name_param("Name of this instance's trivia tool", "get_trivia"),
+                "api_key": api_key_param("API Ninjas API key", "API_NINJAS_KEY"),
                 "categories": {
                     "type": "array",
                     "description": "Categories the tool offers (all when omitted): "
@@ -74,24 +70,16 @@ class ApiNinjasTriviaSkill(SkillBase):
                     "required": False,
                     "items": {"type": "string", "enum": list(CATEGORIES)},
                 },
-                "base_url": {
-                    "type": "string",
-                    "description": "API Ninjas base URL (override for tests or a proxy)",
-                    "default": DEFAULT_BASE_URL,
-                    "required": False,
-                },
+                "base_url": base_url_param(
+                    "API Ninjas base URL (override for tests or a proxy)", DEFAULT_BASE_URL
+                ),
             }
         )
         return schema
 
     def setup(self) -> bool:
         """Check the key and the categories."""
-        self.api_key = str(self.params.get("api_key") or "").strip()
-        if not self.api_key:
-            raise SkillParameterError(
-                "skill 'api_ninjas_trivia' needs the parameter 'api_key' "
-                "(or set the API_NINJAS_KEY environment variable)"
-            )
+        self.api_key = required_text(self, "api_key")
         categories = self.params.get("categories") or list(CATEGORIES)
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
@@ -100,8 +88,8 @@ class ApiNinjasTriviaSkill(SkillBase):
                 f"categories {unknown}; choose from {', '.join(CATEGORIES)}"
             )
         self.categories = list(dict.fromkeys(categories))
-        self.tool_name = str(self.params.get("tool_name") or "get_trivia")
-        self.base_url = str(self.params.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+        self.tool_name = text_param(self, "tool_name")
+        self.base_url = text_param(self, "base_url").rstrip("/")
         return True
 
     def register_tools(self) -> None:

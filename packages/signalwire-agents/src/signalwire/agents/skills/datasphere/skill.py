@@ -21,6 +21,10 @@ from typing import Any, ClassVar
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
 from signalwire.agents.skills._guard import guarded
+from signalwire.agents.skills._params import (
+    base_url_param,
+    tool_name_param,
+)
 
 NO_RESULTS = (
     "I found nothing about '{query}' in the knowledge base. "
@@ -32,12 +36,7 @@ _MAX_CHUNK_CHARS = 4000
 def datasphere_schema() -> dict[str, dict[str, Any]]:
     """The DataSphere parameters shared by ``datasphere`` and ``datasphere_serverless``."""
     return {
-        "tool_name": {
-            "type": "string",
-            "description": "Name of this instance's search tool",
-            "default": "search_knowledge",
-            "required": False,
-        },
+        "tool_name": tool_name_param("Name of this instance's search tool", "search_knowledge"),
         "space_name": {
             "type": "string",
             "description": "SignalWire space name ('example' for example.signalwire.com)",
@@ -107,11 +106,9 @@ def datasphere_schema() -> dict[str, dict[str, Any]]:
             "default": NO_RESULTS,
             "required": False,
         },
-        "base_url": {
-            "type": "string",
-            "description": "Base URL of the space (default https://<space_name>.signalwire.com)",
-            "required": False,
-        },
+        "base_url": base_url_param(
+            "Base URL of the space (default https://<space_name>.signalwire.com)"
+        ),
     }
 
 

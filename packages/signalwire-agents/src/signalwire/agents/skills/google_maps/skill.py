@@ -24,8 +24,15 @@ import re
 from typing import Any, ClassVar
 
 from signalwire.agents import FunctionResult
-from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills._guard import guarded
+from signalwire.agents.skills._params import (
+    api_key_param,
+    base_url_param,
+    required_text,
+    text_param,
+    tool_name_param,
+)
 
 MAPS_BASE_URL = "https://maps.googleapis.com"
 ROUTES_BASE_URL = "https://routes.googleapis.com"
@@ -137,25 +144,13 @@ class GoogleMapsSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "api_key": {
-                    "type": "string",
-                    "description": "Google Maps API key (Places and Routes APIs enabled)",
-                    "required": True,
-                    "hidden": True,
-                    "env_var": "GOOGLE_MAPS_API_KEY",
-                },
-                "lookup_tool_name": {
-                    "type": "string",
-                    "description": "Name of the address lookup tool",
-                    "default": "lookup_address",
-                    "required": False,
-                },
-                "route_tool_name": {
-                    "type": "string",
-                    "description": "Name of the route tool",
-                    "default": "compute_route",
-                    "required": False,
-                },
+                "api_key": api_key_param(
+                    "Google Maps API key (Places and Routes APIs enabled)", "GOOGLE_MAPS_API_KEY"
+                ),
+                "lookup_tool_name": tool_name_param(
+                    "Name of the address lookup tool", "lookup_address"
+                ),
+                "route_tool_name": tool_name_param("Name of the route tool", "compute_route"),
                 "timeout": {
                     "type": "number",
                     "description": "Seconds each Google request may take",
@@ -164,37 +159,24 @@ class GoogleMapsSkill(SkillBase):
                     "min": 0.1,
                     "max": 60.0,
                 },
-                "maps_base_url": {
-                    "type": "string",
-                    "description": "Places API base URL (override for tests or a proxy)",
-                    "default": MAPS_BASE_URL,
-                    "required": False,
-                },
-                "routes_base_url": {
-                    "type": "string",
-                    "description": "Routes API base URL (override for tests or a proxy)",
-                    "default": ROUTES_BASE_URL,
-                    "required": False,
-                },
+                "maps_base_url": base_url_param(
+                    "Places API base URL (override for tests or a proxy)", MAPS_BASE_URL
+                ),
+                "routes_base_url": base_url_param(
+                    "Routes API base URL (override for tests or a proxy)", ROUTES_BASE_URL
+                ),
             }
         )
         return schema
 
     def setup(self) -> bool:
         """Check the key; read the names and URLs."""
-        self.api_key = str(self.params.get("api_key") or "").strip()
-        if not self.api_key:
-            raise SkillParameterError(
-                "skill 'google_maps' needs the parameter 'api_key' "
-                "(or set the GOOGLE_MAPS_API_KEY environment variable)"
-            )
-        self.lookup_tool_name = str(self.params.get("lookup_tool_name") or "lookup_address")
-        self.route_tool_name = str(self.params.get("route_tool_name") or "compute_route")
+        self.api_key = required_text(self, "api_key")
+        self.lookup_tool_name = text_param(self, "lookup_tool_name")
+        self.route_tool_name = text_param(self, "route_tool_name")
         self.timeout = float(self.params.get("timeout") or 10.0)
-        self.maps_base_url = str(self.params.get("maps_base_url") or MAPS_BASE_URL).rstrip("/")
-        self.routes_base_url = str(self.params.get("routes_base_url") or ROUTES_BASE_URL).rstrip(
-            "/"
-        )
+        self.maps_base_url = text_param(self, "maps_base_url").rstrip("/")
+        self.routes_base_url = text_param(self, "routes_base_url").rstrip("/")
         return True
 
     def register_tools(self) -> None:

@@ -13,7 +13,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from signalwire.agents import DataMap, FunctionResult
-from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import (
+    api_key_param,
+    base_url_param,
+    required_text,
+    text_param,
+    tool_name_param,
+)
 
 DEFAULT_BASE_URL = "https://api.api-ninjas.com/v1"
 
@@ -33,39 +40,20 @@ class JokeSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "api_key": {
-                    "type": "string",
-                    "description": "API Ninjas API key",
-                    "required": True,
-                    "hidden": True,
-                    "env_var": "API_NINJAS_KEY",
-                },
-                "tool_name": {
-                    "type": "string",
-                    "description": "Name of the joke tool",
-                    "default": "get_joke",
-                    "required": False,
-                },
-                "base_url": {
-                    "type": "string",
-                    "description": "API Ninjas base URL (override for tests or a proxy)",
-                    "default": DEFAULT_BASE_URL,
-                    "required": False,
-                },
+                "api_key": api_key_param("API Ninjas API key", "API_NINJAS_KEY"),
+                "tool_name": tool_name_param("Name of the joke tool", "get_joke"),
+                "base_url": base_url_param(
+                    "API Ninjas base URL (override for tests or a proxy)", DEFAULT_BASE_URL
+                ),
             }
         )
         return schema
 
     def setup(self) -> bool:
         """Check the key."""
-        self.api_key = str(self.params.get("api_key") or "").strip()
-        if not self.api_key:
-            raise SkillParameterError(
-                "skill 'joke' needs the parameter 'api_key' "
-                "(or set the API_NINJAS_KEY environment variable)"
-            )
-        self.tool_name = str(self.params.get("tool_name") or "get_joke")
-        self.base_url = str(self.params.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+        self.api_key = required_text(self, "api_key")
+        self.tool_name = text_param(self, "tool_name")
+        self.base_url = text_param(self, "base_url").rstrip("/")
         return True
 
     def register_tools(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import text_param
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -51,7 +52,7 @@ class PlayBackgroundFileSkill(SkillBase):
 
     def __init__(self, agent: Any, params: dict[str, Any] | None = None) -> None:
         super().__init__(agent, params)
-        self.tool_name: str = self.params.get("tool_name") or self.SKILL_NAME or ""
+        self.tool_name = text_param(self, "tool_name")
         self.files: list[dict[str, Any]] = self._checked_files(self.params.get("files"))
 
     @staticmethod

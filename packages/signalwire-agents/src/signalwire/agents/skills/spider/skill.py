@@ -32,6 +32,9 @@ from urllib.parse import urlsplit
 from signalwire.agents import FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
 from signalwire.agents.skills._guard import guarded
+from signalwire.agents.skills._params import (
+    tool_name_param,
+)
 
 if TYPE_CHECKING:
     from signalwire.agents.skills._html_text import Document
@@ -62,12 +65,10 @@ class SpiderSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "tool_name": {
-                    "type": "string",
-                    "description": "Prefix of this instance's tools (<tool_name>_scrape_url); "
-                    "plain names when unset",
-                    "required": False,
-                },
+                "tool_name": tool_name_param(
+                    "Prefix of this instance's tools (<tool_name>_scrape_url); "
+                    "plain names when unset"
+                ),
                 "delay": {
                     "type": "number",
                     "description": "Seconds to wait between pages of a crawl",

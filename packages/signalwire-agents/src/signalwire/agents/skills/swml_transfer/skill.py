@@ -15,6 +15,10 @@ from typing import Any
 
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import (
+    text_param,
+    tool_name_param,
+)
 
 
 def _plain(pattern: str) -> str:
@@ -87,11 +91,9 @@ class SWMLTransferSkill(SkillBase):
                     "description": "Extra arguments to collect first: {name: description}",
                     "default": {},
                 },
-                "tool_name": {
-                    "type": "string",
-                    "description": "Name of the transfer tool (one per instance)",
-                    "default": "transfer_call",
-                },
+                "tool_name": tool_name_param(
+                    "Name of the transfer tool (one per instance)", "transfer_call", required=None
+                ),
             }
         )
         return schema
@@ -123,7 +125,7 @@ class SWMLTransferSkill(SkillBase):
             raise ValueError("parameter 'required_fields' must map field names to descriptions")
         self.transfers = checked
         self.required_fields: dict[str, str] = dict(fields)
-        self.tool_name: str = self.params.get("tool_name") or "transfer_call"
+        self.tool_name = text_param(self, "tool_name")
         self.parameter_name: str = self.params["parameter_name"]
         return True
 

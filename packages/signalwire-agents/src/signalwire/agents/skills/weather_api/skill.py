@@ -16,7 +16,14 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from signalwire.agents import DataMap, FunctionResult
-from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import (
+    api_key_param,
+    base_url_param,
+    required_text,
+    text_param,
+    tool_name_param,
+)
 
 DEFAULT_BASE_URL = "https://api.weatherapi.com/v1"
 
@@ -42,19 +49,8 @@ class WeatherApiSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "api_key": {
-                    "type": "string",
-                    "description": "WeatherAPI.com API key",
-                    "required": True,
-                    "hidden": True,
-                    "env_var": "WEATHER_API_KEY",
-                },
-                "tool_name": {
-                    "type": "string",
-                    "description": "Name of the weather tool",
-                    "default": "get_weather",
-                    "required": False,
-                },
+                "api_key": api_key_param("WeatherAPI.com API key", "WEATHER_API_KEY"),
+                "tool_name": tool_name_param("Name of the weather tool", "get_weather"),
                 "temperature_unit": {
                     "type": "string",
                     "description": "Unit the weather is reported in",
@@ -62,27 +58,19 @@ class WeatherApiSkill(SkillBase):
                     "required": False,
                     "enum": ["fahrenheit", "celsius"],
                 },
-                "base_url": {
-                    "type": "string",
-                    "description": "WeatherAPI.com base URL (override for tests or a proxy)",
-                    "default": DEFAULT_BASE_URL,
-                    "required": False,
-                },
+                "base_url": base_url_param(
+                    "WeatherAPI.com base URL (override for tests or a proxy)", DEFAULT_BASE_URL
+                ),
             }
         )
         return schema
 
     def setup(self) -> bool:
         """Check the key; read the unit and names."""
-        self.api_key = str(self.params.get("api_key") or "").strip()
-        if not self.api_key:
-            raise SkillParameterError(
-                "skill 'weather_api' needs the parameter 'api_key' "
-                "(or set the WEATHER_API_KEY environment variable)"
-            )
-        self.tool_name = str(self.params.get("tool_name") or "get_weather")
+        self.api_key = required_text(self, "api_key")
+        self.tool_name = text_param(self, "tool_name")
         self.unit = str(self.params.get("temperature_unit") or "fahrenheit")
-        self.base_url = str(self.params.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = text_param(self, "base_url").rstrip("/")
         return True
 
     def register_tools(self) -> None:

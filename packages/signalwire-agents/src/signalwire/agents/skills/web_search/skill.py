@@ -31,8 +31,15 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from signalwire.agents import FunctionResult
-from signalwire.agents.skills import SkillBase, SkillParameterError
+from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills._guard import guarded
+from signalwire.agents.skills._params import (
+    api_key_param,
+    base_url_param,
+    required_text,
+    text_param,
+    tool_name_param,
+)
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/customsearch/v1"
 NO_RESULTS = (
@@ -85,19 +92,8 @@ class WebSearchSkill(SkillBase):
         schema = super().get_parameter_schema()
         schema.update(
             {
-                "tool_name": {
-                    "type": "string",
-                    "description": "Name of this instance's search tool",
-                    "default": "web_search",
-                    "required": False,
-                },
-                "api_key": {
-                    "type": "string",
-                    "description": "Google Custom Search API key",
-                    "required": True,
-                    "hidden": True,
-                    "env_var": "GOOGLE_SEARCH_API_KEY",
-                },
+                "tool_name": tool_name_param("Name of this instance's search tool", "web_search"),
+                "api_key": api_key_param("Google Custom Search API key", "GOOGLE_SEARCH_API_KEY"),
                 "search_engine_id": {
                     "type": "string",
                     "description": "Google Programmable Search Engine ID (cx)",
@@ -187,12 +183,9 @@ class WebSearchSkill(SkillBase):
                     "default": False,
                     "required": False,
                 },
-                "base_url": {
-                    "type": "string",
-                    "description": "Custom Search endpoint (override for tests or a proxy)",
-                    "default": DEFAULT_BASE_URL,
-                    "required": False,
-                },
+                "base_url": base_url_param(
+                    "Custom Search endpoint (override for tests or a proxy)", DEFAULT_BASE_URL
+                ),
                 "allow_private_urls": {
                     "type": "boolean",
                     "description": "Allow reading result pages on private addresses",
@@ -211,18 +204,9 @@ class WebSearchSkill(SkillBase):
     def setup(self) -> bool:
         """Check the credentials; read the settings."""
         p = self.params
-        for name, env in (
-            ("api_key", "GOOGLE_SEARCH_API_KEY"),
-            ("search_engine_id", "GOOGLE_SEARCH_ENGINE_ID"),
-        ):
-            if not str(p.get(name) or "").strip():
-                raise SkillParameterError(
-                    f"skill 'web_search' needs the parameter {name!r} "
-                    f"(or set the {env} environment variable)"
-                )
-        self.api_key = str(p["api_key"]).strip()
-        self.engine_id = str(p["search_engine_id"]).strip()
-        self.tool_name = str(p.get("tool_name") or "web_search")
+        self.api_key = required_text(self, "api_key")
+        self.engine_id = required_text(self, "search_engine_id")
+        self.tool_name = text_param(self, "tool_name")
         self.num_results = int(p.get("num_results") or 3)
         self.delay = float(p.get("delay", 0.5))
         self.max_content_length = int(p.get("max_content_length") or 32768)
@@ -235,7 +219,7 @@ class WebSearchSkill(SkillBase):
         self.overall_deadline = float(p.get("overall_deadline") or 10.0)
         self.parallel = bool(p.get("parallel_scrape", True))
         self.snippets_only = bool(p.get("snippets_only", False))
-        self.base_url = str(p.get("base_url") or DEFAULT_BASE_URL)
+        self.base_url = text_param(self, "base_url")
         self.allow_private = bool(p.get("allow_private_urls", False))
         return True
 

@@ -19,6 +19,10 @@ from signalwire.agents import FunctionResult
 from signalwire.agents._version import __version__
 from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills._guard import guarded
+from signalwire.agents.skills._params import (
+    base_url_param,
+    text_param,
+)
 
 DEFAULT_BASE_URL = "https://en.wikipedia.org/w/api.php"
 NO_RESULTS = "Wikipedia has no article matching '{query}'. Try other words or a more common name."
@@ -67,12 +71,9 @@ class WikipediaSearchSkill(SkillBase):
                     "min": 0.1,
                     "max": 60.0,
                 },
-                "base_url": {
-                    "type": "string",
-                    "description": "MediaWiki API endpoint (override for another wiki or tests)",
-                    "default": DEFAULT_BASE_URL,
-                    "required": False,
-                },
+                "base_url": base_url_param(
+                    "MediaWiki API endpoint (override for another wiki or tests)", DEFAULT_BASE_URL
+                ),
             }
         )
         return schema
@@ -82,7 +83,7 @@ class WikipediaSearchSkill(SkillBase):
         self.num_results = max(1, int(self.params.get("num_results") or 1))
         self.no_results_message = str(self.params.get("no_results_message") or NO_RESULTS)
         self.timeout = float(self.params.get("timeout") or 10.0)
-        self.base_url = str(self.params.get("base_url") or DEFAULT_BASE_URL)
+        self.base_url = text_param(self, "base_url")
         return True
 
     def register_tools(self) -> None:

@@ -1,0 +1,1 @@
+"""The ``native_vector_search`` skill: answers from a knowledge index (signalwire-search)."""
