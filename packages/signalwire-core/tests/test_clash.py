@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from signalwire.core._clash import clash_error, repair_commands
+from signalwire.core._clash import OUR_DISTRIBUTIONS, clash_error, repair_commands
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("core", "agents", "relay", "rest", "testing")
+#: Every namespace in the checkout (packages/signalwire-<ns>).
+PACKAGES = tuple(
+    sorted(
+        p.parent.name.removeprefix("signalwire-") for p in ROOT.glob("packages/*/pyproject.toml")
+    )
+)
 #: signalwire-sdk 3.7.5's ``signalwire/__init__.py`` starts by importing its logging setup
 #: from ``signalwire.core``; with this project's files installed over it, that is ours.
 VENDOR_INIT = "from .core.logging_config import configure_logging\n"
@@ -69,16 +74,14 @@ def test_vendor_installed_first_then_ours_fails_naming_the_repair(tmp_path: Path
     assert "cannot share an environment" in message
     assert str(site / "signalwire" / "__init__.py") in message
     assert "    pip uninstall -y signalwire-sdk\n" in message
-    assert (
-        "    pip install --force-reinstall --no-deps signalwire-core signalwire-agents signalwire-relay "
-        "signalwire-rest signalwire-testing" in message
-    )
+    ours = [d for d in OUR_DISTRIBUTIONS if d.removeprefix("signalwire-") in PACKAGES]
+    assert f"    pip install --force-reinstall --no-deps {' '.join(ours)}\n" in message + "\n"
     # The vendor's own import of signalwire.core ran into our check first, whichever of our
     # packages was imported: the message names the core package.
     assert "signalwire-core cannot be imported" in message
 
 
-@pytest.mark.parametrize("pkg", ["agents", "relay", "rest", "testing"])
+@pytest.mark.parametrize("pkg", [p for p in PACKAGES if p != "core"])
 def test_vendor_installed_after_ours_each_package_names_itself(tmp_path: Path, pkg: str) -> None:
     # signalwire-sdk installed last overwrote signalwire/core/__init__.py (a vendor module
     # that imports nothing of ours): the namespace's own check names it.

@@ -164,20 +164,20 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.utils": Unmappable("internal vendor helpers with no public counterpart"),
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
     "signalwire.livewire": Unmappable(f"LiveWire is {NOT_IMPLEMENTED}"),
-    "signalwire.search": Unmappable(f"vector search is {NOT_IMPLEMENTED}"),
     "signalwire.mcp_gateway": Unmappable(f"the MCP gateway is {NOT_IMPLEMENTED}"),
     "signalwire.ai_chat": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
 
 #: Namespaces the older ``signalwire_agents`` package also had: its ``signalwire_agents.relay``
-#: and ``signalwire_agents.rest`` are this project's ``signalwire.relay`` and ``signalwire.rest``.
-SAME_PATH = ("signalwire.agents", "signalwire.relay", "signalwire.rest")
+#: ``signalwire_agents.rest`` and ``signalwire_agents.search`` are this project's namespaces.
+SAME_PATH = ("signalwire.agents", "signalwire.relay", "signalwire.rest", "signalwire.search")
 
 #: Modules that already are this project's (left alone).
 OURS = (
     "signalwire.agents",
     "signalwire.relay",
     "signalwire.rest",
+    "signalwire.search",
     "signalwire.core.security",
     "signalwire.core.env",
 )
