@@ -355,6 +355,9 @@ def install(session: nox.Session) -> None:
     wheels = {(meta := _wheel_meta(w))[0]: (w, meta[1], meta[2]) for w in dist.glob("*.whl")}
     for wheel, _, _ in wheels.values():
         _check_wheel(session, wheel)
+    # uv caches a local wheel by its name: rebuilt wheels keep theirs, so refresh ours.
+    for name in wheels:
+        uv_install += ["--refresh-package", name]
     built = {name: version for name, (_, version, _) in wheels.items()}
     lap("built: " + ", ".join(f"{n} {v}" for n, v in sorted(built.items())))
 
