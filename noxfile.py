@@ -55,7 +55,11 @@ VENDOR_BENCH_EXTRAS = ["httpx"]
 BENCH_SCRIPTS = {
     "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py"],
     "testing": ["run.py"],
+    "search": ["run.py"],
 }
+#: What the vendor's search modules check for by name (sentence-transformers goes in with
+#: --no-deps: its import is never reached, so torch is not needed).
+VENDOR_SEARCH_EXTRAS = ["numpy", "scikit-learn", "nltk"]
 
 
 def _sync(
@@ -494,6 +498,40 @@ def _run_testing_readme(session: nox.Session, python: str, tmp: Path) -> None:
 
 
 @nox.session
+@nox.parametrize("matrix", ["platforms", "all"])
+def init_projects(session: nox.Session, matrix: str) -> None:
+    """``sw-agent-init`` projects installed from the built wheels pass their own tests.
+
+    ``platforms`` (CI): one project per platform; ``all``: every type x platform. The
+    wheels are built once and shared by every project (``SW_WHEELHOUSE``).
+    """
+    wheelhouse = Path(session.create_tmp()).resolve() / "wheelhouse"
+    wheelhouse.mkdir(exist_ok=True)
+    for old in wheelhouse.glob("*"):
+        old.unlink()
+    for pkg in ("core", "agents", "testing"):
+        session.run(
+            *("uv", "build", "-q", "--wheel", "--package", f"signalwire-{pkg}", "--no-sources"),
+            *("-o", str(wheelhouse)),
+            external=True,
+        )
+    wheels = sorted(str(w) for w in wheelhouse.glob("*.whl"))
+    # This session's venv runs the wheel's own sw-agent-init and the pytest that drives it.
+    # Reinstalled every run: a rebuilt wheel keeps its version number.
+    session.install(*wheels, "pytest", "pytest-timeout", "pytest-asyncio")
+    reinstall = [f"--reinstall-package=signalwire-{pkg}" for pkg in ("core", "agents", "testing")]
+    session.install(*reinstall, *wheels)
+    session.run(
+        "pytest",
+        "packages/signalwire-agents/tests/test_scaffold_install.py",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"SW_WHEELHOUSE": str(wheelhouse), "SW_INIT_MATRIX": matrix},
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (not tests): ours and signalwire-sdk 3.7.5 side by side in the same run."""
     _sync(session, None, "dev")
@@ -512,8 +550,12 @@ def bench(session: nox.Session) -> None:
         *VENDOR_BENCH_EXTRAS,
         external=True,
     )
-    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     targets = session.posargs or PACKAGES
+    if "search" in targets:
+        pip = ("uv", "pip", "install", "-q", "--python", str(vendor_python))
+        session.run(*pip, *VENDOR_SEARCH_EXTRAS, external=True)
+        session.run(*pip, "--no-deps", "sentence-transformers", external=True)
+    env = {"SIGNALWIRE_VENDOR_PYTHON": str(vendor_python)}
     for ns in targets:
         for name in BENCH_SCRIPTS.get(ns, ["run.py"]):
             script = ROOT / "benchmarks" / ns / name

@@ -5,7 +5,8 @@
 * a tool that raises answers a generic sentence (the detail goes to the log
   with the call id), and a slow tool answers within its ``timeout``;
 * ``self.log.info("event", key=value)`` logging;
-* ``enable_mcp_server()``: the same tools for MCP clients at ``POST /mcp``;
+* ``enable_mcp_server()``: the same tools for MCP clients at ``POST /mcp`` (secure
+  tools, the default, need their tool token there too, as on ``/swaig/``);
 * ``mount(router, prefix=...)``: your own routes in the agent's app.
 
 Run: ``uv run examples/agents/robust_tools.py`` (``--dump`` prints the SWML).

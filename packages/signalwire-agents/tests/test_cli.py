@@ -377,13 +377,12 @@ def test_every_example_prints_how_to_authenticate(example: Path) -> None:
     assert f"curl -u 'signalwire:{password.group(1)}' http://localhost:{proc.port}/" in text
 
 
+#: The public URLs under each platform's preset variables (the vendor tool's presets).
 PLATFORM_BASES = {
     "lambda": "https://signalwire:s3cret@abc123.lambda-url.us-east-1.on.aws/pizza/",
-    "cgi": "https://signalwire:s3cret@agent.example/cgi-bin/agent.py/pizza/",
-    "cloud_function": (
-        "https://signalwire:s3cret@us-central1-swaig-test-project.cloudfunctions.net/swaig-test/pizza/"
-    ),
-    "azure_function": "https://signalwire:s3cret@swaig-test.azurewebsites.net/api/agent/pizza/",
+    "cgi": "https://signalwire:s3cret@example.com/cgi-bin/agent.cgi/pizza/",
+    "cloud_function": "https://signalwire:s3cret@my-function-abc123.cloudfunctions.net/pizza/",
+    "azure_function": "https://signalwire:s3cret@my-function-app.azurewebsites.net/api/agent/pizza/",
 }
 
 
@@ -430,6 +429,9 @@ TOKENS = [
     "--list-tools", "--list-agents", "--call-id", "--user-vars", "--query-params", "--header",
     "--override", "--custom-data", "--route", "/probe", "--agent-class", "--minimal", "--",
     "1", "-2", "x", "{}", "[1]", '{"a": 1}', "k=v", "a.b=3", "\\ud800", "", "=",
+    "--method", "GET", "--body", "--override-json", "a..b=1", "--project-id", "--space-id",
+    "--simulate-serverless", "lambda", "cgi", "--aws-api-gateway-id", "--aws-stage",
+    "--cgi-host", "--gcp-project", "--azure-env",
 ]  # fmt: skip
 
 

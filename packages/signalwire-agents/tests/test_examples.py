@@ -126,6 +126,8 @@ async def test_research_desk_example(monkeypatch: pytest.MonkeyPatch, fake_servi
     from signalwire.testing import execute_datamap
 
     monkeypatch.setenv("RESEARCH_DESK_SERVICES", fake_services.base_url)
+    # The fakes listen on 127.0.0.1, which the DataMap executor refuses unless allowed.
+    monkeypatch.setenv("SWML_ALLOW_PRIVATE_URLS", "1")
     monkeypatch.setenv("WEATHER_API_KEY", "test-key")
     agent = load("research_desk.py")["agent"]
     async with client_for(agent.get_app()) as client:

@@ -17,14 +17,15 @@ def make_agent(enable: bool = True) -> AgentBase:
     agent = AgentBase("mcp-agent", route="/bot", basic_auth=CREDS, swaig_secret="s")
     agent.prompt_add_section("Role", "Help.")
 
-    @agent.tool(description="Greet someone")
+    # Not secure: an MCP client holds no call, so these need no tool token.
+    @agent.tool(description="Greet someone", secure=False)
     def greet(name: str) -> FunctionResult:
         return FunctionResult(f"hello {name}")
 
     def fail(args: dict[str, Any], raw_data: dict[str, Any]) -> None:
         raise RuntimeError("db password=x")
 
-    agent.define_tool("fail", "Fails", {}, fail)
+    agent.define_tool("fail", "Fails", {}, fail, secure=False)
     agent.register_swaig_function(
         DataMap("remote").purpose("Runs on the platform").fallback_output(FunctionResult("x"))
     )
@@ -212,3 +213,40 @@ async def test_fuzzed_requests_never_crash(body: Any) -> None:
         answer = resp.json()
         assert answer["jsonrpc"] == "2.0"
         assert ("result" in answer) != ("error" in answer)
+
+
+async def test_secure_tools_need_a_valid_token_as_on_swaig() -> None:
+    from agents_testkit import swml_fetch_body, token_from
+
+    agent = make_agent()
+    agent.define_tool("vault", "Secure", {}, lambda a, r: FunctionResult("opened"))
+
+    def call(call_id: str | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {"name": "vault", "arguments": {}}
+        if call_id:
+            params["_meta"] = {"call_id": call_id}
+        return {"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": params}
+
+    refusal = "I'm sorry, the security token for this function is invalid or expired."
+    async with client_for(agent.get_app()) as client:
+        for query in ("", "?__token=garbage"):
+            resp = (await rpc(client, call(), f"/bot/mcp{query}")).json()["result"]
+            assert resp["isError"] is True and resp["content"][0]["text"].startswith(refusal)
+        doc = (await client.post("/bot/", json=swml_fetch_body("call-7"), headers=basic())).json()
+        urls = {
+            f["function"]: f.get("web_hook_url")
+            for v in doc["sections"]["main"]
+            if "ai" in v
+            for f in v["ai"]["SWAIG"]["functions"]
+        }
+        token = token_from(urls["vault"])
+        ok = (await rpc(client, call("call-7"), f"/bot/mcp?__token={token}")).json()["result"]
+        assert ok == {"content": [{"type": "text", "text": "opened"}], "isError": False}
+        # Bound to its call and its tool, as on /swaig/.
+        other = (await rpc(client, call("call-8"), f"/bot/mcp?__token={token}")).json()
+        assert other["result"]["isError"] is True
+        assert other["result"]["content"][0]["text"].startswith(refusal)
+        agent.define_tool("safe2", "Secure too", {}, lambda a, r: FunctionResult("x"))
+        wrong_tool = {**call("call-7"), "params": {"name": "safe2", "_meta": {"call_id": "call-7"}}}
+        wrong = (await rpc(client, wrong_tool, f"/bot/mcp?__token={token}")).json()
+        assert wrong["result"]["isError"] is True

@@ -93,6 +93,25 @@ async def test_an_incoming_traceparent_is_continued(otel: Otel) -> None:
     assert otel.span("swml.render").context.trace_id == server.context.trace_id
 
 
+async def test_every_request_of_one_call_lands_in_one_trace(otel: Otel) -> None:
+    agent = make_agent()
+    doc = await fetch_swml(agent)  # call-42
+    await call_tool(agent, doc, "lookup", order_id="A1")  # call-42
+    async with client_for(agent.get_app()) as client:
+        other = await client.post("/agent", json=swml_fetch_body("call-43"), headers=basic())
+    assert other.status_code == 200
+    servers = [s for s in otel.spans() if s.kind is SpanKind.SERVER]
+    assert [(s.attributes or {}).get("signalwire.call_id") for s in servers] == [
+        "call-42",
+        "call-42",
+        "call-43",
+    ]
+    assert servers[0].context.trace_id == servers[1].context.trace_id
+    assert servers[2].context.trace_id != servers[0].context.trace_id
+    tool = otel.span("execute_tool lookup")
+    assert tool.context.trace_id == servers[0].context.trace_id
+
+
 async def test_each_tool_call_is_a_child_span_with_its_outcome(otel: Otel) -> None:
     agent = make_agent()
     doc = await fetch_swml(agent)
@@ -196,3 +215,32 @@ async def test_without_a_provider_requests_make_no_spans(otel: Otel) -> None:
     doc = await fetch_swml(agent)
     await call_tool(agent, doc, "lookup", order_id="A1")
     assert otel.spans() == []
+
+
+async def test_rest_calls_inside_a_tool_are_children_of_the_tool_span(
+    otel: Otel, fake_rest_shared_server: Any
+) -> None:
+    from signalwire.rest import RestClient
+
+    fake = fake_rest_shared_server
+    agent = make_agent()
+
+    @agent.tool(description="List the AI agents of the project")
+    def count_agents() -> str:
+        # A sync tool: it runs in a worker thread, which gets the request's context.
+        with RestClient(fake.project, fake.token, fake.host) as rest:
+            rest.fabric.ai_agents.list()
+        return "counted"
+
+    doc = await fetch_swml(agent, {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"})
+    answer = await call_tool(agent, doc, "count_agents")
+    assert answer["response"] == "counted"
+    tool = otel.span("execute_tool count_agents")
+    rest = otel.span("GET /api/fabric/resources/ai_agents")
+    assert rest.kind is SpanKind.CLIENT
+    assert rest.parent is not None and rest.parent.span_id == tool.context.span_id
+    # The REST call carried the tool's trace to the platform.
+    (entry,) = fake.journal.entries
+    sent = entry.headers["traceparent"].split("-")
+    assert sent[1] == format(tool.context.trace_id, "032x")
+    assert sent[2] == format(rest.context.span_id, "016x")

@@ -557,3 +557,30 @@ def test_cgi_mode_in_a_real_process(tmp_path: Path) -> None:
         check=True,
     )
     assert denied.stdout.startswith(b"Status: 401 Unauthorized\r\n")
+
+
+class _UnreadableBody(Exception):
+    """What a platform raises when the body cannot be read (a client gone mid-upload)."""
+
+
+class BrokenFlaskRequest(FakeFlaskRequest):
+    def get_data(self) -> bytes:
+        raise _UnreadableBody("client disconnected while sending the body")
+
+
+class BrokenAzureRequest(FakeAzureRequest):
+    def get_body(self) -> bytes:
+        raise OSError("stream closed")
+
+
+def test_a_request_whose_body_cannot_be_read_is_a_400() -> None:
+    app = make_agent().get_app()
+    gcf = serverless.handle_gcf(app, BrokenFlaskRequest("POST", "/", basic(), b""))
+    status, data = _flask_parts(gcf)
+    assert status == 400
+    assert "could not read" in json.loads(data)["error"]
+    azure = serverless.handle_azure(
+        app, BrokenAzureRequest("POST", "https://fn.example/api/agent", basic(), b"", None)
+    )
+    assert azure.status_code == 400
+    assert "could not read" in json.loads(azure.get_body())["error"]

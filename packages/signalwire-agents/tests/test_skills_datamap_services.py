@@ -28,6 +28,8 @@ def _no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         "SIGNALWIRE_API_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
+    # The fake services listen on 127.0.0.1, which the DataMap executor refuses unless allowed.
+    monkeypatch.setenv("SWML_ALLOW_PRIVATE_URLS", "1")
 
 
 async def rendered(agent: Any, name: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from signalwire.agents.skills import _outbound
@@ -15,16 +17,20 @@ pytestmark = pytest.mark.asyncio
     "address",
     [
         "10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "169.254.169.254", "0.0.0.0",
-        "100.64.0.1", "::1", "fc00::1", "fe80::1%eth0", "::ffff:127.0.0.1", "224.0.0.1", "junk",
+        "100.64.0.1", "100.127.255.254", "::1", "fc00::1", "fe80::1%eth0", "::ffff:127.0.0.1",
+        "224.0.0.1", "junk",
+        # IPv6 forms that carry an IPv4 address: compatible, NAT64 (both prefixes), 6to4.
+        "::7f00:1", "::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b::808:808", "64:ff9b:1::1",
+        "2002:7f00:1::", "2002:808:808::1",
     ],
 )  # fmt: skip
 async def test_private_and_odd_addresses_are_blocked(address: str) -> None:
-    assert _outbound._blocked(address)
+    assert _outbound.address_blocked(address)
 
 
 @pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])
 async def test_public_addresses_are_allowed(address: str) -> None:
-    assert not _outbound._blocked(address)
+    assert not _outbound.address_blocked(address)
 
 
 async def test_env_switch_allows_private(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,6 +39,57 @@ async def test_env_switch_allows_private(monkeypatch: pytest.MonkeyPatch) -> Non
     assert _outbound.private_urls_allowed(True)
     monkeypatch.setenv("SWML_ALLOW_PRIVATE_URLS", "yes")
     assert _outbound.private_urls_allowed()
+
+
+async def test_private_hosts_are_refused_before_a_byte_is_sent(
+    fake_services: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SWML_ALLOW_PRIVATE_URLS", raising=False)
+    port = fake_services.base_url.rsplit(":", 1)[1]
+    for host in ("localhost", "127.0.0.1", "[::ffff:127.0.0.1]", "[::1]"):
+        with pytest.raises(_outbound.ServiceError) as info:
+            await _outbound.fetch_page(f"http://{host}:{port}/site/result1.html", timeout=5)
+        assert info.value.kind == "blocked", host
+    assert fake_services.journal == []
+    page = await _outbound.fetch_page(
+        f"http://localhost:{port}/site/result1.html", timeout=5, allow_private=True
+    )
+    assert page.status == 200 and len(fake_services.journal) == 1
+
+
+async def test_a_name_that_rebinds_to_loopback_after_the_check_is_never_reached(
+    fake_services: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the first lookup answers a public address, every later one loopback.
+
+    The address is checked in the one lookup the connection uses, so the loopback server
+    never sees a request (a check before connecting, with its own lookup, would let the
+    connection's second lookup reach it).
+    """
+    import socket
+
+    monkeypatch.delenv("SWML_ALLOW_PRIVATE_URLS", raising=False)
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host  # anyio passes IDNA bytes
+        if name != "rebind.invalid":
+            return real(host, port, *args, **kwargs)
+        lookups.append(name)
+        # An unroutable global IPv6 address first (documentation-free, never answers here).
+        address = "2001:4860:ffff::1" if len(lookups) == 1 else "127.0.0.1"
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sockaddr = (address, int(port), 0, 0) if family == socket.AF_INET6 else (address, int(port))
+        return [(family, socket.SOCK_STREAM, 6, "", sockaddr)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = fake_services.base_url.rsplit(":", 1)[1]
+    with pytest.raises(_outbound.ServiceError) as info:
+        await _outbound.fetch_page(f"http://rebind.invalid:{port}/site/result1.html", timeout=1)
+    assert info.value.kind in ("unreachable", "timeout", "blocked")
+    assert fake_services.journal == []
+    assert lookups == ["rebind.invalid"]
 
 
 async def test_oversized_json_answer_is_refused(fake_services: FakeServices) -> None:

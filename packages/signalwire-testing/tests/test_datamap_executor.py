@@ -17,6 +17,13 @@ from signalwire.testing.agents import DataMapError, execute_datamap, execute_dat
 from signalwire_devtools.services import FakeServices
 
 
+@pytest.fixture(autouse=True)
+def _fakes_are_local(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fake services listen on 127.0.0.1, which the executor refuses unless allowed.
+    if "fake_services" in request.fixturenames:
+        monkeypatch.setenv("SWML_ALLOW_PRIVATE_URLS", "1")
+
+
 def fn(data_map: dict[str, Any]) -> dict[str, Any]:
     return {
         "function": "f",
@@ -273,3 +280,108 @@ def test_an_argument_that_breaks_the_url_falls_back() -> None:
         "output": {"response": "fallback"},
     }
     assert execute_datamap(fn(data_map), {"x": "\x1f\x00"}) == {"response": "fallback"}
+
+
+# -- the platform's outbound limits --------------------------------------------------------
+
+
+def _hook(url: str) -> dict[str, Any]:
+    return fn(
+        {
+            "webhooks": [{"url": url, "method": "GET", "output": {"response": "reached"}}],
+            "output": {"response": "fallback"},
+        }
+    )
+
+
+def test_loopback_private_and_metadata_addresses_are_refused(
+    fake_services: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SWML_ALLOW_PRIVATE_URLS")
+    port = fake_services.base_url.rsplit(":", 1)[1]
+    hosts = ["127.0.0.1", "localhost", "[::1]", "[::ffff:127.0.0.1]", "[::7f00:1]"]
+    for host in hosts:
+        url = f"http://{host}:{port}/api-ninjas/v1/jokes"
+        assert execute_datamap(_hook(url), {}) == {"response": "fallback"}, host
+        with pytest.raises(DataMapError, match="private or local address"):
+            execute_datamap(
+                {**_hook(url), "data_map": {"webhooks": _hook(url)["data_map"]["webhooks"]}}, {}
+            )
+    # Metadata, NAT64 and 6to4 forms of private addresses, shared address space: refused
+    # before any connection (so no timeout is spent on them).
+    for url in (
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[2002:a9fe:a9fe::1]/",
+        "http://100.64.0.1/",
+    ):
+        assert execute_datamap(_hook(url), {}, timeout=30) == {"response": "fallback"}, url
+    assert fake_services.journal == []
+    # Explicitly allowed (for tests): reached.
+    url = f"http://127.0.0.1:{port}/api-ninjas/v1/jokes"
+    assert execute_datamap(_hook(url), {}, allow_private=True) == {"response": "reached"}
+
+
+def test_an_oversized_answer_fails_the_webhook(fake_services: FakeServices) -> None:
+    fake_services.fail("/api-ninjas", 200, raw_body=b"[" + b"0," * (1024 * 1024) + b"0]")
+    url = f"{fake_services.base_url}/api-ninjas/v1/jokes"
+    assert execute_datamap(_hook(url), {}) == {"response": "fallback"}
+    with pytest.raises(DataMapError, match="larger than 1048576 bytes"):
+        execute_datamap(
+            {**_hook(url), "data_map": {"webhooks": _hook(url)["data_map"]["webhooks"]}}, {}
+        )
+    fake_services.reset()
+    fake_services.fail("/api-ninjas", 200, raw_body=b'{"ok": 1}' + b" " * 2000)
+    assert execute_datamap(_hook(url), {}, max_response_bytes=1000) == {"response": "fallback"}
+
+
+def test_a_trickling_service_cannot_outlast_the_deadline() -> None:
+    """Headers at once, then one body byte every 50 ms: each read is quick, the whole is not."""
+    import asyncio
+    import threading
+    import time
+
+    ready = threading.Event()
+    stop: list[Any] = []
+    port: list[int] = []
+
+    async def serve() -> None:
+        done = asyncio.Event()
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                b"content-length: 100000\r\n\r\n"
+            )
+            try:
+                while not done.is_set():
+                    writer.write(b" ")
+                    await writer.drain()
+                    await asyncio.sleep(0.05)
+            except (ConnectionError, OSError):
+                pass
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port.append(server.sockets[0].getsockname()[1])
+        stop.append((asyncio.get_running_loop(), done))
+        ready.set()
+        async with server:
+            await done.wait()
+            await asyncio.sleep(0.1)  # let the handlers see ``done`` and end
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),))
+    thread.start()
+    try:
+        assert ready.wait(10)
+        url = f"http://127.0.0.1:{port[0]}/slow"
+        started = time.monotonic()
+        assert execute_datamap(_hook(url), {}, timeout=1.0, allow_private=True) == {
+            "response": "fallback"
+        }
+        assert time.monotonic() - started < 5  # 100,000 bytes at 20 a second: 80 minutes
+    finally:
+        loop, done = stop[0]
+        loop.call_soon_threadsafe(done.set)
+        thread.join(10)

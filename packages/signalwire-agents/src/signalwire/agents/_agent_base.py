@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 from signalwire.agents._agent_state import AgentState, StateAttr
 from signalwire.agents._function_result import FunctionResult
-from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.http import Request, Response, decode_json_text, json_response
+from signalwire.agents._hosting.tokens import valid_call_id
 from signalwire.agents._hosting.urls import with_userinfo
 from signalwire.agents._pom import PomBuilder
 from signalwire.agents._swaig_function import SWAIGFunction
@@ -944,8 +945,8 @@ class AgentBase(SkillMixin, SWMLService):
         mint = self._token_signer.mint
         out = [literals[0]]
         for function, literal in zip(compiled.slot_functions, literals[1:], strict=False):
-            # base64 padding is the only character of a token that needs escaping in a URL.
-            out.append(mint(function, call_id).replace("=", "%3D"))
+            # Tokens are unpadded base64url fields joined with '.': nothing to escape in a URL.
+            out.append(mint(function, call_id))
             out.append(literal)
         return "".join(out)
 
@@ -1019,7 +1020,9 @@ class AgentBase(SkillMixin, SWMLService):
             call_id = call.get("call_id") if isinstance(call, dict) else None
         if not (isinstance(call_id, str) and call_id):
             call_id = request.query.get("call_id")
-        return call_id if isinstance(call_id, str) and call_id and len(call_id) <= 256 else None
+        # An id a token cannot be bound to (odd characters, too long) gets a token for any
+        # call, as a fetch without a call_id does: never an error, never an unbounded field.
+        return call_id if valid_call_id(call_id) else None
 
     async def _render_for_request(
         self, request: Request, body: dict[str, Any], callback_path: str | None
@@ -1073,7 +1076,7 @@ class AgentBase(SkillMixin, SWMLService):
         raw = data.get("raw")
         if isinstance(raw, str):
             try:
-                return json.loads(raw)
+                return decode_json_text(raw, "post_prompt_data.raw")
             except ValueError:
                 return raw
         return None

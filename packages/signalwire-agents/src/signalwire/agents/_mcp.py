@@ -4,15 +4,22 @@ Enabled by ``AgentBase.enable_mcp_server()``. It implements the tools part of
 the Model Context Protocol (revision 2025-06-18) over plain HTTP POST:
 ``initialize``, ``notifications/initialized``, ``ping``, ``tools/list`` and
 ``tools/call``. The route sits behind the agent's Basic auth like every other
-endpoint; tool tokens do not apply (an MCP client has no call to bind them to).
+endpoint, and a ``secure`` tool (the default) is called only with a valid tool
+token, exactly as on ``/swaig/``: in the ``__token`` (or ``token``) query
+parameter, bound to the call_id given in ``params._meta.call_id`` (a token minted
+without a call_id works for any). Without one the call answers the refusal that
+``/swaig/`` gives, with ``isError`` set. Tools meant for MCP clients that hold no
+call are defined with ``secure=False``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Protocol
 
 from signalwire.agents._hosting.http import Request, Response, json_response
+from signalwire.agents._hosting.tokens import TOKEN_REFUSAL
 from signalwire.agents._swaig_function import SWAIGFunction
 
 __all__ = ["PROTOCOL_VERSION", "McpHost", "handle_mcp"]
@@ -34,6 +41,12 @@ class McpHost(Protocol):
         """Run one tool: its reply, and whether the call failed or timed out."""
         ...
 
+    def validate_tool_token(self, function_name: str, token: str, call_id: str | None) -> bool:
+        """True when ``token`` authorises ``function_name`` for ``call_id``."""
+        ...
+
+
+log = logging.getLogger("signalwire.agents.mcp")
 
 PROTOCOL_VERSION = "2025-06-18"
 #: Platform hooks registered as tools but never meant for another client.
@@ -81,6 +94,8 @@ async def handle_mcp(service: McpHost, request: Request) -> Response:
         message = json.loads(request.body or b"")
     except ValueError:
         return _error(400, None, PARSE_ERROR, "Parse error: the body is not JSON")
+    except RecursionError:
+        return _error(400, None, PARSE_ERROR, "Parse error: the body is nested too deeply")
     if isinstance(message, list):
         return _error(400, None, INVALID_REQUEST, "batch requests are not supported")
     if not isinstance(message, dict):
@@ -119,7 +134,8 @@ async def handle_mcp(service: McpHost, request: Request) -> Response:
         ]
         return _result(request_id, {"tools": tools})
     if method == "tools/call":
-        return await _call(service, request_id, params)
+        token = request.query.get("__token") or request.query.get("token")
+        return await _call(service, request_id, params, token)
     return _error(200, request_id, METHOD_NOT_FOUND, f"Method not found: {method[:100]}")
 
 
@@ -131,15 +147,31 @@ def _safe_id(request_id: Any) -> Any:
     )
 
 
-async def _call(service: McpHost, request_id: Any, params: dict[str, Any]) -> Response:
+def _token_ok(service: McpHost, name: str, params: dict[str, Any], token: str | None) -> bool:
+    meta = params.get("_meta")
+    call_id = meta.get("call_id") if isinstance(meta, dict) else None
+    return bool(token) and service.validate_tool_token(
+        name, str(token), call_id if isinstance(call_id, str) else None
+    )
+
+
+async def _call(
+    service: McpHost, request_id: Any, params: dict[str, Any], token: str | None
+) -> Response:
     name = params.get("name")
     arguments = params.get("arguments", {})
     if not isinstance(name, str) or not name:
         return _error(200, request_id, INVALID_PARAMS, "tools/call needs a tool name")
     if not isinstance(arguments, dict):
         return _error(200, request_id, INVALID_PARAMS, "arguments must be an object")
-    if name not in {fn.name for fn in _local_tools(service)}:
+    fn = next((fn for fn in _local_tools(service) if fn.name == name), None)
+    if fn is None:
         return _error(200, request_id, INVALID_PARAMS, f"Unknown tool: {name[:100]}")
+    if fn.secure and not _token_ok(service, name, params, token):
+        log.warning("%s: refused secure tool %r over MCP: bad or missing token", service.name, name)
+        return _result(
+            request_id, {"content": [{"type": "text", "text": TOKEN_REFUSAL}], "isError": True}
+        )
     reply, failed = await service._call_tool_outcome(name, arguments, {"function": name})
     return _result(
         request_id, {"content": [{"type": "text", "text": _text_of(reply)}], "isError": failed}

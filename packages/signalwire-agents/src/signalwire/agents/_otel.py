@@ -10,7 +10,9 @@ pays: no allocation, no import.
 What is emitted (names follow the OpenTelemetry semantic conventions where one exists):
 
 * a SERVER span per request, ``"{method} {route template}"``, continuing an incoming
-  ``traceparent``; the ``http.server.request.duration`` histogram by route and status;
+  ``traceparent``, else in a trace derived from the request's call id, so the SWML fetch,
+  the tool calls and the post_prompt of one call share one trace;
+  the ``http.server.request.duration`` histogram by route and status;
 * child spans ``swml.render``, ``execute_tool {name}`` and ``post_prompt``;
 * ``signalwire.agents.tool.duration`` (by function) and ``signalwire.agents.tool.errors``.
 
@@ -20,6 +22,8 @@ Tool arguments carry callers' data, so they are recorded only when
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import json
 import os
 import sys
@@ -54,6 +58,11 @@ class _Request(Protocol):
     method: str
     endpoint: str
 
+    @property
+    def query(self) -> dict[str, str]: ...
+
+    def json(self) -> Any: ...
+
 
 class _Response(Protocol):
     """What :meth:`Telemetry.dispatch` reads of a response."""
@@ -64,6 +73,54 @@ class _Response(Protocol):
 
 _R = TypeVar("_R", bound=_Request)
 _S = TypeVar("_S", bound=_Response)
+
+
+class _Pending:
+    """A request being served: what its SERVER span will be made of."""
+
+    __slots__ = ("attributes", "name", "parent", "span", "start_ns", "status")
+
+    def __init__(self, name: str, parent: Any, attributes: dict[str, Any]) -> None:
+        self.name = name
+        self.parent = parent
+        self.attributes = attributes
+        self.span: Span | None = None
+        self.start_ns = time.time_ns()
+        self.status = 500
+
+
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
+    "signalwire_agents_request", default=None
+)
+
+
+def _call_id(request: _Request) -> str | None:
+    """The call id a platform request carries (body ``call_id``/``call.call_id``, query)."""
+    try:
+        body = request.json() if request.method == "POST" else None
+    except Exception:  # noqa: BLE001  # a bad body is the handler's to answer (400)
+        body = None
+    call_id: Any = None
+    if isinstance(body, dict):
+        call_id = body.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            call = body.get("call")
+            call_id = call.get("call_id") if isinstance(call, dict) else None
+    if not isinstance(call_id, str) or not call_id:
+        call_id = request.query.get("call_id")
+    return call_id if isinstance(call_id, str) and 0 < len(call_id) <= 256 else None
+
+
+def _call_context(call_id: str) -> Any:
+    """A remote parent whose trace id is derived from ``call_id`` (the call's trace)."""
+    from opentelemetry import trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    digest = hashlib.sha256(b"signalwire-call:" + call_id.encode("utf-8", "replace")).digest()
+    trace_id = int.from_bytes(digest[:16], "big") or 1
+    span_id = int.from_bytes(digest[16:24], "big") or 1
+    parent = SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(1))
+    return trace.set_span_in_context(NonRecordingSpan(parent))
 
 
 class Telemetry:
@@ -98,16 +155,21 @@ class Telemetry:
         receive: Receive,
         send: Send,
     ) -> None:
-        """Run one HTTP request of ``app`` inside a SERVER span (``route``: the template)."""
-        from opentelemetry import context, propagate, trace
-        from opentelemetry.trace import SpanKind, StatusCode
+        """Run one HTTP request of ``app`` and report it as a SERVER span (``route``: the
+        template).
+
+        The span is started when :meth:`dispatch` has the parsed request (so the call id
+        can place it in its call's trace), backdated to the request's arrival; a request
+        answered before that (401, 404, 413...) gets its span here.
+        """
+        from opentelemetry import propagate
+        from opentelemetry.trace import StatusCode
 
         carrier = {
             key.decode("latin-1"): value.decode("latin-1")
             for key, value in scope["headers"]
             if key in _PROPAGATED
         }
-        parent = propagate.extract(carrier) if carrier else None
         method: str = scope["method"]
         attributes: dict[str, Any] = {
             "http.request.method": method,
@@ -121,32 +183,36 @@ class Telemetry:
             attributes["server.address"] = str(server[0])
             if server[1] is not None:
                 attributes["server.port"] = int(server[1])
-        status = 500
+        pending = _Pending(
+            f"{method} {route}" if route is not None else method,
+            propagate.extract(carrier) if carrier else None,
+            attributes,
+        )
 
         async def sending(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = int(message["status"])
+                pending.status = int(message["status"])
             await send(message)
 
-        name = f"{method} {route}" if route is not None else method
         start = time.perf_counter()
-        span = self.tracer.start_span(name, parent, SpanKind.SERVER, attributes)
-        token = context.attach(trace.set_span_in_context(span, parent))
+        token = _pending.set(pending)
+        error: str | None = None
         try:
             await app(scope, receive, sending)
         except BaseException as exc:
-            span.record_exception(exc)
-            attributes["error.type"] = type(exc).__qualname__
+            error = type(exc).__qualname__
+            self._server_span(pending, None).record_exception(exc)
             raise
         finally:
-            context.detach(token)
+            _pending.reset(token)
+            span = self._server_span(pending, None)
+            status = pending.status
             span.set_attribute("http.response.status_code", status)
-            if status >= 500:
-                attributes.setdefault("error.type", str(status))
+            if error is None and status >= 500:
+                error = str(status)
+            if error is not None:
+                span.set_attribute("error.type", error)
                 span.set_status(StatusCode.ERROR)
-            if "error.type" in attributes:
-                span.set_attribute("error.type", attributes["error.type"])
             span.end()
             measured = {
                 "http.request.method": method,
@@ -155,14 +221,55 @@ class Telemetry:
             }
             if route is not None:
                 measured["http.route"] = route
-            if "error.type" in attributes:
-                measured["error.type"] = attributes["error.type"]
+            if error is not None:
+                measured["error.type"] = error
             self.request_duration.record(time.perf_counter() - start, measured)
+
+    def _server_span(self, pending: _Pending, call_id: str | None) -> Span:
+        """The request's SERVER span, started on first use.
+
+        Its parent is the incoming ``traceparent``; without one, a context derived from
+        the call id, so every request of one call (SWML fetch, tools, post_prompt) lands
+        in one trace.
+        """
+        if pending.span is not None:
+            return pending.span
+        from opentelemetry.trace import SpanKind
+
+        parent = pending.parent
+        if call_id is not None:
+            pending.attributes["signalwire.call_id"] = call_id
+            if parent is None:
+                parent = _call_context(call_id)
+        pending.span = self.tracer.start_span(
+            pending.name,
+            parent,
+            SpanKind.SERVER,
+            pending.attributes,
+            start_time=pending.start_ns,
+        )
+        return pending.span
 
     async def dispatch(
         self, service: str, request: _R, handle: Callable[[_R], Awaitable[_S]]
     ) -> _S:
-        """Handle one request of ``service``; SWML answers and post_prompt get a child span."""
+        """Handle one parsed request of ``service`` under its SERVER span; SWML answers
+        and post_prompt get a child span."""
+        from opentelemetry import context, trace
+
+        pending = _pending.get()
+        if pending is None or pending.span is not None:
+            return await self._children(service, request, handle)
+        span = self._server_span(pending, _call_id(request))
+        token = context.attach(trace.set_span_in_context(span, pending.parent))
+        try:
+            return await self._children(service, request, handle)
+        finally:
+            context.detach(token)
+
+    async def _children(
+        self, service: str, request: _R, handle: Callable[[_R], Awaitable[_S]]
+    ) -> _S:
         endpoint, post = request.endpoint, request.method == "POST"
         if endpoint == "post_prompt" and post:
             name = "post_prompt"

@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 from signalwire.agents import _schema
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
 from signalwire.agents._hosting.config import config_get
-from signalwire.agents._hosting.http import BadRequest, Request, Response, ServiceApp, json_response
+from signalwire.agents._hosting.http import (
+    BadRequest,
+    Request,
+    Response,
+    ServiceApp,
+    decode_json_text,
+    json_response,
+)
 from signalwire.agents._hosting.security import SecurityConfig
+from signalwire.agents._hosting.tokens import TOKEN_REFUSAL
 from signalwire.agents._hosting.urls import request_base, with_userinfo
 from signalwire.agents._logging import get_logger
 from signalwire.agents._swaig_function import (
@@ -35,10 +43,6 @@ __all__ = ["SWMLService"]
 
 _FUNCTION_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,256}$")
-TOKEN_REFUSAL = (
-    "I'm sorry, the security token for this function is invalid or expired. "
-    "I cannot execute this action."
-)
 
 ENV_PROXY = "SWML_PROXY_URL_BASE"
 ENV_SKIP_SCHEMA = "SWML_SKIP_SCHEMA_VALIDATION"
@@ -651,7 +655,7 @@ class SWMLService(SWMLVerbsMixin):
                 args = parsed[0]
             elif isinstance(argument.get("raw"), str):
                 try:
-                    args = json.loads(argument["raw"])
+                    args = decode_json_text(argument["raw"], "argument.raw")
                 except ValueError:
                     args = None
         if args is None and isinstance(body.get("arguments"), dict):

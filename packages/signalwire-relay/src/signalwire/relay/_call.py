@@ -42,6 +42,9 @@ Completed = Callable[["RelayEvent"], Any] | None
 JSONObject = dict[str, Any]
 
 _STATE_ORDER = {s: i for i, s in enumerate(c.CALL_STATES)}
+# read for every event a call handles: module names, not attributes of ``c``
+_EVENT_CALL_STATE = c.EVENT_CALL_STATE
+_CALL_STATE_ENDED = c.CALL_STATE_ENDED
 _GONE_CODES = frozenset((404, 410))
 
 
@@ -234,11 +237,11 @@ class Call:
         """Route one event: state, the action it belongs to, listeners, waiters."""
         params = event.params
         ended = False
-        if event.event_type == c.EVENT_CALL_STATE:
+        if event.event_type == _EVENT_CALL_STATE:
             state = params.get("call_state")
             if isinstance(state, str) and state:
                 self.state = state
-                ended = state == c.CALL_STATE_ENDED
+                ended = state == _CALL_STATE_ENDED
                 if ended:
                     self._ended_event = event
             device = params.get("device")

@@ -34,7 +34,7 @@ import logging
 import os
 import signal
 import ssl as ssl_module
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from signalwire.core import (
@@ -62,6 +62,7 @@ from signalwire.relay._protocol import (
     check_result,
 )
 from signalwire.relay._util import (
+    Spawn,
     TaskGroupLite,
     bounded,
     call_handler,
@@ -234,7 +235,12 @@ class RelayClient:
         self._supervisor: asyncio.Task[None] | None = None
         self._closed: asyncio.Future[None] | None = None
         self._tasks = TaskGroupLite()
+        #: Runs handler coroutines as the client's tasks (CallHost): the task group's bound
+        #: method, kept so calls look it up per event without binding it again.
+        self._spawn: Spawn = self._tasks.spawn
         self._routes: RelaySession | None = None
+        # the session's route(), bound once it exists (see _routing): one call per event
+        self._route: Callable[[RelayEvent], Decisions] = self._route_first
         self._dial_waits: dict[PendingDial, asyncio.Future[Call]] = {}
         self._call_handler: Callable[[Call], Any] | None = None
         self._message_handler: Callable[[Message], Any] | None = None
@@ -283,12 +289,13 @@ class RelayClient:
 
             _Call = Call
             session = self._routes = RelaySession(self)
+            self._route = session.route
         return session
 
-    # -- what calls need from their host (CallHost) ------------------------------
+    def _route_first(self, event: RelayEvent) -> Decisions:
+        return self._routing().route(event)
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
-        return self._tasks.spawn(coro, what)
+    # -- what calls need from their host (CallHost) ------------------------------
 
     def _forget_call(self, call: Call) -> None:
         if self._routes is not None:
@@ -998,10 +1005,7 @@ class RelayClient:
         event = parse(payload)
         if self._event_handler is not None:
             call_handler(self._event_handler, (event,), self._tasks.spawn, "on_event handler")
-        session = self._routes
-        if session is None:
-            session = self._routing()
-        decided = session.route(event)
+        decided = self._route(event)
         if type(decided) is _Call:  # most events: straight to their call
             decided._handle(event)  # type: ignore[union-attr]  # a Call, by its type
         elif decided is not None:

@@ -245,27 +245,28 @@ class RelaySession:
         self._early_msg_events: OrderedDict[str, list[RelayEvent]] = OrderedDict()
         # event types with their own rule; every other event goes by its call id (one dict
         # lookup rather than four comparisons: this runs for every event)
-        self._rules: dict[str, Callable[[Any], Decisions]] = {
+        rules: dict[str, Callable[[Any], Decisions]] = {
             c.EVENT_CALL_RECEIVE: self._on_receive,
             c.EVENT_CALL_DIAL: self._on_dial,
             c.EVENT_MESSAGING_STATE: self._on_message_state,
             c.EVENT_MESSAGING_RECEIVE: self._on_message_receive,
         }
+        self._rule_for = rules.get
 
     # -- events -------------------------------------------------------------
 
     def route(self, event: RelayEvent) -> Decisions:
         """Decide what ``event`` means: the decisions to run, in order (None: nothing to do)."""
-        rule = self._rules.get(event.event_type)
+        rule = self._rule_for(event.event_type)
         if rule is not None:
             return rule(event)
         call_id = event.call_id
+        call = self.calls.get(call_id)
+        if call is not None:
+            if self._watched and call_id in self._watched:
+                return self._watched_leg(call, event)
+            return call
         if call_id:
-            call = self.calls.get(call_id)
-            if call is not None:
-                if self._watched and call_id in self._watched:
-                    return self._watched_leg(call, event)
-                return call
             if event.event_type == c.EVENT_CALL_STATE:
                 return self._maybe_dial_leg(event)
             logger.debug("%s for untracked call %s", event.event_type, call_id)

@@ -28,6 +28,7 @@ from signalwire.rest._errors import (
     rest_error,
 )
 from signalwire.rest._options import RequestOptions, ResolvedOptions
+from signalwire.rest._otel import active, telemetry
 from signalwire.rest._pagination import Paginator
 from signalwire.rest._wire import (
     ConnectFailed,
@@ -307,6 +308,9 @@ class _EngineBase:
         self, prep: _Prepared, cause: int | str, delay: float, attempt: int, opts: ResolvedOptions
     ) -> None:
         """Say what is retried and why: ``retrying after 503 in 0.50 s``."""
+        traced = active()
+        if traced is not None:
+            traced.retry(cause, delay, attempt)
         if log.isEnabledFor(logging.DEBUG):
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
             log.debug(
@@ -361,14 +365,20 @@ class SyncEngine(_EngineBase):
         import httpx
 
         transport = self._transport
+        request = self._request(prep, opts)
+        traced = active()
+        if traced is not None:
+            traced.inject(request.headers)
         try:
-            response = transport.handle_request(self._request(prep, opts))
+            response = transport.handle_request(request)
             try:
                 content = response.read()
             finally:
                 response.close()
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
+        if traced is not None:
+            traced.response(response.status_code, response.headers)
         return _Reply(response.status_code, content, lambda: response.headers)
 
     def call(
@@ -383,6 +393,26 @@ class SyncEngine(_EngineBase):
         auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
+        otel = telemetry()
+        if otel is None:
+            return self._call(method, path, query, json, form, options, auth)
+        return otel.call(
+            method,
+            path,
+            self._base_url,
+            lambda: self._call(method, path, query, json, form, options, auth),
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        form: Mapping[str, Any] | None,
+        options: RequestOptions | None,
+        auth: str | None,
+    ) -> Any:
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
         prep.auth = auth
@@ -475,14 +505,20 @@ class AsyncEngine(_EngineBase):
         import httpx
 
         transport = self._transport
+        request = self._request(prep, opts)
+        traced = active()
+        if traced is not None:
+            traced.inject(request.headers)
         try:
-            response = await transport.handle_async_request(self._request(prep, opts))
+            response = await transport.handle_async_request(request)
             try:
                 content = await response.aread()
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
             raise _wire_failure(exc) from exc
+        if traced is not None:
+            traced.response(response.status_code, response.headers)
         return _Reply(response.status_code, content, lambda: response.headers)
 
     async def call(
@@ -497,6 +533,26 @@ class AsyncEngine(_EngineBase):
         auth: str | None = None,
     ) -> Any:
         """Send one request (with retries) and return the decoded JSON body."""
+        otel = telemetry()
+        if otel is None:
+            return await self._call(method, path, query, json, form, options, auth)
+        return await otel.acall(
+            method,
+            path,
+            self._base_url,
+            lambda: self._call(method, path, query, json, form, options, auth),
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        form: Mapping[str, Any] | None,
+        options: RequestOptions | None,
+        auth: str | None,
+    ) -> Any:
         opts = self._resolve(options)
         prep = self._prepare(method, path, query, json, form)
         prep.auth = auth

@@ -413,12 +413,14 @@ class SyncPool:
 
 
 class _AsyncConn:
-    __slots__ = ("key", "reader", "writer")
+    __slots__ = ("idle", "key", "reader", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, key: Key):
         self.reader = reader
         self.writer = writer
         self.key = key
+        #: In the pool, waiting for a request: a hang-up from the server closes it at once.
+        self.idle = False
 
     def usable(self) -> bool:
         return not (self.reader.at_eof() or self.writer.is_closing())
@@ -426,6 +428,21 @@ class _AsyncConn:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.writer.close()
+
+
+class _PooledProtocol(asyncio.StreamReaderProtocol):
+    """The stream protocol of a pooled connection: closes our end as soon as the server
+    closes an idle connection, so it never waits in CLOSE_WAIT for the next request."""
+
+    conn: _AsyncConn | None = None
+
+    def eof_received(self) -> bool:
+        keep_open = bool(super().eof_received())
+        conn = self.conn
+        if conn is not None and conn.idle:
+            conn.close()
+            return False
+        return keep_open
 
 
 if sys.version_info >= (3, 11):
@@ -507,7 +524,9 @@ class AsyncPool:
             keep = head.reusable(method)
             return head, payload
         finally:
-            if keep and not self._closed:
+            # The server may already have hung up (its EOF arrived with the answer).
+            if keep and not self._closed and conn.usable():
+                conn.idle = True
                 self._idle.setdefault(conn.key, []).append(conn)
             else:
                 conn.close()
@@ -567,6 +586,7 @@ class AsyncPool:
             idle = self._idle.get(key)
             while idle:
                 conn = idle.pop()
+                conn.idle = False
                 if conn.usable():
                     return conn, True
                 conn.close()
@@ -579,16 +599,22 @@ class AsyncPool:
             if self._ssl is None:
                 self._ssl = ssl_context(self._verify)
             ctx = self._ssl
-        opener: Callable[[], Awaitable[Any]] = lambda: asyncio.open_connection(  # noqa: E731
-            host, port, ssl=ctx, server_hostname=host if ctx else None, limit=2**20
+        # asyncio.open_connection, spelled out to use a protocol that notices hang-ups.
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=2**20, loop=loop)
+        protocol = _PooledProtocol(reader, loop=loop)
+        opener: Callable[[], Awaitable[Any]] = lambda: loop.create_connection(  # noqa: E731
+            lambda: protocol, host, port, ssl=ctx, server_hostname=host if ctx else None
         )
         try:
-            reader, writer = await _within(timeout, opener())
+            transport, _ = await _within(timeout, opener())
         except (TimeoutError, asyncio.TimeoutError) as exc:
             raise ConnectTimedOut("timed out connecting") from exc
         except OSError as exc:
             raise ConnectFailed(str(exc)) from exc
-        return _AsyncConn(reader, writer, key)
+        conn = _AsyncConn(reader, asyncio.StreamWriter(transport, protocol, reader, loop), key)
+        protocol.conn = conn
+        return conn
 
     async def aclose(self) -> None:
         """Close every pooled connection."""

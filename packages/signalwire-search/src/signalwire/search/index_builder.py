@@ -564,7 +564,7 @@ class IndexBuilder:
             if overwrite:
                 backend.delete_collection(name)
             dims = int(self.embedder.dimensions)
-            backend.create_schema(name, dims)
+            backend.create_schema(name, dims, defer_indexes=True)
             backend.clear_collection(name)
             pg_config = {
                 "model_name": self.model_name,
@@ -586,5 +586,6 @@ class IndexBuilder:
                 report.chunks_written += backend.store_rows(batch, name, pg_config)
             if report.files_processed == 0:
                 raise IndexFormatError("no files could be indexed")
+            backend.create_indexes(name)
         finally:
             backend.close()

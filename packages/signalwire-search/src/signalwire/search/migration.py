@@ -78,7 +78,7 @@ class SearchIndexMigrator:
                 raise IndexFormatError(f"{sqlite_path} holds no vectors (a keyword-only index)")
             if overwrite:
                 backend.delete_collection(collection_name)
-            backend.create_schema(collection_name, dims)
+            backend.create_schema(collection_name, dims, defer_indexes=True)
             if not overwrite and backend.get_stats(collection_name)["total_chunks"]:
                 raise IndexFormatError(
                     f"collection {collection_name!r} is not empty: pass overwrite"
@@ -134,6 +134,7 @@ class SearchIndexMigrator:
                     migrated += backend.store_rows(prepared, collection_name, pg_config)
                 if self.verbose:
                     logger.info("migrated %d chunks", migrated)
+            backend.create_indexes(collection_name)
         finally:
             conn.close()
             backend.close()

@@ -127,9 +127,14 @@ class PgVectorBackend:
                     f"the pgvector extension is not available in this database: {exc}"
                 ) from exc
 
-    def create_schema(self, collection_name: str, embedding_dim: int = 768) -> None:
-        """The collection's table, its indexes and the config table."""
-        name = sanitize(collection_name)
+    def create_schema(
+        self, collection_name: str, embedding_dim: int = 768, *, defer_indexes: bool = False
+    ) -> None:
+        """The collection's table, its indexes and the config table.
+
+        ``defer_indexes`` leaves the search indexes out; :meth:`create_indexes` adds them
+        after a bulk load (building HNSW once is much faster than row by row).
+        """
         table = collection_table(collection_name)
         dim = int(embedding_dim)
         with self._pool.connection() as conn:
@@ -149,6 +154,19 @@ class PgVectorBackend:
                     f"collection {collection_name!r} holds {existing[0]} embeddings, not vector({dim}):"
                     " build it again with overwrite"
                 )
+            if not defer_indexes:
+                self.create_indexes(collection_name)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS collection_config (collection_name TEXT PRIMARY KEY,"
+                " model_name TEXT, embedding_dimensions INTEGER, chunking_strategy TEXT,"
+                " languages JSONB, created_at TIMESTAMP DEFAULT NOW(), metadata JSONB DEFAULT '{}'::jsonb)"
+            )
+
+    def create_indexes(self, collection_name: str) -> None:
+        """HNSW (cosine), full-text, trigram and JSONB indexes (each only if missing)."""
+        name = sanitize(collection_name)
+        table = collection_table(collection_name)
+        with self._pool.connection() as conn:
             for suffix, ddl in (
                 ("embedding", "hnsw (embedding vector_cosine_ops)"),
                 ("content", "gin (content gin_trgm_ops)"),
@@ -160,11 +178,6 @@ class PgVectorBackend:
                 conn.execute(
                     f"CREATE INDEX IF NOT EXISTS idx_chunks_{name}_{suffix} ON {table} USING {ddl}"
                 )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS collection_config (collection_name TEXT PRIMARY KEY,"
-                " model_name TEXT, embedding_dimensions INTEGER, chunking_strategy TEXT,"
-                " languages JSONB, created_at TIMESTAMP DEFAULT NOW(), metadata JSONB DEFAULT '{}'::jsonb)"
-            )
 
     def clear_collection(self, collection_name: str) -> None:
         """Delete every chunk (a rebuild replaces rather than appends)."""
@@ -202,11 +215,13 @@ class PgVectorBackend:
                 )
             )
         with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} (content, processed_content, embedding, filename, section, tags,"
-                " metadata, metadata_text) VALUES (%s, %s, %s::vector, %s, %s, %s::jsonb, %s::jsonb, %s)",
-                values,
-            )
+            # COPY: one round trip per batch instead of one per row.
+            with cur.copy(
+                f"COPY {table} (content, processed_content, embedding, filename, section, tags,"
+                " metadata, metadata_text) FROM STDIN"
+            ) as copy:
+                for value in values:
+                    copy.write_row(value)
             self._upsert_config(cur, collection_name, config)
         return len(values)
 

@@ -83,6 +83,7 @@ class SearchEngine:
         self._ids: npt.NDArray[np.int64] | None = None
         self._vectors_loaded = False
         self._vector_off_reason: str | None = None
+        self._filename_cache: list[tuple[str, str, str]] | None = None
         self._pg: Any = None
         if backend == "sqlite":
             if not index_path:
@@ -321,8 +322,10 @@ class SearchEngine:
                 rows = (
                     self._db()
                     .execute(
-                        "SELECT c.id, bm25(chunks_fts) AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-                        f" WHERE chunks_fts MATCH ?{where} ORDER BY r LIMIT ?",
+                        # FTS5's own rank column (bm25) sorts inside the FTS module;
+                        # the tag restriction filters rowids without joining chunks.
+                        "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+                        f"{where.replace('c.id', 'rowid')} ORDER BY rank LIMIT ?",
                         [match, *params, pool],
                     )
                     .fetchall()
@@ -354,32 +357,49 @@ class SearchEngine:
         hits.sort(key=lambda h: h[1], reverse=True)
         return "fallback", hits
 
+    def _filenames(self) -> list[tuple[str, str, str]]:
+        """``(filename, lowercased path, lowercased base name)`` of every file, read once
+        (far fewer files than chunks, so matching them in Python beats a table scan)."""
+        if self._filename_cache is None:
+            names = [r[0] for r in self._db().execute("SELECT DISTINCT filename FROM chunks")]
+            self._filename_cache = [
+                (str(n), str(n).lower(), Path(str(n)).name.lower()) for n in names if n
+            ]
+        return self._filename_cache
+
+    def _chunks_of(
+        self, names: list[str], limit: int, allowed: set[int] | None
+    ) -> list[tuple[int, str]]:
+        if not names:
+            return []
+        where, params = self._restrict(allowed)
+        return (
+            self._db()
+            .execute(
+                f"SELECT c.id, c.filename FROM chunks c WHERE c.filename IN"
+                f" (SELECT value FROM json_each(?)){where} LIMIT ?",
+                [json.dumps(names), *params, limit],
+            )
+            .fetchall()
+        )
+
     def _filename_hits(
         self, text: str, pool: int, allowed: set[int] | None
     ) -> list[tuple[int, float]]:
         q = text.lower().strip()[:200]
         if not q:
             return []
-        where, params = self._restrict(allowed)
-        conn = self._db()
+        files = self._filenames()
         hits: dict[int, float] = {}
-        for chunk_id, filename in conn.execute(
-            f"SELECT c.id, c.filename FROM chunks c WHERE LOWER(c.filename) LIKE ? ESCAPE '\\'{where} LIMIT ?",
-            [f"%{_like_escape(q)}%", *params, pool],
-        ):
-            base = Path(str(filename)).name.lower()
-            hits[chunk_id] = 3.0 if q in base else 2.0
+        phase1 = {name: base for name, path, base in files if q in path}
+        for chunk_id, filename in self._chunks_of(list(phase1), pool, allowed):
+            hits[chunk_id] = 3.0 if q in phase1[filename] else 2.0
         terms = [t for t in query_terms(q)[:_MAX_TERMS] if len(t) > 1]
         if terms:
-            clause = " OR ".join("LOWER(c.filename) LIKE ? ESCAPE '\\'" for _ in terms)
-            for chunk_id, filename in conn.execute(
-                f"SELECT c.id, c.filename FROM chunks c WHERE ({clause}){where} LIMIT ?",
-                [*(f"%{_like_escape(t)}%" for t in terms), *params, 3 * pool],
-            ):
-                if chunk_id in hits:
+            scored: dict[str, float] = {}
+            for name, path, base in files:
+                if name in phase1 or not any(t in path for t in terms):
                     continue
-                path = str(filename).lower()
-                base = Path(path).name
                 in_base = sum(t in base for t in terms) / len(terms)
                 in_path = sum(t in path for t in terms) / len(terms)
                 bonus = (
@@ -390,27 +410,41 @@ class SearchEngine:
                     )
                     else 0.0
                 )
-                hits[chunk_id] = (
+                scored[name] = (
                     (in_base**1.5 + bonus) if in_base else ((in_path * 0.5) ** 1.5 + bonus)
                 )
+            best = sorted(scored, key=lambda n: scored[n], reverse=True)[: 3 * pool]
+            for chunk_id, filename in self._chunks_of(best, 3 * pool, allowed):
+                hits.setdefault(chunk_id, scored[filename])
         ranked = sorted(hits.items(), key=lambda h: h[1], reverse=True)
         return ranked[: 3 * pool]
 
     def _metadata_hits(
         self, text: str, pool: int, allowed: set[int] | None
     ) -> list[tuple[int, float]]:
-        if not self._has_meta_text:
+        if not self._has_meta_text or not self._fts_ok:
             return []
         terms = [t for t in query_terms(text)[:_MAX_TERMS] if len(t) > 2]
         if not terms:
             return []
         where, params = self._restrict(allowed)
-        clause = " AND ".join("c.metadata_text LIKE ? ESCAPE '\\'" for _ in terms)
+        # The FTS table indexes metadata_text: every term as a word prefix there (the
+        # vendor scans the table with LIKE '%term%').
+        match = "metadata_text : (" + " AND ".join(f'"{t}"*' for t in terms) + ")"
         hits = []
-        for chunk_id, metadata, tags, section in self._db().execute(
-            f"SELECT c.id, c.metadata, c.tags, c.section FROM chunks c WHERE {clause}{where} LIMIT ?",
-            [*(f"%{_like_escape(t)}%" for t in terms), *params, 10 * pool],
-        ):
+        try:
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT c.id, c.metadata, c.tags, c.section FROM chunks_fts JOIN chunks c"
+                    f" ON c.id = chunks_fts.rowid WHERE chunks_fts MATCH ?{where} LIMIT ?",
+                    [match, *params, 10 * pool],
+                )
+                .fetchall()
+            )
+        except sqlite3.DatabaseError:
+            return []
+        for chunk_id, metadata, tags, section in rows:
             meta_text, tag_text, sec = (
                 str(metadata or "").lower(),
                 str(tags or "").lower(),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Sequence
 from typing import Any
 
 from signalwire.agents._cli._calldata import parse_value
-from signalwire.agents._cli._platforms import PLATFORM_DEFAULTS
+from signalwire.agents._cli._simulate import apply_changes, platform_flag_env, simulated_env
 
 __all__ = [
     "EXAMPLES_HELP",
@@ -29,8 +28,15 @@ Serverless platforms swaig-test can simulate (--simulate-serverless MODE):
   cgi              a CGI script (PATH_INFO, HTTP_AUTHORIZATION, stdin body)
   cloud_function   Google Cloud Functions
   azure_function   Azure Functions
-Set the platform's variables with --env K=V or --env-file FILE (e.g.
-AWS_LAMBDA_FUNCTION_URL) to see the public URLs the agent hands out there.
+Each mode sets the variables that platform sets (example values), after clearing
+the other platforms' variables and SWML_PROXY_URL_BASE. Change them with the
+--aws-*, --gcp-*, --azure-* and --cgi-* flags, --env K=V or --env-file FILE:
+  swaig-test handler.py --simulate-serverless lambda --aws-api-gateway-id abc123 \\
+      --aws-region eu-west-1 --aws-stage live --dump-swml
+  swaig-test main.py --simulate-serverless cloud_function --gcp-project acme \\
+      --gcp-region europe-west1 --gcp-service agent --dump-swml
+A URL part without the URL (a function name, a region) drops the preset URL, so the
+agent builds its URL from the parts, as it would on the platform.
 """
 
 EXAMPLES_HELP = """\
@@ -43,6 +49,9 @@ Examples:
   swaig-test agent.py --exec get_weather --location Paris --units celsius
   swaig-test agent.py --route /sales --exec lookup --order_id 42
   swaig-test mypkg.agents:agent --exec ping
+  swaig-test app.py --dump-swml --method GET --body '{"call": {"call_id": "c1"}}'
+  swaig-test app.py --dump-swml --project-id p1 --space-id s1 \\
+      --override-json vars.userVariables='{"vip": true}'
 """
 
 
@@ -55,7 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="swaig-test",
         description="Try a SignalWire agent by hand: list its tools, dump its SWML, run a tool "
         "through the agent's own HTTP path (Basic auth and tool tokens included).",
-        epilog="Tool arguments follow --exec NAME as --arg value pairs. See --help-examples.",
+        epilog="Tool arguments follow --exec NAME as --arg value pairs.\n\n"
+        "Examples:\n"
+        "  swaig-test agent.py --list-tools\n"
+        "  swaig-test agent.py --exec get_weather --location Paris\n"
+        "  swaig-test app.py --route /sales --dump-swml --raw\n\n"
+        "More with --help-examples; serverless modes with --help-platforms.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     p.add_argument(
@@ -98,6 +113,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH=VALUE",
         help="set a dotted field of the request body (repeat)",
     )
+    data.add_argument(
+        "--override-json",
+        action="append",
+        default=[],
+        metavar="PATH=JSON",
+        help="set a dotted field of the request body to a JSON value (after --override)",
+    )
+    data.add_argument("--project-id", help="call.project_id of the request body")
+    data.add_argument("--space-id", help="call.space_id of the request body")
+    data.add_argument(
+        "--method",
+        default="POST",
+        type=str.upper,
+        choices=["GET", "POST"],
+        help="HTTP method of the SWML fetch (default: POST)",
+    )
+    data.add_argument(
+        "--body",
+        metavar="JSON",
+        help="the exact JSON body of the SWML fetch (replaces the call data)",
+    )
     env = p.add_argument_group("environment")
     env.add_argument(
         "--simulate-serverless",
@@ -107,6 +143,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     env.add_argument("--env", action="append", default=[], metavar="K=V", help="set a variable")
     env.add_argument("--env-file", help="a file of K=V lines to set before loading the agent")
+    aws = p.add_argument_group("AWS Lambda (with --simulate-serverless lambda)")
+    aws.add_argument("--aws-function-name", help="AWS_LAMBDA_FUNCTION_NAME")
+    aws.add_argument("--aws-function-url", help="AWS_LAMBDA_FUNCTION_URL")
+    aws.add_argument("--aws-region", help="AWS_REGION")
+    aws.add_argument(
+        "--aws-api-gateway-id",
+        metavar="ID",
+        help="the URL becomes https://ID.execute-api.REGION.amazonaws.com/STAGE",
+    )
+    aws.add_argument("--aws-stage", help="the API Gateway stage (default: prod)")
+    cgi = p.add_argument_group("CGI (with --simulate-serverless cgi)")
+    cgi.add_argument("--cgi-host", help="HTTP_HOST and SERVER_NAME")
+    cgi.add_argument("--cgi-script-name", help="SCRIPT_NAME")
+    cgi.add_argument("--cgi-https", action="store_true", help="HTTPS=on")
+    cgi.add_argument("--cgi-path-info", help="PATH_INFO")
+    gcp = p.add_argument_group("Google Cloud Functions (with --simulate-serverless cloud_function)")
+    gcp.add_argument("--gcp-project", help="GOOGLE_CLOUD_PROJECT")
+    gcp.add_argument("--gcp-function-url", help="FUNCTION_URL")
+    gcp.add_argument("--gcp-region", help="GOOGLE_CLOUD_REGION")
+    gcp.add_argument("--gcp-service", help="K_SERVICE")
+    azure = p.add_argument_group("Azure Functions (with --simulate-serverless azure_function)")
+    azure.add_argument("--azure-env", help="AZURE_FUNCTIONS_ENVIRONMENT")
+    azure.add_argument("--azure-function-url", help="AZURE_FUNCTION_URL")
     other = p.add_argument_group("other")
     other.add_argument(
         "--dry-run", "--parse-only", action="store_true", help="load the agent, print what it is"
@@ -141,7 +200,7 @@ def pairs(items: Sequence[str], flag: str) -> list[tuple[str, str]]:
 
 
 def apply_env(args: argparse.Namespace) -> None:
-    """Set ``--env-file`` and ``--env`` variables, then the simulated platform's defaults."""
+    """Set the simulated platform's variables, then ``--env-file``, ``--env`` and the flags'."""
     found: list[tuple[str, str]] = []
     if args.env_file:
         try:
@@ -149,16 +208,17 @@ def apply_env(args: argparse.Namespace) -> None:
                 lines = [ln.strip() for ln in fh]
         except OSError as exc:
             raise UsageError(f"--env-file: {exc}") from None
-        found += pairs(
-            [ln.removeprefix("export ") for ln in lines if ln and not ln.startswith("#")],
-            "--env-file",
-        )
+        found += [
+            (k, v.strip().strip("'\""))
+            for k, v in pairs(
+                [ln.removeprefix("export ") for ln in lines if ln and not ln.startswith("#")],
+                "--env-file",
+            )
+        ]
     found += pairs(args.env, "--env")
-    for key, value in found:
-        os.environ[key] = value.strip().strip("'\"") if args.env_file else value
-    if args.simulate_serverless:
-        for key, value in PLATFORM_DEFAULTS[args.simulate_serverless].items():
-            os.environ.setdefault(key, value)
+    user = dict(found)
+    user.update(platform_flag_env(args))
+    apply_changes(simulated_env(args.simulate_serverless, user))
 
 
 def tool_args(extra: list[str]) -> dict[str, str]:

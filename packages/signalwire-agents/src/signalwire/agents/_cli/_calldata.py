@@ -100,11 +100,20 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def apply_override(body: dict[str, Any], assignment: str) -> None:
-    """Apply ``a.b.c=value`` to ``body`` (value parsed as JSON when it is JSON)."""
+def apply_override(body: dict[str, Any], assignment: str, *, json_only: bool = False) -> None:
+    """Apply ``a.b.c=value`` to ``body`` (value parsed as JSON when it is JSON).
+
+    ``json_only`` (``--override-json``) requires the value to be JSON.
+    """
+    flag = "--override-json" if json_only else "--override"
     path, sep, value = assignment.partition("=")
-    if not sep or not path:
-        raise ValueError(f"--override needs PATH=VALUE (got {assignment!r})")
+    if not sep or not path or any(not key for key in path.split(".")):
+        raise ValueError(f"{flag} needs PATH=VALUE with a dotted PATH (got {assignment!r})")
+    if json_only:
+        try:
+            json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"{flag} {path}: the value is not valid JSON ({exc})") from None
     keys = path.split(".")
     node = body
     for key in keys[:-1]:

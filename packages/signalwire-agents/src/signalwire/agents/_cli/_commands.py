@@ -10,7 +10,13 @@ from urllib.parse import unquote, urlsplit
 from signalwire.agents._cli._args import UsageError, convert
 from signalwire.agents._cli._calldata import swaig_request
 from signalwire.agents._cli._platforms import app_path
-from signalwire.agents._cli._session import AgentError, Session, functions_of, global_data_of
+from signalwire.agents._cli._session import (
+    AgentError,
+    Session,
+    functions_of,
+    global_data_of,
+    service_functions,
+)
 from signalwire.agents._swml_service import SWMLService
 
 __all__ = [
@@ -35,6 +41,9 @@ async def list_tools(session: Session) -> int:
     """``--list-tools``: the SWAIG functions of the SWML a call gets."""
     doc = await session.fetch_swml()
     functions = functions_of(doc)
+    served = not functions and bool(session.agent.define_tools())
+    if served:  # a service without an ai verb: the tools its /swaig/ route answers
+        functions = service_functions(session)
     if session.args.raw:
         emit(session.out, functions, True)
         return 0
@@ -42,7 +51,10 @@ async def list_tools(session: Session) -> int:
     if not functions:
         print(f"{session.agent.name}: no SWAIG tools", file=out)
         return 0
-    print(f"{session.agent.name}: {len(functions)} SWAIG tool(s)", file=out)
+    where = (
+        f" served at {session.agent.route or ''}/swaig/ (no ai verb in its SWML)" if served else ""
+    )
+    print(f"{session.agent.name}: {len(functions)} SWAIG tool(s){where}", file=out)
     for fn in functions:
         kind = "data_map" if "data_map" in fn else "webhook"
         if kind == "webhook" and "__token=" in str(fn.get("web_hook_url", "")):
@@ -98,6 +110,9 @@ async def exec_tool(session: Session, name: str, raw_args: dict[str, str]) -> in
     """``--exec``: fetch the SWML, then call the tool at the URL it gives, token included."""
     doc = await session.fetch_swml()
     functions = {str(f.get("function")): f for f in functions_of(doc, with_defaults=True)}
+    if name not in functions:  # tools a service answers at /swaig/ without an ai verb
+        for entry in service_functions(session):
+            functions.setdefault(str(entry.get("function")), entry)
     fn = functions.get(name)
     if fn is None:
         names = ", ".join(sorted(functions)) or "none"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import inspect
 import sys
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from signalwire.agents._swml_service import SWMLService
 
-__all__ = ["AgentLoadError", "load_agents", "select_agent"]
+__all__ = ["AgentLoadError", "load_agents", "run_main", "select_agent"]
 
 
 class AgentLoadError(Exception):
@@ -52,12 +54,18 @@ def _load_module(target: str) -> ModuleType:
 
 def _instantiate(cls: type[SWMLService]) -> SWMLService:
     try:
-        return cls()  # type: ignore[call-arg]  # subclasses usually take no arguments
+        inspect.signature(cls).bind()
     except TypeError as exc:
         raise AgentLoadError(
             f"cannot create {cls.__name__}() without arguments ({exc}); "
-            "create an instance at module level instead"
+            "create an instance at module level or in main() instead"
         ) from None
+    except ValueError:  # no signature to inspect: just try
+        pass
+    try:
+        return cls()  # type: ignore[call-arg]  # checked above: needs no arguments
+    except Exception as exc:  # the class's own __init__ failed: one line, no traceback
+        raise AgentLoadError(f"{cls.__name__}() failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _agents_in(value: Any) -> list[SWMLService]:
@@ -78,17 +86,30 @@ def _agents_in(value: Any) -> list[SWMLService]:
     raise AgentLoadError(f"{value!r} is not an agent, an agent class or a server of agents")
 
 
-def load_agents(target: str, agent_class: str | None = None) -> list[SWMLService]:
+def load_agents(
+    target: str, agent_class: str | None = None, note: Callable[[str], None] | None = None
+) -> list[SWMLService]:
     """Every agent ``target`` defines, in definition order.
 
     ``target`` is a file or module, optionally with ``:attr`` naming an agent,
     an agent class, a zero-argument factory or a server with ``get_agents()``.
     Otherwise module-level instances come first (also those registered on a
-    module-level server); when there are none, the agent classes defined in the
-    module are instantiated with no arguments; failing that, zero-argument
-    functions annotated to return an agent are called. ``agent_class``
-    keeps only agents of that class name (instantiating it when needed).
+    module-level server); when there are none and the module has a ``main()``,
+    it is called with serving suppressed and the agents it builds are used;
+    failing that, the agent classes defined in the module are instantiated with
+    no arguments, then zero-argument functions annotated to return an agent
+    are called. ``agent_class`` keeps only agents of that class name
+    (instantiating it when needed). ``note`` receives progress remarks.
     """
+    # What the script prints while it loads (banners, main()'s messages) goes to stderr, so
+    # stdout carries only the command's own output (`--raw | jq` keeps working).
+    with contextlib.redirect_stdout(sys.stderr):
+        return _load_agents(target, agent_class, note)
+
+
+def _load_agents(
+    target: str, agent_class: str | None, note: Callable[[str], None] | None
+) -> list[SWMLService]:
     module_name, sep, attr = target.rpartition(":")
     if sep and module_name and not Path(target).is_file() and attr.isidentifier():
         module = _load_module(module_name)
@@ -97,7 +118,7 @@ def load_agents(target: str, agent_class: str | None = None) -> list[SWMLService
         agents = _agents_in(getattr(module, attr))
     else:
         module = _load_module(target)
-        agents = _discover(module)
+        agents = _discover(module, target, note)
     if agent_class:
         chosen = [a for a in agents if type(a).__name__ == agent_class]
         if not chosen:
@@ -112,7 +133,106 @@ def load_agents(target: str, agent_class: str | None = None) -> list[SWMLService
     return agents
 
 
-def _discover(module: ModuleType) -> list[SWMLService]:
+def _discover(
+    module: ModuleType, target: str | None = None, note: Callable[[str], None] | None = None
+) -> list[SWMLService]:
+    """The agents of a loaded module (see :func:`load_agents` for the order)."""
+    target = target or str(getattr(module, "__file__", None) or module.__name__)
+    note = note or (lambda _text: None)
+    found = _module_instances(module)
+    if found:
+        return found
+    main_error: AgentLoadError | None = None
+    entry = getattr(module, "main", None)
+    if inspect.isfunction(entry) and entry.__module__ == module.__name__:
+        note(f"no agent at module level in {target}: running main() with serving suppressed")
+        try:
+            found = run_main(entry, target)
+        except AgentLoadError as exc:
+            main_error = exc
+        if found:
+            return found
+    found = _module_classes(module) or _module_factories(module)
+    if not found and main_error is not None:
+        raise main_error
+    return found
+
+
+def run_main(entry: Callable[[], Any], target: str) -> list[SWMLService]:
+    """Call a script's ``main()`` with serving suppressed; the agents it built.
+
+    ``serve()``/``run()`` of every agent and of ``AgentServer``, and ``uvicorn.run``,
+    return at once instead of serving. The agents are, in order of preference: what
+    ``main()`` returned, those it asked to serve (an AgentServer's registered agents),
+    then every agent it created. ``sys.argv`` is just the script while it runs, so a
+    ``main()`` that parses arguments sees none.
+    """
+    import uvicorn
+
+    from signalwire.agents._hosting.agent_server import AgentServer
+
+    served: list[Any] = []
+    created: list[SWMLService] = []
+    original_init = SWMLService.__init__
+
+    def record_init(self: SWMLService, *args: Any, **kwargs: Any) -> None:
+        created.append(self)
+        original_init(self, *args, **kwargs)
+
+    def capture(self: Any, *args: Any, **kwargs: Any) -> None:
+        served.append(self)
+
+    def no_uvicorn(app: Any, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    patches: list[tuple[Any, str, Any]] = [
+        (SWMLService, "__init__", record_init),
+        (SWMLService, "serve", capture),
+        (SWMLService, "run", capture),
+        (AgentServer, "serve", capture),
+        (AgentServer, "run", capture),
+        (uvicorn, "run", no_uvicorn),
+    ]
+    missing = object()
+    saved = [(obj, name, obj.__dict__.get(name, missing)) for obj, name, _ in patches]
+    argv = sys.argv
+    try:
+        for obj, name, replacement in patches:
+            setattr(obj, name, replacement)
+        sys.argv = [target]
+        try:
+            result = entry()
+        except SystemExit as exc:
+            if not (served or created):
+                raise AgentLoadError(
+                    f"main() in {target} exited (code {exc.code}) before building an agent; "
+                    "create the agent at module level instead"
+                ) from None
+            result = None
+        except Exception as exc:
+            raise AgentLoadError(f"main() in {target} failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.argv = argv
+        for obj, name, original in saved:
+            if original is missing:
+                delattr(obj, name)
+            else:
+                setattr(obj, name, original)
+    if isinstance(result, SWMLService):
+        return [result]
+    agents: dict[int, SWMLService] = {}
+    for value in served:
+        try:
+            for agent in _agents_in(value):
+                agents.setdefault(id(agent), agent)
+        except AgentLoadError:
+            continue
+    if agents:
+        return list(agents.values())
+    return list({id(a): a for a in created}.values())
+
+
+def _module_instances(module: ModuleType) -> list[SWMLService]:
     seen: dict[int, SWMLService] = {}
     for value in list(vars(module).values()):
         if isinstance(value, SWMLService):
@@ -123,8 +243,10 @@ def _discover(module: ModuleType) -> list[SWMLService]:
                     seen.setdefault(id(agent), agent)
             except AgentLoadError:
                 continue
-    if seen:
-        return list(seen.values())
+    return list(seen.values())
+
+
+def _module_classes(module: ModuleType) -> list[SWMLService]:
     classes = [
         value
         for value in vars(module).values()
@@ -132,8 +254,10 @@ def _discover(module: ModuleType) -> list[SWMLService]:
         and issubclass(value, SWMLService)
         and value.__module__ == module.__name__
     ]
-    if classes:
-        return [_instantiate(cls) for cls in classes]
+    return [_instantiate(cls) for cls in classes]
+
+
+def _module_factories(module: ModuleType) -> list[SWMLService]:
     factories = [
         value
         for value in vars(module).values()
@@ -164,6 +288,8 @@ def _call_factory(func: Any) -> SWMLService | None:
         made = func()
     except TypeError as exc:
         raise AgentLoadError(f"cannot call {func.__name__}() without arguments ({exc})") from None
+    except Exception as exc:
+        raise AgentLoadError(f"{func.__name__}() failed: {type(exc).__name__}: {exc}") from exc
     return made if isinstance(made, SWMLService) else None
 
 
@@ -178,8 +304,8 @@ def select_agent(agents: list[SWMLService], target: str, route: str | None) -> S
         agents = chosen
     if not agents:
         raise AgentLoadError(
-            f"no agent found in {target}: define an AgentBase/SWMLService instance "
-            "or subclass at module level"
+            f"no agent found in {target}: create an AgentBase/SWMLService instance at "
+            "module level, define a subclass, or build it in main() and call its run()"
         )
     if len(agents) > 1:
         listing = ", ".join(f"{type(a).__name__} {a.name!r} at {a.route or '/'}" for a in agents)

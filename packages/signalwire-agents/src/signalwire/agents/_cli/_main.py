@@ -39,11 +39,17 @@ __all__ = ["console_main", "main"]
 USAGE_ERROR = 2
 
 
-async def _run(args: argparse.Namespace, extra: list[str], out: TextIO) -> int:
+def _run(args: argparse.Namespace, extra: list[str], out: TextIO) -> int:
     arguments = tool_args(extra)
     if arguments and not args.exec:
         raise UsageError(f"unrecognized arguments: {' '.join(extra)}")
-    agents = load_agents(args.agent_path, args.agent_class)
+
+    def note(text: str) -> None:
+        if args.verbose:
+            print(f"swaig-test: {text}", file=sys.stderr)
+
+    # Loaded outside any event loop: a script's main() may call asyncio.run() itself.
+    agents = load_agents(args.agent_path, args.agent_class, note)
     if args.list_agents:
         return list_agents(agents, out, args.raw)
     agent = select_agent(agents, args.agent_path, args.route)
@@ -57,10 +63,10 @@ async def _run(args: argparse.Namespace, extra: list[str], out: TextIO) -> int:
         return 0
     session = Session(agent, args, out)
     if args.exec:
-        return await exec_tool(session, args.exec, arguments)
+        return asyncio.run(exec_tool(session, args.exec, arguments))
     if args.list_tools:
-        return await list_tools(session)
-    return await dump_swml(session)
+        return asyncio.run(list_tools(session))
+    return asyncio.run(dump_swml(session))
 
 
 def _quiet_logging(verbose: bool) -> None:
@@ -100,15 +106,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if sum(actions) == 0:
         args.list_tools = True
     _quiet_logging(args.verbose)
+    saved_env = dict(os.environ)
     try:
         apply_env(args)
-        return asyncio.run(_run(args, extra, stream))
+        return _run(args, extra, stream)
     except (AgentLoadError, UsageError) as exc:
         print(f"swaig-test: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except AgentError as exc:
         print(f"swaig-test: {exc}", file=sys.stderr)
         return AGENT_ERROR
+    finally:  # the simulated platform's variables end with the command
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 def console_main() -> None:

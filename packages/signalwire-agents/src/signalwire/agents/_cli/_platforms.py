@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from signalwire.agents._cli._asgi import AsgiResponse
 
-__all__ = ["PLATFORM_DEFAULTS", "app_path", "describe", "platform_request"]
+__all__ = ["app_path", "describe", "platform_request"]
 
 #: CLI name -> adapter mode.
 _MODES = {
@@ -27,19 +27,11 @@ _MODES = {
     "cloud_function": "google_cloud_function",
     "azure_function": "azure_function",
 }
-#: Variables a real platform sets, filled in (unless given with --env) for the public URLs.
-PLATFORM_DEFAULTS: dict[str, dict[str, str]] = {
-    "lambda": {"AWS_LAMBDA_FUNCTION_NAME": "swaig-test", "AWS_REGION": "us-east-1"},
-    "cgi": {},
-    "cloud_function": {
-        "FUNCTION_TARGET": "swaig-test",
-        "K_SERVICE": "swaig-test",
-        "GOOGLE_CLOUD_PROJECT": "swaig-test-project",
-        "FUNCTION_REGION": "us-central1",
-    },
-    "azure_function": {"WEBSITE_SITE_NAME": "swaig-test", "AZURE_FUNCTION_NAME": "agent"},
-}
 _CGI_SCRIPT = "/cgi-bin/agent.py"
+
+
+def _cgi_script() -> str:
+    return os.environ.get("SCRIPT_NAME") or _CGI_SCRIPT
 
 
 def app_path(name: str, url: str) -> str:
@@ -49,11 +41,11 @@ def app_path(name: str, url: str) -> str:
     path = urlsplit(url).path or "/"
     environ = dict(os.environ)
     if name == "cgi":
-        environ.update({"SCRIPT_NAME": _CGI_SCRIPT})
+        environ.update({"SCRIPT_NAME": _cgi_script()})
     base = public_base_url(_MODES[name], environ) if name != "lambda" else None
     prefix = urlsplit(base).path.rstrip("/") if base else ""
     if name == "cgi":
-        prefix = _CGI_SCRIPT
+        prefix = _cgi_script().rstrip("/")
     if prefix and (path == prefix or path.startswith(prefix + "/")):
         path = path[len(prefix) :] or "/"
     return path
@@ -79,7 +71,7 @@ class _AzureLikeRequest:
 
     def __init__(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes):
         function = os.environ.get("AZURE_FUNCTION_NAME", "agent")
-        site = os.environ.get("WEBSITE_SITE_NAME", "swaig-test")
+        site = os.environ.get("WEBSITE_SITE_NAME", "my-function-app")
         self.method = method
         self.url = f"https://{site}.azurewebsites.net/api/{function}{path}" + (
             f"?{query}" if query else ""
@@ -123,15 +115,28 @@ def _call(
     path, query = parts.path or "/", parts.query
     if name == "lambda":
         event = serverless.lambda_event(method, path, headers=headers, body=body, query=query)
+        function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        region = os.environ.get("AWS_REGION")
+        if function and region:  # the function URL's host, as the simulated function would get
+            event["requestContext"]["domainName"] = f"{function}.lambda-url.{region}.on.aws"
         answer: Any = serverless.handle_lambda(app, event, None)
         raw = answer["body"]
         data = base64.b64decode(raw) if answer.get("isBase64Encoded") else raw.encode()
         items = [(k.lower(), v) for k, v in answer["headers"].items()]
         return AsgiResponse(answer["statusCode"], items, data), answer
     if name == "cgi":
+        host = os.environ.get("HTTP_HOST") or os.environ.get("SERVER_NAME") or "agent.example"
         env = serverless.cgi_environ(
-            method, path, headers=headers, query=query, body=body, script_name=_CGI_SCRIPT
+            method,
+            path,
+            headers=headers,
+            query=query,
+            body=body,
+            host=host,
+            script_name=_cgi_script(),
         )
+        if "HTTPS" in os.environ:  # the simulated server's setting (cgi_environ assumes on)
+            env["HTTPS"] = os.environ["HTTPS"]
         text = serverless.handle_cgi(app, env, stdin=io.BytesIO(body), stdout=io.StringIO())
         return _from_cgi(text), text
     if name == "cloud_function":

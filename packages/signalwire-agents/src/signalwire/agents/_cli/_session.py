@@ -15,7 +15,7 @@ from signalwire.agents._cli._calldata import apply_override, swml_request
 from signalwire.agents._cli._platforms import describe, platform_request
 from signalwire.agents._swml_service import SWMLService
 
-__all__ = ["AgentError", "Session", "functions_of", "global_data_of"]
+__all__ = ["AgentError", "Session", "functions_of", "global_data_of", "service_functions"]
 
 
 class Session:
@@ -37,11 +37,26 @@ class Session:
             minimal=args.minimal and not args.fake_full_data,
         )
         self.call_body.update(custom)
-        for item in args.override:
-            try:
+        for key, value in (("project_id", args.project_id), ("space_id", args.space_id)):
+            if value is not None:
+                call = self.call_body.get("call")
+                if not isinstance(call, dict):
+                    call = self.call_body["call"] = {}
+                call[key] = value
+        try:
+            for item in args.override:
                 apply_override(self.call_body, item)
+            for item in args.override_json:
+                apply_override(self.call_body, item, json_only=True)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        #: The SWML fetch's body: --body as given, else the call data.
+        self.fetch_body: Any = self.call_body
+        if args.body is not None:
+            try:
+                self.fetch_body = json.loads(args.body)
             except ValueError as exc:
-                raise UsageError(str(exc)) from None
+                raise UsageError(f"--body: not valid JSON ({exc})") from None
         call = self.call_body.get("call")
         self.call_id = str(
             (call.get("call_id") if isinstance(call, dict) else None)
@@ -53,7 +68,10 @@ class Session:
         self.headers = pairs(args.header, "--header")
         user, password = agent.get_basic_auth_credentials()[:2]
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.app = agent.get_app()
+        try:
+            self.app = agent.get_app()
+        except Exception as exc:  # the agent's own configuration check refused it
+            raise AgentError(f"{agent.name} cannot be served: {type(exc).__name__}: {exc}") from exc
         self.platform: str | None = args.simulate_serverless
 
     def log(self, text: str) -> None:
@@ -62,25 +80,32 @@ class Session:
             print(text, file=sys.stderr)
 
     async def post(
-        self, target: str, body: dict[str, Any], auth: str | None = None
+        self, target: str, body: Any, auth: str | None = None, method: str = "POST"
     ) -> AsgiResponse:
-        """POST ``body`` to ``target`` with Basic auth (or ``auth``), in process or as the platform."""
-        headers = [
-            ("content-type", "application/json"),
-            ("authorization", auth or self.auth),
-            *self.headers,
-        ]
-        self.log(f"> POST {target}" + (f" (as {self.platform})" if self.platform else ""))
-        data = json.dumps(body).encode()
-        if self.platform:
-            resp, answer = await platform_request(
-                self.platform, self.app, "POST", target, headers, data
-            )
-            self.log(describe(answer))
-        else:
-            resp = await asgi_request(
-                self.app, "POST", target, headers, data, server=("localhost", self.agent.port)
-            )
+        """Send ``body`` to ``target`` with Basic auth (or ``auth``), in process or as the platform.
+
+        A GET sends no body.
+        """
+        headers = [("authorization", auth or self.auth), *self.headers]
+        data = b""
+        if method != "GET":
+            headers.insert(0, ("content-type", "application/json"))
+            data = json.dumps(body).encode()
+        self.log(f"> {method} {target}" + (f" (as {self.platform})" if self.platform else ""))
+        try:
+            if self.platform:
+                resp, answer = await platform_request(
+                    self.platform, self.app, method, target, headers, data
+                )
+                self.log(describe(answer))
+            else:
+                resp = await asgi_request(
+                    self.app, method, target, headers, data, server=("localhost", self.agent.port)
+                )
+        except Exception as exc:  # the app raised instead of answering: report, no traceback
+            raise AgentError(
+                f"{method} {target} raised {type(exc).__name__}: {exc} (run with -v for the log)"
+            ) from exc
         self.log(f"< {resp.status} ({len(resp.body)} bytes)")
         return resp
 
@@ -88,7 +113,7 @@ class Session:
         """The SWML fetch SignalWire makes when the call arrives."""
         route = (self.agent.route or "") + "/"
         target = route + ("?" + urlencode(self.query) if self.query else "")
-        resp = await self.post(target, self.call_body)
+        resp = await self.post(target, self.fetch_body, method=self.args.method)
         if resp.status != 200:
             raise AgentError(
                 f"SWML fetch answered {resp.status}: {resp.body.decode(errors='replace')}"
@@ -127,6 +152,29 @@ def functions_of(doc: Any, *, with_defaults: bool = False) -> list[dict[str, Any
                 walk(value)
 
     walk(doc)
+    return found
+
+
+def service_functions(session: Session) -> list[dict[str, Any]]:
+    """The tools a service registered, as SWAIG entries pointing at its ``/swaig/`` route.
+
+    A plain SWMLService can define tools and answer them at ``{route}/swaig/`` without
+    putting an ``ai`` verb in its SWML; these entries (secure ones with a token for this
+    call, as an ``ai`` verb would carry) let the CLI list and run them all the same.
+    """
+    from signalwire.agents._swaig_function import SWAIGFunction
+
+    agent = session.agent
+    base = f"http://localhost:{agent.port}{agent.route or ''}"
+    found: list[dict[str, Any]] = []
+    for tool in agent.define_tools():
+        if isinstance(tool, SWAIGFunction):
+            token = None
+            if tool.secure and not tool.is_external:
+                token = agent._token_signer.mint(tool.name, session.call_id)
+            found.append(tool.to_swaig(base, token=token))
+        elif isinstance(tool, dict):
+            found.append(dict(tool))
     return found
 
 

@@ -24,7 +24,7 @@ from signalwire.agents._hosting.http import (
 )
 from signalwire.agents._hosting.policy import HttpPolicy
 from signalwire.agents._hosting.security import SecurityConfig
-from signalwire.agents._hosting.static import StaticDirectory
+from signalwire.agents._hosting.static import StaticDirectory, range_of
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -260,7 +260,7 @@ class AgentServer:
         for static in self._static:
             relative = static.relative(path)
             if relative is not None and static.resolve(relative) is not None:
-                await static.serve(relative, method, send)
+                await static.serve(relative, method, send, range_of(scope))
                 return
         await send_response(send, json_response(404, _NOT_FOUND_BODY, extra))
 

@@ -30,6 +30,7 @@ __all__ = [
     "Request",
     "Response",
     "ServiceApp",
+    "decode_json_text",
     "json_response",
     "lifespan",
     "send_response",
@@ -101,6 +102,15 @@ def json_response(
 ) -> Response:
     """A JSON response."""
     return Response(status, json.dumps(data).encode(), headers)
+
+
+def decode_json_text(text: str | bytes, what: str) -> Any:
+    """``json.loads(text)``; a body nested deeper than the parser can follow is a
+    ``BadRequest(400)`` naming ``what``. Other decoding errors (``ValueError``) propagate."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadRequest(400, f"{what} is nested too deeply") from None
 
 
 class BadRequest(Exception):
@@ -241,8 +251,13 @@ async def send_response(
     body: bytes | None = None,
     content_type: bytes | None = None,
     length: int | None = None,
+    start_only: bool = False,
 ) -> None:
-    """Send ``response`` with the security headers (``body``/``content_type`` override it)."""
+    """Send ``response`` with the security headers (``body``/``content_type`` override it).
+
+    With ``start_only`` only the status and headers go out; the caller sends the body
+    messages (a streamed file).
+    """
     if body is None and content_type is None:
         await _send(send, response)
         return
@@ -255,7 +270,8 @@ async def send_response(
         *response.headers,
     ]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
+    if not start_only:
+        await send({"type": "http.response.body", "body": data})
 
 
 def _error(status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> Response:

@@ -423,6 +423,11 @@ def _answer(
         request = parse()
     except (AttributeError, TypeError, ValueError) as exc:
         status, out, data = _error_body(400, f"malformed {platform} request: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the platform's object failed to give us the request
+        # Reading the body is the platform's code (a client that went away mid-upload, a
+        # size limit, a closed stream): the request is unusable, not our failure.
+        log.warning("%s request could not be read: %s", platform, type(exc).__name__)
+        status, out, data = _error_body(400, f"could not read the {platform} request")
     else:
         status, out, data = _run(call_app(app, public_base=public_base_url(mode), **request))
     return status, _text_headers(out), data

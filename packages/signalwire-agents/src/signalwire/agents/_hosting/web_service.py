@@ -26,7 +26,7 @@ from signalwire.agents._hosting.http import (
 )
 from signalwire.agents._hosting.policy import HttpPolicy
 from signalwire.agents._hosting.security import SecurityConfig
-from signalwire.agents._hosting.static import StaticDirectory
+from signalwire.agents._hosting.static import StaticDirectory, range_of
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -214,7 +214,9 @@ class WebService:
                         length=len(body),
                     )
                     return
-            await mount.serve(relative, method, with_headers(send, extra) if extra else send)
+            await mount.serve(
+                relative, method, with_headers(send, extra) if extra else send, range_of(scope)
+            )
             return
         if path == "/" and method in ("GET", "HEAD"):
             await answer(

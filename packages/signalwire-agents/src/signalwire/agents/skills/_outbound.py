@@ -6,7 +6,7 @@ open), a cap on the body size, and turns every failure into `ServiceError`,
 whose ``kind`` lets a skill give the AI a short sentence instead of a
 traceback. Page fetches for URLs that come from a conversation or from search
 results (`fetch_page`) also refuse private, loopback and link-local addresses
-(before connecting, and again for the address actually connected to) unless
+(checked when each connection is made, see ``_netguard``) unless
 ``allow_private`` or the ``SWML_ALLOW_PRIVATE_URLS`` environment variable says
 otherwise, follow at most a few redirects, and accept only text content.
 
@@ -17,10 +17,8 @@ httpx is imported here, and this module only by the skills that need it, so
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import os
-import socket
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,9 +26,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from signalwire.agents.skills._netguard import BlockedAddress, address_blocked, guard_transport
+
 __all__ = [
+    "BlockedAddress",
     "Page",
     "ServiceError",
+    "address_blocked",
     "check_url",
     "fetch_page",
     "private_urls_allowed",
@@ -87,9 +89,16 @@ def _verify(verify: bool) -> ssl.SSLContext | bool:
     return ctx
 
 
-def _client(timeout: float, verify: bool = True) -> httpx.AsyncClient:
+def _client(timeout: float, verify: bool = True, *, guarded: bool = False) -> httpx.AsyncClient:
+    if not guarded:
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout), verify=_verify(verify), follow_redirects=False
+        )
+    # A transport of our own also keeps environment proxies out: a proxy would connect
+    # for us, past the address check.
+    transport = guard_transport(httpx.AsyncHTTPTransport(verify=_verify(verify)))
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout), verify=_verify(verify), follow_redirects=False
+        timeout=httpx.Timeout(timeout), transport=transport, follow_redirects=False
     )
 
 
@@ -196,37 +205,6 @@ def private_urls_allowed(allow_private: bool = False) -> bool:
     return allow_private or flag in {"1", "true", "yes"}
 
 
-def _blocked(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-async def _check_host(host: str, port: int) -> None:
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except UnicodeError as exc:
-        raise ServiceError("blocked", "the web address is malformed") from exc
-    except OSError as exc:
-        raise ServiceError("unreachable", f"cannot resolve {host}") from exc
-    for info in infos:
-        if _blocked(str(info[4][0])):
-            raise ServiceError("blocked", f"{host} is a private or local address")
-
-
-def _peer_blocked(response: httpx.Response) -> bool:
-    stream = response.extensions.get("network_stream")
-    if stream is None:
-        return False
-    peer = stream.get_extra_info("server_addr")
-    return bool(peer) and _blocked(str(peer[0]))
-
-
 @dataclass
 class Page:
     """A fetched page: final URL, status, content type, decoded text, whether it was cut."""
@@ -280,19 +258,16 @@ async def fetch_page(
 
     async def run() -> Page:
         current = url.strip()
-        async with _client(timeout) as client:
+        # Without private addresses allowed, every connection (redirects too) is checked
+        # when it is made, before a byte of the request is sent.
+        async with _client(timeout, guarded=not private_ok) as client:
             for _ in range(MAX_REDIRECTS + 1):
                 parts = urlsplit(current)
                 if parts.scheme not in ("http", "https") or not parts.hostname:
                     raise ServiceError("blocked", "the page redirected to an unusable address")
-                if not private_ok:
-                    port = parts.port or (443 if parts.scheme == "https" else 80)
-                    await _check_host(parts.hostname, port)
                 request = client.build_request("GET", current, headers=headers)
                 response = await client.send(request, stream=True)
                 try:
-                    if not private_ok and _peer_blocked(response):
-                        raise ServiceError("blocked", "the page is on a private address")
                     location = response.headers.get("location")
                     if response.is_redirect and location:
                         try:
@@ -333,6 +308,8 @@ async def fetch_page(
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ServiceError("timeout", f"no answer within {timeout:g} s") from exc
+    except BlockedAddress as exc:
+        raise ServiceError("blocked", str(exc)) from exc
     except (httpx.InvalidURL, UnicodeError) as exc:
         raise ServiceError("blocked", "the web address is malformed") from exc
     except httpx.HTTPError as exc:

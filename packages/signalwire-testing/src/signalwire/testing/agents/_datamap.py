@@ -34,12 +34,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from signalwire.testing.agents._errors import DataMapError
+from signalwire.testing.agents._netguard import (
+    BlockedAddress,
+    guard_async_transport,
+    private_allowed,
+)
 from signalwire.testing.agents._templates import expand, lookup
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["WebhookRequest", "WebhookResponse", "execute_datamap", "execute_datamap_async"]
+__all__ = [
+    "MAX_RESPONSE_BYTES",
+    "WebhookRequest",
+    "WebhookResponse",
+    "execute_datamap",
+    "execute_datamap_async",
+]
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,44 @@ def _decode(status: int, content: bytes) -> WebhookResponse:
     return WebhookResponse(status, data)
 
 
+MAX_RESPONSE_BYTES = 1024 * 1024
+"""Largest webhook answer read (the platform caps what it reads too); more is a failure."""
+
+
+def _too_large(limit: int) -> WebhookResponse:
+    return WebhookResponse(0, error=f"the answer is larger than {limit} bytes")
+
+
+async def _fetch(client: httpx.AsyncClient, request: WebhookRequest, limit: int) -> WebhookResponse:
+    import httpx
+
+    try:
+        req = client.build_request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            json=request.json_body,
+            data=request.form_body,
+        )
+        response = await client.send(req, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    return _too_large(limit)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return _decode(response.status_code, b"".join(chunks))
+    except BlockedAddress as exc:
+        return WebhookResponse(0, error=f"refused: {exc} (allow_private=True allows it)")
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+        # ValueError/InvalidURL: an argument made the URL unusable.
+        return WebhookResponse(0, error=f"{type(exc).__name__}: {exc}")
+
+
 def execute_datamap(
     function: Mapping[str, Any],
     args: Mapping[str, Any],
@@ -233,15 +282,39 @@ def execute_datamap(
     *,
     transport: httpx.BaseTransport | None = None,
     timeout: float = 10.0,
+    allow_private: bool = False,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
 ) -> dict[str, Any]:
     """Run a DataMap tool synchronously; return the reply the platform would give the AI.
 
     ``function`` is the tool's SWAIG definition (with ``data_map``), ``args`` its
     arguments, ``raw_data`` the SWAIG request body (``global_data``, ``meta_data`` and the
-    call's variables are read from it). Webhooks are called with httpx (``transport``
-    lets a test serve them in process). Raises :class:`DataMapError` naming what failed
-    when nothing produced output.
+    call's variables are read from it). Webhooks are called with httpx; ``timeout`` is
+    the deadline for the whole run, an answer over ``max_response_bytes`` fails the
+    webhook, and, as on the platform, a webhook on a loopback, private, link-local or
+    metadata address is refused unless ``allow_private`` (or ``SWML_ALLOW_PRIVATE_URLS``)
+    says otherwise. ``transport`` lets a test serve the webhooks in process (no network,
+    so no address check). Raises :class:`DataMapError` naming what failed when nothing
+    produced output.
     """
+    if transport is None:
+        # The network path is the async one, run in a worker thread so the deadline holds
+        # whether or not the caller is inside an event loop.
+        import asyncio
+        import concurrent.futures
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(
+                asyncio.run,
+                execute_datamap_async(
+                    function,
+                    args,
+                    raw_data,
+                    timeout=timeout,
+                    allow_private=allow_private,
+                    max_response_bytes=max_response_bytes,
+                ),
+            ).result()
     import httpx
 
     plan = _run(function, args, raw_data)
@@ -257,7 +330,11 @@ def execute_datamap(
                         json=request.json_body,
                         data=request.form_body,
                     )
-                    answer = _decode(r.status_code, r.content)
+                    answer = (
+                        _too_large(max_response_bytes)
+                        if len(r.content) > max_response_bytes
+                        else _decode(r.status_code, r.content)
+                    )
                 except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                     # ValueError/InvalidURL: an argument made the URL unusable.
                     answer = WebhookResponse(0, error=f"{type(exc).__name__}: {exc}")
@@ -274,27 +351,32 @@ async def execute_datamap_async(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = 10.0,
+    allow_private: bool = False,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
 ) -> dict[str, Any]:
     """:func:`execute_datamap` for async code (webhooks served by the same event loop work)."""
+    import asyncio
+    import time
+
     import httpx
 
+    if transport is None:
+        transport = httpx.AsyncHTTPTransport()
+        if not private_allowed(allow_private):
+            guard_async_transport(transport)
+    deadline = time.monotonic() + timeout
     plan = _run(function, args, raw_data)
     async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
         try:
             request = next(plan)
             while True:
+                remaining = deadline - time.monotonic()
                 try:
-                    r = await client.request(
-                        request.method,
-                        request.url,
-                        headers=request.headers,
-                        json=request.json_body,
-                        data=request.form_body,
+                    answer = await asyncio.wait_for(
+                        _fetch(client, request, max_response_bytes), max(remaining, 0.001)
                     )
-                    answer = _decode(r.status_code, r.content)
-                except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
-                    # ValueError/InvalidURL: an argument made the URL unusable.
-                    answer = WebhookResponse(0, error=f"{type(exc).__name__}: {exc}")
+                except asyncio.TimeoutError:
+                    answer = WebhookResponse(0, error=f"no answer within {timeout:g} s")
                 request = plan.send(answer)
         except StopIteration as done:
             result: dict[str, Any] = done.value

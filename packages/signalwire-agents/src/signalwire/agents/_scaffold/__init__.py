@@ -1,0 +1,1 @@
+"""The ``sw-agent-init`` command: write a new agent project. Private subpackage."""

@@ -1,0 +1,20 @@
+"""A script that prints while it loads and in main(): --raw output stays pure JSON."""
+
+from __future__ import annotations
+
+from signalwire.agents import AgentBase
+
+print("loading the chatty script")
+
+
+def main() -> None:
+    print("=" * 40)
+    print("CHATTY DEMO: visit http://localhost:3000/chatty")
+    agent = AgentBase("chatty", route="/chatty")
+    agent.prompt_add_section("Role", "You talk a lot.")
+    agent.define_tool("talk", "Say something", {}, lambda a, r: {"response": "blah"})
+    agent.run()
+
+
+if __name__ == "__main__":
+    main()
