@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,36 @@ def test_a_class_needing_arguments_says_so(tmp_path: Path) -> None:
     assert code == 2
     assert "cannot create CityAgent() without arguments" in err
     assert "create an instance at module level or in main() instead" in err
+
+
+def test_uvicorn_is_patched_when_main_imports_it() -> None:
+    """In a fresh process uvicorn is not imported up front; main()'s own import is patched."""
+    code = (
+        "import sys\n"
+        "from signalwire.agents._cli import main\n"
+        "assert 'uvicorn' not in sys.modules\n"
+        f"rc = main([{str(CORPUS / 'main_uvicorn.py')!r}, '--list-tools', '--raw'])\n"
+        "import uvicorn\n"
+        "assert uvicorn.run.__name__ == 'run' and uvicorn.run.__module__ == 'uvicorn.main'\n"
+        "assert not any(type(f).__name__ == 'Finder' for f in sys.meta_path)\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [f["function"] for f in json.loads(proc.stdout)] == ["up"]
+
+
+def test_a_main_without_uvicorn_does_not_import_it() -> None:
+    code = (
+        "import sys\n"
+        "from signalwire.agents._cli import main\n"
+        f"rc = main([{str(CORPUS / 'main_returns.py')!r}, '--list-tools', '--raw'])\n"
+        "assert 'uvicorn' not in sys.modules, 'uvicorn imported'\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -243,8 +243,13 @@ class AgentBase(SkillMixin, SWMLService):
         numbered_bullets: bool = False,
         subsections: list[dict[str, Any]] | None = None,
     ) -> AgentBase:
-        """Add a prompt section with an optional body, bullets and subsections."""
-        self.pom.add_section(title, body, bullets, numbered, numbered_bullets, subsections)
+        """Add a prompt section with an optional body, bullets and subsections.
+
+        The parameters may be passed by position in this order, as in signalwire-sdk; a
+        value of the wrong type raises ``TypeError`` naming the parameter.
+        """
+        _check_section_args(title, body, bullets, numbered, numbered_bullets, subsections)
+        self.pom.add_section(title, body or "", bullets, numbered, numbered_bullets, subsections)
         return self
 
     def prompt_add_to_section(
@@ -276,6 +281,9 @@ class AgentBase(SkillMixin, SWMLService):
         if self.use_pom:
             return self.pom.to_dict()
         return f"You are {self.name}, a helpful AI assistant."
+
+    def _get_prompt_overridden(self) -> bool:
+        return type(self).get_prompt is not AgentBase.get_prompt
 
     def set_post_prompt(self, text: str) -> AgentBase:
         """Set the post-prompt: the summary the AI writes when the call ends."""
@@ -649,7 +657,8 @@ class AgentBase(SkillMixin, SWMLService):
         return self
 
     def get_full_url(self, include_auth: bool = False) -> str:
-        """The public URL of the agent's route (with credentials when asked)."""
+        """The public URL of the agent's route (with credentials when asked); with a proxy
+        base, that base alone, as signalwire-sdk returns it."""
         return super().get_full_url(include_auth)
 
     # -- hooks ------------------------------------------------------------------------------
@@ -833,14 +842,22 @@ class AgentBase(SkillMixin, SWMLService):
         query = self._query_string()
         swaig_url = f"{authed}/swaig/"
 
+        contexts = self._contexts_dict()
         prompt: dict[str, Any]
-        if state.prompt_text is not None:
+        if self._get_prompt_overridden():
+            # A subclass that overrides get_prompt() supplies the prompt (text or POM list).
+            value = self.get_prompt()
+            prompt = {"pom": list(value)} if isinstance(value, list) else {"text": str(value)}
+        elif state.prompt_text is not None:
             prompt = {"text": state.prompt_text}
         elif state.use_pom and state.pom.sections:
             prompt = {"pom": state.pom.to_dict()}
+        elif contexts:
+            # The prompt lives in the contexts: an empty POM, as signalwire-sdk 3.7.5 sends,
+            # rather than a default text the developer never wrote.
+            prompt = {"pom": []}
         else:
             prompt = {"text": f"You are {self.name}, a helpful AI assistant."}
-        contexts = self._contexts_dict()
         if contexts:
             prompt["contexts"] = contexts
         prompt.update(state.prompt_llm_params)
@@ -954,7 +971,8 @@ class AgentBase(SkillMixin, SWMLService):
         self, public_base: str, path_prefix: str, mods: dict[str, Any] | None
     ) -> _Compiled:
         state = self._state
-        if mods or state.contexts is not None:
+        # Contexts and an overridden get_prompt() may change between renders: never cached.
+        if mods or state.contexts is not None or self._get_prompt_overridden():
             return self._compile(public_base, path_prefix, mods)
         key = (self._version, state.pom._version, public_base, path_prefix)
         compiled = self._cache.get(key)
@@ -1099,3 +1117,37 @@ if TYPE_CHECKING:
     def _agent_is_a_skill_host(agent: AgentBase) -> SkillHost:
         # mypy checks here that AgentBase provides everything SkillHost names.
         return agent
+
+
+_SECTION_ORDER = "(title, body, bullets, numbered, numbered_bullets, subsections)"
+
+
+def _check_section_args(
+    title: Any, body: Any, bullets: Any, numbered: Any, numbered_bullets: Any, subsections: Any
+) -> None:
+    """Name the parameter of ``prompt_add_section`` whose value has the wrong type."""
+
+    def wrong(name: str, wanted: str, value: Any) -> TypeError:
+        return TypeError(
+            f"prompt_add_section(): {name} must be {wanted}, got {type(value).__name__} "
+            f"{value!r:.60} (positional order: {_SECTION_ORDER})"
+        )
+
+    if not isinstance(title, str):
+        raise wrong("title", "a string", title)
+    if body is not None and not isinstance(body, str):
+        raise wrong("body", "a string", body)
+    if (
+        bullets is not None
+        and not isinstance(bullets, str)
+        and (not isinstance(bullets, (list, tuple)) or not all(isinstance(b, str) for b in bullets))
+    ):
+        raise wrong("bullets", "a list of strings", bullets)
+    for name, flag in (("numbered", numbered), ("numbered_bullets", numbered_bullets)):
+        if not isinstance(flag, bool):
+            raise wrong(name, "True or False", flag)
+    if subsections is not None and (
+        not isinstance(subsections, (list, tuple))
+        or not all(isinstance(sub, Mapping) for sub in subsections)
+    ):
+        raise wrong("subsections", "a list of dicts", subsections)

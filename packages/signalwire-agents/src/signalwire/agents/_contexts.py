@@ -19,6 +19,7 @@ __all__ = [
     "HISTORY_MODES",
     "MAX_CONTEXTS",
     "MAX_STEPS_PER_CONTEXT",
+    "PLATFORM_FUNCTIONS",
     "RESERVED_NATIVE_TOOL_NAMES",
     "Context",
     "ContextBuilder",
@@ -34,6 +35,20 @@ MAX_STEPS_PER_CONTEXT = 100
 HISTORY_MODES = ("keep", "default", "hide")
 #: Functions the platform injects in step mode; user tools may not take these names.
 RESERVED_NATIVE_TOOL_NAMES = frozenset({"next_step", "change_context", "gather_submit"})
+
+#: The platform's built-in functions: a step may allow them by name without a tool of the
+#: agent's own (``set_functions(["get_visual_input"])``).
+PLATFORM_FUNCTIONS = RESERVED_NATIVE_TOOL_NAMES | frozenset(
+    {
+        "hangup",
+        "check_time",
+        "wait_for_user",
+        "wait_seconds",
+        "adjust_response_latency",
+        "get_visual_input",
+        "get_ideal_strategy",
+    }
+)
 
 
 def _check_history(mode: str) -> str:
@@ -157,7 +172,7 @@ class Step:
         self._text: str | None = None
         self._sections: list[dict[str, Any]] = []
         self._criteria: str | None = None
-        self._functions: list[str] | None = None
+        self._functions: list[str] | str | None = None
         self._valid_steps: list[str] | None = None
         self._valid_contexts: list[str] | None = None
         self._end = False
@@ -221,15 +236,28 @@ class Step:
         """Restrict the tools callable in this step.
 
         A list is a whitelist; ``[]`` or ``"none"`` disables every tool. A step
-        that never calls this inherits the previous step's set. ``"none"`` is
-        sent as ``[]`` and another single name as a one-item list, the forms
-        the SWML schema accepts.
+        that never calls this inherits the previous step's set. The value is sent
+        as given (``"none"`` and a single name as strings), as signalwire-sdk
+        3.7.5 sends it and the platform reads it. Names may be the agent's tools
+        or the platform's built-in functions (:data:`PLATFORM_FUNCTIONS`).
         """
         if isinstance(functions, str):
-            self._functions = [] if functions == "none" else [functions]
-        else:
+            self._functions = functions
+        elif isinstance(functions, (list, tuple)) and all(isinstance(f, str) for f in functions):
             self._functions = list(functions)
+        else:
+            raise TypeError(
+                "set_functions() takes a list of tool names, one name, or 'none' "
+                f"(got {type(functions).__name__})"
+            )
         return self
+
+    def _function_names(self) -> list[str]:
+        """The names this step allows (``"none"``: none)."""
+        functions = self._functions
+        if functions is None or functions == "none":
+            return []
+        return [functions] if isinstance(functions, str) else list(functions)
 
     # -- navigation
 
@@ -344,7 +372,8 @@ class Step:
         if self._criteria is not None:
             out["step_criteria"] = self._criteria
         if self._functions is not None:
-            out["functions"] = list(self._functions)
+            functions = self._functions
+            out["functions"] = functions if isinstance(functions, str) else list(functions)
         if self._valid_steps is not None:
             out["valid_steps"] = list(self._valid_steps)
         if self._valid_contexts is not None:
@@ -727,21 +756,16 @@ class ContextBuilder:
 
 
 def _check_default(contexts: Mapping[str, Any]) -> None:
-    # The platform starts in "default": the SWML schema requires it, so it is
-    # required with several contexts too (signalwire-sdk 3.7.5 checks only the
-    # single-context case).
-    if "default" in contexts:
+    # A lone context must be "default" (the call starts there). Several contexts
+    # without one are accepted as signalwire-sdk 3.7.5 accepts them, since public
+    # code defines them so; the SWML schema, stricter, requires "default" always.
+    if "default" in contexts or len(contexts) != 1:
         return
-    if len(contexts) == 1:
-        (only,) = contexts
-        raise ContextValidationError(
-            "a single context must be named 'default' (the call starts there); "
-            "create it with add_context('default')",
-            context=only,
-        )
+    (only,) = contexts
     raise ContextValidationError(
-        f"no context is named 'default' (the call starts there); got {sorted(contexts)}: "
-        "rename the first context to 'default'"
+        "a single context must be named 'default' (the call starts there); "
+        "create it with add_context('default')",
+        context=only,
     )
 
 
@@ -795,12 +819,13 @@ def _validate_context(
         gather = step._gather_info
         if gather is not None:
             _validate_gather(gather, cname, sname, order, is_last=index == len(order) - 1)
-        if tool_names is not None and step._functions:
-            for function in step._functions:
-                if function not in tool_names and function not in RESERVED_NATIVE_TOOL_NAMES:
+        if tool_names is not None:
+            for function in step._function_names():
+                if function not in tool_names and function not in PLATFORM_FUNCTIONS:
                     raise ContextValidationError(
-                        f"functions names {function!r}, which is not a registered tool "
-                        "(define it with define_tool()/register_swaig_function() first)",
+                        f"functions names {function!r}, which is neither a registered tool "
+                        "(define it with define_tool()/register_swaig_function() first) nor "
+                        f"a platform function ({', '.join(sorted(PLATFORM_FUNCTIONS))})",
                         context=cname,
                         step=sname,
                     )

@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Callable, Collection
 from typing import Any
 
-__all__ = ["make_caller", "takes_keywords"]
+__all__ = ["FORMS", "make_caller", "takes_keywords"]
 
 Caller = Callable[[dict[str, Any], Any], Any]
 
@@ -53,11 +53,23 @@ def make_caller(
     )
     if not keyword_form:
         if len(positional) == 1 and not var_pos:
+            _check_binds(handler, sig, (None,), {})
             return lambda args, raw_data: handler(args)
+        _check_binds(handler, sig, (None, None), {})
         return lambda args, raw_data: handler(args, raw_data)
 
     accepted = None if var_kw else frozenset(n for n in names if n != "raw_data")
     wants_raw = "raw_data" in names
+    # A required parameter that no call can fill (not a tool argument, not raw_data,
+    # positional-only) makes every call fail: refuse the handler now.
+    unfillable = [
+        p.name
+        for p in named
+        if p.default is p.empty
+        and (p.kind is p.POSITIONAL_ONLY or (p.name not in properties and p.name != "raw_data"))
+    ]
+    if unfillable:
+        raise _refused(handler, sig)
 
     def call(args: dict[str, Any], raw_data: Any) -> Any:  # the keyword form
         if accepted is None:
@@ -70,6 +82,32 @@ def make_caller(
 
     call.keyword_form = True  # type: ignore[attr-defined]
     return call
+
+
+FORMS = (
+    "handler(args, raw_data), handler(args), keyword parameters named after the tool's "
+    "parameters (with or without raw_data), or no parameters"
+)
+
+
+def _refused(handler: Callable[..., Any], sig: inspect.Signature) -> TypeError:
+    name = getattr(handler, "__qualname__", None) or repr(handler)
+    return TypeError(
+        f"tool handler {name}{sig} cannot be called in any form the SDK uses: write it as {FORMS}"
+    )
+
+
+def _check_binds(
+    handler: Callable[..., Any],
+    sig: inspect.Signature,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    """Refuse, at definition, a handler that the chosen call form cannot call."""
+    try:
+        sig.bind(*args, **kwargs)
+    except TypeError:
+        raise _refused(handler, sig) from None
 
 
 def takes_keywords(caller: Caller | None) -> bool:

@@ -45,6 +45,15 @@ class SchemaUtils:
                 self._loaded = _schema._schema()
         return self._loaded
 
+    @property
+    def schema(self) -> dict[str, Any]:
+        """Compatibility alias of :meth:`load_schema` (signalwire-sdk's attribute name).
+
+        Without ``schema_path`` this is the built-in copy the validator uses, pruned to
+        ``verbs`` and ``defs``, not the whole JSON Schema document.
+        """
+        return self.load_schema()
+
     def get_all_verb_names(self) -> list[str]:
         """Every verb of the SWML calling schema, in schema order."""
         return list(_schema.known_verbs())

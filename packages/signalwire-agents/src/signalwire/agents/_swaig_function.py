@@ -57,7 +57,7 @@ class SWAIGFunction:
         description: str,
         parameters: Mapping[str, Any] | None = None,
         secure: bool = False,
-        fillers: Mapping[str, list[str]] | None = None,
+        fillers: Mapping[str, list[str]] | list[str] | None = None,
         wait_file: str | None = None,
         wait_file_loops: int | None = None,
         webhook_url: str | None = None,
@@ -65,8 +65,7 @@ class SWAIGFunction:
         is_typed_handler: bool = False,
         **extra_swaig_fields: Any,
     ) -> None:
-        if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise ValueError(f"tool name must match [A-Za-z_][A-Za-z0-9_]* (got {name!r})")
+        _check_name(name)
         self.name = name
         self.handler = handler
         self.description = description
@@ -76,7 +75,7 @@ class SWAIGFunction:
         self.parameters: dict[str, Any] = dict(parameters) if parameters else {}
         self.schema = _normalize_parameters(parameters, self.required)
         self.secure = bool(secure)
-        self.fillers = dict(fillers) if fillers else None
+        self.fillers = _check_fillers(fillers)
         self.wait_file = wait_file
         self.wait_file_loops = wait_file_loops
         self.webhook_url = webhook_url
@@ -188,6 +187,37 @@ class SWAIGFunction:
 
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_name(name: Any) -> None:
+    """Refuse what cannot be a name; warn once for a name that is not an identifier.
+
+    The platform takes any string as a function name, and signalwire-sdk 3.7.5 renders
+    ``@agent.tool("Get the current time")`` with that sentence as the name, so it is
+    accepted; but such text was usually meant as the description.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"tool name must be a non-empty string (got {name!r})")
+    if not _NAME_RE.match(name):
+        log.warning(
+            "tool name %r is not an identifier: the text was taken as the tool's name (as "
+            "signalwire-sdk does); if it was meant as the description, pass description=...",
+            name,
+        )
+
+
+def _check_fillers(fillers: Any) -> dict[str, list[str]] | list[str] | None:
+    """Language-keyed filler lists, or a plain list of phrases (sent as given, as 3.7.5 does)."""
+    if not fillers:
+        return None
+    if isinstance(fillers, Mapping):
+        return dict(fillers)
+    if isinstance(fillers, (list, tuple)) and all(isinstance(f, str) for f in fillers):
+        return list(fillers)
+    raise TypeError(
+        "fillers must be a dict of language code to phrases or a list of phrases "
+        f"(got {type(fillers).__name__})"
+    )
 
 
 def _check_timeout(value: Any) -> float | None:

@@ -273,7 +273,7 @@ class SWMLService(SWMLVerbsMixin):
         parameters: Mapping[str, Any] | None,
         handler: Callable[..., Any] | None,
         secure: bool = True,
-        fillers: Mapping[str, list[str]] | None = None,
+        fillers: Mapping[str, list[str]] | list[str] | None = None,
         webhook_url: str | None = None,
         required: list[str] | None = None,
         is_typed_handler: bool = False,
@@ -516,11 +516,31 @@ class SWMLService(SWMLVerbsMixin):
         return self._default_base()
 
     def get_full_url(self, include_auth: bool = False) -> str:
-        """The public URL of the service's route (with credentials when asked)."""
-        base = self._public_base(None) + self.route
+        """The public URL of the service's route (with credentials when asked).
+
+        With a proxy base (``SWML_PROXY_URL_BASE`` or ``manual_set_proxy_url``) it is that
+        base alone, no route appended, as signalwire-sdk (1.x and 3.x) returns it: code
+        builds media and other URLs from it. Webhook URLs always include the route.
+        """
+        base = self._public_base(None)
+        if not self._proxy_url_base:
+            base += self.route
         if include_auth:
             return with_userinfo(base, self._auth.user, self._auth.password)
         return base
+
+    def _build_webhook_url(
+        self, endpoint: str, query_params: Mapping[str, Any] | None = None
+    ) -> str:
+        """Compatibility alias (signalwire-sdk 1.x/3.x private name public code calls): the
+        authenticated public URL of ``endpoint`` under this service's route, with a trailing
+        slash and the non-empty ``query_params``."""
+        from urllib.parse import urlencode
+
+        base = with_userinfo(self._public_base(None), self._auth.user, self._auth.password)
+        url = f"{base}{self.route}/{endpoint.strip('/')}/"
+        params = {k: v for k, v in (query_params or {}).items() if v}
+        return url + ("?" + urlencode(params) if params else "")
 
     def get_name(self) -> str:
         """The service name."""
@@ -671,7 +691,11 @@ class SWMLService(SWMLVerbsMixin):
         name = body.get("function")
         if not name:
             return json_response(400, {"error": "Missing function name"})
-        if not isinstance(name, str) or not _FUNCTION_NAME.match(name):
+        # Any registered name is callable (the platform allows any string); the format
+        # check answers malformed names that cannot be a tool with a clear 400.
+        if not isinstance(name, str) or (
+            not _FUNCTION_NAME.match(name) and name not in self._tools
+        ):
             shown = repr(name)[:80]
             return json_response(400, {"error": f"Invalid function name format: {shown}"})
         args = self._extract_args(body)
@@ -791,7 +815,7 @@ class SWMLService(SWMLVerbsMixin):
         self.port = port  # the bound port (port 0 picks one): generated URLs must use it
         self._base_cache.clear()
         user, password, source = self.get_basic_auth_credentials(include_source=True)
-        url = self.get_full_url() + "/"
+        url = self._public_base(None) + self.route + "/"  # the route even behind a proxy
         log_banner(banner_lines(self.name, url, user, password, source, workers))
 
     def serve(

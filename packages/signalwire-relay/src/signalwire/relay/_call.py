@@ -27,6 +27,7 @@ from signalwire.relay._action import (
     TranscribeAction,
 )
 from signalwire.relay._errors import CallEndedError, RelayError, RelayTimeoutError
+from signalwire.relay._otel import telemetry
 from signalwire.relay._util import call_handler, drop_none, fail_future, new_uuid, wait_future
 
 if TYPE_CHECKING:
@@ -145,6 +146,9 @@ class Call:
         self._actions: dict[str, Action] = {}
         self._ended_event: RelayEvent | None = None
         self._orphan = False
+        otel = telemetry()
+        if otel is not None and state:
+            otel.call_state(self, state, {})
 
     def __repr__(self) -> str:
         return (
@@ -244,6 +248,9 @@ class Call:
                 ended = state == _CALL_STATE_ENDED
                 if ended:
                     self._ended_event = event
+                otel = telemetry()
+                if otel is not None:
+                    otel.call_state(self, state, params)
             device = params.get("device")
             if device and isinstance(device, dict):
                 self.device = device
@@ -289,6 +296,9 @@ class Call:
 
     def _abort(self, exc: BaseException) -> None:
         """Client closed or session lost: fail pending actions and waiters with ``exc``."""
+        otel = telemetry()
+        if otel is not None:
+            otel.call_gone(self, str(exc))
         for action in tuple(self._actions.values()):
             action._fail(exc)
         if self._waiters:

@@ -51,6 +51,7 @@ from signalwire.relay._errors import (
     RelayError,
     RelayTimeoutError,
 )
+from signalwire.relay._otel import telemetry
 from signalwire.relay._protocol import (
     Ignored,
     RelayProtocol,
@@ -343,6 +344,9 @@ class RelayClient:
         return self._hook("session_lost", handler)
 
     def _fire(self, name: str, *args: Any) -> None:
+        otel = telemetry()
+        if otel is not None:
+            otel.connection(self, name, args, self._url)
         for h in tuple(self._hooks.get(name, ())):
             call_handler(h, args, self._tasks.spawn, f"{name} hook")
 
@@ -420,6 +424,9 @@ class RelayClient:
         if self._state == "closed" and self._supervisor is None:
             return
         self._state = "closed"
+        otel = telemetry()
+        if otel is not None:
+            otel.connection_closed(self)
         sup, self._supervisor = self._supervisor, None
         ws = self._ws
         try:
@@ -818,6 +825,14 @@ class RelayClient:
         time, and :class:`RelayConnectionError` when the socket dropped after
         the request was sent.
         """
+        otel = telemetry()
+        if otel is None:
+            return await self._execute(method, params, timeout)
+        return await otel.command(method, params, lambda: self._execute(method, params, timeout))
+
+    async def _execute(
+        self, method: str, params: Mapping[str, Any], timeout: float | None
+    ) -> JSONObject:
         if timeout is None:
             timeout = self.request_timeout
         loop = asyncio.get_running_loop()

@@ -10,8 +10,12 @@ entry per field, what the platform is known to accept beyond the schema, with
 the reason (each names where the repository documents the field: the vendor's documented
 API in ``_data/python-api.json``, or a section of the signalwire-agents README, whose
 "Differences from signalwire-sdk 3.7.5" lists them together). Allowlisted fields are
-removed from a copy of the document before validation; nothing else is
-forgiven. Keep the list short and every reason honest.
+removed from a copy of the document before validation. ``ALLOWED_FORMS`` lists
+the value shapes signalwire-sdk 3.7.5 sends where the schema wants another (a
+plain fillers list, a step's ``functions`` string, several contexts without
+``default``, ``pom: []`` beside contexts), each with its reason; such a value is
+validated as its schema-shaped equivalent. Nothing else is forgiven. Keep the
+lists short and every reason honest.
 
 This module speaks raw JSON and never imports ``signalwire.*``.
 """
@@ -20,14 +24,22 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from signalwire.testing.specs import load_spec_file
 
-__all__ = ["ALLOWLIST", "AllowedField", "SWMLValidationError", "swml_schema", "validate_swml"]
+__all__ = [
+    "ALLOWED_FORMS",
+    "ALLOWLIST",
+    "AllowedField",
+    "AllowedForm",
+    "SWMLValidationError",
+    "swml_schema",
+    "validate_swml",
+]
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,84 @@ ALLOWLIST: tuple[AllowedField, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class AllowedForm:
+    """A value form signalwire-sdk 3.7.5 sends where the schema wants another shape.
+
+    Public agent code relies on these forms, so the SDK sends them as 3.7.5 does. At
+    ``verb``/``path``/``key`` (as in :class:`AllowedField`), a value for which
+    ``applies(value, holder)`` is true is validated as ``as_schema(value)``, its
+    schema-shaped equivalent, so everything inside it is still checked.
+    """
+
+    verb: str
+    path: tuple[str, ...]
+    key: str
+    reason: str
+    applies: Callable[[Any, dict[str, Any]], bool]
+    as_schema: Callable[[Any], Any]
+
+
+def _phrase_list(value: Any, holder: dict[str, Any]) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _no_default_context(value: Any, holder: dict[str, Any]) -> bool:
+    return isinstance(value, dict) and len(value) > 1 and "default" not in value
+
+
+def _first_as_default(contexts: dict[str, Any]) -> dict[str, Any]:
+    first = next(iter(contexts))
+    return {("default" if k == first else k): v for k, v in contexts.items()}
+
+
+ALLOWED_FORMS: tuple[AllowedForm, ...] = tuple(
+    form
+    for verb in ("ai", "amazon_bedrock")
+    for form in (
+        AllowedForm(
+            verb,
+            ("SWAIG", "functions", "*"),
+            "fillers",
+            "3.7.5 sends `tool(fillers=[...])`/`define_tool(fillers=[...])` as the plain list "
+            "it was given, and public agent code passes a list; the schema wants phrases keyed "
+            "by language. Validated as the `default` language's phrases.",
+            _phrase_list,
+            lambda value: {"default": value},
+        ),
+        AllowedForm(
+            verb,
+            ("prompt", "contexts", "*", "steps", "*"),
+            "functions",
+            '3.7.5 writes `Step.set_functions("none")` and a single tool name as a string; the '
+            'schema wants an array. Validated as `[]` for "none", else a one-name array.',
+            lambda value, holder: isinstance(value, str),
+            lambda value: [] if value == "none" else [value],
+        ),
+        AllowedForm(
+            verb,
+            ("prompt",),
+            "contexts",
+            "3.7.5 accepts several contexts none of which is named `default` (only a lone "
+            "context must be `default`), and public code defines them so; the schema requires "
+            "a `default` key. Validated with the first context in that place.",
+            _no_default_context,
+            _first_as_default,
+        ),
+        AllowedForm(
+            verb,
+            ("prompt",),
+            "pom",
+            "3.7.5 renders an agent whose prompt lives only in contexts as `pom: []` (no text "
+            "the developer never wrote); the schema wants at least one section. Validated as "
+            "one section.",
+            lambda value, holder: value == [] and bool(holder.get("contexts")),
+            lambda value: [{"body": "(the prompt is in the contexts)"}],
+        ),
+    )
+)
+
+
 class SWMLValidationError(AssertionError):
     """A SWML document does not validate; the message lists every problem."""
 
@@ -221,6 +311,16 @@ def _strip_allowed(verb: str, config: Any) -> Any:
         for holder in _walk(config, entry.path):
             if isinstance(holder, dict):
                 holder.pop(entry.key, None)
+    for form in ALLOWED_FORMS:
+        if form.verb != verb:
+            continue
+        for holder in _walk(config, form.path):
+            if (
+                isinstance(holder, dict)
+                and form.key in holder
+                and form.applies(holder[form.key], holder)
+            ):
+                holder[form.key] = form.as_schema(holder[form.key])
     return config
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
 import importlib.util
 import inspect
 import sys
@@ -167,8 +168,6 @@ def run_main(entry: Callable[[], Any], target: str) -> list[SWMLService]:
     then every agent it created. ``sys.argv`` is just the script while it runs, so a
     ``main()`` that parses arguments sees none.
     """
-    import uvicorn
-
     from signalwire.agents._hosting.agent_server import AgentServer
 
     served: list[Any] = []
@@ -191,11 +190,11 @@ def run_main(entry: Callable[[], Any], target: str) -> list[SWMLService]:
         (SWMLService, "run", capture),
         (AgentServer, "serve", capture),
         (AgentServer, "run", capture),
-        (uvicorn, "run", no_uvicorn),
     ]
     missing = object()
     saved = [(obj, name, obj.__dict__.get(name, missing)) for obj, name, _ in patches]
     argv = sys.argv
+    undo_uvicorn = _patch_module_when_imported("uvicorn", "run", no_uvicorn)
     try:
         for obj, name, replacement in patches:
             setattr(obj, name, replacement)
@@ -213,6 +212,7 @@ def run_main(entry: Callable[[], Any], target: str) -> list[SWMLService]:
             raise AgentLoadError(f"main() in {target} failed: {type(exc).__name__}: {exc}") from exc
     finally:
         sys.argv = argv
+        undo_uvicorn()
         for obj, name, original in saved:
             if original is missing:
                 delattr(obj, name)
@@ -230,6 +230,58 @@ def run_main(entry: Callable[[], Any], target: str) -> list[SWMLService]:
     if agents:
         return list(agents.values())
     return list({id(a): a for a in created}.values())
+
+
+def _patch_module_when_imported(
+    module_name: str, attr: str, replacement: Any
+) -> Callable[[], None]:
+    """Replace ``module_name.attr`` now, or as soon as the module is imported; returns undo.
+
+    Importing uvicorn only to patch it would cost every ``main()`` script its import time,
+    even the many that never call ``uvicorn.run`` themselves.
+    """
+    missing = object()
+    saved: list[tuple[ModuleType, Any]] = []
+
+    def patch(module: ModuleType) -> None:
+        saved.append((module, module.__dict__.get(attr, missing)))
+        setattr(module, attr, replacement)
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+            if name != module_name:
+                return None
+            sys.meta_path.remove(self)  # the regular finders locate the real module
+            spec = importlib.util.find_spec(name)
+            loader = spec.loader if spec is not None else None
+            if loader is None or not hasattr(loader, "exec_module"):
+                return spec
+            run_module = loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                run_module(module)
+                patch(module)
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    finder: Finder | None = None
+    if module_name in sys.modules:
+        patch(sys.modules[module_name])
+    else:
+        finder = Finder()
+        sys.meta_path.insert(0, finder)
+
+    def undo() -> None:
+        if finder is not None and finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+        for module, original in saved:
+            if original is missing:
+                module.__dict__.pop(attr, None)
+            else:
+                setattr(module, attr, original)
+
+    return undo
 
 
 def _module_instances(module: ModuleType) -> list[SWMLService]:

@@ -51,6 +51,12 @@ def _prefix(route: str) -> str:
     return "" if route == "/" else route
 
 
+def _key(route: str) -> str:
+    """The key of ``AgentServer.agents`` for a normalized route: the root is ``""``, as
+    signalwire-sdk (1.x and 3.x) stores it, which code reading ``server.agents`` expects."""
+    return _prefix(route)
+
+
 class AgentServer:
     """Host several agents on one server: ``register(agent, "/sales")``, then ``run()``.
 
@@ -102,12 +108,12 @@ class AgentServer:
         if not hasattr(agent, "_dispatch") or not hasattr(agent, "register_routing_callback"):
             raise TypeError(f"register() needs an agent (got {type(agent).__name__})")
         normalized = _normalize(route if route is not None else agent.route or "/")
-        if normalized in self.agents:
+        if _key(normalized) in self.agents:
             raise ValueError(f"route {normalized!r} is already registered")
         if agent.route != _prefix(normalized):
             agent.route = _prefix(normalized)
             agent._changed()
-        self.agents[normalized] = agent
+        self.agents[_key(normalized)] = agent
         for callback, path in self._global_callbacks:
             agent.register_routing_callback(callback, path=path)
         if self._sip_route is not None:
@@ -120,7 +126,7 @@ class AgentServer:
     def unregister(self, route: str) -> bool:
         """Stop serving the agent at ``route``; False when nothing was registered there."""
         normalized = _normalize(route)
-        if self.agents.pop(normalized, None) is None:
+        if self.agents.pop(_key(normalized), None) is None:
             return False
         for name in [n for n, r in self._sip_usernames.items() if r == normalized]:
             del self._sip_usernames[name]
@@ -133,7 +139,7 @@ class AgentServer:
 
     def get_agent(self, route: str) -> AgentBase | None:
         """The agent at ``route``, or None."""
-        return self.agents.get(_normalize(route))
+        return self.agents.get(_key(_normalize(route)))
 
     def _rebuild(self) -> None:
         apps = [
@@ -159,14 +165,14 @@ class AgentServer:
         for agent_route, agent in self.agents.items():
             agent.register_routing_callback(self._sip_callback_for(agent), path=self._sip_route)
             if auto_map:
-                self._auto_map(agent, agent_route)
+                self._auto_map(agent, _normalize(agent_route))
 
     def register_sip_username(self, username: str, route: str) -> None:
         """Send SIP calls for ``username`` (case-insensitive) to the agent at ``route``."""
         if not isinstance(username, str) or not username:
             raise ValueError("username must be a non-empty string")
         normalized = _normalize(route)
-        if normalized not in self.agents:
+        if _key(normalized) not in self.agents:
             log.warning(
                 "SIP username %r maps to %s, where no agent is registered yet", username, normalized
             )
@@ -299,7 +305,10 @@ class AgentServer:
 
         def banner(bound_host: str, bound: int) -> None:  # once the port listens
             log.info(
-                "AgentServer serving %s on %s:%d", ", ".join(self.agents) or "-", bound_host, bound
+                "AgentServer serving %s on %s:%d",
+                ", ".join(r or "/" for r in self.agents) or "-",
+                bound_host,
+                bound,
             )
             workers = int(settings.get("workers") or 1)
             for agent in self.agents.values():  # each agent's URL and how to authenticate

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 __all__ = [
+    "DATAMAP_ERROR_KEYS",
     "SkillParameterError",
     "api_key_param",
     "base_url_param",
@@ -16,6 +17,15 @@ __all__ = [
     "text_param",
     "tool_name_param",
 ]
+
+#: ``error_keys`` of the DataMap skills' webhooks (``weather_api``, ``joke``,
+#: ``api_ninjas_trivia``, ``datasphere_serverless``). Their blocks follow signalwire-sdk
+#: 3.7.5's structure except for two platform facts: the platform reads ``error_keys`` on
+#: the webhook only (3.7.5's ``weather_api`` and ``api_ninjas_trivia`` set them on the
+#: data_map, where they are ignored, see ``DataMap.global_error_keys``), and it adds
+#: ``http_code`` to a non-2xx answer, so listing ``http_code`` sends a refused key or an
+#: outage to the fallback output instead of an output made of empty variables.
+DATAMAP_ERROR_KEYS = ["error", "http_code"]
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase, SkillParameterError
 from signalwire.agents.skills._params import (
+    DATAMAP_ERROR_KEYS,
     api_key_param,
     base_url_param,
     required_text,
@@ -110,7 +111,7 @@ class ApiNinjasTriviaSkill(SkillBase):
                 f"{self.base_url}/trivia?category=%{{args.category}}",
                 headers={"X-Api-Key": self.api_key},
             )
-            .error_keys(["error", "http_code"])
+            .error_keys(DATAMAP_ERROR_KEYS)
             .output(
                 FunctionResult(
                     "Trivia from %{array[0].category}. Question: %{array[0].question} "

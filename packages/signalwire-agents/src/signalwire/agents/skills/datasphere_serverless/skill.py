@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase
+from signalwire.agents.skills._params import DATAMAP_ERROR_KEYS
 from signalwire.agents.skills.datasphere.skill import DataSphereConfig, datasphere_schema
 
 
@@ -51,11 +52,6 @@ class DataSphereServerlessSkill(SkillBase):
                 "What to look for, as a short question or phrase",
                 required=True,
             )
-            .expression(
-                "${args.query}",
-                r"^\s*$",
-                FunctionResult("What would you like me to look up in the knowledge base?"),
-            )
             .webhook(
                 "POST",
                 config.search_url,
@@ -70,21 +66,10 @@ class DataSphereServerlessSkill(SkillBase):
                     "append": "=== RESULT ===\n${this.text}\n" + "=" * 50 + "\n\n",
                 }
             )
-            .webhook_expressions(
-                [
-                    {
-                        "string": "${formatted_results}",
-                        "pattern": r"^\s*$",
-                        "output": FunctionResult(
-                            config.no_results("${input.args.query}")
-                        ).to_dict(),
-                    }
-                ]
-            )
             .output(
                 FunctionResult('I found this for "${input.args.query}":\n\n${formatted_results}')
             )
-            .error_keys(["error", "errors", "http_code"])
+            .error_keys(DATAMAP_ERROR_KEYS)
             .fallback_output(no_results)
         )
         function = dm.to_swaig_function()

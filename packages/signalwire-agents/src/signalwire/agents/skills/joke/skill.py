@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills._params import (
+    DATAMAP_ERROR_KEYS,
     api_key_param,
     base_url_param,
     required_text,
@@ -69,7 +70,7 @@ class JokeSkill(SkillBase):
                 enum=["jokes", "dadjokes"],
             )
             .webhook("GET", f"{self.base_url}/${{args.type}}", headers={"X-Api-Key": self.api_key})
-            .error_keys(["error", "http_code"])
+            .error_keys(DATAMAP_ERROR_KEYS)
             .output(FunctionResult("Here is a joke to tell the caller: ${array[0].joke}"))
             .fallback_output(
                 FunctionResult("Sorry, the joke service is not answering. Maybe try again later.")

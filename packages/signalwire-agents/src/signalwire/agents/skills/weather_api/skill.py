@@ -18,6 +18,7 @@ from urllib.parse import quote
 from signalwire.agents import DataMap, FunctionResult
 from signalwire.agents.skills import SkillBase
 from signalwire.agents.skills._params import (
+    DATAMAP_ERROR_KEYS,
     api_key_param,
     base_url_param,
     required_text,
@@ -83,7 +84,6 @@ class WeatherApiSkill(SkillBase):
         report = FunctionResult(
             "Report the current weather in a sentence or two, saying numbers as words "
             f"and units in full (for example 'sixty one {spoken}', never '61°'). "
-            "Place: ${location.name}, ${location.country}. "
             "Conditions: ${current.condition.text}. "
             f"Temperature: ${{current.temp_{temp}}} {spoken}, "
             f"feels like ${{current.feelslike_{temp}}} {spoken}. "
@@ -99,13 +99,8 @@ class WeatherApiSkill(SkillBase):
                 "The place to report on, such as 'Paris', 'Austin, Texas' or a postal code",
                 required=True,
             )
-            .expression(
-                "${args.location}",
-                r"^\s*$",
-                FunctionResult("Which place would you like the weather for?"),
-            )
             .webhook("GET", url)
-            .error_keys(["error", "http_code"])
+            .error_keys(DATAMAP_ERROR_KEYS)
             .output(report)
             .fallback_output(
                 FunctionResult(
