@@ -71,8 +71,9 @@ def _fillers_as_list(node: ast.AST) -> str | None:
         if keyword.arg == "fillers" and isinstance(keyword.value, _SEQUENCES):
             where = _call_name(node) or "the call"
             return (
-                f"fillers= of {where}() is given as a list; fillers are per language, a "
-                'mapping such as {"en-US": ["One moment", "Let me check"]}'
+                f"fillers= of {where}() is given as a list: it is sent as given (as "
+                "signalwire-sdk 3.7.5 sends it), not per language; a mapping such as "
+                '{"en-US": ["One moment", "Let me check"]} says which language each phrase is for'
             )
     return None
 
@@ -87,7 +88,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "fillers-list",
-        "fillers= given as a list (fillers are a mapping of language code to phrases)",
+        "fillers= given as a list (sent as given, not per language code)",
         _fillers_as_list,
     ),
 )
