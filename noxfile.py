@@ -53,7 +53,16 @@ VENDOR_SDK = "signalwire-sdk==3.7.5"
 VENDOR_BENCH_EXTRAS = ["httpx"]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {
-    "agents": ["run.py", "schema_validation.py", "skills.py", "otel_overhead.py"],
+    "agents": [
+        "run.py",
+        "schema_validation.py",
+        "skills.py",
+        "otel_overhead.py",
+        "dev_reload.py",
+        "coldstart.py",
+    ],
+    "relay": ["run.py", "coldstart.py"],
+    "rest": ["run.py", "coldstart.py"],
     "testing": ["run.py"],
     "search": ["run.py"],
 }
@@ -225,6 +234,11 @@ DOCUMENTED_IMPORTS = {
     "signalwire-rest": "from signalwire.rest import AsyncRestClient, RestClient",
     "signalwire-testing": "from signalwire.testing.swml import validate_swml",
 }
+#: Console scripts run with more than ``--help`` by ``nox -s install`` (each list one run).
+SCRIPT_RUNS = {
+    "swaig-test": [["--help"], ["--help-examples"]],
+    "sw-agent": [["--help"], ["dev", "--help"]],
+}
 #: The releases ``nox -s install`` upgrades from and refuses to share an environment with.
 ONE_X = "signalwire-agents==1.1.0"
 #: The 1.x script run after ``pip install -U signalwire-agents`` over ONE_X.
@@ -384,7 +398,8 @@ def install(session: nox.Session) -> None:
         session.run(python, "-W", "error", "-c", imports, external=True)
         for name in sorted(expected):
             for script in wheels[name][2]:
-                session.run(str(venv / "bin" / script), "--help", external=True, silent=True)
+                for args in SCRIPT_RUNS.get(script, [["--help"]]):
+                    session.run(str(venv / "bin" / script), *args, external=True, silent=True)
         session.log(f"{requirement}: {', '.join(f'{n} {v}' for n, v in sorted(ours.items()))}")
 
     # 1. By name, with the index enabled: alone, all together, with the documented extras.

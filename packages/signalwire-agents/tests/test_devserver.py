@@ -18,6 +18,8 @@ import httpx
 import pytest
 from agents_testkit import CREDS, basic, client_for, post_prompt_body, swaig_body, swml_fetch_body
 from devserver_helpers import APP, DevProcess
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
 from signalwire.agents._cli._dev._app import DevApp, Served
@@ -332,3 +334,73 @@ def test_the_command_reports_a_missing_file(tmp_path: Path) -> None:
         timeout=60,
     )
     assert out.returncode == 2 and "no such file" in out.stderr
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(["/api/call", "/api/replay/1", "/api/replay/x", "/api/nothing"]),
+    body=st.one_of(
+        _json_values.map(lambda v: json.dumps(v).encode()),
+        st.binary(max_size=64),
+        st.integers(min_value=1, max_value=5000).map(lambda n: b"[" * n + b"]" * n),
+        st.integers(min_value=1, max_value=5000).map(
+            lambda n: b'{"function":"lookup","arguments":' + b'{"a":' * n + b"1" + b"}" * n + b"}"
+        ),
+    ),
+)
+async def test_inspector_api_answers_bad_input_with_a_json_4xx(path: str, body: bytes) -> None:
+    async with client_for(dev_app(make_agent())) as client:
+        resp = await client.post(
+            INSPECT + path,
+            content=body,
+            headers={**basic(), **XI, "content-type": "application/json"},
+        )
+    assert resp.status_code in (200, 400, 404), (resp.status_code, resp.text)
+    assert isinstance(resp.json(), dict)
+
+
+async def test_a_deeply_nested_platform_request_is_recorded_as_text() -> None:
+    nested = b"[" * 5000 + b"]" * 5000
+    async with client_for(dev_app(make_agent())) as client:
+        resp = await client.post(
+            "/agent", content=nested, headers={**basic(), "content-type": "application/json"}
+        )
+        assert resp.status_code == 400  # the agent's own answer
+        (view,) = (await client.get(INSPECT + "/api/records", headers=basic())).json()
+    assert view["status"] == 400 and isinstance(view["request"], str)
+
+
+async def test_each_agent_of_a_server_has_its_own_inspector() -> None:
+    sales = make_agent()
+    support = AgentBase("support", route="/support", basic_auth=("s", "pw"), swaig_secret="k" * 32)
+    server = AgentServer()
+    server.register(sales, "/agent")
+    server.register(support, "/support")
+    app = DevApp(Served(server.app, [sales, support]), Recorder(10))
+    async with client_for(app) as client:
+        await swml(client)
+        resp = await client.post("/support", json=swml_fetch_body(), headers=basic("s", "pw"))
+        assert resp.status_code == 200
+        validate_swml(resp.json())
+        mine = (
+            await client.get("/support/_inspector/api/records", headers=basic("s", "pw"))
+        ).json()
+        # The sales agent's credentials do not open the support agent's inspector.
+        other = await client.get("/support/_inspector/api/records", headers=basic())
+        sales_view = (await client.get(INSPECT + "/api/records", headers=basic())).json()
+    assert [v["route"] for v in mine] == ["/support"]
+    assert other.status_code == 401
+    assert [v["route"] for v in sales_view] == ["/agent"]

@@ -178,3 +178,30 @@ def test_otel_console_example_prints_the_spans_of_one_call() -> None:
     assert tool["parent_id"] == spans[3]["context"]["span_id"]
     assert tool["attributes"]["signalwire.call_id"] == "demo-call"
     assert "http.server.request.duration" in text and "signalwire.agents.tool.duration" in text
+
+
+async def test_vendor_style_example() -> None:
+    agent = load("vendor_style_agent.py")["agent"]
+    async with client_for(agent.get_app()) as client:
+        plain = validate_swml(
+            (await client.post("/", json=swml_fetch_body("v1"), headers=basic())).json()
+        )
+        vip = validate_swml(
+            (await client.post("/?vip=1", json=swml_fetch_body("v2"), headers=basic())).json()
+        )
+        prompt = ai_of(plain)["prompt"]
+        assert prompt["pom"] == [{"title": "Role", "body": "You answer the phone for shop."}]
+        assert list(prompt["contexts"]) == ["sales", "support"]
+        assert [s["functions"] for s in prompt["contexts"]["sales"]["steps"]] == [
+            "none",
+            "lookup_item",
+        ]
+        greet = ai_of(vip)["prompt"]["contexts"]["sales"]["steps"][0]["text"]
+        assert "best customers" in greet
+        assert "best customers" not in prompt["contexts"]["sales"]["steps"][0]["text"]
+        fn = next(f for f in ai_of(plain)["SWAIG"]["functions"] if f["function"] == "lookup_item")
+        assert fn["fillers"] == ["Let me check the catalogue."]
+        resp = await client.post(
+            "/swaig/", json=swaig_body("lookup_item", {"item": "a kettle"}, "v1"), headers=basic()
+        )
+        assert resp.json() == {"response": "We have a kettle in stock."}

@@ -25,19 +25,34 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
+# JSON text nested from shallow to far past the parser's recursion limit (lists, objects, mixed).
+deep_json_text = st.builds(
+    lambda depth, opener: (
+        "".join(opener[i % len(opener)] for i in range(depth))
+        + "1"
+        + "".join("]" if opener[i % len(opener)] == "[" else "}" for i in reversed(range(depth)))
+    ),
+    st.integers(min_value=1, max_value=30_000),
+    st.sampled_from([["["], ['{"a":'], ["[", '{"a":']]),
+)
 swaig_like = st.fixed_dictionaries(
     {},
     optional={
         "function": st.sampled_from(["typed", "legacy", "nope", "", "x y", "vault"]) | json_values,
         "argument": st.fixed_dictionaries(
-            {}, optional={"parsed": json_values, "raw": st.text(max_size=30) | json_values}
+            {},
+            optional={
+                "parsed": json_values,
+                "raw": st.text(max_size=30) | json_values | deep_json_text,
+            },
         )
         | json_values,
         "arguments": json_values,
         "call_id": st.text(max_size=20) | json_values,
         "call": json_values,
         "conversation_id": json_values,
-        "post_prompt_data": json_values,
+        "post_prompt_data": json_values
+        | st.fixed_dictionaries({"raw": deep_json_text | st.text(max_size=30)}),
         "summary": json_values,
         "action": st.sampled_from(["post_conversation", "fetch_conversation"]) | json_values,
     },
@@ -62,6 +77,7 @@ bodies = (
     | json_values.map(lambda v: json.dumps(v).encode())
     | st.binary(max_size=64)
     | surrogate_bodies
+    | deep_json_text.map(str.encode)
 )
 header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
 extra_headers = st.dictionaries(

@@ -256,7 +256,7 @@ MUTATORS: dict[str, Callable[[AgentBase], Any]] = {
 #: Public names that read, serve or are overridden, never changing the configuration.
 NOT_MUTATORS = {
     # readers
-    "PROMPT_SECTIONS", "define_tools", "extract_sip_username", "full_validation_enabled",
+    "PROMPT_SECTIONS", "agent_id", "define_tools", "extract_sip_username", "full_validation_enabled",
     "get_basic_auth_credentials", "get_document", "get_full_url", "get_language_params",
     "get_name", "get_post_prompt", "get_prompt", "has_skill", "list_skills",
     "prompt_has_section", "render_document", "render_swml", "schema_utils", "skill_manager",

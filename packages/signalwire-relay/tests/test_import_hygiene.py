@@ -50,11 +50,55 @@ def test_websockets_loads_on_first_connect_only() -> None:
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["before"] == []
-    # the probe can see them once loaded: the transport, and the event models with their
-    # converter (built as the client starts connecting, so the first event does not wait)
+    # the probe can see them once loaded: the transport, but not yet the event models,
+    # which load once the client is connected (see the next test)
     assert "websockets.client" in result["after"]
-    assert "signalwire.relay.event" in result["after"]
-    assert "cattrs" in result["after"]
+    assert "signalwire.relay.event" not in result["after"]
+    assert "cattrs" not in result["after"]
+
+
+_AFTER_CONNECT = r"""
+import asyncio, json, sys
+from signalwire.testing.relay import FakeRelayServer
+from signalwire.relay import RelayClient
+
+def models():
+    return "signalwire.relay.event" in sys.modules or "cattrs" in sys.modules
+
+async def main():
+    server = FakeRelayServer(project="p", token="t")
+    await server.start()
+    client = RelayClient("p", "t", host=server.url, contexts=["office"], environ={},
+                         ping_interval=0)
+    try:
+        await client.connect()
+        connected = models()
+        for _ in range(3):  # the load is scheduled right after connect() returns
+            await asyncio.sleep(0)
+        return {"fakes_load_models": False, "at_connected": connected, "soon_after": models()}
+    finally:
+        await client.disconnect()
+        await server.stop()
+
+before = models()
+result = asyncio.run(main())
+result["fakes_load_models"] = before
+print(json.dumps(result))
+"""
+
+
+def test_event_models_load_right_after_connecting() -> None:
+    """A cold start reaches "connected" without the event models (attrs and cattrs); they
+    load on the next turn of the loop, before any event is likely to arrive."""
+    out = subprocess.run(
+        [sys.executable, "-c", _AFTER_CONNECT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"fakes_load_models": False, "at_connected": False, "soon_after": True}
 
 
 def test_dir_shows_only_the_public_api() -> None:

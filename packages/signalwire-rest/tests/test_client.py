@@ -244,17 +244,24 @@ def test_namespaces_are_built_once_and_lazily() -> None:
     client.close()
 
 
-def test_default_clients_send_through_httpx_transports() -> None:
+def test_default_clients_write_to_the_pools_and_a_given_transport_is_used() -> None:
+    """The default path sends through the keep-alive pools of ._wire (no httpx objects);
+    ``transport=`` replaces it with any httpx transport, LeanTransport included."""
     import httpx
 
     from signalwire.rest import LeanAsyncTransport, LeanTransport
+    from signalwire.rest._wire import SyncPool
+    from signalwire.rest._wire_async import AsyncPool
 
     client = RestClient("p", "t", "example.signalwire.com")
     aclient = AsyncRestClient("p", "t", "example.signalwire.com")
+    lean = RestClient("p", "t", "example.signalwire.com", transport=LeanTransport())
+    alean = AsyncRestClient("p", "t", "example.signalwire.com", transport=LeanAsyncTransport())
     try:
-        assert isinstance(client._engine._transport, LeanTransport)
-        assert isinstance(client._engine._transport, httpx.BaseTransport)
-        assert isinstance(aclient._engine._transport, LeanAsyncTransport)
-        assert isinstance(aclient._engine._transport, httpx.AsyncBaseTransport)
+        assert isinstance(client._engine._transport, SyncPool)
+        assert isinstance(aclient._engine._transport, AsyncPool)
+        assert isinstance(lean._engine._transport, httpx.BaseTransport)
+        assert isinstance(alean._engine._transport, httpx.AsyncBaseTransport)
     finally:
         client.close()
+        lean.close()

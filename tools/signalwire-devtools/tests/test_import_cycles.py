@@ -21,27 +21,18 @@ from signalwire_devtools.import_graph import (
 ROOT = Path(__file__).resolve().parents[3]
 SRC_DIRS = sorted(ROOT.glob("packages/*/src"))
 
-#: The circles still in the tree, each a group of modules that import one another. Each entry
-#: goes when its host/dependency pair talks through a Protocol instead; the test fails when an
-#: entry no longer matches, so the list only shrinks.
-KNOWN_CYCLES: set[frozenset[str]] = set()
-
 
 def _describe(groups: list[frozenset[str]]) -> str:
     graph = import_graph(module_files(SRC_DIRS))
     return "\n".join(" -> ".join(shortest_cycle(graph, group)) for group in groups)
 
 
-def test_no_new_import_cycle() -> None:
+def test_no_import_cycle() -> None:
+    """A module that needs something from its host names it in a Protocol instead of
+    importing the host (see CONTRIBUTING.md, Architecture)."""
     assert len(SRC_DIRS) >= 5, SRC_DIRS
-    new = [group for group in cycles(SRC_DIRS) if group not in KNOWN_CYCLES]
-    assert not new, f"modules import each other in a circle:\n{_describe(new)}"
-
-
-def test_the_known_cycles_are_all_still_there() -> None:
-    found = set(cycles(SRC_DIRS))
-    gone = [group for group in KNOWN_CYCLES if group not in found]
-    assert not gone, f"drop these from KNOWN_CYCLES (or update them): {[sorted(g) for g in gone]}"
+    found = cycles(SRC_DIRS)
+    assert not found, f"modules import each other in a circle:\n{_describe(found)}"
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:

@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -171,7 +170,9 @@ class AgentBase(SkillMixin, SWMLService):
             signing_key=signing_key,
             trust_proxy_for_signature=trust_proxy_for_signature,
         )
-        self.agent_id = agent_id or str(uuid.uuid4())
+        # Made on first use: importing uuid loads `platform` too, a cost every
+        # serverless cold start would pay for an id most agents never read.
+        self._agent_id: str | None = agent_id or None
         # Accepted for compatibility; signalwire-sdk 3.7.5 stores them without using them.
         self.default_webhook_url = default_webhook_url
         self.enable_post_prompt_override = enable_post_prompt_override
@@ -184,6 +185,19 @@ class AgentBase(SkillMixin, SWMLService):
 
     def _changed(self) -> None:
         self._version = getattr(self, "_version", 0) + 1
+
+    @property
+    def agent_id(self) -> str:
+        """This agent's id: the ``agent_id`` given to the constructor, else a random UUID."""
+        if self._agent_id is None:
+            import uuid
+
+            self._agent_id = str(uuid.uuid4())
+        return self._agent_id
+
+    @agent_id.setter
+    def agent_id(self, value: str) -> None:
+        self._agent_id = value
 
     @property
     def auto_answer(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from signalwire.agents import _schema
+from signalwire.agents._hosting import loopless
 from signalwire.agents._hosting.auth import BasicAuth, decode_basic, resolve_basic_auth
 from signalwire.agents._hosting.config import config_get
 from signalwire.agents._hosting.http import (
@@ -55,12 +56,20 @@ def _truthy(value: str | None) -> bool:
 
 
 async def run_callable(func: Callable[..., Any], *args: Any) -> Any:
-    """Await ``func(*args)`` if it is async; otherwise run it in a worker thread."""
+    """Await ``func(*args)`` if it is async; otherwise run it in a worker thread
+    (inline when a serverless request is answered without a loop: see ``loopless``)."""
+    if inspect.iscoroutinefunction(func):
+        loopless.require_loop()
+        return await func(*args)
+    if loopless.active():
+        result = func(*args)
+        if inspect.isawaitable(result):
+            loopless.require_loop()
+            return await result
+        return result
     import asyncio  # lazy: keeps ``import signalwire.agents`` light
     import contextvars
 
-    if inspect.iscoroutinefunction(func):
-        return await func(*args)
     loop = asyncio.get_running_loop()
     ctx = contextvars.copy_context()
     result = await loop.run_in_executor(None, functools.partial(ctx.run, func, *args))
@@ -186,6 +195,8 @@ class SWMLService(SWMLVerbsMixin):
         self._routing_callbacks: dict[str, Callable[..., Any]] = {}
         self._verb_handlers: dict[str, Any] = {}
         self._app: Starlette | None = None
+        #: The handler in-process requests go through while get_app() was never called.
+        self._direct_handler: ServiceApp | None = None
         self._server: Any = None
         self._register_class_tools()
 
@@ -895,12 +906,31 @@ class SWMLService(SWMLVerbsMixin):
     def handle_serverless_request(
         self, event: Any = None, context: Any = None, mode: str | None = None
     ) -> Any:
-        """Answer one Lambda, Cloud Functions, Azure or CGI request through :meth:`get_app`."""
+        """Answer one Lambda, Cloud Functions, Azure or CGI request as :meth:`get_app` would."""
         from signalwire.agents._hosting import serverless
 
         return serverless.handle(
-            serverless.resolve_mode(mode, event), self.get_app(), event, context
+            serverless.resolve_mode(mode, event), self._in_process_app(), event, context
         )
+
+    def _in_process_app(self) -> Any:
+        """The ASGI app a request made in process goes through (serverless
+        invocations, ``swaig-test``).
+
+        Until :meth:`get_app` is called nothing can have been added to the app (no
+        route, middleware or exception handler), and the app built around this
+        service's handler passes every HTTP request straight to it (see
+        ``_hosting/app.py``). Answering through the handler itself gives the same
+        answers without importing the web framework, which is much of what a
+        serverless cold start or a CLI run would otherwise pay. Once the app exists it
+        is used.
+        """
+        if self._app is not None:
+            return self._app
+        if self._direct_handler is None:
+            self._check_before_serving()
+            self._direct_handler = ServiceApp(self, self.route, with_health=True)
+        return self._direct_handler
 
     def stop(self) -> None:
         """Ask a running :meth:`serve` to exit."""

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from signalwire.agents._hosting import loopless
 from signalwire.agents._logging import KVLogger
 from signalwire.agents._otel import telemetry
 from signalwire.agents._swaig_function import (
@@ -78,8 +79,6 @@ async def _outcome(
     span: Span | None,
 ) -> tuple[dict[str, Any], bool, str | None]:
     """The reply, whether the call failed, and the error type (``"timeout"``, the class name)."""
-    import asyncio  # lazy: keeps ``import signalwire.agents`` light
-
     tool = fn if isinstance(fn, SWAIGFunction) else None
     timeout = (tool.timeout if tool is not None else None) or default_timeout
     expose = (tool.expose_errors if tool is not None else False) or default_expose
@@ -88,10 +87,14 @@ async def _outcome(
         if timeout is None:
             result = await call()
         else:
-            result = await asyncio.wait_for(call(), timeout)
-    except asyncio.TimeoutError:
-        log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
-        return timeout_response(name), True, "timeout"
+            import asyncio  # lazy: keeps ``import signalwire.agents`` light
+
+            loopless.require_loop()  # a deadline needs a loop's timer
+            try:
+                result = await asyncio.wait_for(call(), timeout)
+            except asyncio.TimeoutError:
+                log.error("tool %r timed out after %ss (call_id=%s)", name, timeout, call_id)
+                return timeout_response(name), True, "timeout"
     except Exception as exc:
         log.exception("tool %r failed (call_id=%s)", name, call_id)
         if span is not None:

@@ -371,7 +371,6 @@ class RelayClient:
         if self._supervisor is not None and not self._supervisor.done():
             await self.wait_ready()
             return
-        _load_event_models()
         self._routing()
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
@@ -384,6 +383,11 @@ class RelayClient:
         except BaseException:
             await self._shutdown(RelayConnectionError("connect failed"))
             raise
+        if _parse_event is None:
+            # Connected first, then the event models load while the platform has nothing
+            # to say yet: a cold start reaches "connected" without paying for them, and
+            # the first event rarely waits (it loads them itself if it comes sooner).
+            loop.call_soon(_load_event_models)
 
     async def wait_ready(self, timeout: float | None = None) -> None:
         """Wait until the session is connected (immediately if it is).
@@ -1016,6 +1020,14 @@ class RelayClient:
     def _dispatch(self, payload: JSONObject) -> None:
         parse = _parse_event
         if parse is None:
+            if (
+                payload.get("event_type") == c.EVENT_AUTHORIZATION_STATE
+                and self._event_handler is None
+            ):
+                # The platform's first event after every connect: the protocol layer
+                # has kept its state already, and no call is concerned, so a client
+                # that has not loaded the event models yet need not load them for it.
+                return
             parse = _load_event_models()
         event = parse(payload)
         if self._event_handler is not None:
@@ -1085,9 +1097,9 @@ class RelayClient:
 def _load_event_models() -> Callable[[JSONObject], RelayEvent]:
     """Import the event models (attrs) and build their cattrs converter, once; return the parser.
 
-    Done when the client starts connecting rather than at import (it is most
-    of the package's import cost) or with the first event (which would then
-    wait for it, acks included).
+    Scheduled right after the client connects, rather than at import (it is most
+    of the package's import cost) or before connecting (a cold start would wait for
+    it); the first event loads them itself if it arrives sooner.
     """
     global _parse_event
     if _parse_event is None:

@@ -527,12 +527,18 @@ def _get_converter() -> cattrs.Converter:
         renames: dict[type[RelayEvent], dict[str, Any]] = {
             QueueEvent: {"queue_id": override(rename="id"), "queue_name": override(rename="name")}
         }
-        classes: list[type[RelayEvent]] = [RelayEvent, *EVENT_CLASSES.values()]
-        for cls in classes:
-            fn: Any = make_dict_structure_fn(
+
+        def structure_fn(cls: type[RelayEvent]) -> Any:
+            return make_dict_structure_fn(
                 cls, conv, _cattrs_detailed_validation=False, **envelope, **renames.get(cls, {})
             )
-            conv.register_structure_hook(cls, fn)
+
+        # Each model's function is generated the first time an event of that type
+        # arrives (then cached by cattrs and by _hook): generating all of them up front
+        # would cost a connecting client tens of milliseconds for types it may never see.
+        conv.register_structure_hook_factory(
+            lambda t: isinstance(t, type) and issubclass(t, RelayEvent), structure_fn
+        )
         _converter = conv
     return _converter
 

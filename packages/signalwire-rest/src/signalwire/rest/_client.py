@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from signalwire.rest._pagination import Paginator
     from signalwire.rest._wire import Key, Verify
 
-# httpx, signalwire.core and the request engine load when the first client is built,
-# not at import: `from signalwire.rest import RestClient` stays cheap.
+# signalwire.core and the request engine load when the first client is built, not at
+# import: `from signalwire.rest import RestClient` stays cheap. httpx loads only when a
+# transport built on it is passed (the default path writes to the pools of ._wire).
 
 __all__ = ["AsyncRestClient", "RestClient"]
 
@@ -90,11 +91,11 @@ class RestClient(ClientTree[Any]):
     endpoints that answer with an array). Use as a context manager, or call
     :meth:`close`, to release pooled connections.
 
-    Requests go through httpx's transport interface. ``transport`` replaces the
-    default :class:`LeanTransport` (a lean HTTP/1.1 keep-alive pool) with any
-    ``httpx.BaseTransport``, e.g. ``httpx.HTTPTransport(proxy=...)``.
+    By default requests go to a lean HTTP/1.1 keep-alive pool without loading
+    httpx. ``transport`` sends them through any ``httpx.BaseTransport`` instead,
+    e.g. ``httpx.HTTPTransport(proxy=...)`` for a proxy or HTTP/2.
     ``verify`` (True, False, a CA bundle path or an ``ssl.SSLContext``; default
-    from ``SIGNALWIRE_REST_CA_FILE``) applies to the default transport only.
+    from ``SIGNALWIRE_REST_CA_FILE``) applies to the default pool only.
 
     ``timeout=`` (seconds per attempt) and ``retries=`` (extra attempts) are
     shortcuts for the same fields of ``request_options``, and win over them.
@@ -126,13 +127,11 @@ class RestClient(ClientTree[Any]):
             project, token, host or space, environ
         )
         from signalwire.rest._http import SyncEngine
-        from signalwire.rest._lean import LeanTransport
+        from signalwire.rest._wire import SyncPool
 
         self._project_id = project_id
-        # Every request is an httpx.Request handed to an httpx transport; the default is
-        # the lean HTTP/1.1 pool plugged in through httpx's public transport interface.
         self._engine: SyncEngine = SyncEngine(
-            transport or LeanTransport(verify=_verify(verify, environ)),
+            transport or SyncPool(verify=_verify(verify, environ)),
             key,
             netloc,
             auth,
@@ -205,7 +204,7 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
 
     ``transport`` accepts any ``httpx.AsyncBaseTransport``, e.g.
     ``httpx.AsyncHTTPTransport()`` or ``httpx.ASGITransport(app)``.
-    ``max_connections`` bounds the default transport's pool. ``subscriber_token``
+    ``max_connections`` bounds the default pool. ``subscriber_token``
     works as on :class:`RestClient`.
     """
 
@@ -229,12 +228,12 @@ class AsyncRestClient(ClientTree[Awaitable[Any]]):
             project, token, host or space, environ
         )
         from signalwire.rest._http import AsyncEngine
-        from signalwire.rest._lean import LeanAsyncTransport
+        from signalwire.rest._wire_async import AsyncPool
 
         self._project_id = project_id
         self._engine: AsyncEngine = AsyncEngine(
             transport
-            or LeanAsyncTransport(verify=_verify(verify, environ), max_connections=max_connections),
+            or AsyncPool(verify=_verify(verify, environ), max_connections=max_connections),
             key,
             netloc,
             auth,

@@ -1,25 +1,30 @@
 """The request engine shared by both clients: encoding, retries, error mapping.
 
-Each request is an ``httpx.Request`` handed to an httpx transport through
-httpx's public transport interface: by default :class:`~signalwire.rest.LeanTransport`
-(a lean HTTP/1.1 keep-alive pool, see :mod:`signalwire.rest._lean`), or any
-transport the user passes (``httpx.HTTPTransport`` for proxies or HTTP/2,
-``httpx.ASGITransport``, ``httpx.MockTransport``...). The client layer of httpx
-(cookies, redirects, auth flows, event hooks) is not needed for a JSON API with a
-fixed Basic-auth header, so the engine talks to the transport directly.
+Two ways out, chosen when the client is built:
+
+* by default the engine writes each request's bytes itself and hands them to a
+  keep-alive pool of :mod:`signalwire.rest._wire` (sockets or asyncio streams).
+  Nothing of httpx is imported on this path, so a script or serverless function
+  that only talks to the REST API does not pay for loading httpx;
+* with ``transport=`` (any ``httpx.BaseTransport``/``httpx.AsyncBaseTransport``:
+  ``httpx.HTTPTransport`` for proxies or HTTP/2, ``httpx.ASGITransport``,
+  ``httpx.MockTransport``, :class:`~signalwire.rest.LeanTransport`...) each request
+  is an ``httpx.Request`` handed to that transport through httpx's public
+  transport interface.
+
+The client layer of httpx (cookies, redirects, auth flows, event hooks) is not
+needed for a JSON API with a fixed Basic-auth header, so the engine talks to the
+transport directly either way.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
-import logging
+import sys
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote, urlencode
 
 from signalwire.rest._errors import (
     SignalWireRestError,
@@ -27,25 +32,50 @@ from signalwire.rest._errors import (
     SignalWireRestTransportError,
     rest_error,
 )
-from signalwire.rest._options import RequestOptions, ResolvedOptions
 from signalwire.rest._otel import active, telemetry
 from signalwire.rest._pagination import Paginator
+from signalwire.rest._resolved import ResolvedOptions, resolve
 from signalwire.rest._wire import (
     ConnectFailed,
     ConnectTimedOut,
     Key,
     ReadFailed,
     ReadTimedOut,
+    SyncPool,
     WireFailure,
     WriteTimedOut,
 )
 
 if TYPE_CHECKING:
+    import logging
+
     import httpx
+
+    from signalwire.rest._options import RequestOptions
+    from signalwire.rest._wire_async import AsyncPool
 
 __all__ = ["AsyncEngine", "SyncEngine"]
 
-log = logging.getLogger("signalwire.rest")
+LOGGER_NAME = "signalwire.rest"
+_logger: logging.Logger | None = None
+
+
+def _debug_logger() -> logging.Logger | None:
+    """The package logger when it takes DEBUG records, else None.
+
+    Until some code imports :mod:`logging`, nothing can have configured it, and a DEBUG
+    record would go nowhere (logging's last-resort handler shows WARNING and above).
+    So the engine never imports logging itself: a script's cold start skips it, and the
+    first request after the application sets logging up is logged as usual.
+    """
+    global _logger
+    if _logger is None:
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return None
+        _logger = logging.getLogger(LOGGER_NAME)
+    return _logger if _logger.isEnabledFor(10) else None  # 10: logging.DEBUG
+
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 #: Statuses that mean "not processed, try later": retried for every method.
@@ -54,6 +84,12 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _NO_CONTENT = frozenset({204, 205, 304})
 _URL_CACHE_SIZE = 512
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: Characters left as they are in a request target: RFC 3986 reserved and unreserved
+#: characters and ``%`` (paths and queries arrive already quoted; anything else, such as
+#: a space or a non-ASCII character in a hand-written ``client.request()`` path, is
+#: percent-encoded as httpx would).
+_TARGET_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 
 def encode_query(query: Mapping[str, Any]) -> str:
@@ -88,6 +124,8 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # rare: a date rather than seconds
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -149,12 +187,16 @@ class _EngineBase:
             ("Accept", _JSON),
             ("User-Agent", user_agent),
         ]
-        self._options = options or RequestOptions()
-        self._resolved_default = self._options.resolve()
+        self._options = options
+        self._resolved_default = resolve(options)
         self._timeouts = self._timeout_ext(self._resolved_default.timeout)
         self._compat_base = compat_base
         self._url_cache: dict[str, httpx.URL] = {}
         self._header_cache: dict[str | None, httpx.Headers] = {}
+        self._key = key
+        self._host_header = f"Host: {netloc}\r\n"
+        self._target_cache: dict[str, bytes] = {}
+        self._head_cache: dict[str | None, bytes] = {}
 
     @property
     def compat_base(self) -> str:
@@ -183,7 +225,7 @@ class _EngineBase:
     def _resolve(self, options: RequestOptions | None) -> ResolvedOptions:
         if options is None:
             return self._resolved_default
-        return self._options.merge(options).resolve()
+        return resolve(options if self._options is None else self._options.merge(options))
 
     def _prepare(
         self,
@@ -239,6 +281,46 @@ class _EngineBase:
             extensions={"timeout": timeouts},
         )
 
+    def _wire_bytes(self, prep: _Prepared, extra: Mapping[str, str] | None = None) -> bytes:
+        """The request as HTTP/1.1 bytes for the default pools (no httpx objects).
+
+        The same headers the httpx path sends, in one buffer: request line, ``Host``,
+        the client's headers, ``Content-Type``, ``extra`` (trace context),
+        ``Content-Length``, body. Both the request line and the header block recur, so
+        each is cached (bounded; never with ``extra``).
+        """
+        line = self._target_cache.get(prep.url)
+        if line is None:
+            if len(self._target_cache) >= _URL_CACHE_SIZE:
+                self._target_cache.clear()
+            target = quote(prep.url[len(self._base_url) :] or "/", safe=_TARGET_SAFE)
+            line = self._target_cache[prep.url] = f" {target} HTTP/1.1\r\n".encode("ascii")
+        cacheable = prep.auth is None and not extra
+        block = self._head_cache.get(prep.content_type) if cacheable else None
+        if block is None:
+            headers = (
+                self._headers
+                if prep.auth is None
+                else [
+                    ("Authorization", prep.auth),
+                    *self._headers[1:],
+                ]
+            )
+            text = self._host_header + "".join(f"{k}: {v}\r\n" for k, v in headers)
+            if prep.content_type is not None:
+                text += f"Content-Type: {prep.content_type}\r\n"
+            if extra:  # trace context (traceparent, ...) of the current span
+                text += "".join(f"{k}: {v}\r\n" for k, v in extra.items())
+            block = text.encode("latin-1")
+            if cacheable:
+                self._head_cache[prep.content_type] = block
+        body = prep.content
+        if body or prep.method in _BODY_METHODS:
+            length = b"Content-Length: %d\r\n\r\n" % len(body)
+        else:
+            length = b"\r\n"
+        return b"".join((prep.method.encode("ascii"), line, block, length, body))
+
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
         if opts.abort_signal is not None and opts.abort_signal.is_set():
@@ -267,6 +349,8 @@ class _EngineBase:
         return status in ALWAYS_RETRYABLE or method in IDEMPOTENT
 
     def _rpc_envelope(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        import uuid
+
         return {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method, "params": params}
 
     def _rpc_result(self, path: str, reply: Any) -> Any:
@@ -300,7 +384,8 @@ class _EngineBase:
 
     def _log(self, prep: _Prepared, outcome: int | str, attempt: int) -> None:
         """One attempt's outcome: its status, or the transport error's reason."""
-        if log.isEnabledFor(logging.DEBUG):
+        log = _debug_logger()
+        if log is not None:
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
             log.debug("%s %s -> %s (attempt %d)", prep.method, path, outcome, attempt)
 
@@ -311,7 +396,8 @@ class _EngineBase:
         traced = active()
         if traced is not None:
             traced.retry(cause, delay, attempt)
-        if log.isEnabledFor(logging.DEBUG):
+        log = _debug_logger()
+        if log is not None:
             path = prep.url[len(self._base_url) :].split("?", 1)[0]
             log.debug(
                 "%s %s: retrying after %s in %.2f s (retry %d of %d)",
@@ -341,11 +427,11 @@ def _wire_failure(exc: Exception) -> WireFailure:
 
 
 class SyncEngine(_EngineBase):
-    """Blocking engine over a lean pool or any ``httpx.BaseTransport``."""
+    """Blocking engine over a keep-alive :class:`SyncPool` or any ``httpx.BaseTransport``."""
 
     def __init__(
         self,
-        transport: httpx.BaseTransport,
+        transport: httpx.BaseTransport | SyncPool,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -360,11 +446,32 @@ class SyncEngine(_EngineBase):
         )
         self._sleep = sleep
         self._transport = transport
+        if isinstance(transport, SyncPool):
+            self._send = self._send_pool  # type: ignore[method-assign]
+
+    def _send_pool(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Default path: the request's bytes straight to the pool."""
+        pool = self._transport
+        assert isinstance(pool, SyncPool)
+        t = opts.timeout
+        traced = active()
+        if traced is None:
+            data = self._wire_bytes(prep)
+        else:
+            carrier: dict[str, str] = {}
+            traced.inject(carrier)
+            data = self._wire_bytes(prep, carrier)
+        head, body = pool.send_bytes(self._key, prep.method, data, t, t, t)
+        if traced is not None:
+            traced.response(head.status, head.header_dict())
+        return _Reply(head.status, body, head.header_dict)
 
     def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Through a user-chosen httpx transport."""
         import httpx
 
         transport = self._transport
+        assert not isinstance(transport, SyncPool)
         request = self._request(prep, opts)
         traced = active()
         if traced is not None:
@@ -476,18 +583,18 @@ class SyncEngine(_EngineBase):
         return self._rpc_result(path, self.call("POST", path, json=envelope, options=options))
 
     def close(self) -> None:
-        """Close the transport and its connections."""
+        """Close the transport (or pool) and its connections."""
         self._transport.close()
 
 
 class AsyncEngine(_EngineBase):
-    """asyncio engine over a lean pool or any ``httpx.AsyncBaseTransport``."""
+    """asyncio engine over a keep-alive :class:`AsyncPool` or any ``httpx.AsyncBaseTransport``."""
 
     is_async = True
 
     def __init__(
         self,
-        transport: httpx.AsyncBaseTransport,
+        transport: httpx.AsyncBaseTransport | AsyncPool,
         key: Key,
         netloc: str,
         auth_header: str,
@@ -499,12 +606,35 @@ class AsyncEngine(_EngineBase):
         super().__init__(
             key, netloc, auth_header, user_agent, options, compat_base, subscriber_token
         )
+        from signalwire.rest._wire_async import AsyncPool  # with the async client only
+
         self._transport = transport
+        self._pool = transport if isinstance(transport, AsyncPool) else None
+        if self._pool is not None:
+            self._send = self._send_pool  # type: ignore[method-assign]
+
+    async def _send_pool(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Default path: the request's bytes straight to the pool."""
+        pool = self._pool
+        assert pool is not None
+        t = opts.timeout
+        traced = active()
+        if traced is None:
+            data = self._wire_bytes(prep)
+        else:
+            carrier: dict[str, str] = {}
+            traced.inject(carrier)
+            data = self._wire_bytes(prep, carrier)
+        head, body = await pool.send_bytes(self._key, prep.method, data, t, t)
+        if traced is not None:
+            traced.response(head.status, head.header_dict())
+        return _Reply(head.status, body, head.header_dict)
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
+        """Through a user-chosen httpx transport."""
         import httpx
 
-        transport = self._transport
+        transport = cast("httpx.AsyncBaseTransport", self._transport)  # _pool is None here
         request = self._request(prep, opts)
         traced = active()
         if traced is not None:
@@ -587,6 +717,8 @@ class AsyncEngine(_EngineBase):
     async def _wait(self, prep: _Prepared, opts: ResolvedOptions, delay: float) -> None:
         self._aborted(prep, opts)
         if delay > 0:
+            import asyncio
+
             await asyncio.sleep(delay)
 
     def paginate(
@@ -617,5 +749,5 @@ class AsyncEngine(_EngineBase):
         return self._rpc_result(path, reply)
 
     async def aclose(self) -> None:
-        """Close the transport and its connections."""
+        """Close the transport (or pool) and its connections."""
         await self._transport.aclose()

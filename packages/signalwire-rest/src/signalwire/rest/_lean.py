@@ -18,7 +18,6 @@ from __future__ import annotations
 import httpx
 
 from signalwire.rest._wire import (
-    AsyncPool,
     ConnectFailed,
     ConnectTimedOut,
     Head,
@@ -32,6 +31,7 @@ from signalwire.rest._wire import (
     WriteFailed,
     WriteTimedOut,
 )
+from signalwire.rest._wire_async import AsyncPool
 
 __all__ = ["LeanAsyncTransport", "LeanTransport"]
 

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-__all__ = ["AbortSignal", "RequestOptions", "ResolvedOptions"]
+# The built-in values live with the resolver; named here too for readers of this module.
+from signalwire.rest._resolved import (
+    DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_ON_STATUS,
+    DEFAULT_TIMEOUT,
+    AbortSignal,
+    ResolvedOptions,
+    resolve,
+)
+
+__all__ = [
+    "DEFAULT_MAX_RETRY_DELAY",
+    "DEFAULT_RETRIES",
+    "DEFAULT_RETRY_BACKOFF",
+    "DEFAULT_RETRY_ON_STATUS",
+    "DEFAULT_TIMEOUT",
+    "AbortSignal",
+    "RequestOptions",
+    "ResolvedOptions",
+]
 
 _T = TypeVar("_T")
-
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_RETRIES = 2
-DEFAULT_RETRY_ON_STATUS = frozenset({429, 500, 502, 503, 504})
-DEFAULT_RETRY_BACKOFF = 0.5
-DEFAULT_MAX_RETRY_DELAY = 30.0
-
-
-class AbortSignal(Protocol):
-    """Anything with ``is_set()``, e.g. :class:`threading.Event` or :class:`asyncio.Event`."""
-
-    def is_set(self) -> bool:
-        """True once the caller wants the request abandoned."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -70,37 +77,7 @@ class RequestOptions:
 
     def resolve(self) -> ResolvedOptions:
         """Fill the unset fields with the built-in defaults."""
-        return ResolvedOptions(
-            timeout=DEFAULT_TIMEOUT if self.timeout is None else self.timeout,
-            retries=DEFAULT_RETRIES if self.retries is None else max(0, self.retries),
-            retry_on_status=frozenset(
-                DEFAULT_RETRY_ON_STATUS if self.retry_on_status is None else self.retry_on_status
-            ),
-            retry_backoff=(
-                DEFAULT_RETRY_BACKOFF if self.retry_backoff is None else self.retry_backoff
-            ),
-            max_retry_delay=(
-                DEFAULT_MAX_RETRY_DELAY if self.max_retry_delay is None else self.max_retry_delay
-            ),
-            abort_signal=self.abort_signal,
-        )
-
-
-@dataclass(frozen=True)
-class ResolvedOptions:
-    """:class:`RequestOptions` with every default filled in (internal)."""
-
-    timeout: float
-    retries: int
-    retry_on_status: frozenset[int]
-    retry_backoff: float
-    max_retry_delay: float
-    abort_signal: AbortSignal | None
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before retry number ``attempt`` (1-based)."""
-        wait = retry_after if retry_after is not None else self.retry_backoff * 2 ** (attempt - 1)
-        return max(0.0, min(wait, self.max_retry_delay))
+        return resolve(self)
 
 
 def _pick(first: _T | None, second: _T | None) -> _T | None:

@@ -11,7 +11,6 @@ on) or when a next link repeats, which would otherwise loop forever.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Pages", "Paginator", "page_items"]
 
-log = logging.getLogger("signalwire.rest.pagination")
 
 #: Fetches one page by path-and-query; returns the page or an awaitable of it.
 Fetch = Callable[[str, "RequestOptions | None"], Any]
@@ -119,7 +117,11 @@ class Paginator:
         if link is None:
             return None
         if link in seen:
-            log.warning("pagination stopped: next link %s repeats", link)
+            import logging  # rare: a server that links a page to itself
+
+            logging.getLogger("signalwire.rest.pagination").warning(
+                "pagination stopped: next link %s repeats", link
+            )
             return None
         seen.add(link)
         return link

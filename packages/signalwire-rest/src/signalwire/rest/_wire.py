@@ -7,25 +7,24 @@ importing httpx at all.
 
 What the pools do: persistent connections per (scheme, host, port),
 Content-Length, chunked and read-to-close response bodies, 1xx interim
-responses, TLS (httpx's default SSL context), timeouts, and one
+responses, TLS (the CA bundle httpx trusts), timeouts, and one
 transparent resend when a pooled connection turns out to have been closed by
 the server before it answered. What they do not do: proxies, HTTP/2, streaming.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import select
 import socket
-import ssl
 import sys
 import threading
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, Union
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = [
-    "AsyncPool",
     "ConnectFailed",
     "ConnectTimedOut",
     "Head",
@@ -46,7 +45,9 @@ _MAX_LINE = 65536
 _MAX_HEADERS = 200
 _MAX_IDLE_PER_HOST = 32
 
-Verify = bool | str | ssl.SSLContext
+#: ``verify=``: True, False, a CA bundle path or an ``ssl.SSLContext``. (A string
+#: annotation: ssl loads with the first https connection, not with this module.)
+Verify = Union[bool, str, "ssl.SSLContext"]
 Key = tuple[str, str, int]
 
 
@@ -96,8 +97,15 @@ class _Stale(Exception):
 
 
 def ssl_context(verify: Verify) -> ssl.SSLContext:
-    """A client TLS context: ``True`` is httpx's default context (its CA bundle), a string
-    names a CA file, ``False`` disables verification."""
+    """A client TLS context: ``True`` trusts what httpx trusts by default, a string names
+    a CA file, ``False`` disables verification.
+
+    For ``True`` the context is built without importing httpx, with httpx's own rules:
+    ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` when set, else the certifi CA bundle (certifi
+    is installed with httpx), else the system store when certifi is missing.
+    """
+    import ssl  # here, not at import: plain-http clients (local fakes, tests) never need it
+
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str):
@@ -107,9 +115,24 @@ def ssl_context(verify: Verify) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
-    import httpx  # the transport is an httpx transport, so this costs nothing extra
+    import os
 
-    return httpx.create_ssl_context()
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - httpx requires certifi
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _ssl_error() -> type[OSError]:
+    """``ssl.SSLError`` once ssl is loaded; before that no TLS connection exists, so
+    :class:`ConnectionError` (already caught beside it) stands in."""
+    ssl = sys.modules.get("ssl")
+    return ConnectionError if ssl is None else ssl.SSLError
 
 
 class Head:
@@ -287,7 +310,7 @@ class SyncPool:
                 payload = self._read_body(conn, head, method)
             except TimeoutError as exc:
                 raise ReadTimedOut(str(exc) or "read timed out") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
+            except (ConnectionError, _ssl_error()) as exc:
                 raise ReadFailed(str(exc)) from exc
             keep = head.reusable(method)
             return head, payload
@@ -368,8 +391,11 @@ class SyncPool:
 
     def _connect(self, key: Key, timeout: float | None) -> _SyncConn:
         scheme, host, port = key
+        # An ASCII host goes to getaddrinfo as bytes: a str would be encoded with the
+        # "idna" codec first, which loads stringprep and unicodedata on the first request.
+        address = host.encode("ascii") if host.isascii() else host
         try:
-            sock = socket.create_connection((host, port), timeout=timeout)
+            sock = socket.create_connection((address, port), timeout=timeout)  # type: ignore[arg-type]
         except TimeoutError as exc:
             raise ConnectTimedOut(str(exc) or "connect timed out") from exc
         except OSError as exc:
@@ -407,222 +433,3 @@ class SyncPool:
             self._idle.clear()
         for conn in conns:
             conn.close()
-
-
-# -- async -----------------------------------------------------------------------------
-
-
-class _AsyncConn:
-    __slots__ = ("idle", "key", "reader", "writer")
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, key: Key):
-        self.reader = reader
-        self.writer = writer
-        self.key = key
-        #: In the pool, waiting for a request: a hang-up from the server closes it at once.
-        self.idle = False
-
-    def usable(self) -> bool:
-        return not (self.reader.at_eof() or self.writer.is_closing())
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.writer.close()
-
-
-class _PooledProtocol(asyncio.StreamReaderProtocol):
-    """The stream protocol of a pooled connection: closes our end as soon as the server
-    closes an idle connection, so it never waits in CLOSE_WAIT for the next request."""
-
-    conn: _AsyncConn | None = None
-
-    def eof_received(self) -> bool:
-        keep_open = bool(super().eof_received())
-        conn = self.conn
-        if conn is not None and conn.idle:
-            conn.close()
-            return False
-        return keep_open
-
-
-if sys.version_info >= (3, 11):
-
-    async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
-        async with asyncio.timeout(timeout):
-            return await work
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(timeout: float | None, work: Awaitable[_T]) -> _T:
-        return await asyncio.wait_for(work, timeout)
-
-
-class AsyncPool:
-    """asyncio keep-alive connections over streams.
-
-    Concurrent requests each take their own connection (at most
-    ``max_connections`` at once; the rest wait for one). The pool belongs to
-    the event loop that first used it; a new loop starts a new pool.
-    """
-
-    def __init__(self, *, verify: Verify = True, max_connections: int = 100) -> None:
-        if max_connections < 1:
-            raise ValueError("max_connections must be at least 1")
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
-        self._max = max_connections
-        self._idle: dict[Key, list[_AsyncConn]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
-        self._closed = False
-
-    def _bind(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop or self._slots is None:
-            # Connections of another (usually finished) loop cannot be used here.
-            for idle in self._idle.values():
-                for conn in idle:
-                    conn.close()
-            self._idle = {}
-            self._loop = loop
-            self._slots = asyncio.Semaphore(self._max)
-        return self._slots
-
-    async def send_bytes(
-        self, key: Key, method: str, data: bytes, connect_t: float | None, read_t: float | None
-    ) -> tuple[Head, bytes]:
-        """Send one serialized request to ``(scheme, host, port)``; return head and body.
-
-        Errors are :class:`WireFailure` subclasses.
-        """
-        if self._closed:
-            raise RuntimeError("the transport is closed")
-        slots = self._bind()
-        async with slots:
-            conn, reused = await self._acquire(key, connect_t)
-            try:
-                return await self._exchange(conn, reused, method, data, read_t)
-            except _Stale as stale:
-                if method not in _RESENDABLE:
-                    raise stale.cause from None
-                conn, _ = await self._acquire(key, connect_t, fresh=True)
-                try:
-                    return await self._exchange(conn, False, method, data, read_t)
-                except _Stale as exc:
-                    raise exc.cause from None
-
-    async def _exchange(
-        self, conn: _AsyncConn, reused: bool, method: str, data: bytes, read_t: float | None
-    ) -> tuple[Head, bytes]:
-        keep = False
-        try:
-            conn.writer.write(data)
-            try:
-                head, payload = await _within(read_t, self._read(conn, reused, method))
-            except (TimeoutError, asyncio.TimeoutError) as exc:
-                raise ReadTimedOut("timed out waiting for the response") from exc
-            keep = head.reusable(method)
-            return head, payload
-        finally:
-            # The server may already have hung up (its EOF arrived with the answer).
-            if keep and not self._closed and conn.usable():
-                conn.idle = True
-                self._idle.setdefault(conn.key, []).append(conn)
-            else:
-                conn.close()
-
-    async def _read(self, conn: _AsyncConn, reused: bool, method: str) -> tuple[Head, bytes]:
-        reader = conn.reader
-        while True:
-            try:
-                block = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError as exc:
-                error = ProtocolFailure("server disconnected without sending a response")
-                if reused and not exc.partial:
-                    raise _Stale(error) from exc
-                raise error from exc
-            except asyncio.LimitOverrunError as exc:
-                raise ProtocolFailure("response header block too large") from exc
-            except (ConnectionError, ssl.SSLError) as exc:
-                if reused:
-                    raise _Stale(ReadFailed(str(exc))) from exc
-                raise ReadFailed(str(exc)) from exc
-            head = Head(block[:-4])
-            if 100 <= head.status < 200 and head.status != 101:
-                reused = False
-                continue
-            break
-        try:
-            return head, await self._read_body(reader, head, method)
-        except asyncio.IncompleteReadError as exc:
-            raise ProtocolFailure(
-                f"connection closed after {len(exc.partial)} of {exc.expected} body bytes"
-            ) from exc
-        except (ConnectionError, ssl.SSLError) as exc:
-            raise ReadFailed(str(exc)) from exc
-
-    @staticmethod
-    async def _read_body(reader: asyncio.StreamReader, head: Head, method: str) -> bytes:
-        if not head.has_body(method):
-            return b""
-        if head.chunked:
-            chunks: list[bytes] = []
-            while True:
-                size = _chunk_size(await reader.readline())
-                if size == 0:
-                    while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(await reader.readexactly(size))
-                await reader.readexactly(2)
-        if head.length is not None:
-            return await reader.readexactly(head.length) if head.length else b""
-        return await reader.read()
-
-    async def _acquire(
-        self, key: Key, connect_t: float | None, fresh: bool = False
-    ) -> tuple[_AsyncConn, bool]:
-        if not fresh:
-            idle = self._idle.get(key)
-            while idle:
-                conn = idle.pop()
-                conn.idle = False
-                if conn.usable():
-                    return conn, True
-                conn.close()
-        return await self._connect(key, connect_t), False
-
-    async def _connect(self, key: Key, timeout: float | None) -> _AsyncConn:
-        scheme, host, port = key
-        ctx = None
-        if scheme == "https":
-            if self._ssl is None:
-                self._ssl = ssl_context(self._verify)
-            ctx = self._ssl
-        # asyncio.open_connection, spelled out to use a protocol that notices hang-ups.
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader(limit=2**20, loop=loop)
-        protocol = _PooledProtocol(reader, loop=loop)
-        opener: Callable[[], Awaitable[Any]] = lambda: loop.create_connection(  # noqa: E731
-            lambda: protocol, host, port, ssl=ctx, server_hostname=host if ctx else None
-        )
-        try:
-            transport, _ = await _within(timeout, opener())
-        except (TimeoutError, asyncio.TimeoutError) as exc:
-            raise ConnectTimedOut("timed out connecting") from exc
-        except OSError as exc:
-            raise ConnectFailed(str(exc)) from exc
-        conn = _AsyncConn(reader, asyncio.StreamWriter(transport, protocol, reader, loop), key)
-        protocol.conn = conn
-        return conn
-
-    async def aclose(self) -> None:
-        """Close every pooled connection."""
-        self._closed = True
-        conns = [c for idle in self._idle.values() for c in idle]
-        self._idle.clear()
-        for conn in conns:
-            conn.close()
-        for conn in conns:
-            with contextlib.suppress(Exception):
-                await conn.writer.wait_closed()

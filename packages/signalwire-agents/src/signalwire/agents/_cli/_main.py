@@ -10,11 +10,10 @@ bad flag value).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Coroutine, Sequence
+from typing import Any, TextIO
 
 from signalwire.agents._cli._args import (
     EXAMPLES_HELP,
@@ -33,6 +32,7 @@ from signalwire.agents._cli._commands import (
 )
 from signalwire.agents._cli._loader import AgentLoadError, load_agents, select_agent
 from signalwire.agents._cli._session import AgentError, Session
+from signalwire.agents._hosting import loopless
 
 __all__ = ["console_main", "main"]
 
@@ -63,10 +63,21 @@ def _run(args: argparse.Namespace, extra: list[str], out: TextIO) -> int:
         return 0
     session = Session(agent, args, out)
     if args.exec:
-        return asyncio.run(exec_tool(session, args.exec, arguments))
-    if args.list_tools:
-        return asyncio.run(list_tools(session))
-    return asyncio.run(dump_swml(session))
+        return _on_loop(exec_tool(session, args.exec, arguments))
+    action = list_tools if args.list_tools else dump_swml
+    if args.verbose or args.simulate_serverless:
+        # -v prints each request as it goes (no attempt that could be repeated), and a
+        # simulated platform runs its adapter in a worker thread.
+        return _on_loop(action(session))
+    # Listing tools or dumping SWML needs no event loop unless the agent has async
+    # callbacks; skipping asyncio is a good part of the command's start-up time.
+    return loopless.run(lambda: action(session), _on_loop)
+
+
+def _on_loop(coro: Coroutine[Any, Any, int]) -> int:
+    import asyncio
+
+    return asyncio.run(coro)
 
 
 def _quiet_logging(verbose: bool) -> None:

@@ -8,7 +8,6 @@ platform's answer is turned back into status, headers and body.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import os
@@ -159,6 +158,8 @@ async def platform_request(
     for key, value in headers:
         merged[key] = value
     # The adapters run their own event loop, as on the platform: keep it off this one.
+    import asyncio  # lazy: listing tools without a platform never needs it
+
     return await asyncio.to_thread(_call, name, app, method, target, merged, body)
 
 

@@ -68,8 +68,10 @@ class Session:
         self.headers = pairs(args.header, "--header")
         user, password = agent.get_basic_auth_credentials()[:2]
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        # The agent's app as get_app() builds it, without loading the web framework
+        # when nothing was added to it (see SWMLService._in_process_app).
         try:
-            self.app = agent.get_app()
+            self.app = agent._in_process_app()
         except Exception as exc:  # the agent's own configuration check refused it
             raise AgentError(f"{agent.name} cannot be served: {type(exc).__name__}: {exc}") from exc
         self.platform: str | None = args.simulate_serverless

@@ -14,7 +14,6 @@ import logging
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from signalwire.core import SignalWireConfigError
@@ -61,7 +60,8 @@ def substitute(value: Any, max_depth: int = 10) -> Any:
 
 def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as f:
+            data = json.loads(f.read())
     except OSError as exc:
         raise SignalWireConfigError(
             f"cannot read config file {str(path)!r}: {exc.strerror}"
@@ -97,7 +97,7 @@ def _search_paths(service_name: str | None, additional: Sequence[str] | None) ->
         paths += [f"{service_name}_config.json", f".swml/{service_name}_config.json"]
     paths += list(additional or ())
     paths += ["config.json", "agent_config.json", ".swml/config.json"]
-    paths.append(str(Path("~/.swml/config.json").expanduser()))
+    paths.append(os.path.expanduser("~/.swml/config.json"))
     paths.append("/etc/swml/config.json")
     return paths
 
@@ -116,7 +116,7 @@ class ConfigLoader:
         self._config: dict[str, Any] | None = None
         self._config_file: str | None = None
         for path in self.config_paths:
-            if not Path(path).is_file():
+            if not os.path.isfile(path):
                 continue
             try:
                 self._config = _read(path)
@@ -192,7 +192,7 @@ class ConfigLoader:
         ``.swml/config.json``, ``~/.swml/config.json``, ``/etc/swml/config.json``.
         """
         for path in _search_paths(service_name, additional_paths):
-            if Path(path).is_file():
+            if os.path.isfile(path):
                 return path
         return None
 

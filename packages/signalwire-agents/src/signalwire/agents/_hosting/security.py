@@ -8,11 +8,8 @@ defaults. Unlike signalwire-sdk 3.7.5, the HTTP layer enforces these settings
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
-import secrets
-from pathlib import Path
 from typing import Any, ClassVar
 
 from signalwire.agents._hosting.config import ConfigLoader, load_config
@@ -212,7 +209,7 @@ class SecurityConfig:
         if not self.ssl_key_path:
             return False, f"SSL is enabled but {self.SSL_KEY_PATH} is not set"
         for label, path in (("certificate", self.ssl_cert_path), ("key", self.ssl_key_path)):
-            if not Path(path).is_file():
+            if not os.path.isfile(path):
                 return False, f"SSL {label} file not found: {path}"
         return True, None
 
@@ -230,6 +227,8 @@ class SecurityConfig:
         """``(user, password)``; a random password is generated once when none is configured."""
         user = self.basic_auth_user or "signalwire"
         if not self.basic_auth_password:
+            import secrets  # only when a password must be made up: a cold start skips it
+
             self.basic_auth_password = secrets.token_urlsafe(32)
             self.basic_auth_source = "generated"
         return user, self.basic_auth_password
@@ -287,6 +286,8 @@ class SecurityConfig:
             return True
         if not peer:
             return False
+        import ipaddress  # only when forwarded headers must be judged
+
         try:
             address = ipaddress.ip_address(peer)
         except ValueError:

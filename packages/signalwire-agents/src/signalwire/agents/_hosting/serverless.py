@@ -228,7 +228,15 @@ async def call_app(
 _LOOP: Any = None
 
 
-def _run(coro: Any) -> Any:
+def _run(factory: Callable[[], Any]) -> Any:
+    """Run the coroutine ``factory()`` makes: without a loop when nothing needs one
+    (see :mod:`._hosting.loopless`), else on a loop kept across warm invocations."""
+    from signalwire.agents._hosting import loopless
+
+    return loopless.run(factory, _run_on_loop)
+
+
+def _run_on_loop(coro: Any) -> Any:
     """Run ``coro`` to completion on a loop kept across warm invocations."""
     import asyncio
 
@@ -337,7 +345,7 @@ def handle_lambda(app: Any, event: Any, context: Any = None) -> dict[str, Any]:
     except (ValueError, TypeError, AttributeError) as exc:
         return _lambda_answer(*_error_body(400, f"malformed Lambda event: {exc}"))
     base = public_base_url("lambda", event=event)
-    return _lambda_answer(*_run(call_app(app, public_base=base, **request)))
+    return _lambda_answer(*_run(lambda: call_app(app, public_base=base, **request)))
 
 
 def _lambda_answer(status: int, headers: Headers, body: bytes) -> dict[str, Any]:
@@ -429,7 +437,8 @@ def _answer(
         log.warning("%s request could not be read: %s", platform, type(exc).__name__)
         status, out, data = _error_body(400, f"could not read the {platform} request")
     else:
-        status, out, data = _run(call_app(app, public_base=public_base_url(mode), **request))
+        base = public_base_url(mode)
+        status, out, data = _run(lambda: call_app(app, public_base=base, **request))
     return status, _text_headers(out), data
 
 
@@ -602,7 +611,7 @@ def handle_cgi(
             )
     remote = env.get("REMOTE_ADDR")
     status, out, data = _run(
-        call_app(
+        lambda: call_app(
             app,
             env.get("REQUEST_METHOD", "GET"),
             env.get("PATH_INFO") or "/",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from signalwire.agents._hosting import loopless
 from signalwire.agents._hosting.http import Response, Send, json_response, send_response
 
 __all__ = ["CHUNK_SIZE", "StaticDirectory", "parse_range", "range_of", "stream_file"]
@@ -185,6 +186,7 @@ async def stream_file(
     Each chunk is read in a worker thread and handed to the server before the next is read,
     so a slow client holds one chunk in memory, not the file.
     """
+    loopless.require_loop()  # chunks are read in worker threads
     loop = asyncio.get_running_loop()
     await send_response(
         send, head, body=None, content_type=content_type, length=end - start, start_only=True

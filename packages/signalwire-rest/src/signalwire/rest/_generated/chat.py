@@ -8,10 +8,12 @@ change the generator or its naming table and run it again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from signalwire.rest._options import RequestOptions
 from signalwire.rest._resource import _R, Resource, fields, seg
+
+if TYPE_CHECKING:
+    from signalwire.rest._options import RequestOptions
 
 __all__ = ["Chat"]
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from signalwire.rest._options import RequestOptions
-from signalwire.rest._pagination import Paginator
 from signalwire.rest._resource import _R, Namespace, Resource, fields, seg
+
+if TYPE_CHECKING:
+    from signalwire.rest._options import RequestOptions
+    from signalwire.rest._pagination import Paginator
 
 __all__ = ["DatasphereNamespace", "Documents"]
 

@@ -8,11 +8,13 @@ change the generator or its naming table and run it again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from signalwire.rest._options import RequestOptions
-from signalwire.rest._pagination import Paginator
 from signalwire.rest._resource import _R, Resource, fields, seg
+
+if TYPE_CHECKING:
+    from signalwire.rest._options import RequestOptions
+    from signalwire.rest._pagination import Paginator
 
 __all__ = ["Projects"]
 

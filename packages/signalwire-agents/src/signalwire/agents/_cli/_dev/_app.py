@@ -233,8 +233,11 @@ class DevApp:
             return
         try:
             body = json.loads(await _read(receive) or b"{}")
-        except ValueError as exc:
+        except (ValueError, UnicodeDecodeError) as exc:
             await _json(send, 400, {"error": f"request body is not valid JSON: {exc}"})
+            return
+        except RecursionError:
+            await _json(send, 400, {"error": "request body is nested too deeply"})
             return
         if not isinstance(body, dict):
             await _json(send, 400, {"error": "request body must be a JSON object"})
@@ -312,10 +315,15 @@ class DevApp:
         if not isinstance(arguments, dict):
             await _json(send, 400, {"error": "arguments must be a JSON object"})
             return
+        try:
+            raw = json.dumps(arguments)
+        except (ValueError, RecursionError):
+            await _json(send, 400, {"error": "arguments are nested too deeply"})
+            return
         call_id = str(body.get("call_id") or f"inspector-{uuid.uuid4()}")
         swaig = {
             "function": name,
-            "argument": {"parsed": [arguments], "raw": json.dumps(arguments), "substituted": ""},
+            "argument": {"parsed": [arguments], "raw": raw, "substituted": ""},
             "call_id": call_id,
             "ai_session_id": "inspector",
             "conversation_id": call_id,
@@ -329,7 +337,13 @@ class DevApp:
             token = signer.mint(name, call_id)
             query = b"__token=" + token.replace("=", "%3D").encode()
         path = agent.route.rstrip("/") + "/swaig/"
-        record = await self._internal(agent, scope, "POST", path, query, swaig, source="inspector")
+        try:
+            record = await self._internal(
+                agent, scope, "POST", path, query, swaig, source="inspector"
+            )
+        except RecursionError:
+            await _json(send, 400, {"error": "arguments are nested too deeply"})
+            return
         await _json(send, 200, record)
 
     async def _replay(self, agent: Agent, ident: int, send: Send) -> None:

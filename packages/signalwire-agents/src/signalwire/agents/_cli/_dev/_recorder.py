@@ -40,7 +40,7 @@ def _json_or_text(data: bytes) -> Any:
         return None
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return data.decode("utf-8", "replace")
 
 
@@ -110,6 +110,27 @@ class Record:
 
     def view(self) -> dict[str, Any]:
         """What the inspector shows: tokens and credentials masked."""
+        try:
+            return self._view()
+        except RecursionError:  # a body nested deeper than can be walked: show it as text
+            return {
+                "id": self.id,
+                "kind": "other",
+                "time": self.started,
+                "method": self.scope["method"],
+                "path": redact_text(self.scope["path"]),
+                "route": self.route,
+                "status": self.status,
+                "duration_ms": round(self.duration_ms, 2),
+                "headers": redact_headers(self.scope.get("headers", [])),
+                "request": redact_text(self.body[:4096].decode("utf-8", "replace")),
+                "response": redact_text(self.response[:4096].decode("utf-8", "replace")),
+                "logs": [],
+                "replay_of": self.replay_of,
+                "source": self.source,
+            }
+
+    def _view(self) -> dict[str, Any]:
         kind = self.kind()
         query = self.scope.get("query_string", b"").decode("latin-1")
         request = _json_or_text(self.body)
