@@ -510,15 +510,15 @@ def render_schema(schema: dict[str, Any]) -> str:
 
 
 def ruff_format(text: str, filename: str) -> str:
-    """Format generated files with ruff so that ``ruff format`` leaves them unchanged."""
-    import shutil
+    """Format generated files with ruff so that ``ruff format`` leaves them unchanged.
+
+    ruff runs from this interpreter's environment (as in the REST generator), so the result
+    does not depend on which ``ruff``, if any, is first on ``PATH``.
+    """
     import subprocess
 
-    ruff = shutil.which("ruff")
-    if ruff is None:
-        return text
     done = subprocess.run(
-        [ruff, "format", "--stdin-filename", filename],
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", filename],
         input=text,
         capture_output=True,
         text=True,

@@ -26,6 +26,8 @@ SKILLS = "signalwire.agents.skills"
 PREFABS = "signalwire.agents.prefabs"
 REST = "signalwire.rest"
 SECURITY = "signalwire.core.security"
+LIVEWIRE = "signalwire.agents.livewire"
+POM = "signalwire.agents.pom"
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,6 @@ _SKILL_FUNCTIONS = (
 )
 
 NOT_IMPLEMENTED = "not provided by signalwire-agents"
-_SEMANTIC = Unmappable(f"semantic gates are {NOT_IMPLEMENTED}")
 _LOGGING_CONFIG = Unmappable(
     "logging is configured by serve()/run(), or by you with logging.basicConfig(); "
     "use signalwire.agents.get_logger for key-value logging"
@@ -96,7 +97,7 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
     "configure_logging": _LOGGING_CONFIG,
     "start_agent": Unmappable("call agent.run() (or serve()) on the agent"),
     "run_agent": Unmappable("call agent.run() (or serve()) on the agent"),
-    "SemanticGate": _SEMANTIC,
+    "SemanticGate": Target(AGENTS, "SemanticGate"),
     "AIChatClient": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
 
@@ -121,8 +122,9 @@ MODULE_TARGETS: dict[str, str] = {
     "signalwire.agent_server": AGENTS,
     "signalwire.web": AGENTS,
     "signalwire.web.web_service": AGENTS,
-    "signalwire.pom": AGENTS,
-    "signalwire.pom.pom": AGENTS,
+    "signalwire.pom": POM,
+    "signalwire.pom.pom": POM,
+    "signalwire.core.semantic_gate": AGENTS,
     "signalwire.utils.schema_utils": AGENTS,  # SchemaValidationError
     "signalwire.core.skill_base": SKILLS,
     "signalwire.core.skill_manager": SKILLS,
@@ -148,13 +150,13 @@ MODULE_NAMES: dict[str, dict[str, Target | Unmappable]] = {
 
 #: Vendor module prefixes that map wholesale, sub-modules included.
 PREFIXES: dict[str, str] = {
+    "signalwire.livewire": LIVEWIRE,
     "signalwire.skills": SKILLS,
     "signalwire.prefabs": PREFABS,
 }
 
 #: Vendor modules (and their sub-modules) with no counterpart.
 UNMAPPABLE_MODULES: dict[str, Unmappable] = {
-    "signalwire.core.semantic_gate": _SEMANTIC,
     "signalwire.core.swml_handler": _VERB_HANDLER,
     "signalwire.core.mixins": Unmappable(
         "the mixins are internal; subclass AgentBase or SWMLService instead"
@@ -163,7 +165,7 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.core.swml_renderer": Unmappable("internal vendor module; use get_document()"),
     "signalwire.utils": Unmappable("internal vendor helpers with no public counterpart"),
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
-    "signalwire.livewire": Unmappable(f"LiveWire is {NOT_IMPLEMENTED}"),
+    "signalwire.pom.pom_tool": Unmappable("run the pom-tool command instead of importing it"),
     "signalwire.mcp_gateway": Unmappable(f"the MCP gateway is {NOT_IMPLEMENTED}"),
     "signalwire.ai_chat": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
