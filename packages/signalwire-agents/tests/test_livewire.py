@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from agents_testkit import ai_of, basic, client_for, swaig_body, swml_fetch_body
 from agents_testkit import token_from as tok
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signalwire.agents import FunctionResult
 from signalwire.agents.livewire import (
@@ -274,3 +276,34 @@ def test_run_app_exits_with_status_1_when_nothing_to_serve(
         run_app(AgentServer())
     assert exc.value.code == 1
     assert "SignalWire" in capsys.readouterr().err
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+FUZZ_AGENT = build(runpy.run_path(str(EXAMPLE), run_name="example")["server"], **AUTH)
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(["price_of", "add_to_order", "go_to_checkout", "order_total"]),
+    args=st.dictionaries(
+        st.sampled_from(["item", "quantity", "ctx", "x"]), json_values, max_size=3
+    ),
+)
+async def test_livewire_tools_answer_any_arguments_without_a_server_error(
+    name: str, args: dict[str, Any]
+) -> None:
+    doc = await fetch(FUZZ_AGENT, "fuzz")
+    async with client_for(FUZZ_AGENT.get_app()) as client:
+        url = functions(doc)[name]["web_hook_url"]
+        resp = await client.post(
+            f"/swaig/?__token={tok(url)}", json=swaig_body(name, args, "fuzz"), headers=basic()
+        )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert isinstance(body.get("response"), (str, dict)), body

@@ -212,3 +212,23 @@ def test_any_gate_input_is_accepted_whole_or_refused_with_value_error(gates: lis
         return
     json.dumps(rendered)
     assert 1 <= len(rendered) <= 8
+
+
+def test_a_question_reading_missing_global_data_is_refused() -> None:
+    a = agent()
+    gate = {"question": "Is ${global_data.plan} gold?", "threshold": 0.5, "on_fail": OK_FAIL}
+    with pytest.raises(ValueError, match="reads the global-data key 'plan'"):
+        a.define_tool("upgrade", "d", {}, lambda args, raw: "x", gates=[gate])
+    a.set_global_data({"plan": "basic"})
+    a.define_tool("upgrade", "d", {}, lambda args, raw: "x", gates=[gate])
+    state = {"question": "Is ${semantic_state.ok} true?", "threshold": 0.5, "on_fail": OK_FAIL}
+    a.define_tool("other", "d", {}, lambda args, raw: "x", gates=[state])
+    with pytest.raises(ValueError, match="global-data key 'tier'"):
+        a.register_swaig_function(
+            {
+                "function": "raw",
+                "description": "d",
+                "data_map": {"output": {"response": "ok"}},
+                "gates": [{**state, "question": "Tier ${tier}?"}],
+            }
+        )

@@ -516,6 +516,9 @@ class AgentBase(SkillMixin, SWMLService):
         self._changed()
         return self
 
+    def _gate_data_keys(self) -> list[str] | None:
+        return list(self._global_data)
+
     def update_global_data(self, data: Mapping[str, Any]) -> AgentBase:
         """Merge keys into ``ai.global_data``."""
         return self.set_global_data(data)

@@ -27,6 +27,7 @@ __all__ = [
     "check_tool_references",
     "gate_definitions",
     "gate_tool_references",
+    "question_data_keys",
     "semantic_gate_params",
 ]
 
@@ -373,15 +374,56 @@ def gate_tool_references(gates: Sequence[Mapping[str, Any]]) -> list[str]:
     return names
 
 
-def check_tool_references(function: str, gates: Any, known: Iterable[str]) -> None:
-    """Refuse gates whose ``on_fail`` toggles a tool that is not defined (yet)."""
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def question_data_keys(question: str) -> list[str]:
+    """The global-data keys a question's ``${...}`` variables read (first path segment).
+
+    ``${global_data.x.y}`` and ``${x.y}`` both read the key ``x``; a ``fmt:`` prefix such
+    as ``${enc:x}`` is ignored.
+    """
+    keys: list[str] = []
+    for raw in _VARIABLE.findall(question):
+        path = raw.strip().rsplit(":", 1)[-1].strip()
+        if path.startswith("global_data."):
+            path = path[len("global_data.") :]
+        key = re.split(r"[.\[]", path, maxsplit=1)[0]
+        if key:
+            keys.append(key)
+    return keys
+
+
+def check_tool_references(
+    function: str,
+    gates: Any,
+    known: Iterable[str],
+    global_data: Iterable[str] | None = None,
+) -> None:
+    """Refuse gates naming what does not exist when the tool is defined.
+
+    An ``on_fail`` that toggles a tool must name a tool already defined; a question's
+    ``${...}`` variable must read ``semantic_state`` or a key the agent's global data has
+    (``global_data`` None skips that check: the host keeps no global data).
+    """
     if not isinstance(gates, list):
         return
     allowed = {function, *known, *RESERVED_FUNCTION_NAMES}
+    data_keys = None if global_data is None else {"semantic_state", *global_data}
     for n, gate in enumerate(gates, 1):
         for name in gate_tool_references([gate]):
             if name not in allowed:
                 raise ValueError(
                     f"{function}: gate {n}: on_fail toggles the tool {name!r}, which is not "
                     "defined; define it before this tool"
+                )
+        _, question = _lookup(gate, "question") if isinstance(gate, Mapping) else (False, None)
+        if data_keys is None or not isinstance(question, str):
+            continue
+        for key in question_data_keys(question):
+            if key not in data_keys:
+                raise ValueError(
+                    f"{function}: gate {n}: the question reads the global-data key {key!r}, "
+                    "which the agent's global data does not have; set a default with "
+                    "set_global_data() before defining the tool, or use semantic_state"
                 )

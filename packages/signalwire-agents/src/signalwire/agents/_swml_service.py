@@ -321,7 +321,9 @@ class SWMLService(SWMLVerbsMixin):
         if "gates" in function.extra_swaig_fields:
             from signalwire.agents._semantic_gate import check_tool_references
 
-            check_tool_references(name, function.extra_swaig_fields["gates"], self._tools)
+            check_tool_references(
+                name, function.extra_swaig_fields["gates"], self._tools, self._gate_data_keys()
+            )
         self._tools[name] = function
         self._changed()
         return self
@@ -340,10 +342,16 @@ class SWMLService(SWMLVerbsMixin):
             from signalwire.agents._semantic_gate import check_raw_gates, check_tool_references
 
             check_raw_gates(function_dict, name)
-            check_tool_references(name, function_dict.get("gates"), self._tools)
+            check_tool_references(
+                name, function_dict.get("gates"), self._tools, self._gate_data_keys()
+            )
         self._tools[name] = function_dict
         self._changed()
         return self
+
+    def _gate_data_keys(self) -> list[str] | None:
+        """Global-data keys a gate's question may read; None: this service keeps none."""
+        return None
 
     def _registered_tool_names(self) -> list[str]:
         return list(self._tools)
