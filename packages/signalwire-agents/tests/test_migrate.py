@@ -342,6 +342,65 @@ def test_ai_chat_and_mcp_gateway_paths(before: str, after: str) -> None:
     assert not result.problems
 
 
+RULES_SOURCE = """\
+from signalwire.agents import AgentBase
+
+agent = AgentBase("x")
+
+
+@agent.tool("Look up the weather for a city")
+def weather(args, raw):
+    return None
+
+
+@agent.tool("weather_two")  # an identifier: a name, as meant
+def weather_two(args, raw):
+    return None
+
+
+@AgentBase.tool(name="a", description="Two words")  # keywords: fine
+def a(args, raw):
+    return None
+
+
+agent.define_tool("t", "d", {}, None, fillers=["One moment"])
+agent.define_tool("u", "d", {}, None, fillers={"en-US": ["One moment"]})
+"""
+
+
+def test_rules_report_idioms_with_their_line() -> None:
+    notices = rewrite_source(RULES_SOURCE).notices
+    assert [(n.line, n.rule) for n in notices] == [
+        (6, "tool-positional-string"),
+        (21, "fillers-list"),
+    ]
+    assert "description=" in notices[0].message
+    assert "'Look up the weather for a city'" in notices[0].message
+    assert '{"en-US":' in notices[1].message
+
+
+def test_check_lists_notices_with_file_and_line_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "agent.py"
+    script.write_text(RULES_SOURCE)
+    assert main(["--check", str(script)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{script}:6: note [tool-positional-string]: " in out
+    assert f"{script}:21: note [fillers-list]: " in out
+    assert "0 file(s)" in err and "2 notice(s)" in err
+    # Notices are never rewritten: a normal run leaves the file as it was and succeeds.
+    assert main([str(script)]) == 0
+    assert script.read_text() == RULES_SOURCE
+
+
+def test_rules_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tool-positional-string: ")
+    assert "fillers-list: " in out
+
+
 def test_livewire_pom_and_semantic_gate_imports_are_mapped() -> None:
     result = rewrite_source(
         "from signalwire import SemanticGate\n"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from signalwire.agents._pom import PomSection
 
@@ -102,6 +101,11 @@ class Section(PomSection):
     def render_xml(self, indent: int = 0, section_number: list[int] | None = None) -> str:
         """This section and its subsections as a ``<section>`` element."""
         return "\n".join(_xml(self, indent, section_number or []))
+
+
+def escape(text: str) -> str:
+    """XML-escape element text (xml.sax.saxutils would import urllib at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _setting(section: PomSection) -> bool | None:

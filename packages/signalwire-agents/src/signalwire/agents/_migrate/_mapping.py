@@ -1,14 +1,25 @@
-"""Where each vendor import lives here: the one table the rewriter and the README follow.
+"""Where each vendor import lives here: the one table the rewriter, the README and the
+``signalwire_agents`` compatibility package follow.
 
 Vendor paths are written with the ``signalwire.`` prefix; the older package name
-``signalwire_agents`` has the same sub-paths and is normalised to it first.
+``signalwire_agents`` (signalwire-agents 1.x) has the same sub-paths and is normalised to
+it first. ``signalwire-migrate`` rewrites imports with this table, and the
+``signalwire_agents`` package shipped in this wheel resolves 1.x module paths at import
+time with the same lookups, so the two can never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Target", "Unmappable", "lookup_module", "lookup_name", "normalise"]
+__all__ = [
+    "Target",
+    "Unmappable",
+    "is_parent_of_mapped",
+    "lookup_module",
+    "lookup_name",
+    "normalise",
+]
 
 AGENTS = "signalwire.agents"
 SKILLS = "signalwire.agents.skills"
@@ -34,6 +45,8 @@ class Unmappable:
     """A vendor name with no counterpart here, and why."""
 
     reason: str
+    #: False for the fallback given to a path the table does not list (an unknown name)
+    listed: bool = True
 
 
 # Names of the vendor's top-level ``signalwire`` package (and of ``signalwire_agents``).
@@ -81,7 +94,11 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
     **{name: Target(AGENTS, name) for name in _AGENTS_NAMES},
     **{name: Target(SKILLS, name) for name in _SKILL_FUNCTIONS},
     "RestClient": Target(REST, "RestClient"),
+    # signalwire-agents 1.x's name for the REST client (same constructor: project, token, host).
+    "SignalWireClient": Target(REST, "RestClient"),
     "configure_logging": _LOGGING_CONFIG,
+    "start_agent": Unmappable("call agent.run() (or serve()) on the agent"),
+    "run_agent": Unmappable("call agent.run() (or serve()) on the agent"),
     "SemanticGate": Target(AGENTS, "SemanticGate"),
     "AIChatClient": Target(AI_CHAT, "AIChatClient"),
 }
@@ -116,6 +133,7 @@ MODULE_TARGETS: dict[str, str] = {
     "signalwire.pom": POM,
     "signalwire.pom.pom": POM,
     "signalwire.core.semantic_gate": AGENTS,
+    "signalwire.utils.schema_utils": AGENTS,  # SchemaValidationError
     "signalwire.core.skill_base": SKILLS,
     "signalwire.core.skill_manager": SKILLS,
     "signalwire.core.security.webhook_validator": SECURITY,
@@ -130,6 +148,7 @@ MODULE_NAMES: dict[str, dict[str, Target | Unmappable]] = {
         "VerbHandlerRegistry": _VERB_HANDLER,
     },
     "signalwire.core.logging_config": {"configure_logging": _LOGGING_CONFIG},
+    "signalwire.rest": {"SignalWireClient": Target(REST, "RestClient")},
     "signalwire.core.security.webhook_middleware": {
         "SIGNALWIRE_SIGNATURE_HEADER": Unmappable("spell the header name out"),
         "SIGNALWIRE_SHA256_SIGNATURE_HEADER": Unmappable("spell the header name out"),
@@ -155,14 +174,18 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.utils": Unmappable("internal vendor helpers with no public counterpart"),
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
     "signalwire.pom.pom_tool": Unmappable("run the pom-tool command instead of importing it"),
-    "signalwire.search": Unmappable(f"vector search is {NOT_IMPLEMENTED}"),
 }
+
+#: Namespaces the older ``signalwire_agents`` package also had: its ``signalwire_agents.relay``
+#: ``signalwire_agents.rest`` and ``signalwire_agents.search`` are this project's namespaces.
+SAME_PATH = ("signalwire.agents", "signalwire.relay", "signalwire.rest", "signalwire.search")
 
 #: Modules that already are this project's (left alone).
 OURS = (
     "signalwire.agents",
     "signalwire.relay",
     "signalwire.rest",
+    "signalwire.search",
     "signalwire.core.security",
     "signalwire.core.env",
 )
@@ -224,20 +247,29 @@ def lookup_module(module: str) -> str | Unmappable | None:
     module = normalise(module)
     if not is_vendor_module(original):
         return None
+    if module in MODULE_TARGETS:
+        return MODULE_TARGETS[module]
     for base, reason in UNMAPPABLE_MODULES.items():
         if _is_within(module, base):
             return reason
-    if module in MODULE_TARGETS:
-        return MODULE_TARGETS[module]
+    if original != module and any(_is_within(module, same) for same in SAME_PATH):
+        return module
     for base, target in PREFIXES.items():
         if _is_within(module, base):
             return target + module[len(base) :]
     if _is_within(module, "signalwire.core"):
         return Unmappable(
             f"{module} has no counterpart: signalwire.core is this project's credentials, "
-            "errors and webhook-signature package"
+            "errors and webhook-signature package",
+            listed=False,
         )
-    return Unmappable(f"{module} has no counterpart in signalwire-agents")
+    return Unmappable(f"{module} has no counterpart in signalwire-agents", listed=False)
+
+
+def is_parent_of_mapped(module: str) -> bool:
+    """True when a module with no counterpart of its own holds one that has (``x.utils``)."""
+    prefix = normalise(module) + "."
+    return any(key.startswith(prefix) for key in MODULE_TARGETS)
 
 
 def lookup_name(module: str, name: str) -> Target | Unmappable | None:

@@ -7,10 +7,8 @@ that agent's SWML for every call.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import inspect
-import random
 import sys
 import threading
 from collections.abc import Callable
@@ -170,6 +168,8 @@ async def _wait(awaitable: Any) -> Any:
 
 def _run_to_completion(awaitable: Any) -> None:
     """Run the entrypoint coroutine to its end, also when called from inside a loop."""
+    import asyncio  # on use: importing LiveWire stays cheap
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -203,5 +203,7 @@ def run_app(server: AgentServer) -> None:
     except ValueError as exc:
         log.error("LiveWire: %s", exc)
         raise SystemExit(1) from None
+    import random
+
     stream.write(f"Did you know? {random.choice(TIPS)}\n")
     agent.run()
