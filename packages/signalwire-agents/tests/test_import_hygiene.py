@@ -20,3 +20,20 @@ def test_skills_and_prefabs_import_cleanly_and_load_no_builtin_skill() -> None:
         assert not {"uvicorn", "websockets"} & set(result["top_level"])
         skills = [m for m in result["modules"] if m.startswith("signalwire.agents.skills.")]
         assert not [m for m in skills if m.endswith(".skill")], skills
+
+
+def test_toolbox_subsystems_are_not_imported_by_the_package() -> None:
+    result = assert_clean_import("signalwire.agents")
+    loaded = set(result["modules"])
+    for module in (
+        "signalwire.agents.livewire",
+        "signalwire.agents._pom_model",
+        "signalwire.agents._pom_tool",
+        "signalwire.agents._semantic_gate",
+    ):
+        assert module not in loaded, module
+
+
+def test_livewire_imports_cleanly() -> None:
+    result = assert_clean_import("signalwire.agents.livewire")
+    assert "signalwire.agents.livewire._build" not in result["modules"]

@@ -164,26 +164,26 @@ def test_formatting_and_comments_are_kept() -> None:
 
 def test_unmappable_names_are_reported_and_kept() -> None:
     result = rewrite_source(
-        "from signalwire import AgentBase, SemanticGate\n"
+        "from signalwire import AgentBase, configure_logging\n"
         "from signalwire.core.logging_config import configure_logging\n"
-        "from signalwire.livewire import Agent\n"
+        "from signalwire.core.swml_renderer import SwmlRenderer\n"
         "from signalwire.core.mystery import Thing\n"
     )
     assert result.source == (
         "from signalwire.agents import AgentBase\n"
-        "from signalwire import SemanticGate\n"
+        "from signalwire import configure_logging\n"
         "from signalwire.core.logging_config import configure_logging\n"
-        "from signalwire.livewire import Agent\n"
+        "from signalwire.core.swml_renderer import SwmlRenderer\n"
         "from signalwire.core.mystery import Thing\n"
     )
     reasons = {p.name: p.reason for p in result.problems}
     assert set(reasons) == {
-        "signalwire.SemanticGate",
+        "signalwire.configure_logging",
         "signalwire.core.logging_config.configure_logging",
-        "signalwire.livewire.Agent",
+        "signalwire.core.swml_renderer.SwmlRenderer",
         "signalwire.core.mystery.Thing",
     }
-    assert "semantic gates" in reasons["signalwire.SemanticGate"]
+    assert "get_document" in reasons["signalwire.core.swml_renderer.SwmlRenderer"]
     assert "logging.basicConfig" in reasons["signalwire.core.logging_config.configure_logging"]
     assert "this project's credentials" in reasons["signalwire.core.mystery.Thing"]
 
@@ -218,10 +218,10 @@ def test_cli_reports_unmappable_and_bad_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     odd = tmp_path / "odd.py"
-    odd.write_text("from signalwire import SemanticGate\n")
+    odd.write_text("from signalwire import configure_logging\n")
     assert main([str(odd)]) == 1
     err = capsys.readouterr().err
-    assert f"{odd}:1: cannot map signalwire.SemanticGate: semantic gates" in err
+    assert f"{odd}:1: cannot map signalwire.configure_logging: logging" in err
     broken = tmp_path / "broken.py"
     broken.write_text("from signalwire import (\n")
     assert main([str(broken)]) == 2
@@ -304,3 +304,89 @@ def test_rewrite_parses_is_idempotent_and_keeps_comments(
     assert ast_tree is not None
     assert rewrite_source(out).source == out
     assert out.count("# keep me") == source.count("# keep me")
+
+
+RULES_SOURCE = """\
+from signalwire.agents import AgentBase
+
+agent = AgentBase("x")
+
+
+@agent.tool("Look up the weather for a city")
+def weather(args, raw):
+    return None
+
+
+@agent.tool("weather_two")  # an identifier: a name, as meant
+def weather_two(args, raw):
+    return None
+
+
+@AgentBase.tool(name="a", description="Two words")  # keywords: fine
+def a(args, raw):
+    return None
+
+
+agent.define_tool("t", "d", {}, None, fillers=["One moment"])
+agent.define_tool("u", "d", {}, None, fillers={"en-US": ["One moment"]})
+"""
+
+
+def test_rules_report_idioms_with_their_line() -> None:
+    notices = rewrite_source(RULES_SOURCE).notices
+    assert [(n.line, n.rule) for n in notices] == [
+        (6, "tool-positional-string"),
+        (21, "fillers-list"),
+    ]
+    assert "description=" in notices[0].message
+    assert "'Look up the weather for a city'" in notices[0].message
+    assert '{"en-US":' in notices[1].message
+
+
+def test_check_lists_notices_with_file_and_line_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "agent.py"
+    script.write_text(RULES_SOURCE)
+    assert main(["--check", str(script)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{script}:6: note [tool-positional-string]: " in out
+    assert f"{script}:21: note [fillers-list]: " in out
+    assert "0 file(s)" in err and "2 notice(s)" in err
+    # Notices are never rewritten: a normal run leaves the file as it was and succeeds.
+    assert main([str(script)]) == 0
+    assert script.read_text() == RULES_SOURCE
+
+
+def test_rules_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tool-positional-string: ")
+    assert "fillers-list: " in out
+
+
+def test_livewire_pom_and_semantic_gate_imports_are_mapped() -> None:
+    result = rewrite_source(
+        "from signalwire import SemanticGate\n"
+        "from signalwire.core.semantic_gate import SemanticGate as Gate\n"
+        "from signalwire.livewire import Agent, AgentSession, function_tool\n"
+        "from signalwire.livewire.plugins import DeepgramSTT\n"
+        "from signalwire_agents.livewire import run_app\n"
+        "from signalwire.pom import PromptObjectModel, Section\n"
+        "import signalwire.livewire as lw\n"
+    )
+    assert result.problems == []
+    assert result.source == (
+        "from signalwire.agents import SemanticGate\n"
+        "from signalwire.agents import SemanticGate as Gate\n"
+        "from signalwire.agents.livewire import Agent, AgentSession, function_tool\n"
+        "from signalwire.agents.livewire.plugins import DeepgramSTT\n"
+        "from signalwire.agents.livewire import run_app\n"
+        "from signalwire.agents.pom import PromptObjectModel, Section\n"
+        "import signalwire.agents.livewire as lw\n"
+    )
+    # Every rewritten name exists where it now points.
+    import signalwire.agents.livewire.plugins as plugins
+    import signalwire.agents.pom as pom
+
+    assert plugins.DeepgramSTT and pom.Section and pom.PromptObjectModel

@@ -9,8 +9,10 @@ rendered ``web_hook_url`` for secure tools).
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -84,14 +86,33 @@ def _load(path: Path) -> Any:
     return module
 
 
+def _one_x_only(script: Path) -> bool:
+    """True when the script imports only signalwire-agents 1.x paths (``signalwire_agents``)."""
+    return not re.search(r"^\s*(from|import) signalwire[ .]", script.read_text(), re.M)
+
+
 def test_originals_do_not_import_here() -> None:
-    """Without the migration the vendor paths fail, so the corpus really exercises it."""
+    """Without the migration the signalwire-sdk paths fail, so the corpus really exercises it;
+    a script using only 1.x paths runs unchanged through the ``signalwire_agents`` package."""
+    with warnings.catch_warnings():  # importing signalwire_agents warns (test_compat.py)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        one_x = _import_originals()
+    assert one_x >= 1  # the corpus holds a 1.x script
+
+
+def _import_originals() -> int:
+    one_x = 0
     for script in CORPUS.glob("*.py"):
         if script.stem in NEEDS_FASTAPI and not HAS_FASTAPI:
+            continue
+        if _one_x_only(script):
+            assert isinstance(_load(script).agent, AgentBase), script.name
+            one_x += 1
             continue
         with pytest.raises(ImportError) as err:
             _load(script)
         assert (err.value.name or "").startswith("signalwire"), (script.name, err.value)
+    return one_x
 
 
 def test_migrated_tree_needs_nothing_more(

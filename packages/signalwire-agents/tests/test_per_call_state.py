@@ -201,6 +201,7 @@ MUTATORS: dict[str, Callable[[AgentBase], Any]] = {
     "set_pronunciations": lambda a: a.set_pronunciations([{"replace": "x", "with": "y"}]),
     "set_param": lambda a: a.set_param("temperature", 0.2),
     "set_params": lambda a: a.set_params({"end_of_speech_timeout": 900, "new": 1}),
+    "set_semantic_gates": lambda a: a.set_semantic_gates(timeout_ms=4000),
     "set_global_data": lambda a: a.set_global_data({"tier": "gold", "per_call": True}),
     "update_global_data": lambda a: a.update_global_data({"more": 1}),
     "set_native_functions": lambda a: a.set_native_functions(["wait_seconds"]),

@@ -98,6 +98,8 @@ def test_requirements_stay_on_this_sdk_line() -> None:
 
     major = int(__version__.split(".")[0])
     assert requirement("signalwire-agents") == f"signalwire-agents>={__version__},<{major + 1}"
+    # A package that is not installed is named without a pin (its versions are its own).
+    assert requirement("signalwire-not-installed") == "signalwire-not-installed"
 
 
 def test_cloud_regions_reach_the_deployment_files(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Write each README ```python block that defines a ``test_`` function to its own file.
 
-Used by ``test_readme_examples.py`` and by ``nox -s testing_install`` (fresh venv from
+Used by ``test_readme_examples.py`` and by ``nox -s install`` (fresh venv from
 the wheels): ``python readme_examples.py README.md OUT_DIR``.
 """
 

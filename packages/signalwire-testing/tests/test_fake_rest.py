@@ -784,6 +784,9 @@ def test_the_fake_never_imports_the_sdk() -> None:
         if m == "signalwire"
         or (m.startswith("signalwire.") and not m.startswith("signalwire.testing"))
     ]
+    # The one exception: the error raised when signalwire-sdk shadows the namespace
+    # (signalwire-core's, loaded only then); it builds a message, never a model.
+    sdk = [m for m in sdk if m != "signalwire.core._clash"]
     assert not sdk
 
 

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from signalwire.agents._hosting.security import SecurityConfig
     from signalwire.agents._hosting.web_service import WebService
     from signalwire.agents._logging import KVLogger, get_logger
-    from signalwire.agents._pom import PomBuilder, PomSection, PromptObjectModel
+    from signalwire.agents._pom import PomBuilder, PomSection
+    from signalwire.agents._pom_model import PromptObjectModel
+    from signalwire.agents._semantic_gate import SemanticGate
     from signalwire.agents._swaig_function import SWAIGFunction
     from signalwire.agents._swml_builder import SWMLBuilder
     from signalwire.agents._swml_service import SWMLService
@@ -74,6 +76,7 @@ __all__ = [
     "SWMLService",
     "SchemaValidationError",
     "SecurityConfig",
+    "SemanticGate",
     "SkillBase",
     "Step",
     "SwaigFunctionResult",
@@ -95,7 +98,9 @@ __getattr__, __dir__ = lazy_exports(
         "._agent_base": ("AgentBase",),
         "._errors": ("AgentsError", "ContextValidationError", "SchemaValidationError"),
         "._function_result": ("FunctionResult", "SwaigFunctionResult"),
-        "._pom": ("PomBuilder", "PomSection", "PromptObjectModel"),
+        "._pom": ("PomBuilder", "PomSection"),
+        "._pom_model": ("PromptObjectModel",),
+        "._semantic_gate": ("SemanticGate",),
         "._swaig_function": ("SWAIGFunction",),
         "._swml_service": ("SWMLService",),
         "._contexts": (

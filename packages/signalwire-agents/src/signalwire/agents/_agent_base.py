@@ -494,12 +494,30 @@ class AgentBase(SkillMixin, SWMLService):
         self._changed()
         return self
 
+    def set_semantic_gates(
+        self,
+        enabled: bool | None = None,
+        timeout_ms: int | None = None,
+        history: int | None = None,
+    ) -> AgentBase:
+        """How the call checks its tools' semantic gates (None keeps the platform default).
+
+        ``enabled=False`` runs gated tools unchecked; ``timeout_ms`` (500-10000) bounds one
+        check; ``history`` (0-100) is how many dialogue entries the decision model sees.
+        """
+        from signalwire.agents._semantic_gate import semantic_gate_params
+
+        return self.set_params(semantic_gate_params(enabled, timeout_ms, history))
+
     def set_global_data(self, data: Mapping[str, Any]) -> AgentBase:
         """Merge keys into ``ai.global_data`` (it does not replace it)."""
         with self._render_lock:
             self._global_data.update(data)
         self._changed()
         return self
+
+    def _gate_data_keys(self) -> list[str] | None:
+        return list(self._global_data)
 
     def update_global_data(self, data: Mapping[str, Any]) -> AgentBase:
         """Merge keys into ``ai.global_data``."""

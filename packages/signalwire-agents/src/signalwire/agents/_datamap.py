@@ -77,6 +77,8 @@ class DataMap:
         self._webhooks: list[dict[str, Any]] = []
         self._output: dict[str, Any] | None = None
         self._error_keys: list[str] | None = None
+        self._gates: list[Any] = []
+        self._gate_fillers: dict[str, Any] | None = None
 
     @property
     def function_name(self) -> str:
@@ -237,6 +239,16 @@ class DataMap:
         self._output = _output(result, "fallback_output")
         return self
 
+    def gate(self, gate: Any) -> DataMap:
+        """Add a semantic gate (a ``SemanticGate`` or its dict); call once per gate, up to 8."""
+        self._gates.append(gate)
+        return self
+
+    def gate_fillers(self, fillers: Mapping[str, Any]) -> DataMap:
+        """What the AI says while the gates are checked (language -> phrases)."""
+        self._gate_fillers = dict(fillers)
+        return self
+
     # -- output
 
     def to_swaig_function(self) -> dict[str, Any]:
@@ -261,12 +273,22 @@ class DataMap:
                 f"DataMap {self.function_name!r} has no expression, webhook or "
                 "fallback_output: the platform would have nothing to answer with"
             )
-        return {
+        function: dict[str, Any] = {
             "function": self.function_name,
             "description": self._description or f"Execute {self.function_name}",
             "parameters": parameters,
             "data_map": data_map,
         }
+        if self._gates or self._gate_fillers is not None:
+            from signalwire.agents._semantic_gate import check_gate_fillers, gate_definitions
+
+            if self._gates:
+                function["gates"] = gate_definitions(self._gates, self.function_name)
+            if self._gate_fillers is not None:
+                function["gate_fillers"] = check_gate_fillers(
+                    self._gate_fillers, self.function_name, bool(self._gates)
+                )
+        return function
 
 
 def _add_parameters(data_map: DataMap, parameters: Mapping[str, Mapping[str, Any]] | None) -> None:

@@ -82,7 +82,7 @@ class SWAIGFunction:
         self.is_typed_handler = bool(is_typed_handler)
         self.timeout = _check_timeout(extra_swaig_fields.pop("timeout", None))
         self.expose_errors = bool(extra_swaig_fields.pop("expose_errors", False))
-        self.extra_swaig_fields = dict(extra_swaig_fields)
+        self.extra_swaig_fields = _with_checked_gates(name, dict(extra_swaig_fields))
         self._caller = (
             make_caller(handler, self.schema.get("properties") or {}, self.is_typed_handler)
             if handler is not None
@@ -187,6 +187,21 @@ class SWAIGFunction:
 
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _with_checked_gates(name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Replace ``gates``/``gate_fillers`` with their checked wire form (ValueError if bad)."""
+    gates = fields.pop("gates", None)
+    fillers = fields.pop("gate_fillers", None)
+    if gates is None and fillers is None:
+        return fields
+    from signalwire.agents._semantic_gate import check_gate_fillers, gate_definitions
+
+    if gates is not None:
+        fields["gates"] = gate_definitions(gates, name)
+    if fillers is not None:
+        fields["gate_fillers"] = check_gate_fillers(fillers, name, gates is not None)
+    return fields
 
 
 def _check_name(name: Any) -> None:

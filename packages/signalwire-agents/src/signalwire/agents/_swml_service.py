@@ -304,7 +304,7 @@ class SWMLService(SWMLVerbsMixin):
             raise ValueError(f"Tool with name '{name}' already exists")
         if handler is not None and not callable(handler):
             raise TypeError(f"handler of tool {name!r} must be callable")
-        self._tools[name] = SWAIGFunction(
+        function = SWAIGFunction(
             name,
             handler,
             description,
@@ -318,6 +318,13 @@ class SWMLService(SWMLVerbsMixin):
             expose_errors=expose_errors,
             **swaig_fields,
         )
+        if "gates" in function.extra_swaig_fields:
+            from signalwire.agents._semantic_gate import check_tool_references
+
+            check_tool_references(
+                name, function.extra_swaig_fields["gates"], self._tools, self._gate_data_keys()
+            )
+        self._tools[name] = function
         self._changed()
         return self
 
@@ -330,9 +337,21 @@ class SWMLService(SWMLVerbsMixin):
         name = str(function_dict["function"])
         if name in self._tools:
             raise ValueError(f"Tool with name '{name}' already exists")
-        self._tools[name] = dict(function_dict)
+        function_dict = dict(function_dict)
+        if "gates" in function_dict or "gate_fillers" in function_dict:
+            from signalwire.agents._semantic_gate import check_raw_gates, check_tool_references
+
+            check_raw_gates(function_dict, name)
+            check_tool_references(
+                name, function_dict.get("gates"), self._tools, self._gate_data_keys()
+            )
+        self._tools[name] = function_dict
         self._changed()
         return self
+
+    def _gate_data_keys(self) -> list[str] | None:
+        """Global-data keys a gate's question may read; None: this service keeps none."""
+        return None
 
     def _registered_tool_names(self) -> list[str]:
         return list(self._tools)

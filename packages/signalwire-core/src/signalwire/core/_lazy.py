@@ -33,6 +33,15 @@ def lazy_exports(
     not come back here; ``dir()`` lists the package's ``__all__``.
     """
     package = str(namespace["__name__"])
+    # A ``signalwire`` module with a file is signalwire-sdk's package shadowing the PEP 420
+    # namespace (this project never ships ``signalwire/__init__.py``): refuse, naming the
+    # repair. ``sys`` is always loaded, so this costs one dict lookup per namespace.
+    import sys
+
+    if getattr(sys.modules.get("signalwire"), "__file__", None):
+        from signalwire.core._clash import clash_error
+
+        raise clash_error("signalwire-" + package.split(".")[1])
     home = {
         name: package + module if module.startswith(".") else module
         for module, names in exports.items()

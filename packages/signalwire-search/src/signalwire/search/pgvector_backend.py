@@ -166,7 +166,10 @@ class PgVectorBackend:
         """HNSW (cosine), full-text, trigram and JSONB indexes (each only if missing)."""
         name = sanitize(collection_name)
         table = collection_table(collection_name)
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            # An HNSW build whose graph fits in maintenance memory is many times faster;
+            # SET LOCAL ends with this transaction.
+            conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for suffix, ddl in (
                 ("embedding", "hnsw (embedding vector_cosine_ops)"),
                 ("content", "gin (content gin_trgm_ops)"),
@@ -174,6 +177,7 @@ class PgVectorBackend:
                 ("tags", "gin (tags)"),
                 ("metadata", "gin (metadata)"),
                 ("metadata_text", "gin (metadata_text gin_trgm_ops)"),
+                ("filename", "btree (filename)"),  # not in the vendor's schema; harmless there
             ):
                 conn.execute(
                     f"CREATE INDEX IF NOT EXISTS idx_chunks_{name}_{suffix} ON {table} USING {ddl}"
@@ -327,6 +331,8 @@ class PgVectorSearchBackend:
         self.table_name = collection_table(collection_name)
         self._pool = _Pool(connection_string)
         self._lock = threading.Lock()
+        self._filename_cache: list[str] | None = None
+        self._filename_at = 0.0
         try:
             with self._pool.connection() as conn:
                 self.config = _config(conn, collection_name)
@@ -388,11 +394,14 @@ class PgVectorSearchBackend:
             terms = [w for w in terms if w]
             if terms:
                 tsquery = " | ".join(terms)
+                # ts_rank re-parses each row's text: rank at most 10 x pool of the rows the
+                # GIN index matches (a common word can match most of a large collection).
                 found = conn.execute(
-                    f"SELECT {cols}, ts_rank(to_tsvector('english', content), q) FROM {t},"
-                    f" to_tsquery('english', %s) q WHERE to_tsvector('english', content) @@ q{tag_sql}"
+                    f"SELECT {cols}, ts_rank(to_tsvector('english', content), q) FROM"
+                    f" (SELECT {cols} FROM {t} WHERE to_tsvector('english', content) @@"
+                    f" to_tsquery('english', %s){tag_sql} LIMIT %s) m, to_tsquery('english', %s) q"
                     " ORDER BY 7 DESC LIMIT %s",
-                    [tsquery, *tag_args, count],
+                    [tsquery, *tag_args, 10 * count, tsquery, count],
                 ).fetchall()
                 best = max((float(r[6]) for r in found), default=0.0)
                 for r in found:
@@ -417,26 +426,33 @@ class PgVectorSearchBackend:
             q = (original_query or enhanced_text).lower().strip()[:200]
             if q:
                 hits = []
-                for r in conn.execute(
-                    f"SELECT {cols} FROM {t} WHERE LOWER(filename) LIKE %s{tag_sql} LIMIT %s",
-                    [f"%{q}%", *tag_args, count],
+                files = self._filenames(conn)
+                phase1 = [name for name in files if q in name.lower()]
+                words = terms[:10]
+                phase2 = {
+                    name: min(0.5, 0.5 * sum(w in name.lower() for w in words) / len(words))
+                    for name in files
+                    if words and name not in phase1 and any(w in name.lower() for w in words)
+                }
+                for names, limit in (
+                    (phase1, count),
+                    (sorted(phase2, key=phase2.__getitem__, reverse=True), count),
                 ):
-                    rows.setdefault(r[0], r)
-                    base = str(r[2] or "").lower().rsplit("/", 1)[-1]
-                    hits.append((r[0], 1.0 if q in base else 0.67))
-                if len(hits) < count and terms:
-                    clause = " OR ".join("LOWER(filename) LIKE %s" for _ in terms[:10])
-                    seen = {h[0] for h in hits}
+                    if not names or len(hits) >= count:
+                        continue
                     for r in conn.execute(
-                        f"SELECT {cols} FROM {t} WHERE ({clause}){tag_sql} LIMIT %s",
-                        [*(f"%{w}%" for w in terms[:10]), *tag_args, count],
+                        f"SELECT {cols} FROM {t} WHERE filename = ANY(%s){tag_sql} LIMIT %s",
+                        [names[: 3 * count], *tag_args, limit],
                     ):
-                        if r[0] in seen:
+                        if r[0] in rows and any(h[0] == r[0] for h in hits):
                             continue
                         rows.setdefault(r[0], r)
-                        name = str(r[2] or "").lower()
-                        cov = sum(w in name for w in terms[:10]) / len(terms[:10])
-                        hits.append((r[0], min(0.5, 0.5 * cov)))
+                        name = str(r[2] or "")
+                        if name in phase2:
+                            hits.append((r[0], phase2[name]))
+                        else:
+                            base = name.lower().rsplit("/", 1)[-1]
+                            hits.append((r[0], 1.0 if q in base else 0.67))
                 sources.append(("filename", hits))
         merged = _ranking.merge(sources)
         candidates = []
@@ -447,6 +463,20 @@ class PgVectorSearchBackend:
             cand["metadata"] = {"filename": row[2], "section": row[3], "tags": row[4] or [], **meta}
             candidates.append(cand)
         return candidates
+
+    def _filenames(self, conn: Any) -> list[str]:
+        """Distinct file names (matched in Python instead of a LIKE scan), re-read each
+        minute so files another process adds to the collection are found."""
+        import time
+
+        if self._filename_cache is None or time.monotonic() - self._filename_at > 60:
+            self._filename_at = time.monotonic()
+            self._filename_cache = [
+                str(r[0])
+                for r in conn.execute(f"SELECT DISTINCT filename FROM {self.table_name}")
+                if r[0]
+            ]
+        return self._filename_cache
 
     def fetch_all(self, batch_size: int = 500) -> Any:
         """Every row (for migration), in id order, in batches."""

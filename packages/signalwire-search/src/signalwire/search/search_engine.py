@@ -282,7 +282,7 @@ class SearchEngine:
             mask = np.isin(self._ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
             scores = np.where(mask, scores, -np.inf)
         k = min(pool, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
+        top = np.argpartition(scores, len(scores) - k)[len(scores) - k :]  # no negated copy
         top = top[np.argsort(-scores[top])]
         hits = []
         for i in top:

@@ -16,9 +16,16 @@ package does no I/O and pulls in no optional dependency.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from signalwire.testing._version import __version__
+
+# A ``signalwire`` module with a file is signalwire-sdk's package shadowing this namespace.
+if getattr(sys.modules.get("signalwire"), "__file__", None):
+    from signalwire.core._clash import clash_error
+
+    raise clash_error("signalwire-testing")
 
 __all__ = ["__version__", "execute_datamap"]
 

@@ -113,6 +113,18 @@ ALLOWLIST: tuple[AllowedField, ...] = (
         )
         for key in ("gather_info", "reset", "skip_to_next_step", "history")
     ),
+    # Semantic gates: the signalwire-agents README, "Semantic gates".
+    *(
+        AllowedField(
+            "ai",
+            ("SWAIG", "functions", "*"),
+            key,
+            f"README, Semantic gates: `{key}` on a SWAIG function (define_tool(gates=, "
+            "gate_fillers=) in python-api.json's vendor API) is read by platform releases "
+            "with semantic gates and ignored with a warning by older ones; absent from the schema.",
+        )
+        for key in ("gates", "gate_fillers")
+    ),
     # DataMap tools: the signalwire-agents README, "DataMap".
     AllowedField(
         "ai",

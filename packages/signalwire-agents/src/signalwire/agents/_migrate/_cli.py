@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from signalwire.agents._migrate._rewrite import rewrite_source
+from signalwire.agents._migrate._rules import RULES
 
 __all__ = ["main"]
 
@@ -39,16 +40,23 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signalwire-migrate",
         description=(
-            "Rewrite imports written for signalwire-sdk (signalwire, signalwire_agents and "
-            "their sub-modules) to signalwire-agents' public imports, in place. Formatting and "
-            "comments are kept; names with no counterpart are reported and left as they are."
+            "Rewrite imports written for signalwire-sdk 3.x (signalwire...) or signalwire-agents "
+            "1.x (signalwire_agents...) to signalwire-agents' public imports, in place. "
+            "Formatting and comments are kept; names with no counterpart are reported and left "
+            "as they are, and so is code that runs but may not do what was meant (--rules)."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; list what would change and exit 1 if anything needs changing",
+        help=(
+            "write nothing; list what would change and the notices, and exit 1 if anything "
+            "needs changing or attention"
+        ),
+    )
+    parser.add_argument(
+        "--rules", action="store_true", help="list the rules behind the notices and exit"
     )
     parser.add_argument(
         "--diff", action="store_true", help="write nothing; print a unified diff of the changes"
@@ -57,11 +65,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (0 clean, 1 changes or unmappable names, 2 errors)."""
-    args = _parser().parse_args(argv)
-    write = not (args.check or args.diff)
+    """Run the command; returns the exit status.
+
+    0 clean; 1 unmappable names, or with ``--check`` changes or notices; 2 errors.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
-    changed_files = problems = errors = 0
+    if args.rules:
+        for rule in RULES:
+            print(f"{rule.name}: {rule.summary}", file=out)
+        return 0
+    if not args.paths:
+        parser.error("give at least one PATH")
+    write = not (args.check or args.diff)
+    changed_files = problems = notices = errors = 0
     for path in _python_files(args.paths):
         try:
             raw = path.read_bytes()
@@ -75,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in result.problems:
             print(f"{path}:{problem.line}: cannot map {problem.name}: {problem.reason}", file=err)
         problems += len(result.problems)
+        for notice in result.notices:
+            print(f"{path}:{notice.line}: note [{notice.rule}]: {notice.message}", file=out)
+        notices += len(result.notices)
         if not result.changed:
             continue
         changed_files += 1
@@ -100,12 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = "rewrote" if write else "would rewrite"
     print(
         f"signalwire-migrate: {verb} {changed_files} file(s); "
-        f"{problems} unmappable name(s); {errors} error(s)",
+        f"{problems} unmappable name(s); {notices} notice(s); {errors} error(s)",
         file=err,
     )
     if errors:
         return 2
-    if problems or (changed_files and args.check):
+    if problems or (args.check and (changed_files or notices)):
         return 1
     return 0
 

@@ -1,20 +1,33 @@
-"""Where each vendor import lives here: the one table the rewriter and the README follow.
+"""Where each vendor import lives here: the one table the rewriter, the README and the
+``signalwire_agents`` compatibility package follow.
 
 Vendor paths are written with the ``signalwire.`` prefix; the older package name
-``signalwire_agents`` has the same sub-paths and is normalised to it first.
+``signalwire_agents`` (signalwire-agents 1.x) has the same sub-paths and is normalised to
+it first. ``signalwire-migrate`` rewrites imports with this table, and the
+``signalwire_agents`` package shipped in this wheel resolves 1.x module paths at import
+time with the same lookups, so the two can never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Target", "Unmappable", "lookup_module", "lookup_name", "normalise"]
+__all__ = [
+    "Target",
+    "Unmappable",
+    "is_parent_of_mapped",
+    "lookup_module",
+    "lookup_name",
+    "normalise",
+]
 
 AGENTS = "signalwire.agents"
 SKILLS = "signalwire.agents.skills"
 PREFABS = "signalwire.agents.prefabs"
 REST = "signalwire.rest"
 SECURITY = "signalwire.core.security"
+LIVEWIRE = "signalwire.agents.livewire"
+POM = "signalwire.agents.pom"
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,8 @@ class Unmappable:
     """A vendor name with no counterpart here, and why."""
 
     reason: str
+    #: False for the fallback given to a path the table does not list (an unknown name)
+    listed: bool = True
 
 
 # Names of the vendor's top-level ``signalwire`` package (and of ``signalwire_agents``).
@@ -64,7 +79,6 @@ _SKILL_FUNCTIONS = (
 )
 
 NOT_IMPLEMENTED = "not provided by signalwire-agents"
-_SEMANTIC = Unmappable(f"semantic gates are {NOT_IMPLEMENTED}")
 _LOGGING_CONFIG = Unmappable(
     "logging is configured by serve()/run(), or by you with logging.basicConfig(); "
     "use signalwire.agents.get_logger for key-value logging"
@@ -78,8 +92,12 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
     **{name: Target(AGENTS, name) for name in _AGENTS_NAMES},
     **{name: Target(SKILLS, name) for name in _SKILL_FUNCTIONS},
     "RestClient": Target(REST, "RestClient"),
+    # signalwire-agents 1.x's name for the REST client (same constructor: project, token, host).
+    "SignalWireClient": Target(REST, "RestClient"),
     "configure_logging": _LOGGING_CONFIG,
-    "SemanticGate": _SEMANTIC,
+    "start_agent": Unmappable("call agent.run() (or serve()) on the agent"),
+    "run_agent": Unmappable("call agent.run() (or serve()) on the agent"),
+    "SemanticGate": Target(AGENTS, "SemanticGate"),
     "AIChatClient": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
 
@@ -104,8 +122,10 @@ MODULE_TARGETS: dict[str, str] = {
     "signalwire.agent_server": AGENTS,
     "signalwire.web": AGENTS,
     "signalwire.web.web_service": AGENTS,
-    "signalwire.pom": AGENTS,
-    "signalwire.pom.pom": AGENTS,
+    "signalwire.pom": POM,
+    "signalwire.pom.pom": POM,
+    "signalwire.core.semantic_gate": AGENTS,
+    "signalwire.utils.schema_utils": AGENTS,  # SchemaValidationError
     "signalwire.core.skill_base": SKILLS,
     "signalwire.core.skill_manager": SKILLS,
     "signalwire.core.security.webhook_validator": SECURITY,
@@ -120,6 +140,7 @@ MODULE_NAMES: dict[str, dict[str, Target | Unmappable]] = {
         "VerbHandlerRegistry": _VERB_HANDLER,
     },
     "signalwire.core.logging_config": {"configure_logging": _LOGGING_CONFIG},
+    "signalwire.rest": {"SignalWireClient": Target(REST, "RestClient")},
     "signalwire.core.security.webhook_middleware": {
         "SIGNALWIRE_SIGNATURE_HEADER": Unmappable("spell the header name out"),
         "SIGNALWIRE_SHA256_SIGNATURE_HEADER": Unmappable("spell the header name out"),
@@ -129,13 +150,13 @@ MODULE_NAMES: dict[str, dict[str, Target | Unmappable]] = {
 
 #: Vendor module prefixes that map wholesale, sub-modules included.
 PREFIXES: dict[str, str] = {
+    "signalwire.livewire": LIVEWIRE,
     "signalwire.skills": SKILLS,
     "signalwire.prefabs": PREFABS,
 }
 
 #: Vendor modules (and their sub-modules) with no counterpart.
 UNMAPPABLE_MODULES: dict[str, Unmappable] = {
-    "signalwire.core.semantic_gate": _SEMANTIC,
     "signalwire.core.swml_handler": _VERB_HANDLER,
     "signalwire.core.mixins": Unmappable(
         "the mixins are internal; subclass AgentBase or SWMLService instead"
@@ -144,17 +165,21 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.core.swml_renderer": Unmappable("internal vendor module; use get_document()"),
     "signalwire.utils": Unmappable("internal vendor helpers with no public counterpart"),
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
-    "signalwire.livewire": Unmappable(f"LiveWire is {NOT_IMPLEMENTED}"),
-    "signalwire.search": Unmappable(f"vector search is {NOT_IMPLEMENTED}"),
+    "signalwire.pom.pom_tool": Unmappable("run the pom-tool command instead of importing it"),
     "signalwire.mcp_gateway": Unmappable(f"the MCP gateway is {NOT_IMPLEMENTED}"),
     "signalwire.ai_chat": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
+
+#: Namespaces the older ``signalwire_agents`` package also had: its ``signalwire_agents.relay``
+#: ``signalwire_agents.rest`` and ``signalwire_agents.search`` are this project's namespaces.
+SAME_PATH = ("signalwire.agents", "signalwire.relay", "signalwire.rest", "signalwire.search")
 
 #: Modules that already are this project's (left alone).
 OURS = (
     "signalwire.agents",
     "signalwire.relay",
     "signalwire.rest",
+    "signalwire.search",
     "signalwire.core.security",
     "signalwire.core.env",
 )
@@ -216,20 +241,29 @@ def lookup_module(module: str) -> str | Unmappable | None:
     module = normalise(module)
     if not is_vendor_module(original):
         return None
+    if module in MODULE_TARGETS:
+        return MODULE_TARGETS[module]
     for base, reason in UNMAPPABLE_MODULES.items():
         if _is_within(module, base):
             return reason
-    if module in MODULE_TARGETS:
-        return MODULE_TARGETS[module]
+    if original != module and any(_is_within(module, same) for same in SAME_PATH):
+        return module
     for base, target in PREFIXES.items():
         if _is_within(module, base):
             return target + module[len(base) :]
     if _is_within(module, "signalwire.core"):
         return Unmappable(
             f"{module} has no counterpart: signalwire.core is this project's credentials, "
-            "errors and webhook-signature package"
+            "errors and webhook-signature package",
+            listed=False,
         )
-    return Unmappable(f"{module} has no counterpart in signalwire-agents")
+    return Unmappable(f"{module} has no counterpart in signalwire-agents", listed=False)
+
+
+def is_parent_of_mapped(module: str) -> bool:
+    """True when a module with no counterpart of its own holds one that has (``x.utils``)."""
+    prefix = normalise(module) + "."
+    return any(key.startswith(prefix) for key in MODULE_TARGETS)
 
 
 def lookup_name(module: str, name: str) -> Target | Unmappable | None:

@@ -23,6 +23,7 @@ from signalwire.agents._migrate._mapping import (
     lookup_name,
     normalise,
 )
+from signalwire.agents._migrate._rules import Notice, find_notices
 
 __all__ = ["Change", "FileResult", "Problem", "rewrite_source"]
 
@@ -54,6 +55,8 @@ class FileResult:
     source: str
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: code that runs but may not do what was meant (see ``_rules``); never rewritten
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -302,4 +305,6 @@ def _dotted(node: ast.expr) -> str | None:
 def rewrite_source(source: str, filename: str = "<string>") -> FileResult:
     """Rewrite the vendor imports of ``source``; raises SyntaxError if it does not parse."""
     tree = ast.parse(source, filename=filename)
-    return _Rewriter(source).run(tree)
+    result = _Rewriter(source).run(tree)
+    result.notices = find_notices(tree)
+    return result

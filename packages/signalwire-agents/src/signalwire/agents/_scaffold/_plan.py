@@ -60,8 +60,12 @@ def requirement(distribution: str) -> str:
     """
     try:
         current = version(distribution)
-    except PackageNotFoundError:  # running from a source tree without metadata
-        from signalwire.agents._version import __version__ as current
+    except PackageNotFoundError:
+        if distribution != "signalwire-agents":
+            # Not installed here (e.g. signalwire-testing): its own version line, not this
+            # package's, so no pin; signalwire-testing[agents] itself requires this line.
+            return distribution
+        from signalwire.agents._version import __version__ as current  # a source tree
     release = re.match(r"^(\d+)\.(\d+)\.(\d+)", current)
     if release is None:
         return distribution
