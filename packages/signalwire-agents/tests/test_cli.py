@@ -257,7 +257,6 @@ def test_no_agent_and_several_agents_exit_2(
     assert "failed to load: RuntimeError: boom" in capsys.readouterr().err
 
 
-
 def test_a_missing_module_names_the_install_that_provides_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,6 +273,7 @@ def test_a_missing_module_names_the_install_that_provides_it(
     err = capsys.readouterr().err.strip()
     assert "No module named 'not_a_module_anywhere_xyz'" in err
     assert "install the package that provides 'not_a_module_anywhere_xyz'" in err
+
 
 def test_module_attr_and_factory_targets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

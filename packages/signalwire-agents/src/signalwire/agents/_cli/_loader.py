@@ -38,6 +38,7 @@ def _failed(target: str, exc: Exception) -> str:
         return f"{message}: install the package that provides {exc.name!r} in this environment"
     return message
 
+
 def _load_module(target: str) -> ModuleType:
     path = Path(target)
     if target.endswith(".py") or path.is_file():
