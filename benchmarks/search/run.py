@@ -294,6 +294,9 @@ def pgvector_figures(index: Path, queries: list[str]) -> dict:
         }
     finally:
         server.cleanup()
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def import_ms(python: str, runs: int = 11) -> float:
@@ -451,6 +454,9 @@ def main() -> None:
         )
     )
 
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
     print("\n| measure | ours | signalwire-sdk 3.7.5 | ratio | target |\n|---|---:|---:|---:|---|")
     for row in rows_out:
         print("| " + " | ".join(row) + " |")

@@ -215,32 +215,3 @@ async def test_without_a_provider_requests_make_no_spans(otel: Otel) -> None:
     doc = await fetch_swml(agent)
     await call_tool(agent, doc, "lookup", order_id="A1")
     assert otel.spans() == []
-
-
-async def test_rest_calls_inside_a_tool_are_children_of_the_tool_span(
-    otel: Otel, fake_rest_shared_server: Any
-) -> None:
-    from signalwire.rest import RestClient
-
-    fake = fake_rest_shared_server
-    agent = make_agent()
-
-    @agent.tool(description="List the AI agents of the project")
-    def count_agents() -> str:
-        # A sync tool: it runs in a worker thread, which gets the request's context.
-        with RestClient(fake.project, fake.token, fake.host) as rest:
-            rest.fabric.ai_agents.list()
-        return "counted"
-
-    doc = await fetch_swml(agent, {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"})
-    answer = await call_tool(agent, doc, "count_agents")
-    assert answer["response"] == "counted"
-    tool = otel.span("execute_tool count_agents")
-    rest = otel.span("GET /api/fabric/resources/ai_agents")
-    assert rest.kind is SpanKind.CLIENT
-    assert rest.parent is not None and rest.parent.span_id == tool.context.span_id
-    # The REST call carried the tool's trace to the platform.
-    (entry,) = fake.journal.entries
-    sent = entry.headers["traceparent"].split("-")
-    assert sent[1] == format(tool.context.trace_id, "032x")
-    assert sent[2] == format(rest.context.span_id, "016x")

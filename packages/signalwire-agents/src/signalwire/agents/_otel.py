@@ -23,7 +23,6 @@ Tool arguments carry callers' data, so they are recorded only when
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import os
 import sys
@@ -113,6 +112,8 @@ def _call_id(request: _Request) -> str | None:
 
 def _call_context(call_id: str) -> Any:
     """A remote parent whose trace id is derived from ``call_id`` (the call's trace)."""
+    import hashlib  # only with a provider configured
+
     from opentelemetry import trace
     from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
