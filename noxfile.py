@@ -50,7 +50,12 @@ EXTRA_TEST_TARGETS = {
 }
 VENDOR_SDK = "signalwire-sdk==3.7.5"
 #: Installed beside the vendor SDK only to drive its app in process (benchmarks/testing).
-VENDOR_BENCH_EXTRAS = ["httpx"]
+VENDOR_BENCH_EXTRAS = [
+    "httpx",
+    # The vendor's MCP gateway is Flask (its `mcp-gateway` extra): benchmarks/agents/toolbox.py.
+    "flask",
+    "flask-limiter",
+]
 #: Benchmark entry points per namespace (each prints its table, ours beside the vendor's).
 BENCH_SCRIPTS = {
     "agents": [

@@ -206,10 +206,194 @@ def through_gateway(calls: int) -> list[float]:
     return times
 
 
+# -- side by side with the vendor, over real HTTP ----------------------------------------
+
+FAKE_CHAT = """
+import sys, uvicorn
+from signalwire.testing.chat import FakeChatService
+uvicorn.run(FakeChatService("p", "t", keepalive=0), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level="warning", access_log=False)
+"""
+OUR_CHAT_GATEWAY = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from signalwire.agents.ai_chat import AIChatClient, ChatGateway
+client = AIChatClient("p", "t", url=f"http://127.0.0.1:{sys.argv[2]}/api/ai/chat")
+gw = ChatGateway(config_url="https://a/swml", key="pk_b", client=client, secret="x" * 32,
+                 max_new_conversations=10**9, max_turns=10**9)
+app = Starlette(routes=[Mount("/chat", gw.router())])
+print(gw.mint_handle("c0"), flush=True)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+VENDOR_CHAT_GATEWAY = """
+import sys, uvicorn
+from fastapi import FastAPI
+from signalwire.ai_chat import AIChatClient, ChatGateway
+client = AIChatClient("p", "t", url=f"http://127.0.0.1:{sys.argv[2]}/api/ai/chat")
+gw = ChatGateway(config_url="https://a/swml", key="pk_b", client=client, secret="x" * 32,
+                 max_new_conversations=10**9, max_turns=10**9)
+app = FastAPI()
+app.include_router(gw.router(), prefix="/chat")
+print(gw.mint_handle("c0"), flush=True)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def _wait_http(url: str, timeout: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.post(url, content=b"{}", timeout=2)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+async def _load(url: str, handle: str, seconds: float, concurrency: int = 32) -> float:
+    """Requests/s over keep-alive connections with a minimal HTTP/1.1 client (asyncio streams):
+    a client library would cost more than the gateways under test."""
+    port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    payload = json.dumps({"message": "hi", "handle": handle}).encode()
+    request = (
+        "POST /chat/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer pk_b\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
+    done = 0
+    stop = time.perf_counter() + seconds
+
+    async def body(reader: asyncio.StreamReader, head: bytes) -> bytes:
+        lines = head.lower().split(b"\r\n")
+        length = [int(h.split(b":")[1]) for h in lines if h.startswith(b"content-length")]
+        if length:
+            return await reader.readexactly(length[0])
+        chunks = []
+        while True:  # chunked
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                return b"".join(chunks)
+            chunks.append(chunk[:-2])
+
+    async def worker() -> None:
+        nonlocal done
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < stop:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            data = await body(reader, head)
+            assert head.startswith(b"HTTP/1.1 200") and b"You said" in data, head + data
+            done += 1
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done / (time.perf_counter() - started)
+
+
+def chat_side_by_side(vendor: str, seconds: float, rounds: int) -> dict[str, float]:
+    """Gateway req/s for both SDKs: each gateway in its own process, the fake in another."""
+    fake_port = _free_port()
+    procs = [subprocess.Popen([sys.executable, "-c", FAKE_CHAT, str(fake_port)])]
+    sides = {"ours": (sys.executable, OUR_CHAT_GATEWAY), "vendor": (vendor, VENDOR_CHAT_GATEWAY)}
+    urls: dict[str, tuple[str, str]] = {}
+    try:
+        _wait_http(f"http://127.0.0.1:{fake_port}/api/ai/chat")
+        for side, (python, code) in sides.items():
+            port = _free_port()
+            proc = subprocess.Popen(
+                [python, "-c", code, str(port), str(fake_port)], stdout=subprocess.PIPE, text=True
+            )
+            procs.append(proc)
+            assert proc.stdout is not None
+            handle = proc.stdout.readline().strip()
+            _wait_http(f"http://127.0.0.1:{port}/chat/")
+            urls[side] = (f"http://127.0.0.1:{port}/chat/", handle)
+        rates: dict[str, list[float]] = {side: [] for side in sides}
+        for _ in range(rounds):
+            for side, (url, handle) in urls.items():
+                rates[side].append(asyncio.run(_load(url, handle, seconds)))
+        return {side: statistics.median(values) for side, values in rates.items()}
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+
+
+def vendor_mcp_gateway(vendor: str, calls: int) -> list[float] | None:
+    """The vendor's gateway (Flask) on the same server and calls; None without Flask."""
+    import httpx
+
+    probe = subprocess.run([vendor, "-c", "import flask, flask_limiter"], capture_output=True)
+    if probe.returncode:
+        return None
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "config.json").write_text(
+            json.dumps(
+                {
+                    "server": {
+                        "host": "127.0.0.1",
+                        "port": port,
+                        "auth_user": "a",
+                        "auth_password": "b",
+                    },
+                    "services": {
+                        "todo": {
+                            "command": [sys.executable, str(SERVER)],
+                            "sandbox": {"enabled": False},
+                        }
+                    },
+                    "session": {"sandbox_dir": str(Path(tmp) / "sandbox")},
+                    "rate_limiting": {
+                        "default_limits": ["1000000 per hour"],
+                        "call_limit": "1000000 per minute",
+                    },
+                    "logging": {"level": "WARNING"},
+                }
+            )
+        )
+        code = "from signalwire.mcp_gateway.gateway_service import main; main()"
+        proc = subprocess.Popen(
+            [vendor, "-c", code, "-c", "config.json"],
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", auth=("a", "b")) as c:
+                deadline = time.monotonic() + 60
+                while True:
+                    try:
+                        c.get("/health")
+                        break
+                    except httpx.TransportError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.05)
+                body = {"tool": "list_todos", "session_id": "bench", "arguments": {}}
+                c.post("/services/todo/call", json=body).raise_for_status()
+                times = []
+                for _ in range(calls):
+                    t = time.perf_counter()
+                    c.post("/services/todo/call", json=body).raise_for_status()
+                    times.append(time.perf_counter() - t)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per side and round (HTTP)")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("SWML_BASIC_AUTH_USER", "u")
 
@@ -229,6 +413,31 @@ def main() -> None:
     print(f"| through the gateway | {g:.3f} | {p99:.3f} |")
     print(f"| gateway overhead | {g - d:.3f} | |")
     print("\nTarget: overhead at most 5 ms.")
+
+    vendor = os.environ.get("SIGNALWIRE_VENDOR_PYTHON")
+    if not vendor:
+        print("\n(SIGNALWIRE_VENDOR_PYTHON not set: no vendor figures)")
+        return
+    vg = vendor_mcp_gateway(vendor, args.calls)
+    if vg is None:
+        print("\n(the vendor interpreter lacks flask/flask-limiter: no vendor MCP figures)")
+    else:
+        v = statistics.median(vg) * 1000
+        print("\n| MCP tools/call through the gateway (ms) | ours | vendor 3.7.5 | ratio |")
+        print("|---|---:|---:|---:|")
+        print(f"| median | {g:.3f} | {v:.3f} | {v / g:.1f}x |")
+        print(f"| overhead over direct stdio | {g - d:.3f} | {v - d:.3f} | |")
+    rates = chat_side_by_side(vendor, args.seconds, args.rounds)
+    print(
+        "\n| chat gateway over HTTP (uvicorn, fake in its own process) | ours | vendor 3.7.5 "
+        "| ratio |"
+    )
+    print("|---|---:|---:|---:|")
+    ratio = rates["ours"] / rates["vendor"]
+    print(
+        f"| requests/s (median of {args.rounds}) | {rates['ours']:,.0f} "
+        f"| {rates['vendor']:,.0f} | {ratio:.1f}x |"
+    )
 
 
 if __name__ == "__main__":

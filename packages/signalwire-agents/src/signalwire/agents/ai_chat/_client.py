@@ -28,6 +28,33 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9_\-.:]*$")
 #: The service commits to 200 and trickles keepalive whitespace while the model thinks, so the
 #: read timeout bounds the silence between bytes, not the whole answer.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+#: Connection pools of the default client, and connections per pool (all kept alive).
+POOLS, PER_POOL = 8, 8
+
+
+class _ShardedTransport(httpx.AsyncBaseTransport):
+    """Requests spread over several small connection pools, in turn.
+
+    httpcore's pool checks every connection of a pool each time a request is queued or
+    finishes, so one large pool costs more per request the busier it is; a gateway relaying
+    many conversations at once forwards about twice as many requests per second this way.
+    """
+
+    def __init__(self) -> None:
+        limits = httpx.Limits(max_connections=PER_POOL, max_keepalive_connections=PER_POOL)
+        tls = httpx.create_ssl_context()  # one context: loading the CA bundle is not free
+        self._pools = [httpx.AsyncHTTPTransport(limits=limits, verify=tls) for _ in range(POOLS)]
+        self._next = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._next = (self._next + 1) % len(self._pools)
+        return await self._pools[self._next].handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+
 #: Methods that change nothing on the service: safe to send again after any transport failure.
 _READ_ONLY = frozenset({"chat_log"})
 
@@ -91,7 +118,9 @@ class AIChatClient:
 
     def _client(self) -> httpx.AsyncClient:
         if self._session is None:
-            self._session = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+            self._session = httpx.AsyncClient(
+                timeout=DEFAULT_TIMEOUT, transport=_ShardedTransport()
+            )
         return self._session
 
     def _envelope(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
