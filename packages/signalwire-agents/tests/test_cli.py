@@ -257,6 +257,24 @@ def test_no_agent_and_several_agents_exit_2(
     assert "failed to load: RuntimeError: boom" in capsys.readouterr().err
 
 
+def test_a_missing_module_names_the_install_that_provides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Vendor examples import fastapi, which signalwire-agents provides only with its extra.
+    script = tmp_path / "uses_fastapi.py"  # what `import fastapi` raises without the extra
+    script.write_text('raise ModuleNotFoundError("No module named \'fastapi\'", name="fastapi")\n')
+    assert run(str(script))[0] == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "No module named 'fastapi'" in err
+    assert "pip install 'signalwire-agents[fastapi]'" in err
+    other = tmp_path / "uses_other.py"
+    other.write_text("import not_a_module_anywhere_xyz\n")
+    assert run(str(other))[0] == 2
+    err = capsys.readouterr().err.strip()
+    assert "No module named 'not_a_module_anywhere_xyz'" in err
+    assert "install the package that provides 'not_a_module_anywhere_xyz'" in err
+
+
 def test_module_attr_and_factory_targets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

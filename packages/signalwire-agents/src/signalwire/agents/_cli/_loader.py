@@ -23,6 +23,22 @@ class AgentLoadError(Exception):
     """The target could not be loaded, or holds no agent (or too many to choose from)."""
 
 
+# Modules that scripts written for signalwire-sdk import and that signalwire-agents installs only
+# with an extra (signalwire-sdk depends on them outright).
+_EXTRAS = {"fastapi": "signalwire-agents[fastapi]", "watchfiles": "signalwire-agents[dev]"}
+
+
+def _failed(target: str, exc: Exception) -> str:
+    """One line for a script that raised while loading; a missing module names what to install."""
+    message = f"{target} failed to load: {type(exc).__name__}: {exc}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        extra = _EXTRAS.get(exc.name.partition(".")[0])
+        if extra:
+            return f"{message}: pip install '{extra}'"
+        return f"{message}: install the package that provides {exc.name!r} in this environment"
+    return message
+
+
 def _load_module(target: str) -> ModuleType:
     path = Path(target)
     if target.endswith(".py") or path.is_file():
@@ -43,14 +59,14 @@ def _load_module(target: str) -> ModuleType:
         except SystemExit as exc:
             raise AgentLoadError(f"{target} exited while loading (code {exc.code})") from None
         except Exception as exc:
-            raise AgentLoadError(f"{target} failed to load: {type(exc).__name__}: {exc}") from exc
+            raise AgentLoadError(_failed(target, exc)) from exc
         return module
     try:
         return importlib.import_module(target)
     except ImportError as exc:
         raise AgentLoadError(f"cannot import {target!r}: {exc}") from exc
     except Exception as exc:
-        raise AgentLoadError(f"{target} failed to load: {type(exc).__name__}: {exc}") from exc
+        raise AgentLoadError(_failed(target, exc)) from exc
 
 
 def _instantiate(cls: type[SWMLService]) -> SWMLService:
