@@ -60,6 +60,7 @@ BENCH_SCRIPTS = {
         "otel_overhead.py",
         "dev_reload.py",
         "coldstart.py",
+        "toolbox.py",
     ],
     "relay": ["run.py", "coldstart.py"],
     "rest": ["run.py", "coldstart.py"],

@@ -98,6 +98,15 @@ def test_every_mapped_module_path_imports_in_its_1x_spelling(vendor_path: str) -
         ),
         ("signalwire_agents.agents.bedrock", "BedrockAgent", "signalwire.agents.bedrock"),
         ("signalwire_agents.utils.schema_utils", "SchemaValidationError", "signalwire.agents"),
+        ("signalwire_agents.ai_chat", "AIChatClient", "signalwire.agents.ai_chat"),
+        ("signalwire_agents.ai_chat.gateway", "ChatGateway", "signalwire.agents.ai_chat"),
+        ("signalwire_agents.ai_chat.handoff", "NonceEntry", "signalwire.agents.ai_chat"),
+        (
+            "signalwire_agents.mcp_gateway.gateway_service",
+            "MCPGateway",
+            "signalwire.agents.mcp_gateway",
+        ),
+        ("signalwire_agents.mcp_gateway.mcp_manager", "MCPClient", "signalwire.agents.mcp_gateway"),
     ],
 )
 def test_1x_module_paths_public_code_uses(path: str, name: str, ours: str) -> None:

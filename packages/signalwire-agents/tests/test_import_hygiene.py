@@ -22,6 +22,19 @@ def test_skills_and_prefabs_import_cleanly_and_load_no_builtin_skill() -> None:
         assert not [m for m in skills if m.endswith(".skill")], skills
 
 
+def test_ai_chat_and_mcp_gateway_load_only_when_imported() -> None:
+    result = assert_clean_import("signalwire.agents")
+    loaded = set(result["modules"])
+    assert not {
+        m
+        for m in loaded
+        if m.startswith(("signalwire.agents.ai_chat", "signalwire.agents.mcp_gateway"))
+    }
+    for module in ("signalwire.agents.ai_chat", "signalwire.agents.mcp_gateway"):
+        sub = assert_clean_import(module)
+        assert not {"uvicorn", "starlette", "websockets"} & set(sub["top_level"]), module
+
+
 def test_toolbox_subsystems_are_not_imported_by_the_package() -> None:
     result = assert_clean_import("signalwire.agents")
     loaded = set(result["modules"])

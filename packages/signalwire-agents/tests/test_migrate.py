@@ -306,6 +306,42 @@ def test_rewrite_parses_is_idempotent_and_keeps_comments(
     assert out.count("# keep me") == source.count("# keep me")
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "from signalwire import AIChatClient\n",
+            "from signalwire.agents.ai_chat import AIChatClient\n",
+        ),
+        (
+            "from signalwire.ai_chat import ChatGateway, HandoffRouter\n",
+            "from signalwire.agents.ai_chat import ChatGateway, HandoffRouter\n",
+        ),
+        (
+            "from signalwire.ai_chat.client import AIChatError\n",
+            "from signalwire.agents.ai_chat import AIChatError\n",
+        ),
+        (
+            "from signalwire_agents.ai_chat.handoff import NonceEntry\n",
+            "from signalwire.agents.ai_chat import NonceEntry\n",
+        ),
+        (
+            "from signalwire.mcp_gateway.gateway_service import MCPGateway\n",
+            "from signalwire.agents.mcp_gateway import MCPGateway\n",
+        ),
+        (
+            "from signalwire.mcp_gateway.session_manager import SessionManager\n",
+            "from signalwire.agents.mcp_gateway import SessionManager\n",
+        ),
+        ("import signalwire.mcp_gateway as mg\n", "import signalwire.agents.mcp_gateway as mg\n"),
+    ],
+)
+def test_ai_chat_and_mcp_gateway_paths(before: str, after: str) -> None:
+    result = rewrite_source(before)
+    assert result.source == after
+    assert not result.problems
+
+
 RULES_SOURCE = """\
 from signalwire.agents import AgentBase
 

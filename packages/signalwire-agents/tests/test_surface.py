@@ -245,3 +245,55 @@ def test_skill_helpers_exist(name: str) -> None:
         params = inspect.signature(function).parameters
         for param in documented["params"]:
             assert param in params
+
+
+# -- AI Chat and the MCP gateway (their own subpackages) ---------------------------------
+
+#: Where each documented area lives here.
+TOOLBOX_MODULES = {
+    "ai-chat-client": "signalwire.agents.ai_chat",
+    "chat-gateway": "signalwire.agents.ai_chat",
+    "mcp-gateway": "signalwire.agents.mcp_gateway",
+}
+TOOLBOX_ENTRIES = [
+    e for e in surface_entries("agents") if e.get("area") in TOOLBOX_MODULES and e["owner"] != "cli"
+]
+
+
+def test_toolbox_areas_are_counted() -> None:
+    areas = {e["area"] for e in TOOLBOX_ENTRIES}
+    assert areas == set(TOOLBOX_MODULES)
+    assert len(TOOLBOX_ENTRIES) >= 33
+
+
+@pytest.mark.parametrize("entry", TOOLBOX_ENTRIES, ids=lambda e: f"{e['owner']}.{e['member']}")
+def test_toolbox_member_exists_with_documented_parameters(entry: dict[str, Any]) -> None:
+    import importlib
+
+    module = importlib.import_module(TOOLBOX_MODULES[entry["area"]])
+    assert entry["owner"] in module.__all__, f"{entry['owner']} is not exported"
+    cls = getattr(module, entry["owner"])
+    if entry["kind"] == "class":
+        # A class entry lists the parameters of its documented methods together.
+        targets = [m for _, m in inspect.getmembers(cls, callable) if not _.startswith("__")]
+        names = {p for t in targets for p in inspect.signature(t).parameters}
+        for name in entry["params"]:
+            assert name.lstrip("*") in names, f"{entry['owner']} has no method taking {name!r}"
+        return
+    assert hasattr(cls, entry["member"]), f"{entry['owner']}.{entry['member']} is missing"
+    params = inspect.signature(getattr(cls, entry["member"])).parameters
+    accepts_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    for name in entry["params"]:
+        bare = name.lstrip("*")
+        if name.startswith("**"):
+            assert accepts_kwargs, f"{entry['owner']}.{entry['member']} should accept **{bare}"
+        else:
+            assert bare in params, f"{entry['owner']}.{entry['member']} lacks {bare!r}"
+
+
+def test_mcp_gateway_command_is_installed() -> None:
+    from importlib.metadata import entry_points
+
+    (documented,) = [e for e in surface_entries("agents", {"cli"}) if e["member"] == "mcp-gateway"]
+    (script,) = entry_points(group="console_scripts", name=documented["member"])
+    assert script.value == "signalwire.agents.mcp_gateway._cli:console_main"

@@ -67,6 +67,12 @@ def include_router(app: Any, router: Any, prefix: str) -> None:
     if include is not None and _is_fastapi_router(router):
         include(router, prefix=prefix)
     elif prefix:
+        # A second router at the same prefix joins the first: two Mounts with one prefix
+        # would leave the second unreachable (the first claims every path under it).
+        for route in app.router.routes:
+            if isinstance(route, Mount) and route.path == prefix and hasattr(route.app, "routes"):
+                route.app.routes.extend(router.routes)
+                return
         app.router.routes.append(Mount(prefix, app=router))
     else:
         app.router.routes.extend(router.routes)

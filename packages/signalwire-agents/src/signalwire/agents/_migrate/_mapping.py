@@ -26,6 +26,8 @@ SKILLS = "signalwire.agents.skills"
 PREFABS = "signalwire.agents.prefabs"
 REST = "signalwire.rest"
 SECURITY = "signalwire.core.security"
+AI_CHAT = "signalwire.agents.ai_chat"
+MCP_GATEWAY = "signalwire.agents.mcp_gateway"
 LIVEWIRE = "signalwire.agents.livewire"
 POM = "signalwire.agents.pom"
 
@@ -98,7 +100,7 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
     "start_agent": Unmappable("call agent.run() (or serve()) on the agent"),
     "run_agent": Unmappable("call agent.run() (or serve()) on the agent"),
     "SemanticGate": Target(AGENTS, "SemanticGate"),
-    "AIChatClient": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
+    "AIChatClient": Target(AI_CHAT, "AIChatClient"),
 }
 
 
@@ -106,6 +108,12 @@ TOP_LEVEL: dict[str, Target | Unmappable] = {
 MODULE_TARGETS: dict[str, str] = {
     "signalwire": AGENTS,
     "signalwire.core": AGENTS,
+    # AI Chat and the MCP gateway are one package each here, whatever the vendor module.
+    **{f"signalwire.ai_chat{sub}": AI_CHAT for sub in ("", ".client", ".gateway", ".handoff")},
+    **{
+        f"signalwire.mcp_gateway{sub}": MCP_GATEWAY
+        for sub in ("", ".gateway_service", ".mcp_manager", ".session_manager")
+    },
     "signalwire.core.agent_base": AGENTS,
     "signalwire.core.function_result": AGENTS,
     "signalwire.core.swml_service": AGENTS,
@@ -166,8 +174,6 @@ UNMAPPABLE_MODULES: dict[str, Unmappable] = {
     "signalwire.utils": Unmappable("internal vendor helpers with no public counterpart"),
     "signalwire.cli": Unmappable("the vendor CLI internals are not importable here"),
     "signalwire.pom.pom_tool": Unmappable("run the pom-tool command instead of importing it"),
-    "signalwire.mcp_gateway": Unmappable(f"the MCP gateway is {NOT_IMPLEMENTED}"),
-    "signalwire.ai_chat": Unmappable(f"the AI chat client is {NOT_IMPLEMENTED}"),
 }
 
 #: Namespaces the older ``signalwire_agents`` package also had: its ``signalwire_agents.relay``
