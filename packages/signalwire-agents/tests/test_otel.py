@@ -215,3 +215,19 @@ async def test_without_a_provider_requests_make_no_spans(otel: Otel) -> None:
     doc = await fetch_swml(agent)
     await call_tool(agent, doc, "lookup", order_id="A1")
     assert otel.spans() == []
+
+
+def test_an_api_without_the_provider_globals_is_asked_the_public_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import opentelemetry.trace as trace_api
+    from opentelemetry.sdk.trace import TracerProvider
+
+    proxy = trace_api.ProxyTracerProvider()
+    monkeypatch.delattr(trace_api, "_TRACER_PROVIDER")
+    monkeypatch.setattr(trace_api, "get_tracer_provider", lambda: proxy)
+    assert agents_otel.telemetry() is None  # the proxy provider: nothing configured
+    provider = TracerProvider()
+    monkeypatch.setattr(trace_api, "get_tracer_provider", lambda: provider)
+    found = agents_otel.telemetry()
+    assert found is not None and found.tracer_provider is provider

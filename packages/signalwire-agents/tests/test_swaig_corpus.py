@@ -180,6 +180,17 @@ def test_what_a_script_prints_goes_to_stderr() -> None:
     assert "loading the chatty script" in err and "CHATTY DEMO" in err
 
 
+@pytest.mark.parametrize("action", ["--list-tools", "--dump-swml"])
+def test_what_the_agent_prints_per_call_goes_to_stderr(action: str) -> None:
+    # As the console script runs: no `out`, so the command writes to sys.stdout itself.
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main([str(CORPUS / "main_prints.py"), action, "--raw"])
+    assert code == 0, stderr.getvalue()
+    assert json.loads(stdout.getvalue())  # pure JSON, pipeable
+    assert "configuring call" in stderr.getvalue()
+
+
 def test_an_agent_its_own_check_refuses_is_one_line_exit_1() -> None:
     code, out, err = run(str(CORPUS / "invalid_contexts.py"), "--dump-swml")
     assert (code, out) == (1, "")

@@ -1,4 +1,4 @@
-"""A script that prints while it loads and in main(): --raw output stays pure JSON."""
+"""A script that prints while it loads, in main() and per call: --raw output stays pure JSON."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ def main() -> None:
     agent = AgentBase("chatty", route="/chatty")
     agent.prompt_add_section("Role", "You talk a lot.")
     agent.define_tool("talk", "Say something", {}, lambda a, r: {"response": "blah"})
+    # Prints while it answers too: a per-call callback reporting what it chose.
+    agent.set_dynamic_config_callback(lambda query, body, headers, copy: print("configuring call"))
     agent.run()
 
 

@@ -209,9 +209,12 @@ def telemetry() -> Telemetry | None:
     trace = _module(_TRACE_MODULE)
     if trace is None:
         return None
-    tracer_provider = trace._TRACER_PROVIDER
-    metrics = _module(_METRICS_MODULE)
-    meter_provider = None if metrics is None else metrics._METER_PROVIDER
+    try:
+        tracer_provider = trace._TRACER_PROVIDER
+        metrics = _module(_METRICS_MODULE)
+        meter_provider = None if metrics is None else metrics._METER_PROVIDER
+    except AttributeError:  # an API release that moved its globals: ask it the slow way
+        tracer_provider, meter_provider = _configured(trace)
     if tracer_provider is None and meter_provider is None:
         return None
     cached = _cached
@@ -222,6 +225,13 @@ def telemetry() -> Telemetry | None:
     ):
         return cached
     return _build(tracer_provider, meter_provider)
+
+
+def _configured(trace: Any) -> tuple[Any, Any]:
+    """The configured providers through the public API (None for the proxy it hands out
+    before an application sets one); only traces are looked at."""
+    provider = trace.get_tracer_provider()
+    return (None if isinstance(provider, trace.ProxyTracerProvider) else provider), None
 
 
 def _build(tracer_provider: Any, meter_provider: Any) -> Telemetry:

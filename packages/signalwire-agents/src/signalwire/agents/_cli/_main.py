@@ -10,6 +10,7 @@ bad flag value).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Coroutine, Sequence
@@ -120,7 +121,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     saved_env = dict(os.environ)
     try:
         apply_env(args)
-        return _run(args, extra, stream)
+        # What the agent prints while it answers (a per-call callback, a tool) goes to stderr,
+        # as what it prints while loading does: stdout carries only the command's output, so
+        # `--raw` stays pipeable. `stream` was taken before the redirect.
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run(args, extra, stream)
     except (AgentLoadError, UsageError) as exc:
         print(f"swaig-test: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
