@@ -426,3 +426,11 @@ def test_livewire_pom_and_semantic_gate_imports_are_mapped() -> None:
     import signalwire.agents.pom as pom
 
     assert plugins.DeepgramSTT and pom.Section and pom.PromptObjectModel
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "Examples:" in text and "\n  signalwire-migrate --check " in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+import textwrap
 import tokenize
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -39,12 +40,24 @@ def _short(text: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signalwire-migrate",
-        description=(
+        description=textwrap.fill(  # wrapped here: the raw formatter keeps the epilog's lines
             "Rewrite imports written for signalwire-sdk 3.x (signalwire...) or signalwire-agents "
             "1.x (signalwire_agents...) to signalwire-agents' public imports, in place. "
             "Formatting and comments are kept; names with no counterpart are reported and left "
-            "as they are, and so is code that runs but may not do what was meant (--rules)."
+            "as they are, and so is code that runs but may not do what was meant (--rules).",
+            78,
+            break_on_hyphens=False,
         ),
+        epilog=(
+            "Examples:\n"
+            "  signalwire-migrate --check my_project/   # what would change; exit 1 if anything\n"
+            "  signalwire-migrate --diff agent.py       # the changes as a unified diff\n"
+            "  signalwire-migrate my_project/           # rewrite the files in place\n"
+            "\n"
+            "Exit status: 0 nothing to do, 1 changes, notices (--check) or unmappable names,\n"
+            "2 a file that cannot be read or parsed, or a usage error."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
     parser.add_argument(
