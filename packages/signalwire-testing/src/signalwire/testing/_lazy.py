@@ -1,8 +1,10 @@
 """Lazy re-exports for a package ``__init__``: each name loads with its module on first access.
 
-The same code as ``signalwire.core._lazy`` (a test keeps the two identical): the fake platform
-never imports the SDK it checks, ``signalwire.core`` included, so it carries its own copy.
-Used by ``signalwire.testing.relay`` and ``signalwire.testing.rest``, whose pytest plugins
+The same code as ``signalwire.core._lazy`` (a test keeps the two identical). signalwire-testing
+depends on signalwire-core but loads none of it on a clean import: ``signalwire.core._clash`` is
+imported only to raise the error when signalwire-sdk's ``signalwire`` package shadows the
+namespace (see the check below). Carrying its own copy of this helper keeps it that way, and the
+fakes never import the models they check (``signalwire.agents``, ``.relay``, ``.rest``). Used by ``signalwire.testing.relay`` and ``signalwire.testing.rest``, whose pytest plugins
 import them without loading a server.
 """
 
