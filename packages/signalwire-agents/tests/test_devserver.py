@@ -404,3 +404,22 @@ async def test_each_agent_of_a_server_has_its_own_inspector() -> None:
     assert [v["route"] for v in mine] == ["/support"]
     assert other.status_code == 401
     assert [v["route"] for v in sales_view] == ["/agent"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "example"),
+    [
+        (["--help"], "\n  sw-agent dev agent.py "),
+        (["dev", "--help"], "\n  sw-agent dev app.py --route "),
+    ],
+)
+def test_help_shows_an_example(
+    argv: list[str], example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signalwire.agents._cli._dev._cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "Example" in text and example in text

@@ -16,12 +16,29 @@ requests in the inspector at <route>/_inspector/ (needs the agent's Basic auth).
 Not for production: use agent.run() or your ASGI server there.
 """
 
+_DEV_EXAMPLES = """\
+Examples:
+  sw-agent dev agent.py                  # http://127.0.0.1:3000/, inspector at /_inspector/
+  sw-agent dev app.py --route /sales     # one agent of an AgentServer file
+  sw-agent dev my_pkg.agents:server --port 0 --no-reload
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sw-agent", description="SignalWire agents tools.")
+    parser = argparse.ArgumentParser(
+        prog="sw-agent",
+        description="SignalWire agents tools.",
+        epilog="Example:\n  sw-agent dev agent.py   # serve agent.py with reload and an inspector\n\n"
+        "Each command has its own --help (sw-agent dev --help).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     dev = commands.add_parser(
-        "dev", help="serve an agent file with reload and an inspector", description=_DESCRIPTION
+        "dev",
+        help="serve an agent file with reload and an inspector",
+        description=_DESCRIPTION,
+        epilog=_DEV_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     dev.add_argument("target", help="app.py, a module, or module:attribute")
     dev.add_argument(
