@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from signalwire.agents import AgentBase, DataMap
 from signalwire.agents._migrate import main, rewrite_source
+from signalwire.testing.swml import validate_swml
 
 MODULE = "signalwire.agents._migrate"
 
@@ -434,3 +437,94 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_.value.code == 0
     text = capsys.readouterr().out
     assert "Examples:" in text and "\n  signalwire-migrate --check " in text
+
+
+# Each rule: code it reports (and the line), code it leaves alone. The reported code is also
+# run against this package, so a notice's claim about what happens here stays true.
+FLAGGED = {
+    "tool-bare-decorator": (
+        'agent = AgentBase("x")\n\n\n@agent.tool\ndef hello(args, raw_data):\n'
+        '    """Say hello."""\n    return "hi"\n',
+        4,
+    ),
+    "prompt-section-positional": (
+        'agent = AgentBase("x")\nagent.prompt_add_section(\n    "Role", "Be kind", ["a"], '
+        '"numbered please"\n)\n',
+        2,
+    ),
+    "datamap-body": (
+        'tool = DataMap("t").webhook("GET", "https://api.example.com/x").body({"q": "${args.q}"})\n',
+        1,
+    ),
+    "builder-both": (
+        'doc = SWMLBuilder(SWMLService("s")).ai(prompt_text="Hi", prompt_pom=[{"title": "T"}])\n',
+        1,
+    ),
+}
+
+NOT_FLAGGED = [
+    '@agent.tool()\ndef hello(args, raw_data):\n    return "hi"\n',
+    '@mcp.tool\ndef hello():\n    return "hi"\n',  # another library's bare decorator
+    'agent.prompt_add_section("Role", "Be kind", ["a"], True, False, [{"title": "S"}])\n',
+    'agent.prompt_add_section("Role", "Be kind", None, flag)\n',  # a variable: not guessed at
+    'agent.prompt_add_section("Role", body="Be kind", numbered="x")\n',  # keywords: no slots
+    'DataMap("t").webhook("POST", "https://api.example.com/x").params({"q": 1})\n',
+    'request.body({"q": 1})\n',
+    'builder.ai(prompt_text="Hi")\nbuilder.play(url="a.mp3")\n',
+]
+
+PRELUDE = "from signalwire.agents import AgentBase, DataMap, SWMLBuilder, SWMLService\n"
+
+
+@pytest.mark.parametrize("rule", sorted(FLAGGED))
+def test_each_new_rule_reports_its_idiom_at_its_line(rule: str) -> None:
+    source, line = FLAGGED[rule]
+    notices = rewrite_source(source).notices
+    assert [(n.line, n.rule) for n in notices] == [(line, rule)]
+
+
+@pytest.mark.parametrize("source", NOT_FLAGGED)
+def test_rules_leave_fitting_code_alone(source: str) -> None:
+    assert rewrite_source(source).notices == []
+
+
+def test_the_notices_say_what_happens_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWML_BASIC_AUTH_USER", "u")
+    monkeypatch.setenv("SWML_BASIC_AUTH_PASSWORD", "p")
+
+    def run(rule: str) -> dict[str, object]:
+        namespace: dict[str, object] = {}
+        exec(PRELUDE + FLAGGED[rule][0], namespace)  # the test's own snippets
+        return namespace
+
+    bare = run("tool-bare-decorator")["agent"]
+    assert (
+        "now has one tool more"
+        in rewrite_source(FLAGGED["tool-bare-decorator"][0]).notices[0].message
+    )
+    assert isinstance(bare, AgentBase)
+    document = json.loads(bare.render_swml())
+    validate_swml(document)
+    ai = next(verb["ai"] for verb in document["sections"]["main"] if "ai" in verb)
+    assert [f["function"] for f in ai["SWAIG"]["functions"]] == ["hello"]
+
+    section = rewrite_source(FLAGGED["prompt-section-positional"][0]).notices[0].message
+    assert "numbered gets a str" in section and "TypeError" in section
+    with pytest.raises(TypeError, match="numbered must be True or False"):
+        run("prompt-section-positional")
+
+    tool = run("datamap-body")["tool"]
+    assert isinstance(tool, DataMap)
+    webhook = tool.to_swaig_function()["data_map"]["webhooks"][0]
+    assert webhook["body"] == {"q": "${args.q}"} and "params" not in webhook
+
+    assert "ValueError" in rewrite_source(FLAGGED["builder-both"][0]).notices[0].message
+    with pytest.raises(ValueError, match="prompt"):
+        run("builder-both")
+
+
+def test_the_new_rules_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--rules"]) == 0
+    out = capsys.readouterr().out
+    for rule in FLAGGED:
+        assert f"\n{rule}: " in out
