@@ -97,8 +97,8 @@ def _tool_bare_decorator(node: ast.AST) -> tuple[int, str] | None:
             f"@{owner.id}.tool without parentheses registers {node.name}() as a tool here "
             "(name from the function, description from its docstring); signalwire-sdk 3.7.5 "
             "registered nothing and replaced the function with a decorator, so the agent now "
-            "has one tool more than it had. Write @" + owner.id + ".tool() (or remove the "
-            "decorator if the function was not meant as a tool)"
+            f"has one tool more than it had. If it is meant as a tool, write @{owner.id}.tool() "
+            "to say so (and silence this notice); if not, remove the decorator"
         )
     return None
 
