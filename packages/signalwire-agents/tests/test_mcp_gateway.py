@@ -309,3 +309,16 @@ def test_config_substitution(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_default_password_only_listens_on_loopback() -> None:
     gw = MCPGateway(config={"server": {"host": "0.0.0.0", "auth_password": "changeme"}})
     assert gw.bind_address() == ("127.0.0.1", 8080)
+
+
+def test_the_background_reaper_stops_sessions_of_callers_that_vanished(tmp_path: Path) -> None:
+    gw = MCPGateway(config=make_config(tmp_path, cleanup_interval=0.1))
+    with LiveServer(gw.app) as server, httpx.Client(base_url=server.base_url, auth=AUTH) as c:
+        assert call(c, "todo", "echo", "gone", timeout=0.3).status_code == 200
+        proc = gw.session_manager.sessions["gone"].process.process
+        assert proc is not None
+        # No further request: only the reaper can notice the caller is gone.
+        deadline = time.monotonic() + 10
+        while "gone" in gw.session_manager.sessions or proc.returncode is None:
+            assert time.monotonic() < deadline, "the reaper never stopped the idle session"
+            time.sleep(0.05)

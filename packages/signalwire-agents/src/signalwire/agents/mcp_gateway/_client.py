@@ -80,6 +80,12 @@ def _limits() -> None:  # pragma: no cover - runs in the child between fork and 
             resource.setrlimit(what, (value, value))
 
 
+async def _drain(stream: asyncio.StreamReader) -> None:
+    """Read and drop everything up to end-of-file (the process is being killed)."""
+    while await stream.read(65536):
+        pass
+
+
 class MCPClient:
     """A running MCP server for one session.
 
@@ -239,6 +245,7 @@ class MCPClient:
                         f"service {self.service.name!r} sent a message larger than "
                         f"{self.max_output_bytes} bytes"
                     )
+                    await _drain(stdout)
                     return
                 if not line:
                     await self.process.wait()
@@ -250,6 +257,7 @@ class MCPClient:
                     message = json.loads(line)
                 except (ValueError, RecursionError):
                     self._fail(f"service {self.service.name!r} printed invalid JSON")
+                    await _drain(stdout)
                     return
                 self._dispatch(message)
         except asyncio.CancelledError:
@@ -297,6 +305,10 @@ class MCPClient:
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(MCPError(self._failure))
+        # The readers end at end-of-file once the process is gone, which also closes the pipes;
+        # cancel only one that does not (a grandchild still holding the pipe open).
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=1.0)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
