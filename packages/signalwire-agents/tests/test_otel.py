@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from agents_testkit import CREDS, basic, client_for, post_prompt_body, swaig_body, swml_fetch_body
 from opentelemetry.trace import SpanKind, StatusCode
-from otel_testkit import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 from signalwire.agents import AgentBase, AgentServer, FunctionResult
 from signalwire.agents import _otel as agents_otel
 from signalwire.testing.swml import validate_swml
+from signalwire_devtools.otel import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
@@ -208,7 +208,7 @@ def test_no_provider_means_no_telemetry(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 async def test_without_a_provider_requests_make_no_spans(otel: Otel) -> None:
-    from otel_testkit import _reset
+    from signalwire_devtools.otel import reset_providers as _reset
 
     _reset()  # the exporter stays, but no provider is configured any more
     agent = make_agent()

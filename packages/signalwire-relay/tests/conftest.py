@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
 from signalwire.relay import RelayClient
-
-# Tests import helpers beside them (otel_testkit; --import-mode=importlib adds no path).
-sys.path.insert(0, str(Path(__file__).parent))
 
 T = TypeVar("T")
 

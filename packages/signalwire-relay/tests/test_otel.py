@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
-from otel_testkit import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 from signalwire.relay import RelayClient, RelayError
 from signalwire.relay._otel import telemetry
+from signalwire_devtools.otel import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 
 def totals(otel: Otel, metric: str) -> dict[tuple[Any, ...], Any]:

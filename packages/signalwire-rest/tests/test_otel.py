@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
-from otel_testkit import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 from signalwire.rest import AsyncRestClient, RequestOptions, RestClient, SignalWireRestError
 from signalwire.rest._otel import path_template, telemetry
+from signalwire_devtools.otel import Otel, otel_fixture  # noqa: F401  # the `otel` fixture
 
 UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
