@@ -443,9 +443,9 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
 # run against this package, so a notice's claim about what happens here stays true.
 FLAGGED = {
     "tool-bare-decorator": (
-        'agent = AgentBase("x")\n\n\n@agent.tool\ndef hello(args, raw_data):\n'
-        '    """Say hello."""\n    return "hi"\n',
-        4,
+        'from signalwire import AgentBase\n\nagent = AgentBase("x")\n\n\n@agent.tool\n'
+        'def hello(args, raw_data):\n    """Say hello."""\n    return "hi"\n',
+        6,
     ),
     "prompt-section-positional": (
         'agent = AgentBase("x")\nagent.prompt_add_section(\n    "Role", "Be kind", ["a"], '
@@ -488,13 +488,44 @@ def test_rules_leave_fitting_code_alone(source: str) -> None:
     assert rewrite_source(source).notices == []
 
 
+def test_the_bare_decorator_is_reported_only_in_code_written_for_the_vendor() -> None:
+    """Bare ``@agent.tool`` is this SDK's own style: a file with nothing to migrate is not
+    told about it (3.7.5 registered nothing, which matters only to its code)."""
+    ours = FLAGGED["tool-bare-decorator"][0].replace(
+        "from signalwire import AgentBase", "from signalwire.agents import AgentBase"
+    )
+    assert rewrite_source(ours).notices == []
+
+
+#: Examples written to show vendor-style code running here (their notices are the point).
+VENDOR_STYLE_EXAMPLES = {"vendor_style_agent.py"}
+
+
+def test_the_examples_of_this_repository_get_no_notices() -> None:
+    examples = sorted(
+        path
+        for path in (Path(__file__).resolve().parents[3] / "examples").rglob("*.py")
+        if path.name not in VENDOR_STYLE_EXAMPLES
+    )
+    assert examples
+    noisy = {
+        str(path): [n.rule for n in rewrite_source(path.read_text()).notices]
+        for path in examples
+        if rewrite_source(path.read_text()).notices
+    }
+    assert noisy == {}
+
+
 def test_the_notices_say_what_happens_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SWML_BASIC_AUTH_USER", "u")
     monkeypatch.setenv("SWML_BASIC_AUTH_PASSWORD", "p")
 
     def run(rule: str) -> dict[str, object]:
         namespace: dict[str, object] = {}
-        exec(PRELUDE + FLAGGED[rule][0], namespace)  # the test's own snippets
+        # the test's own snippets, with this package's imports instead of the vendor's
+        exec(
+            PRELUDE + FLAGGED[rule][0].replace("from signalwire import AgentBase\n", ""), namespace
+        )
         return namespace
 
     bare = run("tool-bare-decorator")["agent"]

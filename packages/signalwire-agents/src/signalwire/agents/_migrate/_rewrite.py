@@ -306,5 +306,5 @@ def rewrite_source(source: str, filename: str = "<string>") -> FileResult:
     """Rewrite the vendor imports of ``source``; raises SyntaxError if it does not parse."""
     tree = ast.parse(source, filename=filename)
     result = _Rewriter(source).run(tree)
-    result.notices = find_notices(tree)
+    result.notices = find_notices(tree, vendor_code=result.changed or bool(result.problems))
     return result
