@@ -258,3 +258,32 @@ def test_swaig_test_list_tools_loads_no_server_stack_and_no_event_loop(tmp_path:
     assert "lookup" in done.stdout
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report == {"codes": [0, 0], "loaded": []}
+
+
+def test_a_plain_wrapper_returning_a_coroutine_runs_its_body_once(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    """A ``def`` handler that returns a coroutine needs the loop: the coroutine made in
+    the loop-free attempt is closed (no "never awaited" warning), its body runs once."""
+    agent = plain_agent()
+    bodies: list[str] = []
+
+    async def body(order_id: str) -> FunctionResult:
+        await asyncio.sleep(0)
+        bodies.append(order_id)
+        return FunctionResult(f"order {order_id} wrapped")
+
+    def wrapper(args: dict[str, Any], raw_data: dict[str, Any]) -> Any:
+        return body(args["order_id"])
+
+    agent.define_tool(
+        "wrapped",
+        "A wrapped async handler",
+        {"order_id": {"type": "string"}},
+        wrapper,
+        secure=False,
+    )
+    status, reply = answer(agent, "POST", "/swaig/", swaig_body("wrapped", {"order_id": "3"}))
+    assert (status, reply) == (200, {"response": "order 3 wrapped"})
+    assert bodies == ["3"]
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]

@@ -64,6 +64,11 @@ async def run_callable(func: Callable[..., Any], *args: Any) -> Any:
     if loopless.active():
         result = func(*args)
         if inspect.isawaitable(result):
+            # A plain function that returns a coroutine (a wrapper around an async
+            # handler): its body has not run yet. Close it (no "never awaited" warning);
+            # the request runs again on a loop, where it is awaited.
+            if inspect.iscoroutine(result):
+                result.close()
             loopless.require_loop()
             return await result
         return result

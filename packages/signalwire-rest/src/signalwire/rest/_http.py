@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     import httpx
 
     from signalwire.rest._options import RequestOptions
+    from signalwire.rest._otel import _Call
+    from signalwire.rest._wire import Head
     from signalwire.rest._wire_async import AsyncPool
 
 __all__ = ["AsyncEngine", "SyncEngine"]
@@ -321,6 +323,23 @@ class _EngineBase:
             length = b"\r\n"
         return b"".join((prep.method.encode("ascii"), line, block, length, body))
 
+    def _pool_request(self, prep: _Prepared) -> tuple[bytes, _Call | None]:
+        """The bytes for the default pools, carrying the trace context of the current
+        REST span when one is being traced; and that span."""
+        traced = active()
+        if traced is None:
+            return self._wire_bytes(prep), None
+        carrier: dict[str, str] = {}
+        traced.inject(carrier)
+        return self._wire_bytes(prep, carrier), traced
+
+    @staticmethod
+    def _pool_reply(head: Head, body: bytes, traced: _Call | None) -> _Reply:
+        """A pool's answer as a :class:`_Reply`, recorded on the traced span if any."""
+        if traced is not None:
+            traced.response(head.status, head.header_dict())
+        return _Reply(head.status, body, head.header_dict)
+
     @staticmethod
     def _aborted(prep: _Prepared, opts: ResolvedOptions) -> None:
         if opts.abort_signal is not None and opts.abort_signal.is_set():
@@ -454,17 +473,9 @@ class SyncEngine(_EngineBase):
         pool = self._transport
         assert isinstance(pool, SyncPool)
         t = opts.timeout
-        traced = active()
-        if traced is None:
-            data = self._wire_bytes(prep)
-        else:
-            carrier: dict[str, str] = {}
-            traced.inject(carrier)
-            data = self._wire_bytes(prep, carrier)
+        data, traced = self._pool_request(prep)
         head, body = pool.send_bytes(self._key, prep.method, data, t, t, t)
-        if traced is not None:
-            traced.response(head.status, head.header_dict())
-        return _Reply(head.status, body, head.header_dict)
+        return self._pool_reply(head, body, traced)
 
     def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
         """Through a user-chosen httpx transport."""
@@ -618,17 +629,9 @@ class AsyncEngine(_EngineBase):
         pool = self._pool
         assert pool is not None
         t = opts.timeout
-        traced = active()
-        if traced is None:
-            data = self._wire_bytes(prep)
-        else:
-            carrier: dict[str, str] = {}
-            traced.inject(carrier)
-            data = self._wire_bytes(prep, carrier)
+        data, traced = self._pool_request(prep)
         head, body = await pool.send_bytes(self._key, prep.method, data, t, t)
-        if traced is not None:
-            traced.response(head.status, head.header_dict())
-        return _Reply(head.status, body, head.header_dict)
+        return self._pool_reply(head, body, traced)
 
     async def _send(self, prep: _Prepared, opts: ResolvedOptions) -> _Reply:
         """Through a user-chosen httpx transport."""
