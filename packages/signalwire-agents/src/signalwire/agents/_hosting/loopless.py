@@ -9,7 +9,10 @@ coroutine by hand. The places that do need a loop (an ``async def`` handler or
 callback, a tool timeout, a file read in a worker thread) call :func:`require_loop`
 before they run any user code; in a loop-free run that abandons the attempt, and
 the request is answered again from the start on a real loop. Nothing user-visible
-has happened by then: the adapter only buffers what the app sends.
+has happened by then: the adapter only buffers what the app sends. (One exception: a
+plain ``def`` that returns a coroutine, such as a wrapper around an async handler, has
+run its own lines once before the coroutine it made is closed and the request starts
+over.)
 
 Sync handlers and callbacks run inline in a loop-free run instead of in a worker
 thread; with one request per invocation nothing else could have run meanwhile.
